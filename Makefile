@@ -1,0 +1,26 @@
+# keydesk — see README.md
+GO      ?= go
+DB      ?= keydesk.db
+BIN     ?= keydesk
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X github.com/keydesk/keydesk/ui/cli.version=$(VERSION)
+
+.PHONY: build run test bench demo clean
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
+
+# Opens the terminal UI on ./keydesk.db, filled with demo data the first time.
+run: build
+	@test -f $(DB) || ./$(BIN) --db $(DB) demo
+	./$(BIN) --db $(DB)
+
+test: build
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 15m ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+
+clean:
+	rm -f $(BIN)

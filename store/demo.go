@@ -1,0 +1,253 @@
+package store
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/keydesk/keydesk/model"
+	bolt "go.etcd.io/bbolt"
+)
+
+// FillDemo fills an empty database with a realistic inventory: keys in
+// every status, employees with and without keys, a plausible history.
+// Every change goes through the same transitions as real work, in one
+// transaction. The layout is the same for the same counts.
+func (s *Store) FillDemo(by string, keys, employees int) error {
+	if keys < 0 || employees < 0 {
+		return refused("the counts cannot be negative")
+	}
+	return s.update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketKeys).Stats().KeyN > 0 || tx.Bucket(bucketEmployees).Stats().KeyN > 0 {
+			return refused("the database already holds keys or employees: demo data goes only into an empty one")
+		}
+		d := demo{s: s, tx: tx, by: by, rng: rand.New(rand.NewPCG(uint64(keys), uint64(employees)))}
+		return d.fill(keys, employees)
+	})
+}
+
+type demo struct {
+	s     *Store
+	tx    *bolt.Tx
+	by    string
+	rng   *rand.Rand
+	clock time.Time
+}
+
+// tick moves the demo clock forward so that the history reads in order.
+func (d *demo) tick(max time.Duration) time.Time {
+	d.clock = d.clock.Add(time.Duration(d.rng.Int64N(int64(max)) + 1))
+	return d.clock
+}
+
+func (d *demo) fill(nKeys, nEmployees int) error {
+	now := d.s.now()
+	d.clock = now.Add(-120 * 24 * time.Hour)
+
+	rows := make([]KeyRow, nKeys)
+	for i := range rows {
+		rows[i] = KeyRow{Line: i + 2, KeyInput: demoKey(i, d.rng)}
+	}
+	if nKeys > 0 {
+		if err := d.s.importKeysAt(d.tx, d.by, rows, d.tick(time.Hour)); err != nil {
+			return err
+		}
+	}
+
+	people := make([]model.Employee, nEmployees)
+	spread := 30 * 24 * time.Hour / time.Duration(nEmployees+1)
+	for i := range people {
+		in := demoEmployee(i, d.rng)
+		e, err := d.s.createEmployeeAt(d.tx, d.by, in, d.tick(spread))
+		if err != nil {
+			return fmt.Errorf("demo employee %d: %w", i, err)
+		}
+		people[i] = e
+	}
+
+	// Roughly two thirds of the employees get a key, if there are keys.
+	assigned := min(nEmployees*2/3, nKeys*3/4)
+	plan := make([]model.Status, assigned)
+	for i := range plan {
+		switch r := d.rng.IntN(100); {
+		case r < 12:
+			plan[i] = model.Reserved
+		case r < 70:
+			plan[i] = model.Active
+		case r < 78:
+			plan[i] = model.Locked
+		case r < 86:
+			plan[i] = model.Suspended
+		case r < 93:
+			plan[i] = model.Deactivated
+		default:
+			plan[i] = model.Compromised
+		}
+	}
+	if assigned >= len(model.Statuses) {
+		copy(plan, []model.Status{model.Reserved, model.Active, model.Locked, model.Suspended, model.Deactivated, model.Compromised})
+	}
+
+	// The older history first, then the recent codes that must still be
+	// valid (Reserved and Suspended) in the last few days.
+	d.clock = now.Add(-80 * 24 * time.Hour)
+	spread = 70 * 24 * time.Hour / time.Duration(assigned+1)
+	for i, target := range plan {
+		if target == model.Reserved {
+			continue
+		}
+		if err := d.live(rows[i].Serial, &people[i], target, spread); err != nil {
+			return err
+		}
+	}
+	d.clock = now.Add(-5 * 24 * time.Hour)
+	spread = 4 * 24 * time.Hour / time.Duration(assigned+1)
+	for i, target := range plan {
+		var err error
+		switch target {
+		case model.Reserved:
+			_, err = d.event(rows[i].Serial, model.Event{Kind: model.EventAssign, Employee: &people[i]}, spread)
+		case model.Suspended:
+			_, err = d.event(rows[i].Serial, model.Event{Kind: model.EventSuspend, Note: "on leave"}, spread)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// live takes a key from Ready through assignment and activation to target.
+func (d *demo) live(serial string, e *model.Employee, target model.Status, spread time.Duration) error {
+	k, err := d.event(serial, model.Event{Kind: model.EventAssign, Employee: e}, spread)
+	if err != nil {
+		return err
+	}
+	e.KeyID = k.ID
+	if target == model.Locked && d.rng.IntN(2) == 0 {
+		for range model.MaxCodeFailures {
+			if _, err := d.event(serial, model.Event{Kind: model.EventEnterCode, Code: wrongCode(k.Code.Digits)}, spread); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if _, err := d.event(serial, model.Event{Kind: model.EventEnterCode, Code: k.Code.Digits}, spread); err != nil {
+		return err
+	}
+	var ev model.Event
+	switch target {
+	case model.Locked:
+		ev = model.Event{Kind: model.EventPinLocked}
+	case model.Deactivated:
+		ev = model.Event{Kind: model.EventRemove, Reason: model.Broken, Note: "cracked casing"}
+		if d.rng.IntN(2) == 0 {
+			ev = model.Event{Kind: model.EventRemove, Reason: model.Withdrawal, Note: "left the company"}
+		}
+		e.KeyID = 0
+	case model.Compromised:
+		ev = model.Event{Kind: model.EventCompromise, Reason: model.Lost, Confirm: serial, Note: "reported by phone"}
+		if d.rng.IntN(3) == 0 {
+			ev.Reason, ev.Note = model.Stolen, "bag stolen on a train"
+		}
+		e.KeyID = 0
+	default:
+		return nil
+	}
+	_, err = d.event(serial, ev, spread)
+	return err
+}
+
+func (d *demo) event(serial string, ev model.Event, spread time.Duration) (model.Key, error) {
+	k, err := keyBySerial(d.tx, serial)
+	if err != nil {
+		return k, err
+	}
+	ev.Now = d.tick(spread)
+	actor := d.by
+	if ev.Kind == model.EventEnterCode || ev.Kind == model.EventPinLocked {
+		actor = model.ActorDevice
+	}
+	ch, err := d.s.applyKeyEvent(d.tx, actor, k, ev)
+	if err != nil {
+		return k, fmt.Errorf("demo key %s: %w", serial, err)
+	}
+	return ch.Key, nil
+}
+
+func wrongCode(code string) string {
+	b := []byte(code)
+	b[0] = '0' + (b[0]-'0'+1)%10
+	return string(b)
+}
+
+var demoModels = []struct{ name, firmware string }{
+	{"IPI Key 3", "3.4.2"}, {"IPI Key 3", "3.5.0"}, {"IPI Key 4", "4.1.7"}, {"IPI Key 4 NFC", "4.2.1"},
+}
+
+func demoKey(i int, rng *rand.Rand) model.KeyInput {
+	m := demoModels[rng.IntN(len(demoModels))]
+	mac := fmt.Sprintf("D0:7E:%02X:%02X:%02X:%02X", byte(i>>24), byte(i>>16), byte(i>>8), byte(i))
+	return model.KeyInput{
+		Serial:   fmt.Sprintf("ST1010%010d", 2310000+i),
+		MAC:      mac,
+		Model:    m.name,
+		Firmware: m.firmware,
+		RFID:     fmt.Sprintf("%010X", 0x3A00000000+uint64(i)*7919),
+	}
+}
+
+var (
+	demoFirst = strings.Fields(`Olivia Liam Emma Noah Ava Oliver Sophia Elijah Isabella James Mia William
+		Amelia Benjamin Harper Lucas Evelyn Henry Abigail Alexander Emily Daniel Ella Michael Elizabeth
+		Mateo Camila Sebastian Luna Jack Sofia Owen Avery Samuel Mila Ethan Aria Leo Scarlett Levi
+		Penelope Aiden Layla Joseph Chloe Wyatt Victoria John Madison David Eleanor Luke Grace Julian
+		Nora Anna Oscar Hanna Marta Pavel Olena Taras Ines Kenji Yuki Amara Kofi Priya Arjun Lena Jonas`)
+	demoLast = strings.Fields(`Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez
+		Hernandez Lopez Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson
+		White Harris Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres
+		Nguyen Hill Flores Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Kowalski
+		Novak Schmidt Fischer Weber Meyer Rossi Bianchi Dubois Moreau Silva Santos Tanaka Sato Kim Park
+		Shevchenko Bondarenko Kovalenko Petrenko Larsen Jensen Nielsen Berg Lindqvist Okafor Mensah`)
+	demoDepartments = []struct {
+		name      string
+		positions []string
+	}{
+		{"Finance", []string{"Accountant", "Controller", "Payroll Specialist", "CFO"}},
+		{"IT", []string{"System Administrator", "Help Desk Technician", "Network Engineer", "Security Analyst"}},
+		{"Sales", []string{"Account Executive", "Sales Manager", "Sales Representative"}},
+		{"Operations", []string{"Operations Manager", "Logistics Coordinator", "Warehouse Lead"}},
+		{"Human Resources", []string{"HR Generalist", "Recruiter", "HR Director"}},
+		{"Engineering", []string{"Software Engineer", "QA Engineer", "Engineering Manager"}},
+		{"Legal", []string{"Counsel", "Paralegal"}},
+	}
+)
+
+// demoName gives every index its own first + last name pair; past the
+// plain pairs, a second surname keeps them unique.
+func demoName(i int) (first, last string) {
+	nf, nl := len(demoFirst), len(demoLast)
+	first = demoFirst[i%nf]
+	last = demoLast[(i/nf)%nl]
+	if extra := i / (nf * nl); extra > 0 {
+		last += "-" + demoLast[(extra-1)%nl]
+		if extra > nl {
+			last += fmt.Sprintf("-%d", extra/nl)
+		}
+	}
+	return first, last
+}
+
+func demoEmployee(i int, rng *rand.Rand) model.EmployeeInput {
+	first, last := demoName(i)
+	dep := demoDepartments[rng.IntN(len(demoDepartments))]
+	return model.EmployeeInput{
+		FirstName:  first,
+		LastName:   last,
+		Email:      strings.ToLower(first + "." + last + "@example.com"),
+		Phone:      fmt.Sprintf("+1 555 %03d %04d", rng.IntN(1000), rng.IntN(10000)),
+		Department: dep.name,
+		Position:   dep.positions[rng.IntN(len(dep.positions))],
+	}
+}

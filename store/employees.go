@@ -1,0 +1,228 @@
+package store
+
+import (
+	"errors"
+	"time"
+
+	"github.com/keydesk/keydesk/model"
+	bolt "go.etcd.io/bbolt"
+)
+
+// EmployeeRef names the employee an admin acts on; Rev as in KeyRef.
+type EmployeeRef struct {
+	Email string
+	Rev   uint64
+}
+
+// Email refers to an employee by e-mail alone.
+func Email(email string) EmployeeRef { return EmployeeRef{Email: email} }
+
+// KeyUnavailableError says the key picked for a new employee cannot be
+// assigned (another admin took it, or it is gone). The wizard returns to
+// its key page on this error.
+type KeyUnavailableError struct {
+	Serial string
+	Msg    string
+}
+
+func (e *KeyUnavailableError) Error() string { return e.Msg }
+
+// IsKeyUnavailable reports whether err is a *KeyUnavailableError.
+func IsKeyUnavailable(err error) bool {
+	var k *KeyUnavailableError
+	return errors.As(err, &k)
+}
+
+func (s *Store) loadEmployee(tx *bolt.Tx, ref EmployeeRef) (model.Employee, error) {
+	e, err := employeeByEmail(tx, ref.Email)
+	if err != nil {
+		return e, err
+	}
+	if ref.Rev != 0 && e.Rev != ref.Rev {
+		return e, refused("%s was changed while you were looking: look again before acting", e.FullName())
+	}
+	return e, nil
+}
+
+// checkUnique refuses an e-mail or name pair that belongs to another
+// employee (self is the employee being edited, 0 for a new one).
+func checkUnique(tx *bolt.Tx, in model.EmployeeInput, self uint64) error {
+	if id := tx.Bucket(bucketEmails).Get([]byte(in.Email)); id != nil && btoi(id) != self {
+		return &model.FieldError{Field: "email", Msg: "another employee already has the e-mail " + in.Email}
+	}
+	if id := tx.Bucket(bucketNames).Get([]byte(model.NameKey(in.FirstName, in.LastName))); id != nil && btoi(id) != self {
+		name := model.Employee{FirstName: in.FirstName, LastName: in.LastName}.FullName()
+		return &model.FieldError{Field: "first_name", Msg: "an employee named " + name + " already exists"}
+	}
+	return nil
+}
+
+// CheckNewEmployee validates a profile against the rules and the database
+// without writing, so that the wizard can say what is wrong before the
+// admin moves on.
+func (s *Store) CheckNewEmployee(in model.EmployeeInput) (model.EmployeeInput, error) {
+	norm, err := model.NormalizeEmployee(in)
+	if err != nil {
+		return norm, err
+	}
+	return norm, s.db.View(func(tx *bolt.Tx) error { return checkUnique(tx, norm, 0) })
+}
+
+// NewEmployee is the result of creating an employee, with the code when a
+// key was assigned in the same step.
+type NewEmployee struct {
+	Employee model.Employee
+	Code     *CodeView
+}
+
+// AddEmployee creates an employee and, when keySerial is set, assigns that
+// key: both or neither are stored.
+func (s *Store) AddEmployee(by string, in model.EmployeeInput, keySerial string) (NewEmployee, error) {
+	var out NewEmployee
+	err := s.update(func(tx *bolt.Tx) error {
+		e, err := s.createEmployeeAt(tx, by, in, s.now())
+		if err != nil {
+			return err
+		}
+		out.Employee = e
+		if keySerial == "" {
+			return nil
+		}
+		view, err := s.assignNew(tx, by, keySerial, &e)
+		if err != nil {
+			return err
+		}
+		out.Code = &view
+		out.Employee, err = employeeByID(tx, e.ID) // the assignment rewrote it
+		return err
+	})
+	if err != nil {
+		return NewEmployee{}, err
+	}
+	return out, nil
+}
+
+func (s *Store) createEmployeeAt(tx *bolt.Tx, by string, in model.EmployeeInput, now time.Time) (model.Employee, error) {
+	norm, err := model.NormalizeEmployee(in)
+	if err != nil {
+		return model.Employee{}, err
+	}
+	if err := checkUnique(tx, norm, 0); err != nil {
+		return model.Employee{}, err
+	}
+	employees := tx.Bucket(bucketEmployees)
+	employees.FillPercent = 1 // ids only grow
+	id, err := employees.NextSequence()
+	if err != nil {
+		return model.Employee{}, err
+	}
+	e := model.Employee{ID: id, FirstName: norm.FirstName, LastName: norm.LastName, Email: norm.Email,
+		Phone: norm.Phone, Department: norm.Department, Position: norm.Position, CreatedAt: now, UpdatedAt: now}
+	if err := putEmployee(tx, model.Employee{}, &e); err != nil {
+		return e, err
+	}
+	return e, s.appendAudit(tx, model.AuditEntry{
+		Time: now, Actor: by, Action: model.ActionEmployeeCreated, Target: "employee " + e.Email, EmployeeID: e.ID,
+	})
+}
+
+// assignNew assigns a key to an employee created in the same transaction,
+// turning "the key is not Ready" into a KeyUnavailableError.
+func (s *Store) assignNew(tx *bolt.Tx, by, serial string, e *model.Employee) (CodeView, error) {
+	k, err := keyBySerial(tx, serial)
+	if err != nil {
+		return CodeView{}, &KeyUnavailableError{Serial: serial, Msg: err.Error()}
+	}
+	if k.Status != model.Ready {
+		return CodeView{}, &KeyUnavailableError{Serial: k.Serial,
+			Msg: "key " + k.Serial + " is no longer Ready (it is " + k.Status.String() + "): someone else took it, pick another"}
+	}
+	ch, err := s.applyKeyEvent(tx, by, k, model.Event{Kind: model.EventAssign, Employee: e})
+	if err != nil {
+		return CodeView{}, err
+	}
+	e.KeyID = k.ID
+	return codeView(tx, ch.Key)
+}
+
+// EditEmployee replaces an employee's profile.
+func (s *Store) EditEmployee(by string, ref EmployeeRef, in model.EmployeeInput) (model.Employee, error) {
+	var out model.Employee
+	err := s.update(func(tx *bolt.Tx) error {
+		old, err := s.loadEmployee(tx, ref)
+		if err != nil {
+			return err
+		}
+		norm, err := model.NormalizeEmployee(in)
+		if err != nil {
+			return err
+		}
+		if err := checkUnique(tx, norm, old.ID); err != nil {
+			return err
+		}
+		e := old
+		e.FirstName, e.LastName, e.Email = norm.FirstName, norm.LastName, norm.Email
+		e.Phone, e.Department, e.Position = norm.Phone, norm.Department, norm.Position
+		if e == old {
+			return refused("nothing to change for %s", old.FullName())
+		}
+		e.UpdatedAt = s.now()
+		if err := putEmployee(tx, old, &e); err != nil {
+			return err
+		}
+		out = e
+		return s.appendAudit(tx, model.AuditEntry{
+			Actor: by, Action: model.ActionEmployeeEdited, Target: "employee " + e.Email,
+			Note: changedFields(old, e), EmployeeID: e.ID,
+		})
+	})
+	return out, err
+}
+
+// changedFields lists what an edit changed, for the audit note.
+func changedFields(old, e model.Employee) string {
+	var names []string
+	add := func(name string, a, b string) {
+		if a != b {
+			names = append(names, name)
+		}
+	}
+	add("first name", old.FirstName, e.FirstName)
+	add("last name", old.LastName, e.LastName)
+	add("e-mail (was "+old.Email+")", old.Email, e.Email)
+	add("phone", old.Phone, e.Phone)
+	add("department", old.Department, e.Department)
+	add("position", old.Position, e.Position)
+	out := "changed: "
+	for i, n := range names {
+		if i > 0 {
+			out += ", "
+		}
+		out += n
+	}
+	return out
+}
+
+// DeleteEmployee removes an employee who holds no key.
+func (s *Store) DeleteEmployee(by string, ref EmployeeRef) error {
+	return s.update(func(tx *bolt.Tx) error {
+		e, err := s.loadEmployee(tx, ref)
+		if err != nil {
+			return err
+		}
+		if e.KeyID != 0 {
+			k, err := keyByID(tx, e.KeyID)
+			if err != nil {
+				return err
+			}
+			return refused("%s holds key %s (%s): remove the key first", e.FullName(), k.Serial, k.Status)
+		}
+		if err := deleteEmployee(tx, e); err != nil {
+			return err
+		}
+		return s.appendAudit(tx, model.AuditEntry{
+			Actor: by, Action: model.ActionEmployeeDeleted, Target: "employee " + e.Email,
+			Note: e.FullName(), EmployeeID: e.ID,
+		})
+	})
+}

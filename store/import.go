@@ -1,0 +1,160 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/keydesk/keydesk/model"
+	bolt "go.etcd.io/bbolt"
+)
+
+// ImportKeys adds keys to the stock as Ready (T1): all rows or none. Every
+// bad row is listed in an *ImportError.
+func (s *Store) ImportKeys(by string, rows []KeyRow) (int, error) {
+	if len(rows) == 0 {
+		return 0, refused("the file has no keys to import")
+	}
+	err := s.update(func(tx *bolt.Tx) error {
+		return s.importKeysAt(tx, by, rows, s.now())
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(rows), nil
+}
+
+func (s *Store) importKeysAt(tx *bolt.Tx, by string, rows []KeyRow, now time.Time) error {
+	var problems []RowError
+	seen := map[string]int{} // "serial ABC" -> line, across the file
+	inputs := make([]model.KeyInput, len(rows))
+	for i, row := range rows {
+		in, err := model.NormalizeKey(row.KeyInput)
+		if err != nil {
+			problems = append(problems, RowError{Line: row.Line, Msg: err.Error()})
+			continue
+		}
+		inputs[i] = in
+		for _, f := range []struct {
+			label, value string
+			bucket       []byte
+		}{{"serial", in.Serial, bucketSerials}, {"MAC address", in.MAC, bucketMACs}, {"RFID", in.RFID, bucketRFIDs}} {
+			if f.value == "" {
+				continue
+			}
+			if first, dup := seen[f.label+" "+f.value]; dup {
+				problems = append(problems, RowError{Line: row.Line, Msg: fmt.Sprintf("%s %s is also on line %d", f.label, f.value, first)})
+			} else if tx.Bucket(f.bucket).Get([]byte(f.value)) != nil {
+				problems = append(problems, RowError{Line: row.Line, Msg: fmt.Sprintf("%s %s is already in the stock", f.label, f.value)})
+			}
+			seen[f.label+" "+f.value] = row.Line
+		}
+	}
+	if len(problems) > 0 {
+		sortRowErrors(problems)
+		return &ImportError{Rows: problems}
+	}
+	keys := tx.Bucket(bucketKeys)
+	keys.FillPercent = 1 // ids only grow
+	for _, in := range inputs {
+		id, err := keys.NextSequence()
+		if err != nil {
+			return err
+		}
+		k := model.Key{ID: id, Serial: in.Serial, MAC: in.MAC, Model: in.Model, Firmware: in.Firmware, RFID: in.RFID}
+		if _, err := s.applyKeyEvent(tx, by, k, model.Event{Kind: model.EventImport, Now: now}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Handout is one assignment made by an employee import: what the admin
+// hands out.
+type Handout struct {
+	Serial string
+	Email  string
+	Code   string
+}
+
+// ImportEmployees creates employees and assigns the keys named in the file,
+// all in one transaction: all rows or none.
+func (s *Store) ImportEmployees(by string, rows []EmployeeRow) ([]Handout, error) {
+	if len(rows) == 0 {
+		return nil, refused("the file has no employees to import")
+	}
+	var out []Handout
+	err := s.update(func(tx *bolt.Tx) error {
+		var err error
+		out, err = s.importEmployees(tx, by, rows)
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) importEmployees(tx *bolt.Tx, by string, rows []EmployeeRow) ([]Handout, error) {
+	var problems []RowError
+	emails, names, serials := map[string]int{}, map[string]int{}, map[string]int{}
+	for _, row := range rows {
+		in, err := model.NormalizeEmployee(row.EmployeeInput)
+		if err == nil {
+			err = checkUnique(tx, in, 0)
+		}
+		if err != nil {
+			problems = append(problems, RowError{Line: row.Line, Msg: err.Error()})
+			continue
+		}
+		if first, dup := emails[in.Email]; dup {
+			problems = append(problems, RowError{Line: row.Line, Msg: fmt.Sprintf("e-mail %s is also on line %d", in.Email, first)})
+		}
+		emails[in.Email] = row.Line
+		name := model.NameKey(in.FirstName, in.LastName)
+		if first, dup := names[name]; dup {
+			problems = append(problems, RowError{Line: row.Line, Msg: fmt.Sprintf("the name %s %s is also on line %d", in.FirstName, in.LastName, first)})
+		}
+		names[name] = row.Line
+		if row.KeySerial == "" {
+			continue
+		}
+		k, err := keyBySerial(tx, row.KeySerial)
+		switch {
+		case err != nil:
+			problems = append(problems, RowError{Line: row.Line, Msg: err.Error()})
+			continue
+		case k.Status != model.Ready:
+			problems = append(problems, RowError{Line: row.Line, Msg: fmt.Sprintf("key %s is %s: only a Ready key can be assigned", k.Serial, k.Status)})
+		}
+		if first, dup := serials[k.Serial]; dup {
+			problems = append(problems, RowError{Line: row.Line, Msg: fmt.Sprintf("key %s is also on line %d (one key per employee)", k.Serial, first)})
+		}
+		serials[k.Serial] = row.Line
+	}
+	if len(problems) > 0 {
+		sortRowErrors(problems)
+		return nil, &ImportError{Rows: problems}
+	}
+	var out []Handout
+	for _, row := range rows {
+		e, err := s.createEmployeeAt(tx, by, row.EmployeeInput, s.now())
+		if err != nil {
+			return nil, lineError(row.Line, err)
+		}
+		if row.KeySerial == "" {
+			continue
+		}
+		view, err := s.assignNew(tx, by, row.KeySerial, &e)
+		if err != nil {
+			return nil, lineError(row.Line, err)
+		}
+		out = append(out, Handout{Serial: view.Serial, Email: e.Email, Code: view.Digits})
+	}
+	return out, nil
+}
+
+func lineError(line int, err error) error {
+	var fe *model.FieldError
+	if model.IsRefusal(err) || IsKeyUnavailable(err) || errors.As(err, &fe) {
+		return &ImportError{Rows: []RowError{{Line: line, Msg: err.Error()}}}
+	}
+	return err
+}

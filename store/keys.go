@@ -1,0 +1,236 @@
+package store
+
+import (
+	"time"
+
+	"github.com/keydesk/keydesk/model"
+	bolt "go.etcd.io/bbolt"
+)
+
+// KeyRef names the key an admin acts on. Rev, when not zero, is the
+// revision the admin was looking at: if the key changed since, the action
+// is refused instead of being applied to data the admin has not seen.
+type KeyRef struct {
+	Serial string
+	Rev    uint64
+}
+
+// Serial refers to a key by serial alone, whatever its revision (the
+// command line acts on the key as it is now).
+func Serial(serial string) KeyRef { return KeyRef{Serial: serial} }
+
+// CodeView is what an admin needs to read an activation code aloud.
+type CodeView struct {
+	Serial    string
+	Digits    string
+	IssuedAt  time.Time
+	ExpiresAt time.Time
+	Employee  string // full name
+	Email     string
+}
+
+func (s *Store) loadKey(tx *bolt.Tx, ref KeyRef) (model.Key, error) {
+	k, err := keyBySerial(tx, ref.Serial)
+	if err != nil {
+		return k, err
+	}
+	if ref.Rev != 0 && k.Rev != ref.Rev {
+		return k, refused("key %s changed while you were looking at it (it is now %s): look again before acting", k.Serial, k.Status)
+	}
+	return k, nil
+}
+
+// applyKeyEvent is the one path of every status change: the model decides,
+// then the key, the employee's side of the tie and the audit entry are
+// written in the caller's transaction.
+func (s *Store) applyKeyEvent(tx *bolt.Tx, by string, k model.Key, ev model.Event) (model.Change, error) {
+	if ev.Now.IsZero() {
+		ev.Now = s.now()
+	}
+	if ev.Random == nil {
+		ev.Random = s.random
+	}
+	ch, err := model.Transition(k, ev)
+	if err != nil {
+		return ch, err
+	}
+	stored := k
+	if k.Status == 0 {
+		stored = model.Key{} // a new key: nothing indexed yet
+	}
+	if err := putKey(tx, stored, &ch.Key); err != nil {
+		return ch, err
+	}
+	if k.EmployeeID != ch.Key.EmployeeID {
+		if err := setEmployeeKey(tx, k.EmployeeID, 0); err != nil {
+			return ch, err
+		}
+		if err := setEmployeeKey(tx, ch.Key.EmployeeID, ch.Key.ID); err != nil {
+			return ch, err
+		}
+	}
+	employeeID := ch.Key.EmployeeID
+	if employeeID == 0 {
+		employeeID = k.EmployeeID
+	}
+	reason := ch.Key.Reason
+	if ev.Reason != model.NoReason {
+		reason = ev.Reason
+	}
+	note := ""
+	if ev.Kind == model.EventSuspend || ev.Kind == model.EventRemove || ev.Kind == model.EventCompromise {
+		note, _ = model.NormalizeNote(ev.Note) // the model already refused a bad one
+	}
+	entry := model.AuditEntry{
+		Time: ev.Now, Actor: by, Action: ch.Action, Target: keyTarget(tx, ch.Key.Serial, employeeID),
+		From: ch.From, To: ch.Key.Status, Reason: reason, Note: note,
+		KeyID: ch.Key.ID, EmployeeID: employeeID,
+	}
+	return ch, s.appendAudit(tx, entry)
+}
+
+// keyTarget names a key, and the employee involved, for the audit trail.
+func keyTarget(tx *bolt.Tx, serial string, employeeID uint64) string {
+	if employeeID != 0 {
+		if e, err := employeeByID(tx, employeeID); err == nil {
+			return "key " + serial + " (" + e.Email + ")"
+		}
+	}
+	return "key " + serial
+}
+
+// keyEvent runs one event on one key in its own transaction. A Failure
+// (wrong code) is stored, then returned as the error.
+func (s *Store) keyEvent(by string, ref KeyRef, ev model.Event) (model.Key, error) {
+	var ch model.Change
+	err := s.update(func(tx *bolt.Tx) error {
+		k, err := s.loadKey(tx, ref)
+		if err != nil {
+			return err
+		}
+		ch, err = s.applyKeyEvent(tx, by, k, ev)
+		return err
+	})
+	if err != nil {
+		return model.Key{}, err
+	}
+	return ch.Key, ch.Failure
+}
+
+// codeEvent runs an event that issues a code and returns it for display.
+func (s *Store) codeEvent(by string, ref KeyRef, ev model.Event) (CodeView, error) {
+	var view CodeView
+	err := s.update(func(tx *bolt.Tx) error {
+		k, err := s.loadKey(tx, ref)
+		if err != nil {
+			return err
+		}
+		ch, err := s.applyKeyEvent(tx, by, k, ev)
+		if err != nil {
+			return err
+		}
+		view, err = codeView(tx, ch.Key)
+		return err
+	})
+	return view, err
+}
+
+func codeView(tx *bolt.Tx, k model.Key) (CodeView, error) {
+	if k.Code == nil {
+		return CodeView{}, refused("key %s is %s: it has no activation code", k.Serial, k.Status)
+	}
+	v := CodeView{Serial: k.Serial, Digits: k.Code.Digits, IssuedAt: k.Code.IssuedAt, ExpiresAt: k.Code.ExpiresAt}
+	if k.EmployeeID != 0 {
+		e, err := employeeByID(tx, k.EmployeeID)
+		if err != nil {
+			return v, err
+		}
+		v.Employee, v.Email = e.FullName(), e.Email
+	}
+	return v, nil
+}
+
+// AssignKey ties a Ready key to an employee (T2) and returns the new code.
+func (s *Store) AssignKey(by string, ref KeyRef, email string) (CodeView, error) {
+	var view CodeView
+	err := s.update(func(tx *bolt.Tx) error {
+		k, err := s.loadKey(tx, ref)
+		if err != nil {
+			return err
+		}
+		e, err := employeeByEmail(tx, email)
+		if err != nil {
+			return err
+		}
+		ch, err := s.applyKeyEvent(tx, by, k, model.Event{Kind: model.EventAssign, Employee: &e})
+		if err != nil {
+			return err
+		}
+		view, err = codeView(tx, ch.Key)
+		return err
+	})
+	return view, err
+}
+
+// ShowCode returns a Reserved or Suspended key's code; every showing is
+// recorded.
+func (s *Store) ShowCode(by string, ref KeyRef) (CodeView, error) {
+	var view CodeView
+	err := s.update(func(tx *bolt.Tx) error {
+		k, err := s.loadKey(tx, ref)
+		if err != nil {
+			return err
+		}
+		if view, err = codeView(tx, k); err != nil {
+			return err
+		}
+		return s.appendAudit(tx, model.AuditEntry{
+			Actor: by, Action: model.ActionCodeShown, Target: keyTarget(tx, k.Serial, k.EmployeeID),
+			From: k.Status, To: k.Status, KeyID: k.ID, EmployeeID: k.EmployeeID,
+		})
+	})
+	return view, err
+}
+
+// ReissueCode replaces a Reserved or Suspended key's code (T14).
+func (s *Store) ReissueCode(by string, ref KeyRef) (CodeView, error) {
+	return s.codeEvent(by, ref, model.Event{Kind: model.EventReissue})
+}
+
+// SuspendKey freezes an Active key (T5) and returns the code that will
+// bring it back.
+func (s *Store) SuspendKey(by string, ref KeyRef, note string) (CodeView, error) {
+	return s.codeEvent(by, ref, model.Event{Kind: model.EventSuspend, Note: note})
+}
+
+// UnlockKey moves a Locked key to Suspended with a new code (T6).
+func (s *Store) UnlockKey(by string, ref KeyRef) (CodeView, error) {
+	return s.codeEvent(by, ref, model.Event{Kind: model.EventUnlock})
+}
+
+// RemoveKey takes a key back from its employee (T10, T11).
+func (s *Store) RemoveKey(by string, ref KeyRef, reason model.Reason, note string) (model.Key, error) {
+	return s.keyEvent(by, ref, model.Event{Kind: model.EventRemove, Reason: reason, Note: note})
+}
+
+// CompromiseKey marks a key lost or stolen (T13); confirm is the serial the
+// admin typed.
+func (s *Store) CompromiseKey(by string, ref KeyRef, reason model.Reason, confirm, note string) (model.Key, error) {
+	return s.keyEvent(by, ref, model.Event{Kind: model.EventCompromise, Reason: reason, Confirm: confirm, Note: note})
+}
+
+// KeyWiped returns a Deactivated key to the stock (T12).
+func (s *Store) KeyWiped(by string, ref KeyRef) (model.Key, error) {
+	return s.keyEvent(by, ref, model.Event{Kind: model.EventWiped})
+}
+
+// DeviceEnterCode is the client software reporting a typed code (T3, T4,
+// T7, T8). A wrong or expired code is recorded and returned as an error.
+func (s *Store) DeviceEnterCode(serial, code string) (model.Key, error) {
+	return s.keyEvent(model.ActorDevice, Serial(serial), model.Event{Kind: model.EventEnterCode, Code: code})
+}
+
+// DevicePinLocked is the client software reporting too many wrong PINs (T9).
+func (s *Store) DevicePinLocked(serial string) (model.Key, error) {
+	return s.keyEvent(model.ActorDevice, Serial(serial), model.Event{Kind: model.EventPinLocked})
+}

@@ -1,0 +1,92 @@
+package store
+
+import (
+	"github.com/keydesk/keydesk/model"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Snapshot is every key and employee at one moment, for lists and exports.
+// Keys carry no activation codes.
+type Snapshot struct {
+	Keys      []model.Key
+	Employees []model.Employee
+}
+
+// Counts returns how many keys are in each status.
+func (s Snapshot) Counts() map[model.Status]int {
+	counts := make(map[model.Status]int, len(model.Statuses))
+	for _, k := range s.Keys {
+		counts[k.Status]++
+	}
+	return counts
+}
+
+// Snapshot reads all keys and employees in one read transaction.
+func (s *Store) Snapshot() (Snapshot, error) {
+	var snap Snapshot
+	err := s.db.View(func(tx *bolt.Tx) error {
+		keys := tx.Bucket(bucketKeys)
+		snap.Keys = make([]model.Key, 0, keys.Stats().KeyN)
+		if err := keys.ForEach(func(_, v []byte) error {
+			k, err := decodeKey(v)
+			snap.Keys = append(snap.Keys, k)
+			return err
+		}); err != nil {
+			return err
+		}
+		employees := tx.Bucket(bucketEmployees)
+		snap.Employees = make([]model.Employee, 0, employees.Stats().KeyN)
+		return employees.ForEach(func(_, v []byte) error {
+			e, err := decodeEmployee(v)
+			snap.Employees = append(snap.Employees, e)
+			return err
+		})
+	})
+	return snap, err
+}
+
+// Key returns one key by serial, without its code.
+func (s *Store) Key(serial string) (model.Key, error) {
+	var k model.Key
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		k, err = keyBySerial(tx, serial)
+		k.Code = nil
+		return err
+	})
+	return k, err
+}
+
+// KeyByID returns one key by id, without its code.
+func (s *Store) KeyByID(id uint64) (model.Key, error) {
+	var k model.Key
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		k, err = keyByID(tx, id)
+		k.Code = nil
+		return err
+	})
+	return k, err
+}
+
+// Employee returns one employee by e-mail.
+func (s *Store) Employee(email string) (model.Employee, error) {
+	var e model.Employee
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		e, err = employeeByEmail(tx, email)
+		return err
+	})
+	return e, err
+}
+
+// EmployeeByID returns one employee by id.
+func (s *Store) EmployeeByID(id uint64) (model.Employee, error) {
+	var e model.Employee
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		e, err = employeeByID(tx, id)
+		return err
+	})
+	return e, err
+}

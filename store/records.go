@@ -1,0 +1,149 @@
+package store
+
+import (
+	"github.com/keydesk/keydesk/model"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Reading and writing single records inside a transaction, with their
+// indexes. Every write of a key or employee goes through putKey/putEmployee
+// so that no index can be forgotten.
+
+func keyBySerial(tx *bolt.Tx, serial string) (model.Key, error) {
+	norm, err := model.NormalizeSerial(serial)
+	if err != nil {
+		return model.Key{}, refused("%s", err)
+	}
+	id := tx.Bucket(bucketSerials).Get([]byte(norm))
+	if id == nil {
+		return model.Key{}, refused("there is no key with serial %s", norm)
+	}
+	return keyByID(tx, btoi(id))
+}
+
+// keyByID loads a key with its activation code, if it has one.
+func keyByID(tx *bolt.Tx, id uint64) (model.Key, error) {
+	raw := tx.Bucket(bucketKeys).Get(itob(id))
+	if raw == nil {
+		return model.Key{}, refused("the key no longer exists")
+	}
+	k, err := decodeKey(raw)
+	if err != nil {
+		return k, err
+	}
+	if raw := tx.Bucket(bucketCodes).Get(itob(id)); raw != nil {
+		code, err := decodeCode(raw)
+		if err != nil {
+			return k, err
+		}
+		k.Code = &code
+	}
+	return k, nil
+}
+
+// putKey writes a key, its code (or the code's removal) and its indexes.
+// old is the key as stored before (zero for a new key).
+// It sets k.Rev to the new revision.
+func putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
+	k.Rev = old.Rev + 1
+	id := itob(k.ID)
+	if err := tx.Bucket(bucketKeys).Put(id, encodeKey(*k)); err != nil {
+		return err
+	}
+	codes := tx.Bucket(bucketCodes)
+	if k.Code != nil {
+		if err := codes.Put(id, encodeCode(*k.Code)); err != nil {
+			return err
+		}
+	} else if old.Code != nil {
+		if err := codes.Delete(id); err != nil {
+			return err
+		}
+	}
+	for _, ix := range []struct {
+		bucket   []byte
+		old, new string
+	}{{bucketSerials, old.Serial, k.Serial}, {bucketMACs, old.MAC, k.MAC}, {bucketRFIDs, old.RFID, k.RFID}} {
+		if err := reindex(tx.Bucket(ix.bucket), ix.old, ix.new, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func reindex(b *bolt.Bucket, old, new string, id []byte) error {
+	if old == new {
+		return nil
+	}
+	if old != "" {
+		if err := b.Delete([]byte(old)); err != nil {
+			return err
+		}
+	}
+	if new != "" {
+		return b.Put([]byte(new), id)
+	}
+	return nil
+}
+
+func employeeByEmail(tx *bolt.Tx, email string) (model.Employee, error) {
+	norm, err := model.NormalizeEmail(email)
+	if err != nil {
+		return model.Employee{}, refused("%s", err)
+	}
+	id := tx.Bucket(bucketEmails).Get([]byte(norm))
+	if id == nil {
+		return model.Employee{}, refused("there is no employee with e-mail %s", norm)
+	}
+	return employeeByID(tx, btoi(id))
+}
+
+func employeeByID(tx *bolt.Tx, id uint64) (model.Employee, error) {
+	raw := tx.Bucket(bucketEmployees).Get(itob(id))
+	if raw == nil {
+		return model.Employee{}, refused("the employee no longer exists")
+	}
+	return decodeEmployee(raw)
+}
+
+// putEmployee writes an employee and its unique indexes (e-mail, name).
+// It sets e.Rev to the new revision.
+func putEmployee(tx *bolt.Tx, old model.Employee, e *model.Employee) error {
+	e.Rev = old.Rev + 1
+	id := itob(e.ID)
+	if err := tx.Bucket(bucketEmployees).Put(id, encodeEmployee(*e)); err != nil {
+		return err
+	}
+	if err := reindex(tx.Bucket(bucketEmails), old.Email, e.Email, id); err != nil {
+		return err
+	}
+	oldName := ""
+	if old.ID != 0 {
+		oldName = model.NameKey(old.FirstName, old.LastName)
+	}
+	return reindex(tx.Bucket(bucketNames), oldName, model.NameKey(e.FirstName, e.LastName), id)
+}
+
+func deleteEmployee(tx *bolt.Tx, e model.Employee) error {
+	if err := tx.Bucket(bucketEmployees).Delete(itob(e.ID)); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketEmails).Delete([]byte(e.Email)); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketNames).Delete([]byte(model.NameKey(e.FirstName, e.LastName)))
+}
+
+// setEmployeeKey keeps the employee's side of the tie in step with the key.
+func setEmployeeKey(tx *bolt.Tx, employeeID, keyID uint64) error {
+	if employeeID == 0 {
+		return nil
+	}
+	e, err := employeeByID(tx, employeeID)
+	if err != nil {
+		return err
+	}
+	updated := e
+	updated.KeyID = keyID
+	return putEmployee(tx, e, &updated)
+}
