@@ -1,0 +1,58 @@
+package codeview
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/keydesk/keydesk/store"
+	"github.com/keydesk/keydesk/ui/styles"
+	"github.com/muesli/termenv"
+)
+
+func TestBigDigitsGroupsThreeAndThree(t *testing.T) {
+	out := BigDigits("482913")
+	rows := strings.Split(out, "\n")
+	if len(rows) != 5 {
+		t.Fatalf("want 5 rows, got %d", len(rows))
+	}
+	for _, r := range rows {
+		if w := len([]rune(r)); w != BigDigitsWidth {
+			t.Errorf("row width %d, want %d: %q", w, BigDigitsWidth, r)
+		}
+	}
+	// The wide gap sits between the 3rd and 4th digit: columns 17..21.
+	for _, r := range rows {
+		if gap := string([]rune(r)[17:22]); gap != "     " {
+			t.Errorf("no gap between the groups in %q", r)
+		}
+	}
+	if BigDigits("000000") == BigDigits("888888") {
+		t.Error("different digits drew the same")
+	}
+}
+
+func TestRenderShowsEverythingNeededToReadAloud(t *testing.T) {
+	r := lipgloss.NewRenderer(&strings.Builder{})
+	r.SetColorProfile(termenv.Ascii)
+	st := styles.New(r)
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	v := store.CodeView{Serial: "ST1", Digits: "482913", Employee: "Jane \x1b[2JDoe", Email: "jane@example.com", ExpiresAt: now.Add(7 * 24 * time.Hour)}
+	for _, width := range []int{80, 40} {
+		out := Render(st, v, width, now)
+		for _, want := range []string{"482 913", "four eight two — nine one three", "ST1", "jane@example.com", "2026-12-03 12:00 UTC", "in 7 days"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("width %d: %q missing from\n%s", width, want, out)
+			}
+		}
+		if strings.Contains(out, "\x1b") {
+			t.Errorf("width %d: an escape from the data reached the screen", width)
+		}
+		for _, line := range strings.Split(out, "\n") {
+			if w := lipgloss.Width(line); w > width {
+				t.Errorf("width %d: line is %d wide: %q", width, w, line)
+			}
+		}
+	}
+}
