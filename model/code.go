@@ -56,6 +56,9 @@ func (c ActivationCode) Expired(now time.Time) bool { return !now.Before(c.Expir
 // Matches compares in constant time so that timing says nothing about how
 // many digits were right.
 func (c ActivationCode) Matches(entered string) bool {
+	if len(c.Digits) != CodeLength {
+		return false // a damaged or empty code never matches
+	}
 	return subtle.ConstantTimeCompare([]byte(c.Digits), []byte(entered)) == 1
 }
 

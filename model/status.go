@@ -45,7 +45,7 @@ func (s Status) IsTied() bool {
 // ParseStatus accepts a status name in any letter case.
 func ParseStatus(name string) (Status, error) {
 	for _, s := range Statuses {
-		if strings.EqualFold(name, s.String()) {
+		if strings.EqualFold(strings.TrimSpace(name), s.String()) {
 			return s, nil
 		}
 	}

@@ -75,6 +75,9 @@ func AdminActions(s Status) []EventKind {
 
 // notAllowed says what status the key is in and what an admin may do.
 func notAllowed(k Key, ev EventKind) error {
+	if k.Status == 0 {
+		return refuse("key %s is not in the stock: import it first", k.Serial)
+	}
 	if k.Status == Compromised {
 		return refuse("key %s is Compromised: that is final, nothing more can be done with it", k.Serial)
 	}
@@ -157,7 +160,7 @@ func Transition(k Key, ev Event) (Change, error) {
 		change.Action = ActionKeyUnlocked
 
 	case EventPinLocked:
-		next.Status, next.Reason = Locked, LockedByInvalidPin
+		next.Status, next.Reason, next.Note = Locked, LockedByInvalidPin, ""
 		change.Action = ActionKeyPinLocked
 
 	case EventRemove:
@@ -245,7 +248,7 @@ func enterCode(k, next Key, ev Event) (Change, error) {
 	}
 	code.Failures++
 	if code.Failures >= MaxCodeFailures {
-		next.Status, next.Reason, next.Code = Locked, InvalidActivationCode, nil
+		next.Status, next.Reason, next.Note, next.Code = Locked, InvalidActivationCode, "", nil
 		change.Key, change.Action = next, ActionKeyLockedByCode
 		change.Failure = refuse("wrong activation code: key %s is now Locked; ask your administrator to unlock it", k.Serial)
 		return change, nil
