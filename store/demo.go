@@ -85,7 +85,7 @@ func (d *demo) fill(nKeys, nEmployees int) error {
 			plan[i] = model.Compromised
 		}
 	}
-	if assigned >= len(model.Statuses) {
+	if assigned >= len(model.Statuses)-1 { // every status but Ready, which the rest of the stock shows
 		copy(plan, []model.Status{model.Reserved, model.Active, model.Locked, model.Suspended, model.Deactivated, model.Compromised})
 	}
 
@@ -133,7 +133,8 @@ func (d *demo) live(serial string, e *model.Employee, target model.Status, sprea
 		}
 		return nil
 	}
-	if _, err := d.event(serial, model.Event{Kind: model.EventEnterCode, Code: k.Code.Digits}, spread); err != nil {
+	// The employee types the code within a day, long before it expires.
+	if _, err := d.event(serial, model.Event{Kind: model.EventEnterCode, Code: k.Code.Digits}, min(spread, 24*time.Hour)); err != nil {
 		return err
 	}
 	var ev model.Event
@@ -170,6 +171,9 @@ func (d *demo) event(serial string, ev model.Event, spread time.Duration) (model
 		actor = model.ActorDevice
 	}
 	ch, err := d.s.applyKeyEvent(d.tx, actor, k, ev)
+	if err == nil && ch.Failure != nil && ev.Kind == model.EventEnterCode && ev.Code == k.Code.Digits {
+		err = ch.Failure // a right code that failed would leave the plan half done
+	}
 	if err != nil {
 		return k, fmt.Errorf("demo key %s: %w", serial, err)
 	}

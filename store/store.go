@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"sync"
 	"time"
@@ -76,12 +77,18 @@ func Open(path string, opt Options) (*Store, error) {
 	if opt.Now == nil {
 		opt.Now = func() time.Time { return time.Now().UTC() }
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.LockTimeout, NoSync: opt.NoSync})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.LockTimeout, NoSync: opt.NoSync, InitialMmapSize: initialMmapSize})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, &ErrInUse{Path: path}
 	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("cannot open the database %s: its folder does not exist", path)
+	}
+	if errors.Is(err, fs.ErrPermission) {
+		return nil, fmt.Errorf("cannot open the database %s: permission denied", path)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot open the database %s: %w", path, err)
+		return nil, fmt.Errorf("cannot open the database %s: %v", path, errors.Unwrap(err))
 	}
 	s := &Store{db: db, path: path, now: opt.Now, random: opt.Random, watchers: map[chan struct{}]struct{}{}}
 	if err := s.migrate(); err != nil {
@@ -107,6 +114,11 @@ var migrations = []func(tx *bolt.Tx) error{
 }
 
 const schemaVersion = 1
+
+// initialMmapSize reserves address space (not disk) up front: growing the
+// map later copies every node a big transaction touched, and waits for
+// all readers (a backup, a list being loaded) to finish.
+const initialMmapSize = 1 << 30
 
 func createBuckets(tx *bolt.Tx) error {
 	for _, name := range allBuckets {

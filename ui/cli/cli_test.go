@@ -1,0 +1,150 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/keydesk/keydesk/store"
+	"github.com/keydesk/keydesk/ui/cli"
+	"github.com/rogpeppe/go-internal/testscript"
+	bolt "go.etcd.io/bbolt"
+)
+
+// The scripts in testdata/script drive the command line as an admin
+// would. Besides testscript's own commands they have:
+//
+//	keydesk ARGS...          runs cli.Run in this process (fast), with
+//	                         the script's environment; stdin is empty.
+//	                         "! keydesk" expects a non-zero exit status.
+//	status N                 the exit status of the last keydesk was N
+//	                         (1 refused, 2 usage error).
+//	setcode VAR [SERIAL]     sets $VAR to the activation code on the
+//	                         first line of the last stdout, or, with
+//	                         SERIAL, on the "SERIAL,email,code" line of
+//	                         an import's handouts.
+//	wrongcode VAR CODE       sets $VAR to a 6-digit code that is not CODE.
+//	tamper-audit DB SEQ OLD NEW
+//	                         rewrites OLD as NEW (same length) inside
+//	                         audit entry SEQ, as an attacker with the file
+//	                         would.
+//	exec keydesk-process ARGS...
+//	                         the same program in its own process, wired
+//	                         to the real stdin, stdout and stderr (with
+//	                         testscript's "stdin FILE").
+//
+// Paths given to the in-process keydesk are relative to the test's
+// directory, not the script's: scripts use $WORK/...
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"keydesk-process": func() {
+			os.Exit(cli.Run(context.Background(), os.Args[1:], cli.Env{
+				Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv,
+			}))
+		},
+	})
+}
+
+type lastStatus struct{}
+
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			// A home of its own, so that a script that forgets
+			// KEYDESK_DB never writes outside its directory.
+			env.Setenv("HOME", env.WorkDir+"/home")
+			env.Setenv("ESC", "\x1b")
+			env.Values[lastStatus{}] = new(int)
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"keydesk":      runKeydesk,
+			"status":       checkStatus,
+			"setcode":      setCode,
+			"wrongcode":    wrongCode,
+			"tamper-audit": tamperAudit,
+		},
+	})
+}
+
+func runKeydesk(ts *testscript.TestScript, neg bool, args []string) {
+	status := cli.Run(context.Background(), args, cli.Env{
+		Stdout: ts.Stdout(),
+		Stderr: ts.Stderr(),
+		Getenv: ts.Getenv,
+	})
+	*ts.Value(lastStatus{}).(*int) = status
+	switch {
+	case status != 0 && !neg:
+		ts.Fatalf("keydesk exited with status %d", status)
+	case status == 0 && neg:
+		ts.Fatalf("keydesk succeeded unexpectedly")
+	}
+}
+
+func checkStatus(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 || neg {
+		ts.Fatalf("usage: status N")
+	}
+	if got := *ts.Value(lastStatus{}).(*int); strconv.Itoa(got) != args[0] {
+		ts.Fatalf("keydesk exited with status %d, want %s", got, args[0])
+	}
+}
+
+var sixDigits = regexp.MustCompile(`^[0-9]{6}$`)
+
+func setCode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: setcode VAR [SERIAL]")
+	}
+	lines := strings.Split(ts.ReadFile("stdout"), "\n")
+	code := lines[0]
+	if len(args) == 2 {
+		code = ""
+		for _, line := range lines {
+			if fields := strings.Split(line, ","); len(fields) == 3 && fields[0] == args[1] {
+				code = fields[2]
+			}
+		}
+	}
+	if !sixDigits.MatchString(code) {
+		ts.Fatalf("no activation code found in stdout (got %q)", code)
+	}
+	ts.Setenv(args[0], code)
+}
+
+func wrongCode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 || !sixDigits.MatchString(args[1]) {
+		ts.Fatalf("usage: wrongcode VAR CODE")
+	}
+	b := []byte(args[1])
+	b[5] = '0' + (b[5]-'0'+1)%10
+	ts.Setenv(args[0], string(b))
+}
+
+func tamperAudit(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 4 || len(args[2]) != len(args[3]) {
+		ts.Fatalf("usage: tamper-audit DB SEQ OLD NEW (OLD and NEW of the same length)")
+	}
+	seq, err := strconv.ParseUint(args[1], 10, 64)
+	ts.Check(err)
+	st, err := store.Open(ts.MkAbs(args[0]), store.Options{})
+	ts.Check(err)
+	defer st.Close()
+	ts.Check(st.DB().Update(func(tx *bolt.Tx) error {
+		audit := tx.Bucket([]byte("audit"))
+		id := binary.BigEndian.AppendUint64(nil, seq)
+		raw := audit.Get(id)
+		if !bytes.Contains(raw, []byte(args[2])) {
+			return fmt.Errorf("audit entry %d does not contain %q", seq, args[2])
+		}
+		return audit.Put(id, bytes.Replace(raw, []byte(args[2]), []byte(args[3]), 1))
+	}))
+}

@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/keydesk/keydesk/store"
+)
+
+// dbPath is the database file a command works on: --db, else $KEYDESK_DB,
+// else the XDG data directory. The default directory is created (0700) so
+// that the first run works without preparation; a path the admin gave is
+// used as given.
+func (a *app) dbPath() (string, error) {
+	if a.db != "" {
+		return a.db, nil
+	}
+	if p := a.env.Getenv("KEYDESK_DB"); p != "" {
+		return p, nil
+	}
+	dataHome := a.env.Getenv("XDG_DATA_HOME")
+	if dataHome == "" {
+		home := a.env.Getenv("HOME")
+		if home == "" {
+			return "", errors.New("no database given and no home directory: use --db PATH or set KEYDESK_DB")
+		}
+		dataHome = filepath.Join(home, ".local", "share")
+	}
+	dir := filepath.Join(dataHome, "keydesk")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("cannot create the directory for the database: %w", err)
+	}
+	return filepath.Join(dir, "keydesk.db"), nil
+}
+
+// How a command needs its database.
+const (
+	mayCreate = false // the command can start from an empty database
+	mustExist = true  // working on a missing file would only create an empty one by mistake
+)
+
+// withStore runs fn on the database: the one `keydesk serve` shares, or
+// the file of --db, opened for this command and closed after it.
+func (a *app) withStore(existing bool, fn func(st *store.Store) error) error {
+	if a.env.Store != nil {
+		if a.db != "" {
+			return errors.New("--db cannot be used here: commands work on the database keydesk serve has open")
+		}
+		return fn(a.env.Store)
+	}
+	st, err := a.openStore(existing)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return fn(st)
+}
+
+func (a *app) openStore(existing bool) (*store.Store, error) {
+	path, err := a.dbPath()
+	if err != nil {
+		return nil, err
+	}
+	if existing {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("there is no database at %s: give --db PATH or set KEYDESK_DB (keydesk demo or keydesk import keys creates one)", path)
+		}
+	}
+	st, err := store.Open(path, store.Options{})
+	var inUse *store.ErrInUse
+	if errors.As(err, &inUse) {
+		return nil, inUseError(path)
+	}
+	return st, err
+}
+
+// inUseError says who holds the database and how to work anyway: through
+// `keydesk serve` when it is the one (it leaves its address in
+// <db>.serve), else by closing the other program.
+func inUseError(path string) error {
+	if host, port, ok := serveAddress(path + ".serve"); ok {
+		return fmt.Errorf("keydesk serve is running on this database: connect with ssh -p %s %s (e.g. ssh -p %s %s key code SERIAL)",
+			port, host, port, host)
+	}
+	return fmt.Errorf("the database %s is in use by another keydesk program: close it, or run `keydesk serve` and connect over SSH", path)
+}
+
+// serveAddress reads the listen address keydesk serve wrote, as a host an
+// admin can connect to.
+func serveAddress(file string) (host, port string, ok bool) {
+	f, err := os.Open(file)
+	if err != nil {
+		return "", "", false
+	}
+	defer f.Close()
+	line, _ := bufio.NewReader(f).ReadString('\n')
+	host, port, err = net.SplitHostPort(strings.TrimSpace(line))
+	if err != nil || port == "" {
+		return "", "", false
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost" // listening on every address: this machine is one of them
+	}
+	return host, port, true
+}

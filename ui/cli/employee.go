@@ -1,0 +1,160 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// profileFlags are the fields of an employee as flags; the same set serves
+// add and edit.
+type profileFlags struct {
+	in model.EmployeeInput
+}
+
+func (p *profileFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&p.in.FirstName, "first", "", "first name")
+	fs.StringVar(&p.in.LastName, "last", "", "last name")
+	fs.StringVar(&p.in.Email, "email", "", "e-mail address")
+	fs.StringVar(&p.in.Phone, "phone", "", "phone number")
+	fs.StringVar(&p.in.Department, "department", "", "department")
+	fs.StringVar(&p.in.Position, "position", "", "position")
+}
+
+// applyTo changes in only where a flag was given, so that an edit keeps
+// every field the admin did not mention.
+func (p *profileFlags) applyTo(fs *pflag.FlagSet, in model.EmployeeInput) (model.EmployeeInput, bool) {
+	changed := false
+	for _, f := range []struct {
+		name string
+		dst  *string
+		src  string
+	}{
+		{"first", &in.FirstName, p.in.FirstName}, {"last", &in.LastName, p.in.LastName},
+		{"email", &in.Email, p.in.Email}, {"phone", &in.Phone, p.in.Phone},
+		{"department", &in.Department, p.in.Department}, {"position", &in.Position, p.in.Position},
+	} {
+		if fs.Changed(f.name) {
+			*f.dst, changed = f.src, true
+		}
+	}
+	return in, changed
+}
+
+func profileOf(e model.Employee) model.EmployeeInput {
+	return model.EmployeeInput{FirstName: e.FirstName, LastName: e.LastName, Email: e.Email,
+		Phone: e.Phone, Department: e.Department, Position: e.Position}
+}
+
+func (a *app) employeeCommand() *cobra.Command {
+	return a.group("employee", "Add, edit or delete an employee",
+		a.employeeAddCommand(), a.employeeEditCommand(), a.employeeDeleteCommand())
+}
+
+func (a *app) employeeAddCommand() *cobra.Command {
+	var profile profileFlags
+	var serial string
+	cmd := &cobra.Command{
+		Use:   "add --first F [--last L] --email E [--phone P] [--department D] [--position P] [--key SERIAL]",
+		Short: "Add an employee, optionally with a Ready key (prints the e-mail, or the activation code)",
+		Long: `Add an employee. With --key, the Ready key is assigned in the same step
+(both or neither are stored) and the activation code is printed as by
+keydesk key code; without it, the employee's e-mail is printed.`,
+		Args: argsNamed(),
+	}
+	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
+		if !cmd.Flags().Changed("first") || !cmd.Flags().Changed("email") {
+			return usagef(cmd, "employee add needs --first and --email")
+		}
+		return a.withStore(mayCreate, func(st *store.Store) error {
+			if serial != "" {
+				if err := checkReady(st, serial); err != nil {
+					return err
+				}
+			}
+			added, err := st.AddEmployee(a.actor(), profile.in, serial)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.env.Stderr, "added employee %s\n", employeeLine(added.Employee))
+			if added.Code != nil {
+				return printCode(a.env.Stdout, *added.Code)
+			}
+			_, err = fmt.Fprintln(a.env.Stdout, model.Printable(added.Employee.Email))
+			return err
+		})
+	})
+	profile.register(cmd.Flags())
+	cmd.Flags().StringVar(&serial, "key", "", "serial of a Ready key to assign")
+	return cmd
+}
+
+// checkReady says plainly why a key cannot go to a new employee. The store
+// checks again in its transaction; this only words the common case for
+// the command line.
+func checkReady(st *store.Store, serial string) error {
+	k, err := st.Key(serial)
+	if err != nil {
+		return err
+	}
+	if k.Status != model.Ready {
+		return fmt.Errorf("key %s is %s: only a Ready key can be assigned", k.Serial, k.Status)
+	}
+	return nil
+}
+
+func (a *app) employeeEditCommand() *cobra.Command {
+	var profile profileFlags
+	cmd := &cobra.Command{
+		Use:   "edit EMAIL [--first F] [--last L] [--email E] [--phone P] [--department D] [--position P]",
+		Short: "Change the fields given; the others stay as they are",
+		Args:  argsNamed("EMAIL"),
+	}
+	cmd.RunE = a.action(func(cmd *cobra.Command, args []string) error {
+		if _, changed := profile.applyTo(cmd.Flags(), model.EmployeeInput{}); !changed {
+			return usagef(cmd, "employee edit: say what to change (--first, --last, --email, --phone, --department or --position)")
+		}
+		return a.withStore(mustExist, func(st *store.Store) error {
+			old, err := st.Employee(args[0])
+			if err != nil {
+				return err
+			}
+			in, _ := profile.applyTo(cmd.Flags(), profileOf(old))
+			// The revision read above: a change made meanwhile by someone
+			// else is refused rather than overwritten.
+			e, err := st.EditEmployee(a.actor(), store.EmployeeRef{Email: old.Email, Rev: old.Rev}, in)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(a.env.Stdout, "updated employee %s\n", employeeLine(e))
+			return err
+		})
+	})
+	profile.register(cmd.Flags())
+	return cmd
+}
+
+func (a *app) employeeDeleteCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "delete EMAIL",
+		Short: "Delete an employee who holds no key",
+		Args:  argsNamed("EMAIL"),
+	}
+	cmd.RunE = a.action(func(_ *cobra.Command, args []string) error {
+		return a.withStore(mustExist, func(st *store.Store) error {
+			e, err := st.Employee(args[0])
+			if err != nil {
+				return err
+			}
+			if err := st.DeleteEmployee(a.actor(), store.EmployeeRef{Email: e.Email, Rev: e.Rev}); err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(a.env.Stdout, "deleted employee %s\n", employeeLine(e))
+			return err
+		})
+	})
+	return cmd
+}

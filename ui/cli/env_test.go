@@ -1,0 +1,221 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store"
+	"github.com/keydesk/keydesk/ui/cli"
+)
+
+// run runs one command line against db and returns the exit status,
+// stdout and stderr.
+func run(t *testing.T, env cli.Env, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	env.Stdout, env.Stderr = &stdout, &stderr
+	if env.Getenv == nil {
+		env.Getenv = func(string) string { return "" }
+	}
+	status := cli.Run(context.Background(), args, env)
+	return status, stdout.String(), stderr.String()
+}
+
+// runWithin is run, failing the test if the command hangs: a locked
+// database must be reported, not waited for.
+func runWithin(t *testing.T, limit time.Duration, env cli.Env, args ...string) (int, string, string) {
+	t.Helper()
+	type result struct {
+		status         int
+		stdout, stderr string
+	}
+	done := make(chan result, 1)
+	go func() {
+		var stdout, stderr bytes.Buffer
+		env.Stdout, env.Stderr = &stdout, &stderr
+		env.Getenv = func(string) string { return "" }
+		status := cli.Run(context.Background(), args, env)
+		done <- result{status, stdout.String(), stderr.String()}
+	}()
+	select {
+	case r := <-done:
+		return r.status, r.stdout, r.stderr
+	case <-time.After(limit):
+		t.Fatalf("keydesk %s still waiting after %s on a database in use", strings.Join(args, " "), limit)
+		return 0, "", ""
+	}
+}
+
+func openStore(t *testing.T, path string) *store.Store {
+	t.Helper()
+	st, err := store.Open(path, store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func TestDatabaseInUseByAnotherProgram(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "k.db")
+	openStore(t, db) // held open, as a running keydesk would
+
+	status, stdout, stderr := runWithin(t, 3*time.Second, cli.Env{}, "--db", db, "export", "keys")
+	want := "keydesk: the database " + db + " is in use by another keydesk program: close it, or run `keydesk serve` and connect over SSH\n"
+	if status != 1 || stdout != "" || stderr != want {
+		t.Errorf("got status %d, stdout %q, stderr %q; want 1, nothing, %q", status, stdout, stderr, want)
+	}
+}
+
+func TestDatabaseInUseByServe(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "k.db")
+	openStore(t, db)
+	if err := os.WriteFile(db+".serve", []byte("127.0.0.1:2323\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	status, _, stderr := runWithin(t, 3*time.Second, cli.Env{}, "--db", db, "key", "code", "ST1")
+	want := "keydesk: keydesk serve is running on this database: connect with ssh -p 2323 127.0.0.1 (e.g. ssh -p 2323 127.0.0.1 key code SERIAL)\n"
+	if status != 1 || stderr != want {
+		t.Errorf("got status %d, stderr %q; want 1, %q", status, stderr, want)
+	}
+
+	// Listening on every address: localhost is one of them.
+	if err := os.WriteFile(db+".serve", []byte("0.0.0.0:2424\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, stderr = runWithin(t, 3*time.Second, cli.Env{}, "--db", db, "audit", "verify")
+	if !strings.Contains(stderr, "connect with ssh -p 2424 localhost (e.g. ssh -p 2424 localhost key code SERIAL)") {
+		t.Errorf("stderr %q does not name localhost:2424", stderr)
+	}
+}
+
+func TestServeGetsItsOptions(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "k.db")
+	var got cli.ServeOptions
+	var gotStore *store.Store
+	env := cli.Env{Serve: func(ctx context.Context, st *store.Store, opts cli.ServeOptions) error {
+		got, gotStore = opts, st
+		_, err := st.Snapshot() // open while serving
+		return err
+	}}
+
+	status, _, stderr := run(t, env, "--db", db, "serve")
+	if status != 0 {
+		t.Fatalf("serve: status %d, %s", status, stderr)
+	}
+	want := cli.ServeOptions{
+		Listen:             "127.0.0.1:2323",
+		HostKeyPath:        filepath.Join(dir, "keydesk_host_ed25519"),
+		AuthorizedKeysPath: filepath.Join(dir, "authorized_keys"),
+		IdleTimeout:        15 * time.Minute,
+		DBPath:             db,
+	}
+	if got != want || gotStore == nil || gotStore.Path() != db {
+		t.Errorf("serve got %+v, want %+v", got, want)
+	}
+
+	status, _, stderr = run(t, env, "--db", db, "serve", "--listen", ":2222", "--host-key", "/etc/hk",
+		"--authorized-keys", "/etc/ak", "--idle-timeout", "1h")
+	want = cli.ServeOptions{Listen: ":2222", HostKeyPath: "/etc/hk", AuthorizedKeysPath: "/etc/ak", IdleTimeout: time.Hour, DBPath: db}
+	if status != 0 || got != want {
+		t.Errorf("serve with flags: status %d (%s), got %+v, want %+v", status, stderr, got, want)
+	}
+}
+
+func TestBareCommandOpensTheTUI(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "k.db")
+	var actor string
+	env := cli.Env{Actor: "ann (SHA256:abc)", OpenTUI: func(ctx context.Context, st *store.Store, who string) error {
+		actor = who
+		return nil
+	}}
+	if status, _, stderr := run(t, env, "--db", db); status != 0 {
+		t.Fatalf("status %d: %s", status, stderr)
+	}
+	if actor != "ann (SHA256:abc)" {
+		t.Errorf("the TUI got actor %q", actor)
+	}
+
+	// Without an actor, the local OS user acts.
+	env.Actor = ""
+	if status, _, stderr := run(t, env, "--db", db); status != 0 {
+		t.Fatalf("status %d: %s", status, stderr)
+	}
+	if !strings.HasSuffix(actor, " (local)") {
+		t.Errorf("the TUI got actor %q, want the local user", actor)
+	}
+}
+
+// Inside keydesk serve, commands work on the served store, as the SSH
+// user, and only through stdin and stdout.
+func TestCommandsOnASharedStore(t *testing.T) {
+	dir := t.TempDir()
+	st := openStore(t, filepath.Join(dir, "k.db"))
+	env := cli.Env{Store: st, Actor: "ann (SHA256:abc)", OpenTUI: func(context.Context, *store.Store, string) error {
+		t.Error("the TUI was opened inside serve")
+		return nil
+	}, Serve: func(context.Context, *store.Store, cli.ServeOptions) error {
+		t.Error("serve was started inside serve")
+		return nil
+	}}
+
+	env.Stdin = strings.NewReader("serial\nST1\n")
+	if status, stdout, stderr := run(t, env, "import", "keys", "-"); status != 0 || stdout != "imported 1 key\n" {
+		t.Fatalf("import from stdin: status %d, stdout %q, stderr %q", status, stdout, stderr)
+	}
+	env.Stdin = nil
+	if status, _, stderr := run(t, env, "employee", "add", "--first", "Bob", "--email", "bob@example.com", "--key", "ST1"); status != 0 {
+		t.Fatalf("employee add: status %d, %s", status, stderr)
+	}
+	var actors []string
+	st.AuditOldestFirst(func(e model.AuditEntry) error {
+		actors = append(actors, e.Actor)
+		return nil
+	})
+	for _, a := range actors {
+		if a != "ann (SHA256:abc)" {
+			t.Errorf("audit actor %q, want the SSH user", a)
+		}
+	}
+
+	csv := filepath.Join(dir, "keys.csv")
+	os.WriteFile(csv, []byte("serial\nST2\n"), 0o600)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"import", "keys", csv}, "keydesk: here the file must come on stdin: give - as FILE and send the file as input\n"},
+		{[]string{"backup", filepath.Join(dir, "copy.db")}, "keydesk: here the backup can only go to stdout: use \"backup -\" and redirect it\n"},
+		{[]string{"--db", filepath.Join(dir, "other.db"), "export", "keys"}, "keydesk: --db cannot be used here: commands work on the database keydesk serve has open\n"},
+		{[]string{"serve"}, "keydesk: keydesk serve is already running here\n"},
+		{[]string{}, "keydesk: the terminal UI is not available here\n"},
+	} {
+		status, stdout, stderr := run(t, env, c.args...)
+		if status != 1 || stdout != "" || stderr != c.want {
+			t.Errorf("keydesk %v: status %d, stdout %q, stderr %q; want 1, nothing, %q", c.args, status, stdout, stderr, c.want)
+		}
+	}
+	for _, name := range []string{"copy.db", "other.db"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			t.Errorf("%s was created", name)
+		}
+	}
+
+	status, stdout, _ := run(t, env, "backup", "-")
+	if status != 0 || len(stdout) < 4096 {
+		t.Errorf("backup -: status %d, %d bytes", status, len(stdout))
+	}
+	if status, stdout, _ := run(t, env, "key", "code", "ST1"); status != 0 || len(strings.SplitN(stdout, "\n", 2)[0]) != 6 {
+		t.Errorf("key code: status %d, stdout %q", status, stdout)
+	}
+}

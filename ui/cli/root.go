@@ -1,0 +1,166 @@
+// Package cli is keydesk's command line: the operations of the screens as
+// commands, for scripts, for tests and for admins who prefer a shell.
+package cli
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/user"
+	"strings"
+	"time"
+
+	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store"
+	"github.com/spf13/cobra"
+)
+
+// version is set by the Makefile with -ldflags -X.
+var version = "dev"
+
+// Env is everything a command reaches outside itself, so that the same
+// commands run from a shell, inside `keydesk serve` and in tests.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	// Actor is who acts, for the audit trail; "" means the local OS user.
+	Actor string
+	// Store, when set (inside `keydesk serve`), is the database every
+	// command uses; --db is then refused, and so are serve and the
+	// terminal UI.
+	Store *store.Store
+	// OpenTUI runs the terminal UI on an open store; nil means there is
+	// none in this program.
+	OpenTUI func(ctx context.Context, st *store.Store, actor string) error
+	// Serve runs `keydesk serve`; nil means this build cannot serve.
+	Serve func(ctx context.Context, st *store.Store, opts ServeOptions) error
+}
+
+// ServeOptions are the flags of `keydesk serve`, defaults filled in.
+type ServeOptions struct {
+	Listen, HostKeyPath, AuthorizedKeysPath string
+	IdleTimeout                             time.Duration
+	DBPath                                  string
+}
+
+// Run runs one command line and returns its exit status: 0 done, 1
+// refused or failed (the reason on stderr), 2 usage error.
+func Run(ctx context.Context, args []string, env Env) int {
+	a := newApp(ctx, env)
+	root := a.rootCommand()
+	if args == nil {
+		args = []string{} // cobra would read os.Args instead
+	}
+	root.SetArgs(args)
+	root.SetIn(a.env.Stdin)
+	root.SetOut(a.env.Stdout)
+	root.SetErr(a.env.Stderr)
+	cmd, err := root.ExecuteC()
+	return a.report(cmd, err)
+}
+
+// app is one run of the command line.
+type app struct {
+	ctx context.Context
+	env Env
+	db  string // --db as given
+	// started is set when a command's own code begins; an error before
+	// that came from cobra checking the command line, a usage error.
+	started bool
+}
+
+func newApp(ctx context.Context, env Env) *app {
+	if env.Stdin == nil {
+		env.Stdin = strings.NewReader("")
+	}
+	if env.Stdout == nil {
+		env.Stdout = io.Discard
+	}
+	if env.Stderr == nil {
+		env.Stderr = io.Discard
+	}
+	if env.Getenv == nil {
+		env.Getenv = os.Getenv
+	}
+	return &app{ctx: ctx, env: env}
+}
+
+// action wraps a command's code so that Run can tell its errors from
+// cobra's.
+func (a *app) action(fn func(cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		a.started = true
+		return fn(cmd, args)
+	}
+}
+
+// actor names who acts in the audit trail.
+func (a *app) actor() string {
+	if a.env.Actor != "" {
+		return a.env.Actor
+	}
+	name := ""
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	return model.LocalActor(name)
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "keydesk",
+		Short: "Manage hardware security keys and the employees who hold them",
+		Long: `keydesk manages IPI Keys (hardware vaults) and the employees who hold them.
+
+Run without a command, it opens the terminal UI. The commands below do the
+same operations for scripts. Exit status: 0 done, 1 refused or failed
+(the reason on stderr), 2 usage error.`,
+		Args:          unknownCommand,
+		RunE:          a.action(a.runTUI),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		// cobra's default, which SuggestionsFor does not apply by itself
+		SuggestionsMinimumDistance: 2,
+	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.SetFlagErrorFunc(flagError)
+	root.PersistentFlags().StringVar(&a.db, "db", "",
+		"database file (default $KEYDESK_DB, else $XDG_DATA_HOME/keydesk/keydesk.db, else ~/.local/share/keydesk/keydesk.db)")
+	root.AddCommand(
+		a.demoCommand(),
+		a.importCommand(),
+		a.exportCommand(),
+		a.employeeCommand(),
+		a.keyCommand(),
+		a.deviceCommand(),
+		a.auditCommand(),
+		a.backupCommand(),
+		a.serveCommand(),
+		a.versionCommand(),
+	)
+	return root
+}
+
+// group is a command that only holds subcommands: run alone or with an
+// unknown word, it is a usage error that lists what it holds.
+func (a *app) group(use, short string, subs ...*cobra.Command) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  unknownCommand,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var names []string
+			for _, c := range cmd.Commands() {
+				if c.IsAvailableCommand() {
+					names = append(names, c.Name())
+				}
+			}
+			return usagef(cmd, "%s needs a command: %s", commandName(cmd), strings.Join(names, ", "))
+		},
+		SuggestionsMinimumDistance: 2,
+	}
+	cmd.AddCommand(subs...)
+	return cmd
+}

@@ -1,0 +1,49 @@
+package cli
+
+import (
+	"errors"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+func (a *app) serveCommand() *cobra.Command {
+	var opts ServeOptions
+	cmd := &cobra.Command{
+		Use:   "serve [--listen ADDR] [--host-key PATH] [--authorized-keys PATH] [--idle-timeout D]",
+		Short: "Serve the screens and commands over SSH to many admins at once (public-key login only)",
+		Long: `Serve the terminal UI and every command over SSH: one process owns the
+database, admins connect with ssh -p PORT HOST, or run a command with
+ssh -p PORT HOST key code SERIAL. The host key and the authorized keys
+file default to files beside the database.`,
+		Args: argsNamed(),
+	}
+	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
+		if a.env.Store != nil {
+			return errors.New("keydesk serve is already running here")
+		}
+		if a.env.Serve == nil {
+			return errors.New("serve is not available in this build")
+		}
+		st, err := a.openStore(mayCreate)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		opts.DBPath = st.Path()
+		dir := filepath.Dir(st.Path())
+		if !cmd.Flags().Changed("host-key") {
+			opts.HostKeyPath = filepath.Join(dir, "keydesk_host_ed25519")
+		}
+		if !cmd.Flags().Changed("authorized-keys") {
+			opts.AuthorizedKeysPath = filepath.Join(dir, "authorized_keys")
+		}
+		return a.env.Serve(a.ctx, st, opts)
+	})
+	cmd.Flags().StringVar(&opts.Listen, "listen", "127.0.0.1:2323", "address to listen on, host:port")
+	cmd.Flags().StringVar(&opts.HostKeyPath, "host-key", "", "the server's host key, created if missing (default <db dir>/keydesk_host_ed25519)")
+	cmd.Flags().StringVar(&opts.AuthorizedKeysPath, "authorized-keys", "", "the admins' public keys, one per line (default <db dir>/authorized_keys)")
+	cmd.Flags().DurationVar(&opts.IdleTimeout, "idle-timeout", 15*time.Minute, "close a session after this long without input")
+	return cmd
+}
