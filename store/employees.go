@@ -142,7 +142,7 @@ func (s *Store) assignNew(tx *bolt.Tx, by, serial string, e *model.Employee) (Co
 		return CodeView{}, err
 	}
 	e.KeyID = k.ID
-	return codeView(tx, ch.Key)
+	return s.showCode(tx, by, ch.Key)
 }
 
 // EditEmployee replaces an employee's profile.

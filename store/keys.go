@@ -129,7 +129,7 @@ func (s *Store) codeEvent(by string, ref KeyRef, ev model.Event) (CodeView, erro
 		if err != nil {
 			return err
 		}
-		view, err = codeView(tx, ch.Key)
+		view, err = s.showCode(tx, by, ch.Key)
 		return err
 	})
 	return view, err
@@ -166,7 +166,7 @@ func (s *Store) AssignKey(by string, ref KeyRef, email string) (CodeView, error)
 		if err != nil {
 			return err
 		}
-		view, err = codeView(tx, ch.Key)
+		view, err = s.showCode(tx, by, ch.Key)
 		return err
 	})
 	return view, err
@@ -181,15 +181,24 @@ func (s *Store) ShowCode(by string, ref KeyRef) (CodeView, error) {
 		if err != nil {
 			return err
 		}
-		if view, err = codeView(tx, k); err != nil {
-			return err
-		}
-		return s.appendAudit(tx, model.AuditEntry{
-			Actor: by, Action: model.ActionCodeShown, Target: keyTarget(tx, k.Serial, k.EmployeeID),
-			From: k.Status, To: k.Status, KeyID: k.ID, EmployeeID: k.EmployeeID,
-		})
+		view, err = s.showCode(tx, by, k)
+		return err
 	})
 	return view, err
+}
+
+// showCode returns a key's code for display and records that it was
+// shown (SPEC 2.2: every showing is in the audit trail, also right after
+// the code was issued).
+func (s *Store) showCode(tx *bolt.Tx, by string, k model.Key) (CodeView, error) {
+	view, err := codeView(tx, k)
+	if err != nil {
+		return view, err
+	}
+	return view, s.appendAudit(tx, model.AuditEntry{
+		Actor: by, Action: model.ActionCodeShown, Target: keyTarget(tx, k.Serial, k.EmployeeID),
+		From: k.Status, To: k.Status, KeyID: k.ID, EmployeeID: k.EmployeeID,
+	})
 }
 
 // ReissueCode replaces a Reserved or Suspended key's code (T14).
