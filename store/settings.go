@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"fmt"
 
 	"github.com/keydesk/keydesk/model"
 	bolt "go.etcd.io/bbolt"
@@ -34,14 +35,42 @@ func (s *Store) SetSMTPSettings(by string, settings model.SMTPSettings) error {
 		return err
 	}
 	return s.update(func(tx *bolt.Tx) error {
-		if err := tx.Bucket(bucketMeta).Put(metaSMTP, raw); err != nil {
+		meta := tx.Bucket(bucketMeta)
+		var old model.SMTPSettings
+		if prev := meta.Get(metaSMTP); prev != nil {
+			if err := json.Unmarshal(prev, &old); err != nil {
+				return err
+			}
+		}
+		if err := meta.Put(metaSMTP, raw); err != nil {
 			return err
 		}
 		return s.appendAudit(tx, model.AuditEntry{
 			Actor: by, Action: model.ActionSettingsChanged, Target: "mail server",
-			Note: settings.Host + " (" + string(settings.TLS) + "), from " + settings.From,
+			Note: settingsNote(old, settings),
 		})
 	})
+}
+
+// settingsNote describes new mail settings for the audit trail, saying
+// what happened to the password without ever writing it.
+func settingsNote(old, new model.SMTPSettings) string {
+	password := "unchanged"
+	switch {
+	case old.Password == "" && new.Password != "":
+		password = "set"
+	case old.Password != "" && new.Password == "":
+		password = "cleared"
+	case old.Password != new.Password:
+		password = "changed"
+	case new.Password == "":
+		password = "none"
+	}
+	user := new.User
+	if user == "" {
+		user = "(none)"
+	}
+	return fmt.Sprintf("%s:%d (%s), from %s, user %s, password %s", new.Host, new.Port, new.TLS, new.From, user, password)
 }
 
 // RecordCodeEmail writes the audit entry of an attempt to e-mail a key's

@@ -11,13 +11,7 @@ import (
 func (a *app) keyCommand() *cobra.Command {
 	return a.group("key", "Act on a key: assign, show or renew its code, suspend, unlock, remove, mark compromised or wiped",
 		a.assignCommand(),
-		a.codeCommand(&cobra.Command{
-			Use:   "code SERIAL",
-			Short: "Print the current activation code of a Reserved or Suspended key (the showing is audited)",
-		}, func(st *store.Store, args []string) (store.CodeView, string, error) {
-			view, err := st.ShowCode(a.actor(), store.Serial(args[0]))
-			return view, "", err
-		}),
+		a.keyCodeCommand(),
 		a.codeCommand(&cobra.Command{
 			Use:   "reissue SERIAL",
 			Short: "Give a Reserved or Suspended key a new activation code; the old one stops working",

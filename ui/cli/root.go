@@ -4,6 +4,7 @@ package cli
 
 import (
 	"context"
+	"crypto/x509"
 	"io"
 	"os"
 	"os/user"
@@ -36,6 +37,12 @@ type Env struct {
 	OpenTUI func(ctx context.Context, st *store.Store, actor string) error
 	// Serve runs `keydesk serve`; nil means this build cannot serve.
 	Serve func(ctx context.Context, st *store.Store, opts ServeOptions) error
+	// MailRootCAs verifies the mail server's certificate; nil means the
+	// system's roots. Tests pass their own server's.
+	MailRootCAs *x509.CertPool
+	// MailTimeout caps one e-mail send; 0 means the mailer's 10 seconds.
+	// Tests shorten it.
+	MailTimeout time.Duration
 }
 
 // ServeOptions are the flags of `keydesk serve`, defaults filled in.
@@ -136,6 +143,7 @@ same operations for scripts. Exit status: 0 done, 1 refused or failed
 		a.keyCommand(),
 		a.deviceCommand(),
 		a.auditCommand(),
+		a.settingsCommand(),
 		a.backupCommand(),
 		a.serveCommand(),
 		a.versionCommand(),

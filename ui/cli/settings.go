@@ -1,0 +1,226 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+func (a *app) settingsCommand() *cobra.Command {
+	return a.group("settings", "Settings shared by everyone who uses this database (locally or over SSH)",
+		a.smtpCommand())
+}
+
+// smtpFlags are the mail server settings as flags. The password never
+// comes as a flag value, which shell history and ps would keep.
+type smtpFlags struct {
+	host, from, user string
+	port             int
+	tls              *choice
+	passwordStdin    bool
+	clearPassword    bool
+}
+
+var smtpFlagNames = []string{"host", "port", "tls", "from", "user", "password-stdin", "clear-password"}
+
+func (f *smtpFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.host, "host", "", "mail server host name or IP address")
+	fs.IntVar(&f.port, "port", 0, "mail server port (default: 587 for starttls, 465 for tls, 25 for none)")
+	fs.Var(f.tls, "tls", "starttls (default), tls (from the first byte) or none (trusted relay only)")
+	fs.StringVar(&f.from, "from", "", `sender address, e.g. "IT desk <keydesk@example.com>"`)
+	fs.StringVar(&f.user, "user", "", `user name to log in with; "" sends without logging in`)
+	fs.BoolVar(&f.passwordStdin, "password-stdin", false, "read the password from stdin (one line)")
+	fs.BoolVar(&f.clearPassword, "clear-password", false, "remove the saved password")
+}
+
+func (f *smtpFlags) anyGiven(fs *pflag.FlagSet) bool {
+	for _, name := range smtpFlagNames {
+		if fs.Changed(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// applyTo changes cur only where a flag was given. The port follows a new
+// TLS mode unless it was set by hand to something else than the usual one.
+func (f *smtpFlags) applyTo(fs *pflag.FlagSet, cur model.SMTPSettings, password string) model.SMTPSettings {
+	next := cur
+	if fs.Changed("host") {
+		next.Host = strings.TrimSpace(f.host)
+	}
+	if fs.Changed("from") {
+		next.From = strings.TrimSpace(f.from)
+	}
+	if fs.Changed("user") {
+		next.User = strings.TrimSpace(f.user)
+	}
+	if fs.Changed("tls") {
+		next.TLS = model.TLSMode(f.tls.value)
+	}
+	if next.TLS == "" {
+		next.TLS = model.TLSStartTLS
+	}
+	switch {
+	case fs.Changed("port"):
+		next.Port = f.port
+	case cur.Port == 0 || cur.Port == cur.TLS.DefaultPort():
+		next.Port = next.TLS.DefaultPort()
+	}
+	switch {
+	case f.passwordStdin:
+		next.Password = password
+	case f.clearPassword:
+		next.Password = ""
+	}
+	if next.User == "" {
+		next.Password = "" // never used without a user name
+	}
+	return next
+}
+
+func (a *app) smtpCommand() *cobra.Command {
+	flags := &smtpFlags{tls: newChoice("", "starttls", "tls", "none")}
+	cmd := &cobra.Command{
+		Use:   "smtp [--host H] [--port N] [--tls starttls|tls|none] [--from ADDRESS] [--user U] [--password-stdin | --clear-password]",
+		Short: "Show or change the mail server that e-mails activation codes",
+		Long: `Without flags, show the mail server settings (never the password). With
+flags, change only the settings given and keep the others. The first time,
+--host and --from are needed; --tls defaults to starttls and --port to the
+usual port of the TLS mode.
+
+The password is read from stdin, one line (--password-stdin), never from
+the command line, and is never shown, exported or logged:
+
+  keydesk settings smtp --user keydesk --password-stdin < password.txt
+
+Then check the settings with keydesk settings smtp test --to ADDRESS.`,
+		Args:                       unknownCommand,
+		SuggestionsMinimumDistance: 2, // as in group: test is a subcommand
+	}
+	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
+		fs := cmd.Flags()
+		if !flags.anyGiven(fs) {
+			return a.withStore(mustExist, func(st *store.Store) error {
+				settings, err := st.SMTPSettings()
+				if err != nil {
+					return err
+				}
+				return printSMTPSettings(a.env.Stdout, settings)
+			})
+		}
+		if flags.passwordStdin && flags.clearPassword {
+			return usagef(cmd, "--password-stdin and --clear-password go one at a time")
+		}
+		var password string
+		if flags.passwordStdin {
+			// Before the database is opened: nobody waits while it is typed.
+			var err error
+			if password, err = a.readPassword(); err != nil {
+				return err
+			}
+			if password == "" {
+				return usagef(cmd, "--password-stdin found no password on stdin (to remove the password, use --clear-password)")
+			}
+		}
+		return a.withStore(mayCreate, func(st *store.Store) error {
+			cur, err := st.SMTPSettings()
+			if err != nil {
+				return err
+			}
+			next := flags.applyTo(fs, cur, password)
+			if !next.Configured() {
+				return errors.New("a mail server needs at least --host HOST and --from ADDRESS")
+			}
+			if flags.passwordStdin && next.User == "" {
+				return errors.New("a password goes with a user name: add --user NAME")
+			}
+			if err := st.SetSMTPSettings(a.actor(), next); err != nil {
+				return err
+			}
+			fmt.Fprintln(a.env.Stderr, "mail server settings saved")
+			return printSMTPSettings(a.env.Stdout, next)
+		})
+	})
+	flags.register(cmd.Flags())
+	cmd.AddCommand(a.smtpTestCommand())
+	return cmd
+}
+
+// readPassword reads one line from stdin, without echo when stdin is this
+// program's terminal.
+func (a *app) readPassword() (string, error) {
+	if f, ok := a.env.Stdin.(*os.File); ok && term.IsTerminal(f.Fd()) {
+		fmt.Fprint(a.env.Stderr, "mail server password: ")
+		line, err := term.ReadPassword(f.Fd())
+		fmt.Fprintln(a.env.Stderr)
+		return string(line), err
+	}
+	line, err := bufio.NewReader(a.env.Stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("cannot read the password from stdin: %v", err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// printSMTPSettings shows the settings as the flags that set them; the
+// password only as set or not.
+func printSMTPSettings(w io.Writer, s model.SMTPSettings) error {
+	if !s.Configured() {
+		_, err := fmt.Fprintln(w, errNoMailServer.Error())
+		return err
+	}
+	user, password := model.Printable(s.User), "(not set)"
+	if s.User == "" {
+		user = "(none: sends without logging in)"
+	}
+	if s.Password != "" {
+		password = "(set)"
+	}
+	_, err := fmt.Fprintf(w, "host      %s\nport      %s\ntls       %s\nfrom      %s\nuser      %s\npassword  %s\n",
+		model.Printable(s.Host), strconv.Itoa(s.Port), s.TLS, model.Printable(s.From), user, password)
+	return err
+}
+
+func (a *app) smtpTestCommand() *cobra.Command {
+	var to string
+	cmd := &cobra.Command{
+		Use:   "test --to ADDRESS",
+		Short: "Send a test message (no activation code) with the saved mail server settings",
+		Args:  argsNamed(),
+	}
+	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
+		if !cmd.Flags().Changed("to") {
+			return usagef(cmd, "settings smtp test needs --to ADDRESS")
+		}
+		if !validAddress(to) {
+			return usagef(cmd, "--to needs an e-mail address, not %q", to)
+		}
+		return a.withStore(mustExist, func(st *store.Store) error {
+			settings, err := st.SMTPSettings()
+			if err != nil {
+				return err
+			}
+			if !settings.Configured() {
+				return errNoMailServer
+			}
+			if err := a.mailSender(settings).SendTest(a.ctx, to); err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(a.env.Stdout, "test message sent to %s\n", model.Printable(to))
+			return err
+		})
+	})
+	cmd.Flags().StringVar(&to, "to", "", "the address to send the test message to")
+	return cmd
+}
