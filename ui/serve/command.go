@@ -1,0 +1,58 @@
+package serve
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+
+	"github.com/charmbracelet/ssh"
+)
+
+// commandMiddleware runs the session's command line, or says what to do
+// when there is neither a command nor a terminal. It runs last, after the
+// TUI of a session with a terminal has ended.
+func (s *server) commandMiddleware(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		info := s.sessionInfoOf(sess)
+		if info == nil {
+			next(sess)
+			return
+		}
+		switch info.kind {
+		case kindScreens:
+			if s.closing.Err() != nil {
+				fmt.Fprintln(sess.Stderr(), "keydesk serve has stopped: this session is closed")
+			}
+		case kindCommand:
+			sess.Exit(s.runCommand(sess, info))
+		case kindBadCommand:
+			fmt.Fprintln(sess.Stderr(), "keydesk: cannot read the command: check its quotes")
+			sess.Exit(2)
+		case kindNothing:
+			fmt.Fprintf(sess.Stderr(), "keydesk: ask for a terminal for the screens (ssh -t), or give a command: ssh -p %s HOST key code SERIAL\n", portOf(sess.LocalAddr()))
+			sess.Exit(2)
+		}
+		next(sess)
+	}
+}
+
+// runCommand runs one command line with the session's stdin, stdout and
+// stderr, and returns its exit status.
+func (s *server) runCommand(sess ssh.Session, info *sessionInfo) int {
+	// Each write to a session is an SSH packet: buffer the output of
+	// exports and backups.
+	stdout := bufio.NewWriterSize(sess, 32<<10)
+	status := s.cfg.RunCommand(info.ctx, info.args, sess, stdout, sess.Stderr(), info.actor)
+	if err := stdout.Flush(); err != nil {
+		s.log.Warn("cannot send a command's output", "admin", info.actor, "err", err)
+	}
+	return status
+}
+
+func portOf(addr net.Addr) string {
+	_, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "PORT"
+	}
+	return port
+}

@@ -1,0 +1,147 @@
+// Package serve is `keydesk serve`: the screens and the commands of
+// keydesk over SSH, to many admins at once, public-key login only. One
+// process owns the database; every session shares its *store.Store, so
+// each admin sees the others' changes.
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"path/filepath"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/log"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/keydesk/keydesk/store"
+)
+
+// DefaultListen is where serve listens when Config.Listen is empty: this
+// machine only, until an admin decides otherwise.
+const DefaultListen = "127.0.0.1:2323"
+
+const defaultShutdownGrace = 5 * time.Second
+
+// Config is what `keydesk serve` needs. The TUI and the command line are
+// injected because they import this package, not the other way round.
+type Config struct {
+	Store              *store.Store
+	DBPath             string
+	Listen             string        // "127.0.0.1:2323"; ":0" style allowed for tests
+	HostKeyPath        string        // "" = keydesk_host_ed25519 beside the database
+	AuthorizedKeysPath string        // "" = authorized_keys beside the database
+	IdleTimeout        time.Duration // 0 = none
+	ShutdownGrace      time.Duration // 0 = 5 s
+	Log                io.Writer     // server log; nil = io.Discard
+
+	// NewTUI builds the TUI model for one session, styled with that
+	// session's renderer.
+	NewTUI func(st *store.Store, actor string, r *lipgloss.Renderer) tea.Model
+	// RunCommand runs one command line of SPEC 7 and returns its exit
+	// status.
+	RunCommand func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, actor string) int
+	// Ready, when set, is called once listening, with the real address.
+	Ready func(addr string)
+}
+
+// Run serves until ctx is cancelled, then stops accepting, gives open
+// sessions ShutdownGrace to end, closes the rest and returns. The caller
+// closes the database after Run returns.
+func Run(ctx context.Context, cfg Config) error {
+	if err := cfg.fillDefaults(); err != nil {
+		return err
+	}
+	logger := log.NewWithOptions(cfg.Log, log.Options{ReportTimestamp: true, Prefix: "keydesk serve"})
+
+	keys := authorizedKeys{path: cfg.AuthorizedKeysPath}
+	count, err := keys.checkAtStart(logger)
+	if err != nil {
+		return err
+	}
+	hostKey, created, err := loadOrCreateHostKey(cfg.HostKeyPath)
+	if err != nil {
+		return err
+	}
+	s, err := newServer(cfg, keys, hostKey, logger)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %v", cfg.Listen, innermost(err))
+	}
+	addr := ln.Addr().String()
+
+	addrFile := AddressFile(cfg.DBPath)
+	if err := writeAddressFile(addrFile, addr); err != nil {
+		logger.Warn("cannot write the address file; other keydesk programs will not know where to connect", "path", addrFile, "err", innermost(err))
+	}
+	defer removeAddressFile(addrFile)
+
+	logger.Info("listening", "addr", addr)
+	logger.Info("host key", "fingerprint", gossh.FingerprintSHA256(hostKey.PublicKey()), "path", cfg.HostKeyPath, "created", created)
+	logger.Info("authorized keys", "count", count, "path", cfg.AuthorizedKeysPath)
+
+	served := make(chan error, 1)
+	go func() { served <- s.ssh.Serve(ln) }()
+	if cfg.Ready != nil {
+		cfg.Ready(addr)
+	}
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-served:
+		logger.Error("the server stopped by itself", "err", serveErr)
+	}
+	s.shutdown(ln)
+	logger.Info("stopped")
+	if serveErr != nil {
+		return fmt.Errorf("the SSH server stopped: %v", innermost(serveErr))
+	}
+	return nil
+}
+
+func (cfg *Config) fillDefaults() error {
+	if cfg.Store == nil || cfg.NewTUI == nil || cfg.RunCommand == nil {
+		return errors.New("serve: Store, NewTUI and RunCommand must be set")
+	}
+	if cfg.DBPath == "" {
+		cfg.DBPath = cfg.Store.Path()
+	}
+	dir := filepath.Dir(cfg.DBPath)
+	if cfg.Listen == "" {
+		cfg.Listen = DefaultListen
+	}
+	if cfg.HostKeyPath == "" {
+		cfg.HostKeyPath = filepath.Join(dir, "keydesk_host_ed25519")
+	}
+	if cfg.AuthorizedKeysPath == "" {
+		cfg.AuthorizedKeysPath = filepath.Join(dir, "authorized_keys")
+	}
+	if cfg.ShutdownGrace <= 0 {
+		cfg.ShutdownGrace = defaultShutdownGrace
+	}
+	if cfg.Log == nil {
+		cfg.Log = io.Discard
+	}
+	return nil
+}
+
+// innermost is the last error of a wrapped chain: "address already in
+// use" rather than "listen tcp 127.0.0.1:2323: bind: address already in
+// use", for a one-line message in the admin's words.
+func innermost(err error) error {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err
+		}
+		err = next
+	}
+}

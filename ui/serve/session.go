@@ -1,0 +1,140 @@
+package serve
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/ssh"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/keydesk/keydesk/model"
+)
+
+// sessionKind is what a session asked for.
+type sessionKind int
+
+const (
+	kindScreens    sessionKind = iota // a terminal and no command: the TUI
+	kindCommand                       // a command line of SPEC 7
+	kindBadCommand                    // a command that cannot be split into words
+	kindNothing                       // neither a terminal nor a command
+)
+
+// sessionInfo is what the session middleware learned, for the handlers
+// after it. It is kept by the server, keyed by session: sess.Context()
+// belongs to the whole connection, which several sessions may share.
+type sessionInfo struct {
+	actor string
+	kind  sessionKind
+	args  []string
+	// ctx ends with the session, or when shutdown's grace is over.
+	ctx context.Context
+}
+
+func (s *server) sessionInfoOf(sess ssh.Session) *sessionInfo {
+	if info, ok := s.active.Load(sess); ok {
+		return info.(*sessionInfo)
+	}
+	return nil
+}
+
+func kindOf(sess ssh.Session) sessionKind {
+	_, _, hasTerminal := sess.Pty()
+	switch {
+	case len(sess.Command()) > 0:
+		return kindCommand
+	case strings.TrimSpace(sess.RawCommand()) != "":
+		return kindBadCommand
+	case hasTerminal:
+		return kindScreens
+	default:
+		return kindNothing
+	}
+}
+
+// sessionMiddleware runs first for every session: it names the admin from
+// the public key the session proved (never from a key merely offered
+// during authentication), and counts the session for shutdown.
+func (s *server) sessionMiddleware(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		kind := kindOf(sess)
+		if !s.sessions.begin(kind == kindScreens) {
+			fmt.Fprintln(sess.Stderr(), "keydesk serve is stopping: try again in a moment")
+			sess.Exit(1)
+			return
+		}
+		defer s.sessions.end(kind == kindScreens)
+		defer s.recoverPanic(sess)
+
+		actor, err := s.identify(sess)
+		if err != nil {
+			s.log.Warn("session refused", "from", sess.RemoteAddr().String(), "err", err)
+			fmt.Fprintln(sess.Stderr(), "keydesk: "+err.Error())
+			sess.Exit(1)
+			return
+		}
+		s.limiter.Succeeded(hostOf(sess.RemoteAddr()))
+
+		ctx, cancel := context.WithCancel(sess.Context())
+		defer cancel()
+		defer context.AfterFunc(s.closing, cancel)()
+		s.active.Store(sess, &sessionInfo{actor: actor, kind: kind, args: sess.Command(), ctx: ctx})
+		defer s.active.Delete(sess)
+
+		start := time.Now()
+		s.log.Info("session", "admin", actor, "from", sess.RemoteAddr().String(), "doing", describe(kind, sess.Command()))
+		next(sess)
+		s.log.Info("session ended", "admin", actor, "after", time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// identify names the admin: the comment of the authorized_keys line that
+// holds the session's own key, with the key's fingerprint. The file is
+// read again, so a key removed meanwhile is refused.
+func (s *server) identify(sess ssh.Session) (string, error) {
+	key := sess.PublicKey()
+	if key == nil {
+		return "", fmt.Errorf("this session did not log in with a public key")
+	}
+	line, ok, err := s.keys.find(key)
+	if err != nil {
+		return "", fmt.Errorf("the server cannot read its authorized keys file")
+	}
+	if !ok {
+		return "", fmt.Errorf("your key %s is no longer authorized", gossh.FingerprintSHA256(key))
+	}
+	return model.SSHActor(line.name, gossh.FingerprintSHA256(key)), nil
+}
+
+// recoverPanic keeps one session's crash from taking the server, and
+// every other admin's session, down with it.
+func (s *server) recoverPanic(sess ssh.Session) {
+	if r := recover(); r != nil {
+		s.log.Error("session crashed", "panic", r, "stack", string(debug.Stack()))
+		fmt.Fprintln(sess.Stderr(), "keydesk: internal error; the server log has the details")
+		sess.Exit(1)
+	}
+}
+
+// describe says what a session does, for the log: the command's words,
+// never its arguments (a device activation carries a code).
+func describe(kind sessionKind, args []string) string {
+	switch kind {
+	case kindScreens:
+		return "screens"
+	case kindCommand:
+		var words []string
+		for _, a := range args {
+			if len(words) == 2 || strings.HasPrefix(a, "-") {
+				break
+			}
+			words = append(words, model.Printable(a))
+		}
+		return "command " + strings.Join(words, " ")
+	default:
+		return "nothing"
+	}
+}
