@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -93,7 +94,7 @@ func ParseEmployeesCSV(r io.Reader) ([]EmployeeRow, error) {
 }
 
 func parseCSV(r io.Reader, known, required []string, row func(line int, get func(string) string)) error {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(skipBOM(r))
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	header, err := cr.Read()
@@ -129,8 +130,9 @@ func parseCSV(r io.Reader, known, required []string, row func(line int, get func
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			// FieldPos is only valid for a record that was read whole.
+			line := 0
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.Line
@@ -141,6 +143,7 @@ func parseCSV(r io.Reader, known, required []string, row func(line int, get func
 			}
 			continue
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // blank line
 		}
@@ -159,6 +162,16 @@ func parseCSV(r io.Reader, known, required []string, row func(line int, get func
 		return &ImportError{Rows: problems}
 	}
 	return nil
+}
+
+// skipBOM drops the byte order mark that Excel and PowerShell write first:
+// left in, it makes a quoted first column a CSV error.
+func skipBOM(r io.Reader) io.Reader {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		br.Discard(3)
+	}
+	return br
 }
 
 func csvMessage(err error) string {

@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,7 +24,12 @@ func (s *Store) FillDemo(by string, keys, employees int) error {
 			return refused("the database already holds keys or employees: demo data goes only into an empty one")
 		}
 		d := demo{s: s, tx: tx, by: by, rng: rand.New(rand.NewPCG(uint64(keys), uint64(employees)))}
-		return d.fill(keys, employees)
+		s.heldHistory = &historyIndex{}
+		defer func() { s.heldHistory = nil }()
+		if err := d.fill(keys, employees); err != nil {
+			return err
+		}
+		return s.heldHistory.write(tx)
 	})
 }
 
@@ -55,15 +61,29 @@ func (d *demo) fill(nKeys, nEmployees int) error {
 		}
 	}
 
-	people := make([]model.Employee, nEmployees)
+	// Created in name order: the e-mail and name indexes then grow by
+	// appending, where random order moves half the index at each insert.
+	inputs := make([]model.EmployeeInput, nEmployees)
+	for i := range inputs {
+		inputs[i] = demoEmployee(i, d.rng)
+	}
+	slices.SortFunc(inputs, func(a, b model.EmployeeInput) int {
+		return strings.Compare(model.NameKey(a.FirstName, a.LastName), model.NameKey(b.FirstName, b.LastName))
+	})
+	created := make([]model.Employee, nEmployees)
 	spread := 30 * 24 * time.Hour / time.Duration(nEmployees+1)
-	for i := range people {
-		in := demoEmployee(i, d.rng)
+	for i, in := range inputs {
 		e, err := d.s.createEmployeeAt(d.tx, d.by, in, d.tick(spread))
 		if err != nil {
 			return fmt.Errorf("demo employee %d: %w", i, err)
 		}
-		people[i] = e
+		created[i] = e
+	}
+	// Keys go to employees picked at random, not to the first names of
+	// the alphabet.
+	people := make([]model.Employee, nEmployees)
+	for i, j := range d.rng.Perm(nEmployees) {
+		people[i] = created[j]
 	}
 
 	// Roughly two thirds of the employees get a key, if there are keys.
@@ -92,7 +112,10 @@ func (d *demo) fill(nKeys, nEmployees int) error {
 	// The older history first, then the recent codes that must still be
 	// valid (Reserved and Suspended) in the last few days.
 	d.clock = now.Add(-80 * 24 * time.Hour)
-	spread = 70 * 24 * time.Hour / time.Duration(assigned+1)
+	// A key's life takes at most 4 events (assign, three wrong codes): this
+	// spread ends the older history before the recent codes, and keeps a
+	// key's events well within its code's validity.
+	spread = min(70*24*time.Hour/time.Duration(4*(assigned+1)), 24*time.Hour)
 	for i, target := range plan {
 		if target == model.Reserved {
 			continue

@@ -3,6 +3,8 @@ package store
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/keydesk/keydesk/model"
@@ -56,14 +58,60 @@ func (s *Store) importKeysAt(tx *bolt.Tx, by string, rows []KeyRow, now time.Tim
 	}
 	keys := tx.Bucket(bucketKeys)
 	keys.FillPercent = 1 // ids only grow
-	for _, in := range inputs {
-		id, err := keys.NextSequence()
-		if err != nil {
+	ids := make([]uint64, len(inputs))
+	for i := range ids {
+		var err error
+		if ids[i], err = keys.NextSequence(); err != nil {
 			return err
 		}
-		k := model.Key{ID: id, Serial: in.Serial, MAC: in.MAC, Model: in.Model, Firmware: in.Firmware, RFID: in.RFID}
+	}
+	if err := primeKeyIndexes(tx, inputs, ids); err != nil {
+		return err
+	}
+	for i, in := range inputs {
+		k := model.Key{ID: ids[i], Serial: in.Serial, MAC: in.MAC, Model: in.Model, Firmware: in.Firmware, RFID: in.RFID}
 		if _, err := s.applyKeyEvent(tx, by, k, model.Event{Kind: model.EventImport, Now: now}); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// primeKeyIndexes writes the new keys' index entries in key order before
+// putKey writes them again, in place, in file order. Until commit, bbolt
+// keeps a bucket's new entries in one node, and each insert in the middle
+// moves every entry after it: 100,000 keys in random order took 20 s
+// instead of 2. An index the file already has in order needs no priming.
+func primeKeyIndexes(tx *bolt.Tx, inputs []model.KeyInput, ids []uint64) error {
+	type entry struct {
+		value string
+		id    uint64
+	}
+	for _, ix := range []struct {
+		bucket []byte
+		field  func(model.KeyInput) string
+	}{
+		{bucketSerials, func(in model.KeyInput) string { return in.Serial }},
+		{bucketMACs, func(in model.KeyInput) string { return in.MAC }},
+		{bucketRFIDs, func(in model.KeyInput) string { return in.RFID }},
+	} {
+		entries := make([]entry, 0, len(inputs))
+		for i, in := range inputs {
+			if v := ix.field(in); v != "" {
+				entries = append(entries, entry{v, ids[i]})
+			}
+		}
+		byValue := func(a, b entry) int { return strings.Compare(a.value, b.value) }
+		if slices.IsSortedFunc(entries, byValue) {
+			continue // putKey's own writes are appends already
+		}
+		slices.SortFunc(entries, byValue)
+		b := tx.Bucket(ix.bucket)
+		b.FillPercent = indexFillPercent
+		for _, e := range entries {
+			if err := b.Put([]byte(e.value), itob(e.id)); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -58,6 +58,10 @@ type Store struct {
 	now    func() time.Time
 	random io.Reader
 
+	// heldHistory is set only inside FillDemo's transaction (bbolt runs
+	// one writer at a time): see historyIndex.
+	heldHistory *historyIndex
+
 	mu       sync.Mutex
 	watchers map[chan struct{}]struct{}
 }
@@ -90,6 +94,7 @@ func Open(path string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot open the database %s: %v", path, errors.Unwrap(err))
 	}
+	db.AllocSize = fileGrowStep
 	s := &Store{db: db, path: path, now: opt.Now, random: opt.Random, watchers: map[chan struct{}]struct{}{}}
 	if err := s.migrate(); err != nil {
 		db.Close()
@@ -119,6 +124,11 @@ const schemaVersion = 1
 // map later copies every node a big transaction touched, and waits for
 // all readers (a backup, a list being loaded) to finish.
 const initialMmapSize = 1 << 30
+
+// fileGrowStep is how far past its data bbolt grows the file. Its default
+// (16 MiB) would make even an empty database that big once the map is
+// reserved; growing costs one truncate and fsync per step.
+const fileGrowStep = 1 << 20
 
 func createBuckets(tx *bolt.Tx) error {
 	for _, name := range allBuckets {
