@@ -255,8 +255,11 @@ var (
 // plain pairs, a second surname keeps them unique.
 func demoName(i int) (first, last string) {
 	nf, nl := len(demoFirst), len(demoLast)
+	// Shifting the surname by the first name's place mixes the pairs (a
+	// small demo is not all Smiths) and keeps them unique: two indexes with
+	// the same first name differ in i/nf.
 	first = demoFirst[i%nf]
-	last = demoLast[(i/nf)%nl]
+	last = demoLast[(i/nf+(i%nf)*17)%nl]
 	if extra := i / (nf * nl); extra > 0 {
 		last += "-" + demoLast[(extra-1)%nl]
 		if extra > nl {
