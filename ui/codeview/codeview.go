@@ -6,6 +6,7 @@ package codeview
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -58,7 +59,12 @@ func expiry(st *styles.Styles, at, now time.Time) string {
 	case left <= 0:
 		return st.Error.Render(when + " (expired: issue a new code)")
 	case left < 24*time.Hour:
-		return st.Warning.Render(fmt.Sprintf("%s (in %d h)", when, int(left.Hours())+1))
+		return st.Warning.Render(fmt.Sprintf("%s (in %d h)", when, int(math.Ceil(left.Hours()))))
 	}
-	return st.Text.Render(fmt.Sprintf("%s (in %d days)", when, int(left.Hours()/24)))
+	days := int(math.Ceil(left.Hours() / 24)) // a fresh code reads "in 7 days"
+	unit := "days"
+	if days == 1 {
+		unit = "day"
+	}
+	return st.Text.Render(fmt.Sprintf("%s (in %d %s)", when, days, unit))
 }

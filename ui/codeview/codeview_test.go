@@ -56,3 +56,22 @@ func TestRenderShowsEverythingNeededToReadAloud(t *testing.T) {
 		}
 	}
 }
+
+func TestExpiryCountsWholeDaysLeft(t *testing.T) {
+	r := lipgloss.NewRenderer(&strings.Builder{})
+	r.SetColorProfile(termenv.Ascii)
+	st := styles.New(r)
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	for left, want := range map[time.Duration]string{
+		7 * 24 * time.Hour:           "(in 7 days)",
+		7*24*time.Hour - time.Minute: "(in 7 days)",
+		36 * time.Hour:               "(in 2 days)",
+		24 * time.Hour:               "(in 1 day)",
+		5 * time.Hour:                "(in 5 h)",
+		-time.Minute:                 "(expired: issue a new code)",
+	} {
+		if got := expiry(st, now.Add(left), now); !strings.Contains(got, want) {
+			t.Errorf("%v left: got %q, want %q", left, got, want)
+		}
+	}
+}
