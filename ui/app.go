@@ -1,0 +1,286 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/keydesk/keydesk/ui/audit"
+	"github.com/keydesk/keydesk/ui/codeview"
+	"github.com/keydesk/keydesk/ui/common"
+	"github.com/keydesk/keydesk/ui/data"
+	"github.com/keydesk/keydesk/ui/dialog"
+	"github.com/keydesk/keydesk/ui/employees"
+	"github.com/keydesk/keydesk/ui/keyaction"
+	"github.com/keydesk/keydesk/ui/keys"
+	"github.com/keydesk/keydesk/ui/styles"
+)
+
+// screen is one tab.
+type screen interface {
+	Title() string
+	SetSize(width, height int)
+	SetIndex(idx *data.Index) tea.Cmd
+	Shown() tea.Cmd
+	Update(msg tea.Msg) tea.Cmd
+	View() string
+	Capturing() bool
+	help.KeyMap
+}
+
+const (
+	tabEmployees = iota
+	tabKeys
+	tabAudit
+)
+
+// Smallest terminal the screens are drawn in.
+const minWidth, minHeight = 60, 16
+
+// app is the root model.
+type app struct {
+	common.Common
+	ctx    context.Context
+	cancel context.CancelFunc
+	keys   *globalKeys
+	help   help.Model
+
+	employees *employees.Model
+	keysTab   *keys.Model
+	audit     *audit.Model
+	screens   []screen
+	active    int
+
+	// Data: one snapshot load at a time, one more if changes came meanwhile.
+	idx           *data.Index
+	loading       bool
+	reloadPending bool
+	loadGen       int
+	changes       <-chan struct{}
+	noWatch       bool // tests drive changes themselves
+
+	// Modal layers, top first: a dialog, the wizard, the code screen, help.
+	dialog   common.Dialog
+	wizard   wizardModel
+	code     *codeScreen
+	showHelp bool
+
+	notice notice // the footer line; cleared by the next key
+	width  int
+	height int
+}
+
+func newApp(cfg Config) *app {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	parent := cfg.Context
+	if parent == nil {
+		parent = context.Background()
+	}
+	a := &app{keys: defaultGlobalKeys(), width: 80, height: 24}
+	a.ctx, a.cancel = context.WithCancel(parent)
+	a.Common = common.Common{
+		Styles: styles.New(cfg.Renderer),
+		Store:  cfg.Store,
+		Actor:  cfg.Actor,
+		Now:    cfg.Now,
+		Keys:   common.DefaultListKeys(),
+	}
+	a.help = newHelp(a.Styles)
+	actions := keyaction.DefaultKeys()
+	a.employees = employees.New(a.Common, actions)
+	a.keysTab = keys.New(a.Common, actions)
+	a.audit = audit.New(a.Common)
+	a.screens = []screen{a.employees, a.keysTab, a.audit}
+	a.layout()
+	return a
+}
+
+// Init loads the data and subscribes to the store's changes.
+func (a *app) Init() tea.Cmd {
+	if a.noWatch {
+		return a.load()
+	}
+	changes, stop := a.Store.Watch()
+	a.changes = changes
+	go func() {
+		<-a.ctx.Done()
+		stop()
+	}()
+	return tea.Batch(a.load(), watch(a.ctx, a.changes))
+}
+
+func (a *app) current() screen { return a.screens[a.active] }
+
+// Update routes a message: results to whom they are about, keys to the
+// topmost layer only.
+func (a *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := a.update(msg)
+	a.layout()
+	return a, cmd
+}
+
+func (a *app) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.width, a.height = msg.Width, msg.Height
+		return nil
+	case tea.KeyMsg:
+		return a.handleKey(msg)
+	case dataChangedMsg:
+		if a.changes == nil {
+			return a.load() // tests: no subscription to re-arm
+		}
+		return tea.Batch(a.load(), watch(a.ctx, a.changes))
+	case indexMsg:
+		return a.indexLoaded(msg)
+	case common.ErrMsg:
+		a.notice = errorNotice(msg.Err)
+		return nil
+	case common.InfoMsg:
+		a.notice = notice{text: msg.Text}
+		return nil
+	case common.CodeMsg:
+		a.code = newCodeScreen(&a.Common, msg.View)
+		return nil
+	case common.OpenDialogMsg:
+		a.dialog = msg.Dialog
+		return nil
+	case common.OpenKeyMsg:
+		a.dialog, a.code, a.showHelp = nil, nil, false
+		return tea.Batch(a.switchTo(tabKeys), a.keysTab.OpenSerial(msg.Serial))
+	case common.OpenEmployeeMsg:
+		a.dialog, a.code, a.showHelp = nil, nil, false
+		return tea.Batch(a.switchTo(tabEmployees), a.employees.Open(msg.ID))
+	case common.StartWizardMsg:
+		return a.openWizard()
+	case codeview.CopiedMsg:
+		if a.wizard != nil {
+			break // the wizard's result page says it
+		}
+		a.notice = notice{text: "code copied to your clipboard (if your terminal allows it)"}
+		return nil
+	}
+	if created, ok := wizardDone(msg); ok {
+		return a.closeWizard(created)
+	}
+	// Anything else (a screen's own results, cursor messages, the
+	// wizard's and the forms' messages) goes to every layer that may
+	// want it; each drops what is not its own.
+	var cmds []tea.Cmd
+	if a.wizard != nil {
+		_, cmd := a.wizard.Update(msg)
+		cmds = append(cmds, cmd)
+	}
+	if a.dialog != nil {
+		if done, cmd := a.dialog.Update(msg); done {
+			a.dialog = nil
+			cmds = append(cmds, cmd)
+		} else {
+			cmds = append(cmds, cmd)
+		}
+	}
+	for _, s := range a.screens {
+		cmds = append(cmds, s.Update(msg))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (a *app) indexLoaded(msg indexMsg) tea.Cmd {
+	a.loading = false
+	var cmds []tea.Cmd
+	if a.reloadPending {
+		a.reloadPending = false
+		cmds = append(cmds, a.load())
+	}
+	if msg.err != nil {
+		a.notice = errorNotice(msg.err)
+		return tea.Batch(cmds...)
+	}
+	a.idx = msg.idx
+	for _, s := range a.screens {
+		cmds = append(cmds, s.SetIndex(msg.idx))
+	}
+	return tea.Batch(append(cmds, warmOrders(msg.idx))...)
+}
+
+// handleKey gives a key to the topmost layer; global keys work only when
+// nothing is typing.
+func (a *app) handleKey(k tea.KeyMsg) tea.Cmd {
+	a.notice = notice{}
+	switch {
+	case a.wizard != nil:
+		// The wizard answers ctrl+c itself: it asks before dropping what
+		// was typed.
+		_, cmd := a.wizard.Update(k)
+		return cmd
+	case key.Matches(k, a.keys.ForceQuit):
+		if a.employeesEditing() && a.dialog == nil {
+			return a.confirmQuit()
+		}
+		return a.quit()
+	case a.dialog != nil:
+		done, cmd := a.dialog.Update(k)
+		if done {
+			a.dialog = nil
+		}
+		return cmd
+	case a.code != nil:
+		return a.code.update(k, a)
+	case a.showHelp:
+		if key.Matches(k, a.keys.Help, a.Keys.Back, a.keys.Quit) {
+			a.showHelp = false
+		}
+		return nil
+	case a.current().Capturing():
+		return a.current().Update(k)
+	case key.Matches(k, a.keys.Employees):
+		return a.switchTo(tabEmployees)
+	case key.Matches(k, a.keys.Keys):
+		return a.switchTo(tabKeys)
+	case key.Matches(k, a.keys.Audit):
+		return a.switchTo(tabAudit)
+	case key.Matches(k, a.keys.Next):
+		return a.switchTo((a.active + 1) % len(a.screens))
+	case key.Matches(k, a.keys.Prev):
+		return a.switchTo((a.active + len(a.screens) - 1) % len(a.screens))
+	case key.Matches(k, a.keys.Help):
+		a.showHelp = true
+		return nil
+	case key.Matches(k, a.keys.Quit):
+		return a.quit()
+	}
+	return a.current().Update(k)
+}
+
+// employeesEditing reports whether the employee edit form holds typed
+// text that quitting would drop.
+func (a *app) employeesEditing() bool {
+	return a.active == tabEmployees && a.employees.Editing()
+}
+
+func (a *app) switchTo(tab int) tea.Cmd {
+	if tab == a.active {
+		return nil
+	}
+	if a.active == tabAudit {
+		a.audit.Hidden()
+	}
+	a.active = tab
+	return a.current().Shown()
+}
+
+func (a *app) quit() tea.Cmd {
+	a.cancel() // ends the store subscription
+	return tea.Quit
+}
+
+func (a *app) confirmQuit() tea.Cmd {
+	f := dialog.NewForm(a.Styles, "Quit keydesk?", "quit", func(dialog.Values) tea.Cmd { return a.quit() }).
+		WithBody("The changes in the open form are not saved.")
+	a.dialog = f
+	return nil
+}

@@ -1,0 +1,142 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/keydesk/keydesk/store"
+)
+
+// Benchmarks on 100,000 keys and 100,000 employees (`make bench`). The
+// database is built once per process: FillDemo at that size takes a
+// minute or two. KEYDESK_BENCH_DB names a file to keep it in between
+// runs (filled when missing).
+
+var (
+	benchOnce  sync.Once
+	benchDir   string
+	benchStore *store.Store
+	benchErr   error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchStore != nil {
+		benchStore.Close()
+	}
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
+}
+
+func bigStore(b *testing.B) *store.Store {
+	b.Helper()
+	benchOnce.Do(func() {
+		path := os.Getenv("KEYDESK_BENCH_DB")
+		if path == "" {
+			benchDir, benchErr = os.MkdirTemp("", "keydesk-ui-bench")
+			if benchErr != nil {
+				return
+			}
+			path = filepath.Join(benchDir, "bench.db")
+		}
+		_, missing := os.Stat(path)
+		benchStore, benchErr = store.Open(path, store.Options{NoSync: true})
+		if benchErr != nil || missing == nil {
+			return
+		}
+		benchErr = benchStore.FillDemo("bench", 100_000, 100_000)
+		// Reopen, as an admin's program would: the fill's huge write
+		// leaves memory in bbolt that no real session holds.
+		benchStore.Close()
+		if benchErr == nil {
+			benchStore, benchErr = store.Open(path, store.Options{})
+		}
+		runtime.GC()
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchStore
+}
+
+// loadedApp is the app after its first load, without the rest of Init's
+// commands (the audit screen's loads run beside the first screen).
+func loadedApp(b *testing.B, st *store.Store) *app {
+	a := newApp(Config{Store: st, Actor: tActor, Renderer: asciiRenderer()})
+	a.noWatch = true
+	a.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	msg := a.Init()()
+	a.Update(msg)
+	return a
+}
+
+func runeKey(r rune) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}} }
+
+// BenchmarkFirstScreen is New + Init + the snapshot load + the first full
+// View of the employees list.
+func BenchmarkFirstScreen(b *testing.B) {
+	st := bigStore(b)
+	var heap uint64
+	for b.Loop() {
+		a := loadedApp(b, st)
+		if v := a.View(); len(v) == 0 {
+			b.Fatal("empty view")
+		}
+		b.StopTimer()
+		runtime.GC()
+		runtime.GC() // and what sync.Pools held
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		heap = ms.HeapAlloc
+		runtime.KeepAlive(a)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(heap)/1e6, "MB-live-heap")
+}
+
+// typing is a search typed and erased again, one key at a time.
+var typing = []tea.KeyMsg{runeKey('o'), runeKey('l'), runeKey('i'),
+	{Type: tea.KeyBackspace}, {Type: tea.KeyBackspace}, {Type: tea.KeyBackspace}}
+
+// BenchmarkSearchKeystroke is one key typed in the employees search line
+// and the view drawn: each key searches all 100,000 employees again.
+func BenchmarkSearchKeystroke(b *testing.B) {
+	a := loadedApp(b, bigStore(b))
+	a.Update(runeKey('/'))
+	i := 0
+	for b.Loop() {
+		a.Update(typing[i%len(typing)])
+		_ = a.View()
+		i++
+	}
+}
+
+// BenchmarkSearchKeystrokeKeys is the same on the keys list, where a
+// search looks in serials, MACs, RFIDs and holders.
+func BenchmarkSearchKeystrokeKeys(b *testing.B) {
+	a := loadedApp(b, bigStore(b))
+	a.Update(runeKey('2'))
+	a.Update(runeKey('/'))
+	i := 0
+	for b.Loop() {
+		a.Update(typing[i%len(typing)])
+		_ = a.View()
+		i++
+	}
+}
+
+// BenchmarkScrollPage is pgdown on the keys list and the view drawn.
+func BenchmarkScrollPage(b *testing.B) {
+	a := loadedApp(b, bigStore(b))
+	a.Update(runeKey('2'))
+	for b.Loop() {
+		a.Update(tea.KeyMsg{Type: tea.KeyPgDown})
+		_ = a.View()
+	}
+}

@@ -1,0 +1,26 @@
+// Package common holds what every screen of the terminal UI shares: its
+// size, its styles, the store, who is acting and the clock. Each screen
+// embeds a Common, as in soft-serve's pkg/ui/common.
+package common
+
+import (
+	"time"
+
+	"github.com/keydesk/keydesk/store"
+	"github.com/keydesk/keydesk/ui/styles"
+)
+
+// Common is the context a screen works in.
+type Common struct {
+	Width, Height int
+	Styles        *styles.Styles
+	Store         *store.Store
+	Actor         string
+	Now           func() time.Time
+	Keys          *ListKeys
+}
+
+// SetSize records the space the screen may draw in.
+func (c *Common) SetSize(width, height int) {
+	c.Width, c.Height = width, height
+}

@@ -1,0 +1,31 @@
+// Package ui is keydesk's terminal UI: a root model that owns the header,
+// the footer and the modal layers (dialogs, the code screen, help, the
+// wizard), and one model per screen (Employees, Keys, Audit) that it
+// routes keys to. The same model runs locally (Run) and over SSH (New,
+// one per session).
+package ui
+
+import (
+	"context"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/keydesk/keydesk/store"
+)
+
+// Config is what one session of the UI works with.
+type Config struct {
+	Store    *store.Store
+	Actor    string             // for the audit
+	Renderer *lipgloss.Renderer // the session's renderer (local: lipgloss.DefaultRenderer(); over SSH: one per session)
+	Now      func() time.Time   // nil = time.Now
+
+	// Context, when set, ends the session's subscription to store changes
+	// when it is done (an SSH session that drops without quitting). It
+	// ends anyway when the admin quits.
+	Context context.Context
+}
+
+// New builds the root model of one session.
+func New(cfg Config) tea.Model { return newApp(cfg) }

@@ -1,0 +1,76 @@
+package data
+
+import (
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// lowerText collects the lower-case search text of many rows in one
+// buffer: one allocation instead of several per row, and no pointers for
+// the garbage collector to follow.
+type lowerText struct{ buf []byte }
+
+func (t *lowerText) grow(n int) { t.buf = make([]byte, 0, n) }
+func (t *lowerText) len() int   { return len(t.buf) }
+
+// String returns the text without copying it: the buffer is never
+// written again once its rows point into it.
+func (t *lowerText) String() string {
+	if len(t.buf) == 0 {
+		return ""
+	}
+	return unsafe.String(&t.buf[0], len(t.buf))
+}
+
+// add appends each field lower-cased, each followed by a NUL so that a
+// query never matches across two fields.
+func (t *lowerText) add(fields ...string) {
+	for _, f := range fields {
+		start := len(t.buf)
+		t.buf = append(t.buf, f...)
+		for i := start; i < len(t.buf); i++ {
+			c := t.buf[i]
+			if c >= utf8.RuneSelf {
+				// Not ASCII: let the strings package lower it.
+				t.buf = append(t.buf[:start], strings.ToLower(f)...)
+				break
+			}
+			if 'A' <= c && c <= 'Z' {
+				t.buf[i] = c + 'a' - 'A'
+			}
+		}
+		t.buf = append(t.buf, 0)
+	}
+}
+
+// addName appends "first last" as model.Employee.FullName writes it,
+// without building the string first.
+func (t *lowerText) addName(first, last string) {
+	if last == "" {
+		t.add(first)
+		return
+	}
+	if first == "" {
+		t.add(last)
+		return
+	}
+	t.add(first)
+	t.buf[len(t.buf)-1] = ' ' // the NUL after the first name
+	t.add(last)
+}
+
+// addMACDigits appends a MAC without its separators, as people read it
+// off a box ("d07e00000001").
+func (t *lowerText) addMACDigits(mac string) {
+	for i := 0; i < len(mac); i++ {
+		switch c := mac[i]; {
+		case c == ':' || c == '-' || c == '.':
+		case 'A' <= c && c <= 'Z':
+			t.buf = append(t.buf, c+'a'-'A')
+		default:
+			t.buf = append(t.buf, c)
+		}
+	}
+	t.buf = append(t.buf, 0)
+}

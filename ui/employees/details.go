@@ -1,0 +1,105 @@
+package employees
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/ui/common"
+	"github.com/keydesk/keydesk/ui/history"
+	"github.com/keydesk/keydesk/ui/keyaction"
+	"github.com/keydesk/keydesk/ui/table"
+)
+
+// historyMsg is one employee's audit trail, tagged with the employee it
+// is about so that it never lands on another's page.
+type historyMsg struct {
+	employeeID uint64
+	entries    []model.AuditEntry
+	err        error
+}
+
+// details is one employee's page: profile, key, history.
+type details struct {
+	c       *common.Common
+	id      uint64
+	history history.Model
+}
+
+func newDetails(c *common.Common, id uint64) *details {
+	d := &details{c: c, id: id, history: history.New(false)}
+	d.history.SetEmpty("loading…")
+	return d
+}
+
+func (d *details) loadHistory() tea.Cmd {
+	st, id := d.c.Store, d.id
+	return func() tea.Msg {
+		entries, err := st.EmployeeHistory(id)
+		return historyMsg{employeeID: id, entries: entries, err: err}
+	}
+}
+
+func (d *details) setHistory(msg historyMsg) {
+	if msg.employeeID != d.id {
+		return
+	}
+	if msg.err != nil {
+		d.history.SetEmpty("the history cannot be read: " + model.Printable(msg.err.Error()))
+		return
+	}
+	d.history.SetEmpty("no entries")
+	d.history.SetEntries(msg.entries)
+}
+
+// view draws the page; t is the employee and their key, as the key
+// actions see them.
+func (d *details) view(t keyaction.Target, keys *keyMap, actions *keyaction.Keys) string {
+	st := d.c.Styles
+	w := d.c.Width
+	e := t.Employee
+	if e == nil {
+		return st.Subtle.Render("This employee no longer exists.")
+	}
+	pair := func(l1, v1, l2, v2 string) string {
+		half := min(max(w/2, 30), 50) // pairs stay close on wide terminals
+		left := st.Label.Render(l1) + st.Text.Render(table.Fit(v1, half-14-1))
+		if l2 == "" {
+			return left
+		}
+		return left + " " + st.Label.Render(l2) + st.Text.Render(v2)
+	}
+	lines := []string{
+		st.Title.Render(table.Fit(e.Name(), w)),
+		pair("E-mail", e.Email(), "Phone", dash(e.Phone())),
+		pair("Department", dash(e.Department()), "Position", dash(e.Position())),
+		pair("Created", e.CreatedAt().UTC().Format(history.TimeFormat), "Updated", e.UpdatedAt().UTC().Format(history.TimeFormat)),
+	}
+	if k := t.Key; k != nil {
+		status := st.Status(k.Status()).Render(k.Status().String())
+		if k.Reason() != model.NoReason {
+			status += st.Subtle.Render(" (" + k.Reason().String() + ")")
+		}
+		lines = append(lines, st.Label.Render("Key")+st.Text.Render(k.Serial())+"  "+status+
+			st.Subtle.Render(fmt.Sprintf("  %s · enter opens the key", dash(k.Model()))))
+	} else {
+		lines = append(lines, st.Label.Render("Key")+st.Subtle.Render("none"))
+	}
+	for i := range lines {
+		lines[i] = table.Fit(lines[i], w)
+	}
+	own := []key.Binding{keys.Edit, keys.Delete}
+	lines = append(lines, common.BindingLines(st, "Actions", append(own, actions.Bindings(t)...), w)...)
+	lines = append(lines, "", st.Title.Render(fmt.Sprintf("History (%d)", len(d.history.Entries()))))
+	d.history.SetSize(w, max(d.c.Height-len(lines), 2))
+	return strings.Join(lines, "\n") + "\n" + d.history.View(st)
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}

@@ -1,0 +1,309 @@
+// Package employees is the Employees screen: the list, one employee's
+// page, and the edit form.
+package employees
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/ui/common"
+	"github.com/keydesk/keydesk/ui/data"
+	"github.com/keydesk/keydesk/ui/dialog"
+	"github.com/keydesk/keydesk/ui/keyaction"
+)
+
+// Model is the Employees screen.
+type Model struct {
+	common.Common
+	idx     *data.Index
+	keys    *keyMap
+	actions *keyaction.Keys
+	list    list
+	details *details  // nil: the list is shown
+	edit    *editForm // nil: no form open
+
+	pendingSelect uint64 // an employee to select once the data has it
+}
+
+// New builds the screen; data comes with SetIndex.
+func New(c common.Common, actions *keyaction.Keys) *Model {
+	m := &Model{Common: c, keys: defaultKeyMap(), actions: actions}
+	m.list = newList(&m.Common)
+	return m
+}
+
+// Title is the tab's name.
+func (m *Model) Title() string { return "Employees" }
+
+// SetSize sets the space the screen draws in.
+func (m *Model) SetSize(width, height int) {
+	m.Common.SetSize(width, height)
+	m.list.setSize(width, height)
+	if m.edit != nil {
+		m.edit.setSize(width, height)
+	}
+}
+
+// Capturing reports whether a search line or a form takes every key.
+func (m *Model) Capturing() bool {
+	return m.edit != nil || (m.details == nil && m.list.search.Typing())
+}
+
+// Shown is called when the tab becomes the current one.
+func (m *Model) Shown() tea.Cmd { return nil }
+
+// SetIndex shows new data. An open page reloads its history; a page whose
+// employee was deleted goes back to the list.
+func (m *Model) SetIndex(idx *data.Index) tea.Cmd {
+	m.idx = idx
+	m.list.setIndex(idx)
+	if _, ok := idx.Employee(m.pendingSelect); ok && m.pendingSelect != 0 {
+		m.selectEmployee(m.pendingSelect)
+	}
+	if m.details == nil {
+		return nil
+	}
+	if _, ok := idx.Employee(m.details.id); !ok {
+		m.details = nil
+		return common.Cmd(common.InfoMsg{Text: "the employee you were looking at was deleted"})
+	}
+	return m.details.loadHistory()
+}
+
+// Open shows one employee's page.
+func (m *Model) Open(id uint64) tea.Cmd {
+	m.edit = nil
+	m.selectEmployee(id)
+	if m.idx == nil {
+		return nil
+	}
+	if _, ok := m.idx.Employee(id); !ok {
+		return nil
+	}
+	m.details = newDetails(&m.Common, id)
+	return m.details.loadHistory()
+}
+
+// Select puts the cursor on an employee (a new one may not be loaded
+// yet: it is selected when it arrives).
+func (m *Model) Select(id uint64) {
+	m.details = nil
+	m.selectEmployee(id)
+}
+
+// selectEmployee puts the cursor on an employee, dropping the search if
+// it hides them; one not loaded yet is selected when a load brings them.
+func (m *Model) selectEmployee(id uint64) {
+	if m.idx == nil {
+		m.pendingSelect = id
+		return
+	}
+	if _, ok := m.idx.Employee(id); !ok {
+		m.pendingSelect = id
+		return
+	}
+	if !m.list.selectID(id) && m.list.search.Clear() {
+		m.list.refilter()
+		m.list.selectID(id)
+	}
+	m.pendingSelect = 0
+}
+
+// current is the employee the keys act on: the open page's, or the one
+// under the cursor.
+func (m *Model) current() (*data.EmployeeRow, bool) {
+	if m.idx == nil {
+		return nil, false
+	}
+	if m.details != nil {
+		return m.idx.Employee(m.details.id)
+	}
+	return m.list.selected()
+}
+
+func (m *Model) target() keyaction.Target {
+	e, ok := m.current()
+	if !ok {
+		return keyaction.Target{}
+	}
+	t := keyaction.Target{Employee: e}
+	if k, ok := m.idx.Key(e.KeyID()); ok && e.KeyID() != 0 {
+		t.Key = k
+	}
+	return t
+}
+
+// Update handles a message meant for this screen.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case historyMsg:
+		if m.details != nil {
+			m.details.setHistory(msg)
+		}
+		return nil
+	case editDoneMsg:
+		return m.edited(msg)
+	}
+	if m.edit != nil {
+		closed, cmd := m.edit.update(msg)
+		if closed {
+			m.edit = nil
+		}
+		return cmd
+	}
+	k, ok := msg.(tea.KeyMsg)
+	if !ok {
+		if m.details == nil {
+			_, cmd := m.list.search.Update(msg)
+			return cmd
+		}
+		return nil
+	}
+	if m.details != nil {
+		return m.updateDetails(k)
+	}
+	if handled, cmd := m.list.update(k); handled {
+		return cmd
+	}
+	if key.Matches(k, m.Keys.Open) {
+		if e, ok := m.list.selected(); ok {
+			return m.Open(e.ID())
+		}
+		return nil
+	}
+	return m.employeeKeys(k)
+}
+
+func (m *Model) updateDetails(k tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(k, m.Keys.Back):
+		m.details = nil
+		return nil
+	case key.Matches(k, m.keys.OpenKey):
+		if t := m.target(); t.Key != nil {
+			return common.Cmd(common.OpenKeyMsg{Serial: t.Key.Ref().Serial})
+		}
+		return nil
+	case m.details.history.Move(k, m.Keys):
+		return nil
+	}
+	return m.employeeKeys(k)
+}
+
+// employeeKeys are the keys that act on the current employee, from the
+// list and from their page.
+func (m *Model) employeeKeys(k tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(k, m.keys.New):
+		return common.Cmd(common.StartWizardMsg{})
+	case key.Matches(k, m.keys.Edit):
+		return m.startEdit()
+	case key.Matches(k, m.keys.Delete):
+		return m.confirmDelete()
+	}
+	if m.idx == nil {
+		return nil
+	}
+	cmd, _ := m.actions.Handle(&m.Common, m.idx, m.target(), k)
+	return cmd
+}
+
+func (m *Model) startEdit() tea.Cmd {
+	e, ok := m.current()
+	if !ok {
+		return nil
+	}
+	var cmd tea.Cmd
+	m.edit, cmd = newEditForm(&m.Common, e.ID(), e.Ref(), e.Name(), e.Input(), nil)
+	return cmd
+}
+
+func (m *Model) edited(msg editDoneMsg) tea.Cmd {
+	if m.edit == nil || m.edit.id != msg.employeeID {
+		return nil
+	}
+	var fe *model.FieldError
+	if errors.As(msg.err, &fe) {
+		// Back to the form with the store's words at the field.
+		var cmd tea.Cmd
+		m.edit, cmd = newEditForm(&m.Common, m.edit.id, m.edit.ref, m.edit.name, *m.edit.values, fe)
+		return cmd
+	}
+	m.edit = nil
+	if msg.err != nil {
+		return common.Cmd(common.ErrMsg{Err: msg.err})
+	}
+	return common.Cmd(common.InfoMsg{Text: "saved " + model.Printable(msg.employee.FullName())})
+}
+
+func (m *Model) confirmDelete() tea.Cmd {
+	e, ok := m.current()
+	if !ok {
+		return nil
+	}
+	st, actor, ref, name := m.Store, m.Actor, e.Ref(), e.Name()
+	body := []string{fmt.Sprintf("%s <%s> is removed from the list; the audit trail keeps their history.", e.Name(), e.Email())}
+	if e.KeyID() != 0 {
+		body = append(body, fmt.Sprintf("They hold key %s: remove it first, or deleting is refused.", e.KeySerial()))
+	}
+	f := dialog.NewForm(m.Styles, "Delete "+name+"?", "delete", func(dialog.Values) tea.Cmd {
+		return func() tea.Msg {
+			if err := st.DeleteEmployee(actor, ref); err != nil {
+				return common.ErrMsg{Err: err}
+			}
+			return common.InfoMsg{Text: "deleted " + name}
+		}
+	}).WithDanger().WithBody(body...)
+	return tea.Batch(common.Cmd(common.OpenDialogMsg{Dialog: f}), f.Init())
+}
+
+// View draws the screen.
+func (m *Model) View() string {
+	switch {
+	case m.edit != nil:
+		return m.edit.view()
+	case m.details != nil && m.idx != nil:
+		return m.details.view(m.target(), m.keys, m.actions)
+	}
+	return m.list.view()
+}
+
+// ShortHelp is the footer's keys for what is on screen.
+func (m *Model) ShortHelp() []key.Binding {
+	switch {
+	case m.edit != nil:
+		return m.edit.help()
+	case m.details != nil:
+		out := []key.Binding{m.Keys.Back}
+		if t := m.target(); t.Key != nil {
+			out = append(out, m.keys.OpenKey)
+		}
+		return append(append(out, m.keys.Edit, m.keys.Delete), m.actions.Bindings(m.target())...)
+	case m.list.search.Typing():
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep search")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+		}
+	}
+	return []key.Binding{m.Keys.Open, m.Keys.Search, m.Keys.Sort, m.keys.New, m.keys.Edit, m.keys.Delete}
+}
+
+// FullHelp is every key of the screen, for `?`.
+func (m *Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		m.Keys.Navigation(),
+		{m.Keys.Open, m.Keys.Search, m.Keys.Sort, m.Keys.Back},
+		{m.keys.New, m.keys.Edit, m.keys.Delete},
+		m.actions.All(),
+	}
+}
+
+// Editing reports whether the edit form is open.
+func (m *Model) Editing() bool { return m.edit != nil }
+
+// Current is the employee the screen's keys act on: the open page's, or
+// the one under the cursor.
+func (m *Model) Current() (*data.EmployeeRow, bool) { return m.current() }

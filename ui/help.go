@@ -1,0 +1,90 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/keydesk/keydesk/ui/common"
+	"github.com/keydesk/keydesk/ui/styles"
+)
+
+// newHelp is the help bubble in keydesk's styles (its defaults are drawn
+// by the process's renderer, not the session's).
+func newHelp(st *styles.Styles) help.Model {
+	h := help.New()
+	h.Styles = help.Styles{
+		Ellipsis:       st.Subtle,
+		ShortKey:       st.HelpKey,
+		ShortDesc:      st.HelpDesc,
+		ShortSeparator: st.Subtle,
+		FullKey:        st.HelpKey,
+		FullDesc:       st.HelpDesc,
+		FullSeparator:  st.Subtle,
+	}
+	return h
+}
+
+// footerHelp is the keys that work now, for the footer line.
+func (a *app) footerHelp() []key.Binding {
+	switch {
+	case a.dialog != nil:
+		return nil // a dialog lists its keys inside its box
+	case a.code != nil:
+		return a.code.help()
+	case a.showHelp:
+		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/?", "close help"))}
+	case a.current().Capturing():
+		return a.current().ShortHelp()
+	}
+	return append(a.current().ShortHelp(), a.keys.Help, a.keys.Quit)
+}
+
+// helpView is the full help: every key of the screen in columns, then
+// the keys that work everywhere.
+func (a *app) helpView(width, height int) string {
+	st := a.Styles
+	box := st.Box.Padding(1, 2)
+	inner := width - box.GetHorizontalFrameSize() - 2
+	h := a.help
+	h.Width = inner
+	lines := []string{st.Title.Render(a.current().Title() + " — keys"), "", h.FullHelpView(a.current().FullHelp()), ""}
+	lines = append(lines, common.BindingLines(st, "Everywhere", a.keys.all(), inner)...)
+	note := st.Subtle.Render("Actions that a key's status does not allow are not offered.")
+	if len(lines)+2+box.GetVerticalFrameSize() <= height {
+		lines = append(lines, "", note)
+	}
+	return lipgloss.Place(width, height, lipgloss.Center, lipgloss.Center, box.Render(strings.Join(lines, "\n")))
+}
+
+// shortHelp is the footer's line of keys, cut with "…" where the width
+// ends (never in the middle of a key).
+func shortHelp(st *styles.Styles, bindings []key.Binding, width int) string {
+	var b strings.Builder
+	used := 0
+	sep := st.Subtle.Render(" • ")
+	for i, kb := range bindings {
+		if !kb.Enabled() {
+			continue
+		}
+		item := st.HelpKey.Render(kb.Help().Key) + " " + st.HelpDesc.Render(kb.Help().Desc)
+		w := lipgloss.Width(kb.Help().Key) + 1 + lipgloss.Width(kb.Help().Desc)
+		if used > 0 {
+			w += 3
+		}
+		rest := i < len(bindings)-1
+		if used+w > width || (rest && used+w+2 > width) {
+			if used+2 <= width {
+				b.WriteString(st.Subtle.Render(" …"))
+			}
+			break
+		}
+		if used > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(item)
+		used += w
+	}
+	return b.String()
+}

@@ -1,0 +1,94 @@
+// Package keyaction is what an admin can do to one key, wherever the key
+// is on screen (the keys list, a key's page, an employee's page): the
+// key bindings, which of them the key's status allows, the dialogs that
+// ask for a confirmation, and the store calls.
+package keyaction
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/keydesk/keydesk/model"
+)
+
+// Keys are the bindings of the actions on a key.
+type Keys struct {
+	Assign     key.Binding
+	Code       key.Binding
+	Reissue    key.Binding
+	Suspend    key.Binding
+	Unlock     key.Binding
+	Remove     key.Binding
+	Compromise key.Binding
+	Wiped      key.Binding
+}
+
+// DefaultKeys are the bindings the README lists.
+func DefaultKeys() *Keys {
+	return &Keys{
+		Assign:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "assign")),
+		Code:       key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "show code")),
+		Reissue:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reissue code")),
+		Suspend:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "suspend")),
+		Unlock:     key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unlock")),
+		Remove:     key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "remove")),
+		Compromise: key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "compromised")),
+		Wiped:      key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "wiped")),
+	}
+}
+
+// bound is an action key with what it starts.
+type bound struct {
+	key.Binding
+	start func(action) tea.Cmd
+}
+
+// forEvent is the binding of an admin event and the action it starts.
+func (k *Keys) forEvent(ev model.EventKind) (bound, bool) {
+	switch ev {
+	case model.EventAssign:
+		return bound{k.Assign, action.pickEmployee}, true
+	case model.EventReissue:
+		return bound{k.Reissue, action.reissue}, true
+	case model.EventSuspend:
+		return bound{k.Suspend, action.suspend}, true
+	case model.EventUnlock:
+		return bound{k.Unlock, action.unlock}, true
+	case model.EventRemove:
+		return bound{k.Remove, action.remove}, true
+	case model.EventCompromise:
+		return bound{k.Compromise, action.compromise}, true
+	case model.EventWiped:
+		return bound{k.Wiped, action.wiped}, true
+	}
+	return bound{}, false
+}
+
+// allowed lists the actions that work on a key in status s, in the order
+// of model.AdminActions, with "show code" first where a code exists. It
+// asks the model: a screen never decides what a status allows.
+func (k *Keys) allowed(s model.Status) []bound {
+	var out []bound
+	if s.HasCode() {
+		out = append(out, bound{k.Code, action.showCode})
+	}
+	for _, ev := range model.AdminActions(s) {
+		if b, ok := k.forEvent(ev); ok {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// Allowed lists the bindings that work on a key in status s.
+func (k *Keys) Allowed(s model.Status) []key.Binding {
+	var out []key.Binding
+	for _, b := range k.allowed(s) {
+		out = append(out, b.Binding)
+	}
+	return out
+}
+
+// All lists every action binding, for the full help.
+func (k *Keys) All() []key.Binding {
+	return []key.Binding{k.Assign, k.Code, k.Reissue, k.Suspend, k.Unlock, k.Remove, k.Compromise, k.Wiped}
+}

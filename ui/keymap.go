@@ -1,0 +1,33 @@
+package ui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// globalKeys work on every screen, except while something takes every
+// key (a search line, a dialog, a form, the wizard).
+type globalKeys struct {
+	Employees key.Binding
+	Keys      key.Binding
+	Audit     key.Binding
+	Next      key.Binding
+	Prev      key.Binding
+	Help      key.Binding
+	Quit      key.Binding
+	ForceQuit key.Binding
+}
+
+func defaultGlobalKeys() *globalKeys {
+	return &globalKeys{
+		Employees: key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "employees")),
+		Keys:      key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "keys")),
+		Audit:     key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "audit")),
+		Next:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next screen")),
+		Prev:      key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous screen")),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+	}
+}
+
+func (k *globalKeys) all() []key.Binding {
+	return []key.Binding{k.Employees, k.Keys, k.Audit, k.Next, k.Prev, k.Help, k.Quit, k.ForceQuit}
+}

@@ -1,0 +1,191 @@
+// Package keys is the Keys screen: the list with its status filter and
+// search, the import, and one key's page.
+package keys
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/keydesk/keydesk/ui/common"
+	"github.com/keydesk/keydesk/ui/data"
+	"github.com/keydesk/keydesk/ui/keyaction"
+)
+
+// Model is the Keys screen.
+type Model struct {
+	common.Common
+	idx     *data.Index
+	keys    *keyMap
+	actions *keyaction.Keys
+	list    list
+	details *details // nil: the list is shown
+
+	pendingOpen string // a serial to open once the data has it
+}
+
+// New builds the screen; data comes with SetIndex.
+func New(c common.Common, actions *keyaction.Keys) *Model {
+	m := &Model{Common: c, keys: defaultKeyMap(), actions: actions}
+	m.list = newList(&m.Common)
+	return m
+}
+
+// Title is the tab's name.
+func (m *Model) Title() string { return "Keys" }
+
+// SetSize sets the space the screen draws in.
+func (m *Model) SetSize(width, height int) {
+	m.Common.SetSize(width, height)
+	m.list.setSize(width, height)
+}
+
+// Capturing reports whether the search line takes every key.
+func (m *Model) Capturing() bool { return m.details == nil && m.list.search.Typing() }
+
+// Shown is called when the tab becomes the current one.
+func (m *Model) Shown() tea.Cmd { return nil }
+
+// SetIndex shows new data; an open page reloads its history.
+func (m *Model) SetIndex(idx *data.Index) tea.Cmd {
+	m.idx = idx
+	m.list.setIndex(idx)
+	if m.pendingOpen != "" {
+		serial := m.pendingOpen
+		m.pendingOpen = ""
+		return m.OpenSerial(serial)
+	}
+	if m.details == nil {
+		return nil
+	}
+	if _, ok := idx.Key(m.details.id); !ok {
+		m.details = nil
+		return nil
+	}
+	return m.details.loadHistory()
+}
+
+// OpenSerial shows one key's page, from anywhere.
+func (m *Model) OpenSerial(serial string) tea.Cmd {
+	if m.idx == nil {
+		m.pendingOpen = serial
+		return nil
+	}
+	k, ok := m.idx.KeyBySerial(serial)
+	if !ok {
+		return nil
+	}
+	if !m.list.selectID(k.ID()) {
+		m.list.showAll()
+		m.list.selectID(k.ID())
+	}
+	m.details = newDetails(&m.Common, k.ID())
+	return m.details.loadHistory()
+}
+
+func (m *Model) current() (*data.KeyRow, bool) {
+	if m.idx == nil {
+		return nil, false
+	}
+	if m.details != nil {
+		return m.idx.Key(m.details.id)
+	}
+	return m.list.selected()
+}
+
+// Update handles a message meant for this screen.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case historyMsg:
+		if m.details != nil {
+			m.details.setHistory(msg)
+		}
+		return nil
+	case importProblemsMsg:
+		return common.Cmd(common.OpenDialogMsg{Dialog: msg.dialog(&m.Common)})
+	}
+	k, ok := msg.(tea.KeyMsg)
+	if !ok {
+		if m.details == nil {
+			_, cmd := m.list.search.Update(msg)
+			return cmd
+		}
+		return nil
+	}
+	if m.details != nil {
+		switch {
+		case key.Matches(k, m.Keys.Back):
+			m.details = nil
+			return nil
+		case key.Matches(k, m.keys.OpenEmployee):
+			if cur, ok := m.current(); ok && cur.EmployeeID() != 0 {
+				return common.Cmd(common.OpenEmployeeMsg{ID: cur.EmployeeID()})
+			}
+			return nil
+		case m.details.history.Move(k, m.Keys):
+			return nil
+		}
+		return m.keyActions(k)
+	}
+	if handled, cmd := m.list.update(k, m.keys); handled {
+		return cmd
+	}
+	switch {
+	case key.Matches(k, m.Keys.Open):
+		if cur, ok := m.list.selected(); ok {
+			m.details = newDetails(&m.Common, cur.ID())
+			return m.details.loadHistory()
+		}
+		return nil
+	case key.Matches(k, m.keys.Import):
+		return promptImport(&m.Common)
+	}
+	return m.keyActions(k)
+}
+
+func (m *Model) keyActions(k tea.KeyMsg) tea.Cmd {
+	cur, ok := m.current()
+	if !ok {
+		return nil
+	}
+	cmd, _ := m.actions.Handle(&m.Common, m.idx, keyaction.Target{Key: cur}, k)
+	return cmd
+}
+
+// View draws the screen.
+func (m *Model) View() string {
+	if m.details != nil && m.idx != nil {
+		return m.details.view(m.idx, m.actions)
+	}
+	return m.list.view()
+}
+
+// ShortHelp is the footer's keys for what is on screen.
+func (m *Model) ShortHelp() []key.Binding {
+	cur, ok := m.current()
+	var actions []key.Binding
+	if ok {
+		actions = m.actions.Bindings(keyaction.Target{Key: cur})
+	}
+	switch {
+	case m.details != nil:
+		out := []key.Binding{m.Keys.Back}
+		if ok && cur.EmployeeID() != 0 {
+			out = append(out, m.keys.OpenEmployee)
+		}
+		return append(out, actions...)
+	case m.list.search.Typing():
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep search")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+		}
+	}
+	return append([]key.Binding{m.Keys.Open, m.Keys.Search, m.keys.Filter, m.Keys.Sort, m.keys.Import}, actions...)
+}
+
+// FullHelp is every key of the screen, for `?`.
+func (m *Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		m.Keys.Navigation(),
+		{m.Keys.Open, m.Keys.Search, m.keys.Filter, m.Keys.Sort, m.keys.Import, m.Keys.Back},
+		m.actions.All(),
+	}
+}

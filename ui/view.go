@@ -1,0 +1,91 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/keydesk/keydesk/ui/table"
+)
+
+// layout gives the screens and layers the space between the header and
+// the footer; it runs after every message, since the footer grows while
+// it shows a message.
+func (a *app) layout() {
+	body := a.bodyHeight()
+	for _, s := range a.screens {
+		s.SetSize(a.width, body)
+	}
+	if a.dialog != nil {
+		a.dialog.SetSize(a.width-4, body)
+	}
+	if a.wizard != nil {
+		a.wizard.SetSize(a.width, a.height-headerLines)
+	}
+}
+
+func (a *app) footerLines() []string {
+	var lines []string
+	if a.notice.text != "" {
+		style := a.Styles.Success
+		if a.notice.isErr {
+			style = a.Styles.Error
+		}
+		wrapped := a.Styles.Renderer.NewStyle().Width(a.width).Render(a.notice.text)
+		for _, l := range strings.Split(wrapped, "\n") {
+			lines = append(lines, style.Render(strings.TrimRight(l, " ")))
+		}
+		lines = lines[:min(len(lines), 3)]
+	}
+	return append(lines, shortHelp(a.Styles, a.footerHelp(), a.width))
+}
+
+func (a *app) bodyHeight() int {
+	if a.wizard != nil {
+		return max(a.height-headerLines, 1)
+	}
+	return max(a.height-headerLines-len(a.footerLines()), 1)
+}
+
+// View draws the whole terminal.
+func (a *app) View() string {
+	if a.width < minWidth || a.height < minHeight {
+		msg := a.Styles.Warning.Render("terminal too small: at least 60x16")
+		return lipgloss.Place(a.width, a.height, lipgloss.Center, lipgloss.Center, msg)
+	}
+	header := a.header()
+	if a.wizard != nil {
+		return header + "\n" + a.wizard.View()
+	}
+	footer := a.footerLines()
+	height := a.height - headerLines - len(footer)
+	var body string
+	switch {
+	case a.dialog != nil:
+		body = lipgloss.Place(a.width, height, lipgloss.Center, lipgloss.Center, a.dialog.View())
+	case a.code != nil:
+		body = a.code.render(a.width, height)
+	case a.showHelp:
+		body = a.helpView(a.width, height)
+	default:
+		body = a.current().View()
+	}
+	return header + "\n" + fitBlock(body, a.width, height) + "\n" + strings.Join(footer, "\n")
+}
+
+// fitBlock makes text exactly height lines of at most width columns, so
+// that a screen that draws too much can never push the footer away.
+func fitBlock(text string, width, height int) string {
+	lines := strings.Split(text, "\n")
+	if len(lines) > height {
+		lines = lines[:height]
+	}
+	for i, l := range lines {
+		if lipgloss.Width(l) > width {
+			lines[i] = table.Fit(l, width)
+		}
+	}
+	for len(lines) < height {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,65 @@
+package ui
+
+import (
+	"context"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/keydesk/keydesk/ui/data"
+)
+
+// dataChangedMsg says the store committed a change (this session's or
+// another's).
+type dataChangedMsg struct{}
+
+// indexMsg is a freshly loaded snapshot, ready for the screens.
+type indexMsg struct {
+	gen int
+	idx *data.Index
+	err error
+}
+
+// watch waits for the next change in the store; the root re-arms it
+// after each one, so that changes made elsewhere show without a key.
+func watch(ctx context.Context, changes <-chan struct{}) tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case <-changes:
+			return dataChangedMsg{}
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// load reads the whole snapshot and builds the rows, off the UI's
+// goroutine. One load runs at a time; changes during it ask for one more.
+func (a *app) load() tea.Cmd {
+	if a.loading {
+		a.reloadPending = true
+		return nil
+	}
+	a.loading = true
+	a.loadGen++
+	st, gen := a.Store, a.loadGen
+	return func() tea.Msg {
+		snap, err := st.Snapshot()
+		if err != nil {
+			return indexMsg{gen: gen, err: err}
+		}
+		return indexMsg{gen: gen, idx: data.Build(snap)}
+	}
+}
+
+// warmOrders sorts the lists every other way in the background, so that
+// `o` answers at once even with 100,000 rows.
+func warmOrders(idx *data.Index) tea.Cmd {
+	return func() tea.Msg {
+		for _, by := range data.KeySorts {
+			idx.KeyOrder(by)
+		}
+		for _, by := range data.EmployeeSorts {
+			idx.EmployeeOrder(by)
+		}
+		return nil
+	}
+}

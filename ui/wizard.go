@@ -1,0 +1,45 @@
+package ui
+
+import (
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store"
+	"github.com/keydesk/keydesk/wizard"
+)
+
+// wizardModel is what the root needs of the employee-creation wizard.
+type wizardModel interface {
+	tea.Model
+	SetSize(width, height int)
+	Dirty() bool
+}
+
+// openWizard shows the wizard below the header, full size.
+func (a *app) openWizard() tea.Cmd {
+	w := wizard.New(wizard.Config{Store: a.Store, Actor: a.Actor, Styles: a.Styles, Now: a.Now})
+	a.wizard = w
+	a.layout()
+	return w.Init()
+}
+
+// wizardDone recognises the wizard's last message.
+func wizardDone(msg tea.Msg) (*store.NewEmployee, bool) {
+	done, ok := msg.(wizard.DoneMsg)
+	return done.Created, ok
+}
+
+// closeWizard goes back to the list, on the new employee if one was
+// created (the change is loaded by the store's watch).
+func (a *app) closeWizard(created *store.NewEmployee) tea.Cmd {
+	a.wizard = nil
+	if created == nil {
+		return nil
+	}
+	a.employees.Select(created.Employee.ID)
+	a.notice = notice{text: "created " + printableName(created)}
+	return a.switchTo(tabEmployees)
+}
+
+func printableName(n *store.NewEmployee) string {
+	return model.Printable(n.Employee.FullName())
+}
