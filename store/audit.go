@@ -2,19 +2,91 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/keydesk/keydesk/model"
 	bolt "go.etcd.io/bbolt"
 )
 
+// metaAuditHead holds the raw hash of the last entry; none while the trail
+// is empty.
 var metaAuditHead = []byte("audit_head")
+
+// bucketAuditActors numbers the actors of the trail (schema 2).
+var bucketAuditActors = []byte("audit_actors")
+
+// trail is the audit trail in one transaction. Entries store their actor
+// as a number, given in the actors bucket the first time an actor acts:
+// actors are few (the admins, the devices) and long ("alice (SHA256:...)"),
+// so a number saves much of an entry.
+type trail struct {
+	entries, actors *bolt.Bucket
+	names           map[uint64]string // number to actor, loaded on first read
+}
+
+func openTrail(tx *bolt.Tx) *trail {
+	return &trail{entries: tx.Bucket(bucketAudit), actors: tx.Bucket(bucketAuditActors)}
+}
+
+// decode reads an entry; PrevHash is left to the caller.
+func (t *trail) decode(v []byte) (model.AuditEntry, error) {
+	if t.names == nil {
+		names := map[uint64]string{}
+		err := t.actors.ForEach(func(name, v []byte) error {
+			id, n := binary.Uvarint(v)
+			if n <= 0 {
+				return errCorrupt
+			}
+			names[id] = string(name)
+			return nil
+		})
+		if err != nil {
+			return model.AuditEntry{}, err
+		}
+		t.names = names
+	}
+	return decodeAudit(v, t.names)
+}
+
+// encode encodes a sealed entry, numbering its actor if new.
+func (t *trail) encode(e model.AuditEntry) ([]byte, error) {
+	id, err := t.actorID(e.Actor)
+	if err != nil {
+		return nil, err
+	}
+	return encodeAudit(e, id)
+}
+
+func (t *trail) actorID(name string) (uint64, error) {
+	if name == "" {
+		return 0, nil
+	}
+	if v := t.actors.Get([]byte(name)); v != nil {
+		id, n := binary.Uvarint(v)
+		if n <= 0 {
+			return 0, errCorrupt
+		}
+		return id, nil
+	}
+	id, err := t.actors.NextSequence()
+	if err != nil {
+		return 0, err
+	}
+	if t.names != nil {
+		t.names[id] = name
+	}
+	return id, t.actors.Put([]byte(name), binary.AppendUvarint(nil, id))
+}
 
 // appendAudit seals an entry after the current head of the chain and
 // writes it, with its history indexes, in the caller's transaction.
 func (s *Store) appendAudit(tx *bolt.Tx, e model.AuditEntry) error {
-	audit := tx.Bucket(bucketAudit)
+	t := openTrail(tx)
+	audit := t.entries
 	audit.FillPercent = 1 // append-only: pack pages full
 	seq, err := audit.NextSequence()
 	if err != nil {
@@ -24,65 +96,109 @@ func (s *Store) appendAudit(tx *bolt.Tx, e model.AuditEntry) error {
 	if e.Time.IsZero() {
 		e.Time = s.now()
 	}
-	e.Seal(string(tx.Bucket(bucketMeta).Get(metaAuditHead)))
-	if err := audit.Put(itob(seq), encodeAudit(e)); err != nil {
+	meta := tx.Bucket(bucketMeta)
+	e.Seal(hex.EncodeToString(meta.Get(metaAuditHead)))
+	v, err := t.encode(e)
+	if err != nil {
 		return err
 	}
-	if err := tx.Bucket(bucketMeta).Put(metaAuditHead, []byte(e.Hash)); err != nil {
+	if err := audit.Put(itob(seq), v); err != nil {
+		return err
+	}
+	if err := meta.Put(metaAuditHead, storedHashRaw(v)); err != nil {
 		return err
 	}
 	if s.heldHistory != nil {
 		s.heldHistory.add(e.KeyID, e.EmployeeID, seq)
 		return nil
 	}
-	tx.Bucket(bucketAuditKey).FillPercent = indexFillPercent
-	tx.Bucket(bucketAuditEmp).FillPercent = indexFillPercent
 	if e.KeyID != 0 {
-		if err := tx.Bucket(bucketAuditKey).Put(pair(e.KeyID, seq), nil); err != nil {
+		if err := appendHistory(tx.Bucket(bucketAuditKey), e.KeyID, seq); err != nil {
 			return err
 		}
 	}
 	if e.EmployeeID != 0 {
-		if err := tx.Bucket(bucketAuditEmp).Put(pair(e.EmployeeID, seq), nil); err != nil {
+		if err := appendHistory(tx.Bucket(bucketAuditEmp), e.EmployeeID, seq); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func pair(id, seq uint64) []byte {
-	return append(itob(id), itob(seq)...)
+// The history indexes (audit_by_key, audit_by_employee) hold one record
+// per key or employee: the sequence numbers of its entries, ascending, as
+// uvarint differences. (Schema 1 had one 32-byte record per entry.)
+
+// appendHistory adds entries to the end of id's history.
+func appendHistory(b *bolt.Bucket, id uint64, seqs ...uint64) error {
+	b.FillPercent = indexFillPercent
+	old := b.Get(itob(id))
+	known, err := historySeqs(old)
+	if err != nil {
+		return err
+	}
+	last := uint64(0)
+	if len(known) > 0 {
+		last = known[len(known)-1]
+	}
+	v := make([]byte, len(old), len(old)+binary.MaxVarintLen64*len(seqs))
+	copy(v, old) // old is bbolt's memory, not ours to append to
+	for _, seq := range seqs {
+		if seq <= last {
+			return fmt.Errorf("audit entry %d is not after entry %d in a history", seq, last)
+		}
+		v = binary.AppendUvarint(v, seq-last)
+		last = seq
+	}
+	return b.Put(itob(id), v)
+}
+
+// historySeqs decodes a history record; nil for none.
+func historySeqs(v []byte) ([]uint64, error) {
+	var seqs []uint64
+	last := uint64(0)
+	for len(v) > 0 {
+		d, n := binary.Uvarint(v)
+		if n <= 0 || d == 0 {
+			return nil, errCorrupt
+		}
+		last += d
+		seqs = append(seqs, last)
+		v = v[n:]
+	}
+	return seqs, nil
 }
 
 // historyIndex holds back the history index entries of a transaction that
-// writes a whole history at once (FillDemo), to write them in key order at
-// its end. Until commit, bbolt keeps a bucket's new entries in one node,
-// and each insert in the middle moves every entry after it: 100,000 keys'
-// histories took a minute that way. Nothing reads these indexes inside a
-// write transaction, so holding them back changes no result.
+// writes a whole history at once (FillDemo, the schema 2 migration), to
+// write each id's record once, in id order, at its end: rewriting a
+// growing record per entry, at random places in the bucket, is what makes
+// a big transaction slow. Nothing reads these indexes inside such a
+// transaction, so holding them back changes no result.
 type historyIndex struct {
-	byKey, byEmployee [][]byte
+	byKey, byEmployee map[uint64][]uint64
 }
 
 func (h *historyIndex) add(keyID, employeeID, seq uint64) {
+	if h.byKey == nil {
+		h.byKey, h.byEmployee = map[uint64][]uint64{}, map[uint64][]uint64{}
+	}
 	if keyID != 0 {
-		h.byKey = append(h.byKey, pair(keyID, seq))
+		h.byKey[keyID] = append(h.byKey[keyID], seq)
 	}
 	if employeeID != 0 {
-		h.byEmployee = append(h.byEmployee, pair(employeeID, seq))
+		h.byEmployee[employeeID] = append(h.byEmployee[employeeID], seq)
 	}
 }
 
 func (h *historyIndex) write(tx *bolt.Tx) error {
 	for _, ix := range []struct {
-		bucket  []byte
-		entries [][]byte
+		bucket []byte
+		seqs   map[uint64][]uint64
 	}{{bucketAuditKey, h.byKey}, {bucketAuditEmp, h.byEmployee}} {
 		b := tx.Bucket(ix.bucket)
-		b.FillPercent = indexFillPercent
-		slices.SortFunc(ix.entries, bytes.Compare)
-		for _, k := range ix.entries {
-			if err := b.Put(k, nil); err != nil {
+		for _, id := range slices.Sorted(maps.Keys(ix.seqs)) {
+			if err := appendHistory(b, id, ix.seqs[id]...); err != nil {
 				return err
 			}
 		}
@@ -107,38 +223,41 @@ type AuditState struct {
 }
 
 // VerifyAudit walks the chain from the first entry: each entry's hash must
-// match its content, point at the one before, and sequence numbers must
-// have no gap. The head recorded in meta must be the last entry, so that
-// cutting entries off the end is detected too.
+// match its content and the hash of the entry before it, its link must
+// point at that entry, and sequence numbers must have no gap. The head
+// recorded in meta must be the last entry, so that cutting entries off the
+// end is detected too.
 func (s *Store) VerifyAudit() (AuditState, error) {
 	var st AuditState
 	err := s.db.View(func(tx *bolt.Tx) error {
-		prev := ""
+		var prev []byte // the raw hash of the entry before
 		want := uint64(1)
-		c := tx.Bucket(bucketAudit).Cursor()
+		t := openTrail(tx)
+		c := t.entries.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
-			e, err := decodeAudit(v)
+			e, err := t.decode(v)
 			if err != nil {
 				return &ChainError{Seq: btoi(k), Msg: "the entry cannot be read"}
 			}
+			e.PrevHash = hex.EncodeToString(prev)
 			switch {
 			case e.Seq != btoi(k):
 				return &ChainError{Seq: btoi(k), Msg: fmt.Sprintf("is stored under number %d but says %d", btoi(k), e.Seq)}
 			case e.Seq != want:
 				return &ChainError{Seq: want, Msg: "is missing (entries were removed)"}
-			case e.PrevHash != prev:
+			case !bytes.Equal(storedLink(v), auditLink(prev)):
 				return &ChainError{Seq: e.Seq, Msg: "does not follow the entry before it (an entry was changed or removed)"}
 			case e.ComputeHash() != e.Hash:
 				return &ChainError{Seq: e.Seq, Msg: "was changed after it was written"}
 			}
-			prev = e.Hash
+			prev = storedHashRaw(v)
 			want++
 			st.Entries++
 		}
-		if head := string(tx.Bucket(bucketMeta).Get(metaAuditHead)); head != prev {
+		if head := tx.Bucket(bucketMeta).Get(metaAuditHead); !bytes.Equal(head, prev) {
 			return &ChainError{Seq: want, Msg: "and later entries are missing (the trail was cut short)"}
 		}
-		st.HeadHash = prev
+		st.HeadHash = hex.EncodeToString(prev)
 		return nil
 	})
 	return st, err
@@ -148,12 +267,15 @@ func (s *Store) VerifyAudit() (AuditState, error) {
 // returns false.
 func (s *Store) AuditNewestFirst(fn func(model.AuditEntry) bool) error {
 	return s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketAudit).Cursor()
-		for k, v := c.Last(); k != nil; k, v = c.Prev() {
-			e, err := decodeAudit(v)
+		t := openTrail(tx)
+		c := t.entries.Cursor()
+		for k, v := c.Last(); k != nil; {
+			e, err := t.decode(v)
 			if err != nil {
 				return err
 			}
+			k, v = c.Prev()
+			e.PrevHash = storedHash(v)
 			if !fn(e) {
 				return nil
 			}
@@ -165,11 +287,14 @@ func (s *Store) AuditNewestFirst(fn func(model.AuditEntry) bool) error {
 // AuditOldestFirst calls fn with every entry in order, for exports.
 func (s *Store) AuditOldestFirst(fn func(model.AuditEntry) error) error {
 	return s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketAudit).ForEach(func(_, v []byte) error {
-			e, err := decodeAudit(v)
+		prev := ""
+		t := openTrail(tx)
+		return t.entries.ForEach(func(_, v []byte) error {
+			e, err := t.decode(v)
 			if err != nil {
 				return err
 			}
+			e.PrevHash, prev = prev, e.Hash
 			return fn(e)
 		})
 	})
@@ -188,18 +313,14 @@ func (s *Store) EmployeeHistory(employeeID uint64) ([]model.AuditEntry, error) {
 func (s *Store) history(index []byte, id uint64) ([]model.AuditEntry, error) {
 	var out []model.AuditEntry
 	err := s.db.View(func(tx *bolt.Tx) error {
-		audit := tx.Bucket(bucketAudit)
-		c := tx.Bucket(index).Cursor()
-		prefix := itob(id)
-		// Seek past the last entry of this id, then walk back.
-		k, _ := c.Seek(itob(id + 1))
-		if k == nil {
-			k, _ = c.Last()
-		} else {
-			k, _ = c.Prev()
+		seqs, err := historySeqs(tx.Bucket(index).Get(itob(id)))
+		if err != nil {
+			return err
 		}
-		for ; k != nil && string(k[:8]) == string(prefix); k, _ = c.Prev() {
-			e, err := decodeAudit(audit.Get(k[8:]))
+		t := openTrail(tx)
+		c := t.entries.Cursor()
+		for _, seq := range slices.Backward(seqs) {
+			e, err := t.entryAt(c, seq)
 			if err != nil {
 				return err
 			}
@@ -208,4 +329,19 @@ func (s *Store) history(index []byte, id uint64) ([]model.AuditEntry, error) {
 		return nil
 	})
 	return out, err
+}
+
+// entryAt reads entry seq, and its PrevHash from the entry before it.
+func (t *trail) entryAt(c *bolt.Cursor, seq uint64) (model.AuditEntry, error) {
+	k, v := c.Seek(itob(seq))
+	if k == nil || btoi(k) != seq {
+		return model.AuditEntry{}, errCorrupt
+	}
+	e, err := t.decode(v)
+	if err != nil {
+		return e, err
+	}
+	_, prev := c.Prev()
+	e.PrevHash = storedHash(prev)
+	return e, nil
 }

@@ -1,11 +1,14 @@
 package store
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -74,7 +77,7 @@ func tLongHistory(t *testing.T) (string, uint64) {
 }
 
 // tamper copies the database and edits the copy with bbolt directly.
-func tamper(t *testing.T, src string, edit func(audit *bolt.Bucket, meta *bolt.Bucket) error) *Store {
+func tamper(t *testing.T, src string, edit func(audit *trail, meta *bolt.Bucket) error) *Store {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), "tampered.db")
 	copyFile(t, src, dst)
@@ -82,7 +85,7 @@ func tamper(t *testing.T, src string, edit func(audit *bolt.Bucket, meta *bolt.B
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Update(func(tx *bolt.Tx) error { return edit(tx.Bucket(bucketAudit), tx.Bucket(bucketMeta)) }); err != nil {
+	if err := db.Update(func(tx *bolt.Tx) error { return edit(openTrail(tx), tx.Bucket(bucketMeta)) }); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -113,13 +116,25 @@ func copyFile(t *testing.T, src, dst string) {
 	}
 }
 
-func readEntry(t *testing.T, audit *bolt.Bucket, seq uint64) model.AuditEntry {
+// readEntry reads an entry as the store's readers do, PrevHash included.
+func readEntry(t *testing.T, tr *trail, seq uint64) model.AuditEntry {
 	t.Helper()
-	e, err := decodeAudit(audit.Get(itob(seq)))
+	e, err := tr.decode(tr.entries.Get(itob(seq)))
 	if err != nil {
 		t.Fatalf("entry %d: %v", seq, err)
 	}
+	e.PrevHash = storedHash(tr.entries.Get(itob(seq - 1)))
 	return e
+}
+
+// writeEntry stores an entry in place of entry seq.
+func writeEntry(t *testing.T, tr *trail, seq uint64, e model.AuditEntry) error {
+	t.Helper()
+	v, err := tr.encode(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr.entries.Put(itob(seq), v)
 }
 
 func wantChainError(t *testing.T, s *Store, seq uint64, fragment string) {
@@ -142,73 +157,169 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 	const n = 700 // an entry in the middle of the trail
 
 	t.Run("untouched copy verifies", func(t *testing.T) {
-		s := tamper(t, path, func(*bolt.Bucket, *bolt.Bucket) error { return nil })
+		s := tamper(t, path, func(*trail, *bolt.Bucket) error { return nil })
 		if st := tVerify(t, s); st.Entries != entries {
 			t.Errorf("%d entries, want %d", st.Entries, entries)
 		}
 	})
 	t.Run("field changed", func(t *testing.T) {
-		s := tamper(t, path, func(audit, _ *bolt.Bucket) error {
+		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error {
 			e := readEntry(t, audit, n)
 			e.Note = "nothing to see here"
-			return audit.Put(itob(n), encodeAudit(e))
+			return writeEntry(t, audit, n, e)
 		})
 		wantChainError(t, s, n, "was changed after it was written")
 	})
 	t.Run("actor changed", func(t *testing.T) {
-		s := tamper(t, path, func(audit, _ *bolt.Bucket) error {
+		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error {
 			e := readEntry(t, audit, n)
 			e.Actor = "someone else"
-			return audit.Put(itob(n), encodeAudit(e))
+			return writeEntry(t, audit, n, e)
 		})
 		wantChainError(t, s, n, "was changed after it was written")
 	})
 	t.Run("entry deleted", func(t *testing.T) {
-		s := tamper(t, path, func(audit, _ *bolt.Bucket) error { return audit.Delete(itob(n)) })
+		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error { return audit.entries.Delete(itob(n)) })
 		wantChainError(t, s, n, "is missing")
 	})
 	t.Run("first entry deleted", func(t *testing.T) {
-		s := tamper(t, path, func(audit, _ *bolt.Bucket) error { return audit.Delete(itob(1)) })
+		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error { return audit.entries.Delete(itob(1)) })
 		wantChainError(t, s, 1, "is missing")
 	})
 	t.Run("last entry deleted", func(t *testing.T) {
-		s := tamper(t, path, func(audit, _ *bolt.Bucket) error { return audit.Delete(itob(entries)) })
+		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error { return audit.entries.Delete(itob(entries)) })
 		wantChainError(t, s, entries, "missing")
 	})
 	t.Run("last entries deleted and head rewritten", func(t *testing.T) {
 		// Cutting the end and pointing the head at the new last entry is
 		// not detectable from the file alone; the state must then be
 		// consistent and say how many entries remain.
-		s := tamper(t, path, func(audit, meta *bolt.Bucket) error {
+		s := tamper(t, path, func(audit *trail, meta *bolt.Bucket) error {
 			last := readEntry(t, audit, entries-1)
-			if err := audit.Delete(itob(entries)); err != nil {
+			if err := audit.entries.Delete(itob(entries)); err != nil {
 				return err
 			}
-			return meta.Put(metaAuditHead, []byte(last.Hash))
+			head, err := hex.DecodeString(last.Hash)
+			if err != nil {
+				return err
+			}
+			return meta.Put(metaAuditHead, head)
 		})
 		if st := tVerify(t, s); st.Entries != entries-1 {
 			t.Errorf("%d entries", st.Entries)
 		}
 	})
 	t.Run("entry changed and its hash recomputed", func(t *testing.T) {
-		s := tamper(t, path, func(audit, _ *bolt.Bucket) error {
+		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error {
 			e := readEntry(t, audit, n)
 			e.Note = "rewritten"
 			e.Hash = e.ComputeHash()
-			return audit.Put(itob(n), encodeAudit(e))
+			return writeEntry(t, audit, n, e)
 		})
 		wantChainError(t, s, n+1, "does not follow the entry before it")
 	})
+	t.Run("entry changed, its hash recomputed and the next entry's link forged", func(t *testing.T) {
+		// The link only says where the chain broke: the next entry's hash
+		// covers the previous hash in full.
+		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error {
+			e := readEntry(t, audit, n)
+			e.Note = "rewritten"
+			e.Hash = e.ComputeHash()
+			if err := writeEntry(t, audit, n, e); err != nil {
+				return err
+			}
+			next := slices.Clone(audit.entries.Get(itob(n + 1)))
+			copy(storedLink(next), storedHashRaw(audit.entries.Get(itob(n))))
+			return audit.entries.Put(itob(n+1), next)
+		})
+		wantChainError(t, s, n+1, "was changed after it was written")
+	})
+	t.Run("actor renamed in the actor table", func(t *testing.T) {
+		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error {
+			number := slices.Clone(audit.actors.Get([]byte(tAdmin)))
+			if err := audit.actors.Delete([]byte(tAdmin)); err != nil {
+				return err
+			}
+			return audit.actors.Put([]byte("someone else"), number)
+		})
+		wantChainError(t, s, 1, "was changed after it was written")
+	})
+	t.Run("actor removed from the actor table", func(t *testing.T) {
+		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error { return audit.actors.Delete([]byte(tAdmin)) })
+		wantChainError(t, s, 1, "cannot be read")
+	})
 	t.Run("entry stored under another number", func(t *testing.T) {
-		s := tamper(t, path, func(audit, _ *bolt.Bucket) error {
-			return audit.Put(itob(n), audit.Get(itob(n+1)))
+		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error {
+			return audit.entries.Put(itob(n), audit.entries.Get(itob(n+1)))
 		})
 		wantChainError(t, s, n, "is stored under number")
 	})
 	t.Run("entry unreadable", func(t *testing.T) {
-		s := tamper(t, path, func(audit, _ *bolt.Bucket) error { return audit.Put(itob(n), []byte{recordFormat, 0xff}) })
+		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error { return audit.entries.Put(itob(n), []byte{auditFormat, 0xff}) })
 		wantChainError(t, s, n, "cannot be read")
 	})
+}
+
+// The previous hash is not stored: every reader fills it in from the entry
+// before, and an entry's hash only matches its content with the right one.
+func TestAuditReadersFillPrevHash(t *testing.T) {
+	s, _ := tOpen(t)
+	if err := s.FillDemo(tAdmin, 60, 40); err != nil {
+		t.Fatal(err)
+	}
+	oldest := tAudit(t, s)
+	for i, e := range oldest {
+		want := ""
+		if i > 0 {
+			want = oldest[i-1].Hash
+		}
+		if e.PrevHash != want || e.ComputeHash() != e.Hash {
+			t.Fatalf("AuditOldestFirst, entry %d: PrevHash %q, want %q (hash matches: %v)", e.Seq, e.PrevHash, want, e.ComputeHash() == e.Hash)
+		}
+	}
+
+	reversed := slices.Clone(oldest)
+	slices.Reverse(reversed)
+	var newest []model.AuditEntry
+	if err := s.AuditNewestFirst(func(e model.AuditEntry) bool { newest = append(newest, e); return true }); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(newest, reversed) {
+		t.Error("AuditNewestFirst is not AuditOldestFirst reversed")
+	}
+
+	// Histories come from the per-key and per-employee records: each holds
+	// exactly the entries about it, newest first, as the whole trail has them.
+	snap, _ := s.Snapshot()
+	check := func(what string, id uint64, got []model.AuditEntry, about func(model.AuditEntry) uint64) {
+		t.Helper()
+		var want []model.AuditEntry
+		for _, e := range reversed {
+			if about(e) == id {
+				want = append(want, e)
+			}
+		}
+		if len(want) == 0 || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s %d: history of %d entries, want the trail's %d", what, id, len(got), len(want))
+		}
+	}
+	for _, k := range snap.Keys {
+		got, err := s.KeyHistory(k.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("key", k.ID, got, func(e model.AuditEntry) uint64 { return e.KeyID })
+	}
+	for _, p := range snap.Employees {
+		got, err := s.EmployeeHistory(p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("employee", p.ID, got, func(e model.AuditEntry) uint64 { return e.EmployeeID })
+	}
+	if got, err := s.KeyHistory(999_999); err != nil || len(got) != 0 {
+		t.Errorf("history of an unknown key: %d entries, %v", len(got), err)
+	}
 }
 
 func TestVerifyAuditEmptyDatabase(t *testing.T) {

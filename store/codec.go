@@ -2,7 +2,9 @@ package store
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/keydesk/keydesk/model"
@@ -12,13 +14,19 @@ import (
 // uvarints and length-prefixed strings. It decodes several times faster
 // than JSON, which is what keeps loading 200,000 records for a screen
 // within budget.
-const recordFormat = 1
+//
+// Keys, codes and employees are in format 1. Audit entries are in format 2
+// since schema 2 (format 1 is read only by the migration, migrate_v2.go).
+const (
+	recordFormat = 1
+	auditFormat  = 2
+)
 
 var errCorrupt = errors.New("a record in the database is damaged")
 
 type encoder struct{ buf []byte }
 
-func newEncoder() *encoder { return &encoder{buf: []byte{recordFormat}} }
+func newEncoder(format byte) *encoder { return &encoder{buf: []byte{format}} }
 
 func (e *encoder) uint(v uint64) { e.buf = binary.AppendUvarint(e.buf, v) }
 func (e *encoder) int(v int64)   { e.buf = binary.AppendVarint(e.buf, v) }
@@ -36,8 +44,8 @@ type decoder struct {
 	err error
 }
 
-func newDecoder(b []byte) *decoder {
-	if len(b) == 0 || b[0] != recordFormat {
+func newDecoder(b []byte, format byte) *decoder {
+	if len(b) == 0 || b[0] != format {
 		return &decoder{err: errCorrupt}
 	}
 	return &decoder{buf: b[1:]}
@@ -85,6 +93,20 @@ func (d *decoder) str() string {
 	return s
 }
 
+// raw returns the next n bytes as they are, still in bbolt's memory.
+func (d *decoder) raw(n int) []byte {
+	if d.err != nil {
+		return nil
+	}
+	if n > len(d.buf) {
+		d.err = errCorrupt
+		return nil
+	}
+	b := d.buf[:n]
+	d.buf = d.buf[n:]
+	return b
+}
+
 func (d *decoder) time() time.Time {
 	v := d.int()
 	if v == 0 {
@@ -94,7 +116,7 @@ func (d *decoder) time() time.Time {
 }
 
 func encodeKey(k model.Key) []byte {
-	e := newEncoder()
+	e := newEncoder(recordFormat)
 	e.uint(k.ID)
 	e.str(k.Serial)
 	e.str(k.MAC)
@@ -112,7 +134,7 @@ func encodeKey(k model.Key) []byte {
 }
 
 func decodeKey(b []byte) (model.Key, error) {
-	d := newDecoder(b)
+	d := newDecoder(b, recordFormat)
 	k := model.Key{
 		ID: d.uint(), Serial: d.str(), MAC: d.str(), Model: d.str(), Firmware: d.str(), RFID: d.str(),
 		Status: model.Status(d.uint()), Reason: model.Reason(d.uint()), Note: d.str(),
@@ -125,7 +147,7 @@ func decodeKey(b []byte) (model.Key, error) {
 }
 
 func encodeCode(c model.ActivationCode) []byte {
-	e := newEncoder()
+	e := newEncoder(recordFormat)
 	e.str(c.Digits)
 	e.time(c.IssuedAt)
 	e.time(c.ExpiresAt)
@@ -134,13 +156,13 @@ func encodeCode(c model.ActivationCode) []byte {
 }
 
 func decodeCode(b []byte) (model.ActivationCode, error) {
-	d := newDecoder(b)
+	d := newDecoder(b, recordFormat)
 	c := model.ActivationCode{Digits: d.str(), IssuedAt: d.time(), ExpiresAt: d.time(), Failures: int(d.uint())}
 	return c, d.err
 }
 
 func encodeEmployee(p model.Employee) []byte {
-	e := newEncoder()
+	e := newEncoder(recordFormat)
 	e.uint(p.ID)
 	e.str(p.FirstName)
 	e.str(p.LastName)
@@ -156,7 +178,7 @@ func encodeEmployee(p model.Employee) []byte {
 }
 
 func decodeEmployee(b []byte) (model.Employee, error) {
-	d := newDecoder(b)
+	d := newDecoder(b, recordFormat)
 	p := model.Employee{
 		ID: d.uint(), FirstName: d.str(), LastName: d.str(), Email: d.str(), Phone: d.str(),
 		Department: d.str(), Position: d.str(), KeyID: d.uint(), CreatedAt: d.time(), UpdatedAt: d.time(), Rev: d.uint(),
@@ -164,12 +186,103 @@ func decodeEmployee(b []byte) (model.Employee, error) {
 	return p, d.err
 }
 
-func encodeAudit(a model.AuditEntry) []byte {
-	e := newEncoder()
+// An audit entry in format 2 stores its actor as a number (see trail), its
+// action as a code, and ends with a link to the entry before it and its
+// own hash, raw. The previous entry's hash is not stored: it is the hash
+// of the entry before it in the bucket, which readers fill in. The link
+// (the first bytes of that hash, as it was when the entry was sealed) only
+// lets VerifyAudit tell "this entry was changed" from "the entry before it
+// was replaced": the hash covers the whole previous hash, so a forged
+// predecessor that happens to match the link is still found, as a change.
+const (
+	auditLinkSize = 2
+	auditHashSize = 32 // SHA-256
+)
+
+// auditActions numbers the known actions, so that an entry stores one
+// byte for them. Code 0 means the name follows in full, which keeps the
+// format open to actions added later. Append only: the codes are in files.
+var auditActions = []model.Action{
+	"",
+	model.ActionKeyImported,
+	model.ActionKeyAssigned,
+	model.ActionKeyActivated,
+	model.ActionKeyLockedByCode,
+	model.ActionKeyPinLocked,
+	model.ActionKeySuspended,
+	model.ActionKeyUnlocked,
+	model.ActionKeyRemoved,
+	model.ActionKeyWiped,
+	model.ActionKeyCompromised,
+	model.ActionCodeReissued,
+	model.ActionCodeRejected,
+	model.ActionCodeExpired,
+	model.ActionCodeShown,
+	model.ActionCodeEmailed,
+	model.ActionCodeEmailFailed,
+	model.ActionEmployeeCreated,
+	model.ActionEmployeeEdited,
+	model.ActionEmployeeDeleted,
+	model.ActionSettingsChanged,
+}
+
+var auditActionCodes = func() map[model.Action]uint64 {
+	codes := make(map[model.Action]uint64, len(auditActions))
+	for i, a := range auditActions[1:] {
+		codes[a] = uint64(i + 1)
+	}
+	return codes
+}()
+
+func (d *decoder) actor(actors map[uint64]string) string {
+	id := d.uint()
+	name, ok := actors[id]
+	if d.err == nil && id != 0 && !ok {
+		d.err = errCorrupt
+	}
+	return name
+}
+
+func (e *encoder) action(a model.Action) {
+	if code, ok := auditActionCodes[a]; ok {
+		e.uint(code)
+		return
+	}
+	e.uint(0)
+	e.str(string(a))
+}
+
+func (d *decoder) action() model.Action {
+	code := d.uint()
+	switch {
+	case d.err != nil:
+		return ""
+	case code == 0:
+		return model.Action(d.str())
+	case code < uint64(len(auditActions)):
+		return auditActions[code]
+	}
+	d.err = errCorrupt
+	return ""
+}
+
+// encodeAudit stores a sealed entry: Hash and PrevHash must be hex SHA-256
+// (PrevHash empty for the first entry). actor is the actor's number in the
+// trail's actor table (see trail).
+func encodeAudit(a model.AuditEntry, actor uint64) ([]byte, error) {
+	hash, err := hex.DecodeString(a.Hash)
+	if err != nil || len(hash) != auditHashSize {
+		return nil, fmt.Errorf("audit entry %d: its hash %q is not a SHA-256", a.Seq, a.Hash)
+	}
+	prev, err := hex.DecodeString(a.PrevHash)
+	if err != nil || (len(prev) != 0 && len(prev) != auditHashSize) {
+		return nil, fmt.Errorf("audit entry %d: its previous hash %q is not a SHA-256", a.Seq, a.PrevHash)
+	}
+	e := newEncoder(auditFormat)
 	e.uint(a.Seq)
 	e.time(a.Time)
-	e.str(a.Actor)
-	e.str(string(a.Action))
+	e.uint(actor)
+	e.action(a.Action)
 	e.str(a.Target)
 	e.uint(uint64(a.From))
 	e.uint(uint64(a.To))
@@ -177,19 +290,58 @@ func encodeAudit(a model.AuditEntry) []byte {
 	e.str(a.Note)
 	e.uint(a.KeyID)
 	e.uint(a.EmployeeID)
-	e.str(a.PrevHash)
-	e.str(a.Hash)
-	return e.buf
+	e.buf = append(e.buf, auditLink(prev)...)
+	e.buf = append(e.buf, hash...)
+	return e.buf, nil
 }
 
-func decodeAudit(b []byte) (model.AuditEntry, error) {
-	d := newDecoder(b)
+// decodeAudit reads an entry without its PrevHash: the caller fills it in
+// from the entry before (storedHash). actors names the actor numbers;
+// number 0 is no actor.
+func decodeAudit(b []byte, actors map[uint64]string) (model.AuditEntry, error) {
+	d := newDecoder(b, auditFormat)
 	a := model.AuditEntry{
-		Seq: d.uint(), Time: d.time(), Actor: d.str(), Action: model.Action(d.str()), Target: d.str(),
+		Seq: d.uint(), Time: d.time(), Actor: d.actor(actors), Action: d.action(), Target: d.str(),
 		From: model.Status(d.uint()), To: model.Status(d.uint()), Reason: model.Reason(d.uint()), Note: d.str(),
-		KeyID: d.uint(), EmployeeID: d.uint(), PrevHash: d.str(), Hash: d.str(),
+		KeyID: d.uint(), EmployeeID: d.uint(),
 	}
-	return a, d.err
+	tail := d.raw(auditLinkSize + auditHashSize)
+	if d.err == nil && len(d.buf) != 0 {
+		d.err = errCorrupt
+	}
+	if d.err != nil {
+		return model.AuditEntry{}, d.err
+	}
+	a.Hash = hex.EncodeToString(tail[auditLinkSize:])
+	return a, nil
+}
+
+// storedHashRaw is the hash at the end of an encoded entry, nil when v is
+// not one (no entry, or a damaged one, which its own decoding reports).
+func storedHashRaw(v []byte) []byte {
+	if len(v) < 1+auditLinkSize+auditHashSize || v[0] != auditFormat {
+		return nil
+	}
+	return v[len(v)-auditHashSize:]
+}
+
+// storedHash is storedHashRaw in hex, as model.AuditEntry holds it.
+func storedHash(v []byte) string { return hex.EncodeToString(storedHashRaw(v)) }
+
+// storedLink is the link an encoded entry holds to the one before it.
+func storedLink(v []byte) []byte {
+	if storedHashRaw(v) == nil {
+		return nil
+	}
+	return v[len(v)-auditHashSize-auditLinkSize : len(v)-auditHashSize]
+}
+
+// auditLink is the link to an entry with the given raw hash: its first
+// bytes, zeros for none (the first entry).
+func auditLink(prevHash []byte) []byte {
+	link := make([]byte, auditLinkSize)
+	copy(link, prevHash)
+	return link
 }
 
 func itob(v uint64) []byte {

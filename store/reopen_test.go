@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -55,8 +56,8 @@ func TestSchemaVersion(t *testing.T) {
 		version = btoi(tx.Bucket(bucketMeta).Get(metaSchema))
 		return nil
 	})
-	if version != 1 {
-		t.Errorf("schema version %d, want 1", version)
+	if version != schemaVersion {
+		t.Errorf("schema version %d, want %d", version, schemaVersion)
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
@@ -87,7 +88,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 	if err == nil {
 		t.Fatal("a database from a newer keydesk was opened")
 	}
-	for _, want := range []string{path, "newer keydesk", "schema 99", "knows 1"} {
+	for _, want := range []string{path, "newer keydesk", "schema 99", fmt.Sprintf("knows %d", schemaVersion)} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("message %q does not say %q", err, want)
 		}

@@ -115,10 +115,11 @@ func (s *Store) DB() *bolt.DB { return s.db }
 // migrations bring a database from version i to i+1; the schema version in
 // the meta bucket says how many have run.
 var migrations = []func(tx *bolt.Tx) error{
-	createBuckets, // 0 -> 1
+	createBuckets,  // 0 -> 1
+	migrateAuditV2, // 1 -> 2: compact audit entries and history indexes
 }
 
-const schemaVersion = 1
+const schemaVersion = 2
 
 // initialMmapSize reserves address space (not disk) up front: growing the
 // map later copies every node a big transaction touched, and waits for
