@@ -45,3 +45,20 @@ func mustEncode(t *testing.T, e model.AuditEntry) []byte {
 	}
 	return v
 }
+
+func TestAuditTargetRoundTrip(t *testing.T) {
+	for _, target := range []string{"key ST1 (ann@example.com)", "key ST1", "employee ann@example.com", "mail server", "", "keys"} {
+		e := newEncoder(auditFormat)
+		e.target(target)
+		d := newDecoder(e.buf, auditFormat)
+		if got := d.target(); got != target || d.err != nil {
+			t.Errorf("target %q came back as %q (err %v)", target, got, d.err)
+		}
+	}
+	e := newEncoder(auditFormat)
+	e.uint(uint64(len(targetKinds)))
+	e.str("x")
+	if d := newDecoder(e.buf, auditFormat); d.target() != "" || d.err == nil {
+		t.Error("an unknown target kind was accepted")
+	}
+}

@@ -71,10 +71,10 @@ func putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
 	return nil
 }
 
-// indexFillPercent packs index pages fuller than bbolt's default half: a
+// indexFillPercent packs index pages full rather than bbolt's default half: a
 // bulk import writes them in one go, and half-empty pages would double
 // their share of the file.
-const indexFillPercent = 0.9
+const indexFillPercent = 1.0
 
 func reindex(b *bolt.Bucket, old, new string, id []byte) error {
 	b.FillPercent = indexFillPercent
