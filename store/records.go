@@ -50,6 +50,9 @@ func putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
 	if err := tx.Bucket(bucketKeys).Put(id, encodeKey(*k)); err != nil {
 		return err
 	}
+	if err := recount(tx, old.Status, k.Status); err != nil {
+		return err
+	}
 	codes := tx.Bucket(bucketCodes)
 	if k.Code != nil {
 		if err := codes.Put(id, encodeCode(*k.Code)); err != nil {

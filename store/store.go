@@ -32,7 +32,7 @@ var (
 	bucketAuditEmp  = []byte("audit_by_employee")
 
 	allBuckets = [][]byte{bucketMeta, bucketKeys, bucketCodes, bucketEmployees, bucketSerials,
-		bucketMACs, bucketRFIDs, bucketEmails, bucketNames, bucketAudit, bucketAuditKey, bucketAuditEmp}
+		bucketMACs, bucketRFIDs, bucketEmails, bucketNames, bucketAudit, bucketAuditKey, bucketAuditEmp, bucketCounts}
 
 	metaSchema = []byte("schema_version")
 )
@@ -117,9 +117,10 @@ func (s *Store) DB() *bolt.DB { return s.db }
 var migrations = []func(tx *bolt.Tx) error{
 	createBuckets,  // 0 -> 1
 	migrateAuditV2, // 1 -> 2: compact audit entries and history indexes
+	migrateCounts,  // 2 -> 3: keys counted by status
 }
 
-const schemaVersion = 2
+const schemaVersion = 3
 
 // initialMmapSize reserves address space (not disk) up front: growing the
 // map later copies every node a big transaction touched, and waits for
