@@ -44,6 +44,6 @@ file default to files beside the database.`,
 	cmd.Flags().StringVar(&opts.Listen, "listen", "127.0.0.1:2323", "address to listen on, host:port")
 	cmd.Flags().StringVar(&opts.HostKeyPath, "host-key", "", "the server's host key, created if missing (default <db dir>/keydesk_host_ed25519)")
 	cmd.Flags().StringVar(&opts.AuthorizedKeysPath, "authorized-keys", "", "the admins' public keys, one per line (default <db dir>/authorized_keys)")
-	cmd.Flags().DurationVar(&opts.IdleTimeout, "idle-timeout", 15*time.Minute, "close a session after this long without input")
+	cmd.Flags().DurationVar(&opts.IdleTimeout, "idle-timeout", 15*time.Minute, "close a connection after this long with nothing sent either way (0: never)")
 	return cmd
 }
