@@ -43,8 +43,8 @@ func runServer(ctx context.Context, st *store.Store, opts cli.ServeOptions) erro
 		AuthorizedKeysPath: opts.AuthorizedKeysPath,
 		IdleTimeout:        opts.IdleTimeout,
 		Log:                os.Stderr,
-		NewTUI: func(st *store.Store, actor string, r *lipgloss.Renderer) tea.Model {
-			return ui.New(ui.Config{Store: st, Actor: actor, Renderer: r})
+		NewTUI: func(ctx context.Context, st *store.Store, actor string, r *lipgloss.Renderer) tea.Model {
+			return ui.New(ui.Config{Store: st, Actor: actor, Renderer: r, Context: ctx})
 		},
 		RunCommand: func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, actor string) int {
 			// The server's own environment is not the admin's: no Getenv.

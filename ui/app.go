@@ -15,6 +15,8 @@ import (
 	"github.com/keydesk/keydesk/ui/employees"
 	"github.com/keydesk/keydesk/ui/keyaction"
 	"github.com/keydesk/keydesk/ui/keys"
+	"github.com/keydesk/keydesk/ui/mailprompt"
+	"github.com/keydesk/keydesk/ui/settings"
 	"github.com/keydesk/keydesk/ui/styles"
 )
 
@@ -34,6 +36,7 @@ const (
 	tabEmployees = iota
 	tabKeys
 	tabAudit
+	tabSettings
 )
 
 // Smallest terminal the screens are drawn in.
@@ -50,6 +53,7 @@ type app struct {
 	employees *employees.Model
 	keysTab   *keys.Model
 	audit     *audit.Model
+	settings  *settings.Model
 	screens   []screen
 	active    int
 
@@ -59,7 +63,8 @@ type app struct {
 	reloadPending bool
 	loadGen       int
 	changes       <-chan struct{}
-	noWatch       bool // tests drive changes themselves
+	noWatch       bool                             // tests drive changes themselves
+	subscribe     func() (<-chan struct{}, func()) // the store's Watch; tests count unsubscriptions
 
 	// Modal layers, top first: a dialog, the wizard, the code screen, help.
 	dialog   common.Dialog
@@ -67,7 +72,8 @@ type app struct {
 	code     *codeScreen
 	showHelp bool
 
-	notice notice // the footer line; cleared by the next key
+	mail   mailprompt.Config // what e-mailing a code needs
+	notice notice            // the footer line; cleared by the next key
 	width  int
 	height int
 }
@@ -89,12 +95,20 @@ func newApp(cfg Config) *app {
 		Now:    cfg.Now,
 		Keys:   common.DefaultListKeys(),
 	}
+	a.subscribe = cfg.Store.Watch
 	a.help = newHelp(a.Styles)
 	actions := keyaction.DefaultKeys()
 	a.employees = employees.New(a.Common, actions)
 	a.keysTab = keys.New(a.Common, actions)
 	a.audit = audit.New(a.Common)
-	a.screens = []screen{a.employees, a.keysTab, a.audit}
+	a.mail = mailprompt.Config{
+		Store: cfg.Store, Actor: cfg.Actor, Styles: a.Styles, Context: a.ctx,
+		RootCAs: cfg.MailRootCAs, Timeout: cfg.MailTimeout,
+	}
+	a.settings = settings.New(a.Common, a.mail)
+	a.mail.Configured = a.settings.Configured
+	a.mail.SetupHint = "press 4 for Settings"
+	a.screens = []screen{a.employees, a.keysTab, a.audit, a.settings}
 	a.layout()
 	return a
 }
@@ -104,12 +118,11 @@ func (a *app) Init() tea.Cmd {
 	if a.noWatch {
 		return a.load()
 	}
-	changes, stop := a.Store.Watch()
+	changes, stop := a.subscribe()
 	a.changes = changes
-	go func() {
-		<-a.ctx.Done()
-		stop()
-	}()
+	// Ends when the admin quits, and when the session ends without
+	// quitting (Config.Context).
+	context.AfterFunc(a.ctx, stop)
 	return tea.Batch(a.load(), watch(a.ctx, a.changes))
 }
 
@@ -144,7 +157,7 @@ func (a *app) update(msg tea.Msg) tea.Cmd {
 		a.notice = notice{text: msg.Text}
 		return nil
 	case common.CodeMsg:
-		a.code = newCodeScreen(&a.Common, msg.View)
+		a.code = newCodeScreen(&a.Common, msg.View, a.mail)
 		return nil
 	case common.OpenDialogMsg:
 		a.dialog = msg.Dialog
@@ -161,6 +174,10 @@ func (a *app) update(msg tea.Msg) tea.Cmd {
 		if a.wizard != nil {
 			break // the wizard's result page says it
 		}
+		if a.code != nil {
+			a.code.copied = true // on the code screen's own line: the footer would shrink the code
+			return nil
+		}
 		a.notice = notice{text: "code copied to your clipboard (if your terminal allows it)"}
 		return nil
 	}
@@ -174,6 +191,9 @@ func (a *app) update(msg tea.Msg) tea.Cmd {
 	if a.wizard != nil {
 		_, cmd := a.wizard.Update(msg)
 		cmds = append(cmds, cmd)
+	}
+	if a.code != nil {
+		cmds = append(cmds, a.code.mail.Update(msg))
 	}
 	if a.dialog != nil {
 		if done, cmd := a.dialog.Update(msg); done {
@@ -218,7 +238,7 @@ func (a *app) handleKey(k tea.KeyMsg) tea.Cmd {
 		_, cmd := a.wizard.Update(k)
 		return cmd
 	case key.Matches(k, a.keys.ForceQuit):
-		if a.employeesEditing() && a.dialog == nil {
+		if a.formOpen() && a.dialog == nil {
 			return a.confirmQuit()
 		}
 		return a.quit()
@@ -228,6 +248,10 @@ func (a *app) handleKey(k tea.KeyMsg) tea.Cmd {
 			a.dialog = nil
 		}
 		return cmd
+	case a.code != nil && !a.code.capturing() && !a.code.mail.Sending() && a.tabKey(k) >= 0:
+		// "press 4 for Settings" works from the code screen too.
+		a.code = nil
+		return a.switchTo(a.tabKey(k))
 	case a.code != nil:
 		return a.code.update(k, a)
 	case a.showHelp:
@@ -237,12 +261,8 @@ func (a *app) handleKey(k tea.KeyMsg) tea.Cmd {
 		return nil
 	case a.current().Capturing():
 		return a.current().Update(k)
-	case key.Matches(k, a.keys.Employees):
-		return a.switchTo(tabEmployees)
-	case key.Matches(k, a.keys.Keys):
-		return a.switchTo(tabKeys)
-	case key.Matches(k, a.keys.Audit):
-		return a.switchTo(tabAudit)
+	case a.tabKey(k) >= 0:
+		return a.switchTo(a.tabKey(k))
 	case key.Matches(k, a.keys.Next):
 		return a.switchTo((a.active + 1) % len(a.screens))
 	case key.Matches(k, a.keys.Prev):
@@ -256,10 +276,26 @@ func (a *app) handleKey(k tea.KeyMsg) tea.Cmd {
 	return a.current().Update(k)
 }
 
-// employeesEditing reports whether the employee edit form holds typed
-// text that quitting would drop.
-func (a *app) employeesEditing() bool {
-	return a.active == tabEmployees && a.employees.Editing()
+// tabKey is the screen a key names (1 to 4), or -1.
+func (a *app) tabKey(k tea.KeyMsg) int {
+	for tab, b := range []key.Binding{a.keys.Employees, a.keys.Keys, a.keys.Audit, a.keys.Settings} {
+		if key.Matches(k, b) {
+			return tab
+		}
+	}
+	return -1
+}
+
+// formOpen reports whether an edit form (an employee's, the mail
+// settings) holds typed text that quitting would drop.
+func (a *app) formOpen() bool {
+	switch a.active {
+	case tabEmployees:
+		return a.employees.Editing()
+	case tabSettings:
+		return a.settings.Editing()
+	}
+	return false
 }
 
 func (a *app) switchTo(tab int) tea.Cmd {

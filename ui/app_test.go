@@ -17,7 +17,7 @@ func TestStartsOnEmployeesWithCountsInTheHeader(t *testing.T) {
 	d := newDriver(t, st, 80, 24)
 	snap, _ := st.Snapshot()
 	counts := snap.Counts()
-	d.mustSee("[1 Employees]", "2 Keys", "3 Audit", tActor)
+	d.mustSee("[1 Employees]", "2 Keys", "3 Audit", "alice")
 	for _, s := range model.Statuses {
 		d.mustSee(s.String() + " " + itoa(counts[s]))
 	}
@@ -28,7 +28,7 @@ func TestEveryLineFitsTheTerminal(t *testing.T) {
 	st := tDemoStore(t)
 	for _, size := range [][2]int{{80, 24}, {200, 60}, {60, 16}} {
 		d := newDriver(t, st, size[0], size[1])
-		for _, tab := range []string{"1", "2", "3"} {
+		for _, tab := range []string{"1", "2", "3", "4"} {
 			d.press(tab)
 			lines := strings.Split(d.view(), "\n")
 			if len(lines) != size[1] {
@@ -60,9 +60,13 @@ func TestSwitchingScreens(t *testing.T) {
 	d.press("3")
 	d.mustSee("[3 Audit]", "Chain verified")
 	d.press("tab")
+	d.mustSee("[4 Settings]", "Mail server")
+	d.press("tab")
 	d.mustSee("[1 Employees]")
 	d.press("shift+tab")
-	d.mustSee("[3 Audit]")
+	d.mustSee("[4 Settings]")
+	d.press("4")
+	d.mustSee("[4 Settings]")
 	d.press("1")
 	d.mustSee("[1 Employees]")
 }

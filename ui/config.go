@@ -1,12 +1,13 @@
 // Package ui is keydesk's terminal UI: a root model that owns the header,
 // the footer and the modal layers (dialogs, the code screen, help, the
-// wizard), and one model per screen (Employees, Keys, Audit) that it
+// wizard), and one model per screen (Employees, Keys, Audit, Settings) that it
 // routes keys to. The same model runs locally (Run) and over SSH (New,
 // one per session).
 package ui
 
 import (
 	"context"
+	"crypto/x509"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -25,6 +26,12 @@ type Config struct {
 	// when it is done (an SSH session that drops without quitting). It
 	// ends anyway when the admin quits.
 	Context context.Context
+
+	// E-mailing codes: the roots that verify the mail server's
+	// certificate (nil = the system's) and the longest a send may take
+	// (0 = 10 seconds). Tests set both for their own mail server.
+	MailRootCAs *x509.CertPool
+	MailTimeout time.Duration
 }
 
 // New builds the root model of one session.

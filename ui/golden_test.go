@@ -80,3 +80,26 @@ func TestGoldenHelp(t *testing.T) {
 	d.press("2", "?")
 	goldenView(t, d)
 }
+
+func TestGoldenSettings(t *testing.T) {
+	st := tFixtureStore(t)
+	err := st.SetSMTPSettings(tActor, model.SMTPSettings{Host: "smtp.example.com", Port: 587, TLS: model.TLSStartTLS,
+		From: "IT desk <keydesk@example.com>", User: "keydesk", Password: "never shown"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, st, 80, 24)
+	d.press("4")
+	goldenView(t, d)
+}
+
+func TestGoldenCodeScreenMailPrompt(t *testing.T) {
+	st := tFixtureStore(t)
+	if err := st.SetSMTPSettings(tActor, model.SMTPSettings{Host: "smtp.example.com", Port: 587, TLS: model.TLSStartTLS, From: "keydesk@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	k := keyIn(t, st, model.Reserved)
+	d := newDriver(t, st, 80, 24)
+	d.press("2", "/", k.Serial, "enter", "c", "m")
+	goldenView(t, d)
+}

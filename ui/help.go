@@ -52,7 +52,8 @@ func (a *app) helpView(width, height int) string {
 	lines := []string{st.Title.Render(a.current().Title() + " — keys"), "", h.FullHelpView(a.current().FullHelp()), ""}
 	lines = append(lines, common.BindingLines(st, "Everywhere", a.keys.all(), inner)...)
 	note := st.Subtle.Render("Actions that a key's status does not allow are not offered.")
-	if len(lines)+2+box.GetVerticalFrameSize() <= height {
+	keyScreen := a.active == tabEmployees || a.active == tabKeys
+	if keyScreen && len(lines)+2+box.GetVerticalFrameSize() <= height {
 		lines = append(lines, "", note)
 	}
 	return lipgloss.Place(width, height, lipgloss.Center, lipgloss.Center, box.Render(strings.Join(lines, "\n")))

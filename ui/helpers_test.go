@@ -168,7 +168,17 @@ type driver struct {
 
 func newDriver(t testing.TB, st *store.Store, width, height int) *driver {
 	t.Helper()
-	a := newApp(Config{Store: st, Actor: tActor, Renderer: asciiRenderer(), Now: func() time.Time { return tNow }})
+	return newDriverWith(t, Config{Store: st}, width, height)
+}
+
+// newDriverWith is newDriver with more of the Config set (the mail
+// server's roots, say); the store, actor, renderer and clock are the
+// tests' own.
+func newDriverWith(t testing.TB, cfg Config, width, height int) *driver {
+	t.Helper()
+	st := cfg.Store
+	cfg.Actor, cfg.Renderer, cfg.Now = tActor, asciiRenderer(), func() time.Time { return tNow }
+	a := newApp(cfg)
 	a.noWatch = true        // tests make changes visible with reload()
 	a.audit.SearchDelay = 0 // no pause between typing and searching
 	d := &driver{t: t, app: a, st: st}
@@ -296,6 +306,8 @@ func namedKey(name string) (tea.KeyMsg, bool) {
 		return tea.KeyMsg{Type: tea.KeyRight}, true
 	case "left":
 		return tea.KeyMsg{Type: tea.KeyLeft}, true
+	case "ctrl+u":
+		return tea.KeyMsg{Type: tea.KeyCtrlU}, true
 	case "space":
 		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}, true
 	}

@@ -8,6 +8,7 @@ type globalKeys struct {
 	Employees key.Binding
 	Keys      key.Binding
 	Audit     key.Binding
+	Settings  key.Binding
 	Next      key.Binding
 	Prev      key.Binding
 	Help      key.Binding
@@ -20,6 +21,7 @@ func defaultGlobalKeys() *globalKeys {
 		Employees: key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "employees")),
 		Keys:      key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "keys")),
 		Audit:     key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "audit")),
+		Settings:  key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "settings")),
 		Next:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next screen")),
 		Prev:      key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous screen")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
@@ -29,5 +31,5 @@ func defaultGlobalKeys() *globalKeys {
 }
 
 func (k *globalKeys) all() []key.Binding {
-	return []key.Binding{k.Employees, k.Keys, k.Audit, k.Next, k.Prev, k.Help, k.Quit, k.ForceQuit}
+	return []key.Binding{k.Employees, k.Keys, k.Audit, k.Settings, k.Next, k.Prev, k.Help, k.Quit, k.ForceQuit}
 }

@@ -16,7 +16,11 @@ type wizardModel interface {
 
 // openWizard shows the wizard below the header, full size.
 func (a *app) openWizard() tea.Cmd {
-	w := wizard.New(wizard.Config{Store: a.Store, Actor: a.Actor, Styles: a.Styles, Now: a.Now})
+	w := wizard.New(wizard.Config{
+		Store: a.Store, Actor: a.Actor, Styles: a.Styles, Now: a.Now,
+		MailConfigured: a.settings.Configured, Context: a.ctx,
+		MailRootCAs: a.mail.RootCAs, MailTimeout: a.mail.Timeout,
+	})
 	a.wizard = w
 	a.layout()
 	return w.Init()

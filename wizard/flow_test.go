@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
+	"github.com/keydesk/keydesk/ui/codeview"
 )
 
 func TestCreateWithKeyShowsTheStoredCodeAndActivates(t *testing.T) {
@@ -482,6 +483,27 @@ func TestThousands(t *testing.T) {
 	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 50000: "50,000", 1234567: "1,234,567"} {
 		if got := thousands(n); got != want {
 			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+// TestResultShowsTheBigDigitsBelowTheAppHeader: inside the app at 80x24
+// the wizard gets 80x21; the code must still be in big digits, whole, and
+// nothing in it wrapped.
+func TestResultShowsTheBigDigitsBelowTheAppHeader(t *testing.T) {
+	for _, size := range [][2]int{{80, 21}, {80, 24}, {200, 57}} {
+		h := newHarness(t)
+		h.w.SetSize(size[0], size[1])
+		h.toReview(tJane, "0003")
+		h.press("enter")
+		h.wantPage(pageResult)
+		view := h.w.View()
+		wantFits(t, view, size[0], size[1])
+		bigRow := strings.Split(codeview.BigDigits(h.w.created.Code.Digits), "\n")[0]
+		for _, want := range []string{bigRow, "(in 7 days)", "Jane Doe <jane.doe@example.com>", "╚", "was created"} {
+			if !strings.Contains(view, want) {
+				t.Errorf("%dx%d: %q missing or wrapped:\n%s", size[0], size[1], want, view)
+			}
 		}
 	}
 }

@@ -93,8 +93,19 @@ type harness struct {
 
 func newHarness(t testing.TB) *harness {
 	t.Helper()
+	return newHarnessWith(t, nil)
+}
+
+// newHarnessWith lets a test set more of the Config (the mail options)
+// before the wizard opens.
+func newHarnessWith(t testing.TB, configure func(*Config)) *harness {
+	t.Helper()
 	h := &harness{t: t, s: tOpenStore(t)}
-	h.w = New(Config{Store: h.s, Actor: tActor, Styles: tStyles(), Now: tClock})
+	cfg := Config{Store: h.s, Actor: tActor, Styles: tStyles(), Now: tClock}
+	if configure != nil {
+		configure(&cfg)
+	}
+	h.w = New(cfg)
 	h.w.SetSize(80, 24)
 	h.run(h.w.Init())
 	return h
@@ -130,7 +141,7 @@ func (h *harness) typeText(s string) {
 
 var namedKeys = map[string]tea.KeyType{
 	"enter": tea.KeyEnter, "esc": tea.KeyEsc, "tab": tea.KeyTab, "shift+tab": tea.KeyShiftTab,
-	"ctrl+c": tea.KeyCtrlC, "up": tea.KeyUp, "down": tea.KeyDown, "pgup": tea.KeyPgUp,
+	"ctrl+c": tea.KeyCtrlC, "ctrl+u": tea.KeyCtrlU, "up": tea.KeyUp, "down": tea.KeyDown, "pgup": tea.KeyPgUp,
 	"pgdown": tea.KeyPgDown, "home": tea.KeyHome, "end": tea.KeyEnd, "backspace": tea.KeyBackspace,
 }
 

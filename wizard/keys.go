@@ -29,9 +29,8 @@ type keyMap struct {
 	Create key.Binding
 
 	// Result.
-	Copy     key.Binding
-	MailCode key.Binding
-	Finish   key.Binding
+	Copy   key.Binding // `m`, to e-mail the code, is mailprompt's
+	Finish key.Binding
 
 	// Leave confirmation.
 	Discard key.Binding
@@ -59,9 +58,8 @@ func newKeyMap() keyMap {
 
 		Create: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "create")),
 
-		Copy:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy the code")),
-		MailCode: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "e-mail the code")),
-		Finish:   key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter", "done")),
+		Copy:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy the code")),
+		Finish: key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter", "done")),
 
 		Discard: key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "discard")),
 		Keep:    key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "keep editing")),

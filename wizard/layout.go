@@ -80,8 +80,12 @@ func (m *Model) statusLine() string {
 		return m.st.Subtle.Render(m.busy)
 	case m.failure != "":
 		return m.st.Error.Render("✗ " + m.failure)
+	case m.page == pageResult && m.mail != nil && (m.mail.Capturing() || m.mail.Sending()):
+		return m.mail.View(m.width)
 	case m.page == pageResult && m.copied:
 		return m.st.Success.Render("✓ Code copied to your clipboard.")
+	case m.page == pageResult && m.mail != nil:
+		return m.mail.View(m.width) // how the last send went
 	}
 	return ""
 }

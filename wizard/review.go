@@ -57,6 +57,7 @@ func (m *Model) createFinished(msg createdMsg) tea.Cmd {
 	case msg.err == nil:
 		m.created = &msg.created
 		m.page = pageResult
+		m.mail = m.newMailPrompt()
 		return nil
 	case errors.As(msg.err, &unavailable):
 		return m.keyUnavailable(unavailable)

@@ -5,6 +5,8 @@
 package wizard
 
 import (
+	"context"
+	"crypto/x509"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -12,6 +14,7 @@ import (
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
 	"github.com/keydesk/keydesk/ui/codeview"
+	"github.com/keydesk/keydesk/ui/mailprompt"
 	"github.com/keydesk/keydesk/ui/styles"
 )
 
@@ -21,6 +24,14 @@ type Config struct {
 	Actor  string // for the audit
 	Styles *styles.Styles
 	Now    func() time.Time // nil = time.Now; for golden tests
+
+	// MailConfigured, when set, has the Result page offer to e-mail the
+	// code (SPEC 4): it tells whether a mail server is set up, as the
+	// session last read the settings. nil: no e-mail option.
+	MailConfigured func() bool
+	Context        context.Context // ends a send when the session ends; nil = never
+	MailRootCAs    *x509.CertPool  // nil = the system's roots
+	MailTimeout    time.Duration   // 0 = 10 seconds
 }
 
 // DoneMsg is sent when the wizard is over. A nil Created means the admin
@@ -69,11 +80,7 @@ type Model struct {
 	// Result.
 	created *store.NewEmployee
 	copied  bool
-	// mailCode is where e-mailing the code to the employee (SPEC 4) plugs
-	// in: when set, the Result page offers `m` and runs the command it
-	// returns. It stays nil until that feature exists, so the page never
-	// shows an option that does nothing.
-	mailCode func(store.NewEmployee) tea.Cmd
+	mail    *mailprompt.Model // e-mails the code; nil without a code or without Config.MailConfigured
 }
 
 // New opens the wizard on its Profile page.
@@ -129,6 +136,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.createFinished(msg)
 	case codeview.CopiedMsg:
 		m.copied = true
+		if m.mail != nil {
+			m.mail.Dismiss()
+		}
 		return m, nil
 	case tea.KeyMsg:
 		return m, m.handleKey(msg)
@@ -140,6 +150,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.updateForm(msg)
 	case pageKey:
 		return m, m.picker.updateSearch(msg)
+	case pageResult:
+		if m.mail != nil {
+			return m, m.mail.Update(msg) // the prompt's cursor, the spinner, the send's answer
+		}
 	}
 	return m, nil
 }

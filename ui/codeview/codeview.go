@@ -16,36 +16,69 @@ import (
 	"github.com/keydesk/keydesk/ui/styles"
 )
 
-// Render draws the code block to fit width columns.
-func Render(st *styles.Styles, v store.CodeView, width int, now time.Time) string {
-	var digits string
-	if width >= BigDigitsWidth+10 {
+// layout is one way of drawing the block; layouts go from the roomiest
+// to the most compact.
+type layout struct {
+	big        bool // the 5-row digits
+	padY, padX int  // inside the box's border
+	air        bool // blank lines between the parts
+}
+
+var layouts = []layout{
+	{big: true, padY: 1, padX: 3, air: true},   // 18 lines
+	{big: true, padY: 0, padX: 3, air: true},   // 16 lines
+	{big: true, padY: 0, padX: 2, air: false},  // 13 lines
+	{big: false, padY: 0, padX: 1, air: true},  // 12 lines
+	{big: false, padY: 0, padX: 1, air: false}, // 10 lines
+}
+
+// Render draws the code block in at most width columns and, when it can,
+// height lines: the roomiest layout that fits, so that the big digits
+// show whenever there is space for them and the bottom of the box is
+// never cut off on a short screen.
+func Render(st *styles.Styles, v store.CodeView, width, height int, now time.Time) string {
+	var out string
+	for _, l := range layouts {
+		if l.big && BigDigitsWidth+2*l.padX+2 > width {
+			continue
+		}
+		out = render(st, v, l, width, now)
+		if lipgloss.Height(out) <= height {
+			return out
+		}
+	}
+	return out // nothing fits: the most compact, for the caller to cut
+}
+
+func render(st *styles.Styles, v store.CodeView, l layout, width int, now time.Time) string {
+	digits := st.BigDigits.Render(strings.Join(strings.Split(model.GroupCode(v.Digits), ""), " "))
+	if l.big {
 		digits = st.BigDigits.Render(BigDigits(v.Digits))
-	} else {
-		// Too narrow for the big font: wide-spaced digits still read well.
-		digits = st.BigDigits.Render(strings.Join(strings.Split(model.GroupCode(v.Digits), ""), " "))
 	}
 	employee := model.Printable(v.Employee)
 	if v.Email != "" {
 		employee += " <" + model.Printable(v.Email) + ">"
 	}
-	lines := []string{
-		st.Title.Render("Activation code"),
-		"",
-		digits,
-		"",
-		st.Text.Render(model.GroupCode(v.Digits)),
-		st.Subtle.Render(model.SpellCode(v.Digits)),
-		"",
-		st.Label.Render("Key") + st.Text.Render(model.Printable(v.Serial)),
-		st.Label.Render("Employee") + st.Text.Render(employee),
-		st.Label.Render("Expires") + expiry(st, v.ExpiresAt, now),
+	gap := func() []string {
+		if l.air {
+			return []string{""}
+		}
+		return nil
 	}
+	var lines []string
+	lines = append(lines, st.Title.Render("Activation code"))
+	lines = append(lines, gap()...)
+	lines = append(lines, digits)
+	lines = append(lines, gap()...)
+	lines = append(lines, st.Text.Render(model.GroupCode(v.Digits)), st.Subtle.Render(model.SpellCode(v.Digits)))
+	lines = append(lines, gap()...)
+	lines = append(lines,
+		st.Label.Render("Key")+st.Text.Render(model.Printable(v.Serial)),
+		st.Label.Render("Employee")+st.Text.Render(employee),
+		st.Label.Render("Expires")+expiry(st, v.ExpiresAt, now),
+	)
 	body := lipgloss.JoinVertical(lipgloss.Left, lines...)
-	box := st.CodeBox
-	if width < BigDigitsWidth+10 {
-		box = box.Padding(0, 1)
-	}
+	box := st.CodeBox.Padding(l.padY, l.padX)
 	if lipgloss.Width(box.Render(body)) > width {
 		box = box.Width(width - 2) // wrap long names rather than overflow
 	}

@@ -71,7 +71,8 @@ func newEditForm(c *common.Common, id uint64, ref store.EmployeeRef, name string
 		WithTheme(common.FormTheme(c.Styles)).
 		WithKeyMap(keys).
 		WithShowHelp(false). // the footer lists the keys
-		WithWidth(min(c.Width, 80))
+		WithWidth(min(c.Width, 80)).
+		WithHeight(formHeight(c.Height)) // a short screen scrolls to the field being typed in
 	cmds := []tea.Cmd{f.form.Init()}
 	if errInput != nil {
 		errInput.Blur() // shows the error now, not after the next key
@@ -89,7 +90,13 @@ func padTitle(t string) string {
 	return t
 }
 
-func (f *editForm) setSize(width, _ int) { f.form = f.form.WithWidth(min(width, 80)) }
+func (f *editForm) setSize(width, height int) {
+	f.form = f.form.WithWidth(min(width, 80)).WithHeight(formHeight(height))
+}
+
+// formHeight leaves room below the fields for the line huh adds, with a
+// blank line, when a field holds a problem.
+func formHeight(height int) int { return max(height-2, 4) }
 
 // update forwards every message to the form; when the form is done it
 // returns the command that saves, and closed when it was cancelled.

@@ -159,7 +159,7 @@ func BenchmarkConcurrentSessions(b *testing.B) {
 			DBPath:             filepath.Join(dir, "keydesk.db"), // host key and address file beside it, not beside the shared demo
 			Listen:             "127.0.0.1:0",
 			AuthorizedKeysPath: filepath.Join(dir, "authorized_keys"),
-			NewTUI: func(*store.Store, string, *lipgloss.Renderer) tea.Model {
+			NewTUI: func(context.Context, *store.Store, string, *lipgloss.Renderer) tea.Model {
 				b.Error("a benchmark session asked for the TUI")
 				return nil
 			},

@@ -166,18 +166,26 @@ func (m helloModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m helloModel) View() string { return "hello " + m.actor }
 
 // tuiDouble builds helloModels and remembers each session's color
-// profile.
+// profile and context.
 type tuiDouble struct {
 	stubborn bool
 	mu       sync.Mutex
 	profiles []termenv.Profile
+	contexts []context.Context
 }
 
-func (d *tuiDouble) newTUI(_ *store.Store, actor string, r *lipgloss.Renderer) tea.Model {
+func (d *tuiDouble) newTUI(ctx context.Context, _ *store.Store, actor string, r *lipgloss.Renderer) tea.Model {
 	d.mu.Lock()
 	d.profiles = append(d.profiles, r.ColorProfile())
+	d.contexts = append(d.contexts, ctx)
 	d.mu.Unlock()
 	return helloModel{actor: actor, stubborn: d.stubborn}
+}
+
+func (d *tuiDouble) lastContext() context.Context {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.contexts[len(d.contexts)-1]
 }
 
 func (d *tuiDouble) lastProfile() termenv.Profile {

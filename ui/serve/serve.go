@@ -40,8 +40,10 @@ type Config struct {
 	Log                io.Writer     // server log; nil = io.Discard
 
 	// NewTUI builds the TUI model for one session, styled with that
-	// session's renderer.
-	NewTUI func(st *store.Store, actor string, r *lipgloss.Renderer) tea.Model
+	// session's renderer. ctx ends when that session ends (however it
+	// ends: quit, dropped connection, shutdown), so the model can let go
+	// of what it holds, such as its subscription to the store's changes.
+	NewTUI func(ctx context.Context, st *store.Store, actor string, r *lipgloss.Renderer) tea.Model
 	// RunCommand runs one command line of SPEC 7 and returns its exit
 	// status.
 	RunCommand func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, actor string) int

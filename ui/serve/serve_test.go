@@ -427,3 +427,50 @@ func TestShutdownEndsOpenSessions(t *testing.T) {
 		t.Fatalf("the database does not pass Check after shutdown: %v", err)
 	}
 }
+
+// The context a TUI gets ends with its session, even when the admin never
+// quits: a dropped connection must not leave the model's subscriptions
+// behind.
+func TestTUIContextEndsWhenTheConnectionDrops(t *testing.T) {
+	h := newHarness(t)
+	h.start()
+	c := h.login(h.alice)
+	term := openTerminal(t, c, nil)
+	term.waitFor("hello " + h.alice.actor())
+	ctx := h.tui.lastContext()
+	if ctx.Err() != nil {
+		t.Fatal("the TUI's context was done while its session was open")
+	}
+	c.Close() // no q: the network went away
+	select {
+	case <-ctx.Done():
+	case <-time.After(waitLimit):
+		t.Fatal("the TUI's context is not done after its connection dropped")
+	}
+}
+
+// Closing one TUI session, without quitting, ends its context, not the
+// connection's (which carries on with another session).
+func TestTUIContextIsThePerSessionOne(t *testing.T) {
+	h := newHarness(t)
+	h.start()
+	c := h.login(h.alice)
+	first := openTerminal(t, c, nil)
+	first.waitFor("hello " + h.alice.actor())
+	firstCtx := h.tui.lastContext()
+	second := openTerminal(t, c, nil)
+	second.waitFor("hello " + h.alice.actor())
+	secondCtx := h.tui.lastContext()
+
+	first.sess.Close()
+	select {
+	case <-firstCtx.Done():
+	case <-time.After(waitLimit):
+		t.Fatal("the first TUI's context is not done after its session ended")
+	}
+	if secondCtx.Err() != nil {
+		t.Fatal("ending one session ended the context of another on the same connection")
+	}
+	second.press("q")
+	second.end()
+}

@@ -1,6 +1,9 @@
 package serve
 
 import (
+	"io"
+	"sync"
+
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/ssh"
 	bm "github.com/charmbracelet/wish/bubbletea"
@@ -17,9 +20,12 @@ func (s *server) tuiProgram(sess ssh.Session) *tea.Program {
 	// Styled for this client's terminal: its TERM, its NO_COLOR, its
 	// background, not the server's.
 	renderer := bm.MakeRenderer(newQuerySession(sess, input))
-	model := s.cfg.NewTUI(s.cfg.Store, info.actor, renderer)
+	// info.ctx, not sess.Context(): that one belongs to the connection,
+	// which may carry other sessions and outlive this one.
+	model := s.cfg.NewTUI(info.ctx, s.cfg.Store, info.actor, renderer)
+	keys := newEndingReader(input)
 	p := tea.NewProgram(model,
-		tea.WithInput(input),
+		tea.WithInput(keys),
 		tea.WithOutput(sess),
 		tea.WithAltScreen(),
 		// The server's own SIGINT/SIGTERM must not reach every admin's
@@ -27,8 +33,33 @@ func (s *server) tuiProgram(sess ssh.Session) *tea.Program {
 		tea.WithoutSignalHandler(),
 	)
 	go func() {
-		<-info.ctx.Done()
+		select {
+		case <-info.ctx.Done():
+		case <-keys.ended:
+			// The client closed this session, perhaps on a connection that
+			// carries on: nobody can quit this screen any more.
+		}
 		p.Quit() // returns at once if the program has already ended
 	}()
 	return p
+}
+
+// endingReader is the TUI's input; ended is closed once it fails, which
+// for a session means the client closed it.
+type endingReader struct {
+	r     io.Reader
+	once  sync.Once
+	ended chan struct{}
+}
+
+func newEndingReader(r io.Reader) *endingReader {
+	return &endingReader{r: r, ended: make(chan struct{})}
+}
+
+func (e *endingReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil {
+		e.once.Do(func() { close(e.ended) })
+	}
+	return n, err
 }

@@ -1,0 +1,51 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/keydesk/keydesk/model"
+)
+
+// Over SSH the actor carries the key's fingerprint, far too long for the
+// header at 80 columns: the header names the admin, the audit keeps all.
+func TestHeaderNamesTheSSHAdminWithoutTheFingerprint(t *testing.T) {
+	st := tFixtureStore(t)
+	actor := model.SSHActor("alice", "SHA256:"+strings.Repeat("x", 43))
+	a := newApp(Config{Store: st, Actor: actor, Renderer: asciiRenderer(), Now: func() time.Time { return tNow }})
+	a.noWatch = true
+	d := &driver{t: t, app: a, st: st}
+	d.send(resize(80, 24))
+	d.run(a.Init())
+
+	first := strings.Split(d.view(), "\n")[0]
+	if !strings.HasSuffix(strings.TrimRight(first, " "), " alice") || strings.Contains(first, "SHA256") {
+		t.Fatalf("header line %q: want it to end with the name alice, without the fingerprint", first)
+	}
+
+	// The audit still names the whole actor.
+	k := keyIn(t, st, model.Reserved)
+	d.press("2", "/", k.Serial, "enter", "c")
+	var newest model.AuditEntry
+	if err := st.AuditNewestFirst(func(e model.AuditEntry) bool { newest = e; return false }); err != nil {
+		t.Fatal(err)
+	}
+	if newest.Action != model.ActionCodeShown || newest.Actor != actor {
+		t.Fatalf("the newest audit entry is %s by %q, want %s by %q", newest.Action, newest.Actor, model.ActionCodeShown, actor)
+	}
+}
+
+func TestShortActor(t *testing.T) {
+	for in, want := range map[string]string{
+		"alice (local)":                   "alice",
+		"alice (SHA256:abc)":              "alice",
+		"Alice Smith (laptop) (SHA256:x)": "Alice Smith (laptop)",
+		"device":                          "device",
+		" (local)":                        " (local)",
+	} {
+		if got := shortActor(in); got != want {
+			t.Errorf("shortActor(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,219 @@
+package settings
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
+	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store"
+	"github.com/keydesk/keydesk/ui/common"
+)
+
+// formValues are the form's fields as typed. The password field starts
+// empty and stays empty unless the admin types a new one: the saved
+// password is never shown back.
+type formValues struct {
+	Host, Port, From, User string
+	TLS                    model.TLSMode
+	Password               string
+	ClearPassword          bool
+}
+
+func formValuesOf(s model.SMTPSettings) formValues {
+	v := formValues{Host: s.Host, Port: portText(s.Port), From: s.From, User: s.User, TLS: s.TLS}
+	if !v.TLS.Valid() {
+		v.TLS = model.TLSStartTLS
+	}
+	return v
+}
+
+// settings is what the form asks to save; password is the saved one,
+// kept unless the admin typed a new one or asked to clear it.
+func (v formValues) settings(password string) model.SMTPSettings {
+	s := model.SMTPSettings{
+		Host: strings.TrimSpace(v.Host), TLS: v.TLS,
+		From: strings.TrimSpace(v.From), User: strings.TrimSpace(v.User), Password: password,
+	}
+	s.Port, _ = strconv.Atoi(strings.TrimSpace(v.Port))
+	if strings.TrimSpace(v.Port) == "" {
+		s.Port = v.TLS.DefaultPort()
+	}
+	switch {
+	case v.Password != "":
+		s.Password = v.Password
+	case v.ClearPassword:
+		s.Password = ""
+	}
+	return s
+}
+
+// editForm edits the mail settings with a huh form; a fresh form is built
+// for every opening and after a refusal.
+type editForm struct {
+	c           *common.Common
+	values      formValues
+	hasPassword bool   // one is saved: the form offers to clear it
+	problem     string // the store's refusal of the last save
+	form        *huh.Form
+	saving      bool
+}
+
+// savedMsg is the store's answer to a save, tagged with the form.
+type savedMsg struct {
+	form *editForm
+	err  error
+}
+
+func newEditForm(c *common.Common, v formValues, hasPassword bool) (*editForm, tea.Cmd) {
+	f := &editForm{c: c, values: v, hasPassword: hasPassword}
+	in := &f.values
+	passwordHint := "none saved; leave empty to send without"
+	if hasPassword {
+		passwordHint = "leave empty to keep the saved one"
+	}
+	fields := []huh.Field{
+		huh.NewInput().Key("host").Title(padTitle("Host")).Inline(true).Value(&in.Host).CharLimit(253).
+			Placeholder("e.g. smtp.example.com").Validate(checkHost),
+		huh.NewSelect[model.TLSMode]().Key("tls").Title(padTitle("TLS")).Inline(true).Value(&in.TLS).
+			Options(
+				huh.NewOption("STARTTLS", model.TLSStartTLS),
+				huh.NewOption("implicit TLS", model.TLSImplicit),
+				huh.NewOption("none (trusted relay only)", model.TLSNone),
+			),
+		huh.NewInput().Key("port").Title(padTitle("Port")).Inline(true).Value(&in.Port).
+			PlaceholderFunc(func() string {
+				return fmt.Sprintf("empty = %d, the usual port for %s", in.TLS.DefaultPort(), tlsWords(in.TLS))
+			}, &in.TLS).
+			Validate(checkPort),
+		huh.NewInput().Key("from").Title(padTitle("Sender")).Inline(true).Value(&in.From).CharLimit(254).
+			Placeholder("e.g. keydesk@example.com or IT desk <keydesk@example.com>").Validate(checkFrom),
+		huh.NewInput().Key("user").Title(padTitle("User")).Inline(true).Value(&in.User).CharLimit(254).
+			Placeholder("empty: send without logging in").Validate(checkUser),
+		huh.NewInput().Key("password").Title(padTitle("Password")).Inline(true).Value(&in.Password).CharLimit(500).
+			EchoMode(huh.EchoModePassword).Placeholder(passwordHint),
+	}
+	if hasPassword {
+		fields = append(fields, huh.NewConfirm().Key("clear").Title(padTitle("Saved one")).Inline(true).
+			Affirmative("clear it").Negative("keep it").Value(&in.ClearPassword))
+	}
+	keys := huh.NewDefaultKeyMap()
+	keys.Quit = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+	f.form = huh.NewForm(huh.NewGroup(fields...).Title("Mail server").
+		Description("For everyone who uses this database; enter on the last field saves.")).
+		WithTheme(common.FormTheme(c.Styles)).
+		WithKeyMap(keys).
+		WithShowHelp(false). // the footer lists the keys
+		WithWidth(min(c.Width, 80)).
+		WithHeight(formHeight(c.Height)) // a short screen scrolls to the field being typed in
+	return f, f.form.Init()
+}
+
+func padTitle(t string) string { return fmt.Sprintf("%-12s", t) }
+
+func (f *editForm) setSize(width, height int) {
+	f.form = f.form.WithWidth(min(width, 80)).WithHeight(formHeight(height))
+}
+
+// formHeight leaves room below the fields for the line huh adds, with a
+// blank line, when a field holds a problem.
+func formHeight(height int) int { return max(height-2, 4) }
+
+// update forwards every message to the form; when the form is done it
+// returns the command that saves, and closed when it was cancelled.
+func (f *editForm) update(msg tea.Msg) (closed bool, cmd tea.Cmd) {
+	if f.saving {
+		return false, nil
+	}
+	if _, ok := msg.(tea.KeyMsg); ok {
+		f.problem = ""
+	}
+	_, cmd = f.form.Update(msg)
+	switch f.form.State {
+	case huh.StateAborted:
+		return true, nil
+	case huh.StateCompleted:
+		f.saving = true
+		return false, f.save()
+	}
+	return false, cmd
+}
+
+// save reads the saved password in the same command, so that "keep" keeps
+// the one saved now, even if another admin changed it meanwhile.
+func (f *editForm) save() tea.Cmd {
+	st, actor, v := f.c.Store, f.c.Actor, f.values
+	return func() tea.Msg {
+		return savedMsg{form: f, err: saveSettings(st, actor, v)}
+	}
+}
+
+func saveSettings(st *store.Store, actor string, v formValues) error {
+	old, err := st.SMTPSettings()
+	if err != nil {
+		return err
+	}
+	return st.SetSMTPSettings(actor, v.settings(old.Password))
+}
+
+func (f *editForm) help() []key.Binding {
+	return []key.Binding{
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next, save on the last")),
+		key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous")),
+		key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "choose")),
+		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+func (f *editForm) view() string {
+	if f.saving {
+		return f.c.Styles.Subtle.Render("saving…")
+	}
+	out := f.form.View()
+	if f.problem != "" {
+		// Above the form, which then loses its last line on a full screen.
+		out = f.c.Styles.Error.Render("✗ "+f.problem) + "\n" + out
+	}
+	return out
+}
+
+// The fields are checked by the model's own rules, one field at a time:
+// the other fields are given values the model accepts, so that the
+// message that comes back is about this field, shown at it.
+var validSample = model.SMTPSettings{Host: "smtp.example.com", Port: 587, TLS: model.TLSStartTLS, From: "keydesk@example.com"}
+
+func checkHost(s string) error {
+	probe := validSample
+	probe.Host = strings.TrimSpace(s)
+	return probe.Validate()
+}
+
+func checkFrom(s string) error {
+	probe := validSample
+	probe.From = strings.TrimSpace(s)
+	return probe.Validate()
+}
+
+func checkPort(s string) error {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil // the usual port of the TLS mode
+	}
+	probe := validSample
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		n = 0 // the model's message says what a port is
+	}
+	probe.Port = n
+	return probe.Validate()
+}
+
+func checkUser(s string) error {
+	if model.Printable(s) != s {
+		return fmt.Errorf("user name must not contain control characters")
+	}
+	return nil
+}
