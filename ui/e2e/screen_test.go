@@ -28,6 +28,7 @@ const (
 // of the test's own (never the user's), read the way a person reads it.
 type screen struct {
 	t          *testing.T
+	who        string // whose screen, in the failure log; "" when alone
 	socket     string
 	name       string
 	statusFile string   // where the program's exit status is written
@@ -38,6 +39,13 @@ type screen struct {
 // The window and its server go away when the test ends; if it failed,
 // the screens seen are logged.
 func startScreen(t *testing.T, command string) *screen {
+	t.Helper()
+	return startScreenOf(t, "", command)
+}
+
+// startScreenOf is startScreen for a test with several screens: who
+// names this one in the failure log.
+func startScreenOf(t *testing.T, who, command string) *screen {
 	t.Helper()
 	// Not t.TempDir: a socket path must stay short (about 100 bytes).
 	dir, err := os.MkdirTemp("", "kd-tmux-")
@@ -50,6 +58,7 @@ func startScreen(t *testing.T, command string) *screen {
 	}
 	s := &screen{
 		t:          t,
+		who:        who,
 		socket:     filepath.Join(dir, "tmux"),
 		name:       sessionName(t),
 		statusFile: filepath.Join(dir, "status"),
@@ -91,8 +100,12 @@ func (s *screen) capture() string {
 }
 
 func (s *screen) logHistory() {
+	whose := ""
+	if s.who != "" {
+		whose = s.who + "'s "
+	}
 	for i, text := range s.history {
-		s.t.Logf("screen %d of the last %d seen:\n%s", i+1, len(s.history), text)
+		s.t.Logf("%sscreen %d of the last %d seen:\n%s", whose, i+1, len(s.history), text)
 	}
 }
 
