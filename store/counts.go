@@ -50,17 +50,25 @@ func migrateCounts(tx *bolt.Tx) error {
 
 // StatusCounts returns how many keys are in each status.
 func (s *Store) StatusCounts() (map[model.Status]int, error) {
-	out := make(map[model.Status]int, len(model.Statuses))
+	var out map[model.Status]int
 	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketCounts).ForEach(func(k, v []byte) error {
-			if len(k) != 1 || !model.Status(k[0]).Valid() {
-				return errCorrupt
-			}
-			if c := btoi(v); c > 0 {
-				out[model.Status(k[0])] = int(c)
-			}
-			return nil
-		})
+		var err error
+		out, err = statusCounts(tx)
+		return err
+	})
+	return out, err
+}
+
+func statusCounts(tx *bolt.Tx) (map[model.Status]int, error) {
+	out := make(map[model.Status]int, len(model.Statuses))
+	err := tx.Bucket(bucketCounts).ForEach(func(k, v []byte) error {
+		if len(k) != 1 || !model.Status(k[0]).Valid() {
+			return errCorrupt
+		}
+		if c := btoi(v); c > 0 {
+			out[model.Status(k[0])] = int(c)
+		}
+		return nil
 	})
 	return out, err
 }
@@ -94,11 +102,9 @@ func (s *Store) EmployeesFirstPage(n int) (FirstPage, error) {
 				page.Keys = append(page.Keys, key)
 			}
 		}
-		return nil
+		var err error
+		page.Counts, err = statusCounts(tx)
+		return err
 	})
-	if err != nil {
-		return page, err
-	}
-	page.Counts, err = s.StatusCounts()
 	return page, err
 }

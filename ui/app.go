@@ -59,6 +59,8 @@ type app struct {
 
 	// Data: one snapshot load at a time, one more if changes came meanwhile.
 	idx           *data.Index
+	preview       *data.Index // the first page, shown until idx arrives
+	previewRows   int         // the first page's length; tests read a short one
 	loading       bool
 	reloadPending bool
 	loadGen       int
@@ -86,7 +88,7 @@ func newApp(cfg Config) *app {
 	if parent == nil {
 		parent = context.Background()
 	}
-	a := &app{keys: defaultGlobalKeys(), width: 80, height: 24}
+	a := &app{keys: defaultGlobalKeys(), width: 80, height: 24, previewRows: firstPageRows}
 	a.ctx, a.cancel = context.WithCancel(parent)
 	a.Common = common.Common{
 		Styles: styles.New(cfg.Renderer),
@@ -113,17 +115,18 @@ func newApp(cfg Config) *app {
 	return a
 }
 
-// Init loads the data and subscribes to the store's changes.
+// Init loads the first page of employees and the whole index side by
+// side, and subscribes to the store's changes.
 func (a *app) Init() tea.Cmd {
 	if a.noWatch {
-		return a.load()
+		return tea.Batch(a.loadPreview(), a.load())
 	}
 	changes, stop := a.subscribe()
 	a.changes = changes
 	// Ends when the admin quits, and when the session ends without
 	// quitting (Config.Context).
 	context.AfterFunc(a.ctx, stop)
-	return tea.Batch(a.load(), watch(a.ctx, a.changes))
+	return tea.Batch(a.loadPreview(), a.load(), watch(a.ctx, a.changes))
 }
 
 func (a *app) current() screen { return a.screens[a.active] }
@@ -148,6 +151,8 @@ func (a *app) update(msg tea.Msg) tea.Cmd {
 			return a.load() // tests: no subscription to re-arm
 		}
 		return tea.Batch(a.load(), watch(a.ctx, a.changes))
+	case previewMsg:
+		return a.previewLoaded(msg)
 	case indexMsg:
 		return a.indexLoaded(msg)
 	case common.ErrMsg:
@@ -155,6 +160,9 @@ func (a *app) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case common.InfoMsg:
 		a.notice = notice{text: msg.Text}
+		return nil
+	case common.StillLoadingMsg:
+		a.notice = notice{text: msg.Text, untilLoaded: true}
 		return nil
 	case common.CodeMsg:
 		a.code = newCodeScreen(&a.Common, msg.View, a.mail)
@@ -220,7 +228,10 @@ func (a *app) indexLoaded(msg indexMsg) tea.Cmd {
 		a.notice = errorNotice(msg.err)
 		return tea.Batch(cmds...)
 	}
-	a.idx = msg.idx
+	a.idx, a.preview = msg.idx, nil
+	if a.notice.untilLoaded {
+		a.notice = notice{}
+	}
 	for _, s := range a.screens {
 		cmds = append(cmds, s.SetIndex(msg.idx))
 	}

@@ -61,13 +61,14 @@ func shortActor(actor string) string {
 // too narrow (the status words are never shortened).
 func (a *app) counts() []string {
 	st := a.Styles
-	if a.idx == nil {
+	idx := a.countsIndex()
+	if idx == nil {
 		return []string{st.Subtle.Render("loading…")}
 	}
 	items := make([]string, len(model.Statuses))
 	widths := make([]int, len(model.Statuses))
 	for i, s := range model.Statuses {
-		n := humanize.Comma(int64(a.idx.Count(s)))
+		n := humanize.Comma(int64(idx.Count(s)))
 		items[i] = st.Status(s).Render(s.String()) + " " + st.Text.Render(n)
 		widths[i] = len(s.String()) + 1 + len(n)
 	}

@@ -11,6 +11,9 @@ import (
 type notice struct {
 	text  string
 	isErr bool
+	// untilLoaded: it says the data is still loading; the whole index
+	// clears it.
+	untilLoaded bool
 }
 
 // errorNotice shows an error in the admin's words: a store refusal as it

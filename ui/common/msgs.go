@@ -14,6 +14,10 @@ type ErrMsg struct{ Err error }
 // InfoMsg is a short confirmation ("key ST1 removed") for the footer line.
 type InfoMsg struct{ Text string }
 
+// StillLoadingMsg answers a key that needs the whole index while only
+// the first page is loaded; the footer says it until the index comes.
+type StillLoadingMsg struct{ Text string }
+
 // CodeMsg asks the root to open the activation code screen.
 type CodeMsg struct{ View store.CodeView }
 

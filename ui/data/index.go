@@ -107,6 +107,7 @@ type Index struct {
 	keyByID      idTable
 	employeeByID idTable
 	counts       [model.Compromised + 1]int
+	partial      bool // a Preview: the first employees only
 
 	mu     sync.Mutex
 	orders map[any][]int32 // sorted orders, computed once per sort

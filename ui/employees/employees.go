@@ -207,8 +207,21 @@ func (m *Model) employeeKeys(k tea.KeyMsg) tea.Cmd {
 	if m.idx == nil {
 		return nil
 	}
+	if m.idx.Partial() {
+		return m.waitForAll(k)
+	}
 	cmd, _ := m.actions.Handle(&m.Common, m.idx, m.target(), k)
 	return cmd
+}
+
+// waitForAll answers a key action pressed while only the first page is
+// loaded: the pickers list the keys and employees of the whole index,
+// and a page of employees is not that.
+func (m *Model) waitForAll(k tea.KeyMsg) tea.Cmd {
+	if !key.Matches(k, m.actions.Bindings(m.target())...) {
+		return nil
+	}
+	return common.Cmd(common.StillLoadingMsg{Text: "still loading all employees and keys: press it again in a moment"})
 }
 
 func (m *Model) startEdit() tea.Cmd {

@@ -21,6 +21,10 @@ type list struct {
 	search searchbar.Model
 	sort   data.EmployeeSort
 	rows   []int32
+
+	// lastPending: G was pressed on a first page, which does not hold
+	// the last employee; the cursor goes there when the whole list comes.
+	lastPending bool
 }
 
 func newList(c *common.Common) list {
@@ -33,7 +37,7 @@ func newList(c *common.Common) list {
 		{Title: "Key", Min: 16, Max: 20, Drop: 1},
 		{Title: "Status", Min: 11, Max: 11},
 	}
-	l.table.Empty = "no employees"
+	l.table.Empty = "loading…"
 	return l
 }
 
@@ -53,12 +57,23 @@ func (l *list) setIndex(idx *data.Index) {
 	if had {
 		l.selectID(id)
 	}
+	if l.lastPending && !idx.Partial() {
+		l.table.SetCursor(len(l.rows) - 1)
+		l.lastPending = false
+	}
 }
 
 func (l *list) refilter() {
 	if l.idx == nil {
 		return
 	}
+	if l.waitsForAll() {
+		l.rows = nil
+		l.table.Empty = "loading all employees…"
+		l.table.SetCount(0)
+		return
+	}
+	l.table.Empty = "no employees"
 	q := l.search.Query()
 	var keep func(int32) bool
 	if hit := l.idx.EmployeesMatching(q); hit != nil {
@@ -66,6 +81,13 @@ func (l *list) refilter() {
 	}
 	l.rows = data.Filter(l.idx.EmployeeOrder(l.sort), keep)
 	l.table.SetCount(len(l.rows))
+}
+
+// waitsForAll reports a search or an order asked of a preview: the
+// first page cannot answer them, so the list shows none of it until the
+// whole index arrives (and then shows the answer).
+func (l *list) waitsForAll() bool {
+	return l.idx.Partial() && (l.search.Query() != "" || l.sort != data.EmployeesByName)
 }
 
 func (l *list) selected() (*data.EmployeeRow, bool) {
@@ -90,6 +112,7 @@ func (l *list) selectID(id uint64) bool {
 // not know (the screen's actions).
 func (l *list) update(msg tea.KeyMsg) (handled bool, cmd tea.Cmd) {
 	keys := l.c.Keys
+	l.lastPending = false // any other key changes what the admin asked for
 	if l.search.Typing() {
 		// Arrows move the list while typing: they cannot be typed.
 		if msg.Type == tea.KeyUp || msg.Type == tea.KeyDown || msg.Type == tea.KeyPgUp || msg.Type == tea.KeyPgDown {
@@ -105,6 +128,7 @@ func (l *list) update(msg tea.KeyMsg) (handled bool, cmd tea.Cmd) {
 	}
 	switch {
 	case l.table.Move(msg, keys):
+		l.lastPending = key.Matches(msg, keys.Bottom) && l.idx != nil && l.idx.Partial()
 		return true, nil
 	case key.Matches(msg, keys.Search):
 		return true, l.search.Open()
@@ -129,11 +153,7 @@ func (l *list) view() string {
 	st := l.c.Styles
 	w := l.c.Width
 	title := st.Title.Render("Employees")
-	info := "loading…"
-	if l.idx != nil {
-		info = fmt.Sprintf("%s of %s · sorted by %s", humanize.Comma(int64(len(l.rows))), humanize.Comma(int64(len(l.idx.Employees))), l.sort)
-	}
-	left := title + "  " + st.Subtle.Render(info)
+	left := title + "  " + st.Subtle.Render(l.info())
 	right := l.search.View(max(w/3, 20))
 	line := table.Fit(left, max(w-lipgloss.Width(right)-1, 0)) + " " + right
 	body := l.table.View(st, func(i int) []table.Cell {
@@ -146,4 +166,17 @@ func (l *list) view() string {
 		return []table.Cell{{Text: e.Name()}, {Text: e.Email()}, {Text: e.Department()}, {Text: e.Position()}, {Text: e.KeySerial()}, status}
 	})
 	return table.Fit(line, w) + "\n" + body
+}
+
+// info is the title's summary: how many are shown, in what order.
+func (l *list) info() string {
+	switch {
+	case l.idx == nil:
+		return "loading…"
+	case l.waitsForAll():
+		return fmt.Sprintf("sorted by %s · loading all employees…", l.sort)
+	case l.idx.Partial():
+		return fmt.Sprintf("first %s · sorted by %s · loading all employees…", humanize.Comma(int64(len(l.rows))), l.sort)
+	}
+	return fmt.Sprintf("%s of %s · sorted by %s", humanize.Comma(int64(len(l.rows))), humanize.Comma(int64(len(l.idx.Employees))), l.sort)
 }

@@ -40,7 +40,7 @@ func newList(c *common.Common) list {
 		{Title: "E-mail", Min: 24, Max: 44, Flex: 2, Drop: 4},
 		{Title: "Changed", Min: 10, Max: 16, Flex: 1, Drop: 1},
 	}
-	l.table.Empty = "no keys"
+	l.table.Empty = "loading…" // until the first index
 	return l
 }
 
@@ -64,6 +64,7 @@ func (l *list) refilter() {
 	if l.idx == nil {
 		return
 	}
+	l.table.Empty = "no keys"
 	q, status := l.search.Query(), l.status
 	keys := l.idx.Keys
 	hit := l.idx.KeysMatching(q)
