@@ -145,6 +145,9 @@ func (a *app) update(msg tea.Msg) tea.Cmd {
 		a.width, a.height = msg.Width, msg.Height
 		return nil
 	case tea.KeyMsg:
+		if burst := splitBurst(msg); burst != nil {
+			return a.handleBurst(burst)
+		}
 		return a.handleKey(msg)
 	case dataChangedMsg:
 		if a.changes == nil {
