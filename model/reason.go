@@ -51,13 +51,3 @@ func ParseCompromiseReason(word string) (Reason, error) {
 	}
 	return NoReason, fmt.Errorf("reason must be lost or stolen, not %q", word)
 }
-
-// ParseReason reads a stored or exported reason name; "" is NoReason.
-func ParseReason(name string) (Reason, error) {
-	for i, n := range reasonNames {
-		if strings.EqualFold(n, name) {
-			return Reason(i), nil
-		}
-	}
-	return NoReason, fmt.Errorf("unknown reason %q", name)
-}

@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"strings"
 )
 
 // Status is where a key is in its life. The zero value means "no status"
@@ -40,14 +39,4 @@ func (s Status) HasCode() bool { return s == Reserved || s == Suspended }
 // IsTied reports whether a key in this status belongs to an employee.
 func (s Status) IsTied() bool {
 	return s == Reserved || s == Active || s == Locked || s == Suspended
-}
-
-// ParseStatus accepts a status name in any letter case.
-func ParseStatus(name string) (Status, error) {
-	for _, s := range Statuses {
-		if strings.EqualFold(strings.TrimSpace(name), s.String()) {
-			return s, nil
-		}
-	}
-	return 0, fmt.Errorf("unknown status %q (one of: %s)", name, strings.Join(statusNames[1:], ", "))
 }

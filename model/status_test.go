@@ -2,7 +2,6 @@ package model_test
 
 import (
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/keydesk/keydesk/model"
@@ -52,23 +51,7 @@ func TestStatusName(t *testing.T) {
 	}
 }
 
-func TestParseStatus(t *testing.T) {
-	for _, s := range model.Statuses {
-		for _, spelling := range []string{s.String(), strings.ToLower(s.String()), strings.ToUpper(s.String())} {
-			got, err := model.ParseStatus(spelling)
-			if err != nil || got != s {
-				t.Errorf("ParseStatus(%q) = %v, %v; want %v", spelling, got, err, s)
-			}
-		}
-	}
-	for _, bad := range []string{"", "unknown", "Readyy", "Activ", "Status(1)", "1", "None"} {
-		if got, err := model.ParseStatus(bad); err == nil || got != 0 {
-			t.Errorf("ParseStatus(%q) = %v, %v; want an error", bad, got, err)
-		}
-	}
-}
-
-func TestReasonNamesAndParsing(t *testing.T) {
+func TestReasonNames(t *testing.T) {
 	names := map[model.Reason]string{
 		model.NoReason:              "",
 		model.InvalidActivationCode: "InvalidActivationCode",
@@ -82,20 +65,9 @@ func TestReasonNamesAndParsing(t *testing.T) {
 		if r.String() != name || !r.Valid() {
 			t.Errorf("Reason(%d): String %q Valid %v; want %q true", uint8(r), r.String(), r.Valid(), name)
 		}
-		for _, spelling := range []string{name, strings.ToLower(name), strings.ToUpper(name)} {
-			got, err := model.ParseReason(spelling)
-			if err != nil || got != r {
-				t.Errorf("ParseReason(%q) = %v, %v; want %v", spelling, got, err, r)
-			}
-		}
 	}
 	if r := model.Reason(7); r.Valid() || r.String() != "Reason(7)" {
 		t.Errorf("Reason(7): Valid %v String %q", r.Valid(), r.String())
-	}
-	for _, bad := range []string{"lost it", "Reason(1)", "none", "Broke"} {
-		if _, err := model.ParseReason(bad); err == nil {
-			t.Errorf("ParseReason(%q) accepted", bad)
-		}
 	}
 }
 

@@ -43,12 +43,6 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// IsImportError reports whether err lists bad import rows.
-func IsImportError(err error) bool {
-	var ie *ImportError
-	return errors.As(err, &ie)
-}
-
 // KeyRow is one line of a keys import file.
 type KeyRow struct {
 	Line int
