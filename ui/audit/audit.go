@@ -11,7 +11,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/dustin/go-humanize"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
@@ -40,7 +39,6 @@ type Model struct {
 	// The search of the whole trail.
 	searchGen   atomic.Int64
 	searchQuery string // the query the shown results are for
-	searching   bool
 	results     []model.AuditEntry
 
 	// The chain check.
@@ -107,7 +105,6 @@ func (m *Model) startVerify() tea.Cmd {
 
 func (m *Model) startSearch(query string) tea.Cmd {
 	mine := m.searchGen.Add(1)
-	m.searching = true
 	return searchTrail(m.Store, query, &m.searchGen, mine)
 }
 
@@ -140,7 +137,6 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if msg.query != m.search.Query() {
 			return nil
 		}
-		m.searching = false
 		if msg.err != nil {
 			return common.Cmd(common.ErrMsg{Err: fmt.Errorf("cannot search the audit trail: %w", msg.err)})
 		}
@@ -160,7 +156,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	if m.search.Typing() {
-		if k.Type == tea.KeyUp || k.Type == tea.KeyDown || k.Type == tea.KeyPgUp || k.Type == tea.KeyPgDown {
+		if searchbar.Scrolls(k) {
 			m.table.Move(k, m.Keys)
 			return nil
 		}
@@ -190,12 +186,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 // of the whole trail once typing pauses.
 func (m *Model) queryChanged() tea.Cmd {
 	m.searchGen.Add(1) // a running search is no longer wanted
-	m.searching = false
 	m.results, m.searchQuery = nil, ""
 	m.refresh()
 	m.table.Top()
 	if q := m.search.Query(); q != "" {
-		m.searching = true
 		return debounce(q, m.SearchDelay)
 	}
 	return nil
@@ -255,9 +249,7 @@ func (m *Model) View() string {
 	default:
 		info = fmt.Sprintf("%d matches among the newest · searching the whole trail…", len(m.table.Entries()))
 	}
-	left := st.Title.Render("Audit") + "  " + st.Subtle.Render(info)
-	right := m.search.View(max(w/3, 20))
-	title := table.Fit(table.Fit(left, max(w-lipgloss.Width(right)-1, 0))+" "+right, w)
+	title := m.search.TitleLine(st.Title.Render("Audit")+"  "+st.Subtle.Render(info), w)
 	return title + "\n" + table.Fit(m.chainLine(), w) + "\n" + m.table.View(st)
 }
 
@@ -316,10 +308,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.detail != nil:
 		return []key.Binding{m.Keys.Back}
 	case m.search.Typing():
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep search")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
-		}
+		return searchbar.Help()
 	}
 	return []key.Binding{m.Keys.Open, m.Keys.Search}
 }

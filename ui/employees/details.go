@@ -2,10 +2,8 @@ package employees
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/ui/common"
 	"github.com/keydesk/keydesk/ui/history"
@@ -13,45 +11,15 @@ import (
 	"github.com/keydesk/keydesk/ui/table"
 )
 
-// historyMsg is one employee's audit trail, tagged with the employee it
-// is about so that it never lands on another's page.
-type historyMsg struct {
-	employeeID uint64
-	entries    []model.AuditEntry
-	err        error
-}
-
 // details is one employee's page: profile, key, history.
 type details struct {
 	c       *common.Common
 	id      uint64
-	history history.Model
+	history *history.Page
 }
 
 func newDetails(c *common.Common, id uint64) *details {
-	d := &details{c: c, id: id, history: history.New(false)}
-	d.history.SetEmpty("loading…")
-	return d
-}
-
-func (d *details) loadHistory() tea.Cmd {
-	st, id := d.c.Store, d.id
-	return func() tea.Msg {
-		entries, err := st.EmployeeHistory(id)
-		return historyMsg{employeeID: id, entries: entries, err: err}
-	}
-}
-
-func (d *details) setHistory(msg historyMsg) {
-	if msg.employeeID != d.id {
-		return
-	}
-	if msg.err != nil {
-		d.history.SetEmpty("the history cannot be read: " + model.Printable(msg.err.Error()))
-		return
-	}
-	d.history.SetEmpty("no entries")
-	d.history.SetEntries(msg.entries)
+	return &details{c: c, id: id, history: history.EmployeePage(c.Store, id)}
 }
 
 // view draws the page; t is the employee and their key, as the key
@@ -92,9 +60,7 @@ func (d *details) view(t keyaction.Target, keys *keyMap, actions *keyaction.Keys
 	}
 	own := []key.Binding{keys.Edit, keys.Delete}
 	lines = append(lines, common.BindingLines(st, "Actions", append(own, actions.Bindings(t)...), w)...)
-	lines = append(lines, "", st.Title.Render(fmt.Sprintf("History (%d)", len(d.history.Entries()))))
-	d.history.SetSize(w, max(d.c.Height-len(lines), 2))
-	return strings.Join(lines, "\n") + "\n" + d.history.View(st)
+	return d.history.Below(st, lines, w, d.c.Height)
 }
 
 func dash(s string) string {

@@ -18,16 +18,14 @@ type editDoneMsg struct {
 	err        error
 }
 
-// editForm edits one employee's profile with a huh form. A fresh form is
-// built for every opening and after every refusal, as huh's examples do.
+// editForm edits one employee's profile.
 type editForm struct {
+	*common.ScreenForm
 	c      *common.Common
 	id     uint64
 	ref    store.EmployeeRef
 	name   string
 	values *model.EmployeeInput
-	form   *huh.Form
-	saving bool
 }
 
 var editFields = []struct{ key, title string }{
@@ -51,7 +49,7 @@ func newEditForm(c *common.Common, id uint64, ref store.EmployeeRef, name string
 	errAt := -1
 	var errInput *huh.Input
 	for i, ef := range editFields {
-		input := huh.NewInput().Key(ef.key).Title(padTitle(ef.title)).Inline(true).Value(ptrs[ef.key]).CharLimit(254)
+		input := huh.NewInput().Key(ef.key).Title(common.FieldTitle(ef.title)).Inline(true).Value(ptrs[ef.key]).CharLimit(254)
 		if fieldErr != nil && fieldErr.Field == ef.key {
 			rejected, msg := *ptrs[ef.key], fieldErr.Msg
 			input.Validate(func(s string) error {
@@ -64,55 +62,16 @@ func newEditForm(c *common.Common, id uint64, ref store.EmployeeRef, name string
 		}
 		fields = append(fields, input)
 	}
-	keys := huh.NewDefaultKeyMap()
-	keys.Quit = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
-	f.form = huh.NewForm(huh.NewGroup(fields...).Title("Edit " + name).
-		Description("Change what is wrong; enter on the last field saves.")).
-		WithTheme(common.FormTheme(c.Styles)).
-		WithKeyMap(keys).
-		WithShowHelp(false). // the footer lists the keys
-		WithWidth(min(c.Width, 80)).
-		WithHeight(formHeight(c.Height)) // a short screen scrolls to the field being typed in
-	cmds := []tea.Cmd{f.form.Init()}
+	f.ScreenForm = common.NewScreenForm(c.Styles, huh.NewGroup(fields...).Title("Edit "+name).
+		Description("Change what is wrong; enter on the last field saves."), c.Width, c.Height, f.save)
+	cmds := []tea.Cmd{f.Init()}
 	if errInput != nil {
 		errInput.Blur() // shows the error now, not after the next key
 		for range errAt {
-			cmds = append(cmds, f.form.NextField())
+			cmds = append(cmds, f.NextField())
 		}
 	}
 	return f, tea.Batch(cmds...)
-}
-
-func padTitle(t string) string {
-	for len(t) < 12 {
-		t += " "
-	}
-	return t
-}
-
-func (f *editForm) setSize(width, height int) {
-	f.form = f.form.WithWidth(min(width, 80)).WithHeight(formHeight(height))
-}
-
-// formHeight leaves room below the fields for the line huh adds, with a
-// blank line, when a field holds a problem.
-func formHeight(height int) int { return max(height-2, 4) }
-
-// update forwards every message to the form; when the form is done it
-// returns the command that saves, and closed when it was cancelled.
-func (f *editForm) update(msg tea.Msg) (closed bool, cmd tea.Cmd) {
-	if f.saving {
-		return false, nil
-	}
-	_, cmd = f.form.Update(msg)
-	switch f.form.State {
-	case huh.StateAborted:
-		return true, nil
-	case huh.StateCompleted:
-		f.saving = true
-		return false, f.save()
-	}
-	return false, cmd
 }
 
 func (f *editForm) save() tea.Cmd {
@@ -130,11 +89,4 @@ func (f *editForm) help() []key.Binding {
 		key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
 		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}
-}
-
-func (f *editForm) view() string {
-	if f.saving {
-		return f.c.Styles.Subtle.Render("saving…")
-	}
-	return f.form.View()
 }

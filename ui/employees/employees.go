@@ -12,7 +12,9 @@ import (
 	"github.com/keydesk/keydesk/ui/common"
 	"github.com/keydesk/keydesk/ui/data"
 	"github.com/keydesk/keydesk/ui/dialog"
+	"github.com/keydesk/keydesk/ui/history"
 	"github.com/keydesk/keydesk/ui/keyaction"
+	"github.com/keydesk/keydesk/ui/searchbar"
 )
 
 // Model is the Employees screen.
@@ -41,15 +43,15 @@ func (m *Model) Title() string { return "Employees" }
 // SetSize sets the space the screen draws in.
 func (m *Model) SetSize(width, height int) {
 	m.Common.SetSize(width, height)
-	m.list.setSize(width, height)
+	m.list.SetSize(width, height)
 	if m.edit != nil {
-		m.edit.setSize(width, height)
+		m.edit.SetSize(width, height)
 	}
 }
 
 // Capturing reports whether a search line or a form takes every key.
 func (m *Model) Capturing() bool {
-	return m.edit != nil || (m.details == nil && m.list.search.Typing())
+	return m.edit != nil || (m.details == nil && m.list.Search.Typing())
 }
 
 // Shown is called when the tab becomes the current one.
@@ -70,7 +72,7 @@ func (m *Model) SetIndex(idx *data.Index) tea.Cmd {
 		m.details = nil
 		return common.Cmd(common.InfoMsg{Text: "the employee you were looking at was deleted"})
 	}
-	return m.details.loadHistory()
+	return m.details.history.Load()
 }
 
 // Open shows one employee's page.
@@ -84,7 +86,7 @@ func (m *Model) Open(id uint64) tea.Cmd {
 		return nil
 	}
 	m.details = newDetails(&m.Common, id)
-	return m.details.loadHistory()
+	return m.details.history.Load()
 }
 
 // Select puts the cursor on an employee (a new one may not be loaded
@@ -105,9 +107,9 @@ func (m *Model) selectEmployee(id uint64) {
 		m.pendingSelect = id
 		return
 	}
-	if !m.list.selectID(id) && m.list.search.Clear() {
+	if !m.list.SelectID(id) && m.list.Search.Clear() {
 		m.list.refilter()
-		m.list.selectID(id)
+		m.list.SelectID(id)
 	}
 	m.pendingSelect = 0
 }
@@ -121,7 +123,7 @@ func (m *Model) current() (*data.EmployeeRow, bool) {
 	if m.details != nil {
 		return m.idx.Employee(m.details.id)
 	}
-	return m.list.selected()
+	return m.list.Selected()
 }
 
 func (m *Model) target() keyaction.Target {
@@ -139,16 +141,16 @@ func (m *Model) target() keyaction.Target {
 // Update handles a message meant for this screen.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case historyMsg:
+	case history.LoadedMsg:
 		if m.details != nil {
-			m.details.setHistory(msg)
+			m.details.history.Loaded(msg)
 		}
 		return nil
 	case editDoneMsg:
 		return m.edited(msg)
 	}
 	if m.edit != nil {
-		closed, cmd := m.edit.update(msg)
+		closed, cmd := m.edit.Update(msg)
 		if closed {
 			m.edit = nil
 		}
@@ -157,7 +159,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	k, ok := msg.(tea.KeyMsg)
 	if !ok {
 		if m.details == nil {
-			_, cmd := m.list.search.Update(msg)
+			_, cmd := m.list.Search.Update(msg)
 			return cmd
 		}
 		return nil
@@ -169,7 +171,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	if key.Matches(k, m.Keys.Open) {
-		if e, ok := m.list.selected(); ok {
+		if e, ok := m.list.Selected(); ok {
 			return m.Open(e.ID())
 		}
 		return nil
@@ -277,7 +279,7 @@ func (m *Model) confirmDelete() tea.Cmd {
 func (m *Model) View() string {
 	switch {
 	case m.edit != nil:
-		return m.edit.view()
+		return m.edit.View()
 	case m.details != nil && m.idx != nil:
 		return m.details.view(m.target(), m.keys, m.actions)
 	}
@@ -295,11 +297,8 @@ func (m *Model) ShortHelp() []key.Binding {
 			out = append(out, m.keys.OpenKey)
 		}
 		return append(append(out, m.keys.Edit, m.keys.Delete), m.actions.Bindings(m.target())...)
-	case m.list.search.Typing():
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep search")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
-		}
+	case m.list.Search.Typing():
+		return searchbar.Help()
 	}
 	return []key.Binding{m.Keys.Open, m.Keys.Search, m.Keys.Sort, m.keys.New, m.keys.Edit, m.keys.Delete}
 }

@@ -2,9 +2,7 @@ package keys
 
 import (
 	"fmt"
-	"strings"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/ui/common"
 	"github.com/keydesk/keydesk/ui/data"
@@ -13,46 +11,16 @@ import (
 	"github.com/keydesk/keydesk/ui/table"
 )
 
-// historyMsg is one key's audit trail, tagged with the key it is about
-// so that it never lands on another key's page.
-type historyMsg struct {
-	keyID   uint64
-	entries []model.AuditEntry
-	err     error
-}
-
 // details is one key's page: its fields, the actions its status allows,
 // and its history.
 type details struct {
 	c       *common.Common
 	id      uint64
-	history history.Model
+	history *history.Page
 }
 
 func newDetails(c *common.Common, id uint64) *details {
-	d := &details{c: c, id: id, history: history.New(false)}
-	d.history.SetEmpty("loading…")
-	return d
-}
-
-func (d *details) loadHistory() tea.Cmd {
-	st, id := d.c.Store, d.id
-	return func() tea.Msg {
-		entries, err := st.KeyHistory(id)
-		return historyMsg{keyID: id, entries: entries, err: err}
-	}
-}
-
-func (d *details) setHistory(msg historyMsg) {
-	if msg.keyID != d.id {
-		return
-	}
-	if msg.err != nil {
-		d.history.SetEmpty("the history cannot be read: " + model.Printable(msg.err.Error()))
-		return
-	}
-	d.history.SetEmpty("no entries")
-	d.history.SetEntries(msg.entries)
+	return &details{c: c, id: id, history: history.KeyPage(c.Store, id)}
 }
 
 func (d *details) view(idx *data.Index, actions *keyaction.Keys) string {
@@ -93,9 +61,7 @@ func (d *details) view(idx *data.Index, actions *keyaction.Keys) string {
 	} else {
 		lines = append(lines, common.BindingLines(st, "Actions", allowed, w)...)
 	}
-	lines = append(lines, "", st.Title.Render(fmt.Sprintf("History (%d)", len(d.history.Entries()))))
-	d.history.SetSize(w, max(d.c.Height-len(lines), 2))
-	return strings.Join(lines, "\n") + "\n" + d.history.View(st)
+	return d.history.Below(st, lines, w, d.c.Height)
 }
 
 func dash(s string) string {

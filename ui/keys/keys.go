@@ -7,7 +7,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/keydesk/keydesk/ui/common"
 	"github.com/keydesk/keydesk/ui/data"
+	"github.com/keydesk/keydesk/ui/history"
 	"github.com/keydesk/keydesk/ui/keyaction"
+	"github.com/keydesk/keydesk/ui/searchbar"
 )
 
 // Model is the Keys screen.
@@ -35,11 +37,11 @@ func (m *Model) Title() string { return "Keys" }
 // SetSize sets the space the screen draws in.
 func (m *Model) SetSize(width, height int) {
 	m.Common.SetSize(width, height)
-	m.list.setSize(width, height)
+	m.list.SetSize(width, height)
 }
 
 // Capturing reports whether the search line takes every key.
-func (m *Model) Capturing() bool { return m.details == nil && m.list.search.Typing() }
+func (m *Model) Capturing() bool { return m.details == nil && m.list.Search.Typing() }
 
 // Shown is called when the tab becomes the current one.
 func (m *Model) Shown() tea.Cmd { return nil }
@@ -60,7 +62,7 @@ func (m *Model) SetIndex(idx *data.Index) tea.Cmd {
 		m.details = nil
 		return nil
 	}
-	return m.details.loadHistory()
+	return m.details.history.Load()
 }
 
 // OpenSerial shows one key's page, from anywhere.
@@ -73,12 +75,12 @@ func (m *Model) OpenSerial(serial string) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	if !m.list.selectID(k.ID()) {
+	if !m.list.SelectID(k.ID()) {
 		m.list.showAll()
-		m.list.selectID(k.ID())
+		m.list.SelectID(k.ID())
 	}
 	m.details = newDetails(&m.Common, k.ID())
-	return m.details.loadHistory()
+	return m.details.history.Load()
 }
 
 func (m *Model) current() (*data.KeyRow, bool) {
@@ -88,15 +90,15 @@ func (m *Model) current() (*data.KeyRow, bool) {
 	if m.details != nil {
 		return m.idx.Key(m.details.id)
 	}
-	return m.list.selected()
+	return m.list.Selected()
 }
 
 // Update handles a message meant for this screen.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case historyMsg:
+	case history.LoadedMsg:
 		if m.details != nil {
-			m.details.setHistory(msg)
+			m.details.history.Loaded(msg)
 		}
 		return nil
 	case importProblemsMsg:
@@ -105,7 +107,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	k, ok := msg.(tea.KeyMsg)
 	if !ok {
 		if m.details == nil {
-			_, cmd := m.list.search.Update(msg)
+			_, cmd := m.list.Search.Update(msg)
 			return cmd
 		}
 		return nil
@@ -130,9 +132,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(k, m.Keys.Open):
-		if cur, ok := m.list.selected(); ok {
+		if cur, ok := m.list.Selected(); ok {
 			m.details = newDetails(&m.Common, cur.ID())
-			return m.details.loadHistory()
+			return m.details.history.Load()
 		}
 		return nil
 	case key.Matches(k, m.keys.Import):
@@ -172,11 +174,8 @@ func (m *Model) ShortHelp() []key.Binding {
 			out = append(out, m.keys.OpenEmployee)
 		}
 		return append(out, actions...)
-	case m.list.search.Typing():
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep search")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
-		}
+	case m.list.Search.Typing():
+		return searchbar.Help()
 	}
 	return append([]key.Binding{m.Keys.Open, m.Keys.Search, m.keys.Filter, m.Keys.Sort, m.keys.Import}, actions...)
 }

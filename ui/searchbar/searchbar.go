@@ -3,11 +3,14 @@
 package searchbar
 
 import (
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/keydesk/keydesk/ui/data"
 	"github.com/keydesk/keydesk/ui/dialog"
 	"github.com/keydesk/keydesk/ui/styles"
+	"github.com/keydesk/keydesk/ui/table"
 )
 
 // Model is a search line.
@@ -56,6 +59,31 @@ func (m *Model) Update(msg tea.Msg) (changed bool, cmd tea.Cmd) {
 	}
 	m.input, cmd = m.input.Update(msg)
 	return m.input.Value() != before, cmd
+}
+
+// Scrolls reports the keys that move the list even while the line is
+// open: the arrows and page keys, which cannot be typed.
+func Scrolls(k tea.KeyMsg) bool {
+	switch k.Type {
+	case tea.KeyUp, tea.KeyDown, tea.KeyPgUp, tea.KeyPgDown:
+		return true
+	}
+	return false
+}
+
+// Help is the footer's keys while the line is open.
+func Help() []key.Binding {
+	return []key.Binding{
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep search")),
+		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+	}
+}
+
+// TitleLine is a list's title line, width columns: left, with the search
+// line (when there is a search) at the right.
+func (m *Model) TitleLine(left string, width int) string {
+	right := m.View(max(width/3, 20))
+	return table.Fit(table.Fit(left, max(width-lipgloss.Width(right)-1, 0))+" "+right, width)
 }
 
 // View draws the line in width columns; empty when there is no search.

@@ -51,15 +51,13 @@ func (v formValues) settings(password string) model.SMTPSettings {
 	return s
 }
 
-// editForm edits the mail settings with a huh form; a fresh form is built
-// for every opening and after a refusal.
+// editForm edits the mail settings.
 type editForm struct {
+	*common.ScreenForm
 	c           *common.Common
 	values      formValues
 	hasPassword bool   // one is saved: the form offers to clear it
 	problem     string // the store's refusal of the last save
-	form        *huh.Form
-	saving      bool
 }
 
 // savedMsg is the store's answer to a save, tagged with the form.
@@ -76,70 +74,42 @@ func newEditForm(c *common.Common, v formValues, hasPassword bool) (*editForm, t
 		passwordHint = "leave empty to keep the saved one"
 	}
 	fields := []huh.Field{
-		huh.NewInput().Key("host").Title(padTitle("Host")).Inline(true).Value(&in.Host).CharLimit(253).
+		huh.NewInput().Key("host").Title(common.FieldTitle("Host")).Inline(true).Value(&in.Host).CharLimit(253).
 			Placeholder("e.g. smtp.example.com").Validate(checkHost),
-		huh.NewSelect[model.TLSMode]().Key("tls").Title(padTitle("TLS")).Inline(true).Value(&in.TLS).
+		huh.NewSelect[model.TLSMode]().Key("tls").Title(common.FieldTitle("TLS")).Inline(true).Value(&in.TLS).
 			Options(
 				huh.NewOption("STARTTLS", model.TLSStartTLS),
 				huh.NewOption("implicit TLS", model.TLSImplicit),
 				huh.NewOption("none (trusted relay only)", model.TLSNone),
 			),
-		huh.NewInput().Key("port").Title(padTitle("Port")).Inline(true).Value(&in.Port).
+		huh.NewInput().Key("port").Title(common.FieldTitle("Port")).Inline(true).Value(&in.Port).
 			PlaceholderFunc(func() string {
 				return fmt.Sprintf("empty = %d, the usual port for %s", in.TLS.DefaultPort(), tlsWords(in.TLS))
 			}, &in.TLS).
 			Validate(checkPort),
-		huh.NewInput().Key("from").Title(padTitle("Sender")).Inline(true).Value(&in.From).CharLimit(254).
+		huh.NewInput().Key("from").Title(common.FieldTitle("Sender")).Inline(true).Value(&in.From).CharLimit(254).
 			Placeholder("e.g. keydesk@example.com or IT desk <keydesk@example.com>").Validate(checkFrom),
-		huh.NewInput().Key("user").Title(padTitle("User")).Inline(true).Value(&in.User).CharLimit(254).
+		huh.NewInput().Key("user").Title(common.FieldTitle("User")).Inline(true).Value(&in.User).CharLimit(254).
 			Placeholder("empty: send without logging in").Validate(checkUser),
-		huh.NewInput().Key("password").Title(padTitle("Password")).Inline(true).Value(&in.Password).CharLimit(500).
+		huh.NewInput().Key("password").Title(common.FieldTitle("Password")).Inline(true).Value(&in.Password).CharLimit(500).
 			EchoMode(huh.EchoModePassword).Placeholder(passwordHint),
 	}
 	if hasPassword {
-		fields = append(fields, huh.NewConfirm().Key("clear").Title(padTitle("Saved one")).Inline(true).
+		fields = append(fields, huh.NewConfirm().Key("clear").Title(common.FieldTitle("Saved one")).Inline(true).
 			Affirmative("clear it").Negative("keep it").Value(&in.ClearPassword))
 	}
-	keys := huh.NewDefaultKeyMap()
-	keys.Quit = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
-	f.form = huh.NewForm(huh.NewGroup(fields...).Title("Mail server").
-		Description("For everyone who uses this database; enter on the last field saves.")).
-		WithTheme(common.FormTheme(c.Styles)).
-		WithKeyMap(keys).
-		WithShowHelp(false). // the footer lists the keys
-		WithWidth(min(c.Width, 80)).
-		WithHeight(formHeight(c.Height)) // a short screen scrolls to the field being typed in
-	return f, f.form.Init()
+	f.ScreenForm = common.NewScreenForm(c.Styles, huh.NewGroup(fields...).Title("Mail server").
+		Description("For everyone who uses this database; enter on the last field saves."), c.Width, c.Height, f.save)
+	return f, f.Init()
 }
 
-func padTitle(t string) string { return fmt.Sprintf("%-12s", t) }
-
-func (f *editForm) setSize(width, height int) {
-	f.form = f.form.WithWidth(min(width, 80)).WithHeight(formHeight(height))
-}
-
-// formHeight leaves room below the fields for the line huh adds, with a
-// blank line, when a field holds a problem.
-func formHeight(height int) int { return max(height-2, 4) }
-
-// update forwards every message to the form; when the form is done it
-// returns the command that saves, and closed when it was cancelled.
+// update forwards every message to the form, and saves it when done;
+// closed reports a cancel. A key clears the refusal shown above it.
 func (f *editForm) update(msg tea.Msg) (closed bool, cmd tea.Cmd) {
-	if f.saving {
-		return false, nil
-	}
 	if _, ok := msg.(tea.KeyMsg); ok {
 		f.problem = ""
 	}
-	_, cmd = f.form.Update(msg)
-	switch f.form.State {
-	case huh.StateAborted:
-		return true, nil
-	case huh.StateCompleted:
-		f.saving = true
-		return false, f.save()
-	}
-	return false, cmd
+	return f.Update(msg)
 }
 
 // save reads the saved password in the same command, so that "keep" keeps
@@ -169,10 +139,7 @@ func (f *editForm) help() []key.Binding {
 }
 
 func (f *editForm) view() string {
-	if f.saving {
-		return f.c.Styles.Subtle.Render("saving…")
-	}
-	out := f.form.View()
+	out := f.View()
 	if f.problem != "" {
 		// Above the form, which then loses its last line on a full screen.
 		out = f.c.Styles.Error.Render("✗ "+f.problem) + "\n" + out

@@ -22,13 +22,12 @@ type Model struct {
 	common.Common
 	keys keyMap
 
-	gen      int // bumped by every change in the store
-	smtp     model.SMTPSettings
-	loaded   bool
-	loadErr  error
-	form     *editForm         // nil: not editing
-	test     *mailprompt.Model // the test message's prompt
-	mailConf mailprompt.Config
+	gen     int // bumped by every change in the store
+	smtp    model.SMTPSettings
+	loaded  bool
+	loadErr error
+	form    *editForm         // nil: not editing
+	test    *mailprompt.Model // the test message's prompt
 }
 
 type keyMap struct {
@@ -42,7 +41,6 @@ func New(c common.Common, mail mailprompt.Config) *Model {
 	m.keys.Edit = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit"))
 	mail.Configured = m.Configured
 	mail.SetupHint = "press e to set one up"
-	m.mailConf = mail
 	m.test = mailprompt.ForTest(mail)
 	return m
 }
@@ -54,7 +52,7 @@ func (m *Model) Title() string { return "Settings" }
 func (m *Model) SetSize(width, height int) {
 	m.Common.SetSize(width, height)
 	if m.form != nil {
-		m.form.setSize(width, height)
+		m.form.SetSize(width, height)
 	}
 }
 

@@ -35,7 +35,6 @@ var (
 type Styles struct {
 	Renderer *lipgloss.Renderer
 
-	App         lipgloss.Style
 	Header      lipgloss.Style
 	Tab         lipgloss.Style
 	ActiveTab   lipgloss.Style
@@ -63,7 +62,6 @@ type Styles struct {
 func New(r *lipgloss.Renderer) *Styles {
 	s := &Styles{Renderer: r, status: map[model.Status]lipgloss.Style{}}
 	n := r.NewStyle
-	s.App = n()
 	s.Header = n().Foreground(colorText)
 	s.Tab = n().Foreground(colorSubtle).Padding(0, 1)
 	s.ActiveTab = n().Foreground(colorAccent).Bold(true).Underline(true).Padding(0, 1)
