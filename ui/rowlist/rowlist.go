@@ -101,9 +101,13 @@ func (m *Model[R]) Update(msg tea.KeyMsg, keys *common.ListKeys, refilter func()
 	case key.Matches(msg, keys.Search):
 		return true, m.Search.Open()
 	case key.Matches(msg, keys.Back):
-		if m.Search.Clear() {
-			refilter()
-		}
+		// Clearing the search brings every row back; the cursor stays on
+		// the record it was on, not on the same row number.
+		m.KeepSelection(func() {
+			if m.Search.Clear() {
+				refilter()
+			}
+		})
 		return true, nil
 	}
 	return false, nil

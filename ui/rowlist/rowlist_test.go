@@ -80,3 +80,24 @@ func TestSearchLineTakesKeysButTheArrows(t *testing.T) {
 		t.Fatal("a screen's key was taken by the list")
 	}
 }
+
+func TestClearingTheSearchKeepsTheRecord(t *testing.T) {
+	m := testList()
+	all := []row{{10}, {20}, {30}}
+	m.Show(all, []int32{0, 1, 2})
+	keys := common.DefaultListKeys()
+	refilter := func() {
+		if m.Search.Query() == "" {
+			m.Show(all, []int32{0, 1, 2})
+		} else {
+			m.Show(all, []int32{2}) // the search finds 30 only
+		}
+	}
+	m.Update(keyPress("/"), keys, refilter)
+	m.Update(keyPress("3"), keys, refilter)
+	m.Update(keyPress("enter"), keys, refilter)
+	m.Update(keyPress("esc"), keys, refilter)
+	if r, ok := m.Selected(); !ok || r.id != 30 {
+		t.Fatalf("after esc the cursor is on %v, want 30", r)
+	}
+}
