@@ -36,7 +36,7 @@ func testContext(t *testing.T) context.Context {
 func TestSendDeliversTheCode(t *testing.T) {
 	t.Parallel()
 	srv := smtptest.Start(t, smtptest.Options{})
-	if err := Send(testContext(t), srv.Settings(), codeMessage()); err != nil {
+	if err := (Sender{Settings: srv.Settings()}).Send(testContext(t), codeMessage()); err != nil {
 		t.Fatalf("Send: %v", err)
 	}
 
@@ -76,7 +76,7 @@ func TestSendHTMLEscapesTheName(t *testing.T) {
 	srv := smtptest.Start(t, smtptest.Options{})
 	m := codeMessage()
 	m.EmployeeName = "<b>Bob</b>"
-	if err := Send(testContext(t), srv.Settings(), m); err != nil {
+	if err := (Sender{Settings: srv.Settings()}).Send(testContext(t), m); err != nil {
 		t.Fatalf("Send: %v", err)
 	}
 	html, err := srv.Messages()[0].Part("text/html")

@@ -30,16 +30,6 @@ type Sender struct {
 	timeout time.Duration // tests shorten it; 0 means sendTimeout
 }
 
-// Send e-mails an activation code using the system's trusted roots.
-func Send(ctx context.Context, s model.SMTPSettings, m CodeMessage) error {
-	return Sender{Settings: s}.Send(ctx, m)
-}
-
-// SendTest sends a message with no code, to check the settings.
-func SendTest(ctx context.Context, s model.SMTPSettings, to string) error {
-	return Sender{Settings: s}.SendTest(ctx, to)
-}
-
 // Send e-mails an activation code. Every error is a *SendError.
 func (s Sender) Send(ctx context.Context, m CodeMessage) error {
 	if m.Code == "" {
