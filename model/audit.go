@@ -25,6 +25,7 @@ const (
 	ActionCodeReissued    Action = "code.reissued"
 	ActionCodeRejected    Action = "code.rejected"
 	ActionCodeExpired     Action = "code.expired"
+	ActionCodeRefused     Action = "code.refused" // not a code, or the key waits for none
 	ActionCodeShown       Action = "code.shown"
 	ActionCodeEmailed     Action = "code.emailed"
 	ActionCodeEmailFailed Action = "code.email_failed"

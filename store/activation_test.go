@@ -40,7 +40,7 @@ func TestCodeActivatesOnlyItsKey(t *testing.T) {
 		t.Errorf("codes bucket holds %d codes, want only SN-B2's", tCodeCount(t, s))
 	}
 	// Used up: the same code again is refused and changes nothing.
-	err = tUnchanged(t, s, func() error { _, err := s.DeviceEnterCode("SN-A1", codeA); return err })
+	err = tOnlyAudited(t, s, func() error { _, err := s.DeviceEnterCode("SN-A1", codeA); return err })
 	tRefusedWith(t, err, "key SN-A1 is Active: it is not waiting for an activation code")
 }
 
@@ -82,7 +82,7 @@ func TestThirdWrongCodeLocks(t *testing.T) {
 				t.Errorf("lock entry reason %v", audit[2].Reason)
 			}
 			// The right code no longer helps.
-			err = tUnchanged(t, s, func() error { _, err := s.DeviceEnterCode("SN-A1", code); return err })
+			err = tOnlyAudited(t, s, func() error { _, err := s.DeviceEnterCode("SN-A1", code); return err })
 			tRefusedWith(t, err, "key SN-A1 is Locked: it is not waiting for an activation code")
 		})
 	}
@@ -92,7 +92,7 @@ func TestMalformedCodeCountsNothing(t *testing.T) {
 	s, _ := tOpen(t)
 	tKeyIn(t, s, "SN-A1", "Jane", model.Reserved)
 	for _, typed := range []string{"", "12345", "1234567", "12a456"} {
-		err := tUnchanged(t, s, func() error { _, err := s.DeviceEnterCode("SN-A1", typed); return err })
+		err := tOnlyAudited(t, s, func() error { _, err := s.DeviceEnterCode("SN-A1", typed); return err })
 		tRefusedWith(t, err, "6 digits")
 	}
 	err := tUnchanged(t, s, func() error { _, err := s.DeviceEnterCode("SN-NONE", "123456"); return err })

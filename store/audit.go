@@ -229,7 +229,7 @@ type AuditState struct {
 // end is detected too.
 func (s *Store) VerifyAudit() (AuditState, error) {
 	var st AuditState
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var prev []byte // the raw hash of the entry before
 		want := uint64(1)
 		t := openTrail(tx)
@@ -266,7 +266,7 @@ func (s *Store) VerifyAudit() (AuditState, error) {
 // AuditNewestFirst calls fn with entries from the newest back until fn
 // returns false.
 func (s *Store) AuditNewestFirst(fn func(model.AuditEntry) bool) error {
-	return s.db.View(func(tx *bolt.Tx) error {
+	return s.view(func(tx *bolt.Tx) error {
 		t := openTrail(tx)
 		c := t.entries.Cursor()
 		for k, v := c.Last(); k != nil; {
@@ -286,7 +286,7 @@ func (s *Store) AuditNewestFirst(fn func(model.AuditEntry) bool) error {
 
 // AuditOldestFirst calls fn with every entry in order, for exports.
 func (s *Store) AuditOldestFirst(fn func(model.AuditEntry) error) error {
-	return s.db.View(func(tx *bolt.Tx) error {
+	return s.view(func(tx *bolt.Tx) error {
 		prev := ""
 		t := openTrail(tx)
 		return t.entries.ForEach(func(_, v []byte) error {
@@ -312,7 +312,7 @@ func (s *Store) EmployeeHistory(employeeID uint64) ([]model.AuditEntry, error) {
 
 func (s *Store) history(index []byte, id uint64) ([]model.AuditEntry, error) {
 	var out []model.AuditEntry
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		seqs, err := historySeqs(tx.Bucket(index).Get(itob(id)))
 		if err != nil {
 			return err

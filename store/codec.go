@@ -230,6 +230,7 @@ var auditActions = []model.Action{
 	model.ActionEmployeeEdited,
 	model.ActionEmployeeDeleted,
 	model.ActionSettingsChanged,
+	model.ActionCodeRefused,
 }
 
 var auditActionCodes = func() map[model.Action]uint64 {

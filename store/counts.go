@@ -51,7 +51,7 @@ func migrateCounts(tx *bolt.Tx) error {
 // StatusCounts returns how many keys are in each status.
 func (s *Store) StatusCounts() (map[model.Status]int, error) {
 	var out map[model.Status]int
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		out, err = statusCounts(tx)
 		return err
@@ -85,7 +85,7 @@ type FirstPage struct {
 // the status counts, in one read transaction.
 func (s *Store) EmployeesFirstPage(n int) (FirstPage, error) {
 	var page FirstPage
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketNames).Cursor()
 		for k, id := c.First(); k != nil && len(page.Employees) < n; k, id = c.Next() {
 			e, err := employeeByID(tx, btoi(id))

@@ -65,7 +65,7 @@ func (s *Store) CheckNewEmployee(in model.EmployeeInput) (model.EmployeeInput, e
 	if err != nil {
 		return norm, err
 	}
-	return norm, s.db.View(func(tx *bolt.Tx) error { return checkUnique(tx, norm, 0) })
+	return norm, s.view(func(tx *bolt.Tx) error { return checkUnique(tx, norm, 0) })
 }
 
 // NewEmployee is the result of creating an employee, with the code when a

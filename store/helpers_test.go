@@ -221,6 +221,35 @@ func tUnchanged(t testing.TB, s *Store, op func() error) error {
 	return err
 }
 
+// tOnlyAudited runs a refused device report and asserts that it was
+// refused and that the only change is one code.refused audit entry: the
+// trail keeps every refused activation attempt (SPEC 6), nothing else moves.
+func tOnlyAudited(t testing.TB, s *Store, op func() error) error {
+	t.Helper()
+	outsideAudit := func() map[string]string {
+		d := tDump(t, s)
+		for k := range d {
+			if strings.HasPrefix(k, "audit") || strings.HasPrefix(k, "meta ") {
+				delete(d, k)
+			}
+		}
+		return d
+	}
+	before, n := outsideAudit(), len(tAudit(t, s))
+	err := op()
+	if err == nil {
+		t.Fatalf("operation succeeded, want it refused")
+	}
+	if after := outsideAudit(); !reflect.DeepEqual(before, after) {
+		t.Errorf("refused attempt (%v) changed more than the audit trail", err)
+	}
+	entries := tAuditSince(t, s, n)
+	if len(entries) != 1 || entries[0].Action != model.ActionCodeRefused || entries[0].Note != err.Error() {
+		t.Errorf("refused attempt (%v) wrote %+v, want one code.refused entry with the reason", err, entries)
+	}
+	return err
+}
+
 // tRefusedWith asserts err is a *model.Refusal whose message contains every
 // fragment.
 func tRefusedWith(t testing.TB, err error, fragments ...string) {

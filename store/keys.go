@@ -234,9 +234,35 @@ func (s *Store) KeyWiped(by string, ref KeyRef) (model.Key, error) {
 }
 
 // DeviceEnterCode is the client software reporting a typed code (T3, T4,
-// T7, T8). A wrong or expired code is recorded and returned as an error.
+// T7, T8). A wrong or expired code is recorded and returned as an error;
+// so is an entry refused outright (not 6 digits, or a key that waits for
+// no code): every refused activation attempt is in the audit trail, never
+// with what was typed.
 func (s *Store) DeviceEnterCode(serial, code string) (model.Key, error) {
-	return s.keyEvent(model.ActorDevice, Serial(serial), model.Event{Kind: model.EventEnterCode, Code: code})
+	var ch model.Change
+	var refusal error
+	err := s.update(func(tx *bolt.Tx) error {
+		k, err := s.loadKey(tx, Serial(serial))
+		if err != nil {
+			return err
+		}
+		ch, err = s.applyKeyEvent(tx, model.ActorDevice, k, model.Event{Kind: model.EventEnterCode, Code: code})
+		if !model.IsRefusal(err) {
+			return err
+		}
+		refusal = err // the model refused before anything was written
+		return s.appendAudit(tx, model.AuditEntry{
+			Actor: model.ActorDevice, Action: model.ActionCodeRefused, Target: keyTarget(tx, k.Serial, k.EmployeeID),
+			From: k.Status, To: k.Status, Note: err.Error(), KeyID: k.ID, EmployeeID: k.EmployeeID,
+		})
+	})
+	switch {
+	case err != nil:
+		return model.Key{}, err
+	case refusal != nil:
+		return model.Key{}, refusal
+	}
+	return ch.Key, ch.Failure
 }
 
 // DevicePinLocked is the client software reporting too many wrong PINs (T9).

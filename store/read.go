@@ -24,7 +24,7 @@ func (s Snapshot) Counts() map[model.Status]int {
 // Snapshot reads all keys and employees in one read transaction.
 func (s *Store) Snapshot() (Snapshot, error) {
 	var snap Snapshot
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		keys := tx.Bucket(bucketKeys)
 		snap.Keys = make([]model.Key, 0, keys.Stats().KeyN)
 		if err := keys.ForEach(func(_, v []byte) error {
@@ -48,7 +48,7 @@ func (s *Store) Snapshot() (Snapshot, error) {
 // Key returns one key by serial, without its code.
 func (s *Store) Key(serial string) (model.Key, error) {
 	var k model.Key
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		k, err = keyBySerial(tx, serial)
 		k.Code = nil
@@ -60,7 +60,7 @@ func (s *Store) Key(serial string) (model.Key, error) {
 // KeyByID returns one key by id, without its code.
 func (s *Store) KeyByID(id uint64) (model.Key, error) {
 	var k model.Key
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		k, err = keyByID(tx, id)
 		k.Code = nil
@@ -72,7 +72,7 @@ func (s *Store) KeyByID(id uint64) (model.Key, error) {
 // Employee returns one employee by e-mail.
 func (s *Store) Employee(email string) (model.Employee, error) {
 	var e model.Employee
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		e, err = employeeByEmail(tx, email)
 		return err
@@ -83,7 +83,7 @@ func (s *Store) Employee(email string) (model.Employee, error) {
 // EmployeeByID returns one employee by id.
 func (s *Store) EmployeeByID(id uint64) (model.Employee, error) {
 	var e model.Employee
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		e, err = employeeByID(tx, id)
 		return err

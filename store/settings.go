@@ -14,7 +14,7 @@ var metaSMTP = []byte("settings_smtp")
 // database; the zero value when none were saved.
 func (s *Store) SMTPSettings() (model.SMTPSettings, error) {
 	var out model.SMTPSettings
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		raw := tx.Bucket(bucketMeta).Get(metaSMTP)
 		if raw == nil {
 			return nil

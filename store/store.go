@@ -81,7 +81,15 @@ func Open(path string, opt Options) (*Store, error) {
 	if opt.Now == nil {
 		opt.Now = func() time.Time { return time.Now().UTC() }
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.LockTimeout, NoSync: opt.NoSync, InitialMmapSize: initialMmapSize})
+	var db *bolt.DB
+	err := guardFile(path, func() (err error) {
+		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.LockTimeout, NoSync: opt.NoSync, InitialMmapSize: initialMmapSize})
+		return err
+	})
+	var damaged *ErrDamaged
+	if errors.As(err, &damaged) {
+		return nil, err
+	}
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, &ErrInUse{Path: path}
 	}
@@ -92,7 +100,11 @@ func Open(path string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("cannot open the database %s: permission denied", path)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot open the database %s: %v", path, errors.Unwrap(err))
+		detail := err
+		if inner := errors.Unwrap(err); inner != nil {
+			detail = inner // the path is said once, not twice
+		}
+		return nil, fmt.Errorf("cannot open the database %s: %v", path, detail)
 	}
 	db.AllocSize = fileGrowStep
 	s := &Store{db: db, path: path, now: opt.Now, random: opt.Random, watchers: map[chan struct{}]struct{}{}}
@@ -142,27 +154,29 @@ func createBuckets(tx *bolt.Tx) error {
 }
 
 func (s *Store) migrate() error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		version := uint64(0)
-		if meta := tx.Bucket(bucketMeta); meta != nil {
-			version = btoi(meta.Get(metaSchema))
+	return s.guard(func() error { return s.db.Update(s.migrateTx) })
+}
+
+func (s *Store) migrateTx(tx *bolt.Tx) error {
+	version := uint64(0)
+	if meta := tx.Bucket(bucketMeta); meta != nil {
+		version = btoi(meta.Get(metaSchema))
+	}
+	if version > schemaVersion {
+		return fmt.Errorf("the database %s was written by a newer keydesk (schema %d, this one knows %d)", s.path, version, schemaVersion)
+	}
+	for v := version; v < schemaVersion; v++ {
+		if err := migrations[v](tx); err != nil {
+			return fmt.Errorf("upgrading the database to schema %d: %w", v+1, err)
 		}
-		if version > schemaVersion {
-			return fmt.Errorf("the database %s was written by a newer keydesk (schema %d, this one knows %d)", s.path, version, schemaVersion)
-		}
-		for v := version; v < schemaVersion; v++ {
-			if err := migrations[v](tx); err != nil {
-				return fmt.Errorf("upgrading the database to schema %d: %w", v+1, err)
-			}
-		}
-		return tx.Bucket(bucketMeta).Put(metaSchema, itob(schemaVersion))
-	})
+	}
+	return tx.Bucket(bucketMeta).Put(metaSchema, itob(schemaVersion))
 }
 
 // update runs one write transaction and tells the watchers when it
 // committed.
 func (s *Store) update(fn func(tx *bolt.Tx) error) error {
-	if err := s.db.Update(fn); err != nil {
+	if err := s.guard(func() error { return s.db.Update(fn) }); err != nil {
 		return err
 	}
 	s.notify()
@@ -200,7 +214,7 @@ func (s *Store) notify() {
 // working (a read transaction sees one moment).
 func (s *Store) Backup(w io.Writer) (int64, error) {
 	var n int64
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		n, err = tx.WriteTo(w)
 		return err
