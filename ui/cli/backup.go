@@ -53,8 +53,12 @@ func (a *app) backupCommand() *cobra.Command {
 }
 
 // isTerminal reports whether w is a terminal, where binary data would be
-// garbage at best and terminal commands at worst.
+// garbage at best and terminal commands at worst: a local one, or an SSH
+// session with a terminal (keydesk serve marks those with IsTerminal).
 func isTerminal(w any) bool {
+	if t, ok := w.(interface{ IsTerminal() bool }); ok {
+		return t.IsTerminal()
+	}
 	f, ok := w.(*os.File)
 	return ok && isatty.IsTerminal(f.Fd())
 }

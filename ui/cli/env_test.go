@@ -219,3 +219,21 @@ func TestCommandsOnASharedStore(t *testing.T) {
 		t.Errorf("key code: status %d, stdout %q", status, stdout)
 	}
 }
+
+// terminalBuffer is stdout as keydesk serve hands it over for ssh -t.
+type terminalBuffer struct{ bytes.Buffer }
+
+func (*terminalBuffer) IsTerminal() bool { return true }
+
+func TestBackupRefusesATerminal(t *testing.T) {
+	st := openStore(t, filepath.Join(t.TempDir(), "k.db"))
+	var stdout terminalBuffer
+	var stderr bytes.Buffer
+	env := cli.Env{Store: st, Actor: "ann (SHA256:abc)", Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }}
+	if status := cli.Run(context.Background(), []string{"backup", "-"}, env); status != 1 {
+		t.Fatalf("backup - to a terminal: status %d", status)
+	}
+	if stdout.Len() != 0 || !strings.Contains(stderr.String(), "the backup is binary") {
+		t.Errorf("stdout %d bytes, stderr %q", stdout.Len(), stderr.String())
+	}
+}

@@ -3,6 +3,7 @@ package serve
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"net"
 
 	"github.com/charmbracelet/ssh"
@@ -42,7 +43,13 @@ func (s *server) runCommand(sess ssh.Session, info *sessionInfo) int {
 	// Each write to a session is an SSH packet: buffer the output of
 	// exports and backups.
 	stdout := bufio.NewWriterSize(sess, 32<<10)
-	status := s.cfg.RunCommand(info.ctx, info.args, sess, stdout, sess.Stderr(), info.actor)
+	var out io.Writer = stdout
+	if _, _, isPty := sess.Pty(); isPty {
+		// ssh -t: the emulated terminal turns every \n into \r\n, which
+		// would corrupt binary output; commands can tell and refuse it.
+		out = terminalWriter{stdout}
+	}
+	status := s.cfg.RunCommand(info.ctx, info.args, sess, out, sess.Stderr(), info.actor)
 	if err := stdout.Flush(); err != nil {
 		s.log.Warn("cannot send a command's output", "admin", info.actor, "err", err)
 	}
@@ -56,3 +63,9 @@ func portOf(addr net.Addr) string {
 	}
 	return port
 }
+
+// terminalWriter marks output that goes to a terminal (see
+// cli.isTerminal): IsTerminal is the whole contract.
+type terminalWriter struct{ io.Writer }
+
+func (terminalWriter) IsTerminal() bool { return true }

@@ -107,7 +107,7 @@ type call struct {
 
 // commandDouble stands in for the command line: "echo WORDS", "cat"
 // (stdin to stdout), "exit N" (a refusal on stderr), "block" (reads stdin
-// until it closes).
+// until it closes), "tty?" (whether stdout says it is a terminal).
 type commandDouble struct {
 	mu      sync.Mutex
 	calls   []call
@@ -131,6 +131,9 @@ func (d *commandDouble) run(_ context.Context, args []string, stdin io.Reader, s
 		n, _ := strconv.Atoi(args[1])
 		fmt.Fprintln(stderr, "refused: exit", n)
 		return n
+	case len(args) == 1 && args[0] == "tty?":
+		_, isTerminal := stdout.(interface{ IsTerminal() bool })
+		fmt.Fprintln(stdout, isTerminal)
 	case len(args) == 1 && args[0] == "block":
 		d.blocked <- struct{}{}
 		io.Copy(io.Discard, stdin)

@@ -474,3 +474,29 @@ func TestTUIContextIsThePerSessionOne(t *testing.T) {
 	second.press("q")
 	second.end()
 }
+
+// ssh -t turns \n into \r\n on the way out: a command must be able to tell,
+// so that binary output (backup -) is refused rather than corrupted.
+func TestCommandsKnowWhenTheyWriteToATerminal(t *testing.T) {
+	h := newHarness(t)
+	h.start()
+	c := h.login(h.alice)
+	if got := runCommand(t, c, "tty?", ""); got.stdout != "false\n" {
+		t.Errorf("without a terminal: %q", got.stdout)
+	}
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	if err := sess.RequestPty("xterm", 24, 80, ssh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := sess.Output("tty?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(string(out)); got != "true" {
+		t.Errorf("with a terminal: %q", got)
+	}
+}
