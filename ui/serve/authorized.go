@@ -18,8 +18,9 @@ import (
 // authorizedKeys is the file of the admins' public keys, in OpenSSH's
 // authorized_keys format; the comment of a line is the admin's name. It is
 // read again at every login, so that removing a line locks that admin out
-// without a restart. Options before a key (from=, command=, ...) are not
-// enforced.
+// without a restart. keydesk does not enforce options before a key
+// (from=, command=, restrict, ...), so a line with options is refused
+// rather than let in more widely than it says.
 type authorizedKeys struct {
 	path string
 }
@@ -31,7 +32,7 @@ type authorizedKey struct {
 }
 
 // read returns the keys of the file, and the numbers of the lines that
-// hold no key.
+// hold no key or a key with options (both ignored).
 func (a authorizedKeys) read() (keys []authorizedKey, badLines []int, err error) {
 	data, err := os.ReadFile(a.path)
 	if err != nil {
@@ -42,8 +43,8 @@ func (a authorizedKeys) read() (keys []authorizedKey, badLines []int, err error)
 		if len(line) == 0 || line[0] == '#' {
 			continue
 		}
-		key, comment, _, _, err := gossh.ParseAuthorizedKey(line)
-		if err != nil {
+		key, comment, options, _, err := gossh.ParseAuthorizedKey(line)
+		if err != nil || len(options) > 0 {
 			badLines = append(badLines, i+1)
 			continue
 		}
@@ -79,7 +80,7 @@ func (a authorizedKeys) checkAtStart(logger *log.Logger) (int, error) {
 		return 0, fmt.Errorf("cannot read the authorized keys file %s: %v", a.path, innermost(err))
 	}
 	for _, n := range badLines {
-		logger.Warn("not a public key, ignored", "path", a.path, "line", n)
+		logger.Warn("not a plain public key (keydesk enforces no options such as from= or command=), ignored", "path", a.path, "line", n)
 	}
 	if len(keys) == 0 {
 		return 0, fmt.Errorf("no public keys in %s: %s", a.path, howTo)

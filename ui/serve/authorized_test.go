@@ -1,0 +1,42 @@
+package serve
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"os"
+	"path/filepath"
+	"testing"
+
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// A line with options (from=, command=) would be let in more widely than
+// it says, since keydesk enforces none: it is refused.
+func TestKeysWithOptionsAreRefused(t *testing.T) {
+	line := func(prefix, name string) string {
+		pub, _, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, err := gossh.NewPublicKey(pub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return prefix + string(gossh.MarshalAuthorizedKey(key)[:len(gossh.MarshalAuthorizedKey(key))-1]) + " " + name + "\n"
+	}
+	path := filepath.Join(t.TempDir(), "authorized_keys")
+	data := line("", "alice") + line(`from="10.9.9.9",command="version" `, "bob") + line("restrict ", "carol")
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	keys, bad, err := authorizedKeys{path: path}.read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 1 || keys[0].name != "alice" {
+		t.Errorf("keys %v, want only alice's", keys)
+	}
+	if len(bad) != 2 || bad[0] != 2 || bad[1] != 3 {
+		t.Errorf("ignored lines %v, want 2 and 3", bad)
+	}
+}
