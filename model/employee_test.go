@@ -231,3 +231,18 @@ func TestFullName(t *testing.T) {
 		}
 	}
 }
+
+func TestPastedSpacesAndInvisibleCharacters(t *testing.T) {
+	in := model.EmployeeInput{FirstName: "Mary\u00a0Ann", Email: "mary@example.com"}
+	got, err := model.NormalizeEmployee(in)
+	if err != nil || got.FirstName != "Mary Ann" {
+		t.Errorf("a no-break space: %q, %v; want \"Mary Ann\"", got.FirstName, err)
+	}
+	for _, name := range []string{"Ob\u200brien", "Ob\u00adrien", "\ufeffObrien"} {
+		_, err := model.NormalizeEmployee(model.EmployeeInput{FirstName: name, Email: "o@example.com"})
+		var fe *model.FieldError
+		if !errors.As(err, &fe) || fe.Field != "first_name" || !strings.Contains(fe.Msg, "invisible") {
+			t.Errorf("%q: %v, want a first_name error about invisible characters", name, err)
+		}
+	}
+}

@@ -78,7 +78,10 @@ func (s SMTPSettings) Validate() error {
 		return fmt.Errorf("sender address is required")
 	}
 	if _, err := mail.ParseAddress(s.From); err != nil {
-		return fmt.Errorf("sender address %q is not a valid e-mail address", s.From)
+		return fmt.Errorf("sender address %q is not a valid e-mail address", Printable(s.From))
+	}
+	if _, err := checkText("user name", s.User, maxEmail, false); err != nil {
+		return err
 	}
 	return nil
 }

@@ -1,6 +1,9 @@
 package model
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestSMTPParseTLSMode(t *testing.T) {
 	for _, tc := range []struct {
@@ -79,5 +82,12 @@ func TestSMTPDefaultPort(t *testing.T) {
 		if got := m.DefaultPort(); got != want {
 			t.Errorf("%s.DefaultPort() = %d, want %d", m, got, want)
 		}
+	}
+}
+
+func TestSMTPUserMayNotHoldControlCharacters(t *testing.T) {
+	s := SMTPSettings{Host: "smtp.example.com", Port: 587, TLS: TLSStartTLS, From: "it@example.com", User: "u\x1b[2J"}
+	if err := s.Validate(); err == nil || !strings.Contains(err.Error(), "control characters") {
+		t.Errorf("user with an escape: %v", err)
 	}
 }

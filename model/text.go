@@ -54,7 +54,8 @@ func Printable(s string) string {
 
 // checkText trims a field and checks its length and characters.
 func checkText(field, value string, max int, required bool) (string, error) {
-	value = strings.TrimSpace(value)
+	// A no-break space comes with text pasted from documents: it is a space.
+	value = strings.TrimSpace(strings.ReplaceAll(value, "\u00a0", " "))
 	if value == "" {
 		if required {
 			return "", fmt.Errorf("%s is required", field)
@@ -67,6 +68,11 @@ func checkText(field, value string, max int, required bool) (string, error) {
 	for _, r := range value {
 		if unsafeRune(r) || (unicode.IsSpace(r) && r != ' ') {
 			return "", fmt.Errorf("%s may not contain control characters", field)
+		}
+		if unicode.Is(unicode.Cf, r) {
+			// Zero-width and other invisible characters would make two
+			// names that look the same count as different.
+			return "", fmt.Errorf("%s may not contain invisible characters (such as a zero-width space)", field)
 		}
 	}
 	if n := utf8.RuneCountInString(value); n > max {
