@@ -102,6 +102,9 @@ func parseCSV(r io.Reader, known, required []string, row func(line int, get func
 	var problems []RowError
 	for i, name := range header {
 		name = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(name, "\ufeff")))
+		if name == "" {
+			continue // spreadsheets write empty columns after the last one
+		}
 		if !contains(known, name) {
 			problems = append(problems, RowError{Line: 1, Msg: fmt.Sprintf("unknown column %q (the columns are %s)", model.Printable(name), strings.Join(known, ","))})
 			continue
@@ -138,8 +141,8 @@ func parseCSV(r io.Reader, known, required []string, row func(line int, get func
 			continue
 		}
 		line, _ := cr.FieldPos(0)
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // blank line
+		if blankRecord(rec) {
+			continue // a blank line, or a spreadsheet's row of empty cells
 		}
 		if len(rec) != len(header) {
 			problems = append(problems, RowError{Line: line, Msg: fmt.Sprintf("has %d fields, the header has %d", len(rec), len(header))})
@@ -187,4 +190,13 @@ func contains(list []string, s string) bool {
 
 func sortRowErrors(rows []RowError) {
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Line < rows[j].Line })
+}
+
+func blankRecord(rec []string) bool {
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
 }

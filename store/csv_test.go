@@ -335,3 +335,15 @@ func TestParseKeysCSVBOMBeforeQuotedHeader(t *testing.T) {
 		t.Errorf("rows %+v", rows)
 	}
 }
+
+// What a spreadsheet saves: an empty column after the last one, and rows
+// of empty cells at the end.
+func TestParseKeysCSVFromASpreadsheet(t *testing.T) {
+	rows, err := ParseKeysCSV(strings.NewReader("serial,mac,model,firmware,rfid,\nST1,,IPI Key 4,4.1.7,,\n,,,,,\n,,,,,\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].Serial != "ST1" || rows[0].Model != "IPI Key 4" {
+		t.Errorf("rows %+v, want ST1 alone", rows)
+	}
+}
