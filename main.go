@@ -44,7 +44,7 @@ func runServer(ctx context.Context, st *store.Store, opts cli.ServeOptions) erro
 		IdleTimeout:        opts.IdleTimeout,
 		Log:                os.Stderr,
 		NewTUI: func(ctx context.Context, st *store.Store, actor string, r *lipgloss.Renderer) tea.Model {
-			return ui.New(ui.Config{Store: st, Actor: actor, Renderer: r, Context: ctx})
+			return ui.New(ui.Config{Store: st, Actor: actor, Renderer: r, Context: ctx, Remote: true})
 		},
 		RunCommand: func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, actor string) int {
 			// The server's own environment is not the admin's: no Getenv.

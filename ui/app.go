@@ -96,6 +96,7 @@ func newApp(cfg Config) *app {
 		Actor:  cfg.Actor,
 		Now:    cfg.Now,
 		Keys:   common.DefaultListKeys(),
+		Remote: cfg.Remote,
 	}
 	a.subscribe = cfg.Store.Watch
 	a.help = newHelp(a.Styles)

@@ -22,6 +22,11 @@ type Config struct {
 	Renderer *lipgloss.Renderer // the session's renderer (local: lipgloss.DefaultRenderer(); over SSH: one per session)
 	Now      func() time.Time   // nil = time.Now
 
+	// Remote is true for a session served over SSH: the screens then
+	// never open a path the admin types, since it would name a file on
+	// the server (files come through `ssh … import keys -` instead).
+	Remote bool
+
 	// Context, when set, ends the session's subscription to store changes
 	// when it is done (an SSH session that drops without quitting). It
 	// ends anyway when the admin quits.

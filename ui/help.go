@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/keydesk/keydesk/ui/common"
+	"github.com/keydesk/keydesk/ui/keys"
 	"github.com/keydesk/keydesk/ui/styles"
 )
 
@@ -51,10 +52,26 @@ func (a *app) helpView(width, height int) string {
 	h.Width = inner
 	lines := []string{st.Title.Render(a.current().Title() + " — keys"), "", h.FullHelpView(a.current().FullHelp()), ""}
 	lines = append(lines, common.BindingLines(st, "Everywhere", a.keys.all(), inner)...)
-	note := st.Subtle.Render("Actions that a key's status does not allow are not offered.")
-	keyScreen := a.active == tabEmployees || a.active == tabKeys
-	if keyScreen && len(lines)+2+box.GetVerticalFrameSize() <= height {
-		lines = append(lines, "", note)
+	// Notes below the keys, the most needed first, as many as fit.
+	var notes []string
+	if a.active == tabKeys && a.Remote {
+		hint := keys.RemoteImportHint
+		notes = append(notes, strings.ToUpper(hint[:1])+hint[1:])
+	}
+	if a.active == tabEmployees || a.active == tabKeys {
+		notes = append(notes, "Actions that a key's status does not allow are not offered.")
+	}
+	used := lipgloss.Height(strings.Join(lines, "\n")) + box.GetVerticalFrameSize()
+	for _, n := range notes {
+		wrapped := common.Wrap(n, inner, 2)
+		if used+1+len(wrapped) > height {
+			break
+		}
+		lines = append(lines, "")
+		for _, l := range wrapped {
+			lines = append(lines, st.Subtle.Render(l))
+		}
+		used += 1 + len(wrapped)
 	}
 	return lipgloss.Place(width, height, lipgloss.Center, lipgloss.Center, box.Render(strings.Join(lines, "\n")))
 }

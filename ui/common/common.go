@@ -18,6 +18,10 @@ type Common struct {
 	Actor         string
 	Now           func() time.Time
 	Keys          *ListKeys
+
+	// Remote: the session is served over SSH, so the files around the
+	// program are the server's, not the admin's.
+	Remote bool
 }
 
 // SetSize records the space the screen may draw in.

@@ -43,7 +43,7 @@ func (m *Model) Title() string { return "Employees" }
 // SetSize sets the space the screen draws in.
 func (m *Model) SetSize(width, height int) {
 	m.Common.SetSize(width, height)
-	m.list.SetSize(width, height)
+	m.list.SetSize(width, height-actionLines)
 	if m.edit != nil {
 		m.edit.SetSize(width, height)
 	}
@@ -283,7 +283,7 @@ func (m *Model) View() string {
 	case m.details != nil && m.idx != nil:
 		return m.details.view(m.target(), m.keys, m.actions)
 	}
-	return m.list.view()
+	return m.list.view() + "\n" + m.actionLine()
 }
 
 // ShortHelp is the footer's keys for what is on screen.

@@ -69,10 +69,18 @@ func (p *Page) Loaded(msg LoadedMsg) {
 	p.SetEntries(msg.entries)
 }
 
+// BelowLines are the lines Below puts between the page and the history's
+// table: a blank line and the title.
+const BelowLines = 2
+
+// MinLines is the least height Below gives the history's table: its
+// header and one entry.
+const MinLines = 2
+
 // Below draws the page: the lines above, then the history under its
 // title in the rest of height.
 func (p *Page) Below(st *styles.Styles, above []string, width, height int) string {
 	lines := append(above, "", st.Title.Render(fmt.Sprintf("History (%d)", len(p.Entries()))))
-	p.SetSize(width, max(height-len(lines), 2))
+	p.SetSize(width, max(height-len(lines), MinLines))
 	return strings.Join(lines, "\n") + "\n" + p.View(st)
 }

@@ -43,24 +43,29 @@ func (d *details) view(idx *data.Index, actions *keyaction.Keys) string {
 	if k.Employee() != "" {
 		holder = st.Text.Render(fmt.Sprintf("%s <%s>", k.Employee(), k.Email())) + st.Subtle.Render("  · enter opens the employee")
 	}
-	lines := []string{
+	fields := []string{
 		st.Title.Render("Key "+k.Serial()) + "  " + status,
 		pair("MAC", dash(k.MAC()), "Model", dash(k.Model())),
 		pair("RFID", dash(k.RFID()), "Firmware", dash(k.Firmware())),
 		st.Label.Render("Status") + st.Text.Render(table.Fit(k.Status().String(), half-15)) + " " + st.Label.Render("Reason") + st.Text.Render(reason),
 		st.Label.Render("Employee") + holder,
-		st.Label.Render("Note") + st.Text.Render(dash(k.Note())),
-		pair("Imported", k.ImportedAt().UTC().Format(history.TimeFormat), "Last change", k.UpdatedAt().UTC().Format(history.TimeFormat)),
 	}
+	changed := pair("Imported", k.ImportedAt().UTC().Format(history.TimeFormat), "Last change", k.UpdatedAt().UTC().Format(history.TimeFormat))
+	var actionLines []string
+	if allowed := actions.Bindings(keyaction.Target{Key: k}); len(allowed) == 0 {
+		actionLines = []string{st.Label.Render("Actions") + st.Subtle.Render(fmt.Sprintf("none: %s is final", k.Status()))}
+	} else {
+		actionLines = common.BindingLines(st, "Actions", allowed, w)
+	}
+	// The note is free text of up to 500 characters: it gets every line
+	// the page can spare, down to the history's header and one entry.
+	spare := d.c.Height - len(fields) - 1 - len(actionLines) - history.BelowLines - history.MinLines
+	lines := append(fields, common.FieldLines(st, "Note", dash(k.Note()), w, spare)...)
+	lines = append(lines, changed)
 	for i := range lines {
 		lines[i] = table.Fit(lines[i], w)
 	}
-	allowed := actions.Bindings(keyaction.Target{Key: k})
-	if len(allowed) == 0 {
-		lines = append(lines, st.Label.Render("Actions")+st.Subtle.Render(fmt.Sprintf("none: %s is final", k.Status())))
-	} else {
-		lines = append(lines, common.BindingLines(st, "Actions", allowed, w)...)
-	}
+	lines = append(lines, actionLines...)
 	return d.history.Below(st, lines, w, d.c.Height)
 }
 

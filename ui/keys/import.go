@@ -39,12 +39,7 @@ func promptImport(c *common.Common) tea.Cmd {
 // importFile reads, checks and stores the file; it runs in a command.
 func importFile(st *store.Store, actor string, path string) tea.Msg {
 	path = expandHome(path)
-	file, err := os.Open(path)
-	if err != nil {
-		return common.ErrMsg{Err: fileError(path, err)}
-	}
-	defer file.Close()
-	rows, err := store.ParseKeysCSV(file)
+	rows, err := readKeysFile(path)
 	if err == nil {
 		var n int
 		n, err = st.ImportKeys(actor, rows)

@@ -138,6 +138,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case key.Matches(k, m.keys.Import):
+		if m.Remote {
+			return common.Cmd(common.InfoMsg{Text: RemoteImportHint})
+		}
 		return promptImport(&m.Common)
 	}
 	return m.keyActions(k)
@@ -177,14 +180,24 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.list.Search.Typing():
 		return searchbar.Help()
 	}
-	return append([]key.Binding{m.Keys.Open, m.Keys.Search, m.keys.Filter, m.Keys.Sort, m.keys.Import}, actions...)
+	return append(m.listKeys(), actions...)
+}
+
+// listKeys are the keys of the list itself. Over SSH there is no import:
+// the path would name a file on the server.
+func (m *Model) listKeys() []key.Binding {
+	out := []key.Binding{m.Keys.Open, m.Keys.Search, m.keys.Filter, m.Keys.Sort}
+	if !m.Remote {
+		out = append(out, m.keys.Import)
+	}
+	return out
 }
 
 // FullHelp is every key of the screen, for `?`.
 func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		m.Keys.Navigation(),
-		{m.Keys.Open, m.Keys.Search, m.keys.Filter, m.Keys.Sort, m.keys.Import, m.Keys.Back},
+		append(m.listKeys(), m.Keys.Back),
 		m.actions.All(),
 	}
 }
