@@ -68,7 +68,8 @@ func (a *app) openStore(existing bool) (*store.Store, error) {
 		return nil, err
 	}
 	if existing {
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		// An empty file is no database either: bbolt would quietly make one.
+		if info, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) || err == nil && info.Size() == 0 {
 			return nil, fmt.Errorf("there is no database at %s: give --db PATH or set KEYDESK_DB (keydesk demo or keydesk import keys creates one)", path)
 		}
 	}
