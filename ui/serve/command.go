@@ -43,13 +43,15 @@ func (s *server) runCommand(sess ssh.Session, info *sessionInfo) int {
 	// Each write to a session is an SSH packet: buffer the output of
 	// exports and backups.
 	stdout := bufio.NewWriterSize(sess, 32<<10)
+	var in io.Reader = sess
 	var out io.Writer = stdout
 	if _, _, isPty := sess.Pty(); isPty {
 		// ssh -t: the emulated terminal turns every \n into \r\n, which
-		// would corrupt binary output; commands can tell and refuse it.
-		out = terminalWriter{stdout}
+		// would corrupt binary output, and echoes what is typed, which
+		// would show a password; commands can tell and refuse both.
+		in, out = terminalReader{sess}, terminalWriter{stdout}
 	}
-	status := s.cfg.RunCommand(info.ctx, info.args, sess, out, sess.Stderr(), info.actor)
+	status := s.cfg.RunCommand(info.ctx, info.args, in, out, sess.Stderr(), info.actor)
 	if err := stdout.Flush(); err != nil {
 		s.log.Warn("cannot send a command's output", "admin", info.actor, "err", err)
 	}
@@ -64,8 +66,12 @@ func portOf(addr net.Addr) string {
 	return port
 }
 
-// terminalWriter marks output that goes to a terminal (see
-// cli.isTerminal): IsTerminal is the whole contract.
+// terminalWriter and terminalReader mark a session's output and input as
+// a terminal (see cli.isTerminal): IsTerminal is the whole contract.
 type terminalWriter struct{ io.Writer }
 
 func (terminalWriter) IsTerminal() bool { return true }
+
+type terminalReader struct{ io.Reader }
+
+func (terminalReader) IsTerminal() bool { return true }
