@@ -356,28 +356,6 @@ func TestWatchSignalsCommittedChangesOnly(t *testing.T) {
 	}
 }
 
-func TestSMTPSettings(t *testing.T) {
-	s, _ := tOpen(t)
-	if got, err := s.SMTPSettings(); err != nil || got.Configured() {
-		t.Errorf("fresh database: %+v, %v", got, err)
-	}
-	want := model.SMTPSettings{Host: "mail.example.com", Port: 587, TLS: model.TLSStartTLS, From: "desk@example.com", User: "desk", Password: "hunter2-secret"}
-	if err := s.SetSMTPSettings(tAdmin, want); err != nil {
-		t.Fatalf("SetSMTPSettings: %v", err)
-	}
-	if got, err := s.SMTPSettings(); err != nil || got != want {
-		t.Errorf("SMTPSettings = %+v, %v", got, err)
-	}
-	a := tAudit(t, s)[0]
-	if a.Action != model.ActionSettingsChanged || strings.Contains(a.Note+a.Target, "hunter2") {
-		t.Errorf("entry %+v (must not hold the password)", a)
-	}
-	err := tUnchanged(t, s, func() error {
-		return s.SetSMTPSettings(tAdmin, model.SMTPSettings{Host: "mail.example.com", Port: 0, TLS: model.TLSNone, From: "a@example.com"})
-	})
-	tRefusedWith(t, err, "port must be between 1 and 65535")
-}
-
 func TestRecordCodeEmail(t *testing.T) {
 	s, _ := tOpen(t)
 	code := tKeyIn(t, s, "SN-A1", "Jane", model.Reserved)

@@ -128,6 +128,6 @@ func TestCodesNeverLeak(t *testing.T) {
 		}
 	}
 	leaks("the snapshot", fmt.Sprintf("%+v", snap))
-	smtp, _ := s.SMTPSettings()
+	smtp, _, _ := s.SMTPSettings()
 	leaks("the settings", fmt.Sprintf("%+v", smtp))
 }

@@ -10,39 +10,65 @@ import (
 
 var metaSMTP = []byte("settings_smtp")
 
-// SMTPSettings returns the mail settings shared by everyone who uses this
-// database; the zero value when none were saved.
-func (s *Store) SMTPSettings() (model.SMTPSettings, error) {
-	var out model.SMTPSettings
-	err := s.view(func(tx *bolt.Tx) error {
-		raw := tx.Bucket(bucketMeta).Get(metaSMTP)
-		if raw == nil {
-			return nil
-		}
-		return json.Unmarshal(raw, &out)
-	})
-	return out, err
+// storedSMTP is the meta value: the settings' own fields, as JSON, and the
+// revision that grows with every save. A value saved before revisions
+// existed has no Rev and reads as revision 1; an older keydesk reading a
+// new value ignores the Rev field.
+type storedSMTP struct {
+	model.SMTPSettings
+	Rev uint64 `json:",omitempty"`
 }
 
-// SetSMTPSettings saves the mail settings. The audit entry names what was
-// set, never the password.
-func (s *Store) SetSMTPSettings(by string, settings model.SMTPSettings) error {
+// readSMTP returns the saved settings and their revision; revision 0 when
+// none were saved.
+func readSMTP(tx *bolt.Tx) (model.SMTPSettings, uint64, error) {
+	raw := tx.Bucket(bucketMeta).Get(metaSMTP)
+	if raw == nil {
+		return model.SMTPSettings{}, 0, nil
+	}
+	var stored storedSMTP
+	if err := json.Unmarshal(raw, &stored); err != nil {
+		return model.SMTPSettings{}, 0, err
+	}
+	return stored.SMTPSettings, max(stored.Rev, 1), nil
+}
+
+// SMTPSettings returns the mail settings shared by everyone who uses this
+// database, and their revision to hand back to SetSMTPSettings; the zero
+// value and revision 0 when none were saved.
+func (s *Store) SMTPSettings() (model.SMTPSettings, uint64, error) {
+	var (
+		out model.SMTPSettings
+		rev uint64
+	)
+	err := s.view(func(tx *bolt.Tx) (err error) {
+		out, rev, err = readSMTP(tx)
+		return err
+	})
+	return out, rev, err
+}
+
+// SetSMTPSettings saves the mail settings. rev is the revision they were
+// read at (0: none were saved): settings edited from an old read would
+// silently undo another admin's save, so they are refused. The audit entry
+// names what was set, never the password.
+func (s *Store) SetSMTPSettings(by string, settings model.SMTPSettings, rev uint64) error {
 	if err := settings.Validate(); err != nil {
 		return refused("%s", err)
 	}
-	raw, err := json.Marshal(settings)
-	if err != nil {
-		return err
-	}
 	return s.update(func(tx *bolt.Tx) error {
-		meta := tx.Bucket(bucketMeta)
-		var old model.SMTPSettings
-		if prev := meta.Get(metaSMTP); prev != nil {
-			if err := json.Unmarshal(prev, &old); err != nil {
-				return err
-			}
+		old, oldRev, err := readSMTP(tx)
+		if err != nil {
+			return err
 		}
-		if err := meta.Put(metaSMTP, raw); err != nil {
+		if rev != oldRev {
+			return refused("the mail settings were changed by someone else while you were editing them: look again before saving")
+		}
+		raw, err := json.Marshal(storedSMTP{SMTPSettings: settings, Rev: oldRev + 1})
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketMeta).Put(metaSMTP, raw); err != nil {
 			return err
 		}
 		return s.appendAudit(tx, model.AuditEntry{

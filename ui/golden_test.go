@@ -84,7 +84,7 @@ func TestGoldenHelp(t *testing.T) {
 func TestGoldenSettings(t *testing.T) {
 	st := tFixtureStore(t)
 	err := st.SetSMTPSettings(tActor, model.SMTPSettings{Host: "smtp.example.com", Port: 587, TLS: model.TLSStartTLS,
-		From: "IT desk <keydesk@example.com>", User: "keydesk", Password: "never shown"})
+		From: "IT desk <keydesk@example.com>", User: "keydesk", Password: "never shown"}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestGoldenSettings(t *testing.T) {
 
 func TestGoldenCodeScreenMailPrompt(t *testing.T) {
 	st := tFixtureStore(t)
-	if err := st.SetSMTPSettings(tActor, model.SMTPSettings{Host: "smtp.example.com", Port: 587, TLS: model.TLSStartTLS, From: "keydesk@example.com"}); err != nil {
+	if err := st.SetSMTPSettings(tActor, model.SMTPSettings{Host: "smtp.example.com", Port: 587, TLS: model.TLSStartTLS, From: "keydesk@example.com"}, 0); err != nil {
 		t.Fatal(err)
 	}
 	k := keyIn(t, st, model.Reserved)

@@ -22,7 +22,7 @@ func mailDriver(t *testing.T, srv *smtptest.Server) (*driver, store.CodeView) {
 	st := tFixtureStore(t)
 	cfg := Config{Store: st, MailTimeout: 5 * time.Second}
 	if srv != nil {
-		if err := st.SetSMTPSettings(tActor, srv.Settings()); err != nil {
+		if err := st.SetSMTPSettings(tActor, srv.Settings(), 0); err != nil {
 			t.Fatal(err)
 		}
 		cfg.MailRootCAs = srv.RootCAs
@@ -115,7 +115,7 @@ func TestMailCodeNotAnAddressIsNotSent(t *testing.T) {
 
 func TestMailCodeFailureSaysWhyAndIsAudited(t *testing.T) {
 	st := tFixtureStore(t)
-	if err := st.SetSMTPSettings(tActor, model.SMTPSettings{Host: "127.0.0.1", Port: 1, TLS: model.TLSNone, From: "keydesk@example.com"}); err != nil {
+	if err := st.SetSMTPSettings(tActor, model.SMTPSettings{Host: "127.0.0.1", Port: 1, TLS: model.TLSNone, From: "keydesk@example.com"}, 0); err != nil {
 		t.Fatal(err)
 	}
 	d := newDriverWith(t, Config{Store: st, MailTimeout: 5 * time.Second}, 80, 24)
@@ -164,7 +164,7 @@ func TestMailCodeShowsASpinnerWhileSending(t *testing.T) {
 func TestMailCodeTimeout(t *testing.T) {
 	srv := smtptest.StartSilent(t)
 	st := tFixtureStore(t)
-	if err := st.SetSMTPSettings(tActor, model.SMTPSettings{Host: srv.Host, Port: srv.Port, TLS: model.TLSNone, From: "keydesk@example.com"}); err != nil {
+	if err := st.SetSMTPSettings(tActor, model.SMTPSettings{Host: srv.Host, Port: srv.Port, TLS: model.TLSNone, From: "keydesk@example.com"}, 0); err != nil {
 		t.Fatal(err)
 	}
 	d := newDriverWith(t, Config{Store: st, MailTimeout: 200 * time.Millisecond}, 80, 24)
@@ -191,7 +191,7 @@ func auditOf(t *testing.T, st *store.Store) []model.AuditEntry {
 func TestWizardInTheAppShowsTheBigCodeAndMailsIt(t *testing.T) {
 	srv := smtptest.Start(t, smtptest.Options{})
 	st := tFixtureStore(t)
-	if err := st.SetSMTPSettings(tActor, srv.Settings()); err != nil {
+	if err := st.SetSMTPSettings(tActor, srv.Settings(), 0); err != nil {
 		t.Fatal(err)
 	}
 	d := newDriverWith(t, Config{Store: st, MailTimeout: 5 * time.Second}, 80, 24)
@@ -230,7 +230,7 @@ func TestMailCodeFailuresSayWhatToFix(t *testing.T) {
 				settings.Password = "wrong"
 			}
 			st := tFixtureStore(t)
-			if err := st.SetSMTPSettings(tActor, settings); err != nil {
+			if err := st.SetSMTPSettings(tActor, settings, 0); err != nil {
 				t.Fatal(err)
 			}
 			cfg := Config{Store: st, MailTimeout: 5 * time.Second}

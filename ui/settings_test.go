@@ -18,7 +18,7 @@ func TestSettingsShowWithoutThePassword(t *testing.T) {
 	st := tStore(t)
 	saved := model.SMTPSettings{Host: "smtp.example.com", Port: 465, TLS: model.TLSImplicit,
 		From: "IT desk <keydesk@example.com>", User: "keydesk", Password: tPassword}
-	if err := st.SetSMTPSettings(tActor, saved); err != nil {
+	if err := st.SetSMTPSettings(tActor, saved, 0); err != nil {
 		t.Fatal(err)
 	}
 	d := newDriver(t, st, 80, 24)
@@ -55,7 +55,7 @@ func TestSettingsEditSaves(t *testing.T) {
 	d.press("4", "e")
 	typeSettings(d, "mail.example.com", 0, "", "keydesk@example.com", "kd", "")
 	d.reload()
-	got, err := st.SMTPSettings()
+	got, _, err := st.SMTPSettings()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestSettingsPasswordIsMaskedKeptAndCleared(t *testing.T) {
 	d := newDriver(t, st, 80, 24)
 	d.press("4", "e")
 	typeSettings(d, "mail.example.com", 1, "", "keydesk@example.com", "kd", "")
-	if s, _ := st.SMTPSettings(); s.Port != 465 || s.TLS != model.TLSImplicit {
+	if s, _, _ := st.SMTPSettings(); s.Port != 465 || s.TLS != model.TLSImplicit {
 		t.Fatalf("saved %+v, want implicit TLS on port 465", s)
 	}
 	d.reload()
@@ -85,7 +85,7 @@ func TestSettingsPasswordIsMaskedKeptAndCleared(t *testing.T) {
 	d.mustNotSee(tPassword)
 	d.press("enter")
 	d.reload()
-	if s, _ := st.SMTPSettings(); s.Password != tPassword {
+	if s, _, _ := st.SMTPSettings(); s.Password != tPassword {
 		t.Fatalf("the typed password was not saved: %+v", s)
 	}
 	d.mustSee("Password      (set)")
@@ -96,14 +96,14 @@ func TestSettingsPasswordIsMaskedKeptAndCleared(t *testing.T) {
 	d.mustSee("clear it", "keep it")
 	d.press("enter")
 	d.reload()
-	if s, _ := st.SMTPSettings(); s.Password != tPassword {
+	if s, _, _ := st.SMTPSettings(); s.Password != tPassword {
 		t.Fatalf("an empty password field changed the saved password: %+v", s)
 	}
 
 	// Cleared on request.
 	d.press("e", "enter", "enter", "enter", "enter", "enter", "enter", "left", "enter")
 	d.reload()
-	if s, _ := st.SMTPSettings(); s.Password != "" {
+	if s, _, _ := st.SMTPSettings(); s.Password != "" {
 		t.Fatalf("the password was not cleared: %+v", s)
 	}
 	d.mustSee("Password      (not set)")
@@ -125,7 +125,7 @@ func TestSettingsValidationAtTheField(t *testing.T) {
 	d.mustSee("port must be between 1 and 65535")
 	d.press("ctrl+u", "enter", "not an address", "enter")
 	d.mustSee("is not a valid e-mail address")
-	if s, _ := st.SMTPSettings(); s.Configured() {
+	if s, _, _ := st.SMTPSettings(); s.Configured() {
 		t.Fatalf("settings saved while the form showed problems: %+v", s)
 	}
 	d.press("esc")
@@ -135,7 +135,7 @@ func TestSettingsValidationAtTheField(t *testing.T) {
 func TestSettingsTestMessageArrives(t *testing.T) {
 	srv := smtptest.Start(t, smtptest.Options{TLS: model.TLSImplicit, User: "kd", Password: tPassword})
 	st := tStore(t)
-	if err := st.SetSMTPSettings(tActor, srv.Settings()); err != nil {
+	if err := st.SetSMTPSettings(tActor, srv.Settings(), 0); err != nil {
 		t.Fatal(err)
 	}
 	d := newDriverWith(t, Config{Store: st, MailRootCAs: srv.RootCAs, MailTimeout: 5 * time.Second}, 80, 24)
@@ -157,7 +157,7 @@ func TestSettingsTestMessageRefusedLogin(t *testing.T) {
 	st := tStore(t)
 	wrong := srv.Settings()
 	wrong.Password = "wrong"
-	if err := st.SetSMTPSettings(tActor, wrong); err != nil {
+	if err := st.SetSMTPSettings(tActor, wrong, 0); err != nil {
 		t.Fatal(err)
 	}
 	d := newDriverWith(t, Config{Store: st, MailRootCAs: srv.RootCAs, MailTimeout: 5 * time.Second}, 80, 24)
@@ -175,4 +175,63 @@ func TestCtrlCAsksBeforeDroppingTheSettingsForm(t *testing.T) {
 	d.mustSee("Quit keydesk?", "not saved")
 	d.press("esc")
 	d.mustSee("smtp.example.com")
+}
+
+// Two admins open the form on the same settings; Bob saves a new host;
+// Alice, going through her unchanged form, must not put the old host back.
+func TestSettingsFormOpenedBeforeAnotherSaveIsRefused(t *testing.T) {
+	st := tStore(t)
+	if err := st.SetSMTPSettings(tActor, model.SMTPSettings{Host: "old.example.com", Port: 587, TLS: model.TLSStartTLS,
+		From: "keydesk@example.com"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	alice, bob := newDriver(t, st, 80, 24), newDriver(t, st, 80, 24)
+	alice.press("4", "e")
+	bob.press("4", "e")
+
+	bob.press("ctrl+u", "new.example.com", "enter", "enter", "enter", "enter", "enter", "enter")
+	bob.mustSee("mail settings saved")
+	saved, rev, err := st.SMTPSettings()
+	if err != nil || saved.Host != "new.example.com" {
+		t.Fatalf("Bob's save: %+v, %v", saved, err)
+	}
+	entries := len(auditOf(t, st))
+
+	alice.press("enter", "enter", "enter", "enter", "enter", "enter")
+	alice.mustSee("✗ the mail settings were changed by someone else while you were editing them:", "look again before saving")
+	alice.mustSee("Mail server", "old.example.com") // still her form, as typed
+	if got, gotRev, _ := st.SMTPSettings(); got != saved || gotRev != rev {
+		t.Errorf("after Alice's stale save: %+v at rev %d, want Bob's %+v at rev %d", got, gotRev, saved, rev)
+	}
+	if n := len(auditOf(t, st)); n != entries {
+		t.Errorf("the refused save wrote %d audit entries", n-entries)
+	}
+
+	// Pressing enter again on the same form is still refused; looking
+	// again (reopening on what Bob saved) lets her save.
+	alice.press("enter", "enter", "enter", "enter", "enter", "enter")
+	alice.mustSee("changed by someone else")
+	alice.press("esc")
+	alice.reload()
+	alice.mustSee("new.example.com")
+	alice.press("e", "ctrl+u", "alice.example.com", "enter", "enter", "enter", "enter", "enter", "enter")
+	alice.mustSee("mail settings saved")
+	if got, _, _ := st.SMTPSettings(); got.Host != "alice.example.com" {
+		t.Errorf("Alice's save after looking again: %+v", got)
+	}
+}
+
+// An admin who saves and edits again at once, before the store's change
+// reaches the screen, is not told that someone else changed the settings.
+func TestSettingsEditAgainRightAfterSaving(t *testing.T) {
+	st := tStore(t)
+	d := newDriver(t, st, 80, 24)
+	d.press("4", "e")
+	typeSettings(d, "first.example.com", 0, "", "keydesk@example.com", "", "")
+	d.mustSee("mail settings saved", "first.example.com")
+	d.press("e", "ctrl+u", "second.example.com", "enter", "enter", "enter", "enter", "enter", "enter")
+	d.mustNotSee("changed by someone else")
+	if got, rev, _ := st.SMTPSettings(); got.Host != "second.example.com" || rev != 2 {
+		t.Errorf("second save: %+v at rev %d", got, rev)
+	}
 }

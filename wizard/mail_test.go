@@ -24,7 +24,7 @@ func mailHarness(t *testing.T, srv *smtptest.Server) *harness {
 		}
 	})
 	if srv != nil {
-		if err := h.s.SetSMTPSettings(tActor, srv.Settings()); err != nil {
+		if err := h.s.SetSMTPSettings(tActor, srv.Settings(), 0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -94,7 +94,7 @@ func TestResultMailFailureKeepsTheCode(t *testing.T) {
 	h := newHarnessWith(t, func(c *Config) {
 		c.MailConfigured = func() bool { return true }
 	})
-	if err := h.s.SetSMTPSettings(tActor, model.SMTPSettings{Host: "127.0.0.1", Port: 1, TLS: model.TLSNone, From: "keydesk@example.com"}); err != nil {
+	if err := h.s.SetSMTPSettings(tActor, model.SMTPSettings{Host: "127.0.0.1", Port: 1, TLS: model.TLSNone, From: "keydesk@example.com"}, 0); err != nil {
 		t.Fatal(err)
 	}
 	h.toReview(tJane, "0003")

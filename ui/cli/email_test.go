@@ -357,7 +357,7 @@ func TestSettingsSMTPPassword(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := st.SMTPSettings(); got.Password != mailPassword {
+	if got, _, _ := st.SMTPSettings(); got.Password != mailPassword {
 		t.Errorf("saved password %q, want %q (the line ending dropped)", got.Password, mailPassword)
 	}
 	st.Close()

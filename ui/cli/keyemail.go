@@ -61,7 +61,7 @@ trail, never the code itself.`,
 // emailCode sends the code and records the attempt, sent or not, in the
 // audit trail.
 func (a *app) emailCode(st *store.Store, view store.CodeView, to string) error {
-	settings, err := st.SMTPSettings()
+	settings, _, err := st.SMTPSettings()
 	if err != nil {
 		return err
 	}

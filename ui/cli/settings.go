@@ -112,7 +112,7 @@ Then check the settings with keydesk settings smtp test --to ADDRESS.`,
 		fs := cmd.Flags()
 		if !flags.anyGiven(fs) {
 			return a.withStore(mustExist, func(st *store.Store) error {
-				settings, err := st.SMTPSettings()
+				settings, _, err := st.SMTPSettings()
 				if err != nil {
 					return err
 				}
@@ -134,7 +134,9 @@ Then check the settings with keydesk settings smtp test --to ADDRESS.`,
 			}
 		}
 		return a.withStore(mayCreate, func(st *store.Store) error {
-			cur, err := st.SMTPSettings()
+			// The revision read here goes with the save: a change made by
+			// someone else in between is refused, not silently undone.
+			cur, rev, err := st.SMTPSettings()
 			if err != nil {
 				return err
 			}
@@ -145,7 +147,7 @@ Then check the settings with keydesk settings smtp test --to ADDRESS.`,
 			if flags.passwordStdin && next.User == "" {
 				return errors.New("a password goes with a user name: add --user NAME")
 			}
-			if err := st.SetSMTPSettings(a.actor(), next); err != nil {
+			if err := st.SetSMTPSettings(a.actor(), next, rev); err != nil {
 				return err
 			}
 			fmt.Fprintln(a.env.Stderr, "mail server settings saved")
@@ -207,7 +209,7 @@ func (a *app) smtpTestCommand() *cobra.Command {
 			return usagef(cmd, "--to needs an e-mail address, not %q", to)
 		}
 		return a.withStore(mustExist, func(st *store.Store) error {
-			settings, err := st.SMTPSettings()
+			settings, _, err := st.SMTPSettings()
 			if err != nil {
 				return err
 			}

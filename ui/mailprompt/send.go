@@ -26,7 +26,7 @@ var errNoServer = errors.New("no mail server is set up")
 func (m *Model) send(to string) tea.Cmd {
 	cfg, j, id := m.cfg, m.job, m.id
 	return func() tea.Msg {
-		settings, err := cfg.Store.SMTPSettings()
+		settings, _, err := cfg.Store.SMTPSettings()
 		if err != nil {
 			return sentMsg{id: id, to: to, err: err}
 		}

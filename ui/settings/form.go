@@ -9,7 +9,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
 	"github.com/keydesk/keydesk/model"
-	"github.com/keydesk/keydesk/store"
 	"github.com/keydesk/keydesk/ui/common"
 )
 
@@ -51,23 +50,26 @@ func (v formValues) settings(password string) model.SMTPSettings {
 	return s
 }
 
-// editForm edits the mail settings.
+// editForm edits the mail settings it was opened on.
 type editForm struct {
 	*common.ScreenForm
-	c           *common.Common
-	values      formValues
-	hasPassword bool   // one is saved: the form offers to clear it
-	problem     string // the store's refusal of the last save
+	c        *common.Common
+	values   formValues
+	password string // the saved one: kept unless a new one is typed or it is cleared
+	rev      uint64 // of the settings opened: the store refuses a save over newer ones
+	problem  string // the store's refusal of the last save
 }
 
 // savedMsg is the store's answer to a save, tagged with the form.
 type savedMsg struct {
-	form *editForm
-	err  error
+	form     *editForm
+	settings model.SMTPSettings // what was saved, at the form's rev + 1
+	err      error
 }
 
-func newEditForm(c *common.Common, v formValues, hasPassword bool) (*editForm, tea.Cmd) {
-	f := &editForm{c: c, values: v, hasPassword: hasPassword}
+func newEditForm(c *common.Common, v formValues, password string, rev uint64) (*editForm, tea.Cmd) {
+	f := &editForm{c: c, values: v, password: password, rev: rev}
+	hasPassword := password != "" // the form offers to clear it
 	in := &f.values
 	passwordHint := "none saved; leave empty to send without"
 	if hasPassword {
@@ -112,21 +114,13 @@ func (f *editForm) update(msg tea.Msg) (closed bool, cmd tea.Cmd) {
 	return f.Update(msg)
 }
 
-// save reads the saved password in the same command, so that "keep" keeps
-// the one saved now, even if another admin changed it meanwhile.
+// save saves at the revision the form was opened on, so that an admin
+// who saves an old form is told, instead of undoing another admin's save.
 func (f *editForm) save() tea.Cmd {
-	st, actor, v := f.c.Store, f.c.Actor, f.values
+	st, actor, settings, rev := f.c.Store, f.c.Actor, f.values.settings(f.password), f.rev
 	return func() tea.Msg {
-		return savedMsg{form: f, err: saveSettings(st, actor, v)}
+		return savedMsg{form: f, settings: settings, err: st.SetSMTPSettings(actor, settings, rev)}
 	}
-}
-
-func saveSettings(st *store.Store, actor string, v formValues) error {
-	old, err := st.SMTPSettings()
-	if err != nil {
-		return err
-	}
-	return st.SetSMTPSettings(actor, v.settings(old.Password))
 }
 
 func (f *editForm) help() []key.Binding {
@@ -139,12 +133,16 @@ func (f *editForm) help() []key.Binding {
 }
 
 func (f *editForm) view() string {
-	out := f.View()
-	if f.problem != "" {
-		// Above the form, which then loses its last line on a full screen.
-		out = f.c.Styles.Error.Render("✗ "+f.problem) + "\n" + out
+	if f.problem == "" {
+		return f.View()
 	}
-	return out
+	// Above the form, which then loses its last lines on a full screen;
+	// up to two lines, so that a refusal is read to its end.
+	var lines []string
+	for _, line := range common.Wrap("✗ "+f.problem, f.c.Width, 2) {
+		lines = append(lines, f.c.Styles.Error.Render(line))
+	}
+	return strings.Join(append(lines, f.View()), "\n")
 }
 
 // The fields are checked by the model's own rules, one field at a time:

@@ -24,6 +24,7 @@ type Model struct {
 
 	gen     int // bumped by every change in the store
 	smtp    model.SMTPSettings
+	rev     uint64 // of smtp: an edit form saves only over these settings
 	loaded  bool
 	loadErr error
 	form    *editForm         // nil: not editing
@@ -79,13 +80,14 @@ func (m *Model) Configured() bool { return m.loaded && m.smtp.Configured() }
 type loadedMsg struct {
 	gen  int
 	smtp model.SMTPSettings
+	rev  uint64
 	err  error
 }
 
 func load(st *store.Store, gen int) tea.Cmd {
 	return func() tea.Msg {
-		s, err := st.SMTPSettings()
-		return loadedMsg{gen: gen, smtp: s, err: err}
+		s, rev, err := st.SMTPSettings()
+		return loadedMsg{gen: gen, smtp: s, rev: rev, err: err}
 	}
 }
 
@@ -93,8 +95,10 @@ func load(st *store.Store, gen int) tea.Cmd {
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case loadedMsg:
-		if msg.gen == m.gen {
-			m.smtp, m.loadErr, m.loaded = msg.smtp, msg.err, msg.err == nil
+		// Revisions only grow: a lower one was read before this
+		// session's own save, and would make its next edit look stale.
+		if msg.gen == m.gen && (msg.err != nil || msg.rev >= m.rev) {
+			m.smtp, m.rev, m.loadErr, m.loaded = msg.smtp, msg.rev, msg.err, msg.err == nil
 		}
 		return nil
 	case savedMsg:
@@ -122,7 +126,7 @@ func (m *Model) keyPress(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, m.keys.Edit) && m.loaded:
 		var cmd tea.Cmd
-		m.form, cmd = newEditForm(&m.Common, formValuesOf(m.smtp), m.smtp.Password != "")
+		m.form, cmd = newEditForm(&m.Common, formValuesOf(m.smtp), m.smtp.Password, m.rev)
 		return cmd
 	case key.Matches(k, m.test.Binding()):
 		return m.test.Open()
@@ -143,12 +147,17 @@ func (m *Model) saved(msg savedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		// Back to the form, with what was typed and the reason.
+		// Back to the form, with what was typed and the reason. It keeps
+		// the revision it was opened on: after another admin's save, it
+		// is refused again until reopened on what they saved.
 		var cmd tea.Cmd
-		m.form, cmd = newEditForm(&m.Common, m.form.values, m.form.hasPassword)
+		m.form, cmd = newEditForm(&m.Common, m.form.values, m.form.password, m.form.rev)
 		m.form.problem = model.Printable(msg.err.Error())
 		return cmd
 	}
+	// What was saved is what the store holds now, at the next revision:
+	// shown, and edited again, without waiting for the reload.
+	m.smtp, m.rev, m.loaded, m.loadErr = msg.settings, m.form.rev+1, true, nil
 	m.form = nil
 	return common.Cmd(common.InfoMsg{Text: "mail settings saved"})
 }
