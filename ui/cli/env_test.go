@@ -237,3 +237,20 @@ func TestBackupRefusesATerminal(t *testing.T) {
 		t.Errorf("stdout %d bytes, stderr %q", stdout.Len(), stderr.String())
 	}
 }
+
+// terminalInput is stdin as keydesk serve hands it over for ssh -t.
+type terminalInput struct{ *strings.Reader }
+
+func (terminalInput) IsTerminal() bool { return true }
+
+func TestPasswordIsNotReadFromAnSSHTerminal(t *testing.T) {
+	st := openStore(t, filepath.Join(t.TempDir(), "k.db"))
+	env := cli.Env{Store: st, Actor: "ann (SHA256:abc)", Stdin: terminalInput{strings.NewReader("hunter2\r")}}
+	status, _, stderr := run(t, env, "settings", "smtp", "--host", "smtp.example.com", "--from", "it@example.com", "--user", "u", "--password-stdin")
+	if status != 1 || !strings.Contains(stderr, "would show as you type it") {
+		t.Fatalf("status %d, stderr %q", status, stderr)
+	}
+	if s, _, _ := st.SMTPSettings(); s.Configured() {
+		t.Error("settings were saved although the password was refused")
+	}
+}

@@ -168,6 +168,10 @@ func (a *app) readPassword() (string, error) {
 		fmt.Fprintln(a.env.Stderr)
 		return string(line), err
 	}
+	if isTerminal(a.env.Stdin) {
+		// ssh -t: the session's terminal would echo the password as typed.
+		return "", errors.New("here the password would show as you type it: send it without a terminal (ssh ... settings smtp --password-stdin < password.txt)")
+	}
 	line, err := bufio.NewReader(a.env.Stdin).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
 		return "", fmt.Errorf("cannot read the password from stdin: %v", err)
