@@ -122,6 +122,7 @@ func parseCSV(r io.Reader, known, required []string, row func(line int, get func
 	if len(problems) > 0 {
 		return &ImportError{Rows: problems}
 	}
+	rows := 0
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -141,6 +142,9 @@ func parseCSV(r io.Reader, known, required []string, row func(line int, get func
 			continue
 		}
 		line, _ := cr.FieldPos(0)
+		if rows++; rows > MaxImportRows {
+			return &ImportError{Rows: []RowError{{Line: line, Msg: fmt.Sprintf("the file has more than %d rows: split it into smaller files", MaxImportRows)}}}
+		}
 		if blankRecord(rec) {
 			continue // a blank line, or a spreadsheet's row of empty cells
 		}
@@ -191,6 +195,10 @@ func contains(list []string, s string) bool {
 func sortRowErrors(rows []RowError) {
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Line < rows[j].Line })
 }
+
+// MaxImportRows bounds one import: all its rows are held in memory and
+// written in one transaction.
+const MaxImportRows = 1_000_000
 
 func blankRecord(rec []string) bool {
 	for _, f := range rec {

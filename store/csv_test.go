@@ -347,3 +347,16 @@ func TestParseKeysCSVFromASpreadsheet(t *testing.T) {
 		t.Errorf("rows %+v, want ST1 alone", rows)
 	}
 }
+
+func TestParseKeysCSVStopsAtTheRowLimit(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("serial\n")
+	for range MaxImportRows + 1 {
+		b.WriteString("S\n")
+	}
+	_, err := ParseKeysCSV(strings.NewReader(b.String()))
+	var ie *ImportError
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "split it") {
+		t.Fatalf("err %v, want the row limit", err)
+	}
+}

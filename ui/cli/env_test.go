@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -253,4 +254,25 @@ func TestPasswordIsNotReadFromAnSSHTerminal(t *testing.T) {
 	if s, _, _ := st.SMTPSettings(); s.Configured() {
 		t.Error("settings were saved although the password was refused")
 	}
+}
+
+// An endless input over SSH must not take the server's memory.
+func TestImportReadsAtMost64MiB(t *testing.T) {
+	st := openStore(t, filepath.Join(t.TempDir(), "k.db"))
+	endless := io.MultiReader(strings.NewReader("serial\n"), endlessField{})
+	env := cli.Env{Store: st, Actor: "ann (SHA256:abc)", Stdin: endless}
+	status, _, stderr := run(t, env, "import", "keys", "-")
+	if status != 1 || !strings.Contains(stderr, "larger than 64 MiB") {
+		t.Fatalf("status %d, stderr %q", status, stderr)
+	}
+}
+
+// endlessField is one CSV field that never ends.
+type endlessField struct{}
+
+func (endlessField) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'A'
+	}
+	return len(p), nil
 }

@@ -94,7 +94,7 @@ func writeHandouts(w io.Writer, handouts []store.Handout) error {
 // an admin connected over SSH has no business reading.
 func (a *app) readInput(name string, read func(io.Reader) error) error {
 	if name == "-" {
-		return read(a.env.Stdin)
+		return readAtMost("stdin", a.env.Stdin, read)
 	}
 	if a.env.Store != nil {
 		return errors.New("here the file must come on stdin: give - as FILE and send the file as input")
@@ -104,7 +104,21 @@ func (a *app) readInput(name string, read func(io.Reader) error) error {
 		return fileError("cannot read", name, err)
 	}
 	defer f.Close()
-	return read(f)
+	return readAtMost(name, f, read)
+}
+
+// maxImport bounds what an import reads: the whole file is held in memory,
+// and over SSH an endless input would take the server down for everyone.
+// (The store also stops at its row limit.)
+const maxImport = 64 << 20
+
+func readAtMost(name string, r io.Reader, read func(io.Reader) error) error {
+	limited := &io.LimitedReader{R: r, N: maxImport + 1}
+	err := read(limited)
+	if limited.N == 0 {
+		return fmt.Errorf("%s is larger than 64 MiB: split it into smaller files", model.Printable(name))
+	}
+	return err
 }
 
 // fileError says what went wrong with a file in a few words, without Go's
