@@ -37,7 +37,7 @@ func (m *Model) Title() string { return "Keys" }
 // SetSize sets the space the screen draws in.
 func (m *Model) SetSize(width, height int) {
 	m.Common.SetSize(width, height)
-	m.list.SetSize(width, height)
+	m.list.SetSize(width, height-keyaction.LineHeight)
 }
 
 // Capturing reports whether the search line takes every key.
@@ -160,27 +160,27 @@ func (m *Model) View() string {
 	if m.details != nil && m.idx != nil {
 		return m.details.view(m.idx, m.actions)
 	}
-	return m.list.view()
+	return m.list.view() + "\n" + m.actionLine()
 }
 
 // ShortHelp is the footer's keys for what is on screen.
 func (m *Model) ShortHelp() []key.Binding {
-	cur, ok := m.current()
-	var actions []key.Binding
-	if ok {
-		actions = m.actions.Bindings(keyaction.Target{Key: cur})
-	}
 	switch {
 	case m.details != nil:
 		out := []key.Binding{m.Keys.Back}
-		if ok && cur.EmployeeID() != 0 {
+		cur, ok := m.current()
+		if !ok {
+			return out
+		}
+		if cur.EmployeeID() != 0 {
 			out = append(out, m.keys.OpenEmployee)
 		}
-		return append(out, actions...)
+		return append(out, m.actions.Bindings(keyaction.Target{Key: cur})...)
 	case m.list.Search.Typing():
 		return searchbar.Help()
 	}
-	return append(m.listKeys(), actions...)
+	// The list's key actions are on the line above the footer.
+	return m.listKeys()
 }
 
 // listKeys are the keys of the list itself. Over SSH there is no import:
