@@ -133,6 +133,7 @@ same operations for scripts. Exit status: 0 done, 1 refused or failed
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetFlagErrorFunc(flagError)
+	root.SetHelpCommand(a.helpCommand())
 	root.PersistentFlags().StringVar(&a.db, "db", "",
 		"database file (default $KEYDESK_DB, else $XDG_DATA_HOME/keydesk/keydesk.db, else ~/.local/share/keydesk/keydesk.db)")
 	root.AddCommand(
@@ -171,4 +172,20 @@ func (a *app) group(use, short string, subs ...*cobra.Command) *cobra.Command {
 	}
 	cmd.AddCommand(subs...)
 	return cmd
+}
+
+// helpCommand is cobra's help, except that an unknown topic is a usage
+// error (cobra prints the main help and exits 0).
+func (a *app) helpCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [COMMAND]",
+		Short: "Help about any command",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			target, rest, err := cmd.Root().Find(args)
+			if err != nil || len(rest) > 0 {
+				return usagef(cmd.Root(), "no command %q", strings.Join(args, " "))
+			}
+			return target.Help()
+		},
+	}
 }
