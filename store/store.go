@@ -176,7 +176,7 @@ func (s *Store) migrateTx(tx *bolt.Tx) error {
 // update runs one write transaction and tells the watchers when it
 // committed.
 func (s *Store) update(fn func(tx *bolt.Tx) error) error {
-	if err := s.guard(func() error { return s.db.Update(fn) }); err != nil {
+	if err := s.commit(fn); err != nil {
 		return err
 	}
 	s.notify()
