@@ -12,6 +12,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
 	"github.com/keydesk/keydesk/ui"
 	"github.com/keydesk/keydesk/ui/cli"
@@ -43,14 +44,14 @@ func runServer(ctx context.Context, st *store.Store, opts cli.ServeOptions) erro
 		AuthorizedKeysPath: opts.AuthorizedKeysPath,
 		IdleTimeout:        opts.IdleTimeout,
 		Log:                os.Stderr,
-		NewTUI: func(ctx context.Context, st *store.Store, actor string, r *lipgloss.Renderer) tea.Model {
+		NewTUI: func(ctx context.Context, st *store.Store, actor model.Actor, r *lipgloss.Renderer) tea.Model {
 			return ui.New(ui.Config{Store: st, Actor: actor, Renderer: r, Context: ctx, Remote: true})
 		},
-		RunCommand: func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, actor string) int {
+		RunCommand: func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, actor model.Actor) int {
 			// The server's own environment is not the admin's: no Getenv.
 			return cli.Run(ctx, args, cli.Env{
 				Stdin: stdin, Stdout: stdout, Stderr: stderr, Actor: actor, Store: st,
-				Getenv: func(string) string { return "" },
+				Getenv: func(string) string { return "" }, AuthorizedKeysPath: opts.AuthorizedKeysPath,
 			})
 		},
 	})

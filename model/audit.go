@@ -33,29 +33,11 @@ const (
 	ActionEmployeeEdited  Action = "employee.edited"
 	ActionEmployeeDeleted Action = "employee.deleted"
 	ActionSettingsChanged Action = "settings.changed"
+	ActionAdminAdded      Action = "admin.added"
+	ActionAdminRole       Action = "admin.role_changed"
+	ActionAdminRemoved    Action = "admin.removed"
+	ActionAccessRefused   Action = "access.refused" // an operation the role does not allow
 )
-
-// Actors that are not people.
-const (
-	ActorDevice = "device"
-)
-
-// LocalActor names an admin working on this machine.
-func LocalActor(user string) string {
-	if user == "" {
-		user = "unknown"
-	}
-	return user + " (local)"
-}
-
-// SSHActor names an admin by the comment and fingerprint of the public key
-// that the SSH session proved.
-func SSHActor(name, fingerprint string) string {
-	if name == "" {
-		name = "unnamed key"
-	}
-	return name + " (" + fingerprint + ")"
-}
 
 // AuditEntry is one line of the trail. Hash covers every other field and
 // the previous entry's hash, so that changing or deleting any entry breaks

@@ -13,7 +13,7 @@ func tAuditEntry() model.AuditEntry {
 	return model.AuditEntry{
 		Seq:        12,
 		Time:       tNow,
-		Actor:      model.LocalActor("alice"),
+		Actor:      model.LocalAdmin("alice").String(),
 		Action:     model.ActionKeyAssigned,
 		Target:     "key ABC123",
 		From:       model.Ready,
@@ -55,7 +55,7 @@ func TestComputeHashCoversEveryField(t *testing.T) {
 		{"Time +1ns", func(e *model.AuditEntry) { e.Time = e.Time.Add(time.Nanosecond) }},
 		{"Time -1s", func(e *model.AuditEntry) { e.Time = e.Time.Add(-time.Second) }},
 		{"Time zero", func(e *model.AuditEntry) { e.Time = time.Time{} }},
-		{"Actor", func(e *model.AuditEntry) { e.Actor = model.LocalActor("mallory") }},
+		{"Actor", func(e *model.AuditEntry) { e.Actor = model.LocalAdmin("mallory").String() }},
 		{"Actor empty", func(e *model.AuditEntry) { e.Actor = "" }},
 		{"Action", func(e *model.AuditEntry) { e.Action = model.ActionKeyRemoved }},
 		{"Target", func(e *model.AuditEntry) { e.Target = "key ABC124" }},
@@ -118,7 +118,7 @@ func tChain(n int) []model.AuditEntry {
 		e := model.AuditEntry{
 			Seq:        uint64(i + 1),
 			Time:       tNow.Add(time.Duration(i) * time.Second),
-			Actor:      model.SSHActor("admin", "SHA256:x"),
+			Actor:      model.SSHAdmin("admin", "SHA256:x", model.RoleAdmin).String(),
 			Action:     actions[i%len(actions)],
 			Target:     fmt.Sprintf("key K%04d", i),
 			From:       model.Status(i % 8),

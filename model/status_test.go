@@ -102,17 +102,3 @@ func TestParseCompromiseReason(t *testing.T) {
 		}
 	}
 }
-
-func TestActors(t *testing.T) {
-	for _, tc := range []struct{ got, want string }{
-		{model.LocalActor("alice"), "alice (local)"},
-		{model.LocalActor(""), "unknown (local)"},
-		{model.SSHActor("bob@laptop", "SHA256:abc"), "bob@laptop (SHA256:abc)"},
-		{model.SSHActor("", "SHA256:abc"), "unnamed key (SHA256:abc)"},
-		{model.ActorDevice, "device"},
-	} {
-		if tc.got != tc.want {
-			t.Errorf("got %q, want %q", tc.got, tc.want)
-		}
-	}
-}

@@ -17,7 +17,7 @@ func TestCodeActivatesOnlyItsKey(t *testing.T) {
 	if codeA == codeB {
 		t.Skip("the two random codes happen to be equal")
 	}
-	_, err := s.DeviceEnterCode("SN-B2", codeA)
+	_, err := s.DeviceEnterCode(tAdmin, "SN-B2", codeA)
 	tRefusedWith(t, err, "wrong activation code for key SN-B2: 2 attempts left")
 	if b := tKey(t, s, "SN-B2"); b.Status != model.Reserved || b.Code.Failures != 1 {
 		t.Errorf("SN-B2 after another key's code: %v, %d failures", b.Status, b.Code.Failures)
@@ -27,7 +27,7 @@ func TestCodeActivatesOnlyItsKey(t *testing.T) {
 	}
 
 	n := len(tAudit(t, s))
-	k, err := s.DeviceEnterCode("SN-A1", codeA[:3]+" "+codeA[3:])
+	k, err := s.DeviceEnterCode(tAdmin, "SN-A1", codeA[:3]+" "+codeA[3:])
 	if err != nil {
 		t.Fatalf("the right code, typed as two groups: %v", err)
 	}
@@ -40,7 +40,7 @@ func TestCodeActivatesOnlyItsKey(t *testing.T) {
 		t.Errorf("codes bucket holds %d codes, want only SN-B2's", tCodeCount(t, s))
 	}
 	// Used up: the same code again is refused and changes nothing.
-	err = tOnlyAudited(t, s, func() error { _, err := s.DeviceEnterCode("SN-A1", codeA); return err })
+	err = tOnlyAudited(t, s, func() error { _, err := s.DeviceEnterCode(tAdmin, "SN-A1", codeA); return err })
 	tRefusedWith(t, err, "key SN-A1 is Active: it is not waiting for an activation code")
 }
 
@@ -53,13 +53,13 @@ func TestThirdWrongCodeLocks(t *testing.T) {
 			n := len(tAudit(t, s))
 			wrong := otherCode(code)
 			for i, want := range []string{"2 attempts left", "1 attempt left"} {
-				_, err := s.DeviceEnterCode("SN-A1", wrong)
+				_, err := s.DeviceEnterCode(tAdmin, "SN-A1", wrong)
 				tRefusedWith(t, err, want)
 				if k := tKey(t, s, "SN-A1"); k.Status != from || k.Code.Failures != i+1 {
 					t.Fatalf("after %d wrong: %v, %d failures", i+1, k.Status, k.Code.Failures)
 				}
 			}
-			k, err := s.DeviceEnterCode("SN-A1", wrong)
+			k, err := s.DeviceEnterCode(tAdmin, "SN-A1", wrong)
 			tRefusedWith(t, err, "wrong activation code: key SN-A1 is now Locked; ask your administrator to unlock it")
 			stored := tKey(t, s, "SN-A1")
 			if k.Status != model.Locked || stored.Status != model.Locked || stored.Reason != model.InvalidActivationCode || stored.Code != nil {
@@ -82,7 +82,7 @@ func TestThirdWrongCodeLocks(t *testing.T) {
 				t.Errorf("lock entry reason %v", audit[2].Reason)
 			}
 			// The right code no longer helps.
-			err = tOnlyAudited(t, s, func() error { _, err := s.DeviceEnterCode("SN-A1", code); return err })
+			err = tOnlyAudited(t, s, func() error { _, err := s.DeviceEnterCode(tAdmin, "SN-A1", code); return err })
 			tRefusedWith(t, err, "key SN-A1 is Locked: it is not waiting for an activation code")
 		})
 	}
@@ -92,17 +92,17 @@ func TestMalformedCodeCountsNothing(t *testing.T) {
 	s, _ := tOpen(t)
 	tKeyIn(t, s, "SN-A1", "Jane", model.Reserved)
 	for _, typed := range []string{"", "12345", "1234567", "12a456"} {
-		err := tOnlyAudited(t, s, func() error { _, err := s.DeviceEnterCode("SN-A1", typed); return err })
+		err := tOnlyAudited(t, s, func() error { _, err := s.DeviceEnterCode(tAdmin, "SN-A1", typed); return err })
 		tRefusedWith(t, err, "6 digits")
 	}
-	err := tUnchanged(t, s, func() error { _, err := s.DeviceEnterCode("SN-NONE", "123456"); return err })
+	err := tUnchanged(t, s, func() error { _, err := s.DeviceEnterCode(tAdmin, "SN-NONE", "123456"); return err })
 	tRefusedWith(t, err, "there is no key with serial SN-NONE")
 }
 
 func TestExpiredCodeCountsNoAttempt(t *testing.T) {
 	s, clock := tOpen(t)
 	code := tKeyIn(t, s, "SN-A1", "Jane", model.Reserved)
-	if _, err := s.DeviceEnterCode("SN-A1", otherCode(code)); err == nil {
+	if _, err := s.DeviceEnterCode(tAdmin, "SN-A1", otherCode(code)); err == nil {
 		t.Fatal("a wrong code was accepted")
 	}
 	clock.Advance(model.CodeValidity)
@@ -114,7 +114,7 @@ func TestExpiredCodeCountsNoAttempt(t *testing.T) {
 		if i%2 == 1 {
 			typed = otherCode(code)
 		}
-		_, err := s.DeviceEnterCode("SN-A1", typed)
+		_, err := s.DeviceEnterCode(tAdmin, "SN-A1", typed)
 		tRefusedWith(t, err, "the activation code for key SN-A1 has expired: ask your administrator for a new code")
 		tEntryIs(t, tOneEntry(t, s, n), model.ActionCodeExpired, model.ActorDevice, model.Reserved, model.Reserved)
 	}
@@ -127,7 +127,7 @@ func TestExpiredCodeCountsNoAttempt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.DeviceEnterCode("SN-A1", view.Digits); err != nil {
+	if _, err := s.DeviceEnterCode(tAdmin, "SN-A1", view.Digits); err != nil {
 		t.Errorf("the reissued code: %v", err)
 	}
 }
@@ -136,7 +136,7 @@ func TestCodeWorksUntilItsLastMoment(t *testing.T) {
 	s, clock := tOpen(t)
 	code := tKeyIn(t, s, "SN-A1", "Jane", model.Reserved)
 	clock.Advance(model.CodeValidity - time.Second)
-	if _, err := s.DeviceEnterCode("SN-A1", code); err != nil {
+	if _, err := s.DeviceEnterCode(tAdmin, "SN-A1", code); err != nil {
 		t.Errorf("one second before expiry: %v", err)
 	}
 }
@@ -145,7 +145,7 @@ func TestReissuedCodeReplacesTheOld(t *testing.T) {
 	s, _ := tOpen(t)
 	old := tKeyIn(t, s, "SN-A1", "Jane", model.Reserved)
 	for range 2 {
-		if _, err := s.DeviceEnterCode("SN-A1", otherCode(old)); err == nil {
+		if _, err := s.DeviceEnterCode(tAdmin, "SN-A1", otherCode(old)); err == nil {
 			t.Fatal("a wrong code was accepted")
 		}
 	}
@@ -158,11 +158,11 @@ func TestReissuedCodeReplacesTheOld(t *testing.T) {
 	}
 	// The old code is now just a wrong code, and the count started afresh:
 	// two more wrong entries do not lock.
-	_, err = s.DeviceEnterCode("SN-A1", old)
+	_, err = s.DeviceEnterCode(tAdmin, "SN-A1", old)
 	tRefusedWith(t, err, "wrong activation code for key SN-A1: 2 attempts left")
-	_, err = s.DeviceEnterCode("SN-A1", old)
+	_, err = s.DeviceEnterCode(tAdmin, "SN-A1", old)
 	tRefusedWith(t, err, "1 attempt left")
-	if _, err := s.DeviceEnterCode("SN-A1", view.Digits); err != nil {
+	if _, err := s.DeviceEnterCode(tAdmin, "SN-A1", view.Digits); err != nil {
 		t.Errorf("the new code: %v", err)
 	}
 	if k := tKey(t, s, "SN-A1"); k.Status != model.Active {
@@ -178,7 +178,7 @@ func TestSuspendedKeyActivatesWithItsNewCode(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := len(tAudit(t, s))
-	if _, err := s.DeviceEnterCode("SN-A1", view.Digits); err != nil {
+	if _, err := s.DeviceEnterCode(tAdmin, "SN-A1", view.Digits); err != nil {
 		t.Fatalf("the suspension code: %v", err)
 	}
 	k := tKey(t, s, "SN-A1")
@@ -192,7 +192,7 @@ func TestUnlockedKeyActivatesWithItsNewCode(t *testing.T) {
 	s, _ := tOpen(t)
 	code := tKeyIn(t, s, "SN-A1", "Jane", model.Reserved)
 	for range model.MaxCodeFailures {
-		s.DeviceEnterCode("SN-A1", otherCode(code)) // wrong: fails by design
+		s.DeviceEnterCode(tAdmin, "SN-A1", otherCode(code)) // wrong: fails by design
 	}
 	if k := tKey(t, s, "SN-A1"); k.Status != model.Locked {
 		t.Fatalf("fixture: %v, want Locked", k.Status)
@@ -201,7 +201,7 @@ func TestUnlockedKeyActivatesWithItsNewCode(t *testing.T) {
 	if err != nil {
 		t.Fatalf("UnlockKey: %v", err)
 	}
-	if _, err := s.DeviceEnterCode("SN-A1", view.Digits); err != nil {
+	if _, err := s.DeviceEnterCode(tAdmin, "SN-A1", view.Digits); err != nil {
 		t.Errorf("the unlock code: %v", err)
 	}
 	if k := tKey(t, s, "SN-A1"); k.Status != model.Active || k.Reason != model.NoReason {

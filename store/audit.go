@@ -285,8 +285,8 @@ func (s *Store) AuditNewestFirst(fn func(model.AuditEntry) bool) error {
 }
 
 // AuditOldestFirst calls fn with every entry in order, for exports.
-func (s *Store) AuditOldestFirst(fn func(model.AuditEntry) error) error {
-	return s.view(func(tx *bolt.Tx) error {
+func (s *Store) AuditOldestFirst(who model.Actor, fn func(model.AuditEntry) error) error {
+	return s.viewAs(who, model.OpExportAudit, func(tx *bolt.Tx) error {
 		prev := ""
 		t := openTrail(tx)
 		return t.entries.ForEach(func(_, v []byte) error {

@@ -54,7 +54,7 @@ func tLongHistory(t *testing.T) (string, uint64) {
 		step(3, err)
 		view, err := s.ShowCode(tAdmin, Serial(ready[i]))
 		step(1, err)
-		_, err = s.DeviceEnterCode(ready[i], view.Digits)
+		_, err = s.DeviceEnterCode(tAdmin, ready[i], view.Digits)
 		step(1, err)
 		if i%2 == 0 {
 			_, err = s.RemoveKey(tAdmin, Serial(ready[i]), model.Withdrawal, "left")
@@ -236,8 +236,8 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 	})
 	t.Run("actor renamed in the actor table", func(t *testing.T) {
 		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error {
-			number := slices.Clone(audit.actors.Get([]byte(tAdmin)))
-			if err := audit.actors.Delete([]byte(tAdmin)); err != nil {
+			number := slices.Clone(audit.actors.Get([]byte(tAdminName)))
+			if err := audit.actors.Delete([]byte(tAdminName)); err != nil {
 				return err
 			}
 			return audit.actors.Put([]byte("someone else"), number)
@@ -245,7 +245,7 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 		wantChainError(t, s, 1, "was changed after it was written")
 	})
 	t.Run("actor removed from the actor table", func(t *testing.T) {
-		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error { return audit.actors.Delete([]byte(tAdmin)) })
+		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error { return audit.actors.Delete([]byte(tAdminName)) })
 		wantChainError(t, s, 1, "cannot be read")
 	})
 	t.Run("entry stored under another number", func(t *testing.T) {

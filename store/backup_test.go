@@ -39,7 +39,7 @@ func TestBackupWhileWriting(t *testing.T) {
 	var copies []string
 	for i := range 3 {
 		var buf bytes.Buffer
-		n, err := s.Backup(&buf)
+		n, err := s.Backup(tAdmin, &buf)
 		if err != nil || n != int64(buf.Len()) {
 			t.Fatalf("Backup = %d, %v (buffer %d bytes)", n, err, buf.Len())
 		}
@@ -71,7 +71,7 @@ func TestBackupToFile(t *testing.T) {
 	s, _ := tOpen(t)
 	tImportKeys(t, s, "SN-A1")
 	path := filepath.Join(t.TempDir(), "backup.db")
-	n, err := s.BackupToFile(path)
+	n, err := s.BackupToFile(tAdmin, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestBackupToFile(t *testing.T) {
 	// An existing file is never overwritten.
 	existing := filepath.Join(t.TempDir(), "precious.db")
 	os.WriteFile(existing, []byte("keep me"), 0o600)
-	if _, err := s.BackupToFile(existing); err == nil {
+	if _, err := s.BackupToFile(tAdmin, existing); err == nil {
 		t.Errorf("BackupToFile overwrote an existing file")
 	}
 	if b, _ := os.ReadFile(existing); string(b) != "keep me" {

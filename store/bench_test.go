@@ -55,7 +55,7 @@ func benchStore(b *testing.B) *Store {
 			return
 		}
 		start := time.Now()
-		if bench.err = bench.s.FillDemo("bench", benchKeys, benchEmployees); bench.err != nil {
+		if bench.err = bench.s.FillDemo(tAdmin, benchKeys, benchEmployees); bench.err != nil {
 			return
 		}
 		bench.fillTime = time.Since(start)
@@ -99,10 +99,10 @@ func benchPairs(b *testing.B, s *Store, n int) (serials, emails []string) {
 			serials = append(serials, keys[i].Serial)
 			emails = append(emails, people[i].Email)
 		}
-		if _, err := s.ImportKeys("bench", keys); err != nil {
+		if _, err := s.ImportKeys(model.LocalAdmin("bench"), keys); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := s.ImportEmployees("bench", people); err != nil {
+		if _, err := s.ImportEmployees(model.LocalAdmin("bench"), people); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -119,7 +119,7 @@ func BenchmarkAssign(b *testing.B) {
 	serials, emails := benchPairs(b, s, b.N)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := s.AssignKey("bench", Serial(serials[i]), emails[i]); err != nil {
+		if _, err := s.AssignKey(model.LocalAdmin("bench"), Serial(serials[i]), emails[i]); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -133,7 +133,7 @@ func BenchmarkDeviceActivate(b *testing.B) {
 	serials, emails := benchPairs(b, s, b.N)
 	codes := make([]string, b.N)
 	for i := range codes {
-		view, err := s.AssignKey("bench", Serial(serials[i]), emails[i])
+		view, err := s.AssignKey(model.LocalAdmin("bench"), Serial(serials[i]), emails[i])
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -141,7 +141,7 @@ func BenchmarkDeviceActivate(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := s.DeviceEnterCode(serials[i], codes[i]); err != nil {
+		if _, err := s.DeviceEnterCode(tAdmin, serials[i], codes[i]); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -208,7 +208,7 @@ func benchImport(b *testing.B, rows []KeyRow) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		if _, err := s.ImportKeys("bench", rows); err != nil {
+		if _, err := s.ImportKeys(model.LocalAdmin("bench"), rows); err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()

@@ -231,6 +231,10 @@ var auditActions = []model.Action{
 	model.ActionEmployeeDeleted,
 	model.ActionSettingsChanged,
 	model.ActionCodeRefused,
+	model.ActionAdminAdded, // schema 4
+	model.ActionAdminRole,
+	model.ActionAdminRemoved,
+	model.ActionAccessRefused,
 }
 
 var auditActionCodes = func() map[model.Action]uint64 {
@@ -276,7 +280,7 @@ func (d *decoder) action() model.Action {
 // targetKinds are the words audit targets start with, stored as a number
 // (0: none of these, the whole target follows). Append only: the number is
 // on disk.
-var targetKinds = []string{"", "key ", "employee "}
+var targetKinds = []string{"", "key ", "employee ", "admin "}
 
 func (e *encoder) target(t string) {
 	for code, prefix := range targetKinds[1:] {

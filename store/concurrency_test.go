@@ -40,7 +40,7 @@ func TestConcurrentAssignOneWins(t *testing.T) {
 	n := len(tAudit(t, s))
 
 	errs := race(admins, func(i int) error {
-		_, err := s.AssignKey(fmt.Sprintf("admin%d", i), Serial("SN-A1"), tEmail(fmt.Sprintf("Person%02d", i)))
+		_, err := s.AssignKey(model.LocalAdmin(fmt.Sprintf("admin%d", i)), Serial("SN-A1"), tEmail(fmt.Sprintf("Person%02d", i)))
 		return err
 	})
 	winner := -1
@@ -74,7 +74,7 @@ func TestConcurrentAssignOneWins(t *testing.T) {
 	// The winner's assignment and the showing of its code, nothing else.
 	audit := tAuditSince(t, s, n)
 	if len(audit) != 2 || audit[0].Action != model.ActionKeyAssigned || audit[1].Action != model.ActionCodeShown ||
-		audit[0].Actor != fmt.Sprintf("admin%d", winner) {
+		audit[0].Actor != model.LocalAdmin(fmt.Sprintf("admin%d", winner)).String() {
 		t.Errorf("audit after the race: %+v; want one key.assigned by the winner", audit)
 	}
 	tVerify(t, s)

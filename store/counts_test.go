@@ -12,7 +12,7 @@ import (
 
 func TestStatusCountsFollowEveryChange(t *testing.T) {
 	s, _ := tOpen(t)
-	if err := s.FillDemo("t", 300, 200); err != nil {
+	if err := s.FillDemo(tAdmin, 300, 200); err != nil {
 		t.Fatal(err)
 	}
 	check := func(when string) {
@@ -34,11 +34,11 @@ func TestStatusCountsFollowEveryChange(t *testing.T) {
 	for _, k := range snap.Keys {
 		switch k.Status {
 		case model.Active:
-			if _, err := s.SuspendKey("t", Serial(k.Serial), ""); err != nil {
+			if _, err := s.SuspendKey(model.LocalAdmin("t"), Serial(k.Serial), ""); err != nil {
 				t.Fatal(err)
 			}
 		case model.Locked:
-			if _, err := s.RemoveKey("t", Serial(k.Serial), model.Broken, ""); err != nil {
+			if _, err := s.RemoveKey(model.LocalAdmin("t"), Serial(k.Serial), model.Broken, ""); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -47,7 +47,7 @@ func TestStatusCountsFollowEveryChange(t *testing.T) {
 	// A refused operation changes no count.
 	for _, k := range snap.Keys {
 		if k.Status == model.Ready {
-			if _, err := s.KeyWiped("t", Serial(k.Serial)); !model.IsRefusal(err) {
+			if _, err := s.KeyWiped(model.LocalAdmin("t"), Serial(k.Serial)); !model.IsRefusal(err) {
 				t.Fatalf("wiping a Ready key: %v, want a refusal", err)
 			}
 			break
@@ -58,7 +58,7 @@ func TestStatusCountsFollowEveryChange(t *testing.T) {
 
 func TestCountsAreBuiltForAnOlderDatabase(t *testing.T) {
 	s, _ := tOpen(t)
-	if err := s.FillDemo("t", 100, 60); err != nil {
+	if err := s.FillDemo(tAdmin, 100, 60); err != nil {
 		t.Fatal(err)
 	}
 	snap, _ := s.Snapshot()
@@ -90,7 +90,7 @@ func TestCountsAreBuiltForAnOlderDatabase(t *testing.T) {
 
 func TestEmployeesFirstPageIsInNameOrderWithTheirKeys(t *testing.T) {
 	s, _ := tOpen(t)
-	if err := s.FillDemo("t", 100, 80); err != nil {
+	if err := s.FillDemo(tAdmin, 100, 80); err != nil {
 		t.Fatal(err)
 	}
 	page, err := s.EmployeesFirstPage(20)

@@ -43,7 +43,7 @@ func TestCrashChild(t *testing.T) {
 	}
 	fmt.Println("starting")
 	start := time.Now()
-	if _, err := s.ImportKeys("importer", rows); err != nil {
+	if _, err := s.ImportKeys(model.LocalAdmin("importer"), rows); err != nil {
 		t.Fatal(err)
 	}
 	fmt.Println("done in", time.Since(start).Round(time.Millisecond))

@@ -15,7 +15,7 @@ func TestDamagedFileIsAnErrorNotAPanic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.FillDemo("t", 300, 200); err != nil {
+	if err := s.FillDemo(tAdmin, 300, 200); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -40,7 +40,7 @@ func TestOverwrittenPagesAreAnErrorNotAPanic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.FillDemo("t", 300, 200); err != nil {
+	if err := s.FillDemo(tAdmin, 300, 200); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

@@ -15,11 +15,11 @@ import (
 // every status, employees with and without keys, a plausible history.
 // Every change goes through the same transitions as real work, in one
 // transaction. The layout is the same for the same counts.
-func (s *Store) FillDemo(by string, keys, employees int) error {
+func (s *Store) FillDemo(who model.Actor, keys, employees int) error {
 	if keys < 0 || employees < 0 {
 		return refused("the counts cannot be negative")
 	}
-	return s.update(func(tx *bolt.Tx) error {
+	return s.update(who, model.OpDemo, func(tx *bolt.Tx, by string) error {
 		if tx.Bucket(bucketKeys).Stats().KeyN > 0 || tx.Bucket(bucketEmployees).Stats().KeyN > 0 {
 			return refused("the database already holds keys or employees: demo data goes only into an empty one")
 		}

@@ -77,9 +77,14 @@ type NewEmployee struct {
 
 // AddEmployee creates an employee and, when keySerial is set, assigns that
 // key: both or neither are stored.
-func (s *Store) AddEmployee(by string, in model.EmployeeInput, keySerial string) (NewEmployee, error) {
+func (s *Store) AddEmployee(who model.Actor, in model.EmployeeInput, keySerial string) (NewEmployee, error) {
 	var out NewEmployee
-	err := s.update(func(tx *bolt.Tx) error {
+	op := model.OpEmployeeAdd
+	if keySerial != "" {
+		op = model.OpKeyAssign // adding someone with a key is also assigning it
+	}
+	err := s.update(who, op, func(tx *bolt.Tx, by string) error {
+		out = NewEmployee{}
 		e, err := s.createEmployeeAt(tx, by, in, s.now())
 		if err != nil {
 			return err
@@ -146,9 +151,9 @@ func (s *Store) assignNew(tx *bolt.Tx, by, serial string, e *model.Employee) (Co
 }
 
 // EditEmployee replaces an employee's profile.
-func (s *Store) EditEmployee(by string, ref EmployeeRef, in model.EmployeeInput) (model.Employee, error) {
+func (s *Store) EditEmployee(who model.Actor, ref EmployeeRef, in model.EmployeeInput) (model.Employee, error) {
 	var out model.Employee
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.update(who, model.OpEmployeeEdit, func(tx *bolt.Tx, by string) error {
 		old, err := s.loadEmployee(tx, ref)
 		if err != nil {
 			return err
@@ -204,8 +209,8 @@ func changedFields(old, e model.Employee) string {
 }
 
 // DeleteEmployee removes an employee who holds no key.
-func (s *Store) DeleteEmployee(by string, ref EmployeeRef) error {
-	return s.update(func(tx *bolt.Tx) error {
+func (s *Store) DeleteEmployee(who model.Actor, ref EmployeeRef) error {
+	return s.update(who, model.OpEmployeeDelete, func(tx *bolt.Tx, by string) error {
 		e, err := s.loadEmployee(tx, ref)
 		if err != nil {
 			return err

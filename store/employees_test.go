@@ -31,7 +31,7 @@ func TestAddEmployeeNormalizes(t *testing.T) {
 	if len(audit) != 1 {
 		t.Fatalf("%d audit entries, want 1", len(audit))
 	}
-	if a := audit[0]; a.Action != model.ActionEmployeeCreated || a.Actor != tAdmin || a.Target != "employee jane.doe@example.com" || a.EmployeeID != e.ID || a.KeyID != 0 {
+	if a := audit[0]; a.Action != model.ActionEmployeeCreated || a.Actor != tAdminName || a.Target != "employee jane.doe@example.com" || a.EmployeeID != e.ID || a.KeyID != 0 {
 		t.Errorf("entry %+v", a)
 	}
 }
@@ -285,10 +285,10 @@ func TestHistoriesNewestFirst(t *testing.T) {
 	tAddEmployee(t, s, "Omar")
 	codeA, _ := s.AssignKey(tAdmin, Serial("SN-A1"), "jane@example.com")
 	codeB, _ := s.AssignKey(tAdmin, Serial("SN-B2"), "omar@example.com")
-	if _, err := s.DeviceEnterCode("SN-B2", codeB.Digits); err != nil {
+	if _, err := s.DeviceEnterCode(tAdmin, "SN-B2", codeB.Digits); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.DeviceEnterCode("SN-A1", codeA.Digits); err != nil {
+	if _, err := s.DeviceEnterCode(tAdmin, "SN-A1", codeA.Digits); err != nil {
 		t.Fatal(err)
 	}
 	actions := func(h []model.AuditEntry, err error) string {

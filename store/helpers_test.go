@@ -1,6 +1,7 @@
 package store
 
 import (
+	"crypto/ed25519"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -13,12 +14,17 @@ import (
 
 	"github.com/keydesk/keydesk/model"
 	bolt "go.etcd.io/bbolt"
+	gossh "golang.org/x/crypto/ssh"
 )
 
 // Shared fixtures of the store tests. Every test works on its own bbolt
 // file in t.TempDir(), with a clock it can move.
 
-const tAdmin = "alice (local)"
+// tAdmin acts in the tests: an admin on this machine.
+var tAdmin = model.LocalAdmin("alice")
+
+// tAdminName is how the audit trail names tAdmin.
+const tAdminName = "alice (admin, local)"
 
 // tStart is the moment the test clock starts at.
 var tStart = time.Date(2025, time.March, 14, 9, 0, 0, 0, time.UTC)
@@ -107,7 +113,7 @@ func tKeyIn(t testing.TB, s *Store, serial, holder string, st model.Status) stri
 	case model.Reserved:
 		return view.Digits
 	case model.Active, model.Locked, model.Suspended:
-		must(s.DeviceEnterCode(serial, view.Digits))
+		must(s.DeviceEnterCode(tAdmin, serial, view.Digits))
 	case model.Deactivated:
 		must(s.RemoveKey(tAdmin, Serial(serial), model.Broken, "cracked"))
 		return ""
@@ -117,7 +123,7 @@ func tKeyIn(t testing.TB, s *Store, serial, holder string, st model.Status) stri
 	}
 	switch st {
 	case model.Locked:
-		must(s.DevicePinLocked(serial))
+		must(s.DevicePinLocked(tAdmin, serial))
 	case model.Suspended:
 		v, err := s.SuspendKey(tAdmin, Serial(serial), "on leave")
 		must(v, err)
@@ -161,7 +167,7 @@ func tEmployee(t testing.TB, s *Store, first string) model.Employee {
 func tAudit(t testing.TB, s *Store) []model.AuditEntry {
 	t.Helper()
 	var out []model.AuditEntry
-	if err := s.AuditOldestFirst(func(e model.AuditEntry) error { out = append(out, e); return nil }); err != nil {
+	if err := s.AuditOldestFirst(tAdmin, func(e model.AuditEntry) error { out = append(out, e); return nil }); err != nil {
 		t.Fatalf("AuditOldestFirst: %v", err)
 	}
 	return out
@@ -226,6 +232,12 @@ func tUnchanged(t testing.TB, s *Store, op func() error) error {
 // trail keeps every refused activation attempt (SPEC 6), nothing else moves.
 func tOnlyAudited(t testing.TB, s *Store, op func() error) error {
 	t.Helper()
+	return tOnlyAuditedAs(t, s, model.ActionCodeRefused, op)
+}
+
+// tOnlyAuditedAs is tOnlyAudited for a refusal recorded as action.
+func tOnlyAuditedAs(t testing.TB, s *Store, action model.Action, op func() error) error {
+	t.Helper()
 	outsideAudit := func() map[string]string {
 		d := tDump(t, s)
 		for k := range d {
@@ -244,8 +256,8 @@ func tOnlyAudited(t testing.TB, s *Store, op func() error) error {
 		t.Errorf("refused attempt (%v) changed more than the audit trail", err)
 	}
 	entries := tAuditSince(t, s, n)
-	if len(entries) != 1 || entries[0].Action != model.ActionCodeRefused || entries[0].Note != err.Error() {
-		t.Errorf("refused attempt (%v) wrote %+v, want one code.refused entry with the reason", err, entries)
+	if len(entries) != 1 || entries[0].Action != action || entries[0].Note != err.Error() {
+		t.Errorf("refused attempt (%v) wrote %+v, want one %s entry with the reason", err, entries, action)
 	}
 	return err
 }
@@ -284,4 +296,13 @@ func tVerify(t testing.TB, s *Store) AuditState {
 		t.Fatalf("VerifyAudit: %v", err)
 	}
 	return st
+}
+
+// tAuthorizedLine writes an ed25519 public key as an authorized_keys line.
+func tAuthorizedLine(pub []byte) (string, error) {
+	key, err := gossh.NewPublicKey(ed25519.PublicKey(pub))
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(gossh.MarshalAuthorizedKey(key))), nil
 }

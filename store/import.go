@@ -13,11 +13,11 @@ import (
 
 // ImportKeys adds keys to the stock as Ready (T1): all rows or none. Every
 // bad row is listed in an *ImportError.
-func (s *Store) ImportKeys(by string, rows []KeyRow) (int, error) {
+func (s *Store) ImportKeys(who model.Actor, rows []KeyRow) (int, error) {
 	if len(rows) == 0 {
 		return 0, refused("the file has no keys to import")
 	}
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.update(who, model.OpImportKeys, func(tx *bolt.Tx, by string) error {
 		return s.importKeysAt(tx, by, rows, s.now())
 	})
 	if err != nil {
@@ -127,12 +127,12 @@ type Handout struct {
 
 // ImportEmployees creates employees and assigns the keys named in the file,
 // all in one transaction: all rows or none.
-func (s *Store) ImportEmployees(by string, rows []EmployeeRow) ([]Handout, error) {
+func (s *Store) ImportEmployees(who model.Actor, rows []EmployeeRow) ([]Handout, error) {
 	if len(rows) == 0 {
 		return nil, refused("the file has no employees to import")
 	}
 	var out []Handout
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.update(who, model.OpImportEmployees, func(tx *bolt.Tx, by string) error {
 		var err error
 		out, err = s.importEmployees(tx, by, rows)
 		return err

@@ -101,9 +101,12 @@ func keyTarget(tx *bolt.Tx, serial string, employeeID uint64) string {
 
 // keyEvent runs one event on one key in its own transaction. A Failure
 // (wrong code) is stored, then returned as the error.
-func (s *Store) keyEvent(by string, ref KeyRef, ev model.Event) (model.Key, error) {
+func (s *Store) keyEvent(who model.Actor, op model.Operation, ref KeyRef, ev model.Event) (model.Key, error) {
 	var ch model.Change
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.update(who, op, func(tx *bolt.Tx, by string) error {
+		if op == model.OpDevicePinLocked {
+			by = model.ActorDevice // what the device reports is the device's doing
+		}
 		k, err := s.loadKey(tx, ref)
 		if err != nil {
 			return err
@@ -118,9 +121,9 @@ func (s *Store) keyEvent(by string, ref KeyRef, ev model.Event) (model.Key, erro
 }
 
 // codeEvent runs an event that issues a code and returns it for display.
-func (s *Store) codeEvent(by string, ref KeyRef, ev model.Event) (CodeView, error) {
+func (s *Store) codeEvent(who model.Actor, op model.Operation, ref KeyRef, ev model.Event) (CodeView, error) {
 	var view CodeView
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.update(who, op, func(tx *bolt.Tx, by string) error {
 		k, err := s.loadKey(tx, ref)
 		if err != nil {
 			return err
@@ -151,9 +154,9 @@ func codeView(tx *bolt.Tx, k model.Key) (CodeView, error) {
 }
 
 // AssignKey ties a Ready key to an employee (T2) and returns the new code.
-func (s *Store) AssignKey(by string, ref KeyRef, email string) (CodeView, error) {
+func (s *Store) AssignKey(who model.Actor, ref KeyRef, email string) (CodeView, error) {
 	var view CodeView
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.update(who, model.OpKeyAssign, func(tx *bolt.Tx, by string) error {
 		k, err := s.loadKey(tx, ref)
 		if err != nil {
 			return err
@@ -174,9 +177,9 @@ func (s *Store) AssignKey(by string, ref KeyRef, email string) (CodeView, error)
 
 // ShowCode returns a Reserved or Suspended key's code; every showing is
 // recorded.
-func (s *Store) ShowCode(by string, ref KeyRef) (CodeView, error) {
+func (s *Store) ShowCode(who model.Actor, ref KeyRef) (CodeView, error) {
 	var view CodeView
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.update(who, model.OpKeyCode, func(tx *bolt.Tx, by string) error {
 		k, err := s.loadKey(tx, ref)
 		if err != nil {
 			return err
@@ -202,46 +205,47 @@ func (s *Store) showCode(tx *bolt.Tx, by string, k model.Key) (CodeView, error) 
 }
 
 // ReissueCode replaces a Reserved or Suspended key's code (T14).
-func (s *Store) ReissueCode(by string, ref KeyRef) (CodeView, error) {
-	return s.codeEvent(by, ref, model.Event{Kind: model.EventReissue})
+func (s *Store) ReissueCode(who model.Actor, ref KeyRef) (CodeView, error) {
+	return s.codeEvent(who, model.OpKeyReissue, ref, model.Event{Kind: model.EventReissue})
 }
 
 // SuspendKey freezes an Active key (T5) and returns the code that will
 // bring it back.
-func (s *Store) SuspendKey(by string, ref KeyRef, note string) (CodeView, error) {
-	return s.codeEvent(by, ref, model.Event{Kind: model.EventSuspend, Note: note})
+func (s *Store) SuspendKey(who model.Actor, ref KeyRef, note string) (CodeView, error) {
+	return s.codeEvent(who, model.OpKeySuspend, ref, model.Event{Kind: model.EventSuspend, Note: note})
 }
 
 // UnlockKey moves a Locked key to Suspended with a new code (T6).
-func (s *Store) UnlockKey(by string, ref KeyRef) (CodeView, error) {
-	return s.codeEvent(by, ref, model.Event{Kind: model.EventUnlock})
+func (s *Store) UnlockKey(who model.Actor, ref KeyRef) (CodeView, error) {
+	return s.codeEvent(who, model.OpKeyUnlock, ref, model.Event{Kind: model.EventUnlock})
 }
 
 // RemoveKey takes a key back from its employee (T10, T11).
-func (s *Store) RemoveKey(by string, ref KeyRef, reason model.Reason, note string) (model.Key, error) {
-	return s.keyEvent(by, ref, model.Event{Kind: model.EventRemove, Reason: reason, Note: note})
+func (s *Store) RemoveKey(who model.Actor, ref KeyRef, reason model.Reason, note string) (model.Key, error) {
+	return s.keyEvent(who, model.OpKeyRemove, ref, model.Event{Kind: model.EventRemove, Reason: reason, Note: note})
 }
 
 // CompromiseKey marks a key lost or stolen (T13); confirm is the serial the
 // admin typed.
-func (s *Store) CompromiseKey(by string, ref KeyRef, reason model.Reason, confirm, note string) (model.Key, error) {
-	return s.keyEvent(by, ref, model.Event{Kind: model.EventCompromise, Reason: reason, Confirm: confirm, Note: note})
+func (s *Store) CompromiseKey(who model.Actor, ref KeyRef, reason model.Reason, confirm, note string) (model.Key, error) {
+	return s.keyEvent(who, model.OpKeyCompromise, ref, model.Event{Kind: model.EventCompromise, Reason: reason, Confirm: confirm, Note: note})
 }
 
 // KeyWiped returns a Deactivated key to the stock (T12).
-func (s *Store) KeyWiped(by string, ref KeyRef) (model.Key, error) {
-	return s.keyEvent(by, ref, model.Event{Kind: model.EventWiped})
+func (s *Store) KeyWiped(who model.Actor, ref KeyRef) (model.Key, error) {
+	return s.keyEvent(who, model.OpKeyWiped, ref, model.Event{Kind: model.EventWiped})
 }
 
 // DeviceEnterCode is the client software reporting a typed code (T3, T4,
-// T7, T8). A wrong or expired code is recorded and returned as an error;
-// so is an entry refused outright (not 6 digits, or a key that waits for
-// no code): every refused activation attempt is in the audit trail, never
-// with what was typed.
-func (s *Store) DeviceEnterCode(serial, code string) (model.Key, error) {
+// T7, T8), as passed on by who. A wrong or expired code is recorded and
+// returned as an error; so is an entry refused outright (not 6 digits, or
+// a key that waits for no code): every refused activation attempt is in
+// the audit trail, never with what was typed.
+func (s *Store) DeviceEnterCode(who model.Actor, serial, code string) (model.Key, error) {
 	var ch model.Change
 	var refusal error
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.update(who, model.OpDeviceActivate, func(tx *bolt.Tx, _ string) error {
+		refusal = nil
 		k, err := s.loadKey(tx, Serial(serial))
 		if err != nil {
 			return err
@@ -265,7 +269,8 @@ func (s *Store) DeviceEnterCode(serial, code string) (model.Key, error) {
 	return ch.Key, ch.Failure
 }
 
-// DevicePinLocked is the client software reporting too many wrong PINs (T9).
-func (s *Store) DevicePinLocked(serial string) (model.Key, error) {
-	return s.keyEvent(model.ActorDevice, Serial(serial), model.Event{Kind: model.EventPinLocked})
+// DevicePinLocked is the client software reporting too many wrong PINs
+// (T9), as passed on by who.
+func (s *Store) DevicePinLocked(who model.Actor, serial string) (model.Key, error) {
+	return s.keyEvent(who, model.OpDevicePinLocked, Serial(serial), model.Event{Kind: model.EventPinLocked})
 }

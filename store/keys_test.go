@@ -73,7 +73,7 @@ func TestImportKeysStoresReadyKeysNormalized(t *testing.T) {
 	if len(audit) != 2 {
 		t.Fatalf("%d audit entries, want one per key", len(audit))
 	}
-	tEntryIs(t, audit[0], model.ActionKeyImported, tAdmin, 0, model.Ready)
+	tEntryIs(t, audit[0], model.ActionKeyImported, tAdminName, 0, model.Ready)
 	if audit[0].Target != "key SN-A1" || audit[0].KeyID != k.ID {
 		t.Errorf("entry names %q key %d", audit[0].Target, audit[0].KeyID)
 	}
@@ -117,7 +117,7 @@ func TestAssignKey(t *testing.T) {
 		t.Errorf("employee KeyID = %d, want %d", got.KeyID, k.ID)
 	}
 	e := tCodeEntries(t, s, n)
-	tEntryIs(t, e, model.ActionKeyAssigned, tAdmin, model.Ready, model.Reserved)
+	tEntryIs(t, e, model.ActionKeyAssigned, tAdminName, model.Ready, model.Reserved)
 	if e.Target != "key SN-A1 (jane@example.com)" || e.KeyID != k.ID || e.EmployeeID != jane.ID {
 		t.Errorf("entry %q key %d employee %d", e.Target, e.KeyID, e.EmployeeID)
 	}
@@ -205,7 +205,7 @@ func TestShowCodeRecordsEveryShowing(t *testing.T) {
 	before := tKey(t, s, "SN-A1")
 	for i := 0; i < 2; i++ {
 		n := len(tAudit(t, s))
-		view, err := s.ShowCode("bob (SHA256:abc)", Serial("SN-A1"))
+		view, err := s.ShowCode(model.Actor{Name: "bob", Fingerprint: "SHA256:abc", Bootstrap: true}, Serial("SN-A1"))
 		if err != nil {
 			t.Fatalf("ShowCode: %v", err)
 		}
@@ -213,7 +213,7 @@ func TestShowCodeRecordsEveryShowing(t *testing.T) {
 			t.Errorf("CodeView %+v, want code %s for Jane", view, code)
 		}
 		e := tOneEntry(t, s, n)
-		tEntryIs(t, e, model.ActionCodeShown, "bob (SHA256:abc)", model.Reserved, model.Reserved)
+		tEntryIs(t, e, model.ActionCodeShown, "bob (admin, SHA256:abc)", model.Reserved, model.Reserved)
 		if e.KeyID != before.ID || e.EmployeeID != before.EmployeeID {
 			t.Errorf("entry about key %d employee %d", e.KeyID, e.EmployeeID)
 		}
@@ -236,7 +236,7 @@ func TestShowCodeRefusedWithoutCode(t *testing.T) {
 func TestReissueCode(t *testing.T) {
 	s, clock := tOpen(t)
 	old := tKeyIn(t, s, "SN-A1", "Jane", model.Reserved)
-	if _, err := s.DeviceEnterCode("SN-A1", otherCode(old)); err == nil {
+	if _, err := s.DeviceEnterCode(tAdmin, "SN-A1", otherCode(old)); err == nil {
 		t.Fatal("a wrong code was accepted")
 	}
 	clock.Advance(time.Hour)
@@ -252,7 +252,7 @@ func TestReissueCode(t *testing.T) {
 	if !view.IssuedAt.Equal(tStart.Add(time.Hour)) {
 		t.Errorf("new code issued %v", view.IssuedAt)
 	}
-	tEntryIs(t, tCodeEntries(t, s, n), model.ActionCodeReissued, tAdmin, model.Reserved, model.Reserved)
+	tEntryIs(t, tCodeEntries(t, s, n), model.ActionCodeReissued, tAdminName, model.Reserved, model.Reserved)
 
 	tKeyIn(t, s, "SN-B2", "Adam", model.Active)
 	err = tUnchanged(t, s, func() error { _, err := s.ReissueCode(tAdmin, Serial("SN-B2")); return err })
@@ -272,7 +272,7 @@ func TestSuspendKey(t *testing.T) {
 		t.Errorf("after suspend: %v note %q code %+v employee %d", k.Status, k.Note, k.Code, k.EmployeeID)
 	}
 	e := tCodeEntries(t, s, n)
-	tEntryIs(t, e, model.ActionKeySuspended, tAdmin, model.Active, model.Suspended)
+	tEntryIs(t, e, model.ActionKeySuspended, tAdminName, model.Active, model.Suspended)
 	if e.Note != "parental leave" {
 		t.Errorf("entry note %q", e.Note)
 	}
@@ -306,7 +306,7 @@ func TestUnlockKey(t *testing.T) {
 	if k.Status != model.Suspended || k.Reason != model.NoReason || k.Code == nil || k.Code.Digits != view.Digits {
 		t.Errorf("after unlock: %v %v code %+v", k.Status, k.Reason, k.Code)
 	}
-	tEntryIs(t, tCodeEntries(t, s, n), model.ActionKeyUnlocked, tAdmin, model.Locked, model.Suspended)
+	tEntryIs(t, tCodeEntries(t, s, n), model.ActionKeyUnlocked, tAdminName, model.Locked, model.Suspended)
 
 	err = tUnchanged(t, s, func() error { _, err := s.UnlockKey(tAdmin, Serial("SN-A1")); return err })
 	tRefusedWith(t, err, "key SN-A1 is Suspended: it can be given a new code, removed or marked compromised")
@@ -350,7 +350,7 @@ func TestRemoveKey(t *testing.T) {
 				t.Errorf("a code is left in the codes bucket")
 			}
 			e := tOneEntry(t, s, n)
-			tEntryIs(t, e, model.ActionKeyRemoved, tAdmin, tc.from, tc.to)
+			tEntryIs(t, e, model.ActionKeyRemoved, tAdminName, tc.from, tc.to)
 			if e.Reason != tc.reason || e.Note != "returned at desk" || e.EmployeeID != jane.ID || e.Target != "key SN-A1 (jane@example.com)" {
 				t.Errorf("entry reason %v note %q employee %d target %q", e.Reason, e.Note, e.EmployeeID, e.Target)
 			}
@@ -397,7 +397,7 @@ func TestCompromiseKey(t *testing.T) {
 				t.Errorf("employee still tied or code left")
 			}
 			e := tOneEntry(t, s, n)
-			tEntryIs(t, e, model.ActionKeyCompromised, tAdmin, from, model.Compromised)
+			tEntryIs(t, e, model.ActionKeyCompromised, tAdminName, from, model.Compromised)
 			if e.Reason != model.Stolen || e.Note != "bag stolen" {
 				t.Errorf("entry reason %v note %q", e.Reason, e.Note)
 			}
@@ -445,7 +445,7 @@ func TestKeyWiped(t *testing.T) {
 	if k.Status != model.Ready || k.Reason != model.NoReason || k.Note != "" || k.EmployeeID != 0 {
 		t.Errorf("after wipe: %+v", k)
 	}
-	tEntryIs(t, tOneEntry(t, s, n), model.ActionKeyWiped, tAdmin, model.Deactivated, model.Ready)
+	tEntryIs(t, tOneEntry(t, s, n), model.ActionKeyWiped, tAdminName, model.Deactivated, model.Ready)
 	// Ready again: it can go to someone else.
 	tAddEmployee(t, s, "Omar")
 	if _, err := s.AssignKey(tAdmin, Serial("SN-A1"), "omar@example.com"); err != nil {
@@ -459,7 +459,7 @@ func TestDevicePinLocked(t *testing.T) {
 	s, _ := tOpen(t)
 	tKeyIn(t, s, "SN-A1", "Jane", model.Active)
 	n := len(tAudit(t, s))
-	k, err := s.DevicePinLocked("sn-a1")
+	k, err := s.DevicePinLocked(tAdmin, "sn-a1")
 	if err != nil {
 		t.Fatalf("DevicePinLocked: %v", err)
 	}
@@ -471,7 +471,7 @@ func TestDevicePinLocked(t *testing.T) {
 	if e.Reason != model.LockedByInvalidPin {
 		t.Errorf("entry reason %v", e.Reason)
 	}
-	err = tUnchanged(t, s, func() error { _, err := s.DevicePinLocked("SN-A1"); return err })
+	err = tUnchanged(t, s, func() error { _, err := s.DevicePinLocked(tAdmin, "SN-A1"); return err })
 	tRefusedWith(t, err, "key SN-A1 is Locked: only an Active key can be locked by PIN")
 }
 

@@ -94,7 +94,7 @@ func tSchemaV1(t *testing.T, edit func([]model.AuditEntry)) (path string, trail 
 	if err := s.FillDemo(tAdmin, 80, 50); err != nil {
 		t.Fatal(err)
 	}
-	ssh := model.SSHActor("bob", "SHA256:3q2+7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+	ssh := model.Actor{Name: "bob", Fingerprint: "SHA256:3q2+7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", Bootstrap: true}
 	tImportKeys(t, s, "SN-V1")
 	if _, err := s.AddEmployee(ssh, tPerson("Vera"), "SN-V1"); err != nil {
 		t.Fatal(err)
@@ -165,11 +165,11 @@ func TestMigrateSchemaV1(t *testing.T) {
 	if last := after[len(after)-1]; last.PrevHash != state.HeadHash || last.Seq != state.Entries+1 {
 		t.Errorf("the first new entry: seq %d, prev %q; want %d after head %q", last.Seq, last.PrevHash, state.Entries+1, state.HeadHash)
 	}
-	if _, err := s.AddEmployee("carol (local)", tPerson("Carl"), ""); err != nil {
+	if _, err := s.AddEmployee(model.LocalAdmin("carol"), tPerson("Carl"), ""); err != nil {
 		t.Fatal(err)
 	}
 	after = tAudit(t, s)
-	if last := after[len(after)-1]; last.Actor != "carol (local)" {
+	if last := after[len(after)-1]; last.Actor != "carol (admin, local)" {
 		t.Errorf("the new actor reads back as %q", last.Actor)
 	}
 	if st := tVerify(t, s); st.Entries != state.Entries+2 {

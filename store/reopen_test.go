@@ -41,7 +41,7 @@ func TestDataSurvivesReopen(t *testing.T) {
 		t.Errorf("audit %+v after reopen, was %+v", st, audit)
 	}
 	// The code survived too, and the chain goes on from the stored head.
-	if _, err := s.DeviceEnterCode("SN-A1", code); err != nil {
+	if _, err := s.DeviceEnterCode(tAdmin, "SN-A1", code); err != nil {
 		t.Errorf("the code after reopen: %v", err)
 	}
 	if st := tVerify(t, s); st.Entries != audit.Entries+1 {

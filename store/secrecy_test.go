@@ -50,14 +50,14 @@ func TestCodesNeverLeak(t *testing.T) {
 	}
 	alpha := code(s.AssignKey(tAdmin, Serial("KEY-ALPHA"), "jane@example.com"))
 	code(s.ShowCode(tAdmin, Serial("KEY-ALPHA")))
-	failed(s.DeviceEnterCode("KEY-ALPHA", otherCode(alpha)))
+	failed(s.DeviceEnterCode(tAdmin, "KEY-ALPHA", otherCode(alpha)))
 	alpha = code(s.ReissueCode(tAdmin, Serial("KEY-ALPHA")))
-	if _, err := s.DeviceEnterCode("KEY-ALPHA", alpha); err != nil {
+	if _, err := s.DeviceEnterCode(tAdmin, "KEY-ALPHA", alpha); err != nil {
 		t.Fatal(err)
 	}
 	alpha = code(s.SuspendKey(tAdmin, Serial("KEY-ALPHA"), "on leave"))
 	for range model.MaxCodeFailures {
-		failed(s.DeviceEnterCode("KEY-ALPHA", otherCode(alpha)))
+		failed(s.DeviceEnterCode(tAdmin, "KEY-ALPHA", otherCode(alpha)))
 	}
 	code(s.UnlockKey(tAdmin, Serial("KEY-ALPHA")))
 	bravo := code(s.AssignKey(tAdmin, Serial("KEY-BRAVO"), "omar@example.com"))
@@ -65,7 +65,7 @@ func TestCodesNeverLeak(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.Advance(model.CodeValidity)
-	failed(s.DeviceEnterCode("KEY-BRAVO", bravo))
+	failed(s.DeviceEnterCode(tAdmin, "KEY-BRAVO", bravo))
 	failed(s.ShowCode(tAdmin, KeyRef{Serial: "KEY-BRAVO", Rev: 1}))
 	out, err := s.AddEmployee(tAdmin, tPerson("Nina"), "KEY-CHARLIE")
 	if err != nil {
@@ -92,7 +92,7 @@ func TestCodesNeverLeak(t *testing.T) {
 	if _, err := s.CompromiseKey(tAdmin, Serial("KEY-CHARLIE"), model.Lost, "KEY-CHARLIE", "gone"); err != nil {
 		t.Fatal(err)
 	}
-	failed(s.DeviceEnterCode("KEY-CHARLIE", out.Code.Digits))
+	failed(s.DeviceEnterCode(tAdmin, "KEY-CHARLIE", out.Code.Digits))
 
 	if len(codes) < 10 || len(errs) < 10 {
 		t.Fatalf("script covered %d codes and %d errors", len(codes), len(errs))

@@ -52,11 +52,14 @@ func (s *Store) SMTPSettings() (model.SMTPSettings, uint64, error) {
 // read at (0: none were saved): settings edited from an old read would
 // silently undo another admin's save, so they are refused. The audit entry
 // names what was set, never the password.
-func (s *Store) SetSMTPSettings(by string, settings model.SMTPSettings, rev uint64) error {
+func (s *Store) SetSMTPSettings(who model.Actor, settings model.SMTPSettings, rev uint64) error {
+	if err := s.Check(who, model.OpSettingsChange); err != nil {
+		return err
+	}
 	if err := settings.Validate(); err != nil {
 		return refused("%s", err)
 	}
-	return s.update(func(tx *bolt.Tx) error {
+	return s.update(who, model.OpSettingsChange, func(tx *bolt.Tx, by string) error {
 		old, oldRev, err := readSMTP(tx)
 		if err != nil {
 			return err
@@ -101,8 +104,8 @@ func settingsNote(old, new model.SMTPSettings) string {
 
 // RecordCodeEmail writes the audit entry of an attempt to e-mail a key's
 // code: to whom, or why it failed; never the code.
-func (s *Store) RecordCodeEmail(by string, serial, to string, sendErr error) error {
-	return s.update(func(tx *bolt.Tx) error {
+func (s *Store) RecordCodeEmail(who model.Actor, serial, to string, sendErr error) error {
+	return s.update(who, model.OpKeyCodeEmail, func(tx *bolt.Tx, by string) error {
 		k, err := keyBySerial(tx, serial)
 		if err != nil {
 			return err

@@ -50,19 +50,21 @@ func TestSetSMTPSettingsRefusesAStaleRevision(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, seen, _ := s.SMTPSettings() // both admins open the form here
-	if err := s.SetSMTPSettings("bob", tMailServer("new.example.com"), seen); err != nil {
+	if err := s.SetSMTPSettings(model.LocalAdmin("bob"), tMailServer("new.example.com"), seen); err != nil {
 		t.Fatalf("first save: %v", err)
 	}
 	entries := len(tAudit(t, s))
 
-	err := tUnchanged(t, s, func() error { return s.SetSMTPSettings("alice", tMailServer("old.example.com"), seen) })
+	err := tUnchanged(t, s, func() error {
+		return s.SetSMTPSettings(model.LocalAdmin("alice"), tMailServer("old.example.com"), seen)
+	})
 	tRefusedWith(t, err, tStaleSettings)
 	tSettingsAt(t, s, tMailServer("new.example.com"), 2)
 	if n := len(tAudit(t, s)); n != entries {
 		t.Errorf("a refused save wrote %d audit entries", n-entries)
 	}
 
-	if err := s.SetSMTPSettings("alice", tMailServer("alice.example.com"), 2); err != nil {
+	if err := s.SetSMTPSettings(model.LocalAdmin("alice"), tMailServer("alice.example.com"), 2); err != nil {
 		t.Fatalf("save at the current revision: %v", err)
 	}
 	tSettingsAt(t, s, tMailServer("alice.example.com"), 3)

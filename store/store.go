@@ -32,7 +32,8 @@ var (
 	bucketAuditEmp  = []byte("audit_by_employee")
 
 	allBuckets = [][]byte{bucketMeta, bucketKeys, bucketCodes, bucketEmployees, bucketSerials,
-		bucketMACs, bucketRFIDs, bucketEmails, bucketNames, bucketAudit, bucketAuditKey, bucketAuditEmp, bucketCounts}
+		bucketMACs, bucketRFIDs, bucketEmails, bucketNames, bucketAudit, bucketAuditKey, bucketAuditEmp, bucketCounts,
+		bucketAdmins, bucketAdminKey}
 
 	metaSchema = []byte("schema_version")
 )
@@ -130,9 +131,10 @@ var migrations = []func(tx *bolt.Tx) error{
 	createBuckets,  // 0 -> 1
 	migrateAuditV2, // 1 -> 2: compact audit entries and history indexes
 	migrateCounts,  // 2 -> 3: keys counted by status
+	migrateAdmins,  // 3 -> 4: the admins table and their roles
 }
 
-const schemaVersion = 3
+const schemaVersion = 4
 
 // initialMmapSize reserves address space (not disk) up front: growing the
 // map later copies every node a big transaction touched, and waits for
@@ -173,16 +175,6 @@ func (s *Store) migrateTx(tx *bolt.Tx) error {
 	return tx.Bucket(bucketMeta).Put(metaSchema, itob(schemaVersion))
 }
 
-// update runs one write transaction and tells the watchers when it
-// committed.
-func (s *Store) update(fn func(tx *bolt.Tx) error) error {
-	if err := s.commit(fn); err != nil {
-		return err
-	}
-	s.notify()
-	return nil
-}
-
 // Watch returns a channel that receives a signal after every committed
 // change, so that other screens and sessions can refresh. The signal is
 // coalesced: one pending signal stands for any number of changes. Call the
@@ -212,9 +204,9 @@ func (s *Store) notify() {
 
 // Backup writes a consistent copy of the database while others go on
 // working (a read transaction sees one moment).
-func (s *Store) Backup(w io.Writer) (int64, error) {
+func (s *Store) Backup(who model.Actor, w io.Writer) (int64, error) {
 	var n int64
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.viewAs(who, model.OpBackup, func(tx *bolt.Tx) error {
 		var err error
 		n, err = tx.WriteTo(w)
 		return err
@@ -223,12 +215,15 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 }
 
 // BackupToFile writes the copy to a new file with mode 0600.
-func (s *Store) BackupToFile(path string) (int64, error) {
+func (s *Store) BackupToFile(who model.Actor, path string) (int64, error) {
+	if err := s.Check(who, model.OpBackup); err != nil {
+		return 0, err
+	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return 0, err
 	}
-	n, err := s.Backup(f)
+	n, err := s.Backup(who, f)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

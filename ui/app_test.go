@@ -231,7 +231,7 @@ func TestActingOnAKeyChangedMeanwhileIsRefused(t *testing.T) {
 	d.press("2", "/", k.Serial, "enter", "s") // the suspend dialog, on the revision seen
 	d.mustSee("Suspend key " + k.Serial)
 	// Another admin locks it meanwhile.
-	if _, err := st.DevicePinLocked(k.Serial); err != nil {
+	if _, err := st.DevicePinLocked(tActor, k.Serial); err != nil {
 		t.Fatal(err)
 	}
 	d.press("enter")
@@ -432,7 +432,7 @@ func TestChangesMadeElsewhereAppearOnReload(t *testing.T) {
 	st := tDemoStore(t)
 	d := newDriver(t, st, 80, 24)
 	d.mustSee("40 of 40")
-	if _, err := st.AddEmployee("bob (other session)", model.EmployeeInput{FirstName: "Other", LastName: "Session", Email: "other@example.com"}, ""); err != nil {
+	if _, err := st.AddEmployee(model.LocalAdmin("bob"), model.EmployeeInput{FirstName: "Other", LastName: "Session", Email: "other@example.com"}, ""); err != nil {
 		t.Fatal(err)
 	}
 	d.reload()

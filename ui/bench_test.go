@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/keydesk/keydesk/model"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -51,7 +52,7 @@ func bigStore(b *testing.B) *store.Store {
 		if benchErr != nil || missing == nil {
 			return
 		}
-		benchErr = benchStore.FillDemo("bench", 100_000, 100_000)
+		benchErr = benchStore.FillDemo(model.LocalAdmin("bench"), 100_000, 100_000)
 		// Reopen, as an admin's program would: the fill's huge write
 		// leaves memory in bbolt that no real session holds.
 		benchStore.Close()

@@ -12,13 +12,14 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
 )
 
 // Config is what one session of the UI works with.
 type Config struct {
 	Store    *store.Store
-	Actor    string             // for the audit
+	Actor    model.Actor        // who acts: the store checks their role
 	Renderer *lipgloss.Renderer // the session's renderer (local: lipgloss.DefaultRenderer(); over SSH: one per session)
 	Now      func() time.Time   // nil = time.Now
 

@@ -32,7 +32,7 @@ func (a *app) header() string {
 		}
 	}
 	left := strings.Join(tabs, " ")
-	actor := st.Subtle.Render(model.Printable(shortActor(a.Actor)))
+	actor := st.Subtle.Render(model.Printable(a.Actor.Name))
 	gap := a.width - lipgloss.Width(left) - lipgloss.Width(actor)
 	line1 := left
 	if gap >= 2 {
@@ -45,16 +45,6 @@ func (a *app) header() string {
 		return table.Fit(line1, a.width) + "\n" + counts[0] + "\n" + counts[1]
 	}
 	return table.Fit(line1, a.width) + "\n" + table.Fit(counts[0], a.width) + "\n" + rule
-}
-
-// shortActor is the admin's name without what follows it in the audit
-// ("alice" of "alice (SHA256:…)" or "alice (local)"): the fingerprint
-// never fits beside the tabs, and the audit keeps it.
-func shortActor(actor string) string {
-	if i := strings.LastIndex(actor, " ("); i > 0 && strings.HasSuffix(actor, ")") {
-		return actor[:i]
-	}
-	return actor
 }
 
 // counts is "Ready 12 · Reserved 3 · …" on one line, or on two when one is

@@ -25,7 +25,11 @@ import (
 // clock and a fixed random stream, an ASCII renderer, and a driver that
 // calls Update directly and runs the commands it returns.
 
-const tActor = "alice (local)"
+// tActor acts in the tests: an admin on this machine.
+var tActor = model.LocalAdmin("alice")
+
+// tActorName is how the audit trail names tActor.
+const tActorName = "alice (admin, local)"
 
 var tNow = time.Date(2025, time.March, 14, 9, 0, 0, 0, time.UTC)
 
@@ -66,7 +70,7 @@ func tStoreAt(t testing.TB, now func() time.Time) *store.Store {
 func tDemoStore(t testing.TB) *store.Store {
 	t.Helper()
 	st := tStore(t)
-	if err := st.FillDemo("demo", 40, 40); err != nil {
+	if err := st.FillDemo(model.LocalAdmin("demo"), 40, 40); err != nil {
 		t.Fatalf("FillDemo: %v", err)
 	}
 	return st
@@ -122,7 +126,7 @@ func tFixtureStore(t testing.TB) *store.Store {
 		v, err := st.AssignKey(tActor, store.Serial(serial), email)
 		must(err)
 		step()
-		_, err = st.DeviceEnterCode(serial, v.Digits)
+		_, err = st.DeviceEnterCode(tActor, serial, v.Digits)
 		must(err)
 	}
 	step()
@@ -131,7 +135,7 @@ func tFixtureStore(t testing.TB) *store.Store {
 	activate("KD-0003", "grace@example.com")
 	activate("KD-0004", "alan@example.com")
 	step()
-	_, err = st.DevicePinLocked("KD-0004")
+	_, err = st.DevicePinLocked(tActor, "KD-0004")
 	must(err)
 	activate("KD-0005", "katherine@example.com")
 	activate("KD-0006", "linus@example.com")

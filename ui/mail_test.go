@@ -80,7 +80,7 @@ func TestMailCodeToTheEmployeeByDefault(t *testing.T) {
 		t.Errorf("the message does not carry the code and the serial:\n%s", body)
 	}
 	e := newestAudit(t, d.st)
-	if e.Action != model.ActionCodeEmailed || e.Actor != tActor || !strings.Contains(e.Note, view.Email) {
+	if e.Action != model.ActionCodeEmailed || e.Actor != tActorName || !strings.Contains(e.Note, view.Email) {
 		t.Errorf("newest audit entry %+v, want %s to %s by %s", e, model.ActionCodeEmailed, view.Email, tActor)
 	}
 	wantNoCode(t, e, view.Digits)

@@ -64,7 +64,7 @@ func TestSettingsEditSaves(t *testing.T) {
 		t.Fatalf("saved %+v, want %+v", got, want)
 	}
 	d.mustSee("mail.example.com", "587", "STARTTLS", "Password      (not set)")
-	if e := newestAudit(t, st); e.Action != model.ActionSettingsChanged || e.Actor != tActor {
+	if e := newestAudit(t, st); e.Action != model.ActionSettingsChanged || e.Actor != tActorName {
 		t.Errorf("newest audit entry %+v, want %s by %s", e, model.ActionSettingsChanged, tActor)
 	}
 }

@@ -205,7 +205,7 @@ func TestFlowChangeElsewhereShowsWithoutAKey(t *testing.T) {
 	f := startFlow(t, st, 100, 30)
 	f.see("40 of 40")
 	// Another session (or a command) adds an employee.
-	if _, err := st.AddEmployee("bob (other)", model.EmployeeInput{FirstName: "Aaron", LastName: "Aardvark", Email: "aaron@example.com"}, ""); err != nil {
+	if _, err := st.AddEmployee(model.LocalAdmin("bob"), model.EmployeeInput{FirstName: "Aaron", LastName: "Aardvark", Email: "aaron@example.com"}, ""); err != nil {
 		t.Fatal(err)
 	}
 	f.see("41 of 41", "Aaron Aardvark")

@@ -36,7 +36,7 @@ func TestCreateWithKeyShowsTheStoredCodeAndActivates(t *testing.T) {
 	}
 	h.wantScreen(model.GroupCode(code.Digits), model.SpellCode(code.Digits), "Jane Doe <jane.doe@example.com>")
 
-	if _, err := h.s.DeviceEnterCode("IPI-0003", code.Digits); err != nil {
+	if _, err := h.s.DeviceEnterCode(tActor, "IPI-0003", code.Digits); err != nil {
 		t.Fatalf("the code on screen does not activate the key: %v", err)
 	}
 	if k, _ := h.s.Key("IPI-0003"); k.Status != model.Active {
@@ -182,7 +182,7 @@ func TestKeyTakenMeanwhileStoresNothing(t *testing.T) {
 
 	// Another admin gives the same key to someone else.
 	other := model.EmployeeInput{FirstName: "Olga", LastName: "Other", Email: "olga@example.com"}
-	if _, err := h.s.AddEmployee("bob (ssh)", other, "IPI-0002"); err != nil {
+	if _, err := h.s.AddEmployee(model.LocalAdmin("bob"), other, "IPI-0002"); err != nil {
 		t.Fatal(err)
 	}
 	before := len(h.employees())
@@ -222,7 +222,7 @@ func TestEmailTakenMeanwhileGoesBackToTheField(t *testing.T) {
 	h := newHarness(t)
 	h.toReview(tJane, "")
 	twin := model.EmployeeInput{FirstName: "Janet", LastName: "Twin", Email: tJane.Email}
-	if _, err := h.s.AddEmployee("bob (ssh)", twin, ""); err != nil {
+	if _, err := h.s.AddEmployee(model.LocalAdmin("bob"), twin, ""); err != nil {
 		t.Fatal(err)
 	}
 	h.press("enter")

@@ -22,7 +22,11 @@ import (
 // with a fixed clock and a fixed random stream so codes and screens are
 // the same on every run.
 
-const tActor = "alice (local)"
+// tActor acts in the tests: an admin on this machine.
+var tActor = model.LocalAdmin("alice")
+
+// tActorName is how the audit trail names tActor.
+const tActorName = "alice (admin, local)"
 
 var tNow = time.Date(2026, time.March, 14, 9, 0, 0, 0, time.UTC)
 

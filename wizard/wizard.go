@@ -21,7 +21,7 @@ import (
 // Config is what the wizard needs from the session that opens it.
 type Config struct {
 	Store  *store.Store
-	Actor  string // for the audit
+	Actor  model.Actor // who acts: the store checks their role
 	Styles *styles.Styles
 	Now    func() time.Time // nil = time.Now; for golden tests
 

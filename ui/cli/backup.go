@@ -31,10 +31,10 @@ func (a *app) backupCommand() *cobra.Command {
 			var n int64
 			var err error
 			if target == "-" {
-				n, err = st.Backup(a.env.Stdout)
+				n, err = st.Backup(a.actor(), a.env.Stdout)
 				target = "stdout"
 			} else {
-				n, err = st.BackupToFile(target)
+				n, err = st.BackupToFile(a.actor(), target)
 				if errors.Is(err, fs.ErrExist) {
 					return fmt.Errorf("%s already exists: backup never overwrites a file, choose a new name", target)
 				}

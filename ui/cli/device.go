@@ -15,13 +15,13 @@ func (a *app) deviceCommand() *cobra.Command {
 		Short: "Report that CODE was typed for the key: the right code activates it, 3 wrong ones lock it",
 		Args:  argsNamed("SERIAL", "CODE"),
 	}, nil, func(st *store.Store, args []string) (model.Key, error) {
-		return st.DeviceEnterCode(args[0], args[1])
+		return st.DeviceEnterCode(a.actor(), args[0], args[1])
 	})
 	pinLocked := a.statusCommand(&cobra.Command{
 		Use:   "pin-locked SERIAL",
 		Short: "Report that an Active key's PIN was entered wrong too often: it becomes Locked",
 	}, nil, func(st *store.Store, args []string) (model.Key, error) {
-		return st.DevicePinLocked(args[0])
+		return st.DevicePinLocked(a.actor(), args[0])
 	})
 	return a.group("device", "Report what a key's client software reports (a code typed, the PIN locked)", activate, pinLocked)
 }

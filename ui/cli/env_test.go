@@ -135,25 +135,26 @@ func TestServeGetsItsOptions(t *testing.T) {
 
 func TestBareCommandOpensTheTUI(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "k.db")
-	var actor string
-	env := cli.Env{Actor: "ann (SHA256:abc)", OpenTUI: func(ctx context.Context, st *store.Store, who string) error {
+	var actor model.Actor
+	ann := model.Actor{Name: "ann", Fingerprint: "SHA256:abc", Bootstrap: true}
+	env := cli.Env{Actor: ann, OpenTUI: func(ctx context.Context, st *store.Store, who model.Actor) error {
 		actor = who
 		return nil
 	}}
 	if status, _, stderr := run(t, env, "--db", db); status != 0 {
 		t.Fatalf("status %d: %s", status, stderr)
 	}
-	if actor != "ann (SHA256:abc)" {
-		t.Errorf("the TUI got actor %q", actor)
+	if actor != ann {
+		t.Errorf("the TUI got actor %+v", actor)
 	}
 
 	// Without an actor, the local OS user acts.
-	env.Actor = ""
+	env.Actor = model.Actor{}
 	if status, _, stderr := run(t, env, "--db", db); status != 0 {
 		t.Fatalf("status %d: %s", status, stderr)
 	}
-	if !strings.HasSuffix(actor, " (local)") {
-		t.Errorf("the TUI got actor %q, want the local user", actor)
+	if !actor.Local() || actor.Role != model.RoleAdmin {
+		t.Errorf("the TUI got actor %+v, want the local user as an admin", actor)
 	}
 }
 
@@ -162,7 +163,7 @@ func TestBareCommandOpensTheTUI(t *testing.T) {
 func TestCommandsOnASharedStore(t *testing.T) {
 	dir := t.TempDir()
 	st := openStore(t, filepath.Join(dir, "k.db"))
-	env := cli.Env{Store: st, Actor: "ann (SHA256:abc)", OpenTUI: func(context.Context, *store.Store, string) error {
+	env := cli.Env{Store: st, Actor: tAnn, OpenTUI: func(context.Context, *store.Store, model.Actor) error {
 		t.Error("the TUI was opened inside serve")
 		return nil
 	}, Serve: func(context.Context, *store.Store, cli.ServeOptions) error {
@@ -179,12 +180,12 @@ func TestCommandsOnASharedStore(t *testing.T) {
 		t.Fatalf("employee add: status %d, %s", status, stderr)
 	}
 	var actors []string
-	st.AuditOldestFirst(func(e model.AuditEntry) error {
+	st.AuditOldestFirst(tAnn, func(e model.AuditEntry) error {
 		actors = append(actors, e.Actor)
 		return nil
 	})
 	for _, a := range actors {
-		if a != "ann (SHA256:abc)" {
+		if a != "ann (admin, SHA256:abc)" {
 			t.Errorf("audit actor %q, want the SSH user", a)
 		}
 	}
@@ -230,7 +231,7 @@ func TestBackupRefusesATerminal(t *testing.T) {
 	st := openStore(t, filepath.Join(t.TempDir(), "k.db"))
 	var stdout terminalBuffer
 	var stderr bytes.Buffer
-	env := cli.Env{Store: st, Actor: "ann (SHA256:abc)", Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }}
+	env := cli.Env{Store: st, Actor: tAnn, Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }}
 	if status := cli.Run(context.Background(), []string{"backup", "-"}, env); status != 1 {
 		t.Fatalf("backup - to a terminal: status %d", status)
 	}
@@ -246,7 +247,7 @@ func (terminalInput) IsTerminal() bool { return true }
 
 func TestPasswordIsNotReadFromAnSSHTerminal(t *testing.T) {
 	st := openStore(t, filepath.Join(t.TempDir(), "k.db"))
-	env := cli.Env{Store: st, Actor: "ann (SHA256:abc)", Stdin: terminalInput{strings.NewReader("hunter2\r")}}
+	env := cli.Env{Store: st, Actor: tAnn, Stdin: terminalInput{strings.NewReader("hunter2\r")}}
 	status, _, stderr := run(t, env, "settings", "smtp", "--host", "smtp.example.com", "--from", "it@example.com", "--user", "u", "--password-stdin")
 	if status != 1 || !strings.Contains(stderr, "would show as you type it") {
 		t.Fatalf("status %d, stderr %q", status, stderr)
@@ -260,7 +261,7 @@ func TestPasswordIsNotReadFromAnSSHTerminal(t *testing.T) {
 func TestImportReadsAtMost64MiB(t *testing.T) {
 	st := openStore(t, filepath.Join(t.TempDir(), "k.db"))
 	endless := io.MultiReader(strings.NewReader("serial\n"), endlessField{})
-	env := cli.Env{Store: st, Actor: "ann (SHA256:abc)", Stdin: endless}
+	env := cli.Env{Store: st, Actor: tAnn, Stdin: endless}
 	status, _, stderr := run(t, env, "import", "keys", "-")
 	if status != 1 || !strings.Contains(stderr, "larger than 64 MiB") {
 		t.Fatalf("status %d, stderr %q", status, stderr)
@@ -276,3 +277,6 @@ func (endlessField) Read(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// tAnn is an admin over SSH, let in by the authorized_keys file.
+var tAnn = model.Actor{Name: "ann", Fingerprint: "SHA256:abc", Bootstrap: true}

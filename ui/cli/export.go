@@ -143,7 +143,7 @@ func (a *app) exportCommand() *cobra.Command {
 		return a.withStore(mustExist, func(st *store.Store) error {
 			out := newExporter(a.env.Stdout, format.value, auditColumns)
 			// Streamed: the trail only grows, and can outgrow memory.
-			if err := st.AuditOldestFirst(func(e model.AuditEntry) error {
+			if err := st.AuditOldestFirst(a.actor(), func(e model.AuditEntry) error {
 				return out.add(newAuditRecord(e))
 			}); err != nil {
 				return err

@@ -61,6 +61,9 @@ trail, never the code itself.`,
 // emailCode sends the code and records the attempt, sent or not, in the
 // audit trail.
 func (a *app) emailCode(st *store.Store, view store.CodeView, to string) error {
+	if err := st.Check(a.actor(), model.OpKeyCodeEmail); err != nil {
+		return err
+	}
 	settings, _, err := st.SMTPSettings()
 	if err != nil {
 		return err

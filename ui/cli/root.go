@@ -26,17 +26,21 @@ type Env struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
-	// Actor is who acts, for the audit trail; "" means the local OS user.
-	Actor string
+	// Actor is who acts (inside keydesk serve, the admin of the SSH
+	// session); the zero value means the local OS user, an admin.
+	Actor model.Actor
 	// Store, when set (inside `keydesk serve`), is the database every
 	// command uses; --db is then refused, and so are serve and the
 	// terminal UI.
 	Store *store.Store
 	// OpenTUI runs the terminal UI on an open store; nil means there is
 	// none in this program.
-	OpenTUI func(ctx context.Context, st *store.Store, actor string) error
+	OpenTUI func(ctx context.Context, st *store.Store, actor model.Actor) error
 	// Serve runs `keydesk serve`; nil means this build cannot serve.
 	Serve func(ctx context.Context, st *store.Store, opts ServeOptions) error
+	// AuthorizedKeysPath is serve's authorized_keys file, to list its keys
+	// beside the admins table; "" means the default one beside the database.
+	AuthorizedKeysPath string
 	// MailRootCAs verifies the mail server's certificate; nil means the
 	// system's roots. Tests pass their own server's.
 	MailRootCAs *x509.CertPool
@@ -103,16 +107,17 @@ func (a *app) action(fn func(cmd *cobra.Command, args []string) error) func(*cob
 	}
 }
 
-// actor names who acts in the audit trail.
-func (a *app) actor() string {
-	if a.env.Actor != "" {
+// actor is who acts: the store checks their role and names them in the
+// audit trail.
+func (a *app) actor() model.Actor {
+	if a.env.Actor != (model.Actor{}) {
 		return a.env.Actor
 	}
 	name := ""
 	if u, err := user.Current(); err == nil {
 		name = u.Username
 	}
-	return model.LocalActor(name)
+	return model.LocalAdmin(name)
 }
 
 func (a *app) rootCommand() *cobra.Command {
@@ -145,6 +150,7 @@ same operations for scripts. Exit status: 0 done, 1 refused or failed
 		a.deviceCommand(),
 		a.auditCommand(),
 		a.settingsCommand(),
+		a.adminCommand(),
 		a.backupCommand(),
 		a.serveCommand(),
 		a.versionCommand(),

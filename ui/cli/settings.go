@@ -213,6 +213,9 @@ func (a *app) smtpTestCommand() *cobra.Command {
 			return usagef(cmd, "--to needs an e-mail address, not %q", to)
 		}
 		return a.withStore(mustExist, func(st *store.Store) error {
+			if err := st.Check(a.actor(), model.OpSettingsTest); err != nil {
+				return err
+			}
 			settings, _, err := st.SMTPSettings()
 			if err != nil {
 				return err

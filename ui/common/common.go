@@ -6,6 +6,7 @@ package common
 import (
 	"time"
 
+	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
 	"github.com/keydesk/keydesk/ui/styles"
 )
@@ -15,7 +16,7 @@ type Common struct {
 	Width, Height int
 	Styles        *styles.Styles
 	Store         *store.Store
-	Actor         string
+	Actor         model.Actor // who acts: the store checks their role
 	Now           func() time.Time
 	Keys          *ListKeys
 

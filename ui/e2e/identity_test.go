@@ -32,7 +32,7 @@ func newSSHIdentity(t *testing.T, dir, name string) sshIdentity {
 }
 
 // actor is how the audit trail names the admin.
-func (id sshIdentity) actor() string { return id.name + " (" + id.fingerprint + ")" }
+func (id sshIdentity) actor() string { return id.name + " (admin, " + id.fingerprint + ")" }
 
 // authorize writes dir/authorized_keys, where startServe reads it, with
 // the identities' public keys.

@@ -72,7 +72,7 @@ func TestOpenSSHClient(t *testing.T) {
 	// The audit names the admin by the SSH key's name and fingerprint.
 	audit := decodeExport[auditRecord](t, "audit", mustSucceed(t, c.run(t, "export", "audit")))
 	byAlice := slices.ContainsFunc(audit, func(e auditRecord) bool {
-		return strings.Contains(e.Target, toAssign) && strings.HasPrefix(e.Actor, "alice (SHA256:") && strings.Contains(e.Actor, fingerprint)
+		return strings.Contains(e.Target, toAssign) && strings.HasPrefix(e.Actor, "alice (admin, SHA256:") && strings.Contains(e.Actor, fingerprint)
 	})
 	if !byAlice {
 		t.Errorf("no audit entry about %s by alice (%s); the trail:\n%+v", toAssign, fingerprint, audit)

@@ -37,7 +37,7 @@ func promptImport(c *common.Common) tea.Cmd {
 }
 
 // importFile reads, checks and stores the file; it runs in a command.
-func importFile(st *store.Store, actor string, path string) tea.Msg {
+func importFile(st *store.Store, actor model.Actor, path string) tea.Msg {
 	path = expandHome(path)
 	rows, err := readKeysFile(path)
 	if err == nil {

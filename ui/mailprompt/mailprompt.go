@@ -27,7 +27,7 @@ import (
 // Config is what sending needs from the session.
 type Config struct {
 	Store   *store.Store
-	Actor   string // for the audit
+	Actor   model.Actor // who acts: the store checks their role
 	Styles  *styles.Styles
 	Context context.Context // ends a send when the session ends; nil = never
 	RootCAs *x509.CertPool  // trusted by the mail server's certificate check; nil = the system's

@@ -1,92 +1,79 @@
 package serve
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"strings"
 
 	"github.com/charmbracelet/log"
-	"github.com/charmbracelet/ssh"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store"
+	"github.com/keydesk/keydesk/ui/authkeys"
 )
 
-// authorizedKeys is the file of the admins' public keys, in OpenSSH's
-// authorized_keys format; the comment of a line is the admin's name. It is
-// read again at every login, so that removing a line locks that admin out
-// without a restart. keydesk does not enforce options before a key
-// (from=, command=, restrict, ...), so a line with options is refused
-// rather than let in more widely than it says.
-type authorizedKeys struct {
-	path string
+// Who may log in: the admins table of the database, each key with its
+// role, and the authorized_keys file, the bootstrap, whose keys are
+// admins. A key in both has the table's role. Both are read again at
+// every login, so removing a line or an admin locks that key out without
+// a restart.
+type admission struct {
+	store *store.Store
+	path  string // authorized_keys
 }
 
-// authorizedKey is one line of the file.
-type authorizedKey struct {
-	key  gossh.PublicKey
-	name string
-}
-
-// read returns the keys of the file, and the numbers of the lines that
-// hold no key or a key with options (both ignored).
-func (a authorizedKeys) read() (keys []authorizedKey, badLines []int, err error) {
-	data, err := os.ReadFile(a.path)
+// admit says who holds key, or ok false when nobody does.
+func (a admission) admit(key gossh.PublicKey) (who model.Actor, ok bool, err error) {
+	fp := gossh.FingerprintSHA256(key)
+	admin, found, err := a.store.AdminByFingerprint(fp)
 	if err != nil {
-		return nil, nil, err
+		return who, false, err
 	}
-	for i, line := range bytes.Split(data, []byte("\n")) {
-		line = bytes.TrimSpace(line)
-		if len(line) == 0 || line[0] == '#' {
-			continue
-		}
-		key, comment, options, _, err := gossh.ParseAuthorizedKey(line)
-		if err != nil || len(options) > 0 {
-			badLines = append(badLines, i+1)
-			continue
-		}
-		keys = append(keys, authorizedKey{key: key, name: model.Printable(strings.TrimSpace(comment))})
+	if found {
+		return model.SSHAdmin(admin.Name, fp, admin.Role), true, nil
 	}
-	return keys, badLines, nil
-}
-
-// find returns the line that holds key, if any.
-func (a authorizedKeys) find(key gossh.PublicKey) (authorizedKey, bool, error) {
-	keys, _, err := a.read()
-	if err != nil {
-		return authorizedKey{}, false, err
+	keys, _, err := authkeys.Read(a.path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return who, false, err
 	}
 	for _, k := range keys {
-		if ssh.KeysEqual(k.key, key) {
-			return k, true, nil
+		if k.Fingerprint == fp {
+			who = model.SSHAdmin(k.Comment, fp, model.RoleAdmin)
+			who.Bootstrap = true
+			return who, true, nil
 		}
 	}
-	return authorizedKey{}, false, nil
+	return who, false, nil
 }
 
-// checkAtStart refuses to serve without a file that names at least one
-// admin: a server that nobody can log in to is a mistake, and one that
-// lets everyone in is worse. It returns how many keys the file holds.
-func (a authorizedKeys) checkAtStart(logger *log.Logger) (int, error) {
+// checkAtStart refuses to serve when nobody could log in: a server that
+// nobody can use is a mistake, and one that lets everyone in is worse. It
+// returns how many keys the file and the table hold.
+func (a admission) checkAtStart(logger *log.Logger) (fileKeys, tableKeys int, err error) {
 	howTo := fmt.Sprintf("add your public key with: cat ~/.ssh/id_ed25519.pub >> %s", a.path)
-	keys, badLines, err := a.read()
-	if errors.Is(err, fs.ErrNotExist) {
-		return 0, fmt.Errorf("no authorized_keys file at %s: %s", a.path, howTo)
-	}
+	admins, err := a.store.Admins(model.LocalAdmin("keydesk serve"))
 	if err != nil {
-		return 0, fmt.Errorf("cannot read the authorized keys file %s: %v", a.path, innermost(err))
+		return 0, 0, err
+	}
+	keys, badLines, err := authkeys.Read(a.path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && len(admins) == 0:
+		return 0, 0, fmt.Errorf("no authorized_keys file at %s and no admins in the database: %s", a.path, howTo)
+	case errors.Is(err, fs.ErrNotExist):
+		return 0, len(admins), nil
+	case err != nil:
+		return 0, 0, fmt.Errorf("cannot read the authorized keys file %s: %v", a.path, innermost(err))
 	}
 	for _, n := range badLines {
 		logger.Warn("not a plain public key (keydesk enforces no options such as from= or command=), ignored", "path", a.path, "line", n)
 	}
-	if len(keys) == 0 {
-		return 0, fmt.Errorf("no public keys in %s: %s", a.path, howTo)
+	if len(keys) == 0 && len(admins) == 0 {
+		return 0, 0, fmt.Errorf("no public keys in %s and no admins in the database: %s", a.path, howTo)
 	}
 	if info, err := os.Stat(a.path); err == nil && info.Mode().Perm()&0o022 != 0 {
 		logger.Warn("other users can change the authorized keys file, and so let anyone in: chmod 600 it", "path", a.path)
 	}
-	return len(keys), nil
+	return len(keys), len(admins), nil
 }

@@ -59,7 +59,7 @@ func demoDatabase(b *testing.B) string {
 			return
 		}
 		defer st.Close()
-		benchDB.err = st.FillDemo("bench", 100_000, 100_000)
+		benchDB.err = st.FillDemo(model.LocalAdmin("bench"), 100_000, 100_000)
 	})
 	if benchDB.err != nil {
 		b.Fatal(benchDB.err)
@@ -159,11 +159,11 @@ func BenchmarkConcurrentSessions(b *testing.B) {
 			DBPath:             filepath.Join(dir, "keydesk.db"), // host key and address file beside it, not beside the shared demo
 			Listen:             "127.0.0.1:0",
 			AuthorizedKeysPath: filepath.Join(dir, "authorized_keys"),
-			NewTUI: func(context.Context, *store.Store, string, *lipgloss.Renderer) tea.Model {
+			NewTUI: func(context.Context, *store.Store, model.Actor, *lipgloss.Renderer) tea.Model {
 				b.Error("a benchmark session asked for the TUI")
 				return nil
 			},
-			RunCommand: func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, actor string) int {
+			RunCommand: func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, actor model.Actor) int {
 				return cli.Run(ctx, args, cli.Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Actor: actor, Store: st, Getenv: os.Getenv})
 			},
 			Ready: func(addr string) { ready <- addr },

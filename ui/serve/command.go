@@ -53,7 +53,7 @@ func (s *server) runCommand(sess ssh.Session, info *sessionInfo) int {
 	}
 	status := s.cfg.RunCommand(info.ctx, info.args, in, out, sess.Stderr(), info.actor)
 	if err := stdout.Flush(); err != nil {
-		s.log.Warn("cannot send a command's output", "admin", info.actor, "err", err)
+		s.log.Warn("cannot send a command's output", "admin", info.actor.String(), "err", err)
 	}
 	return status
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/muesli/termenv"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
 	"github.com/keydesk/keydesk/ui/serve"
 )
@@ -55,7 +56,7 @@ func (a admin) line() string {
 func (a admin) fingerprint() string { return ssh.FingerprintSHA256(a.signer.PublicKey()) }
 
 // actor is how the audit trail must name this admin.
-func (a admin) actor() string { return a.name + " (" + a.fingerprint() + ")" }
+func (a admin) actor() string { return a.name + " (admin, " + a.fingerprint() + ")" }
 
 func writeAuthorizedKeys(t testing.TB, path string, admins ...admin) {
 	t.Helper()
@@ -118,9 +119,9 @@ func newCommandDouble() *commandDouble {
 	return &commandDouble{blocked: make(chan struct{}, 16)}
 }
 
-func (d *commandDouble) run(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, actor string) int {
+func (d *commandDouble) run(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, actor model.Actor) int {
 	d.mu.Lock()
-	d.calls = append(d.calls, call{args: args, actor: actor})
+	d.calls = append(d.calls, call{args: args, actor: actor.String()})
 	d.mu.Unlock()
 	switch {
 	case len(args) > 0 && args[0] == "echo":
@@ -177,12 +178,12 @@ type tuiDouble struct {
 	contexts []context.Context
 }
 
-func (d *tuiDouble) newTUI(ctx context.Context, _ *store.Store, actor string, r *lipgloss.Renderer) tea.Model {
+func (d *tuiDouble) newTUI(ctx context.Context, _ *store.Store, actor model.Actor, r *lipgloss.Renderer) tea.Model {
 	d.mu.Lock()
 	d.profiles = append(d.profiles, r.ColorProfile())
 	d.contexts = append(d.contexts, ctx)
 	d.mu.Unlock()
-	return helloModel{actor: actor, stubborn: d.stubborn}
+	return helloModel{actor: actor.String(), stubborn: d.stubborn}
 }
 
 func (d *tuiDouble) lastContext() context.Context {

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
 	"github.com/keydesk/keydesk/ui"
 	"github.com/keydesk/keydesk/ui/serve"
@@ -42,10 +43,10 @@ func BenchmarkKeystrokeOverSSH(b *testing.B) {
 		done <- serve.Run(ctx, serve.Config{
 			Store: st, DBPath: filepath.Join(dir, "keydesk.db"), Listen: "127.0.0.1:0",
 			AuthorizedKeysPath: filepath.Join(dir, "authorized_keys"),
-			NewTUI: func(ctx context.Context, st *store.Store, actor string, r *lipgloss.Renderer) tea.Model {
+			NewTUI: func(ctx context.Context, st *store.Store, actor model.Actor, r *lipgloss.Renderer) tea.Model {
 				return ui.New(ui.Config{Store: st, Actor: actor, Renderer: r, Context: ctx})
 			},
-			RunCommand: func(context.Context, []string, io.Reader, io.Writer, io.Writer, string) int { return 1 },
+			RunCommand: func(context.Context, []string, io.Reader, io.Writer, io.Writer, model.Actor) int { return 1 },
 			Ready:      func(addr string) { ready <- addr },
 		})
 	}()

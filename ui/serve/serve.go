@@ -18,6 +18,7 @@ import (
 	"github.com/charmbracelet/log"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
 )
 
@@ -43,10 +44,10 @@ type Config struct {
 	// session's renderer. ctx ends when that session ends (however it
 	// ends: quit, dropped connection, shutdown), so the model can let go
 	// of what it holds, such as its subscription to the store's changes.
-	NewTUI func(ctx context.Context, st *store.Store, actor string, r *lipgloss.Renderer) tea.Model
+	NewTUI func(ctx context.Context, st *store.Store, actor model.Actor, r *lipgloss.Renderer) tea.Model
 	// RunCommand runs one command line of SPEC 7 and returns its exit
 	// status.
-	RunCommand func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, actor string) int
+	RunCommand func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, actor model.Actor) int
 	// Ready, when set, is called once listening, with the real address.
 	Ready func(addr string)
 }
@@ -60,8 +61,8 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	logger := log.NewWithOptions(cfg.Log, log.Options{ReportTimestamp: true, Prefix: "keydesk serve"})
 
-	keys := authorizedKeys{path: cfg.AuthorizedKeysPath}
-	count, err := keys.checkAtStart(logger)
+	admitted := admission{store: cfg.Store, path: cfg.AuthorizedKeysPath}
+	fileKeys, tableKeys, err := admitted.checkAtStart(logger)
 	if err != nil {
 		return err
 	}
@@ -69,7 +70,7 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	s, err := newServer(cfg, keys, hostKey, logger)
+	s, err := newServer(cfg, admitted, hostKey, logger)
 	if err != nil {
 		return err
 	}
@@ -87,7 +88,7 @@ func Run(ctx context.Context, cfg Config) error {
 
 	logger.Info("listening", "addr", addr)
 	logger.Info("host key", "fingerprint", gossh.FingerprintSHA256(hostKey.PublicKey()), "path", cfg.HostKeyPath, "created", created)
-	logger.Info("authorized keys", "count", count, "path", cfg.AuthorizedKeysPath)
+	logger.Info("who may log in", "admins", tableKeys, "authorized_keys", fileKeys, "path", cfg.AuthorizedKeysPath)
 
 	served := make(chan error, 1)
 	go func() { served <- s.ssh.Serve(ln) }()

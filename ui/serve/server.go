@@ -21,7 +21,7 @@ const farewell = time.Second
 // server is one run of `keydesk serve`.
 type server struct {
 	cfg      Config
-	keys     authorizedKeys
+	admitted admission
 	log      *log.Logger
 	ssh      *ssh.Server
 	limiter  *loginLimiter
@@ -35,8 +35,8 @@ type server struct {
 	endSessions context.CancelFunc
 }
 
-func newServer(cfg Config, keys authorizedKeys, hostKey gossh.Signer, logger *log.Logger) (*server, error) {
-	s := &server{cfg: cfg, keys: keys, log: logger, limiter: newLoginLimiter(time.Now)}
+func newServer(cfg Config, admitted admission, hostKey gossh.Signer, logger *log.Logger) (*server, error) {
+	s := &server{cfg: cfg, admitted: admitted, log: logger, limiter: newLoginLimiter(time.Now)}
 	s.closing, s.endSessions = context.WithCancel(context.Background())
 	var err error
 	s.ssh, err = wish.NewServer(
@@ -62,14 +62,14 @@ func newServer(cfg Config, keys authorizedKeys, hostKey gossh.Signer, logger *lo
 	return s, nil
 }
 
-// authorize answers only "is this key in authorized_keys?". It runs for
-// every key a client offers, before the client has proved it holds the
-// private half, so it must never decide who the admin is: the session
-// middleware does that from the key the session proved.
+// authorize answers only "may this key log in?". It runs for every key a
+// client offers, before the client has proved it holds the private half,
+// so it must never decide who the admin is: the session middleware does
+// that from the key the session proved.
 func (s *server) authorize(_ ssh.Context, key ssh.PublicKey) bool {
-	_, ok, err := s.keys.find(key)
+	_, ok, err := s.admitted.admit(key)
 	if err != nil {
-		s.log.Error("cannot read the authorized keys file: refusing every login", "path", s.keys.path, "err", innermost(err))
+		s.log.Error("cannot read who may log in: refusing every login", "path", s.admitted.path, "err", innermost(err))
 	}
 	return ok
 }

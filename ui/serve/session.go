@@ -27,7 +27,7 @@ const (
 // after it. It is kept by the server, keyed by session: sess.Context()
 // belongs to the whole connection, which several sessions may share.
 type sessionInfo struct {
-	actor string
+	actor model.Actor
 	kind  sessionKind
 	args  []string
 	// ctx ends with the session, or when shutdown's grace is over.
@@ -85,28 +85,31 @@ func (s *server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		defer s.active.Delete(sess)
 
 		start := time.Now()
-		s.log.Info("session", "admin", actor, "from", sess.RemoteAddr().String(), "doing", describe(kind, sess.Command()))
+		s.log.Info("session", "admin", actor.String(), "from", sess.RemoteAddr().String(), "doing", describe(kind, sess.Command()))
 		next(sess)
-		s.log.Info("session ended", "admin", actor, "after", time.Since(start).Round(time.Millisecond))
+		s.log.Info("session ended", "admin", actor.String(), "after", time.Since(start).Round(time.Millisecond))
 	}
 }
 
-// identify names the admin: the comment of the authorized_keys line that
-// holds the session's own key, with the key's fingerprint. The file is
-// read again, so a key removed meanwhile is refused.
-func (s *server) identify(sess ssh.Session) (string, error) {
+// identify names the admin by the session's own key: the admins table's
+// name and role for it, else the comment of its authorized_keys line. Both
+// are read again, so a key removed meanwhile is refused.
+func (s *server) identify(sess ssh.Session) (model.Actor, error) {
 	key := sess.PublicKey()
 	if key == nil {
-		return "", fmt.Errorf("this session did not log in with a public key")
+		return model.Actor{}, fmt.Errorf("this session did not log in with a public key")
 	}
-	line, ok, err := s.keys.find(key)
+	who, ok, err := s.admitted.admit(key)
 	if err != nil {
-		return "", fmt.Errorf("the server cannot read its authorized keys file")
+		return who, fmt.Errorf("the server cannot read who may log in")
 	}
 	if !ok {
-		return "", fmt.Errorf("your key %s is no longer authorized", gossh.FingerprintSHA256(key))
+		return who, fmt.Errorf("your key %s is no longer authorized", gossh.FingerprintSHA256(key))
 	}
-	return model.SSHActor(line.name, gossh.FingerprintSHA256(key)), nil
+	if err := s.cfg.Store.AdminSeen(who.Fingerprint); err != nil {
+		s.log.Warn("cannot note when an admin was last seen", "admin", who.String(), "err", err)
+	}
+	return who, nil
 }
 
 // recoverPanic keeps one session's crash from taking the server, and

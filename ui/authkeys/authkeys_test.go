@@ -1,4 +1,4 @@
-package serve
+package authkeys
 
 import (
 	"crypto/ed25519"
@@ -22,21 +22,22 @@ func TestKeysWithOptionsAreRefused(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return prefix + string(gossh.MarshalAuthorizedKey(key)[:len(gossh.MarshalAuthorizedKey(key))-1]) + " " + name + "\n"
+		marshalled := gossh.MarshalAuthorizedKey(key)
+		return prefix + string(marshalled[:len(marshalled)-1]) + " " + name + "\n"
 	}
 	path := filepath.Join(t.TempDir(), "authorized_keys")
-	data := line("", "alice") + line(`from="10.9.9.9",command="version" `, "bob") + line("restrict ", "carol")
+	data := "# admins\n\n" + line("", "alice") + line(`from="10.9.9.9",command="version" `, "bob") + line("restrict ", "carol") + "garbage\n"
 	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	keys, bad, err := authorizedKeys{path: path}.read()
+	keys, bad, err := Read(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(keys) != 1 || keys[0].name != "alice" {
+	if len(keys) != 1 || keys[0].Comment != "alice" {
 		t.Errorf("keys %v, want only alice's", keys)
 	}
-	if len(bad) != 2 || bad[0] != 2 || bad[1] != 3 {
-		t.Errorf("ignored lines %v, want 2 and 3", bad)
+	if len(bad) != 3 || bad[0] != 4 || bad[1] != 5 || bad[2] != 6 {
+		t.Errorf("ignored lines %v, want 4, 5 and 6", bad)
 	}
 }

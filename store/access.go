@@ -1,0 +1,108 @@
+package store
+
+import (
+	"github.com/keydesk/keydesk/model"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Every operation of an admin passes here first: who they are is looked
+// up in the admins table in the operation's own transaction, and their
+// role checked against the model's permissions table. This is the one
+// place where roles are enforced, below the screens, the command line and
+// the SSH server alike.
+
+// resolve fills in who's role as the database says it now. An admin on
+// this machine is an admin; a key in the admins table has the role given
+// there (also when authorized_keys lists it too); a key only in
+// authorized_keys is an admin.
+func resolve(tx *bolt.Tx, who model.Actor) (model.Actor, error) {
+	if who.Local() {
+		who.Role = model.RoleAdmin
+		return who, nil
+	}
+	a, found, err := adminByFingerprint(tx, who.Fingerprint)
+	switch {
+	case err != nil:
+		return who, err
+	case found:
+		return model.SSHAdmin(a.Name, a.Fingerprint, a.Role), nil
+	case who.Bootstrap:
+		who.Role = model.RoleAdmin
+		return who, nil
+	}
+	who.Role = 0
+	return who, refused("%s: the key %s is no longer an admin of this database", who.Name, who.Fingerprint)
+}
+
+// permit resolves who and checks that their role allows op.
+func permit(tx *bolt.Tx, who model.Actor, op model.Operation) (model.Actor, error) {
+	actor, err := resolve(tx, who)
+	if err != nil {
+		return actor, err
+	}
+	return actor, model.Permit(actor, op)
+}
+
+// refusalEntry records an operation refused to who, never what it
+// carried (a code, a password).
+func refusalEntry(who model.Actor, op model.Operation, why error) model.AuditEntry {
+	return model.AuditEntry{Actor: who.String(), Action: model.ActionAccessRefused, Target: op.Command(), Note: why.Error()}
+}
+
+// update runs one operation of who's in one write transaction. fn gets
+// the actor as the audit trail names it. A refused operation changes
+// nothing but the audit trail, which records the refusal.
+func (s *Store) update(who model.Actor, op model.Operation, fn func(tx *bolt.Tx, by string) error) error {
+	var denied error
+	err := s.commit(func(tx *bolt.Tx) error {
+		denied = nil
+		actor, err := permit(tx, who, op)
+		if model.IsRefusal(err) {
+			denied = err
+			return s.appendAudit(tx, refusalEntry(actor, op, err))
+		}
+		if err != nil {
+			return err
+		}
+		return fn(tx, actor.String())
+	})
+	if err != nil {
+		return err
+	}
+	s.notify()
+	return denied
+}
+
+// Check refuses, and records the refusal of, an operation who may not
+// run. Operations that only read, or whose effect is outside the database
+// (sending a test e-mail), call it before they start.
+func (s *Store) Check(who model.Actor, op model.Operation) error {
+	err := s.view(func(tx *bolt.Tx) error {
+		_, err := permit(tx, who, op)
+		return err
+	})
+	if !model.IsRefusal(err) {
+		return err
+	}
+	return s.update(who, op, func(*bolt.Tx, string) error { return nil })
+}
+
+// viewAs runs a read that who's role must allow.
+func (s *Store) viewAs(who model.Actor, op model.Operation, fn func(tx *bolt.Tx) error) error {
+	if err := s.Check(who, op); err != nil {
+		return err
+	}
+	return s.view(fn)
+}
+
+// Resolve says who is, as the admins table says it now: screens show the
+// role and offer only what it allows.
+func (s *Store) Resolve(who model.Actor) (model.Actor, error) {
+	var actor model.Actor
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		actor, err = resolve(tx, who)
+		return err
+	})
+	return actor, err
+}
