@@ -66,7 +66,7 @@ func (a *app) adminAddCommand() *cobra.Command {
 			}
 			key = line
 		}
-		return a.withStore(mustExist, func(st *store.Store) error {
+		return a.withStore(mayCreate, func(st *store.Store) error {
 			added, err := st.AddAdmin(a.actor(), args[0], role.role, key)
 			if err != nil {
 				return err

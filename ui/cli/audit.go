@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
 	"github.com/spf13/cobra"
 )
@@ -15,7 +16,7 @@ func (a *app) auditCommand() *cobra.Command {
 		Args:  argsNamed(),
 	}
 	verify.RunE = a.action(func(*cobra.Command, []string) error {
-		return a.withStore(mustExist, func(st *store.Store) error {
+		return a.readAs(model.OpAuditVerify, func(st *store.Store) error {
 			state, err := st.VerifyAudit()
 			var broken *store.ChainError
 			if errors.As(err, &broken) {

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/binary"
 	"fmt"
 	"os"
@@ -11,10 +12,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
 	"github.com/keydesk/keydesk/ui/cli"
 	"github.com/rogpeppe/go-internal/testscript"
 	bolt "go.etcd.io/bbolt"
+	gossh "golang.org/x/crypto/ssh"
 )
 
 // The scripts in testdata/script drive the command line as an admin
@@ -23,6 +26,11 @@ import (
 //	keydesk ARGS...          runs cli.Run in this process (fast), with
 //	                         the script's environment; stdin is empty.
 //	                         "! keydesk" expects a non-zero exit status.
+//	keydesk-as FP ARGS...    the same, as the SSH admin whose key has the
+//	                         fingerprint FP (as keydesk serve would run
+//	                         it). The scripts have fixed keys for helen,
+//	                         una and zed: $KEY_HELEN is the public key
+//	                         line, $FP_HELEN its fingerprint.
 //	status N                 the exit status of the last keydesk was N
 //	                         (1 refused, 2 usage error).
 //	setcode VAR [SERIAL]     sets $VAR to the activation code on the
@@ -61,24 +69,54 @@ func TestScripts(t *testing.T) {
 			// KEYDESK_DB never writes outside its directory.
 			env.Setenv("HOME", env.WorkDir+"/home")
 			env.Setenv("ESC", "\x1b")
+			for i, name := range []string{"HELEN", "UNA", "ZED"} {
+				line, fp := scriptKey(byte(i + 1))
+				env.Setenv("KEY_"+name, line+" "+strings.ToLower(name)+"@laptop")
+				env.Setenv("FP_"+name, fp)
+			}
 			env.Values[lastStatus{}] = new(int)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"keydesk":      runKeydesk,
+			"keydesk-as":   runKeydeskAs,
 			"status":       checkStatus,
 			"setcode":      setCode,
 			"wrongcode":    wrongCode,
 			"tamper-audit": tamperAudit,
+			"writeenv":     writeEnv,
 		},
 	})
 }
 
 func runKeydesk(ts *testscript.TestScript, neg bool, args []string) {
+	runKeydeskWith(ts, neg, args, model.Actor{})
+}
+
+func runKeydeskAs(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 1 {
+		ts.Fatalf("usage: keydesk-as FINGERPRINT ARGS...")
+	}
+	runKeydeskWith(ts, neg, args[1:], model.Actor{Name: "ssh-user", Fingerprint: args[0]})
+}
+
+// scriptKey is a fixed ed25519 public key, as an authorized_keys line
+// and its fingerprint.
+func scriptKey(seed byte) (line, fingerprint string) {
+	priv := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{seed}, ed25519.SeedSize))
+	pub, err := gossh.NewPublicKey(priv.Public())
+	if err != nil {
+		panic(err)
+	}
+	return strings.TrimSpace(string(gossh.MarshalAuthorizedKey(pub))), gossh.FingerprintSHA256(pub)
+}
+
+func runKeydeskWith(ts *testscript.TestScript, neg bool, args []string, actor model.Actor) {
 	status := cli.Run(context.Background(), args, cli.Env{
 		Stdout: ts.Stdout(),
 		Stderr: ts.Stderr(),
 		Getenv: ts.Getenv,
+		Actor:  actor,
 	})
 	*ts.Value(lastStatus{}).(*int) = status
 	switch {
@@ -147,4 +185,13 @@ func tamperAudit(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		return audit.Put(id, bytes.Replace(raw, []byte(args[2]), []byte(args[3]), 1))
 	}))
+}
+
+// writeEnv writes the value of an environment variable, and a newline,
+// to a file: "writeenv FILE VAR".
+func writeEnv(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: writeenv FILE VAR")
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(ts.Getenv(args[1])+"\n"), 0o600))
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
 )
 
@@ -60,6 +61,18 @@ func (a *app) withStore(existing bool, fn func(st *store.Store) error) error {
 	}
 	defer st.Close()
 	return fn(st)
+}
+
+// readAs runs a command that only reads, once the store has checked
+// that the actor's role allows op (writes are checked by the store
+// itself, inside their transaction).
+func (a *app) readAs(op model.Operation, fn func(st *store.Store) error) error {
+	return a.withStore(mustExist, func(st *store.Store) error {
+		if err := st.Check(a.actor(), op); err != nil {
+			return err
+		}
+		return fn(st)
+	})
 }
 
 func (a *app) openStore(existing bool) (*store.Store, error) {

@@ -81,7 +81,7 @@ func (a *app) exportCommand() *cobra.Command {
 		Args:  argsNamed(),
 	}
 	keys.RunE = a.action(func(*cobra.Command, []string) error {
-		return a.withStore(mustExist, func(st *store.Store) error {
+		return a.readAs(model.OpExportKeys, func(st *store.Store) error {
 			snap, err := st.Snapshot()
 			if err != nil {
 				return err
@@ -111,7 +111,7 @@ func (a *app) exportCommand() *cobra.Command {
 		Args:  argsNamed(),
 	}
 	employees.RunE = a.action(func(*cobra.Command, []string) error {
-		return a.withStore(mustExist, func(st *store.Store) error {
+		return a.readAs(model.OpExportEmployees, func(st *store.Store) error {
 			snap, err := st.Snapshot()
 			if err != nil {
 				return err

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/keydesk/keydesk/model"
 	"github.com/spf13/cobra"
 )
 
@@ -21,6 +22,9 @@ file default to files beside the database.`,
 	}
 	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
 		if a.env.Store != nil {
+			if err := a.env.Store.Check(a.actor(), model.OpServe); err != nil {
+				return err
+			}
 			return errors.New("keydesk serve is already running here")
 		}
 		if a.env.Serve == nil {

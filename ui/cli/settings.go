@@ -111,7 +111,7 @@ Then check the settings with keydesk settings smtp test --to ADDRESS.`,
 	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
 		fs := cmd.Flags()
 		if !flags.anyGiven(fs) {
-			return a.withStore(mustExist, func(st *store.Store) error {
+			return a.readAs(model.OpSettingsShow, func(st *store.Store) error {
 				settings, _, err := st.SMTPSettings()
 				if err != nil {
 					return err
