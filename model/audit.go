@@ -37,6 +37,8 @@ const (
 	ActionAdminRole       Action = "admin.role_changed"
 	ActionAdminRemoved    Action = "admin.removed"
 	ActionAccessRefused   Action = "access.refused" // an operation the role does not allow
+	ActionBackupMade      Action = "backup.made"    // written before the copy, so the copy holds it
+	ActionBackupFailed    Action = "backup.failed"
 )
 
 // AuditEntry is one line of the trail. Hash covers every other field and

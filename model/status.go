@@ -36,6 +36,10 @@ func (s Status) Valid() bool { return s >= Ready && s <= Compromised }
 // HasCode reports whether a key in this status carries an activation code.
 func (s Status) HasCode() bool { return s == Reserved || s == Suspended }
 
+// HasReason reports whether a key in this status says why it is there
+// (Locked, Deactivated and Compromised do).
+func (s Status) HasReason() bool { return s == Locked || s == Deactivated || s == Compromised }
+
 // IsTied reports whether a key in this status belongs to an employee.
 func (s Status) IsTied() bool {
 	return s == Reserved || s == Active || s == Locked || s == Suspended

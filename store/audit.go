@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/keydesk/keydesk/model"
 	bolt "go.etcd.io/bbolt"
@@ -220,18 +221,30 @@ func (e *ChainError) Error() string {
 type AuditState struct {
 	Entries  uint64
 	HeadHash string
+	Anchors  int // anchors checked
+	Keys     int // key records checked against the trail
+	People   int // employee records checked against the trail
 }
 
 // VerifyAudit walks the chain from the first entry: each entry's hash must
 // match its content and the hash of the entry before it, its link must
 // point at that entry, and sequence numbers must have no gap. The head
 // recorded in meta must be the last entry, so that cutting entries off the
-// end is detected too.
-func (s *Store) VerifyAudit() (AuditState, error) {
+// end is detected too. Each anchor (a head seen before, kept outside the
+// file) must still be in the chain with the same hash: that finds a trail
+// cut back with its head, or rewritten and re-sealed. Last, the trail is
+// replayed and every key and employee record compared with what its
+// entries say (see checkRecords).
+func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 	var st AuditState
 	err := s.view(func(tx *bolt.Tx) error {
+		want := map[uint64]model.AuditAnchor{}
+		for _, a := range anchors {
+			want[a.Seq] = a
+		}
+		replay := model.NewReplay()
 		var prev []byte // the raw hash of the entry before
-		want := uint64(1)
+		next := uint64(1)
 		t := openTrail(tx)
 		c := t.entries.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
@@ -243,24 +256,157 @@ func (s *Store) VerifyAudit() (AuditState, error) {
 			switch {
 			case e.Seq != btoi(k):
 				return &ChainError{Seq: btoi(k), Msg: fmt.Sprintf("is stored under number %d but says %d", btoi(k), e.Seq)}
-			case e.Seq != want:
-				return &ChainError{Seq: want, Msg: "is missing (entries were removed)"}
+			case e.Seq != next:
+				return &ChainError{Seq: next, Msg: "is missing (entries were removed)"}
 			case !bytes.Equal(storedLink(v), auditLink(prev)):
 				return &ChainError{Seq: e.Seq, Msg: "does not follow the entry before it (an entry was changed or removed)"}
 			case e.ComputeHash() != e.Hash:
 				return &ChainError{Seq: e.Seq, Msg: "was changed after it was written"}
 			}
+			if a, ok := want[e.Seq]; ok {
+				if a.Hash != e.Hash {
+					return &AnchorError{Anchor: a, Msg: "has a different hash now: the trail was rewritten from there on, or before"}
+				}
+				st.Anchors++
+			}
+			if err := replay.Apply(e); err != nil {
+				return &RecordsError{Problems: []string{err.Error() + ": the trail was changed, or cut at its start"}}
+			}
 			prev = storedHashRaw(v)
-			want++
+			next++
 			st.Entries++
 		}
 		if head := tx.Bucket(bucketMeta).Get(metaAuditHead); !bytes.Equal(head, prev) {
-			return &ChainError{Seq: want, Msg: "and later entries are missing (the trail was cut short)"}
+			return &ChainError{Seq: next, Msg: "and later entries are missing (the trail was cut short)"}
+		}
+		for _, a := range anchors {
+			if a.Seq >= next {
+				return &AnchorError{Anchor: a, Msg: fmt.Sprintf("is missing: the trail ends at entry %d (it was cut back)", next-1)}
+			}
 		}
 		st.HeadHash = hex.EncodeToString(prev)
-		return nil
+		var err error
+		st.Keys, st.People, err = checkRecords(tx, replay)
+		return err
 	})
 	return st, err
+}
+
+// AnchorError says that a head seen before is no longer in the trail.
+type AnchorError struct {
+	Anchor model.AuditAnchor
+	Msg    string
+}
+
+func (e *AnchorError) Error() string {
+	return fmt.Sprintf("audit entry %d (expected hash %s) %s", e.Anchor.Seq, e.Anchor.Hash, e.Msg)
+}
+
+// RecordsError lists records that are not what their audit trail says:
+// changed, added or removed outside keydesk.
+type RecordsError struct {
+	Problems []string
+	More     int // past the listed ones
+}
+
+func (e *RecordsError) Error() string {
+	msg := strings.Join(e.Problems, "; ")
+	if e.More > 0 {
+		msg += fmt.Sprintf("; and %d more", e.More)
+	}
+	return msg
+}
+
+func (e *RecordsError) add(format string, args ...any) {
+	if len(e.Problems) == maxRecordProblems {
+		e.More++
+		return
+	}
+	e.Problems = append(e.Problems, fmt.Sprintf(format, args...))
+}
+
+// maxRecordProblems keeps a badly tampered file's report readable.
+const maxRecordProblems = 10
+
+// checkRecords compares every key and employee with its replay: a key's
+// status, reason and holder, an employee's key. It returns how many of
+// each it checked.
+func checkRecords(tx *bolt.Tx, replay *model.Replay) (keys, people int, err error) {
+	bad := &RecordsError{}
+	err = tx.Bucket(bucketKeys).ForEach(func(_, v []byte) error {
+		k, err := decodeKey(v)
+		if err != nil {
+			return err
+		}
+		keys++
+		r, ok := replay.Keys[k.ID]
+		delete(replay.Keys, k.ID)
+		switch {
+		case !ok:
+			bad.add("key %s has no entry in the audit trail: it was added outside keydesk, or the trail was cut", k.Serial)
+		case r.Status != k.Status || r.Reason != k.Reason:
+			bad.add("key %s is %s in its record, but the audit trail leaves it %s (entry %d): the record was changed outside keydesk",
+				k.Serial, statusReason(k.Status, k.Reason), statusReason(r.Status, r.Reason), r.Seq)
+		case r.EmployeeID != k.EmployeeID:
+			bad.add("key %s is held by employee id %d in its record, but by employee id %d in the audit trail (entry %d): the record was changed outside keydesk",
+				k.Serial, k.EmployeeID, r.EmployeeID, r.Seq)
+		}
+		return nil
+	})
+	if err != nil {
+		return keys, people, err
+	}
+	for _, id := range slices.Sorted(maps.Keys(replay.Keys)) {
+		bad.add("key id %d is in the audit trail (entry %d) but not in the database: it was removed outside keydesk", id, replay.Keys[id].Seq)
+	}
+	err = tx.Bucket(bucketEmployees).ForEach(func(_, v []byte) error {
+		e, err := decodeEmployee(v)
+		if err != nil {
+			return err
+		}
+		people++
+		r, ok := replay.Employees[e.ID]
+		delete(replay.Employees, e.ID)
+		switch {
+		case !ok:
+			bad.add("employee %s has no entry in the audit trail: added outside keydesk, or the trail was cut", e.Email)
+		case r.KeyID != e.KeyID:
+			bad.add("employee %s holds key id %d in their record, but key id %d in the audit trail (entry %d): the record was changed outside keydesk",
+				e.Email, e.KeyID, r.KeyID, r.Seq)
+		}
+		return nil
+	})
+	if err != nil {
+		return keys, people, err
+	}
+	for _, id := range slices.Sorted(maps.Keys(replay.Employees)) {
+		bad.add("employee id %d is in the audit trail (entry %d) but not in the database: removed outside keydesk", id, replay.Employees[id].Seq)
+	}
+	if len(bad.Problems) > 0 {
+		return keys, people, bad
+	}
+	return keys, people, nil
+}
+
+func statusReason(s model.Status, r model.Reason) string {
+	if r == model.NoReason {
+		return s.String()
+	}
+	return s.String() + " (" + r.String() + ")"
+}
+
+// AuditHead is the newest entry as it is stored: what `keydesk audit
+// head` prints and serve's anchor file records. Seq 0 for an empty trail.
+func (s *Store) AuditHead() (model.AuditAnchor, error) {
+	var head model.AuditAnchor
+	err := s.view(func(tx *bolt.Tx) error {
+		k, v := tx.Bucket(bucketAudit).Cursor().Last()
+		if k != nil {
+			head = model.AuditAnchor{Seq: btoi(k), Hash: storedHash(v)}
+		}
+		return nil
+	})
+	return head, err
 }
 
 // AuditNewestFirst calls fn with entries from the newest back until fn

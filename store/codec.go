@@ -235,6 +235,8 @@ var auditActions = []model.Action{
 	model.ActionAdminRole,
 	model.ActionAdminRemoved,
 	model.ActionAccessRefused,
+	model.ActionBackupMade, // schema 5
+	model.ActionBackupFailed,
 }
 
 var auditActionCodes = func() map[model.Action]uint64 {

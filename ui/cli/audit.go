@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"os"
+	"strings"
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
@@ -10,29 +13,128 @@ import (
 )
 
 func (a *app) auditCommand() *cobra.Command {
+	var expect []string
+	var anchorsFile string
 	verify := &cobra.Command{
-		Use:   "verify",
-		Short: "Check the hash chain of the audit trail: any entry changed or removed is found",
-		Args:  argsNamed(),
+		Use:   "verify [--expect SEQ:HASH]... [--anchors FILE]",
+		Short: "Check the audit trail's hash chain, replay it against the keys and employees, and check heads kept elsewhere",
+		Long: `Check the audit trail: every entry's hash and link (an entry changed or
+removed is found), then replay the trail and compare every key's status,
+reason and holder and every employee's key with what the entries say (a
+record changed outside keydesk is named).
+
+The chain is not keyed: whoever can write the file can cut its end or
+rewrite it and seal it again. A head kept outside the file finds that:
+--expect SEQ:HASH (as keydesk audit head printed it) and --anchors FILE
+(the lines keydesk serve --anchor wrote) must each still be in the trail
+with the same hash.`,
+		Args: argsNamed(),
 	}
-	verify.RunE = a.action(func(*cobra.Command, []string) error {
-		return a.readAs(model.OpAuditVerify, func(st *store.Store) error {
-			state, err := st.VerifyAudit()
-			var broken *store.ChainError
-			if errors.As(err, &broken) {
-				return fmt.Errorf("the audit trail does not verify: %s", broken.Error())
+	verify.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
+		var anchors []model.AuditAnchor
+		for _, e := range expect {
+			anchor, err := model.ParseExpect(e)
+			if err != nil {
+				return usagef(cmd, "--expect %s", err)
 			}
+			anchors = append(anchors, anchor)
+		}
+		if anchorsFile != "" {
+			fromFile, err := a.readAnchors(anchorsFile)
 			if err != nil {
 				return err
+			}
+			anchors = append(anchors, fromFile...)
+		}
+		return a.readAs(model.OpAuditVerify, func(st *store.Store) error {
+			state, err := st.VerifyAudit(anchors...)
+			if err != nil {
+				return verifyError(err)
 			}
 			head := state.HeadHash
 			if head == "" {
 				head = "(none)"
 			}
-			_, err = fmt.Fprintf(a.env.Stdout, "audit trail verified: %d %s, head %s\n",
+			fmt.Fprintf(a.env.Stdout, "audit trail verified: %d %s, head %s\n",
 				state.Entries, plural(int(state.Entries), "entry", "entries"), head)
+			fmt.Fprintf(a.env.Stdout, "records match the trail: %d %s, %d %s\n",
+				state.Keys, plural(state.Keys, "key", "keys"), state.People, plural(state.People, "employee", "employees"))
+			if len(anchors) > 0 {
+				fmt.Fprintf(a.env.Stdout, "heads kept outside found unchanged: %d\n", state.Anchors)
+			}
+			return nil
+		})
+	})
+	verify.Flags().StringArrayVar(&expect, "expect", nil, "SEQ:HASH of a head seen before (keydesk audit head); may be repeated")
+	verify.Flags().StringVar(&anchorsFile, "anchors", "", "a file of heads written by keydesk serve --anchor")
+
+	head := &cobra.Command{
+		Use:   "head",
+		Short: "Print the newest audit entry as seq N hash H, to keep outside the database",
+		Long: `Print the newest entry of the audit trail as "seq N hash H". Keep it
+somewhere the database's owner cannot rewrite (a ticket, another machine):
+keydesk audit verify --expect N:H later proves that the trail was not cut
+back or rewritten up to that entry.`,
+		Args: argsNamed(),
+	}
+	head.RunE = a.action(func(*cobra.Command, []string) error {
+		return a.readAs(model.OpAuditVerify, func(st *store.Store) error {
+			h, err := st.AuditHead()
+			if err != nil {
+				return err
+			}
+			if h.Seq == 0 {
+				return errors.New("the audit trail is empty: there is no head to keep yet")
+			}
+			_, err = fmt.Fprintln(a.env.Stdout, h.String())
 			return err
 		})
 	})
-	return a.group("audit", "Check the audit trail (export it with keydesk export audit)", verify)
+	return a.group("audit", "Check the audit trail, or print its head (export it with keydesk export audit)", verify, head)
+}
+
+// verifyError says why the trail does not verify, in one line.
+func verifyError(err error) error {
+	var (
+		broken  *store.ChainError
+		anchor  *store.AnchorError
+		records *store.RecordsError
+	)
+	if errors.As(err, &broken) || errors.As(err, &anchor) || errors.As(err, &records) {
+		return fmt.Errorf("the audit trail does not verify: %s", err.Error())
+	}
+	return err
+}
+
+// readAnchors reads every line of an anchor file; a line that is not an
+// anchor is refused, as a file that cannot be checked whole proves nothing.
+func (a *app) readAnchors(name string) ([]model.AuditAnchor, error) {
+	if a.env.Store != nil {
+		return nil, errors.New("here --anchors cannot name a file on the server: run audit verify where the anchor file is, on a copy of the database")
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, fileError("cannot read", name, err)
+	}
+	defer f.Close()
+	var anchors []model.AuditAnchor
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		anchor, err := model.ParseAnchorLine(line)
+		if err != nil {
+			return nil, fmt.Errorf("%s line %d: %v", name, n, err)
+		}
+		anchors = append(anchors, anchor)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fileError("cannot read", name, err)
+	}
+	if len(anchors) == 0 {
+		return nil, fmt.Errorf("%s holds no anchors", name)
+	}
+	return anchors, nil
 }

@@ -42,6 +42,9 @@ import (
 //	                         rewrites OLD as NEW (same length) inside
 //	                         audit entry SEQ, as an attacker with the file
 //	                         would.
+//	sethead VAR              sets $VAR to SEQ:HASH from the "seq N hash H"
+//	                         of the last stdout, $VAR_SEQ and $VAR_HASH
+//	                         to its parts.
 //	exec keydesk-process ARGS...
 //	                         the same program in its own process, wired
 //	                         to the real stdin, stdout and stderr (with
@@ -85,6 +88,7 @@ func TestScripts(t *testing.T) {
 			"wrongcode":    wrongCode,
 			"tamper-audit": tamperAudit,
 			"writeenv":     writeEnv,
+			"sethead":      setHead,
 		},
 	})
 }
@@ -194,4 +198,19 @@ func writeEnv(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: writeenv FILE VAR")
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(ts.Getenv(args[1])+"\n"), 0o600))
+}
+
+var headLine = regexp.MustCompile(`(?m)^seq ([0-9]+) hash ([0-9a-f]{64})$`)
+
+func setHead(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sethead VAR")
+	}
+	m := headLine.FindStringSubmatch(ts.ReadFile("stdout"))
+	if m == nil {
+		ts.Fatalf("no audit head in stdout")
+	}
+	ts.Setenv(args[0], m[1]+":"+m[2])
+	ts.Setenv(args[0]+"_SEQ", m[1])
+	ts.Setenv(args[0]+"_HASH", m[2])
 }

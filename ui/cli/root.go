@@ -54,6 +54,7 @@ type ServeOptions struct {
 	Listen, HostKeyPath, AuthorizedKeysPath string
 	IdleTimeout                             time.Duration
 	DBPath                                  string
+	AnchorPath                              string
 }
 
 // Run runs one command line and returns its exit status: 0 done, 1

@@ -12,7 +12,7 @@ import (
 func (a *app) serveCommand() *cobra.Command {
 	var opts ServeOptions
 	cmd := &cobra.Command{
-		Use:   "serve [--listen ADDR] [--host-key PATH] [--authorized-keys PATH] [--idle-timeout D]",
+		Use:   "serve [--listen ADDR] [--host-key PATH] [--authorized-keys PATH] [--idle-timeout D] [--anchor FILE]",
 		Short: "Serve the screens and commands over SSH to many admins at once (public-key login only)",
 		Long: `Serve the terminal UI and every command over SSH: one process owns the
 database, admins connect with ssh -p PORT HOST, or run a command with
@@ -48,6 +48,7 @@ file default to files beside the database.`,
 	cmd.Flags().StringVar(&opts.Listen, "listen", "127.0.0.1:2323", "address to listen on, host:port")
 	cmd.Flags().StringVar(&opts.HostKeyPath, "host-key", "", "the server's host key, created if missing (default <db dir>/keydesk_host_ed25519)")
 	cmd.Flags().StringVar(&opts.AuthorizedKeysPath, "authorized-keys", "", "the admins' public keys, one per line (default <db dir>/authorized_keys)")
+	cmd.Flags().StringVar(&opts.AnchorPath, "anchor", "", "append the audit head (time, seq, hash) to FILE when it moved, at most once a minute, and at shutdown; keep FILE on another machine")
 	cmd.Flags().DurationVar(&opts.IdleTimeout, "idle-timeout", 15*time.Minute, "close a connection after this long with nothing sent either way (0: never)")
 	return cmd
 }

@@ -39,6 +39,11 @@ type Config struct {
 	IdleTimeout        time.Duration // 0 = none
 	ShutdownGrace      time.Duration // 0 = 5 s
 	Log                io.Writer     // server log; nil = io.Discard
+	// AnchorPath, when set, is a file that gets the audit head (time, seq,
+	// hash) appended when it moved, at most every AnchorInterval (0 = a
+	// minute), and at shutdown.
+	AnchorPath     string
+	AnchorInterval time.Duration
 
 	// NewTUI builds the TUI model for one session, styled with that
 	// session's renderer. ctx ends when that session ends (however it
@@ -74,6 +79,12 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	var anchors *anchorFile
+	if cfg.AnchorPath != "" {
+		if anchors, err = newAnchorFile(cfg.AnchorPath, cfg.Store, logger); err != nil {
+			return fmt.Errorf("cannot read the anchor file %s: %v", cfg.AnchorPath, innermost(err))
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %v", cfg.Listen, innermost(err))
@@ -92,6 +103,13 @@ func Run(ctx context.Context, cfg Config) error {
 
 	served := make(chan error, 1)
 	go func() { served <- s.ssh.Serve(ln) }()
+	anchorsDone := make(chan struct{})
+	if anchors != nil {
+		logger.Info("anchoring the audit head", "path", cfg.AnchorPath, "every", cfg.AnchorInterval)
+		go func() { anchors.run(ctx, cfg.AnchorInterval); close(anchorsDone) }()
+	} else {
+		close(anchorsDone)
+	}
 	if cfg.Ready != nil {
 		cfg.Ready(addr)
 	}
@@ -103,6 +121,10 @@ func Run(ctx context.Context, cfg Config) error {
 		logger.Error("the server stopped by itself", "err", serveErr)
 	}
 	s.shutdown(ln)
+	<-anchorsDone
+	if anchors != nil {
+		anchors.write() // the head after the last session's writes
+	}
 	logger.Info("stopped")
 	if serveErr != nil {
 		return fmt.Errorf("the SSH server stopped: %v", innermost(serveErr))
@@ -129,6 +151,9 @@ func (cfg *Config) fillDefaults() error {
 	}
 	if cfg.ShutdownGrace <= 0 {
 		cfg.ShutdownGrace = defaultShutdownGrace
+	}
+	if cfg.AnchorInterval <= 0 {
+		cfg.AnchorInterval = defaultAnchorInterval
 	}
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
