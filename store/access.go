@@ -1,6 +1,8 @@
 package store
 
 import (
+	"fmt"
+
 	"github.com/keydesk/keydesk/model"
 	bolt "go.etcd.io/bbolt"
 )
@@ -53,6 +55,15 @@ func refusalEntry(who model.Actor, op model.Operation, why error) model.AuditEnt
 // the actor as the audit trail names it. A refused operation changes
 // nothing but the audit trail, which records the refusal.
 func (s *Store) update(who model.Actor, op model.Operation, fn func(tx *bolt.Tx, by string) error) error {
+	// A backup is let through a file that is gone: it is the way to save
+	// what the open file holds.
+	rescue := op == model.OpBackup
+	if err := s.refuseIfGone(); err != nil && !rescue {
+		return err
+	}
+	if s.ReadOnly() {
+		return fmt.Errorf("the database %s is open read-only here: %s changes it", s.path, op.Doing())
+	}
 	var denied error
 	err := s.commit(func(tx *bolt.Tx) error {
 		denied = nil
@@ -67,6 +78,11 @@ func (s *Store) update(who model.Actor, op model.Operation, fn func(tx *bolt.Tx,
 		return fn(tx, actor.String())
 	})
 	if err != nil {
+		return err
+	}
+	// Committed, but to the file the path still names? If not, the
+	// change is lost to everyone else: it must not be acknowledged.
+	if err := s.CheckFile(); err != nil && !rescue {
 		return err
 	}
 	s.notify()

@@ -75,7 +75,7 @@ func TestHelpdeskDoesItsPartOnly(t *testing.T) {
 		return s.SetSMTPSettings(helen, model.SMTPSettings{Host: "smtp.example.com", Port: 587, TLS: model.TLSStartTLS, From: "it@example.com"}, 0)
 	})
 	tOnlyAuditedAs(t, s, model.ActionAccessRefused, func() error {
-		_, err := s.Backup(helen, &strings.Builder{})
+		_, err := s.Backup(helen, &strings.Builder{}, "stdout")
 		return err
 	})
 	tOnlyAuditedAs(t, s, model.ActionAccessRefused, func() error {

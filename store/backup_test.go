@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/keydesk/keydesk/store/secrets"
 )
 
 // A hot backup taken while another admin works is one consistent moment.
@@ -39,7 +41,7 @@ func TestBackupWhileWriting(t *testing.T) {
 	var copies []string
 	for i := range 3 {
 		var buf bytes.Buffer
-		n, err := s.Backup(tAdmin, &buf)
+		n, err := s.Backup(tAdmin, &buf, "stdout")
 		if err != nil || n != int64(buf.Len()) {
 			t.Fatalf("Backup = %d, %v (buffer %d bytes)", n, err, buf.Len())
 		}
@@ -47,6 +49,7 @@ func TestBackupWhileWriting(t *testing.T) {
 		if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
 			t.Fatal(err)
 		}
+		copyFile(t, s.KeyPath(), secrets.KeyPath(path)) // as the README says to restore one
 		copies = append(copies, path)
 	}
 	close(stop)

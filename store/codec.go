@@ -21,6 +21,7 @@ import (
 const (
 	recordFormat = 1
 	auditFormat  = 2
+	sealedFormat = 2 // codes since schema 5: the digits sealed (sealed.go)
 )
 
 var errCorrupt = errors.New("a record in the database is damaged")

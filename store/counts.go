@@ -94,7 +94,7 @@ func (s *Store) EmployeesFirstPage(n int) (FirstPage, error) {
 			}
 			page.Employees = append(page.Employees, e)
 			if e.KeyID != 0 {
-				key, err := keyByID(tx, e.KeyID)
+				key, err := s.keyByID(tx, e.KeyID)
 				if err != nil {
 					return err
 				}

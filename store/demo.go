@@ -184,7 +184,7 @@ func (d *demo) live(serial string, e *model.Employee, target model.Status, sprea
 }
 
 func (d *demo) event(serial string, ev model.Event, spread time.Duration) (model.Key, error) {
-	k, err := keyBySerial(d.tx, serial)
+	k, err := d.s.keyBySerial(d.tx, serial)
 	if err != nil {
 		return k, err
 	}

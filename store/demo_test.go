@@ -44,7 +44,7 @@ func checkConsistent(t *testing.T, s *Store) Snapshot {
 	codes := 0
 	s.db.View(func(tx *bolt.Tx) error {
 		for _, k := range snap.Keys {
-			full, err := keyByID(tx, k.ID)
+			full, err := s.keyByID(tx, k.ID)
 			if err != nil {
 				t.Fatal(err)
 			}

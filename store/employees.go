@@ -134,7 +134,7 @@ func (s *Store) createEmployeeAt(tx *bolt.Tx, by string, in model.EmployeeInput,
 // assignNew assigns a key to an employee created in the same transaction,
 // turning "the key is not Ready" into a KeyUnavailableError.
 func (s *Store) assignNew(tx *bolt.Tx, by, serial string, e *model.Employee) (CodeView, error) {
-	k, err := keyBySerial(tx, serial)
+	k, err := s.keyBySerial(tx, serial)
 	if err != nil {
 		return CodeView{}, &KeyUnavailableError{Serial: serial, Msg: err.Error()}
 	}
@@ -216,7 +216,7 @@ func (s *Store) DeleteEmployee(who model.Actor, ref EmployeeRef) error {
 			return err
 		}
 		if e.KeyID != 0 {
-			k, err := keyByID(tx, e.KeyID)
+			k, err := s.keyByID(tx, e.KeyID)
 			if err != nil {
 				return err
 			}

@@ -145,7 +145,7 @@ func tKey(t testing.TB, s *Store, serial string) model.Key {
 	var k model.Key
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var err error
-		k, err = keyBySerial(tx, serial)
+		k, err = s.keyBySerial(tx, serial)
 		return err
 	})
 	if err != nil {

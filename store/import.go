@@ -164,7 +164,7 @@ func (s *Store) importEmployees(tx *bolt.Tx, by string, rows []EmployeeRow) ([]H
 		if row.KeySerial == "" {
 			continue
 		}
-		k, err := keyBySerial(tx, row.KeySerial)
+		k, err := s.keyBySerial(tx, row.KeySerial)
 		switch {
 		case err != nil:
 			problems = append(problems, RowError{Line: row.Line, Msg: err.Error()})

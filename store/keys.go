@@ -30,7 +30,7 @@ type CodeView struct {
 }
 
 func (s *Store) loadKey(tx *bolt.Tx, ref KeyRef) (model.Key, error) {
-	k, err := keyBySerial(tx, ref.Serial)
+	k, err := s.keyBySerial(tx, ref.Serial)
 	if err != nil {
 		return k, err
 	}
@@ -50,15 +50,21 @@ func (s *Store) applyKeyEvent(tx *bolt.Tx, by string, k model.Key, ev model.Even
 	if ev.Random == nil {
 		ev.Random = s.random
 	}
+	if unreadable(k.Code) && ev.Kind == model.EventEnterCode {
+		return model.Change{}, s.SecretsProblem() // the code cannot be compared
+	}
 	ch, err := model.Transition(k, ev)
 	if err != nil {
 		return ch, err
+	}
+	if unreadable(ch.Key.Code) {
+		return ch, s.SecretsProblem() // the key would keep a code that cannot be written back
 	}
 	stored := k
 	if k.Status == 0 {
 		stored = model.Key{} // a new key: nothing indexed yet
 	}
-	if err := putKey(tx, stored, &ch.Key); err != nil {
+	if err := s.putKey(tx, stored, &ch.Key); err != nil {
 		return ch, err
 	}
 	if k.EmployeeID != ch.Key.EmployeeID {
@@ -138,9 +144,12 @@ func (s *Store) codeEvent(who model.Actor, op model.Operation, ref KeyRef, ev mo
 	return view, err
 }
 
-func codeView(tx *bolt.Tx, k model.Key) (CodeView, error) {
+func (s *Store) codeView(tx *bolt.Tx, k model.Key) (CodeView, error) {
 	if k.Code == nil {
 		return CodeView{}, refused("key %s is %s: it has no activation code", k.Serial, k.Status)
+	}
+	if unreadable(k.Code) {
+		return CodeView{}, s.SecretsProblem()
 	}
 	v := CodeView{Serial: k.Serial, Digits: k.Code.Digits, IssuedAt: k.Code.IssuedAt, ExpiresAt: k.Code.ExpiresAt}
 	if k.EmployeeID != 0 {
@@ -194,7 +203,7 @@ func (s *Store) ShowCode(who model.Actor, ref KeyRef) (CodeView, error) {
 // shown (SPEC 2.2: every showing is in the audit trail, also right after
 // the code was issued).
 func (s *Store) showCode(tx *bolt.Tx, by string, k model.Key) (CodeView, error) {
-	view, err := codeView(tx, k)
+	view, err := s.codeView(tx, k)
 	if err != nil {
 		return view, err
 	}

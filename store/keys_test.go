@@ -519,7 +519,7 @@ func TestImportKeysInAnyOrder(t *testing.T) {
 	}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		for _, row := range rows {
-			k, err := keyBySerial(tx, row.Serial)
+			k, err := s.keyBySerial(tx, row.Serial)
 			if err != nil {
 				t.Fatalf("key %s: %v", row.Serial, err)
 			}

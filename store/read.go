@@ -50,7 +50,7 @@ func (s *Store) Key(serial string) (model.Key, error) {
 	var k model.Key
 	err := s.view(func(tx *bolt.Tx) error {
 		var err error
-		k, err = keyBySerial(tx, serial)
+		k, err = s.keyBySerial(tx, serial)
 		k.Code = nil
 		return err
 	})
@@ -62,7 +62,7 @@ func (s *Store) KeyByID(id uint64) (model.Key, error) {
 	var k model.Key
 	err := s.view(func(tx *bolt.Tx) error {
 		var err error
-		k, err = keyByID(tx, id)
+		k, err = s.keyByID(tx, id)
 		k.Code = nil
 		return err
 	})

@@ -9,7 +9,7 @@ import (
 // indexes. Every write of a key or employee goes through putKey/putEmployee
 // so that no index can be forgotten.
 
-func keyBySerial(tx *bolt.Tx, serial string) (model.Key, error) {
+func (s *Store) keyBySerial(tx *bolt.Tx, serial string) (model.Key, error) {
 	norm, err := model.NormalizeSerial(serial)
 	if err != nil {
 		return model.Key{}, refused("%s", err)
@@ -18,11 +18,12 @@ func keyBySerial(tx *bolt.Tx, serial string) (model.Key, error) {
 	if id == nil {
 		return model.Key{}, refused("there is no key with serial %s", norm)
 	}
-	return keyByID(tx, btoi(id))
+	return s.keyByID(tx, btoi(id))
 }
 
-// keyByID loads a key with its activation code, if it has one.
-func keyByID(tx *bolt.Tx, id uint64) (model.Key, error) {
+// keyByID loads a key with its activation code, if it has one (its
+// digits "" when they cannot be read here: see openCode).
+func (s *Store) keyByID(tx *bolt.Tx, id uint64) (model.Key, error) {
 	raw := tx.Bucket(bucketKeys).Get(itob(id))
 	if raw == nil {
 		return model.Key{}, refused("the key no longer exists")
@@ -32,7 +33,7 @@ func keyByID(tx *bolt.Tx, id uint64) (model.Key, error) {
 		return k, err
 	}
 	if raw := tx.Bucket(bucketCodes).Get(itob(id)); raw != nil {
-		code, err := decodeCode(raw)
+		code, err := s.openCode(id, raw)
 		if err != nil {
 			return k, err
 		}
@@ -44,7 +45,7 @@ func keyByID(tx *bolt.Tx, id uint64) (model.Key, error) {
 // putKey writes a key, its code (or the code's removal) and its indexes.
 // old is the key as stored before (zero for a new key).
 // It sets k.Rev to the new revision.
-func putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
+func (s *Store) putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
 	k.Rev = old.Rev + 1
 	id := itob(k.ID)
 	if err := tx.Bucket(bucketKeys).Put(id, encodeKey(*k)); err != nil {
@@ -55,7 +56,11 @@ func putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
 	}
 	codes := tx.Bucket(bucketCodes)
 	if k.Code != nil {
-		if err := codes.Put(id, encodeCode(*k.Code)); err != nil {
+		sealed, err := s.sealCode(k.ID, *k.Code)
+		if err != nil {
+			return err
+		}
+		if err := codes.Put(id, sealed); err != nil {
 			return err
 		}
 	} else if old.Code != nil {

@@ -17,11 +17,15 @@ var metaSMTP = []byte("settings_smtp")
 type storedSMTP struct {
 	model.SMTPSettings
 	Rev uint64 `json:",omitempty"`
+	// Sealed is the password since schema 5, sealed with the key file;
+	// Password is then empty.
+	Sealed []byte `json:",omitempty"`
 }
 
 // readSMTP returns the saved settings and their revision; revision 0 when
-// none were saved.
-func readSMTP(tx *bolt.Tx) (model.SMTPSettings, uint64, error) {
+// none were saved. Without the key file a saved password cannot be read:
+// the settings come with an empty password and a *SecretsError.
+func (s *Store) readSMTP(tx *bolt.Tx) (model.SMTPSettings, uint64, error) {
 	raw := tx.Bucket(bucketMeta).Get(metaSMTP)
 	if raw == nil {
 		return model.SMTPSettings{}, 0, nil
@@ -30,7 +34,8 @@ func readSMTP(tx *bolt.Tx) (model.SMTPSettings, uint64, error) {
 	if err := json.Unmarshal(raw, &stored); err != nil {
 		return model.SMTPSettings{}, 0, err
 	}
-	return stored.SMTPSettings, max(stored.Rev, 1), nil
+	err := s.openPassword(&stored)
+	return stored.SMTPSettings, max(stored.Rev, 1), err
 }
 
 // SMTPSettings returns the mail settings shared by everyone who uses this
@@ -42,7 +47,7 @@ func (s *Store) SMTPSettings() (model.SMTPSettings, uint64, error) {
 		rev uint64
 	)
 	err := s.view(func(tx *bolt.Tx) (err error) {
-		out, rev, err = readSMTP(tx)
+		out, rev, err = s.readSMTP(tx)
 		return err
 	})
 	return out, rev, err
@@ -60,14 +65,18 @@ func (s *Store) SetSMTPSettings(who model.Actor, settings model.SMTPSettings, re
 		return refused("%s", err)
 	}
 	return s.update(who, model.OpSettingsChange, func(tx *bolt.Tx, by string) error {
-		old, oldRev, err := readSMTP(tx)
+		old, oldRev, err := s.readSMTP(tx)
 		if err != nil {
 			return err
 		}
 		if rev != oldRev {
 			return refused("the mail settings were changed by someone else while you were editing them: look again before saving")
 		}
-		raw, err := json.Marshal(storedSMTP{SMTPSettings: settings, Rev: oldRev + 1})
+		stored := storedSMTP{SMTPSettings: settings, Rev: oldRev + 1}
+		if err := s.sealPassword(&stored); err != nil {
+			return err
+		}
+		raw, err := json.Marshal(stored)
 		if err != nil {
 			return err
 		}
@@ -106,7 +115,7 @@ func settingsNote(old, new model.SMTPSettings) string {
 // code: to whom, or why it failed; never the code.
 func (s *Store) RecordCodeEmail(who model.Actor, serial, to string, sendErr error) error {
 	return s.update(who, model.OpKeyCodeEmail, func(tx *bolt.Tx, by string) error {
-		k, err := keyBySerial(tx, serial)
+		k, err := s.keyBySerial(tx, serial)
 		if err != nil {
 			return err
 		}

@@ -10,9 +10,11 @@ import (
 	"io/fs"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
@@ -50,6 +52,11 @@ type Options struct {
 	// NoSync skips fsync. Only for tests and demo filling speed, never for
 	// an admin's data.
 	NoSync bool
+	// ReadOnly opens the file for reading only (bbolt's ReadOnly: the file
+	// is opened O_RDONLY under a shared lock), for commands that only read:
+	// its bytes never change, and it works on a read-only filesystem. Every
+	// write is refused, and no migration runs (see checkReadable).
+	ReadOnly bool
 }
 
 // Store is an open database. It is safe for concurrent use.
@@ -62,6 +69,16 @@ type Store struct {
 	// heldHistory is set only inside FillDemo's transaction (bbolt runs
 	// one writer at a time): see historyIndex.
 	heldHistory *historyIndex
+
+	// box seals codes and the mail password; nil without the key file,
+	// secretsErr then says why (sealed.go).
+	box        *secrets.Box
+	secretsErr error
+
+	// file is the file bbolt holds open, to tell when the path no longer
+	// names it (identity.go); gone is set once it does not.
+	file fs.FileInfo
+	gone atomic.Pointer[FileGoneError]
 
 	mu       sync.Mutex
 	watchers map[chan struct{}]struct{}
@@ -83,8 +100,18 @@ func Open(path string, opt Options) (*Store, error) {
 		opt.Now = func() time.Time { return time.Now().UTC() }
 	}
 	var db *bolt.DB
+	var held *os.File
+	bopt := &bolt.Options{Timeout: opt.LockTimeout, NoSync: opt.NoSync, InitialMmapSize: initialMmapSize, ReadOnly: opt.ReadOnly,
+		OpenFile: func(name string, flag int, mode os.FileMode) (*os.File, error) {
+			f, err := os.OpenFile(name, flag, mode)
+			held = f
+			return f, err
+		}}
+	if opt.ReadOnly {
+		bopt.InitialMmapSize = 0 // nothing grows the file
+	}
 	err := guardFile(path, func() (err error) {
-		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.LockTimeout, NoSync: opt.NoSync, InitialMmapSize: initialMmapSize})
+		db, err = bolt.Open(path, 0o600, bopt)
 		return err
 	})
 	var damaged *ErrDamaged
@@ -109,11 +136,59 @@ func Open(path string, opt Options) (*Store, error) {
 	}
 	db.AllocSize = fileGrowStep
 	s := &Store{db: db, path: path, now: opt.Now, random: opt.Random, watchers: map[chan struct{}]struct{}{}}
-	if err := s.migrate(); err != nil {
+	if s.file, err = held.Stat(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("cannot open the database %s: %v", path, err)
+	}
+	scrub := false
+	if opt.ReadOnly {
+		err = s.checkReadable()
+	} else if scrub, err = s.sealsPlainSecrets(); err == nil {
+		err = s.migrate()
+	}
+	if err == nil && scrub {
+		if err := s.scrub(); err != nil {
+			return nil, err
+		}
+		return Open(path, opt)
+	}
+	if err == nil {
+		err = s.loadSecrets()
+	}
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// ReadOnly reports whether the store was opened for reading only.
+func (s *Store) ReadOnly() bool { return s.db.IsReadOnly() }
+
+// oldestReadable is the oldest schema whose data this keydesk's reads
+// understand as they are, without a migration: a read-only open of an
+// older file is refused (a migration cannot run read-only), one of schema
+// 4 reads as it is (its codes and password are plain, which openCode and
+// openPassword read).
+const oldestReadable = 4
+
+// checkReadable is migrate for a read-only store: the schema must be one
+// this keydesk reads without changing it.
+func (s *Store) checkReadable() error {
+	return s.view(func(tx *bolt.Tx) error {
+		version := uint64(0)
+		if meta := tx.Bucket(bucketMeta); meta != nil {
+			version = btoi(meta.Get(metaSchema))
+		}
+		switch {
+		case version > schemaVersion:
+			return fmt.Errorf("the database %s was written by a newer keydesk (schema %d, this one knows %d)", s.path, version, schemaVersion)
+		case version < oldestReadable:
+			return fmt.Errorf("the database %s is of an older schema (%d) that cannot be read without upgrading it: "+
+				"open it once for writing to upgrade it (keydesk serve does, as does any command that changes something), or verify a copy", s.path, version)
+		}
+		return nil
+	})
 }
 
 // Path is the database file's path.
@@ -132,9 +207,10 @@ var migrations = []func(tx *bolt.Tx) error{
 	migrateAuditV2, // 1 -> 2: compact audit entries and history indexes
 	migrateCounts,  // 2 -> 3: keys counted by status
 	migrateAdmins,  // 3 -> 4: the admins table and their roles
+	migrateSecrets, // 4 -> 5: codes and the mail password sealed with the key file
 }
 
-const schemaVersion = 4
+const schemaVersion = 5
 
 // initialMmapSize reserves address space (not disk) up front: growing the
 // map later copies every node a big transaction touched, and waits for
@@ -200,37 +276,6 @@ func (s *Store) notify() {
 		default:
 		}
 	}
-}
-
-// Backup writes a consistent copy of the database while others go on
-// working (a read transaction sees one moment).
-func (s *Store) Backup(who model.Actor, w io.Writer) (int64, error) {
-	var n int64
-	err := s.viewAs(who, model.OpBackup, func(tx *bolt.Tx) error {
-		var err error
-		n, err = tx.WriteTo(w)
-		return err
-	})
-	return n, err
-}
-
-// BackupToFile writes the copy to a new file with mode 0600.
-func (s *Store) BackupToFile(who model.Actor, path string) (int64, error) {
-	if err := s.Check(who, model.OpBackup); err != nil {
-		return 0, err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.Backup(who, f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-	}
-	return n, err
 }
 
 // Refused builds a refusal in the model's terms, for store-level rules

@@ -1,0 +1,240 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/secrets"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Activation codes and the mail password are sealed (AES-GCM, see
+// store/secrets) with the key in the file beside the database
+// (secrets.KeyPath). The database holds a check value sealed with the
+// same key, so that a key file that belongs to another database is told
+// apart from a damaged value.
+
+var metaSecretsCheck = []byte("secrets_check")
+
+var (
+	checkPlain   = []byte("keydesk")
+	checkContext = []byte("check")
+	smtpContext  = []byte("smtp password")
+)
+
+// codeContext binds a sealed code to its key's id: a code copied into
+// another key's record does not open.
+func codeContext(keyID uint64) []byte { return append([]byte("code "), itob(keyID)...) }
+
+// SecretsError says the codes and the mail password cannot be read or
+// written: the key file is missing, or belongs to another database.
+type SecretsError struct {
+	KeyPath string
+	Why     string
+}
+
+func (e *SecretsError) Error() string {
+	return fmt.Sprintf("activation codes and the mail password cannot be read: %s (%s); "+
+		"everything else works, and a key can still be removed or marked compromised", e.Why, e.KeyPath)
+}
+
+// IsSecretsError reports whether err is a *SecretsError.
+func IsSecretsError(err error) bool {
+	var se *SecretsError
+	return errors.As(err, &se)
+}
+
+// KeyPath is the database's key file.
+func (s *Store) KeyPath() string { return secrets.KeyPath(s.path) }
+
+// SecretsProblem is nil when codes and the mail password can be read, else
+// why not.
+func (s *Store) SecretsProblem() error {
+	if s.box != nil {
+		return nil
+	}
+	return s.secretsErr
+}
+
+// loadSecrets opens the key file of a database that has a check value.
+// A database without one (an old schema read read-only) keeps its
+// secrets plain, and needs no key.
+func (s *Store) loadSecrets() error {
+	var check []byte
+	if err := s.view(func(tx *bolt.Tx) error {
+		if meta := tx.Bucket(bucketMeta); meta != nil {
+			check = append([]byte(nil), meta.Get(metaSecretsCheck)...)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if len(check) == 0 {
+		s.secretsErr = &SecretsError{KeyPath: s.KeyPath(), Why: "this database has no key yet"}
+		return nil
+	}
+	box, err := secrets.Load(s.KeyPath())
+	switch {
+	case errors.Is(err, secrets.ErrNoKey):
+		s.secretsErr = &SecretsError{KeyPath: s.KeyPath(), Why: "its key file is missing"}
+	case err != nil:
+		s.secretsErr = &SecretsError{KeyPath: s.KeyPath(), Why: "its key file cannot be read: " + innermostError(err).Error()}
+	default:
+		if plain, err := box.Open(check, checkContext); err != nil || string(plain) != string(checkPlain) {
+			s.secretsErr = &SecretsError{KeyPath: s.KeyPath(), Why: "the key file belongs to another database"}
+		} else {
+			s.box = box
+		}
+	}
+	return nil
+}
+
+func innermostError(err error) error {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err
+		}
+		err = next
+	}
+}
+
+// sealCode stores a code with its digits sealed (format 2).
+func (s *Store) sealCode(keyID uint64, c model.ActivationCode) ([]byte, error) {
+	if s.box == nil {
+		return nil, s.SecretsProblem()
+	}
+	e := newEncoder(sealedFormat)
+	e.str(string(s.box.Seal([]byte(c.Digits), codeContext(keyID))))
+	e.time(c.IssuedAt)
+	e.time(c.ExpiresAt)
+	e.uint(uint64(c.Failures))
+	return e.buf, nil
+}
+
+// openCode reads a stored code. Without the key its digits are "": the
+// code's dates and failures still read, and applyKeyEvent refuses what
+// would need the digits (see unreadable).
+func (s *Store) openCode(keyID uint64, raw []byte) (model.ActivationCode, error) {
+	if len(raw) > 0 && raw[0] == recordFormat {
+		return decodeCode(raw) // plain, from before schema 5
+	}
+	d := newDecoder(raw, sealedFormat)
+	sealed := d.str()
+	c := model.ActivationCode{IssuedAt: d.time(), ExpiresAt: d.time(), Failures: int(d.uint())}
+	if d.err != nil {
+		return c, d.err
+	}
+	if s.box == nil {
+		return c, nil
+	}
+	digits, err := s.box.Open([]byte(sealed), codeContext(keyID))
+	if err != nil {
+		return c, fmt.Errorf("the activation code of key id %d does not open with the key file: %w", keyID, errCorrupt)
+	}
+	c.Digits = string(digits)
+	return c, nil
+}
+
+// unreadable reports whether a key's code is stored but cannot be read
+// here (no key file).
+func unreadable(c *model.ActivationCode) bool { return c != nil && c.Digits == "" }
+
+// sealPassword and openPassword keep the mail password in storedSMTP.
+func (s *Store) sealPassword(stored *storedSMTP) error {
+	if stored.Password == "" {
+		stored.Sealed = nil
+		return nil
+	}
+	if s.box == nil {
+		return s.SecretsProblem()
+	}
+	stored.Sealed = s.box.Seal([]byte(stored.Password), smtpContext)
+	stored.Password = ""
+	return nil
+}
+
+func (s *Store) openPassword(stored *storedSMTP) error {
+	if len(stored.Sealed) == 0 {
+		return nil // none, or plain from before schema 5
+	}
+	if s.box == nil {
+		return s.SecretsProblem()
+	}
+	plain, err := s.box.Open(stored.Sealed, smtpContext)
+	if err != nil {
+		return fmt.Errorf("the mail password does not open with the key file: %w", errCorrupt)
+	}
+	stored.Password = string(plain)
+	return nil
+}
+
+// migrateSecrets (schema 4 -> 5) makes the key file beside the database
+// (or takes the one there), writes the check value, and seals the codes
+// and the mail password stored plain until now.
+func migrateSecrets(tx *bolt.Tx) error {
+	path := secrets.KeyPath(tx.DB().Path())
+	box, _, err := secrets.LoadOrCreate(path)
+	if err != nil {
+		return fmt.Errorf("cannot make the key file %s for the activation codes: %v", path, innermostError(err))
+	}
+	meta := tx.Bucket(bucketMeta)
+	if check := meta.Get(metaSecretsCheck); check != nil {
+		if _, err := box.Open(check, checkContext); err != nil {
+			return fmt.Errorf("the key file %s belongs to another database", path)
+		}
+	} else if err := meta.Put(metaSecretsCheck, box.Seal(checkPlain, checkContext)); err != nil {
+		return err
+	}
+	s := &Store{box: box}
+	codes := tx.Bucket(bucketCodes)
+	type sealed struct{ k, v []byte }
+	var out []sealed
+	if err := codes.ForEach(func(k, v []byte) error {
+		if len(v) == 0 || v[0] != recordFormat {
+			return nil
+		}
+		c, err := decodeCode(v)
+		if err != nil {
+			return err
+		}
+		nv, err := s.sealCode(btoi(k), c)
+		out = append(out, sealed{append([]byte(nil), k...), nv})
+		return err
+	}); err != nil {
+		return err
+	}
+	for _, c := range out {
+		if err := codes.Put(c.k, c.v); err != nil {
+			return err
+		}
+	}
+	raw := meta.Get(metaSMTP)
+	if raw == nil {
+		return nil
+	}
+	var stored storedSMTP
+	if err := json.Unmarshal(raw, &stored); err != nil {
+		return err
+	}
+	if err := s.sealPassword(&stored); err != nil {
+		return err
+	}
+	nv, err := json.Marshal(stored)
+	if err != nil {
+		return err
+	}
+	return meta.Put(metaSMTP, nv)
+}
+
+// removeKeyFile removes the key file of a database being removed.
+func removeKeyFile(dbPath string) error {
+	err := os.Remove(secrets.KeyPath(dbPath))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return err
+}
