@@ -56,3 +56,25 @@ func (s *Store) refuseIfGone() error {
 	}
 	return nil
 }
+
+// RemoveNew closes a database that this process has just created and
+// removes it, with the key file its creation made, when nothing was
+// recorded in it: a refused first command leaves no empty database
+// behind. A database that holds any audit entry is only closed.
+func (s *Store) RemoveNew() error {
+	head, err := s.AuditHead()
+	same := s.CheckFile() == nil
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil || head.Seq != 0 || !same || s.ReadOnly() {
+		return err
+	}
+	if err := os.Remove(s.path); err != nil {
+		return err
+	}
+	if s.madeKeyFile {
+		return removeKeyFile(s.path)
+	}
+	return nil
+}

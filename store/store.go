@@ -72,8 +72,9 @@ type Store struct {
 
 	// box seals codes and the mail password; nil without the key file,
 	// secretsErr then says why (sealed.go).
-	box        *secrets.Box
-	secretsErr error
+	box         *secrets.Box
+	secretsErr  error
+	madeKeyFile bool // this open made the key file
 
 	// file is the file bbolt holds open, to tell when the path no longer
 	// names it (identity.go); gone is set once it does not.
@@ -140,6 +141,7 @@ func Open(path string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("cannot open the database %s: %v", path, err)
 	}
+	_, keyErr := os.Stat(s.KeyPath())
 	scrub := false
 	if opt.ReadOnly {
 		err = s.checkReadable()
@@ -154,6 +156,9 @@ func Open(path string, opt Options) (*Store, error) {
 	}
 	if err == nil {
 		err = s.loadSecrets()
+	}
+	if _, err := os.Stat(s.KeyPath()); err == nil && errors.Is(keyErr, fs.ErrNotExist) {
+		s.madeKeyFile = true
 	}
 	if err != nil {
 		db.Close()

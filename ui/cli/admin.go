@@ -128,7 +128,7 @@ func (a *app) adminListCommand() *cobra.Command {
 		Args:  argsNamed(),
 	}
 	cmd.RunE = a.action(func(*cobra.Command, []string) error {
-		return a.withStore(mustExist, func(st *store.Store) error {
+		return a.withStore(readOnly, func(st *store.Store) error {
 			admins, err := st.Admins(a.actor())
 			if err != nil {
 				return err

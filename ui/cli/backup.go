@@ -8,6 +8,7 @@ import (
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
+	"github.com/keydesk/keydesk/store/secrets"
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 )
@@ -15,7 +16,7 @@ import (
 func (a *app) backupCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "backup FILE|-",
-		Short: `Write a consistent copy of the database to a new FILE, or to stdout for "-" (others go on working)`,
+		Short: `Write a consistent copy of the database to a new FILE, or to stdout for "-" (others go on working; audited)`,
 		Args:  argsNamed("FILE"),
 	}
 	cmd.RunE = a.action(func(_ *cobra.Command, args []string) error {
@@ -31,7 +32,7 @@ func (a *app) backupCommand() *cobra.Command {
 			var n int64
 			var err error
 			if target == "-" {
-				n, err = st.Backup(a.actor(), a.env.Stdout)
+				n, err = st.Backup(a.actor(), a.env.Stdout, "stdout")
 				target = "stdout"
 			} else {
 				n, err = st.BackupToFile(a.actor(), target)
@@ -46,6 +47,13 @@ func (a *app) backupCommand() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(a.env.Stderr, "wrote %d bytes to %s\n", n, model.Printable(target))
+			restored := "the restored file"
+			if target != "stdout" {
+				restored = model.Printable(target)
+			}
+			fmt.Fprintf(a.env.Stderr, "the activation codes and the mail password in it are sealed: to read them from a restored copy, "+
+				"put a copy of the key file %s beside it, named after it (%s); keep that copy apart from the backup\n",
+				model.Printable(st.KeyPath()), model.Printable(secrets.KeyPath(restored)))
 			return nil
 		})
 	})

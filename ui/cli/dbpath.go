@@ -41,33 +41,51 @@ func (a *app) dbPath() (string, error) {
 }
 
 // How a command needs its database.
+type openMode int
+
 const (
-	mayCreate = false // the command can start from an empty database
-	mustExist = true  // working on a missing file would only create an empty one by mistake
+	mayCreate openMode = iota // the command can start from an empty database
+	mustExist                 // working on a missing file would only create an empty one by mistake
+	readOnly                  // the command only reads: the file is opened read-only, never changed
 )
 
 // withStore runs fn on the database: the one `keydesk serve` shares, or
-// the file of --db, opened for this command and closed after it.
-func (a *app) withStore(existing bool, fn func(st *store.Store) error) error {
+// the file of --db, opened for this command and closed after it. A
+// database this command created is removed again when the command fails:
+// a refused first command leaves nothing behind, key file included.
+func (a *app) withStore(mode openMode, fn func(st *store.Store) error) error {
 	if a.env.Store != nil {
 		if a.db != "" {
 			return errors.New("--db cannot be used here: commands work on the database keydesk serve has open")
 		}
 		return fn(a.env.Store)
 	}
-	st, err := a.openStore(existing)
+	path, err := a.dbPath()
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	return fn(st)
+	_, statErr := os.Stat(path)
+	isNew := errors.Is(statErr, fs.ErrNotExist)
+	st, err := a.openStore(mode)
+	if err != nil {
+		return err
+	}
+	err = fn(st)
+	if err != nil && isNew {
+		return errors.Join(err, st.RemoveNew())
+	}
+	st.Close()
+	return err
 }
 
 // readAs runs a command that only reads, once the store has checked
 // that the actor's role allows op (writes are checked by the store
 // itself, inside their transaction).
+//
+// The file is opened read-only, so that checking an evidence copy never
+// changes it, and it works on a read-only filesystem.
 func (a *app) readAs(op model.Operation, fn func(st *store.Store) error) error {
-	return a.withStore(mustExist, func(st *store.Store) error {
+	return a.withStore(readOnly, func(st *store.Store) error {
 		if err := st.Check(a.actor(), op); err != nil {
 			return err
 		}
@@ -75,23 +93,29 @@ func (a *app) readAs(op model.Operation, fn func(st *store.Store) error) error {
 	})
 }
 
-func (a *app) openStore(existing bool) (*store.Store, error) {
+func (a *app) openStore(mode openMode) (*store.Store, error) {
 	path, err := a.dbPath()
 	if err != nil {
 		return nil, err
 	}
-	if existing {
+	if mode != mayCreate {
 		// An empty file is no database either: bbolt would quietly make one.
 		if info, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) || err == nil && info.Size() == 0 {
 			return nil, fmt.Errorf("there is no database at %s: give --db PATH or set KEYDESK_DB (keydesk demo or keydesk import keys creates one)", path)
 		}
 	}
-	st, err := store.Open(path, store.Options{})
+	st, err := store.Open(path, store.Options{ReadOnly: mode == readOnly})
 	var inUse *store.ErrInUse
 	if errors.As(err, &inUse) {
 		return nil, inUseError(path)
 	}
-	return st, err
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range st.Exposed() {
+		fmt.Fprintf(a.env.Stderr, "keydesk: warning: %s\n", w)
+	}
+	return st, nil
 }
 
 // inUseError says who holds the database and how to work anyway: through

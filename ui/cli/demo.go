@@ -31,7 +31,7 @@ holds keys or employees.`,
 			if err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(a.env.Stdout, "demo data in %s: %d keys (%s), %d employees\n",
+			_, err = fmt.Fprintf(a.env.Stderr, "demo data in %s: %d keys (%s), %d employees\n",
 				model.Printable(st.Path()), len(snap.Keys), statusCounts(snap.Counts()), len(snap.Employees))
 			return err
 		})

@@ -307,7 +307,7 @@ func TestSettingsSMTPTest(t *testing.T) {
 	env := cli.Env{MailRootCAs: srv.RootCAs}
 
 	status, stdout, stderr := run(t, env, "--db", d.db, "settings", "smtp", "test", "--to", "admin@example.com")
-	if status != 0 || stdout != "test message sent to admin@example.com\n" || stderr != "" {
+	if status != 0 || stdout != "" || stderr != "test message sent to admin@example.com\n" {
 		t.Fatalf("got status %d, stdout %q, stderr %q", status, stdout, stderr)
 	}
 	msgs := srv.Messages()

@@ -129,7 +129,7 @@ func (a *app) employeeEditCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(a.env.Stdout, "updated employee %s\n", employeeLine(e))
+			_, err = fmt.Fprintf(a.env.Stderr, "updated employee %s\n", employeeLine(e))
 			return err
 		})
 	})
@@ -152,7 +152,7 @@ func (a *app) employeeDeleteCommand() *cobra.Command {
 			if err := st.DeleteEmployee(a.actor(), store.EmployeeRef{Email: e.Email, Rev: e.Rev}); err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(a.env.Stdout, "deleted employee %s\n", employeeLine(e))
+			_, err = fmt.Fprintf(a.env.Stderr, "deleted employee %s\n", employeeLine(e))
 			return err
 		})
 	})

@@ -172,7 +172,7 @@ func TestCommandsOnASharedStore(t *testing.T) {
 	}}
 
 	env.Stdin = strings.NewReader("serial\nST1\n")
-	if status, stdout, stderr := run(t, env, "import", "keys", "-"); status != 0 || stdout != "imported 1 key\n" {
+	if status, stdout, stderr := run(t, env, "import", "keys", "-"); status != 0 || stdout != "" || stderr != "imported 1 key\n" {
 		t.Fatalf("import from stdin: status %d, stdout %q, stderr %q", status, stdout, stderr)
 	}
 	env.Stdin = nil

@@ -140,7 +140,7 @@ func (a *app) exportCommand() *cobra.Command {
 		Args:  argsNamed(),
 	}
 	audit.RunE = a.action(func(*cobra.Command, []string) error {
-		return a.withStore(mustExist, func(st *store.Store) error {
+		return a.withStore(readOnly, func(st *store.Store) error {
 			out := newExporter(a.env.Stdout, format.value, auditColumns)
 			// Streamed: the trail only grows, and can outgrow memory.
 			if err := st.AuditOldestFirst(a.actor(), func(e model.AuditEntry) error {

@@ -36,7 +36,7 @@ reads stdin.`,
 			if err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(a.env.Stdout, "imported %d %s\n", n, plural(n, "key", "keys"))
+			_, err = fmt.Fprintf(a.env.Stderr, "imported %d %s\n", n, plural(n, "key", "keys"))
 			return err
 		})
 	})

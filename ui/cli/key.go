@@ -99,7 +99,7 @@ func (a *app) statusCommand(cmd *cobra.Command, check func(cmd *cobra.Command) e
 			if err != nil {
 				return err
 			}
-			_, err = fmt.Fprintln(a.env.Stdout, statusLine(k))
+			_, err = fmt.Fprintln(a.env.Stderr, statusLine(k))
 			return err
 		})
 	})

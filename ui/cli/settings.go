@@ -113,7 +113,11 @@ Then check the settings with keydesk settings smtp test --to ADDRESS.`,
 		if !flags.anyGiven(fs) {
 			return a.readAs(model.OpSettingsShow, func(st *store.Store) error {
 				settings, _, err := st.SMTPSettings()
-				if err != nil {
+				if store.IsSecretsError(err) {
+					// Everything but the password reads: show it, and why.
+					fmt.Fprintf(a.env.Stderr, "keydesk: warning: %s\n", model.Printable(err.Error()))
+					settings.Password = passwordUnreadable
+				} else if err != nil {
 					return err
 				}
 				return printSMTPSettings(a.env.Stdout, settings)
@@ -179,6 +183,10 @@ func (a *app) readPassword() (string, error) {
 	return strings.TrimRight(line, "\r\n"), nil
 }
 
+// passwordUnreadable stands in for a saved password that cannot be read
+// here (no key file), for printSMTPSettings.
+const passwordUnreadable = "\x00unreadable"
+
 // printSMTPSettings shows the settings as the flags that set them; the
 // password only as set or not.
 func printSMTPSettings(w io.Writer, s model.SMTPSettings) error {
@@ -190,7 +198,11 @@ func printSMTPSettings(w io.Writer, s model.SMTPSettings) error {
 	if s.User == "" {
 		user = "(none: sends without logging in)"
 	}
-	if s.Password != "" {
+	switch s.Password {
+	case "":
+	case passwordUnreadable:
+		password = "(set, but it cannot be read without the key file)"
+	default:
 		password = "(set)"
 	}
 	_, err := fmt.Fprintf(w, "host      %s\nport      %s\ntls       %s\nfrom      %s\nuser      %s\npassword  %s\n",
@@ -212,7 +224,7 @@ func (a *app) smtpTestCommand() *cobra.Command {
 		if !validAddress(to) {
 			return usagef(cmd, "--to needs an e-mail address, not %q", to)
 		}
-		return a.withStore(mustExist, func(st *store.Store) error {
+		return a.withStore(readOnly, func(st *store.Store) error {
 			if err := st.Check(a.actor(), model.OpSettingsTest); err != nil {
 				return err
 			}
@@ -226,7 +238,7 @@ func (a *app) smtpTestCommand() *cobra.Command {
 			if err := a.mailSender(settings).SendTest(a.ctx, to); err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(a.env.Stdout, "test message sent to %s\n", model.Printable(to))
+			_, err = fmt.Fprintf(a.env.Stderr, "test message sent to %s\n", model.Printable(to))
 			return err
 		})
 	})
