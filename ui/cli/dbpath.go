@@ -1,17 +1,16 @@
 package cli
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
+	"github.com/keydesk/keydesk/ui/serve"
 )
 
 // dbPath is the database file a command works on: --db, else $KEYDESK_DB,
@@ -112,6 +111,7 @@ func (a *app) openStore(mode openMode) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.dropStaleAddressFile(st)
 	for _, w := range st.Exposed() {
 		fmt.Fprintf(a.env.Stderr, "keydesk: warning: %s\n", w)
 	}
@@ -122,23 +122,25 @@ func (a *app) openStore(mode openMode) (*store.Store, error) {
 // `keydesk serve` when it is the one (it leaves its address in
 // <db>.serve), else by closing the other program.
 func inUseError(path string) error {
-	if host, port, ok := serveAddress(path + ".serve"); ok {
-		return fmt.Errorf("keydesk serve is running on this database: connect with ssh -p %s %s (e.g. ssh -p %s %s key code SERIAL)",
-			port, host, port, host)
+	file := serve.AddressFile(path)
+	info, ok := serve.ReadAddressFile(file)
+	if ok && info.Running() {
+		if host, port, ok := connectAddress(info.Addr); ok {
+			return fmt.Errorf("keydesk serve is running on this database: connect with ssh -p %s %s (e.g. ssh -p %s %s key code SERIAL)",
+				port, host, port, host)
+		}
 	}
-	return fmt.Errorf("the database %s is in use by another keydesk program: close it, or run `keydesk serve` and connect over SSH", path)
+	msg := fmt.Sprintf("the database %s is in use by another keydesk program: close it, or run `keydesk serve` and connect over SSH", path)
+	if ok {
+		msg += fmt.Sprintf(" (%s is stale: the keydesk serve that wrote it, pid %d, no longer runs)", file, info.PID)
+	}
+	return errors.New(msg)
 }
 
-// serveAddress reads the listen address keydesk serve wrote, as a host an
+// connectAddress is the listen address keydesk serve wrote, as a host an
 // admin can connect to.
-func serveAddress(file string) (host, port string, ok bool) {
-	f, err := os.Open(file)
-	if err != nil {
-		return "", "", false
-	}
-	defer f.Close()
-	line, _ := bufio.NewReader(f).ReadString('\n')
-	host, port, err = net.SplitHostPort(strings.TrimSpace(line))
+func connectAddress(addr string) (host, port string, ok bool) {
+	host, port, err := net.SplitHostPort(addr)
 	if err != nil || port == "" {
 		return "", "", false
 	}
@@ -146,4 +148,18 @@ func serveAddress(file string) (host, port string, ok bool) {
 		host = "localhost" // listening on every address: this machine is one of them
 	}
 	return host, port, true
+}
+
+// dropStaleAddressFile removes the address file of a serve that is gone:
+// the database's lock was free, so no serve holds it. (A read-only open
+// changes nothing, this file included.)
+func (a *app) dropStaleAddressFile(st *store.Store) {
+	file := serve.AddressFile(st.Path())
+	info, ok := serve.ReadAddressFile(file)
+	if !ok || st.ReadOnly() {
+		return
+	}
+	if os.Remove(file) == nil {
+		fmt.Fprintf(a.env.Stderr, "keydesk: removed %s, left by a keydesk serve (pid %d) that did not stop cleanly\n", file, info.PID)
+	}
 }

@@ -44,6 +44,9 @@ type Config struct {
 	// minute), and at shutdown.
 	AnchorPath     string
 	AnchorInterval time.Duration
+	// FileCheckInterval is how often the database's path is checked to
+	// still name the file serve holds, between writes; 0 = 2 s.
+	FileCheckInterval time.Duration
 
 	// NewTUI builds the TUI model for one session, styled with that
 	// session's renderer. ctx ends when that session ends (however it
@@ -92,6 +95,11 @@ func Run(ctx context.Context, cfg Config) error {
 	addr := ln.Addr().String()
 
 	addrFile := AddressFile(cfg.DBPath)
+	if old, ok := ReadAddressFile(addrFile); ok {
+		// This process holds the database's lock: whoever wrote the file
+		// does not serve it any more.
+		logger.Warn("replacing a stale address file, left by a keydesk serve that did not stop cleanly", "path", addrFile, "its pid", old.PID)
+	}
 	if err := writeAddressFile(addrFile, addr); err != nil {
 		logger.Warn("cannot write the address file; other keydesk programs will not know where to connect", "path", addrFile, "err", innermost(err))
 	}
@@ -103,6 +111,12 @@ func Run(ctx context.Context, cfg Config) error {
 
 	served := make(chan error, 1)
 	go func() { served <- s.ssh.Serve(ln) }()
+	go watchFile(ctx, cfg.Store, cfg.FileCheckInterval, logger)
+	for _, w := range append(cfg.Store.Exposed(), store.Exposed(cfg.HostKeyPath, "the host key")) {
+		if w != "" {
+			logger.Warn(w)
+		}
+	}
 	anchorsDone := make(chan struct{})
 	if anchors != nil {
 		logger.Info("anchoring the audit head", "path", cfg.AnchorPath, "every", cfg.AnchorInterval)
@@ -151,6 +165,9 @@ func (cfg *Config) fillDefaults() error {
 	}
 	if cfg.ShutdownGrace <= 0 {
 		cfg.ShutdownGrace = defaultShutdownGrace
+	}
+	if cfg.FileCheckInterval <= 0 {
+		cfg.FileCheckInterval = defaultFileCheckInterval
 	}
 	if cfg.AnchorInterval <= 0 {
 		cfg.AnchorInterval = defaultAnchorInterval
