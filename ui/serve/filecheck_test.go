@@ -47,4 +47,3 @@ func TestServeReplacesAStaleAddressFile(t *testing.T) {
 		t.Errorf("address file %q, want %q", data, want)
 	}
 }
-
