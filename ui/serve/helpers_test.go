@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -108,18 +109,22 @@ type call struct {
 
 // commandDouble stands in for the command line: "echo WORDS", "cat"
 // (stdin to stdout), "exit N" (a refusal on stderr), "block" (reads stdin
-// until it closes), "tty?" (whether stdout says it is a terminal).
+// until it closes), "tty?" (whether stdout says it is a terminal),
+// "ticker" (33 KiB to stdout every 100 ms, more than one buffer of a
+// command's output, as screens redrawn by others' changes, until the
+// session ends).
 type commandDouble struct {
 	mu      sync.Mutex
 	calls   []call
 	blocked chan struct{} // one value per "block" that started
+	ticks   atomic.Int64  // writes of "ticker"
 }
 
 func newCommandDouble() *commandDouble {
 	return &commandDouble{blocked: make(chan struct{}, 16)}
 }
 
-func (d *commandDouble) run(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, actor model.Actor) int {
+func (d *commandDouble) run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, actor model.Actor) int {
 	d.mu.Lock()
 	d.calls = append(d.calls, call{args: args, actor: actor.String()})
 	d.mu.Unlock()
@@ -135,6 +140,18 @@ func (d *commandDouble) run(_ context.Context, args []string, stdin io.Reader, s
 	case len(args) == 1 && args[0] == "tty?":
 		_, isTerminal := stdout.(interface{ IsTerminal() bool })
 		fmt.Fprintln(stdout, isTerminal)
+	case len(args) == 1 && args[0] == "ticker":
+		for {
+			select {
+			case <-ctx.Done():
+				return 0
+			case <-time.After(100 * time.Millisecond):
+			}
+			if _, err := stdout.Write(bytes.Repeat([]byte("redraw\n"), 33<<10/7)); err != nil {
+				return 0
+			}
+			d.ticks.Add(1)
+		}
 	case len(args) == 1 && args[0] == "block":
 		d.blocked <- struct{}{}
 		io.Copy(io.Discard, stdin)

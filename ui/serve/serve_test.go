@@ -349,6 +349,71 @@ func TestIdleSessionEnds(t *testing.T) {
 	}
 }
 
+// Output the server sends (a screen redrawn because another admin changed
+// something) is not the admin's activity: only what the client sends
+// keeps a connection open. The client here reads nothing, so it sends
+// nothing back, not even window adjustments, until the server has filled
+// the SSH window (2 MiB, some 6 s of this output): a timeout that counted
+// the server's writes would keep the connection open that long.
+func TestIdleTimeoutCountsOnlyWhatTheClientSends(t *testing.T) {
+	h := newHarness(t)
+	h.cfg.IdleTimeout = 300 * time.Millisecond
+	h.start()
+	c := h.login(h.alice)
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	if _, err := sess.StdinPipe(); err != nil { // open, never written
+		t.Fatal(err)
+	}
+	if err := sess.Start("ticker"); err != nil {
+		t.Fatal(err)
+	}
+	ended := make(chan error, 1)
+	go func() { ended <- sess.Wait() }()
+	select {
+	case <-ended:
+	case <-time.After(3 * time.Second): // the window fills after some 6 s
+		t.Fatal("a session that only received output was not closed as idle")
+	}
+	if n := h.commands.ticks.Load(); n < 2 {
+		t.Fatalf("the server wrote %d times: the test proves nothing", n)
+	}
+}
+
+func TestIdleTimeoutSparesAClientThatTypes(t *testing.T) {
+	h := newHarness(t)
+	h.cfg.IdleTimeout = 300 * time.Millisecond
+	h.start()
+	c := h.login(h.alice)
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	in, err := sess.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Start("block"); err != nil {
+		t.Fatal(err)
+	}
+	ended := make(chan error, 1)
+	go func() { ended <- sess.Wait() }()
+	for range 10 { // 1 s of typing, more than three timeouts
+		select {
+		case <-ended:
+			t.Fatal("a session the client kept typing in was closed as idle")
+		case <-time.After(100 * time.Millisecond):
+		}
+		if _, err := in.Write([]byte("x")); err != nil {
+			t.Fatalf("typing: %v", err)
+		}
+	}
+}
+
 func TestAddressFileWhileRunning(t *testing.T) {
 	h := newHarness(t)
 	h.start()

@@ -45,7 +45,8 @@ func newServer(cfg Config, admitted admission, hostKey gossh.Signer, logger *log
 		// Public keys only: with no password or keyboard-interactive
 		// handler, the server offers no other method.
 		wish.WithPublicKeyAuth(s.authorize),
-		wish.WithIdleTimeout(cfg.IdleTimeout),
+		// No wish.WithIdleTimeout: it counts what the server sends too
+		// (see idleConn, set up in acceptConn).
 		ssh.EmulatePty(),
 		ssh.WrapConn(s.acceptConn),
 		// The last middleware runs first.
@@ -74,14 +75,15 @@ func (s *server) authorize(_ ssh.Context, key ssh.PublicKey) bool {
 	return ok
 }
 
-// acceptConn refuses a host that failed to log in too often lately, and
-// tracks the connection for shutdown.
+// acceptConn refuses a host that failed to log in too often lately,
+// tracks the connection for shutdown, and closes it once the client has
+// sent nothing for the idle timeout.
 func (s *server) acceptConn(_ ssh.Context, conn net.Conn) net.Conn {
 	if !s.limiter.Allow(hostOf(conn.RemoteAddr())) {
 		conn.Close()
 		return nil
 	}
-	return s.conns.add(conn)
+	return withIdleTimeout(s.conns.add(conn), s.cfg.IdleTimeout)
 }
 
 // loginFailed counts a connection that ended without logging in.
