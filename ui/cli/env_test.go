@@ -126,8 +126,9 @@ func TestServeGetsItsOptions(t *testing.T) {
 	}
 
 	status, _, stderr = run(t, env, "--db", db, "serve", "--listen", ":2222", "--host-key", "/etc/hk",
-		"--authorized-keys", "/etc/ak", "--idle-timeout", "1h")
-	want = cli.ServeOptions{Listen: ":2222", HostKeyPath: "/etc/hk", AuthorizedKeysPath: "/etc/ak", IdleTimeout: time.Hour, DBPath: db}
+		"--authorized-keys", "/etc/ak", "--idle-timeout", "1h", "--anchor", "/mnt/other/anchors")
+	want = cli.ServeOptions{Listen: ":2222", HostKeyPath: "/etc/hk", AuthorizedKeysPath: "/etc/ak", IdleTimeout: time.Hour, DBPath: db,
+		AnchorPath: "/mnt/other/anchors"}
 	if status != 0 || got != want {
 		t.Errorf("serve with flags: status %d (%s), got %+v, want %+v", status, stderr, got, want)
 	}
