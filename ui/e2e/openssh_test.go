@@ -65,8 +65,8 @@ func TestOpenSSHClient(t *testing.T) {
 	if code == "" {
 		t.Fatalf("key assign over SSH printed no 6-digit code:\n%s", out)
 	}
-	if out := mustSucceed(t, c.run(t, "device", "activate", toAssign, code)); !strings.Contains(out, "Active") {
-		t.Errorf("device activate over SSH printed %q, want it to say the key is Active", out)
+	if r := c.run(t, "device", "activate", toAssign, code); r.code != 0 || !strings.Contains(r.stderr, "Active") {
+		t.Errorf("device activate over SSH: exit %d, stderr %q, want it to say the key is Active", r.code, r.stderr)
 	}
 
 	// The audit names the admin by the SSH key's name and fingerprint.

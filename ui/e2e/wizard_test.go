@@ -70,9 +70,9 @@ func TestWizardCodeActivatesFromTheScreen(t *testing.T) {
 		t.Fatalf("keydesk exited with status %d after q, want 0", status)
 	}
 
-	out := mustSucceed(t, keydesk(t, "--db", db, "device", "activate", picked, code))
-	if !strings.Contains(out, "Active") {
-		t.Errorf("device activate printed %q, want it to say the key is Active", out)
+	// The new status is a confirmation: on stderr.
+	if r := keydesk(t, "--db", db, "device", "activate", picked, code); r.code != 0 || !strings.Contains(r.stderr, "Active") {
+		t.Errorf("device activate: exit %d, stderr %q, want it to say the key is Active", r.code, r.stderr)
 	}
 	keys = decodeExport[keyRecord](t, "keys", mustSucceed(t, keydesk(t, "--db", db, "export", "keys")))
 	if k := findKey(t, keys, picked); k.Status != "Active" || k.EmployeeEmail != email {
