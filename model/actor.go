@@ -53,3 +53,23 @@ func (a Actor) String() string {
 	}
 	return a.Name + " (" + strings.Join(parts, ", ") + ")"
 }
+
+// ActorLabel is an audit trail's actor as a narrow column shows it: the
+// name and the role, without the key's fingerprint ("helen · helpdesk").
+// The entry itself keeps all of it. Entries written before roles
+// ("bob (SHA256:...)", "ann (local)") show the name alone.
+func ActorLabel(actor string) string {
+	open := strings.LastIndex(actor, " (")
+	if open < 0 || !strings.HasSuffix(actor, ")") {
+		return actor // "device"
+	}
+	name := actor[:open]
+	for _, part := range strings.Split(actor[open+2:len(actor)-1], ", ") {
+		for _, r := range Roles {
+			if part == r.String() {
+				return name + " · " + part
+			}
+		}
+	}
+	return name
+}

@@ -23,3 +23,19 @@ func TestActorNames(t *testing.T) {
 		t.Error("Local() does not tell a local actor from an SSH one")
 	}
 }
+
+func TestActorLabelDropsTheFingerprint(t *testing.T) {
+	for _, tc := range []struct{ actor, want string }{
+		{model.SSHAdmin("helen", "SHA256:abc", model.RoleHelpdesk).String(), "helen · helpdesk"},
+		{model.LocalAdmin("alice").String(), "alice · admin"},
+		{model.SSHAdmin("bob (laptop)", "SHA256:abc", model.RoleAuditor).String(), "bob (laptop) · auditor"},
+		{model.SSHAdmin("gone", "SHA256:abc", 0).String(), "gone"},
+		{"ann (local)", "ann"}, // before roles
+		{model.ActorDevice, "device"},
+		{"odd (", "odd ("},
+	} {
+		if got := model.ActorLabel(tc.actor); got != tc.want {
+			t.Errorf("ActorLabel(%q) = %q, want %q", tc.actor, got, tc.want)
+		}
+	}
+}

@@ -50,6 +50,10 @@ func NewActivationCode(now time.Time, random io.Reader) (ActivationCode, error) 
 	return ActivationCode{Digits: digits, IssuedAt: now, ExpiresAt: now.Add(CodeValidity)}, nil
 }
 
+// AttemptsLeft is how many wrong entries the key still takes before it
+// locks.
+func (c ActivationCode) AttemptsLeft() int { return max(MaxCodeFailures-c.Failures, 0) }
+
 // Expired reports whether the code no longer works at now.
 func (c ActivationCode) Expired(now time.Time) bool { return !now.Before(c.ExpiresAt) }
 

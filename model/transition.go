@@ -254,7 +254,7 @@ func enterCode(k, next Key, ev Event) (Change, error) {
 		return change, nil
 	}
 	change.Key, change.Action = next, ActionCodeRejected
-	left := MaxCodeFailures - code.Failures
+	left := code.AttemptsLeft()
 	change.Failure = refuse("wrong activation code for key %s: %d %s left", k.Serial, left, plural(left, "attempt", "attempts"))
 	return change, nil
 }

@@ -21,7 +21,7 @@ func tSnapshot() store.Snapshot {
 		},
 		Employees: []model.Employee{
 			{ID: 1, FirstName: "Zoë", LastName: "Ärger", Email: "zoe@example.com", Department: "IT", KeyID: 3, Rev: 2},
-			{ID: 2, FirstName: "ada", LastName: "Lovelace", Email: "ada@example.com", Department: "Research", KeyID: 1, Rev: 7},
+			{ID: 2, FirstName: "ada", LastName: "Lovelace", Email: "ada@example.com", Phone: "+44 20 7946-0001", Department: "Research", KeyID: 1, Rev: 7},
 			{ID: 5, FirstName: "Eve\x1b]52;c;aGk=\x07", LastName: "Mallory", Email: "eve@example.com", Department: "IT"},
 		},
 	}
@@ -104,6 +104,15 @@ func TestSearchLooksInTheListedFields(t *testing.T) {
 		if !x.EmployeesMatching(q)[zoe] {
 			t.Errorf("Zoë does not match %q", q)
 		}
+	}
+	ada := 1
+	for _, q := range []string{"+44 20 7946-0001", "7946-0001", "442079460001", "79460001"} {
+		if hit := x.EmployeesMatching(q); !hit[ada] || hit[zoe] {
+			t.Errorf("the phone %q: %v, want ada alone", q, hit)
+		}
+	}
+	if hit := x.EmployeesMatching("research+44"); hit[ada] {
+		t.Error("a query matched across the department and the phone")
 	}
 	if hit := x.EmployeesMatching("mallory"); hit[0] || hit[1] || !hit[2] {
 		t.Errorf("mallory: %v", hit)

@@ -45,7 +45,8 @@ func (s *searchText) matching(query string) []bool {
 func (x *Index) KeysMatching(query string) []bool { return x.keyText.matching(query) }
 
 // EmployeesMatching marks the employees whose name, e-mail, department,
-// position or key serial holds the normalized query; nil for "" (all).
+// position, phone (with or without its spaces and signs) or key serial
+// holds the normalized query; nil for "" (all).
 func (x *Index) EmployeesMatching(query string) []bool { return x.employeeText.matching(query) }
 
 // Filter keeps the positions of order for which keep is true. With no
