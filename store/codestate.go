@@ -15,19 +15,15 @@ type CodeState struct {
 	AttemptsLeft int
 }
 
-// KeyCodeState reads the state of key id's code; ok is false when the
-// key has none (any status but Reserved and Suspended).
-func (s *Store) KeyCodeState(id uint64) (state CodeState, ok bool, err error) {
+// KeyCodeState reads the state of a key's code; ok is false when the key
+// has none (any status but Reserved and Suspended).
+func (s *Store) KeyCodeState(serial string) (state CodeState, ok bool, err error) {
 	err = s.view(func(tx *bolt.Tx) error {
-		raw := tx.Bucket(bucketCodes).Get(itob(id))
-		if raw == nil {
-			return nil
-		}
-		code, err := decodeCode(raw)
-		if err != nil {
+		k, err := keyBySerial(tx, serial)
+		if err != nil || k.Code == nil {
 			return err
 		}
-		state, ok = CodeState{IssuedAt: code.IssuedAt, ExpiresAt: code.ExpiresAt, AttemptsLeft: code.AttemptsLeft()}, true
+		state, ok = CodeState{IssuedAt: k.Code.IssuedAt, ExpiresAt: k.Code.ExpiresAt, AttemptsLeft: k.Code.AttemptsLeft()}, true
 		return nil
 	})
 	return state, ok, err

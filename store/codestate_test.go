@@ -14,9 +14,8 @@ import (
 func TestKeyCodeStateSaysExpiryAndAttemptsWithoutShowing(t *testing.T) {
 	s, clock := tOpen(t)
 	code := tKeyIn(t, s, "SN-A1", "Jane", model.Reserved)
-	id := tKey(t, s, "SN-A1").ID
 	before := tDump(t, s)
-	state, ok, err := s.KeyCodeState(id)
+	state, ok, err := s.KeyCodeState("sn-a1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,13 +33,19 @@ func TestKeyCodeStateSaysExpiryAndAttemptsWithoutShowing(t *testing.T) {
 	if _, err := s.DeviceEnterCode(tAdmin, "SN-A1", wrong); err == nil {
 		t.Fatal("a wrong code was accepted")
 	}
-	if state, ok, _ = s.KeyCodeState(id); !ok || state.AttemptsLeft != model.MaxCodeFailures-1 {
+	if state, ok, _ = s.KeyCodeState("sn-a1"); !ok || state.AttemptsLeft != model.MaxCodeFailures-1 {
 		t.Errorf("after one wrong entry: %+v ok=%v, want %d attempts left", state, ok, model.MaxCodeFailures-1)
 	}
 	if _, err := s.DeviceEnterCode(tAdmin, "SN-A1", code); err != nil {
 		t.Fatal(err)
 	}
-	if state, ok, err := s.KeyCodeState(id); ok || err != nil {
+	if state, ok, err := s.KeyCodeState("sn-a1"); ok || err != nil {
 		t.Errorf("an Active key has a code state %+v (err %v)", state, err)
 	}
+}
+
+func TestKeyCodeStateOfNoKeyIsRefused(t *testing.T) {
+	s, _ := tOpen(t)
+	_, _, err := s.KeyCodeState("SN-NONE")
+	tRefusedWith(t, err, "there is no key with serial SN-NONE")
 }

@@ -2,12 +2,15 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/ui/audit"
+	"github.com/keydesk/keydesk/ui/call"
 	"github.com/keydesk/keydesk/ui/codeview"
 	"github.com/keydesk/keydesk/ui/common"
 	"github.com/keydesk/keydesk/ui/data"
@@ -32,12 +35,17 @@ type screen interface {
 	help.KeyMap
 }
 
+// The screens, as indexes of app.screens; the header shows them in the
+// order of app.tabs, each with the digit that goes to it.
 const (
 	tabEmployees = iota
 	tabKeys
 	tabAudit
 	tabSettings
+	tabCall
 )
+
+var tabDigits = [...]string{tabEmployees: "1", tabKeys: "2", tabAudit: "3", tabSettings: "4", tabCall: "0"}
 
 // Smallest terminal the screens are drawn in.
 const minWidth, minHeight = 60, 16
@@ -54,8 +62,12 @@ type app struct {
 	keysTab   *keys.Model
 	audit     *audit.Model
 	settings  *settings.Model
+	call      *call.Model
 	screens   []screen
 	active    int
+
+	resolveGen  int // the last role lookup asked for
+	resolvedGen int // the newest one answered
 
 	// Data: one snapshot load at a time, one more if changes came meanwhile.
 	idx           *data.Index
@@ -94,13 +106,14 @@ func newApp(cfg Config) *app {
 		Styles: styles.New(cfg.Renderer),
 		Store:  cfg.Store,
 		Actor:  cfg.Actor,
+		Access: common.NewAccess(cfg.Actor),
 		Now:    cfg.Now,
 		Keys:   common.DefaultListKeys(),
 		Remote: cfg.Remote,
 	}
 	a.subscribe = cfg.Store.Watch
 	a.help = newHelp(a.Styles)
-	actions := keyaction.DefaultKeys()
+	actions := keyaction.DefaultKeys(a.Access)
 	a.employees = employees.New(a.Common, actions)
 	a.keysTab = keys.New(a.Common, actions)
 	a.audit = audit.New(a.Common)
@@ -111,7 +124,11 @@ func newApp(cfg Config) *app {
 	a.settings = settings.New(a.Common, a.mail)
 	a.mail.Configured = a.settings.Configured
 	a.mail.SetupHint = "press 4 for Settings"
-	a.screens = []screen{a.employees, a.keysTab, a.audit, a.settings}
+	a.call = call.New(a.Common, actions, a.mail)
+	a.screens = []screen{a.employees, a.keysTab, a.audit, a.settings, a.call}
+	if a.Access.Role() == model.RoleHelpdesk {
+		a.active = tabCall // their work is calls
+	}
 	a.layout()
 	return a
 }
@@ -120,14 +137,14 @@ func newApp(cfg Config) *app {
 // side, and subscribes to the store's changes.
 func (a *app) Init() tea.Cmd {
 	if a.noWatch {
-		return tea.Batch(a.loadPreview(), a.load())
+		return tea.Batch(a.loadPreview(), a.load(), a.resolve(), a.current().Shown())
 	}
 	changes, stop := a.subscribe()
 	a.changes = changes
 	// Ends when the admin quits, and when the session ends without
 	// quitting (Config.Context).
 	context.AfterFunc(a.ctx, stop)
-	return tea.Batch(a.loadPreview(), a.load(), watch(a.ctx, a.changes))
+	return tea.Batch(a.loadPreview(), a.load(), a.resolve(), a.current().Shown(), watch(a.ctx, a.changes))
 }
 
 func (a *app) current() screen { return a.screens[a.active] }
@@ -151,10 +168,13 @@ func (a *app) update(msg tea.Msg) tea.Cmd {
 		}
 		return a.handleKey(msg)
 	case dataChangedMsg:
+		// A role change is a write too: the role is looked up again.
 		if a.changes == nil {
-			return a.load() // tests: no subscription to re-arm
+			return tea.Batch(a.load(), a.resolve()) // tests: no subscription to re-arm
 		}
-		return tea.Batch(a.load(), watch(a.ctx, a.changes))
+		return tea.Batch(a.load(), a.resolve(), watch(a.ctx, a.changes))
+	case resolvedMsg:
+		return a.resolved(msg)
 	case previewMsg:
 		return a.previewLoaded(msg)
 	case indexMsg:
@@ -169,6 +189,9 @@ func (a *app) update(msg tea.Msg) tea.Cmd {
 		a.notice = notice{text: msg.Text, untilLoaded: true}
 		return nil
 	case common.CodeMsg:
+		if a.active == tabCall && a.dialog == nil && a.call.TakeCode(msg.View) {
+			return nil // the call goes on on its own screen
+		}
 		a.code = newCodeScreen(&a.Common, msg.View, a.mail)
 		return nil
 	case common.OpenDialogMsg:
@@ -181,6 +204,9 @@ func (a *app) update(msg tea.Msg) tea.Cmd {
 		a.dialog, a.code, a.showHelp = nil, nil, false
 		return tea.Batch(a.switchTo(tabEmployees), a.employees.Open(msg.ID))
 	case common.StartWizardMsg:
+		if !a.Access.May(model.OpEmployeeAdd) {
+			return nil
+		}
 		return a.openWizard()
 	case codeview.CopiedMsg:
 		if a.wizard != nil {
@@ -247,6 +273,11 @@ func (a *app) indexLoaded(msg indexMsg) tea.Cmd {
 func (a *app) handleKey(k tea.KeyMsg) tea.Cmd {
 	a.notice = notice{}
 	switch {
+	case a.Access.Removed() != nil:
+		if key.Matches(k, a.keys.Quit, a.keys.ForceQuit, a.Keys.Back, a.Keys.Open) {
+			return a.quit()
+		}
+		return nil
 	case a.wizard != nil:
 		// The wizard answers ctrl+c itself: it asks before dropping what
 		// was typed.
@@ -274,14 +305,14 @@ func (a *app) handleKey(k tea.KeyMsg) tea.Cmd {
 			a.showHelp = false
 		}
 		return nil
-	case a.current().Capturing():
+	case a.current().Capturing() && !a.tabLeavesCall(k):
 		return a.current().Update(k)
 	case a.tabKey(k) >= 0:
 		return a.switchTo(a.tabKey(k))
 	case key.Matches(k, a.keys.Next):
-		return a.switchTo((a.active + 1) % len(a.screens))
+		return a.switchTo(a.tabAfter(1))
 	case key.Matches(k, a.keys.Prev):
-		return a.switchTo((a.active + len(a.screens) - 1) % len(a.screens))
+		return a.switchTo(a.tabAfter(-1))
 	case key.Matches(k, a.keys.Help):
 		a.showHelp = true
 		return nil
@@ -291,14 +322,38 @@ func (a *app) handleKey(k tea.KeyMsg) tea.Cmd {
 	return a.current().Update(k)
 }
 
-// tabKey is the screen a key names (1 to 4), or -1.
+// tabLeavesCall: the call screen's search line is open whenever it is
+// shown, and has no use for tab, so tab and shift+tab go on to the next
+// screen from there: it must not trap an admin going round.
+func (a *app) tabLeavesCall(k tea.KeyMsg) bool {
+	return a.active == tabCall && key.Matches(k, a.keys.Next, a.keys.Prev)
+}
+
+// tabKey is the screen a key names (0 to 4) among the session's, or -1.
 func (a *app) tabKey(k tea.KeyMsg) int {
-	for tab, b := range []key.Binding{a.keys.Employees, a.keys.Keys, a.keys.Audit, a.keys.Settings} {
-		if key.Matches(k, b) {
+	for _, tab := range a.tabs() {
+		if key.Matches(k, a.keys.tab(tab)) {
 			return tab
 		}
 	}
 	return -1
+}
+
+// tabs are the screens the session's role may use, in the header's
+// order. The call screen is for those who may give a caller their code.
+func (a *app) tabs() []int {
+	if a.Access.May(model.OpKeyCode) {
+		return []int{tabCall, tabEmployees, tabKeys, tabAudit, tabSettings}
+	}
+	return []int{tabEmployees, tabKeys, tabAudit, tabSettings}
+}
+
+// tabAfter is the screen step places after the current one, in the
+// header's order, going round.
+func (a *app) tabAfter(step int) int {
+	tabs := a.tabs()
+	at := slices.Index(tabs, a.active)
+	return tabs[(at+step+len(tabs))%len(tabs)]
 }
 
 // formOpen reports whether an edit form (an employee's, the mail

@@ -28,7 +28,7 @@ func TestEveryLineFitsTheTerminal(t *testing.T) {
 	st := tDemoStore(t)
 	for _, size := range [][2]int{{80, 24}, {200, 60}, {60, 16}} {
 		d := newDriver(t, st, size[0], size[1])
-		for _, tab := range []string{"1", "2", "3", "4"} {
+		for _, tab := range []string{"1", "2", "3", "4", "0"} {
 			d.press(tab)
 			lines := strings.Split(d.view(), "\n")
 			if len(lines) != size[1] {
@@ -62,10 +62,14 @@ func TestSwitchingScreens(t *testing.T) {
 	d.press("tab")
 	d.mustSee("[4 Settings]", "Mail server")
 	d.press("tab")
+	d.mustSee("[0 Call]", "Caller")
+	d.press("tab") // the call screen's search line does not keep tab
 	d.mustSee("[1 Employees]")
-	d.press("shift+tab")
+	d.press("shift+tab", "shift+tab")
 	d.mustSee("[4 Settings]")
-	d.press("4")
+	d.press("0")
+	d.mustSee("[0 Call]")
+	d.press("esc", "4")
 	d.mustSee("[4 Settings]")
 	d.press("1")
 	d.mustSee("[1 Employees]")

@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
 	"github.com/keydesk/keydesk/ui/codeview"
 	"github.com/keydesk/keydesk/ui/common"
@@ -40,8 +41,14 @@ func (s *codeScreen) help() []key.Binding {
 	case s.mail.Sending():
 		return []key.Binding{s.keys.Copy} // closing waits for the answer
 	}
+	if !s.mayMail() {
+		return []key.Binding{s.keys.Copy, s.keys.Close}
+	}
 	return []key.Binding{s.keys.Copy, s.mail.Binding(), s.keys.Close}
 }
+
+// mayMail reports whether the session's role may e-mail the code.
+func (s *codeScreen) mayMail() bool { return s.c.Access.May(model.OpKeyCodeEmail) }
 
 func (s *codeScreen) update(k tea.KeyMsg, a *app) tea.Cmd {
 	s.copied = false
@@ -49,7 +56,7 @@ func (s *codeScreen) update(k tea.KeyMsg, a *app) tea.Cmd {
 		return s.mail.Update(k)
 	}
 	switch {
-	case key.Matches(k, s.mail.Binding()):
+	case key.Matches(k, s.mail.Binding()) && s.mayMail():
 		return s.mail.Open()
 	case key.Matches(k, s.keys.Copy):
 		s.mail.Dismiss()

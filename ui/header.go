@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -14,37 +13,69 @@ import (
 // headerLines: the tabs, the counts and a rule.
 const headerLines = 3
 
-// header draws the tabs, who is working, and the count of keys in each
-// status.
+// header draws the tabs, who is working with their role, and the count
+// of keys in each status.
 func (a *app) header() string {
 	st := a.Styles
-	plain := st.Renderer.ColorProfile() == termenv.Ascii
-	tabs := []string{st.Title.Render("keydesk")}
-	for i, s := range a.screens {
-		label := fmt.Sprintf("%d %s", i+1, s.Title())
-		switch {
-		case i == a.active && plain:
-			tabs = append(tabs, "["+label+"]") // no colour to show it
-		case i == a.active:
-			tabs = append(tabs, st.ActiveTab.Render(label))
-		default:
-			tabs = append(tabs, st.Tab.Render(label))
-		}
-	}
-	left := strings.Join(tabs, " ")
-	actor := st.Subtle.Render(model.Printable(a.Actor.Name))
-	gap := a.width - lipgloss.Width(left) - lipgloss.Width(actor)
-	line1 := left
-	if gap >= 2 {
-		line1 = left + strings.Repeat(" ", gap) + actor
-	}
 	rule := st.Subtle.Render(strings.Repeat("─", a.width))
+	line1 := a.tabLine()
 	counts := a.counts()
 	if len(counts) == 2 {
 		// No room for the rule: the counts take its line.
 		return table.Fit(line1, a.width) + "\n" + counts[0] + "\n" + counts[1]
 	}
 	return table.Fit(line1, a.width) + "\n" + table.Fit(counts[0], a.width) + "\n" + rule
+}
+
+// tabLine is the tabs at the left and "name · role" at the right. Where
+// they do not fit, the tabs lose their padding first, then the name is
+// shortened: the role always shows.
+func (a *app) tabLine() string {
+	st := a.Styles
+	role := a.Access.Role().String()
+	name := model.Printable(a.Access.Actor().Name)
+	left := a.tabsText(false)
+	if a.width-lipgloss.Width(left)-2 < lipgloss.Width(name)+3+len(role) {
+		left = a.tabsText(true)
+	}
+	room := a.width - lipgloss.Width(left) - 2
+	var who string
+	switch {
+	case room >= lipgloss.Width(name)+3+len(role):
+		who = name + " · " + role
+	case room >= 4+3+len(role):
+		who = table.Fit(name, room-3-len(role)) + " · " + role
+	case room >= len(role):
+		who = role
+	default:
+		return left
+	}
+	right := st.Subtle.Render(who)
+	return left + strings.Repeat(" ", a.width-lipgloss.Width(left)-lipgloss.Width(right)) + right
+}
+
+// tabsText is "keydesk" and the session's screens, each with its digit;
+// compact drops the space around each tab.
+func (a *app) tabsText(compact bool) string {
+	st := a.Styles
+	plain := st.Renderer.ColorProfile() == termenv.Ascii
+	tab, active := st.Tab, st.ActiveTab
+	if compact {
+		tab, active = tab.Padding(0), active.Padding(0)
+	}
+	parts := []string{st.Title.Render("keydesk")}
+	for _, i := range a.tabs() {
+		label := tabDigits[i] + " " + a.screens[i].Title()
+		switch {
+		case i == a.active && plain:
+			parts = append(parts, "["+label+"]") // no colour to show it
+		case i == a.active:
+			parts = append(parts, active.Render(label))
+		default:
+			parts = append(parts, tab.Render(label))
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // counts is "Ready 12 · Reserved 3 · …" on one line, or on two when one is

@@ -20,8 +20,8 @@ func TestHeaderNamesTheSSHAdminWithoutTheFingerprint(t *testing.T) {
 	d.run(a.Init())
 
 	first := strings.Split(d.view(), "\n")[0]
-	if !strings.HasSuffix(strings.TrimRight(first, " "), " alice") || strings.Contains(first, "SHA256") {
-		t.Fatalf("header line %q: want it to end with the name alice, without the fingerprint", first)
+	if !strings.HasSuffix(strings.TrimRight(first, " "), " alice · admin") || strings.Contains(first, "SHA256") {
+		t.Fatalf("header line %q: want it to end with the name and role alice · admin, without the fingerprint", first)
 	}
 
 	// The audit still names the whole actor.

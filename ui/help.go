@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/ui/common"
 	"github.com/keydesk/keydesk/ui/keys"
 	"github.com/keydesk/keydesk/ui/styles"
@@ -51,15 +52,18 @@ func (a *app) helpView(width, height int) string {
 	h := a.help
 	h.Width = inner
 	lines := []string{st.Title.Render(a.current().Title() + " — keys"), "", h.FullHelpView(a.current().FullHelp()), ""}
-	lines = append(lines, common.BindingLines(st, "Everywhere", a.keys.all(), inner)...)
+	lines = append(lines, common.BindingLines(st, "Everywhere", a.keys.all(a.tabs()), inner)...)
 	// Notes below the keys, the most needed first, as many as fit.
 	var notes []string
-	if a.active == tabKeys && a.Remote {
+	if a.active == tabKeys && a.Remote && a.Access.May(model.OpImportKeys) {
 		hint := keys.RemoteImportHint
 		notes = append(notes, strings.ToUpper(hint[:1])+hint[1:])
 	}
-	if a.active == tabEmployees || a.active == tabKeys {
-		notes = append(notes, "Actions that a key's status does not allow are not offered.")
+	if a.active == tabCall {
+		notes = append(notes, "A code is shown only when you press c, and every showing is in the audit trail.")
+	}
+	if a.active == tabEmployees || a.active == tabKeys || a.active == tabCall {
+		notes = append(notes, a.notOfferedNote())
 	}
 	used := lipgloss.Height(strings.Join(lines, "\n")) + box.GetVerticalFrameSize()
 	for _, n := range notes {
@@ -74,6 +78,15 @@ func (a *app) helpView(width, height int) string {
 		used += 1 + len(wrapped)
 	}
 	return lipgloss.Place(width, height, lipgloss.Center, lipgloss.Center, box.Render(strings.Join(lines, "\n")))
+}
+
+// notOfferedNote says why some actions are missing: the key's status,
+// and for a role that is not admin, the role.
+func (a *app) notOfferedNote() string {
+	if role := a.Access.Role(); role != model.RoleAdmin {
+		return "Actions that a key's status or your role (" + role.String() + ") does not allow are not offered."
+	}
+	return "Actions that a key's status does not allow are not offered."
 }
 
 // shortHelp is the footer's line of keys, cut with "…" where the width

@@ -176,12 +176,15 @@ func newDriver(t testing.TB, st *store.Store, width, height int) *driver {
 }
 
 // newDriverWith is newDriver with more of the Config set (the mail
-// server's roots, say); the store, actor, renderer and clock are the
-// tests' own.
+// server's roots, say, or another actor than tActor); the renderer and
+// clock are the tests' own.
 func newDriverWith(t testing.TB, cfg Config, width, height int) *driver {
 	t.Helper()
 	st := cfg.Store
-	cfg.Actor, cfg.Renderer, cfg.Now = tActor, asciiRenderer(), func() time.Time { return tNow }
+	if cfg.Actor.Name == "" {
+		cfg.Actor = tActor
+	}
+	cfg.Renderer, cfg.Now = asciiRenderer(), func() time.Time { return tNow }
 	a := newApp(cfg)
 	a.noWatch = true        // tests make changes visible with reload()
 	a.audit.SearchDelay = 0 // no pause between typing and searching

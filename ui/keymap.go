@@ -5,6 +5,7 @@ import "github.com/charmbracelet/bubbles/key"
 // globalKeys work on every screen, except while something takes every
 // key (a search line, a dialog, a form, the wizard).
 type globalKeys struct {
+	Call      key.Binding
 	Employees key.Binding
 	Keys      key.Binding
 	Audit     key.Binding
@@ -18,6 +19,7 @@ type globalKeys struct {
 
 func defaultGlobalKeys() *globalKeys {
 	return &globalKeys{
+		Call:      key.NewBinding(key.WithKeys("0"), key.WithHelp("0", "call")),
 		Employees: key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "employees")),
 		Keys:      key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "keys")),
 		Audit:     key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "audit")),
@@ -30,6 +32,17 @@ func defaultGlobalKeys() *globalKeys {
 	}
 }
 
-func (k *globalKeys) all() []key.Binding {
-	return []key.Binding{k.Employees, k.Keys, k.Audit, k.Settings, k.Next, k.Prev, k.Help, k.Quit, k.ForceQuit}
+// tab is the key that goes to a screen.
+func (k *globalKeys) tab(tab int) key.Binding {
+	return [...]key.Binding{tabEmployees: k.Employees, tabKeys: k.Keys, tabAudit: k.Audit, tabSettings: k.Settings, tabCall: k.Call}[tab]
+}
+
+// all are the keys that work everywhere, with those of the screens in
+// tabs.
+func (k *globalKeys) all(tabs []int) []key.Binding {
+	var out []key.Binding
+	for _, tab := range tabs {
+		out = append(out, k.tab(tab))
+	}
+	return append(out, k.Next, k.Prev, k.Help, k.Quit, k.ForceQuit)
 }

@@ -52,6 +52,9 @@ func (a *app) View() string {
 		msg := a.Styles.Warning.Render("terminal too small: at least 60x16")
 		return lipgloss.Place(a.width, a.height, lipgloss.Center, lipgloss.Center, msg)
 	}
+	if a.Access.Removed() != nil {
+		return a.removedView()
+	}
 	header := a.header()
 	if a.wizard != nil {
 		return header + "\n" + a.wizard.View()

@@ -17,7 +17,7 @@ type wizardModel interface {
 // openWizard shows the wizard below the header, full size.
 func (a *app) openWizard() tea.Cmd {
 	w := wizard.New(wizard.Config{
-		Store: a.Store, Actor: a.Actor, Styles: a.Styles, Now: a.Now,
+		Store: a.Store, Actor: a.Actor, Styles: a.Styles, Now: a.Now, May: a.Access.May,
 		MailConfigured: a.settings.Configured, Context: a.ctx,
 		MailRootCAs: a.mail.RootCAs, MailTimeout: a.mail.Timeout,
 	})

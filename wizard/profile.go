@@ -168,6 +168,11 @@ func (m *Model) profileChecked(msg profileCheckedMsg) tea.Cmd {
 	}
 	m.checked = msg.profile
 	m.storeErr = nil
+	if !m.may(model.OpKeyAssign) {
+		// No key to give: straight to the review, with none.
+		m.choice, m.page, m.failure = nil, pageReview, ""
+		return nil
+	}
 	return m.openKeyPage()
 }
 

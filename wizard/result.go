@@ -34,7 +34,7 @@ func (m *Model) resultKey(msg tea.KeyMsg) tea.Cmd {
 // newMailPrompt is the e-mail prompt of the Result page, when there is a
 // code and the session can send it.
 func (m *Model) newMailPrompt() *mailprompt.Model {
-	if m.created.Code == nil || m.cfg.MailConfigured == nil {
+	if m.created.Code == nil || m.cfg.MailConfigured == nil || !m.may(model.OpKeyCodeEmail) {
 		return nil
 	}
 	return mailprompt.ForCode(mailprompt.Config{

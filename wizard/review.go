@@ -20,6 +20,8 @@ func (m *Model) reviewKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Quit):
 		return m.leave()
+	case key.Matches(msg, m.keys.Back) && !m.may(model.OpKeyAssign):
+		return m.openProfile("")
 	case key.Matches(msg, m.keys.Back):
 		return m.openKeyPage()
 	case key.Matches(msg, m.keys.Create):

@@ -25,6 +25,12 @@ type Config struct {
 	Styles *styles.Styles
 	Now    func() time.Time // nil = time.Now; for golden tests
 
+	// May says whether the session's role allows an operation, so that
+	// the wizard offers only what will work: the Key page needs
+	// OpKeyAssign, e-mailing the code OpKeyCodeEmail. nil allows all
+	// (the store checks again either way).
+	May func(model.Operation) bool
+
 	// MailConfigured, when set, has the Result page offer to e-mail the
 	// code (SPEC 4): it tells whether a mail server is set up, as the
 	// session last read the settings. nil: no e-mail option.
@@ -191,6 +197,9 @@ func (m *Model) leave() tea.Cmd {
 func done(created *store.NewEmployee) tea.Cmd {
 	return func() tea.Msg { return DoneMsg{Created: created} }
 }
+
+// may reports whether the session's role allows op.
+func (m *Model) may(op model.Operation) bool { return m.cfg.May == nil || m.cfg.May(op) }
 
 // nextRequest starts a store request and returns its id.
 func (m *Model) nextRequest(busy string) int {

@@ -75,7 +75,7 @@ func render(st *styles.Styles, v store.CodeView, l layout, width int, now time.T
 	lines = append(lines,
 		st.Label.Render("Key")+st.Text.Render(model.Printable(v.Serial)),
 		st.Label.Render("Employee")+st.Text.Render(employee),
-		st.Label.Render("Expires")+expiry(st, v.ExpiresAt, now),
+		st.Label.Render("Expires")+Expiry(st, v.ExpiresAt, now),
 	)
 	body := lipgloss.JoinVertical(lipgloss.Left, lines...)
 	box := st.CodeBox.Padding(l.padY, l.padX)
@@ -85,7 +85,9 @@ func render(st *styles.Styles, v store.CodeView, l layout, width int, now time.T
 	return box.Render(body)
 }
 
-func expiry(st *styles.Styles, at, now time.Time) string {
+// Expiry says when a code expires and how long that is from now, in the
+// colour of how soon.
+func Expiry(st *styles.Styles, at, now time.Time) string {
 	when := at.UTC().Format("2006-01-02 15:04 UTC")
 	left := at.Sub(now)
 	switch {

@@ -122,7 +122,7 @@ func TestExpiryCountsWholeDaysLeft(t *testing.T) {
 		5 * time.Hour:                "(in 5 h)",
 		-time.Minute:                 "(expired: issue a new code)",
 	} {
-		if got := expiry(st, now.Add(left), now); !strings.Contains(got, want) {
+		if got := Expiry(st, now.Add(left), now); !strings.Contains(got, want) {
 			t.Errorf("%v left: got %q, want %q", left, got, want)
 		}
 	}

@@ -17,6 +17,7 @@ type Common struct {
 	Styles        *styles.Styles
 	Store         *store.Store
 	Actor         model.Actor // who acts: the store checks their role
+	Access        *Access     // their role as last resolved: what to offer
 	Now           func() time.Time
 	Keys          *ListKeys
 

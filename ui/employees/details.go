@@ -24,7 +24,7 @@ func newDetails(c *common.Common, id uint64) *details {
 
 // view draws the page; t is the employee and their key, as the key
 // actions see them.
-func (d *details) view(t keyaction.Target, keys *keyMap, actions *keyaction.Keys) string {
+func (d *details) view(t keyaction.Target, own []key.Binding, actions *keyaction.Keys) string {
 	st := d.c.Styles
 	w := d.c.Width
 	e := t.Employee
@@ -58,7 +58,6 @@ func (d *details) view(t keyaction.Target, keys *keyMap, actions *keyaction.Keys
 	for i := range lines {
 		lines[i] = table.Fit(lines[i], w)
 	}
-	own := []key.Binding{keys.Edit, keys.Delete}
 	lines = append(lines, common.BindingLines(st, "Actions", append(own, actions.Bindings(t)...), w)...)
 	return d.history.Below(st, lines, w, d.c.Height)
 }

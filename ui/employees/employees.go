@@ -199,11 +199,11 @@ func (m *Model) updateDetails(k tea.KeyMsg) tea.Cmd {
 // list and from their page.
 func (m *Model) employeeKeys(k tea.KeyMsg) tea.Cmd {
 	switch {
-	case key.Matches(k, m.keys.New):
+	case m.Access.Pressed(k, m.keys.New):
 		return common.Cmd(common.StartWizardMsg{})
-	case key.Matches(k, m.keys.Edit):
+	case m.Access.Pressed(k, m.keys.Edit):
 		return m.startEdit()
-	case key.Matches(k, m.keys.Delete):
+	case m.Access.Pressed(k, m.keys.Delete):
 		return m.confirmDelete()
 	}
 	if m.idx == nil {
@@ -281,7 +281,7 @@ func (m *Model) View() string {
 	case m.edit != nil:
 		return m.edit.View()
 	case m.details != nil && m.idx != nil:
-		return m.details.view(m.target(), m.keys, m.actions)
+		return m.details.view(m.target(), m.pageKeys(), m.actions)
 	}
 	return m.list.view() + "\n" + m.actionLine()
 }
@@ -296,21 +296,30 @@ func (m *Model) ShortHelp() []key.Binding {
 		if t := m.target(); t.Key != nil {
 			out = append(out, m.keys.OpenKey)
 		}
-		return append(append(out, m.keys.Edit, m.keys.Delete), m.actions.Bindings(m.target())...)
+		return append(append(out, m.pageKeys()...), m.actions.Bindings(m.target())...)
 	case m.list.Search.Typing():
 		return searchbar.Help()
 	}
-	return []key.Binding{m.Keys.Open, m.Keys.Search, m.Keys.Sort, m.keys.New, m.keys.Edit, m.keys.Delete}
+	return append([]key.Binding{m.Keys.Open, m.Keys.Search, m.Keys.Sort}, m.listKeys()...)
 }
+
+// listKeys are the keys that change employees, as the role allows them.
+func (m *Model) listKeys() []key.Binding {
+	return m.Access.Offered(m.keys.New, m.keys.Edit, m.keys.Delete)
+}
+
+// pageKeys are the keys that change the employee on their page.
+func (m *Model) pageKeys() []key.Binding { return m.Access.Offered(m.keys.Edit, m.keys.Delete) }
 
 // FullHelp is every key of the screen, for `?`.
 func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		m.Keys.Navigation(),
-		{m.Keys.Open, m.Keys.Search, m.Keys.Sort, m.Keys.Back},
-		{m.keys.New, m.keys.Edit, m.keys.Delete},
-		m.actions.All(),
+	groups := [][]key.Binding{m.Keys.Navigation(), {m.Keys.Open, m.Keys.Search, m.Keys.Sort, m.Keys.Back}}
+	for _, g := range [][]key.Binding{m.listKeys(), m.actions.All()} {
+		if len(g) > 0 {
+			groups = append(groups, g)
+		}
 	}
+	return groups
 }
 
 // Editing reports whether the edit form is open.

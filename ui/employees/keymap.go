@@ -1,21 +1,25 @@
 package employees
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/ui/common"
+)
 
 // keyMap is what the Employees screen adds to the list keys and the key
 // actions.
 type keyMap struct {
-	New     key.Binding
-	Edit    key.Binding
-	Delete  key.Binding
+	New     common.Guarded
+	Edit    common.Guarded
+	Delete  common.Guarded
 	OpenKey key.Binding
 }
 
 func defaultKeyMap() *keyMap {
 	return &keyMap{
-		New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new")),
-		Edit:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
-		Delete:  key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "delete")),
+		New:     common.Guard(key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new")), model.OpEmployeeAdd),
+		Edit:    common.Guard(key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")), model.OpEmployeeEdit),
+		Delete:  common.Guard(key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "delete")), model.OpEmployeeDelete),
 		OpenKey: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open the key")),
 	}
 }

@@ -78,7 +78,7 @@ func (m *Model) View(st *styles.Styles) string {
 		if withTarget {
 			cells = append(cells, table.Cell{Text: model.Printable(e.Target)})
 		}
-		return append(cells, table.Cell{Text: Change(e)}, table.Cell{Text: model.Printable(e.Actor)},
+		return append(cells, table.Cell{Text: Change(e)}, table.Cell{Text: model.Printable(model.ActorLabel(e.Actor))},
 			table.Cell{Text: model.Printable(e.Note)})
 	})
 }

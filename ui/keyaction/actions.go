@@ -26,7 +26,7 @@ func (k *Keys) actions(t Target) []bound {
 	switch {
 	case t.Key != nil:
 		return k.allowed(t.Key.Status())
-	case t.Employee != nil:
+	case t.Employee != nil && k.access.May(model.OpKeyAssign):
 		return []bound{{k.Assign, action.pickKey}}
 	}
 	return nil

@@ -8,10 +8,14 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/ui/common"
 )
 
-// Keys are the bindings of the actions on a key.
+// Keys are the bindings of the actions on a key, for one session: they
+// offer only what its role allows.
 type Keys struct {
+	access *common.Access
+
 	Assign     key.Binding
 	Code       key.Binding
 	Reissue    key.Binding
@@ -22,9 +26,11 @@ type Keys struct {
 	Wiped      key.Binding
 }
 
-// DefaultKeys are the bindings the README lists.
-func DefaultKeys() *Keys {
+// DefaultKeys are the bindings the README lists, offered as access's
+// role allows.
+func DefaultKeys(access *common.Access) *Keys {
 	return &Keys{
+		access:     access,
 		Assign:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "assign")),
 		Code:       key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "show code")),
 		Reissue:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reissue code")),
@@ -63,15 +69,16 @@ func (k *Keys) forEvent(ev model.EventKind) (bound, bool) {
 	return bound{}, false
 }
 
-// allowed lists the actions that work on a key in status s, in the order
-// of model.AdminActions, with "show code" first where a code exists. It
-// asks the model: a screen never decides what a status allows.
+// allowed lists the actions that work on a key in status s for the
+// session's role, in the order of model.RoleActions, with "show code"
+// first where a code exists and the role may see it. It asks the model:
+// a screen never decides what a status or a role allows.
 func (k *Keys) allowed(s model.Status) []bound {
 	var out []bound
-	if s.HasCode() {
+	if s.HasCode() && k.access.May(model.OpKeyCode) {
 		out = append(out, bound{k.Code, action.showCode})
 	}
-	for _, ev := range model.AdminActions(s) {
+	for _, ev := range model.RoleActions(k.access.Role(), s) {
 		if b, ok := k.forEvent(ev); ok {
 			out = append(out, b)
 		}
@@ -88,7 +95,18 @@ func (k *Keys) Allowed(s model.Status) []key.Binding {
 	return out
 }
 
-// All lists every action binding, for the full help.
+// All lists every action the role allows in some status, for the full
+// help: what a helpdesk person may never do is not in their `?`.
 func (k *Keys) All() []key.Binding {
-	return []key.Binding{k.Assign, k.Code, k.Reissue, k.Suspend, k.Unlock, k.Remove, k.Compromise, k.Wiped}
+	var out []key.Binding
+	for _, ev := range model.AdminEvents {
+		b, ok := k.forEvent(ev)
+		if ok && k.access.May(model.EventOperation(ev)) {
+			out = append(out, b.Binding)
+		}
+		if ev == model.EventAssign && k.access.May(model.OpKeyCode) {
+			out = append(out, k.Code)
+		}
+	}
+	return out
 }

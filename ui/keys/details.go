@@ -52,9 +52,13 @@ func (d *details) view(idx *data.Index, actions *keyaction.Keys) string {
 	}
 	changed := pair("Imported", k.ImportedAt().UTC().Format(history.TimeFormat), "Last change", k.UpdatedAt().UTC().Format(history.TimeFormat))
 	var actionLines []string
-	if allowed := actions.Bindings(keyaction.Target{Key: k}); len(allowed) == 0 {
+	allowed := actions.Bindings(keyaction.Target{Key: k})
+	switch {
+	case len(allowed) == 0 && len(model.AdminActions(k.Status())) == 0:
 		actionLines = []string{st.Label.Render("Actions") + st.Subtle.Render(fmt.Sprintf("none: %s is final", k.Status()))}
-	} else {
+	case len(allowed) == 0:
+		actionLines = []string{st.Label.Render("Actions") + st.Subtle.Render(fmt.Sprintf("none for your role (%s)", d.c.Access.Role()))}
+	default:
 		actionLines = common.BindingLines(st, "Actions", allowed, w)
 	}
 	// The note is free text of up to 500 characters: it gets every line

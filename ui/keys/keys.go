@@ -137,7 +137,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return m.details.history.Load()
 		}
 		return nil
-	case key.Matches(k, m.keys.Import):
+	case m.Access.Pressed(k, m.keys.Import):
 		if m.Remote {
 			return common.Cmd(common.InfoMsg{Text: RemoteImportHint})
 		}
@@ -184,20 +184,21 @@ func (m *Model) ShortHelp() []key.Binding {
 }
 
 // listKeys are the keys of the list itself. Over SSH there is no import:
-// the path would name a file on the server.
+// the path would name a file on the server; nor for a role that may not
+// import.
 func (m *Model) listKeys() []key.Binding {
 	out := []key.Binding{m.Keys.Open, m.Keys.Search, m.keys.Filter, m.Keys.Sort}
 	if !m.Remote {
-		out = append(out, m.keys.Import)
+		out = append(out, m.Access.Offered(m.keys.Import)...)
 	}
 	return out
 }
 
 // FullHelp is every key of the screen, for `?`.
 func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		m.Keys.Navigation(),
-		append(m.listKeys(), m.Keys.Back),
-		m.actions.All(),
+	groups := [][]key.Binding{m.Keys.Navigation(), append(m.listKeys(), m.Keys.Back)}
+	if all := m.actions.All(); len(all) > 0 {
+		groups = append(groups, all)
 	}
+	return groups
 }

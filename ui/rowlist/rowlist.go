@@ -53,6 +53,14 @@ func (m *Model[R]) Selected() (*R, bool) {
 	return &m.all[m.shown[m.Table.Cursor()]], true
 }
 
+// Row is the i-th row shown.
+func (m *Model[R]) Row(i int) (*R, bool) {
+	if i < 0 || i >= len(m.shown) {
+		return nil, false
+	}
+	return &m.all[m.shown[i]], true
+}
+
 // SelectID puts the cursor on a record, if shown.
 func (m *Model[R]) SelectID(id uint64) bool {
 	for pos, i := range m.shown {

@@ -29,6 +29,9 @@ func New(st *styles.Styles) Model {
 // Open starts typing.
 func (m *Model) Open() tea.Cmd { return m.input.Focus() }
 
+// Blur stops typing and keeps the search.
+func (m *Model) Blur() { m.input.Blur() }
+
 // Typing reports whether the search line takes the keys.
 func (m *Model) Typing() bool { return m.input.Focused() }
 

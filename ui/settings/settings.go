@@ -32,14 +32,14 @@ type Model struct {
 }
 
 type keyMap struct {
-	Edit key.Binding
+	Edit common.Guarded
 }
 
 // New builds the screen; mail is what sending a test message needs (its
 // Configured is this screen's own).
 func New(c common.Common, mail mailprompt.Config) *Model {
 	m := &Model{Common: c}
-	m.keys.Edit = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit"))
+	m.keys.Edit = common.Guard(key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")), model.OpSettingsChange)
 	mail.Configured = m.Configured
 	mail.SetupHint = "press e to set one up"
 	m.test = mailprompt.ForTest(mail)
@@ -124,15 +124,21 @@ func (m *Model) keyPress(k tea.KeyMsg) tea.Cmd {
 	}
 	m.test.Dismiss()
 	switch {
-	case key.Matches(k, m.keys.Edit) && m.loaded:
+	case m.Access.Pressed(k, m.keys.Edit) && m.loaded:
 		var cmd tea.Cmd
 		m.form, cmd = newEditForm(&m.Common, formValuesOf(m.smtp), m.smtp.Password, m.rev)
 		return cmd
-	case key.Matches(k, m.test.Binding()):
+	case m.Access.Pressed(k, m.testKey()):
 		return m.test.Open()
 	}
 	return nil
 }
+
+// testKey is `t`, which sends a test message.
+func (m *Model) testKey() common.Guarded { return common.Guard(m.test.Binding(), model.OpSettingsTest) }
+
+// actions are the keys that work on the settings, as the role allows.
+func (m *Model) actions() []key.Binding { return m.Access.Offered(m.keys.Edit, m.testKey()) }
 
 func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
 	closed, cmd := m.form.update(msg)
@@ -170,12 +176,15 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.test.Capturing():
 		return m.test.Help()
 	}
-	return []key.Binding{m.keys.Edit, m.test.Binding()}
+	return m.actions()
 }
 
 // FullHelp is every key of the screen, for `?`.
 func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{m.keys.Edit, m.test.Binding()}}
+	if a := m.actions(); len(a) > 0 {
+		return [][]key.Binding{a}
+	}
+	return nil
 }
 
 // portText is a port for a form field; "" for none yet.

@@ -1,7 +1,6 @@
 package settings
 
 import (
-	"github.com/charmbracelet/bubbles/key"
 	"strconv"
 	"strings"
 
@@ -26,14 +25,17 @@ func (m *Model) View() string {
 	case !m.loaded:
 		lines = append(lines, st.Subtle.Render("loading…"))
 	case !m.smtp.Configured():
-		lines = append(lines,
-			st.Text.Render("No mail server is set up: codes can be read out or copied, not e-mailed."),
-			st.Text.Render("Press e to set one up."))
+		lines = append(lines, st.Text.Render("No mail server is set up: codes can be read out or copied, not e-mailed."))
+		if m.Access.May(model.OpSettingsChange) {
+			lines = append(lines, st.Text.Render("Press e to set one up."))
+		} else {
+			lines = append(lines, st.Subtle.Render("An admin can set one up."))
+		}
 	default:
 		lines = append(lines, m.fieldLines()...)
 	}
 	lines = append(lines, "")
-	lines = append(lines, common.BindingLines(st, "Actions", []key.Binding{m.keys.Edit, m.test.Binding()}, m.Width)...)
+	lines = append(lines, common.BindingLines(st, "Actions", m.actions(), m.Width)...)
 	if line := m.test.View(m.Width); line != "" {
 		lines = append(lines, "", line)
 	}

@@ -1,0 +1,73 @@
+package ui
+
+import (
+	"testing"
+
+	"github.com/keydesk/keydesk/model"
+)
+
+// Golden views at 80x24 of sessions whose role is not admin: the header
+// names the role, and only what the role allows is offered.
+
+func helpdeskDriver(t *testing.T) *driver {
+	t.Helper()
+	st := tFixtureStore(t)
+	return newDriverAs(t, st, tAddAdmin(t, st, "helen", model.RoleHelpdesk), 80, 24)
+}
+
+// A helpdesk session starts on the call screen, typing.
+func TestGoldenHelpdeskCallStart(t *testing.T) {
+	goldenView(t, helpdeskDriver(t))
+}
+
+func TestGoldenHelpdeskCallSearch(t *testing.T) {
+	d := helpdeskDriver(t)
+	d.press("example.com")
+	goldenView(t, d)
+}
+
+// The caller found: their key, its state, and the actions, the code not
+// shown yet.
+func TestGoldenHelpdeskCallCaller(t *testing.T) {
+	d := helpdeskDriver(t)
+	d.press("lovelace", "enter")
+	goldenView(t, d)
+}
+
+// `c` shows the code on the call screen, for reading aloud.
+func TestGoldenHelpdeskCallCode(t *testing.T) {
+	d := helpdeskDriver(t)
+	d.press("lovelace", "enter", "c")
+	goldenView(t, d)
+}
+
+// `?` on the call screen lists the helpdesk's keys only.
+func TestGoldenHelpdeskCallHelp(t *testing.T) {
+	d := helpdeskDriver(t)
+	d.press("esc", "?")
+	goldenView(t, d)
+}
+
+// `?` on the Keys screen: no import, no remove, compromise or wiped.
+func TestGoldenHelpdeskKeysHelp(t *testing.T) {
+	d := helpdeskDriver(t)
+	d.press("esc", "2", "?")
+	goldenView(t, d)
+}
+
+// An Active key's page: suspend, not remove or compromise.
+func TestGoldenHelpdeskKeyActive(t *testing.T) {
+	d := helpdeskDriver(t)
+	k := keyIn(t, d.st, model.Active)
+	d.press("esc", "2", "/", k.Serial, "enter", "enter")
+	goldenView(t, d)
+}
+
+// An auditor's key page offers nothing, and says why.
+func TestGoldenAuditorKeyActive(t *testing.T) {
+	st := tFixtureStore(t)
+	d := newDriverAs(t, st, tAddAdmin(t, st, "audrey", model.RoleAuditor), 80, 24)
+	k := keyIn(t, st, model.Active)
+	d.press("2", "/", k.Serial, "enter", "enter")
+	goldenView(t, d)
+}
