@@ -274,7 +274,7 @@ func (a *app) handleKey(k tea.KeyMsg) tea.Cmd {
 	a.notice = notice{}
 	switch {
 	case a.Access.Removed() != nil:
-		if key.Matches(k, a.keys.Quit, a.keys.ForceQuit, a.Keys.Back, a.Keys.Open) {
+		if key.Matches(k, a.keys.Quit, a.keys.ForceQuit) {
 			return a.quit()
 		}
 		return nil

@@ -29,14 +29,17 @@ func (a *app) header() string {
 
 // tabLine is the tabs at the left and "name · role" at the right. Where
 // they do not fit, the tabs lose their padding first, then the name is
-// shortened: the role always shows.
+// shortened, then the title goes: the role always shows.
 func (a *app) tabLine() string {
 	st := a.Styles
 	role := a.Access.Role().String()
 	name := model.Printable(a.Access.Actor().Name)
-	left := a.tabsText(false)
+	left := a.tabsText(false, true)
 	if a.width-lipgloss.Width(left)-2 < lipgloss.Width(name)+3+len(role) {
-		left = a.tabsText(true)
+		left = a.tabsText(true, true)
+	}
+	if a.width-lipgloss.Width(left)-2 < len(role) {
+		left = a.tabsText(true, false)
 	}
 	room := a.width - lipgloss.Width(left) - 2
 	var who string
@@ -54,16 +57,19 @@ func (a *app) tabLine() string {
 	return left + strings.Repeat(" ", a.width-lipgloss.Width(left)-lipgloss.Width(right)) + right
 }
 
-// tabsText is "keydesk" and the session's screens, each with its digit;
-// compact drops the space around each tab.
-func (a *app) tabsText(compact bool) string {
+// tabsText is "keydesk" (with title) and the session's screens, each
+// with its digit; compact drops the space around each tab.
+func (a *app) tabsText(compact, title bool) string {
 	st := a.Styles
 	plain := st.Renderer.ColorProfile() == termenv.Ascii
 	tab, active := st.Tab, st.ActiveTab
 	if compact {
 		tab, active = tab.Padding(0), active.Padding(0)
 	}
-	parts := []string{st.Title.Render("keydesk")}
+	var parts []string
+	if title {
+		parts = append(parts, st.Title.Render("keydesk"))
+	}
 	for _, i := range a.tabs() {
 		label := tabDigits[i] + " " + a.screens[i].Title()
 		switch {

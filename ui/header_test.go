@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/keydesk/keydesk/model"
 )
 
@@ -33,5 +34,32 @@ func TestHeaderNamesTheSSHAdminWithoutTheFingerprint(t *testing.T) {
 	}
 	if newest.Action != model.ActionCodeShown || newest.Actor != "alice (admin, "+actor.Fingerprint+")" {
 		t.Fatalf("the newest audit entry is %s by %q, want %s by %q", newest.Action, newest.Actor, model.ActionCodeShown, actor)
+	}
+}
+
+// The header names the role beside the name and keeps within the
+// terminal with every tab: the tabs close up first, then the name is
+// shortened; the role always shows.
+func TestHeaderShowsTheRoleWithinTheWidth(t *testing.T) {
+	st := tFixtureStore(t)
+	for _, tc := range []struct {
+		name  string
+		width int
+		want  string
+	}{
+		{"helen", 80, "helen · helpdesk"},
+		{"katherine", 80, "katherine · helpdesk"},
+		{"a-very-long-admin-name-of-32-ch", 80, "… · helpdesk"},
+		{"henry", 60, "helpdesk"},
+	} {
+		actor := tAddAdmin(t, st, tc.name, model.RoleHelpdesk)
+		d := newDriverAs(t, st, actor, tc.width, 24)
+		first := strings.Split(d.view(), "\n")[0]
+		if w := lipgloss.Width(first); w > tc.width {
+			t.Errorf("%s at %d columns: the header is %d wide: %q", tc.name, tc.width, w, first)
+		}
+		if !strings.HasSuffix(first, tc.want) || !strings.Contains(first, "0 Call") || !strings.Contains(first, "4 Settings") {
+			t.Errorf("%s at %d columns: header %q, want every tab and to end with %q", tc.name, tc.width, first, tc.want)
+		}
 	}
 }

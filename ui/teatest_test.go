@@ -26,7 +26,13 @@ type flow struct {
 
 func startFlow(t *testing.T, st *store.Store, width, height int) *flow {
 	t.Helper()
-	m := New(Config{Store: st, Actor: tActor, Renderer: asciiRenderer(), Now: func() time.Time { return tNow }})
+	return startFlowAs(t, st, tActor, width, height)
+}
+
+// startFlowAs is startFlow for a session of actor's.
+func startFlowAs(t *testing.T, st *store.Store, actor model.Actor, width, height int) *flow {
+	t.Helper()
+	m := New(Config{Store: st, Actor: actor, Renderer: asciiRenderer(), Now: func() time.Time { return tNow }, Remote: !actor.Local()})
 	f := &flow{t: t, st: st, tm: teatest.NewTestModel(t, m, teatest.WithInitialTermSize(width, height))}
 	t.Cleanup(func() {
 		f.tm.Quit()
@@ -252,4 +258,47 @@ func recentAction(t *testing.T, st *store.Store, keyID uint64, action model.Acti
 		}
 	}
 	return false
+}
+
+// A whole call in a real program: the helpdesk session starts on the
+// call screen, finds the caller by typing, reads the code, and sees the
+// caller activate their key without pressing anything.
+func TestFlowHelpdeskCall(t *testing.T) {
+	st := tFixtureStore(t)
+	helen := tAddAdmin(t, st, "helen", model.RoleHelpdesk)
+	f := startFlowAs(t, st, helen, 80, 24)
+	f.see("[0 Call]", "helen · helpdesk", "find the caller")
+	f.keys("lovelace")
+	f.see("1 match", "Ada Lovelace")
+	f.keys("enter")
+	f.see("Call  Ada Lovelace", "3 of 3 wrong entries left", "press c to show it")
+	f.keys("c")
+	f.see("Activation code", "KD-0002")
+	shown := newestEntry(t, st)
+	if shown.Action != model.ActionCodeShown || shown.Actor != helen.String() {
+		t.Fatalf("newest entry %+v, want the code shown by %s", shown, helen)
+	}
+	k, err := st.Key("KD-0002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := codeOf(t, st, k)
+	if !strings.Contains(f.seen.String(), model.GroupCode(code)) {
+		t.Fatalf("the code %s was not on the screen", model.GroupCode(code))
+	}
+	if _, err := st.DeviceEnterCode(tActor, "KD-0002", code); err != nil {
+		t.Fatalf("the code on the screen does not activate the key: %v", err)
+	}
+	f.see("KD-0002  Active", "no longer works: key KD-0002 is Active now")
+}
+
+// codeOf reads a key's current code the way an admin command would: a
+// showing, recorded, so only after the screen showed it.
+func codeOf(t *testing.T, st *store.Store, k model.Key) string {
+	t.Helper()
+	v, err := st.ShowCode(tActor, store.Serial(k.Serial))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.Digits
 }

@@ -287,11 +287,15 @@ func (m *Model) detailView(e *model.AuditEntry) string {
 	fields := []string{
 		st.Title.Render(fmt.Sprintf("Audit entry %s", humanize.Comma(int64(e.Seq)))),
 		row("Time", e.Time.UTC().Format("2006-01-02 15:04:05 UTC")),
-		row("Actor", model.Printable(e.Actor)),
+	}
+	// All of the actor, the key's fingerprint too, over two lines if
+	// it must.
+	fields = append(fields, common.FieldLines(st, "Actor", model.Printable(e.Actor), w, 2)...)
+	fields = append(fields,
 		row("Action", model.Printable(string(e.Action))),
 		row("Target", model.Printable(e.Target)),
 		row("Change", history.Change(e)),
-	}
+	)
 	hashes := []string{row("Hash", e.Hash), row("Previous hash", e.PrevHash)}
 	foot := []string{"", st.Subtle.Render("esc back")}
 	// The note is free text of up to 500 characters: all of it, unless

@@ -128,6 +128,8 @@ func (m *Model) searchKey(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, m.Keys.Open):
 		return m.openSelected()
+	case typing && key.Matches(k, m.keys.NewSearch) && m.list.Search.Query() == "":
+		return nil // `/` out of habit: the line is open already
 	case typing && k.Type == tea.KeyEsc && m.list.Search.Query() != "":
 		// A new caller: the line empties and stays open for them.
 		m.list.Search.Clear()
