@@ -16,9 +16,9 @@ const searchLines = 2
 func newList(st *styles.Styles) rowlist.Model[data.EmployeeRow] {
 	return rowlist.New(st, (*data.EmployeeRow).ID,
 		table.Column{Title: "Name", Min: 14, Flex: 3},
-		table.Column{Title: "E-mail", Min: 18, Flex: 3, Drop: 2},
-		table.Column{Title: "Phone", Min: 16, Max: 20, Flex: 1, Drop: 3},
-		table.Column{Title: "Key", Min: 8, Max: 20, Flex: 1, Drop: 1},
+		table.Column{Title: "E-mail", Min: 18, Flex: 3, Drop: 3},
+		table.Column{Title: "Phone", Min: 16, Max: 20, Flex: 1, Drop: 2},
+		table.Column{Title: "Key", Min: 16, Max: 20, Drop: 1},
 		table.Column{Title: "Status", Min: 11, Max: 11},
 	)
 }
