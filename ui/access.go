@@ -57,12 +57,13 @@ func (a *app) resolved(msg resolvedMsg) tea.Cmd {
 func (a *app) removedView() string {
 	st := a.Styles
 	width := min(a.width-8, 64)
-	lines := []string{
-		st.Error.Render("You are no longer an admin of this database."),
-		"",
+	lines := []string{st.Error.Render("This session can do nothing more."), ""}
+	// The store's words: who, which key, and that it is no longer an
+	// admin of this database.
+	for _, l := range common.Wrap(model.Printable(a.Access.Removed().Error()), width, 4) {
+		lines = append(lines, st.Text.Render(l))
 	}
-	lines = append(lines, common.Wrap(model.Printable(a.Access.Removed().Error()), width, 4)...)
-	lines = append(lines, "", st.Text.Render("Nothing more can be done in this session."), st.Subtle.Render("Press q to quit."))
+	lines = append(lines, "", st.Subtle.Render("Press q to quit."))
 	box := st.Box.Padding(1, 2).Render(strings.Join(lines, "\n"))
 	return lipgloss.Place(a.width, a.height, lipgloss.Center, lipgloss.Center, box)
 }

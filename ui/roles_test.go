@@ -125,7 +125,7 @@ func TestRemovedAdminCanOnlyQuit(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.reload()
-	d.mustSee("You are no longer an admin of this database.", "no longer an admin", "Press q to quit.")
+	d.mustSee("This session can do nothing more.", "an admin of this database", "Press q to quit.")
 	d.mustNotSee("Ada Lovelace", "keydesk ")
 	before := auditCount(t, st)
 	for _, k := range []string{"c", "r", "enter", "2", "esc"} {
@@ -134,7 +134,7 @@ func TestRemovedAdminCanOnlyQuit(t *testing.T) {
 			t.Fatalf("%s quit", k)
 		}
 	}
-	d.mustSee("You are no longer an admin of this database.")
+	d.mustSee("This session can do nothing more.")
 	if n := auditCount(t, st); n != before || d.quit {
 		t.Fatalf("keys acted after the removal (audit %d → %d, quit %v)", before, n, d.quit)
 	}
