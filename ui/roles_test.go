@@ -182,3 +182,19 @@ func auditCount(t testing.TB, st *store.Store) int {
 	}
 	return n
 }
+
+// What the helpdesk may do on the Employees screen works: the wizard for
+// a new joiner, the edit form.
+func TestHelpdeskAddsAndEditsEmployees(t *testing.T) {
+	d := helpdeskDriver(t)
+	d.press("esc", "1", "n")
+	if d.app.wizard == nil {
+		t.Fatal("n opened no wizard for the helpdesk")
+	}
+	d.press("esc")
+	if d.app.wizard != nil {
+		t.Fatal("esc on an empty wizard did not close it")
+	}
+	d.press("e")
+	d.mustSee("Edit Ada Lovelace")
+}
