@@ -106,12 +106,12 @@ func TestSearchLooksInTheListedFields(t *testing.T) {
 		}
 	}
 	ada := 1
-	for _, q := range []string{"+44 20 7946-0001", "7946-0001", "442079460001", "79460001"} {
-		if hit := x.EmployeesMatching(q); !hit[ada] || hit[zoe] {
+	for _, q := range []string{"+44 20 7946-0001", "7946-0001", "(20) 7946", "442079460001", "79460001"} {
+		if hit := x.EmployeesMatching(NormalizeQuery(q)); !hit[ada] || hit[zoe] {
 			t.Errorf("the phone %q: %v, want ada alone", q, hit)
 		}
 	}
-	if hit := x.EmployeesMatching("research+44"); hit[ada] {
+	if hit := x.EmployeesMatching(NormalizeQuery("research+44")); hit[ada] {
 		t.Error("a query matched across the department and the phone")
 	}
 	if hit := x.EmployeesMatching("mallory"); hit[0] || hit[1] || !hit[2] {
@@ -198,5 +198,21 @@ func TestSparseIDs(t *testing.T) {
 	x := Build(snap)
 	if e, ok := x.Employee(1 << 40); !ok || e.RawEmail() != "eve@example.com" {
 		t.Fatal("sparse id not found")
+	}
+}
+
+func TestNormalizeQueryReadsPhonesAsDigits(t *testing.T) {
+	for q, want := range map[string]string{
+		"  Ada ":           "ada",
+		"+44 20 7946-0001": "442079460001",
+		"(020) 7946.0001":  "02079460001",
+		"0001":             "0001", // a plain number stays
+		"kd-0002":          "kd-0002",
+		"d0:7e":            "d0:7e",
+		"+-":               "+-", // no digits: not a phone
+	} {
+		if got := NormalizeQuery(q); got != want {
+			t.Errorf("NormalizeQuery(%q) = %q, want %q", q, got, want)
+		}
 	}
 }

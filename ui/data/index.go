@@ -103,7 +103,7 @@ type Index struct {
 
 	snap         store.Snapshot
 	keyText      searchText // serial, MAC, RFID, holder of each key
-	employeeText searchText // name, e-mail, department, position, phone, key of each employee
+	employeeText searchText // name, e-mail, department, position, phone digits, key of each employee
 	keyByID      idTable
 	employeeByID idTable
 	counts       [model.Compromised + 1]int
@@ -192,7 +192,7 @@ func (x *Index) buildEmployees() {
 			x.Employees[i].key = &keys[j]
 			size += len(keys[j].Serial) + 1
 		}
-		size += len(e.FirstName) + len(e.LastName) + len(e.Email) + len(e.Department) + len(e.Position) + 2*len(e.Phone) + 7
+		size += len(e.FirstName) + len(e.LastName) + len(e.Email) + len(e.Department) + len(e.Position) + len(e.Phone) + 6
 	}
 	var text lowerText
 	text.grow(size)
@@ -202,7 +202,7 @@ func (x *Index) buildEmployees() {
 		start := text.len()
 		text.addName(r.emp.FirstName, r.emp.LastName)
 		name := text.len() - 1 // without its NUL
-		text.add(r.emp.Email, r.emp.Department, r.emp.Position, r.emp.Phone)
+		text.add(r.emp.Email, r.emp.Department, r.emp.Position)
 		text.addDigits(r.emp.Phone)
 		if r.key != nil {
 			text.add(r.key.Serial)

@@ -12,8 +12,32 @@ type searchText struct {
 	starts []int32 // where each row begins; one more: the end
 }
 
-// NormalizeQuery is the form a query is compared in.
-func NormalizeQuery(q string) string { return strings.ToLower(strings.TrimSpace(q)) }
+// NormalizeQuery is the form a query is compared in: lower case, and a
+// phone number as its digits alone ("+44 20 7946" → "44207946"), since
+// the search text holds phones that way, however they were written.
+func NormalizeQuery(q string) string {
+	q = strings.ToLower(strings.TrimSpace(q))
+	if digits, ok := phoneDigits(q); ok {
+		return digits
+	}
+	return q
+}
+
+// phoneDigits is the digits of a query made only of digits and what
+// phone numbers are written with (spaces, + - ( ) .), with at least one
+// of those: a plain number stays as typed.
+func phoneDigits(q string) (string, bool) {
+	var b strings.Builder
+	for i := 0; i < len(q); i++ {
+		switch c := q[i]; {
+		case '0' <= c && c <= '9':
+			b.WriteByte(c)
+		case strings.IndexByte(" +-().", c) < 0:
+			return "", false
+		}
+	}
+	return b.String(), b.Len() > 0 && b.Len() < len(q)
+}
 
 // matching marks the rows whose text holds query; nil means every row
 // (an empty query).
@@ -45,8 +69,8 @@ func (s *searchText) matching(query string) []bool {
 func (x *Index) KeysMatching(query string) []bool { return x.keyText.matching(query) }
 
 // EmployeesMatching marks the employees whose name, e-mail, department,
-// position, phone (with or without its spaces and signs) or key serial
-// holds the normalized query; nil for "" (all).
+// position, phone (its digits) or key serial holds the normalized
+// query; nil for "" (all).
 func (x *Index) EmployeesMatching(query string) []bool { return x.employeeText.matching(query) }
 
 // Filter keeps the positions of order for which keep is true. With no

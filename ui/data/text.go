@@ -75,8 +75,9 @@ func (t *lowerText) addMACDigits(mac string) {
 	t.buf = append(t.buf, 0)
 }
 
-// addDigits appends only the digits of a phone number, as people type
-// what a caller reads out ("5550100" for "+1 555 0100").
+// addDigits appends only the digits of a phone number ("15550100" for
+// "+1 555 0100"): NormalizeQuery turns a phone typed with spaces or
+// signs into the same.
 func (t *lowerText) addDigits(phone string) {
 	for i := 0; i < len(phone); i++ {
 		if c := phone[i]; '0' <= c && c <= '9' {
