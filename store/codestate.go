@@ -19,7 +19,7 @@ type CodeState struct {
 // has none (any status but Reserved and Suspended).
 func (s *Store) KeyCodeState(serial string) (state CodeState, ok bool, err error) {
 	err = s.view(func(tx *bolt.Tx) error {
-		k, err := keyBySerial(tx, serial)
+		k, err := s.keyBySerial(tx, serial)
 		if err != nil || k.Code == nil {
 			return err
 		}
