@@ -54,7 +54,10 @@ func (m *Model) stateLoaded(msg stateMsg) {
 	if t := m.target(); t.Key != nil && t.Key.Ref().Serial == msg.serial {
 		m.stateSerial, m.state, m.hasState = msg.serial, msg.state, msg.ok && msg.err == nil
 	}
-	if m.code != nil && m.code.Serial == msg.serial && msg.err == nil && (!msg.ok || !sameMoment(msg.state.IssuedAt, m.code.IssuedAt)) {
+	// A key with no code any more (activated, locked) is told by its new
+	// status when the lists catch up (checkShownCode): only a code issued
+	// after the one on screen is said here.
+	if m.code != nil && m.code.Serial == msg.serial && msg.err == nil && msg.ok && !sameMoment(msg.state.IssuedAt, m.code.IssuedAt) {
 		m.dropCode("a new code was issued meanwhile: the one shown before no longer works")
 	}
 }

@@ -49,8 +49,9 @@ func TestHelpdeskCallOverOpenSSH(t *testing.T) {
 		t.Fatalf("the code %s is not shown for reading aloud on %s's call:\n%s", code, callerName, screen)
 	}
 
-	if out := mustSucceed(t, admin.run(t, "device", "activate", callerKey, code)); !strings.Contains(out, "Active") {
-		t.Fatalf("device activate %s %s printed %q, want the key Active", callerKey, code, out)
+	activated := admin.run(t, "device", "activate", callerKey, code)
+	if mustSucceed(t, activated); !strings.Contains(activated.stderr, "Active") {
+		t.Fatalf("device activate %s %s said %q, want the key Active", callerKey, code, activated.stderr)
 	}
 	s.waitFor("the call screen to see the key activated without a key pressed", showsAll(callerKey+"  Active", "no longer works"))
 
