@@ -91,7 +91,7 @@ func checkMailHost(host string) error {
 		return fmt.Errorf("mail server host is required")
 	}
 	for _, r := range host {
-		if unsafeRune(r) || unicode.IsSpace(r) {
+		if UnsafeRune(r) || unicode.IsSpace(r) {
 			return fmt.Errorf("mail server host must not contain spaces or control characters")
 		}
 	}

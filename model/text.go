@@ -7,9 +7,11 @@ import (
 	"unicode/utf8"
 )
 
-// unsafeRune reports runes that would act on a terminal or reorder text
-// instead of being shown: C0/C1 controls, DEL, and bidirectional overrides.
-func unsafeRune(r rune) bool {
+// UnsafeRune reports runes that would act on a terminal or reorder text
+// instead of being shown: C0/C1 controls, DEL, bidirectional overrides and
+// marks, and the stand-in for invalid UTF-8. Printable replaces them; an
+// export that must stay exact escapes them instead.
+func UnsafeRune(r rune) bool {
 	switch {
 	case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
 		return true
@@ -28,7 +30,7 @@ func unsafeRune(r rune) bool {
 func Printable(s string) string {
 	clean := true
 	for _, r := range s {
-		if unsafeRune(r) {
+		if UnsafeRune(r) {
 			clean = false
 			break
 		}
@@ -43,7 +45,7 @@ func Printable(s string) string {
 			b.WriteRune(0x2400 + r) // ␛ for ESC, ␇ for BEL, ...
 		case r == 0x7f:
 			b.WriteRune('␡')
-		case unsafeRune(r):
+		case UnsafeRune(r):
 			b.WriteRune('�')
 		default:
 			b.WriteRune(r)
@@ -66,7 +68,7 @@ func checkText(field, value string, max int, required bool) (string, error) {
 		return "", fmt.Errorf("%s is not valid text", field)
 	}
 	for _, r := range value {
-		if unsafeRune(r) || (unicode.IsSpace(r) && r != ' ') {
+		if UnsafeRune(r) || (unicode.IsSpace(r) && r != ' ') {
 			return "", fmt.Errorf("%s may not contain control characters", field)
 		}
 		if unicode.Is(unicode.Cf, r) {

@@ -77,6 +77,8 @@ func TestScripts(t *testing.T) {
 				env.Setenv("KEY_"+name, line+" "+strings.ToLower(name)+"@laptop")
 				env.Setenv("FP_"+name, fp)
 			}
+			env.Setenv("RLO", "\u202e") // right-to-left override
+			env.Setenv("NEL", "\u0085") // a C1 control: next line
 			env.Values[lastStatus{}] = new(int)
 			return nil
 		},

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/keydesk/keydesk/model"
 )
@@ -58,7 +60,7 @@ func (e *exporter) add(r record) error {
 		return err
 	}
 	e.buf.Truncate(e.buf.Len() - 1) // Encode's newline: the comma goes first
-	_, err := e.w.Write(e.buf.Bytes())
+	_, err := e.w.Write(escapeUnsafeRunes(e.buf.Bytes()))
 	return err
 }
 
@@ -78,16 +80,57 @@ func (e *exporter) finish() error {
 	return err
 }
 
-// printableValues neutralises control characters in CSV fields. JSON
-// escapes them itself, but a CSV file is often looked at with cat or less,
-// where an escape sequence in a field would act on the terminal. The model
-// refuses such characters on input, so this changes nothing in a healthy
-// database; it guards against one written by something else.
+// printableValues makes CSV cells safe for the programs that open them.
+// Control characters are made visible: a CSV file is often looked at with
+// cat or less, where an escape sequence in a field would act on the
+// terminal (the model refuses them on input, so this guards against a
+// database written by something else). And a cell that a spreadsheet
+// would take for a formula gets a leading ' (see csvCell).
 func printableValues(values []string) []string {
 	for i, v := range values {
-		values[i] = model.Printable(v)
+		values[i] = csvCell(v)
 	}
 	return values
+}
+
+// csvCell is one CSV value as written. A cell beginning with = + - @, a
+// tab or a carriage return is a formula to a spreadsheet: a name like
+// =HYPERLINK("http://...") would run when the file is opened. OWASP's rule
+// is to prefix such a cell with ', which spreadsheets show as text.
+func csvCell(v string) string {
+	p := model.Printable(v)
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + p
+	}
+	return p
+}
+
+// escapeUnsafeRunes writes the runes that model.UnsafeRune names and that
+// encoding/json leaves raw (C1 controls, DEL, bidi overrides and marks)
+// as \uXXXX. The JSON stays exact, a program reading it gets the same
+// strings, but a terminal or editor showing the file neither obeys a C1
+// control nor reorders the text around a bidi override. Such runes can
+// only be inside strings: the field names are ASCII.
+func escapeUnsafeRunes(encoded []byte) []byte {
+	i := 0
+	for i < len(encoded) && encoded[i] < 0x7f {
+		i++
+	}
+	if i == len(encoded) {
+		return encoded // plain ASCII: nothing to do
+	}
+	out := make([]byte, 0, len(encoded)+16)
+	out = append(out, encoded[:i]...)
+	for i < len(encoded) {
+		r, size := utf8.DecodeRune(encoded[i:])
+		if r >= 0x7f && model.UnsafeRune(r) {
+			out = fmt.Appendf(out, `\u%04x`, r)
+		} else {
+			out = append(out, encoded[i:i+size]...)
+		}
+		i += size
+	}
+	return out
 }
 
 func formatUint(n uint64) string { return strconv.FormatUint(n, 10) }

@@ -83,7 +83,7 @@ func writeHandouts(w io.Writer, handouts []store.Handout) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"serial", "email", "code"})
 	for _, h := range handouts {
-		cw.Write([]string{model.Printable(h.Serial), model.Printable(h.Email), h.Code})
+		cw.Write([]string{csvCell(h.Serial), csvCell(h.Email), h.Code})
 	}
 	cw.Flush()
 	return cw.Error()
