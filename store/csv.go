@@ -1,12 +1,11 @@
 package store
 
 import (
-	"bufio"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"github.com/keydesk/keydesk/model"
@@ -18,14 +17,24 @@ type RowError struct {
 	Msg  string
 }
 
-// ImportError lists every bad line of an import; nothing was stored.
+// MaxListedProblems is how many bad lines an import lists: past a hundred,
+// the admin has the wrong file or a broken export, and a list of every
+// line of a big file would only bury the first ones.
+const MaxListedProblems = 100
+
+// ImportError lists the first bad lines of an import (at most
+// MaxListedProblems) and counts the others; nothing was stored.
 type ImportError struct {
 	Rows []RowError
+	More int // problems past Rows, counted but not listed
 }
+
+// Problems is how many problems the import found, listed or not.
+func (e *ImportError) Problems() int { return len(e.Rows) + e.More }
 
 func (e *ImportError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "nothing imported: %d %s", len(e.Rows), plural(len(e.Rows), "problem", "problems"))
+	fmt.Fprintf(&b, "nothing imported: %d %s", e.Problems(), plural(e.Problems(), "problem", "problems"))
 	for _, r := range e.Rows {
 		if r.Line > 0 {
 			fmt.Fprintf(&b, "\nline %d: %s", r.Line, r.Msg)
@@ -33,7 +42,37 @@ func (e *ImportError) Error() string {
 			fmt.Fprintf(&b, "\n%s", r.Msg)
 		}
 	}
+	if e.More > 0 {
+		fmt.Fprintf(&b, "\n%s", e.MoreLine())
+	}
 	return b.String()
+}
+
+// MoreLine is the last line of the list when some problems are not in it.
+func (e *ImportError) MoreLine() string {
+	return fmt.Sprintf("... and %d more", e.More)
+}
+
+// problems collects an import's bad lines, in the order of the file.
+type problems struct{ list ImportError }
+
+func (p *problems) add(line int, msg string) {
+	if len(p.list.Rows) < MaxListedProblems {
+		p.list.Rows = append(p.list.Rows, RowError{Line: line, Msg: msg})
+	} else {
+		p.list.More++
+	}
+}
+
+func (p *problems) found() bool { return p.list.Problems() > 0 }
+
+// err is the *ImportError, or nil when there is no problem.
+func (p *problems) err() error {
+	if !p.found() {
+		return nil
+	}
+	list := p.list
+	return &list
 }
 
 func plural(n int, one, many string) string {
@@ -63,10 +102,10 @@ var (
 )
 
 // ParseKeysCSV reads a keys file (header serial,mac,model,firmware,rfid;
-// columns in any order, only serial required).
-func ParseKeysCSV(r io.Reader) ([]KeyRow, error) {
+// columns in any order, only serial required). It stops when ctx ends.
+func ParseKeysCSV(ctx context.Context, r io.Reader) ([]KeyRow, error) {
 	var rows []KeyRow
-	err := parseCSV(r, keyColumns, []string{"serial"}, func(line int, get func(string) string) {
+	err := parseCSV(ctx, r, keyColumns, []string{"serial"}, func(line int, get func(string) string) {
 		rows = append(rows, KeyRow{Line: line, KeyInput: model.KeyInput{
 			Serial: get("serial"), MAC: get("mac"), Model: get("model"), Firmware: get("firmware"), RFID: get("rfid"),
 		}})
@@ -75,10 +114,10 @@ func ParseKeysCSV(r io.Reader) ([]KeyRow, error) {
 }
 
 // ParseEmployeesCSV reads an employees file (header first_name,last_name,
-// email,phone,department,position[,key]).
-func ParseEmployeesCSV(r io.Reader) ([]EmployeeRow, error) {
+// email,phone,department,position[,key]). It stops when ctx ends.
+func ParseEmployeesCSV(ctx context.Context, r io.Reader) ([]EmployeeRow, error) {
 	var rows []EmployeeRow
-	err := parseCSV(r, employeeColumns, []string{"first_name", "email"}, func(line int, get func(string) string) {
+	err := parseCSV(ctx, r, employeeColumns, []string{"first_name", "email"}, func(line int, get func(string) string) {
 		rows = append(rows, EmployeeRow{Line: line, KeySerial: strings.TrimSpace(get("key")), EmployeeInput: model.EmployeeInput{
 			FirstName: get("first_name"), LastName: get("last_name"), Email: get("email"),
 			Phone: get("phone"), Department: get("department"), Position: get("position"),
@@ -87,40 +126,57 @@ func ParseEmployeesCSV(r io.Reader) ([]EmployeeRow, error) {
 	return rows, err
 }
 
-func parseCSV(r io.Reader, known, required []string, row func(line int, get func(string) string)) error {
-	cr := csv.NewReader(skipBOM(r))
+// ErrImportStopped is returned when the context of a parse ended before
+// the end of the file: the admin who sent it went away, or the program
+// was stopped.
+var ErrImportStopped = errors.New("the import stopped before the end of the file: nothing imported")
+
+// parseCSV hands each good row to row, in the order of the file. Once a
+// problem is found the import is refused: the rest of the file is only
+// checked, to count its problems, and no more rows are kept.
+func parseCSV(ctx context.Context, r io.Reader, known, required []string, row func(line int, get func(string) string)) error {
+	in := newCSVInput(ctx, r)
+	in.skipBOM()
+	cr := csv.NewReader(in)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
+	var bad problems
 	header, err := cr.Read()
 	if err == io.EOF {
 		return &ImportError{Rows: []RowError{{Line: 1, Msg: "the file is empty: the first line must be the header " + strings.Join(known, ",")}}}
 	}
 	if err != nil {
-		return &ImportError{Rows: []RowError{{Line: 1, Msg: csvMessage(err)}}}
+		return cannotReadOn(err, &bad)
 	}
 	index := map[string]int{}
-	var problems []RowError
+	names := make([]string, len(header)) // for messages about a field
 	for i, name := range header {
+		if len(name) > MaxImportField {
+			bad.add(1, fmt.Sprintf("column %d of the header is longer than %d KiB", i+1, MaxImportField>>10))
+			continue
+		}
 		name = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(name, "\ufeff")))
+		names[i] = name
 		if name == "" {
+			names[i] = fmt.Sprintf("column %d", i+1)
 			continue // spreadsheets write empty columns after the last one
 		}
 		if !contains(known, name) {
-			problems = append(problems, RowError{Line: 1, Msg: fmt.Sprintf("unknown column %q (the columns are %s)", model.Printable(name), strings.Join(known, ","))})
+			bad.add(1, fmt.Sprintf("unknown column %q (the columns are %s)", model.Printable(name), strings.Join(known, ",")))
 			continue
 		}
 		if _, dup := index[name]; dup {
-			problems = append(problems, RowError{Line: 1, Msg: fmt.Sprintf("column %q appears twice", name)})
+			bad.add(1, fmt.Sprintf("column %q appears twice", name))
 		}
 		index[name] = i
 	}
 	for _, name := range required {
 		if _, ok := index[name]; !ok {
-			problems = append(problems, RowError{Line: 1, Msg: fmt.Sprintf("the header has no %q column", name)})
+			bad.add(1, fmt.Sprintf("the header has no %q column", name))
 		}
 	}
-	if len(problems) > 0 {
-		return &ImportError{Rows: problems}
+	if bad.found() {
+		return bad.err()
 	}
 	rows := 0
 	for {
@@ -129,17 +185,12 @@ func parseCSV(r io.Reader, known, required []string, row func(line int, get func
 			break
 		}
 		if err != nil {
-			// FieldPos is only valid for a record that was read whole.
-			line := 0
 			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.Line
+			if !errors.As(err, &pe) {
+				return cannotReadOn(err, &bad)
 			}
-			problems = append(problems, RowError{Line: line, Msg: csvMessage(err)})
-			if pe == nil {
-				break
-			}
-			continue
+			bad.add(pe.Line, csvMessage(err))
+			continue // encoding/csv goes on at the next line
 		}
 		line, _ := cr.FieldPos(0)
 		if rows++; rows > MaxImportRows {
@@ -149,7 +200,14 @@ func parseCSV(r io.Reader, known, required []string, row func(line int, get func
 			continue // a blank line, or a spreadsheet's row of empty cells
 		}
 		if len(rec) != len(header) {
-			problems = append(problems, RowError{Line: line, Msg: fmt.Sprintf("has %d fields, the header has %d", len(rec), len(header))})
+			bad.add(line, fmt.Sprintf("has %d fields, the header has %d", len(rec), len(header)))
+			continue
+		}
+		if i := longField(rec); i >= 0 {
+			bad.add(line, fmt.Sprintf("%s is longer than %d KiB", names[i], MaxImportField>>10))
+			continue
+		}
+		if bad.found() {
 			continue
 		}
 		row(line, func(name string) string {
@@ -159,20 +217,37 @@ func parseCSV(r io.Reader, known, required []string, row func(line int, get func
 			return ""
 		})
 	}
-	if len(problems) > 0 {
-		return &ImportError{Rows: problems}
-	}
-	return nil
+	return bad.err()
 }
 
-// skipBOM drops the byte order mark that Excel and PowerShell write first:
-// left in, it makes a quoted first column a CSV error.
-func skipBOM(r io.Reader) io.Reader {
-	br := bufio.NewReader(r)
-	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
-		br.Discard(3)
+// cannotReadOn is the error that ends a parse where the input cannot be
+// read on: a line too long (listed after the problems found before it),
+// the context's end, a CSV error in the header, or a failing read.
+func cannotReadOn(err error, bad *problems) error {
+	var long *errLineTooLong
+	var pe *csv.ParseError
+	switch {
+	case errors.As(err, &long):
+		bad.add(long.line, fmt.Sprintf("longer than %d KiB: the rest of the file was not read", MaxImportLine>>10))
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return ErrImportStopped
+	case errors.As(err, &pe):
+		bad.add(pe.Line, csvMessage(err))
+	default:
+		bad.add(0, csvMessage(err))
 	}
-	return br
+	return bad.err()
+}
+
+// longField is the index of the first field longer than MaxImportField,
+// or -1.
+func longField(rec []string) int {
+	for i, f := range rec {
+		if len(f) > MaxImportField {
+			return i
+		}
+	}
+	return -1
 }
 
 func csvMessage(err error) string {
@@ -190,10 +265,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func sortRowErrors(rows []RowError) {
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Line < rows[j].Line })
 }
 
 // MaxImportRows bounds one import: all its rows are held in memory and

@@ -51,7 +51,7 @@ func TestParseKeysCSV(t *testing.T) {
 		"   \r\n" +
 		",SN-B2,,,\r\n" +
 		"\"\",\"SN-C3\",\"IPI \"\"Key\"\" 3\",,3.4.2\r\n"
-	rows, err := ParseKeysCSV(strings.NewReader(file))
+	rows, err := ParseKeysCSV(tCtx, strings.NewReader(file))
 	if err != nil {
 		t.Fatalf("ParseKeysCSV: %v", err)
 	}
@@ -66,7 +66,7 @@ func TestParseKeysCSV(t *testing.T) {
 }
 
 func TestParseKeysCSVOnlySerial(t *testing.T) {
-	rows, err := ParseKeysCSV(strings.NewReader("serial\nSN-A1\nSN-B2"))
+	rows, err := ParseKeysCSV(tCtx, strings.NewReader("serial\nSN-A1\nSN-B2"))
 	if err != nil || len(rows) != 2 || rows[1].Serial != "SN-B2" || rows[1].Line != 3 {
 		t.Errorf("rows %+v, %v", rows, err)
 	}
@@ -84,7 +84,7 @@ func TestParseKeysCSVHeaderProblems(t *testing.T) {
 		{"column twice", "serial,mac,Serial\n", map[int]string{1: `column "serial" appears twice`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rows, err := ParseKeysCSV(strings.NewReader(tc.file))
+			rows, err := ParseKeysCSV(tCtx, strings.NewReader(tc.file))
 			tImportError(t, err, tc.want)
 			if rows != nil {
 				t.Errorf("rows returned with a bad header: %+v", rows)
@@ -101,7 +101,7 @@ func TestParseKeysCSVBadRowsAllListed(t *testing.T) {
 		"SN-D4,x,extra\n" + // line 5: too many
 		"SN-E5,bad\"quote\n" + // line 6: bare quote in a later field
 		"SN-F6,ok\n"
-	_, err := ParseKeysCSV(strings.NewReader(file))
+	_, err := ParseKeysCSV(tCtx, strings.NewReader(file))
 	tImportError(t, err, map[int]string{3: "has 1 fields, the header has 2", 5: "has 3 fields, the header has 2", 6: "not valid CSV"})
 }
 
@@ -119,7 +119,7 @@ func TestParseKeysCSVBareQuoteInFirstField(t *testing.T) {
 				t.Fatalf("ParseKeysCSV panicked: %v", r)
 			}
 		}()
-		_, err = ParseKeysCSV(strings.NewReader(file))
+		_, err = ParseKeysCSV(tCtx, strings.NewReader(file))
 	}()
 	tImportError(t, err, map[int]string{3: "not valid CSV"})
 }
@@ -136,7 +136,7 @@ func TestParseKeysCSVUnterminatedQuote(t *testing.T) {
 				t.Fatalf("ParseKeysCSV panicked: %v", r)
 			}
 		}()
-		_, err = ParseKeysCSV(strings.NewReader(file))
+		_, err = ParseKeysCSV(tCtx, strings.NewReader(file))
 	}()
 	var ie *ImportError
 	if !errors.As(err, &ie) || len(ie.Rows) != 1 || !strings.Contains(ie.Rows[0].Msg, "not valid CSV") {
@@ -152,7 +152,7 @@ func TestParseKeysCSVLineNumbersFollowTheFile(t *testing.T) {
 	file := "serial,model\n" +
 		"SN-A1,\"two\nlines\"\n" +
 		"SN-B2,x\n"
-	rows, err := ParseKeysCSV(strings.NewReader(file))
+	rows, err := ParseKeysCSV(tCtx, strings.NewReader(file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func TestParseEmployeesCSV(t *testing.T) {
 	file := "first_name,last_name,email,phone,department,position,key\n" +
 		"Jane,Doe,jane@example.com,+1 555 0100,IT,\"Engineer, senior\", sn-a1 \n" +
 		"Omar,,omar@example.com,,,,\n"
-	rows, err := ParseEmployeesCSV(strings.NewReader(file))
+	rows, err := ParseEmployeesCSV(tCtx, strings.NewReader(file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,11 +182,11 @@ func TestParseEmployeesCSV(t *testing.T) {
 		t.Errorf("rows\n%+v\nwant\n%+v", rows, want)
 	}
 	// Only first_name and email are required; key is optional.
-	rows, err = ParseEmployeesCSV(strings.NewReader("email,first_name\nann@example.com,Ann\n"))
+	rows, err = ParseEmployeesCSV(tCtx, strings.NewReader("email,first_name\nann@example.com,Ann\n"))
 	if err != nil || len(rows) != 1 || rows[0].FirstName != "Ann" {
 		t.Errorf("minimal header: %+v, %v", rows, err)
 	}
-	_, err = ParseEmployeesCSV(strings.NewReader("first_name,last_name\nAnn,Lee\n"))
+	_, err = ParseEmployeesCSV(tCtx, strings.NewReader("first_name,last_name\nAnn,Lee\n"))
 	tImportError(t, err, map[int]string{1: `the header has no "email" column`})
 }
 
@@ -231,7 +231,7 @@ func TestImportKeysBadRowsAllListed(t *testing.T) {
 
 func TestImportKeysFromFile(t *testing.T) {
 	s, _ := tOpen(t)
-	rows, err := ParseKeysCSV(strings.NewReader("serial,mac,rfid\nSN-A1,aabbccddee01,r1\nSN-B2,,\n"))
+	rows, err := ParseKeysCSV(tCtx, strings.NewReader("serial,mac,rfid\nSN-A1,aabbccddee01,r1\nSN-B2,,\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,9 +250,9 @@ func TestImportKeysFromFile(t *testing.T) {
 func TestImportEmployees(t *testing.T) {
 	s, _ := tOpen(t)
 	tImportKeys(t, s, "SN-A1", "SN-B2")
-	rows, err := ParseEmployeesCSV(strings.NewReader("first_name,last_name,email,key\n" +
-		"Jane,Doe,jane@example.com,sn-a1\n" +
-		"Omar,Ali,omar@example.com,\n" +
+	rows, err := ParseEmployeesCSV(tCtx, strings.NewReader("first_name,last_name,email,key\n"+
+		"Jane,Doe,jane@example.com,sn-a1\n"+
+		"Omar,Ali,omar@example.com,\n"+
 		"Lena,Berg,LENA@example.com,SN-B2\n"))
 	if err != nil {
 		t.Fatal(err)
@@ -327,7 +327,7 @@ func TestImportEmployeesRefusedWhole(t *testing.T) {
 // Windows PowerShell's Export-Csv writes a byte order mark and quotes every
 // field, the header too.
 func TestParseKeysCSVBOMBeforeQuotedHeader(t *testing.T) {
-	rows, err := ParseKeysCSV(strings.NewReader("\ufeff\"serial\",\"model\"\r\n\"SN-A1\",\"IPI Key 4\"\r\n"))
+	rows, err := ParseKeysCSV(tCtx, strings.NewReader("\ufeff\"serial\",\"model\"\r\n\"SN-A1\",\"IPI Key 4\"\r\n"))
 	if err != nil {
 		t.Fatalf("ParseKeysCSV: %v", err)
 	}
@@ -339,7 +339,7 @@ func TestParseKeysCSVBOMBeforeQuotedHeader(t *testing.T) {
 // What a spreadsheet saves: an empty column after the last one, and rows
 // of empty cells at the end.
 func TestParseKeysCSVFromASpreadsheet(t *testing.T) {
-	rows, err := ParseKeysCSV(strings.NewReader("serial,mac,model,firmware,rfid,\nST1,,IPI Key 4,4.1.7,,\n,,,,,\n,,,,,\n"))
+	rows, err := ParseKeysCSV(tCtx, strings.NewReader("serial,mac,model,firmware,rfid,\nST1,,IPI Key 4,4.1.7,,\n,,,,,\n,,,,,\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -354,7 +354,7 @@ func TestParseKeysCSVStopsAtTheRowLimit(t *testing.T) {
 	for range MaxImportRows + 1 {
 		b.WriteString("S\n")
 	}
-	_, err := ParseKeysCSV(strings.NewReader(b.String()))
+	_, err := ParseKeysCSV(tCtx, strings.NewReader(b.String()))
 	var ie *ImportError
 	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "split it") {
 		t.Fatalf("err %v, want the row limit", err)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"crypto/ed25519"
 	"encoding/hex"
 	"errors"
@@ -25,6 +26,9 @@ var tAdmin = model.LocalAdmin("alice")
 
 // tAdminName is how the audit trail names tAdmin.
 const tAdminName = "alice (admin, local)"
+
+// tCtx is the context of parses that nothing stops.
+var tCtx = context.Background()
 
 // tStart is the moment the test clock starts at.
 var tStart = time.Date(2025, time.March, 14, 9, 0, 0, 0, time.UTC)

@@ -27,13 +27,13 @@ func (s *Store) ImportKeys(who model.Actor, rows []KeyRow) (int, error) {
 }
 
 func (s *Store) importKeysAt(tx *bolt.Tx, by string, rows []KeyRow, now time.Time) error {
-	var problems []RowError
+	var bad problems
 	seen := map[string]int{} // "serial ABC" -> line, across the file
 	inputs := make([]model.KeyInput, len(rows))
 	for i, row := range rows {
 		in, err := model.NormalizeKey(row.KeyInput)
 		if err != nil {
-			problems = append(problems, RowError{Line: row.Line, Msg: err.Error()})
+			bad.add(row.Line, err.Error())
 			continue
 		}
 		inputs[i] = in
@@ -45,16 +45,15 @@ func (s *Store) importKeysAt(tx *bolt.Tx, by string, rows []KeyRow, now time.Tim
 				continue
 			}
 			if first, dup := seen[f.label+" "+f.value]; dup {
-				problems = append(problems, RowError{Line: row.Line, Msg: fmt.Sprintf("%s %s is also on line %d", f.label, f.value, first)})
+				bad.add(row.Line, fmt.Sprintf("%s %s is also on line %d", f.label, f.value, first))
 			} else if tx.Bucket(f.bucket).Get([]byte(f.value)) != nil {
-				problems = append(problems, RowError{Line: row.Line, Msg: fmt.Sprintf("%s %s is already in the stock", f.label, f.value)})
+				bad.add(row.Line, fmt.Sprintf("%s %s is already in the stock", f.label, f.value))
 			}
 			seen[f.label+" "+f.value] = row.Line
 		}
 	}
-	if len(problems) > 0 {
-		sortRowErrors(problems)
-		return &ImportError{Rows: problems}
+	if bad.found() {
+		return bad.err()
 	}
 	keys := tx.Bucket(bucketKeys)
 	keys.FillPercent = 1 // ids only grow
@@ -141,7 +140,7 @@ func (s *Store) ImportEmployees(who model.Actor, rows []EmployeeRow) ([]Handout,
 }
 
 func (s *Store) importEmployees(tx *bolt.Tx, by string, rows []EmployeeRow) ([]Handout, error) {
-	var problems []RowError
+	var bad problems
 	emails, names, serials := map[string]int{}, map[string]int{}, map[string]int{}
 	for _, row := range rows {
 		in, err := model.NormalizeEmployee(row.EmployeeInput)
@@ -149,16 +148,16 @@ func (s *Store) importEmployees(tx *bolt.Tx, by string, rows []EmployeeRow) ([]H
 			err = checkUnique(tx, in, 0)
 		}
 		if err != nil {
-			problems = append(problems, RowError{Line: row.Line, Msg: err.Error()})
+			bad.add(row.Line, err.Error())
 			continue
 		}
 		if first, dup := emails[in.Email]; dup {
-			problems = append(problems, RowError{Line: row.Line, Msg: fmt.Sprintf("e-mail %s is also on line %d", in.Email, first)})
+			bad.add(row.Line, fmt.Sprintf("e-mail %s is also on line %d", in.Email, first))
 		}
 		emails[in.Email] = row.Line
 		name := model.NameKey(in.FirstName, in.LastName)
 		if first, dup := names[name]; dup {
-			problems = append(problems, RowError{Line: row.Line, Msg: fmt.Sprintf("the name %s %s is also on line %d", in.FirstName, in.LastName, first)})
+			bad.add(row.Line, fmt.Sprintf("the name %s %s is also on line %d", in.FirstName, in.LastName, first))
 		}
 		names[name] = row.Line
 		if row.KeySerial == "" {
@@ -167,19 +166,18 @@ func (s *Store) importEmployees(tx *bolt.Tx, by string, rows []EmployeeRow) ([]H
 		k, err := s.keyBySerial(tx, row.KeySerial)
 		switch {
 		case err != nil:
-			problems = append(problems, RowError{Line: row.Line, Msg: err.Error()})
+			bad.add(row.Line, err.Error())
 			continue
 		case k.Status != model.Ready:
-			problems = append(problems, RowError{Line: row.Line, Msg: fmt.Sprintf("key %s is %s: only a Ready key can be assigned", k.Serial, k.Status)})
+			bad.add(row.Line, fmt.Sprintf("key %s is %s: only a Ready key can be assigned", k.Serial, k.Status))
 		}
 		if first, dup := serials[k.Serial]; dup {
-			problems = append(problems, RowError{Line: row.Line, Msg: fmt.Sprintf("key %s is also on line %d (one key per employee)", k.Serial, first)})
+			bad.add(row.Line, fmt.Sprintf("key %s is also on line %d (one key per employee)", k.Serial, first))
 		}
 		serials[k.Serial] = row.Line
 	}
-	if len(problems) > 0 {
-		sortRowErrors(problems)
-		return nil, &ImportError{Rows: problems}
+	if bad.found() {
+		return nil, bad.err()
 	}
 	var out []Handout
 	for _, row := range rows {

@@ -83,6 +83,8 @@ type Store struct {
 
 	mu       sync.Mutex
 	watchers map[chan struct{}]struct{}
+
+	imports importLock
 }
 
 // ErrInUse is returned by Open when another process holds the database.

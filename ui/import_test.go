@@ -2,9 +2,11 @@ package ui
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/ui/keys"
 )
 
@@ -62,4 +64,23 @@ func TestImportRefusesWhatIsNotARegularFile(t *testing.T) {
 			t.Fatalf("%s: %d keys after a refused import", path, n)
 		}
 	}
+}
+
+// One import at a time: while another runs, the screen says whose.
+func TestImportWhileAnotherRunsSaysWhose(t *testing.T) {
+	st := tFixtureStore(t)
+	path := filepath.Join(t.TempDir(), "keys.csv")
+	if err := os.WriteFile(path, []byte("serial\nNEW-1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done, err := st.BeginImport(model.LocalAdmin("bob"), model.OpImportKeys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, st, 120, 24)
+	d.press("2", "i", path, "enter")
+	d.mustSee("an import by bob (admin, local) is running on this database")
+	done()
+	d.press("i", path, "enter")
+	d.mustSee("imported 1 key from keys.csv")
 }

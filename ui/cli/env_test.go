@@ -3,10 +3,13 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -258,10 +261,11 @@ func TestPasswordIsNotReadFromAnSSHTerminal(t *testing.T) {
 	}
 }
 
-// An endless input over SSH must not take the server's memory.
+// An endless input over SSH must not take the server's memory: here
+// lines of blanks, each within the limit of a line.
 func TestImportReadsAtMost64MiB(t *testing.T) {
 	st := openStore(t, filepath.Join(t.TempDir(), "k.db"))
-	endless := io.MultiReader(strings.NewReader("serial\n"), endlessField{})
+	endless := io.MultiReader(strings.NewReader("serial\n"), &endless{pattern: strings.Repeat(" ", 60000) + "\n"})
 	env := cli.Env{Store: st, Actor: tAnn, Stdin: endless}
 	status, _, stderr := run(t, env, "import", "keys", "-")
 	if status != 1 || !strings.Contains(stderr, "larger than 64 MiB") {
@@ -269,15 +273,94 @@ func TestImportReadsAtMost64MiB(t *testing.T) {
 	}
 }
 
-// endlessField is one CSV field that never ends.
-type endlessField struct{}
+// endless repeats a pattern for ever.
+type endless struct {
+	pattern string
+	at      int
+}
 
-func (endlessField) Read(p []byte) (int, error) {
+func (e *endless) Read(p []byte) (int, error) {
 	for i := range p {
-		p[i] = 'A'
+		p[i] = e.pattern[e.at]
+		e.at = (e.at + 1) % len(e.pattern)
 	}
 	return len(p), nil
 }
 
 // tAnn is an admin over SSH, let in by the authorized_keys file.
 var tAnn = model.Actor{Name: "ann", Fingerprint: "SHA256:abc", Bootstrap: true}
+
+// countingReader counts what was read through it, and ends a context
+// once stop bytes are read, as an SSH session ends when its admin goes.
+type countingReader struct {
+	r      io.Reader
+	stop   int64
+	cancel context.CancelFunc
+	read   atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if c.read.Add(int64(n)) >= c.stop {
+		c.cancel()
+	}
+	return n, err
+}
+
+// When the session ends, the import stops reading and stores nothing.
+func TestImportStopsWhenTheSessionEnds(t *testing.T) {
+	st := openStore(t, filepath.Join(t.TempDir(), "k.db"))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	in := &countingReader{r: io.MultiReader(strings.NewReader("serial\n"), &endless{pattern: "ST1\n"}), stop: 256 << 10, cancel: cancel}
+	var stdout, stderr bytes.Buffer
+	env := cli.Env{Store: st, Actor: tAnn, Stdin: in, Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }}
+	status := cli.Run(ctx, []string{"import", "keys", "-"}, env)
+	if status != 1 || stderr.String() != "keydesk: the import stopped before the end of the file: nothing imported\n" {
+		t.Errorf("status %d, stderr %q", status, stderr.String())
+	}
+	if read := in.read.Load(); read > 1<<20 {
+		t.Errorf("read %d KiB; the session ended at 256 KiB", read>>10)
+	}
+	if snap, _ := st.Snapshot(); len(snap.Keys) != 0 {
+		t.Errorf("%d keys imported", len(snap.Keys))
+	}
+}
+
+// Over SSH one import at a time runs on the database: a second one is
+// told at once whose is running, instead of waiting with its file in
+// memory.
+func TestOneImportAtATimeOnASharedStore(t *testing.T) {
+	st := openStore(t, filepath.Join(t.TempDir(), "k.db"))
+	input, feed := io.Pipe()
+	first := make(chan string, 1)
+	go func() {
+		var stdout, stderr bytes.Buffer
+		env := cli.Env{Store: st, Actor: tAnn, Stdin: input, Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }}
+		status := cli.Run(context.Background(), []string{"import", "keys", "-"}, env)
+		first <- fmt.Sprintf("%d %s%s", status, stdout.String(), stderr.String())
+	}()
+	// Once the first import reads, it holds the database's import.
+	if _, err := io.WriteString(feed, "serial\nST1\n"); err != nil {
+		t.Fatal(err)
+	}
+
+	env := cli.Env{Store: st, Actor: model.Actor{Name: "bob", Fingerprint: "SHA256:def", Bootstrap: true}, Stdin: strings.NewReader("serial\nST2\n")}
+	status, _, stderr := runWithin(t, 5*time.Second, env, "import", "keys", "-")
+	if status != 1 || !regexp.MustCompile(`^keydesk: an import by ann \(admin, SHA256:abc\) is running on this database since \d\d:\d\d:\d\d UTC: try again when it is done\n$`).MatchString(stderr) {
+		t.Errorf("second import: status %d, stderr %q", status, stderr)
+	}
+	env.Stdin = strings.NewReader("first_name,email\nCy,cy@example.com\n")
+	if status, _, stderr := runWithin(t, 5*time.Second, env, "import", "employees", "-"); status != 1 || !strings.Contains(stderr, "an import by ann") {
+		t.Errorf("employees import meanwhile: status %d, stderr %q", status, stderr)
+	}
+
+	feed.Close()
+	if got := <-first; got != "0 imported 1 key\n" {
+		t.Errorf("first import: %q", got)
+	}
+	env.Stdin = strings.NewReader("serial\nST2\n")
+	if status, stdout, stderr := runWithin(t, 5*time.Second, env, "import", "keys", "-"); status != 0 {
+		t.Errorf("import after the first ended: status %d, %s%s", status, stdout, stderr)
+	}
+}

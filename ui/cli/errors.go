@@ -105,13 +105,16 @@ func (a *app) report(cmd *cobra.Command, err error) int {
 	}
 	var bad *store.ImportError
 	if errors.As(err, &bad) {
-		fmt.Fprintf(stderr, "keydesk: nothing imported: %d %s\n", len(bad.Rows), plural(len(bad.Rows), "problem", "problems"))
+		fmt.Fprintf(stderr, "keydesk: nothing imported: %d %s\n", bad.Problems(), plural(bad.Problems(), "problem", "problems"))
 		for _, row := range bad.Rows {
 			if row.Line > 0 {
 				fmt.Fprintf(stderr, "line %d: %s\n", row.Line, model.Printable(row.Msg))
 			} else {
 				fmt.Fprintf(stderr, "%s\n", model.Printable(row.Msg))
 			}
+		}
+		if bad.More > 0 {
+			fmt.Fprintln(stderr, bad.MoreLine())
 		}
 		return exitRefused
 	}

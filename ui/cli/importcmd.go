@@ -25,13 +25,10 @@ reads stdin.`,
 	}
 	keys.RunE = a.action(func(_ *cobra.Command, args []string) error {
 		var rows []store.KeyRow
-		if err := a.readInput(args[0], func(r io.Reader) (err error) {
-			rows, err = store.ParseKeysCSV(r)
+		return a.importFile(args[0], model.OpImportKeys, func(r io.Reader) (err error) {
+			rows, err = store.ParseKeysCSV(a.ctx, r)
 			return err
-		}); err != nil {
-			return err
-		}
-		return a.withStore(mayCreate, func(st *store.Store) error {
+		}, func(st *store.Store) error {
 			n, err := st.ImportKeys(a.actor(), rows)
 			if err != nil {
 				return err
@@ -55,13 +52,10 @@ The activation codes of the assigned keys are printed on stdout as CSV
 	}
 	employees.RunE = a.action(func(_ *cobra.Command, args []string) error {
 		var rows []store.EmployeeRow
-		if err := a.readInput(args[0], func(r io.Reader) (err error) {
-			rows, err = store.ParseEmployeesCSV(r)
+		return a.importFile(args[0], model.OpImportEmployees, func(r io.Reader) (err error) {
+			rows, err = store.ParseEmployeesCSV(a.ctx, r)
 			return err
-		}); err != nil {
-			return err
-		}
-		return a.withStore(mayCreate, func(st *store.Store) error {
+		}, func(st *store.Store) error {
 			handouts, err := st.ImportEmployees(a.actor(), rows)
 			if err != nil {
 				return err
@@ -75,6 +69,28 @@ The activation codes of the assigned keys are printed on stdout as CSV
 	})
 
 	return a.group("import", "Import keys or employees from a CSV file", keys, employees)
+}
+
+// importFile reads an import file with parse, then stores what it read.
+// Inside keydesk serve the database is shared: one import at a time runs
+// on it, and its claim is taken before the file is read, since reading
+// is what holds memory. A local keydesk opens the file only after reading
+// it, as the only program on it.
+func (a *app) importFile(name string, op model.Operation, parse func(io.Reader) error, save func(*store.Store) error) error {
+	if shared := a.env.Store; shared != nil {
+		done, err := shared.BeginImport(a.actor(), op)
+		if err != nil {
+			return err
+		}
+		defer done()
+	}
+	if err := a.readInput(name, parse); err != nil {
+		return err
+	}
+	if a.ctx.Err() != nil {
+		return store.ErrImportStopped // the admin went away: nobody would see the result
+	}
+	return a.withStore(mayCreate, save)
 }
 
 // writeHandouts is the one place besides the code commands where codes

@@ -36,8 +36,14 @@ func promptImport(c *common.Common) tea.Cmd {
 	return tea.Batch(common.Cmd(common.OpenDialogMsg{Dialog: f}), f.Init())
 }
 
-// importFile reads, checks and stores the file; it runs in a command.
+// importFile reads, checks and stores the file; it runs in a command. It
+// claims the database's import first, as the command line does.
 func importFile(st *store.Store, actor model.Actor, path string) tea.Msg {
+	done, err := st.BeginImport(actor, model.OpImportKeys)
+	if err != nil {
+		return common.ErrMsg{Err: err}
+	}
+	defer done()
 	path = expandHome(path)
 	rows, err := readKeysFile(path)
 	if err == nil {

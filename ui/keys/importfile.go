@@ -1,6 +1,7 @@
 package keys
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -44,7 +45,8 @@ func readKeysFile(path string) ([]store.KeyRow, error) {
 // since it was measured.
 func parseAtMost(r io.Reader, path string, limit int64) ([]store.KeyRow, error) {
 	lr := &io.LimitedReader{R: r, N: limit + 1}
-	rows, err := store.ParseKeysCSV(lr)
+	// A local file of bounded size: nothing needs to stop reading it.
+	rows, err := store.ParseKeysCSV(context.Background(), lr)
 	if lr.N == 0 { // the byte past the limit was read
 		return nil, tooLarge(path)
 	}
