@@ -163,8 +163,8 @@ func (a *app) update(msg tea.Msg) tea.Cmd {
 		a.width, a.height = msg.Width, msg.Height
 		return nil
 	case tea.KeyMsg:
-		if burst := splitBurst(msg); burst != nil {
-			return a.handleBurst(burst)
+		if keys := splitKeys(msg); keys != nil {
+			return a.handleKeys(keys)
 		}
 		return a.handleKey(msg)
 	case dataChangedMsg:
@@ -219,16 +219,12 @@ func (a *app) update(msg tea.Msg) tea.Cmd {
 		a.notice = notice{text: "code copied to your clipboard (if your terminal allows it)"}
 		return nil
 	}
-	if created, ok := wizardDone(msg); ok {
-		return a.closeWizard(created)
-	}
 	// Anything else (a screen's own results, cursor messages, the
 	// wizard's and the forms' messages) goes to every layer that may
 	// want it; each drops what is not its own.
 	var cmds []tea.Cmd
 	if a.wizard != nil {
-		_, cmd := a.wizard.Update(msg)
-		cmds = append(cmds, cmd)
+		cmds = append(cmds, a.toWizard(msg))
 	}
 	if a.code != nil {
 		cmds = append(cmds, a.code.mail.Update(msg))
@@ -281,8 +277,7 @@ func (a *app) handleKey(k tea.KeyMsg) tea.Cmd {
 	case a.wizard != nil:
 		// The wizard answers ctrl+c itself: it asks before dropping what
 		// was typed.
-		_, cmd := a.wizard.Update(k)
-		return cmd
+		return a.toWizard(k)
 	case key.Matches(k, a.keys.ForceQuit):
 		if a.formOpen() && a.dialog == nil {
 			return a.confirmQuit()

@@ -302,3 +302,14 @@ func codeOf(t *testing.T, st *store.Store, k model.Key) string {
 	}
 	return v.Digits
 }
+
+// esc and q in one read reach a program as alt+q: on the help, that is
+// esc (close it), then q (quit).
+func TestEscAndQTogetherQuitFromTheHelp(t *testing.T) {
+	f := startFlow(t, tFixtureStore(t), 80, 24)
+	f.see("of 7")
+	f.keys("?")
+	f.see("Everywhere")
+	f.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'q'}, Alt: true})
+	f.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}

@@ -12,6 +12,7 @@ type wizardModel interface {
 	tea.Model
 	SetSize(width, height int)
 	Dirty() bool
+	Finished() (created *store.NewEmployee, over bool)
 }
 
 // openWizard shows the wizard below the header, full size.
@@ -26,10 +27,14 @@ func (a *app) openWizard() tea.Cmd {
 	return w.Init()
 }
 
-// wizardDone recognises the wizard's last message.
-func wizardDone(msg tea.Msg) (*store.NewEmployee, bool) {
-	done, ok := msg.(wizard.DoneMsg)
-	return done.Created, ok
+// toWizard gives the wizard a message, and closes it as soon as it is
+// over, before the next key of the same read is handled.
+func (a *app) toWizard(msg tea.Msg) tea.Cmd {
+	_, cmd := a.wizard.Update(msg)
+	if created, over := a.wizard.Finished(); over {
+		return tea.Batch(cmd, a.closeWizard(created))
+	}
+	return cmd
 }
 
 // closeWizard goes back to the list, on the new employee if one was

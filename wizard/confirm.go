@@ -12,7 +12,7 @@ func (m *Model) confirmKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Discard):
 		m.confirming = false
-		return done(nil)
+		return m.finish(nil)
 	case key.Matches(msg, m.keys.Keep):
 		m.confirming = false
 	}

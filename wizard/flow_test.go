@@ -45,10 +45,10 @@ func TestCreateWithKeyShowsTheStoredCodeAndActivates(t *testing.T) {
 
 	h.press("enter")
 	if h.done == nil || h.done.Created == nil || h.done.Created.Employee.ID != jane.ID {
-		t.Fatalf("want DoneMsg with the created employee, got %+v", h.done)
+		t.Fatalf("want it finished with the created employee, got %+v", h.done)
 	}
 	if h.done.Created.Code == nil || h.done.Created.Code.Digits != code.Digits {
-		t.Fatalf("DoneMsg carries code %+v, want %s", h.done.Created.Code, code.Digits)
+		t.Fatalf("it finished with code %+v, want %s", h.done.Created.Code, code.Digits)
 	}
 }
 
@@ -74,7 +74,7 @@ func TestCreateWithoutKey(t *testing.T) {
 	}
 	h.press("esc")
 	if h.done == nil || h.done.Created == nil || h.done.Created.Code != nil {
-		t.Fatalf("want DoneMsg with an employee and no code, got %+v", h.done)
+		t.Fatalf("want it finished with an employee and no code, got %+v", h.done)
 	}
 }
 
@@ -244,7 +244,7 @@ func TestLeavingAsksFirstWhenSomethingWasTyped(t *testing.T) {
 		}
 		h.press("esc")
 		if h.done == nil || h.done.Created != nil {
-			t.Fatalf("want DoneMsg{nil}, got %+v", h.done)
+			t.Fatalf("want it finished with nothing created, got %+v", h.done)
 		}
 	})
 	t.Run("esc with data asks; n stays; y discards", func(t *testing.T) {
@@ -268,7 +268,7 @@ func TestLeavingAsksFirstWhenSomethingWasTyped(t *testing.T) {
 		}
 		h.press("esc", "y")
 		if h.done == nil || h.done.Created != nil {
-			t.Fatalf("want DoneMsg{nil}, got %+v", h.done)
+			t.Fatalf("want it finished with nothing created, got %+v", h.done)
 		}
 	})
 	t.Run("ctrl+c on a later page asks too", func(t *testing.T) {
@@ -282,7 +282,7 @@ func TestLeavingAsksFirstWhenSomethingWasTyped(t *testing.T) {
 		h.wantNotScreen("Discard this")
 		h.press("ctrl+c", "y")
 		if h.done == nil || h.done.Created != nil {
-			t.Fatalf("want DoneMsg{nil}, got %+v", h.done)
+			t.Fatalf("want it finished with nothing created, got %+v", h.done)
 		}
 		if after := len(h.employees()); after != before {
 			t.Fatalf("%d employees stored by a discarded wizard", after-before)

@@ -92,8 +92,11 @@ type harness struct {
 	t    testing.TB
 	s    *store.Store
 	w    *Model
-	done *DoneMsg
+	done *finished
 }
+
+// finished is how a wizard ended (see Model.Finished).
+type finished struct{ Created *store.NewEmployee }
 
 func newHarness(t testing.TB) *harness {
 	t.Helper()
@@ -122,9 +125,18 @@ func (h *harness) send(msgs ...tea.Msg) {
 		if h.done != nil {
 			h.t.Fatalf("message %#v sent after the wizard was done", msg)
 		}
-		_, cmd := h.w.Update(msg)
-		h.run(cmd)
+		h.run(h.update(msg))
 	}
+}
+
+// update gives the wizard a message, as the root does, and notes when the
+// wizard is over.
+func (h *harness) update(msg tea.Msg) tea.Cmd {
+	_, cmd := h.w.Update(msg)
+	if created, over := h.w.Finished(); over && h.done == nil {
+		h.done = &finished{Created: created}
+	}
+	return cmd
 }
 
 // press sends named keys: "enter", "esc", "shift+tab", ... or text.
@@ -177,16 +189,8 @@ func (h *harness) run(cmd tea.Cmd) {
 			}
 			return
 		}
-		switch msg := msg.(type) {
-		case nil:
-		case DoneMsg:
-			if h.done != nil {
-				h.t.Fatal("DoneMsg sent twice")
-			}
-			h.done = &msg
-		default:
-			_, next := h.w.Update(msg)
-			run(next)
+		if msg != nil {
+			run(h.update(msg))
 		}
 	}
 	run(cmd)

@@ -26,7 +26,7 @@ func (m *Model) resultKey(msg tea.KeyMsg) tea.Cmd {
 		return nil // the page stays until it can say how the send went
 	case key.Matches(msg, m.keys.Finish, m.keys.Quit):
 		created := *m.created
-		return done(&created)
+		return m.finish(&created)
 	}
 	return nil
 }

@@ -15,20 +15,20 @@ import (
 // message and quits when the wizard is done.
 type host struct {
 	wizard *Model
-	done   *DoneMsg
+	done   *finished
 }
 
 func (h *host) Init() tea.Cmd { return h.wizard.Init() }
 
 func (h *host) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	switch msg := msg.(type) {
-	case tea.WindowSizeMsg:
-		h.wizard.SetSize(msg.Width, msg.Height)
-	case DoneMsg:
-		h.done = &msg
-		return h, tea.Quit
+	if size, ok := msg.(tea.WindowSizeMsg); ok {
+		h.wizard.SetSize(size.Width, size.Height)
 	}
 	_, cmd := h.wizard.Update(msg)
+	if created, over := h.wizard.Finished(); over {
+		h.done = &finished{Created: created}
+		return h, tea.Quit
+	}
 	return h, cmd
 }
 
@@ -80,7 +80,7 @@ func TestWholeWizardInAProgram(t *testing.T) {
 	tm.Send(enter)
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	if app.done == nil || app.done.Created == nil {
-		t.Fatalf("want DoneMsg with the new employee, got %+v", app.done)
+		t.Fatalf("want it finished with the new employee, got %+v", app.done)
 	}
 	if got := app.done.Created.Employee; got.FirstName != tJane.FirstName || got.LastName != tJane.LastName ||
 		got.Email != tJane.Email || got.Position != tJane.Position {

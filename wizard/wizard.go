@@ -40,10 +40,6 @@ type Config struct {
 	MailTimeout    time.Duration   // 0 = 10 seconds
 }
 
-// DoneMsg is sent when the wizard is over. A nil Created means the admin
-// cancelled and nothing was stored.
-type DoneMsg struct{ Created *store.NewEmployee }
-
 type page int
 
 const (
@@ -87,6 +83,9 @@ type Model struct {
 	created *store.NewEmployee
 	copied  bool
 	mail    *mailprompt.Model // e-mails the code; nil without a code or without Config.MailConfigured
+
+	over   bool               // the admin finished or cancelled; see Finished
+	result *store.NewEmployee // what was created; nil when cancelled
 }
 
 // New opens the wizard on its Profile page.
@@ -184,6 +183,22 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
+// Finished reports whether the wizard is over and what it created (nil
+// when the admin cancelled and nothing was stored). It is a state, not a
+// message, so that the host checks it after each key it forwards and
+// closes the wizard at once: keys that came in the same read as the last
+// one (esc, then 2) belong to the screen behind it, not to a form about to
+// close.
+func (m *Model) Finished() (created *store.NewEmployee, over bool) {
+	return m.result, m.over
+}
+
+// finish ends the wizard; see Finished.
+func (m *Model) finish(created *store.NewEmployee) tea.Cmd {
+	m.over, m.result = true, created
+	return nil
+}
+
 // leave is esc on the first page or ctrl+c before the result: cancel at
 // once when nothing was typed, otherwise ask first.
 func (m *Model) leave() tea.Cmd {
@@ -191,11 +206,7 @@ func (m *Model) leave() tea.Cmd {
 		m.confirming = true
 		return nil
 	}
-	return done(nil)
-}
-
-func done(created *store.NewEmployee) tea.Cmd {
-	return func() tea.Msg { return DoneMsg{Created: created} }
+	return m.finish(nil)
 }
 
 // may reports whether the session's role allows op.

@@ -65,7 +65,10 @@ func TestHelpdeskCallOverOpenSSH(t *testing.T) {
 
 	// An Active key's page: suspend, never compromise; X does nothing.
 	serial := active[0]
-	s.send("Escape", "Escape", "2")
+	// esc goes back to the call's search line, which takes digits as
+	// typing; tab leaves it for the next screen, where 2 opens Keys. (tmux
+	// writes the three keys at once: they act as typed one by one.)
+	s.send("Escape", "Tab", "2")
 	s.waitFor("the Keys screen", func(screen string) bool { return lineWithAll(screen, serial, "Active") != "" })
 	s.send("/")
 	s.typeText(serial)
