@@ -20,28 +20,28 @@ func TestLoginLimiter(t *testing.T) {
 		if l.Failed("10.0.0.1") {
 			t.Fatalf("shut out after %d failures, want 5", i)
 		}
-		if !l.Allow("10.0.0.1") {
-			t.Fatalf("refused after %d failures, want 5", i)
+		if l.ShutOut("10.0.0.1") {
+			t.Fatalf("shut out after %d failures, want 5", i)
 		}
 		clock.advance(10 * time.Second)
 	}
 	if !l.Failed("10.0.0.1") {
 		t.Fatal("5 failures within a minute did not shut the host out")
 	}
-	if l.Allow("10.0.0.1") {
-		t.Fatal("a shut-out host was allowed")
+	if !l.ShutOut("10.0.0.1") {
+		t.Fatal("the shut-out does not show")
 	}
-	if !l.Allow("10.0.0.2") {
+	if l.ShutOut("10.0.0.2") {
 		t.Fatal("another host was shut out too")
 	}
 
 	clock.advance(5*time.Minute - time.Second)
-	if l.Allow("10.0.0.1") {
-		t.Fatal("the host was allowed back before its time")
+	if !l.ShutOut("10.0.0.1") {
+		t.Fatal("the shut-out ended before its time")
 	}
 	clock.advance(time.Second)
-	if !l.Allow("10.0.0.1") {
-		t.Fatal("the host was not allowed back after 5 minutes")
+	if l.ShutOut("10.0.0.1") {
+		t.Fatal("the shut-out did not end after 5 minutes")
 	}
 	if l.Failed("10.0.0.1") {
 		t.Fatal("old failures still counted after the shut-out ended")
@@ -71,6 +71,29 @@ func TestLoginLimiterSuccessClearsFailures(t *testing.T) {
 	}
 }
 
+// An admin's login from a shut-out address does not end the shut-out of
+// the stranger who shares it; failures while shut out do not extend it.
+func TestLoginLimiterSuccessDoesNotEndAShutOut(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)}
+	l := newLoginLimiter(clock.now)
+	for range 5 {
+		l.Failed("10.0.0.1")
+	}
+	l.Succeeded("10.0.0.1")
+	if !l.ShutOut("10.0.0.1") {
+		t.Fatal("a login ended the shut-out")
+	}
+	for range 20 {
+		if l.Failed("10.0.0.1") {
+			t.Fatal("a failure while shut out started another shut-out")
+		}
+	}
+	clock.advance(5 * time.Minute)
+	if l.ShutOut("10.0.0.1") {
+		t.Fatal("still shut out after 5 minutes")
+	}
+}
+
 func TestLoginLimiterForgetsQuietHostsWhenFull(t *testing.T) {
 	clock := &fakeClock{t: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)}
 	l := newLoginLimiter(clock.now)
@@ -85,7 +108,7 @@ func TestLoginLimiterForgetsQuietHostsWhenFull(t *testing.T) {
 	if len(l.hosts) != 2 { // the shut-out host, and the newcomer
 		t.Fatalf("%d hosts tracked after the quiet ones should have been forgotten", len(l.hosts))
 	}
-	if l.Allow("shut-out") {
+	if !l.ShutOut("shut-out") {
 		t.Fatal("forgetting quiet hosts let a shut-out host back early")
 	}
 }

@@ -28,6 +28,15 @@ const DefaultListen = "127.0.0.1:2323"
 
 const defaultShutdownGrace = 5 * time.Second
 
+// The defaults of the login limits, OpenSSH's LoginGraceTime (there 120 s:
+// keydesk's logins are by key, never a typed password) and MaxStartups.
+const (
+	defaultLoginGraceTime            = 20 * time.Second
+	defaultMaxUnauthenticatedPerHost = 10
+	defaultMaxUnauthenticated        = 100
+	defaultMaxSessions               = 100
+)
+
 // Config is what `keydesk serve` needs. The TUI and the command line are
 // injected because they import this package, not the other way round.
 type Config struct {
@@ -47,6 +56,14 @@ type Config struct {
 	// FileCheckInterval is how often the database's path is checked to
 	// still name the file serve holds, between writes; 0 = 2 s.
 	FileCheckInterval time.Duration
+
+	// How long a connection may take to log in, how many that have not
+	// logged in yet may be open from one address and in all (see
+	// handshakes), and how many sessions may be open at once.
+	LoginGraceTime            time.Duration // 0 = 20 s
+	MaxUnauthenticatedPerHost int           // 0 = 10
+	MaxUnauthenticated        int           // 0 = 100
+	MaxSessions               int           // 0 = 100
 
 	// NewTUI builds the TUI model for one session, styled with that
 	// session's renderer. ctx ends when that session ends (however it
@@ -171,6 +188,18 @@ func (cfg *Config) fillDefaults() error {
 	}
 	if cfg.AnchorInterval <= 0 {
 		cfg.AnchorInterval = defaultAnchorInterval
+	}
+	if cfg.LoginGraceTime <= 0 {
+		cfg.LoginGraceTime = defaultLoginGraceTime
+	}
+	if cfg.MaxUnauthenticatedPerHost <= 0 {
+		cfg.MaxUnauthenticatedPerHost = defaultMaxUnauthenticatedPerHost
+	}
+	if cfg.MaxUnauthenticated <= 0 {
+		cfg.MaxUnauthenticated = defaultMaxUnauthenticated
+	}
+	if cfg.MaxSessions <= 0 {
+		cfg.MaxSessions = defaultMaxSessions
 	}
 	if cfg.Log == nil {
 		cfg.Log = io.Discard

@@ -305,25 +305,6 @@ func serverFingerprint(t *testing.T, h *harness) string {
 	return seen
 }
 
-func TestRepeatedFailedLoginsShutTheAddressOut(t *testing.T) {
-	h := newHarness(t)
-	h.start()
-	stranger := newAdmin(t, "stranger")
-	for range 5 {
-		if c, err := h.dial(ssh.PublicKeys(stranger.signer)); err == nil {
-			c.Close()
-			t.Fatal("a stranger logged in")
-		}
-	}
-	eventually(t, "the server to shut the address out", func() bool {
-		return strings.Contains(h.log.String(), "too many failed logins")
-	})
-	if c, err := h.dial(ssh.PublicKeys(h.alice.signer)); err == nil {
-		c.Close()
-		t.Fatal("a shut-out address could still log in")
-	}
-}
-
 func TestIdleSessionEnds(t *testing.T) {
 	h := newHarness(t)
 	h.cfg.IdleTimeout = 500 * time.Millisecond

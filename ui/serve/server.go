@@ -20,14 +20,15 @@ const farewell = time.Second
 
 // server is one run of `keydesk serve`.
 type server struct {
-	cfg      Config
-	admitted admission
-	log      *log.Logger
-	ssh      *ssh.Server
-	limiter  *loginLimiter
-	sessions sessionTracker
-	conns    connSet
-	active   sync.Map // ssh.Session -> *sessionInfo
+	cfg        Config
+	admitted   admission
+	log        *log.Logger
+	ssh        *ssh.Server
+	limiter    *loginLimiter
+	handshakes *handshakes
+	sessions   sessionTracker
+	conns      connSet
+	active     sync.Map // ssh.Session -> *sessionInfo
 
 	// closing is cancelled when the grace period is over: screens quit,
 	// commands see their context cancelled.
@@ -36,7 +37,9 @@ type server struct {
 }
 
 func newServer(cfg Config, admitted admission, hostKey gossh.Signer, logger *log.Logger) (*server, error) {
-	s := &server{cfg: cfg, admitted: admitted, log: logger, limiter: newLoginLimiter(time.Now)}
+	s := &server{cfg: cfg, admitted: admitted, log: logger, limiter: newLoginLimiter(time.Now),
+		handshakes: newHandshakes(cfg.LoginGraceTime, cfg.MaxUnauthenticatedPerHost, cfg.MaxUnauthenticated, logger)}
+	s.sessions.max = cfg.MaxSessions
 	s.closing, s.endSessions = context.WithCancel(context.Background())
 	var err error
 	s.ssh, err = wish.NewServer(
@@ -59,40 +62,90 @@ func newServer(cfg Config, admitted admission, hostKey gossh.Signer, logger *log
 	if err != nil {
 		return nil, err
 	}
-	s.ssh.ConnectionFailedCallback = s.loginFailed
+	s.ssh.ConnectionFailedCallback = s.connectionFailed
+	s.ssh.ServerConfigCallback = s.sshConfig
 	return s, nil
 }
 
 // authorize answers only "may this key log in?". It runs for every key a
 // client offers, before the client has proved it holds the private half,
 // so it must never decide who the admin is: the session middleware does
-// that from the key the session proved.
-func (s *server) authorize(_ ssh.Context, key ssh.PublicKey) bool {
+// that from the key the session proved. A key refused to a shut-out
+// address is refused slowly (see loginLimiter).
+func (s *server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
 	_, ok, err := s.admitted.admit(key)
 	if err != nil {
 		s.log.Error("cannot read who may log in: refusing every login", "path", s.admitted.path, "err", innermost(err))
 	}
+	if !ok && s.limiter.ShutOut(hostOf(ctx.RemoteAddr())) {
+		if hc, _ := ctx.Value(handshakeKey{}).(*handshakeConn); hc != nil {
+			defer hc.waitingOutRefusal()()
+		}
+		select {
+		case <-time.After(refusalDelay):
+		case <-ctx.Done(): // the connection closed meanwhile
+		}
+	}
 	return ok
 }
 
-// acceptConn refuses a host that failed to log in too often lately,
-// tracks the connection for shutdown, and closes it once the client has
-// sent nothing for the idle timeout.
-func (s *server) acceptConn(_ ssh.Context, conn net.Conn) net.Conn {
-	if !s.limiter.Allow(hostOf(conn.RemoteAddr())) {
-		conn.Close()
-		return nil
+// handshakeKey keys a connection's *handshakeConn in its ssh.Context.
+type handshakeKey struct{}
+
+// acceptConn tracks a new connection for shutdown, counts it among the
+// handshakes until it logs in, and closes it once the client has sent
+// nothing for the idle timeout.
+func (s *server) acceptConn(ctx ssh.Context, conn net.Conn) net.Conn {
+	tracked := s.conns.add(conn)
+	if tracked == nil {
+		return nil // shutting down
 	}
-	return withIdleTimeout(s.conns.add(conn), s.cfg.IdleTimeout)
+	hc := s.handshakes.begin(tracked, conn)
+	ctx.SetValue(handshakeKey{}, hc)
+	return withIdleTimeout(hc, s.cfg.IdleTimeout)
 }
 
-// loginFailed counts a connection that ended without logging in.
-func (s *server) loginFailed(conn net.Conn, err error) {
-	host := hostOf(conn.RemoteAddr())
-	s.log.Warn("login failed", "from", conn.RemoteAddr().String(), "err", err)
-	if s.limiter.Failed(host) {
-		s.log.Warn("too many failed logins: refusing this address for a while", "host", host, "for", s.limiter.shutOut)
+// sshConfig is one connection's SSH settings: its authentication attempts
+// are watched.
+func (s *server) sshConfig(ctx ssh.Context) *gossh.ServerConfig {
+	hc, _ := ctx.Value(handshakeKey{}).(*handshakeConn)
+	return &gossh.ServerConfig{
+		AuthLogCallback: func(meta gossh.ConnMetadata, method string, err error) {
+			s.authAttempt(hc, meta, method, err)
+		},
 	}
+}
+
+// authAttempt sees every authentication attempt of a connection. Only a
+// key or password that was tried and refused counts as a failure: "none"
+// is how every client asks which methods there are.
+func (s *server) authAttempt(hc *handshakeConn, meta gossh.ConnMetadata, method string, err error) {
+	host := hostOf(meta.RemoteAddr())
+	if err == nil {
+		if hc != nil {
+			s.handshakes.loggedIn(hc)
+		}
+		s.limiter.Succeeded(host)
+		return
+	}
+	if method == "none" {
+		return
+	}
+	if s.limiter.Failed(host) {
+		s.log.Warn("too many failed logins: this address's refused keys are answered slowly for a while; authorised keys still get in",
+			"host", host, "for", s.limiter.shutOut)
+		return
+	}
+	if !s.limiter.ShutOut(host) {
+		s.log.Warn("login refused", "from", meta.RemoteAddr().String(), "method", method)
+	}
+}
+
+// connectionFailed hears of a connection that ended without logging in:
+// a refused login is logged when refused, and a connection that closed
+// early (a health check, a scan) is no failure.
+func (s *server) connectionFailed(conn net.Conn, err error) {
+	s.log.Debug("connection ended before logging in", "from", conn.RemoteAddr().String(), "err", err)
 }
 
 // shutdown stops accepting, gives the open sessions the grace period to

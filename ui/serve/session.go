@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"strings"
@@ -61,8 +62,11 @@ func kindOf(sess ssh.Session) sessionKind {
 func (s *server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		kind := kindOf(sess)
-		if !s.sessions.begin(kind == kindScreens) {
-			fmt.Fprintln(sess.Stderr(), "keydesk serve is stopping: try again in a moment")
+		if err := s.sessions.begin(kind == kindScreens); err != nil {
+			if errors.Is(err, errTooManySessions) {
+				s.log.Warn("session refused: too many sessions open", "from", sess.RemoteAddr().String(), "cap", s.sessions.max)
+			}
+			fmt.Fprintln(sess.Stderr(), err.Error())
 			sess.Exit(1)
 			return
 		}
@@ -76,7 +80,6 @@ func (s *server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 			sess.Exit(1)
 			return
 		}
-		s.limiter.Succeeded(hostOf(sess.RemoteAddr()))
 
 		ctx, cancel := context.WithCancel(sess.Context())
 		defer cancel()

@@ -1,14 +1,17 @@
 package serve
 
 import (
+	"errors"
 	"net"
 	"sync"
 	"time"
 )
 
 // sessionTracker knows which sessions are open, so that shutdown can wait
-// for them, and refuses new ones once shutdown has begun.
+// for them, and refuses new ones once shutdown has begun or when max are
+// open.
 type sessionTracker struct {
+	max      int
 	mu       sync.Mutex
 	stopping bool
 	open     int
@@ -16,19 +19,27 @@ type sessionTracker struct {
 	screens  sync.WaitGroup // the sessions showing the TUI
 }
 
-// begin counts a new session in; false once shutdown has begun.
-func (t *sessionTracker) begin(screen bool) bool {
+var (
+	errStopping        = errors.New("keydesk serve is stopping: try again in a moment")
+	errTooManySessions = errors.New("keydesk serve has too many sessions open: try again later")
+)
+
+// begin counts a new session in, or says why not.
+func (t *sessionTracker) begin(screen bool) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.stopping {
-		return false
+		return errStopping
+	}
+	if t.open >= t.max {
+		return errTooManySessions
 	}
 	t.open++
 	t.all.Add(1)
 	if screen {
 		t.screens.Add(1)
 	}
-	return true
+	return nil
 }
 
 func (t *sessionTracker) end(screen bool) {
