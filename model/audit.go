@@ -12,33 +12,40 @@ import (
 type Action string
 
 const (
-	ActionKeyImported     Action = "key.imported"
-	ActionKeyAssigned     Action = "key.assigned"
-	ActionKeyActivated    Action = "key.activated"
-	ActionKeyLockedByCode Action = "key.locked"
-	ActionKeyPinLocked    Action = "key.pin_locked"
-	ActionKeySuspended    Action = "key.suspended"
-	ActionKeyUnlocked     Action = "key.unlocked"
-	ActionKeyRemoved      Action = "key.removed"
-	ActionKeyWiped        Action = "key.wiped"
-	ActionKeyCompromised  Action = "key.compromised"
-	ActionCodeReissued    Action = "code.reissued"
-	ActionCodeRejected    Action = "code.rejected"
-	ActionCodeExpired     Action = "code.expired"
-	ActionCodeRefused     Action = "code.refused" // not a code, or the key waits for none
-	ActionCodeShown       Action = "code.shown"
-	ActionCodeEmailed     Action = "code.emailed"
-	ActionCodeEmailFailed Action = "code.email_failed"
-	ActionEmployeeCreated Action = "employee.created"
-	ActionEmployeeEdited  Action = "employee.edited"
-	ActionEmployeeDeleted Action = "employee.deleted"
-	ActionSettingsChanged Action = "settings.changed"
-	ActionAdminAdded      Action = "admin.added"
-	ActionAdminRole       Action = "admin.role_changed"
-	ActionAdminRemoved    Action = "admin.removed"
-	ActionAccessRefused   Action = "access.refused" // an operation the role does not allow
-	ActionBackupMade      Action = "backup.made"    // written before the copy, so the copy holds it
-	ActionBackupFailed    Action = "backup.failed"
+	ActionKeyImported       Action = "key.imported"
+	ActionKeyAssigned       Action = "key.assigned"
+	ActionKeyActivated      Action = "key.activated"
+	ActionKeyLockedByCode   Action = "key.locked"
+	ActionKeyPinLocked      Action = "key.pin_locked"
+	ActionKeySuspended      Action = "key.suspended"
+	ActionKeyUnlocked       Action = "key.unlocked"
+	ActionKeyRemoved        Action = "key.removed"
+	ActionKeyWiped          Action = "key.wiped"
+	ActionKeyCompromised    Action = "key.compromised"
+	ActionCodeReissued      Action = "code.reissued"
+	ActionCodeRejected      Action = "code.rejected"
+	ActionCodeExpired       Action = "code.expired"
+	ActionCodeRefused       Action = "code.refused" // not a code, or the key waits for none
+	ActionCodeShown         Action = "code.shown"
+	ActionCodeEmailed       Action = "code.emailed"
+	ActionCodeEmailFailed   Action = "code.email_failed"
+	ActionEmployeeCreated   Action = "employee.created"
+	ActionEmployeeEdited    Action = "employee.edited"
+	ActionEmployeeDeleted   Action = "employee.deleted"
+	ActionSettingsChanged   Action = "settings.changed"
+	ActionAdminAdded        Action = "admin.added"
+	ActionAdminRole         Action = "admin.role_changed"
+	ActionAdminRemoved      Action = "admin.removed"
+	ActionAccessRefused     Action = "access.refused" // an operation the role does not allow
+	ActionBackupMade        Action = "backup.made"    // written before the copy, so the copy holds it
+	ActionBackupFailed      Action = "backup.failed"
+	ActionProfileAdded      Action = "profile.added"
+	ActionProfileEdited     Action = "profile.edited"
+	ActionProfileDeleted    Action = "profile.deleted"
+	ActionKeyProfile        Action = "key.profile_changed" // pending until the device applies it
+	ActionKeyProfileApplied Action = "key.profile_applied"
+	ActionKeyLicence        Action = "key.licence_changed"
+	ActionKeyRFID           Action = "key.rfid_changed"
 )
 
 // AuditEntry is one line of the trail. Hash covers every other field and

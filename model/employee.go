@@ -16,6 +16,7 @@ type Employee struct {
 	Phone      string
 	Department string
 	Position   string
+	Company    string
 	KeyID      uint64 // 0 when the employee holds no key
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
@@ -29,7 +30,7 @@ func (e Employee) FullName() string {
 
 // EmployeeInput is an employee as an admin types or imports it.
 type EmployeeInput struct {
-	FirstName, LastName, Email, Phone, Department, Position string
+	FirstName, LastName, Email, Phone, Department, Position, Company string
 }
 
 // FieldError names the field that is wrong, so a form can show the message
@@ -69,6 +70,7 @@ func NormalizeEmployee(in EmployeeInput) (EmployeeInput, error) {
 	out.Phone = field("phone", "phone", in.Phone, maxPhone, false)
 	out.Department = field("department", "department", in.Department, maxOrg, false)
 	out.Position = field("position", "position", in.Position, maxOrg, false)
+	out.Company = field("company", "company", in.Company, maxOrg, false)
 	if err != nil {
 		return out, err
 	}

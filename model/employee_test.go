@@ -11,7 +11,7 @@ import (
 func tValidEmployee() model.EmployeeInput {
 	return model.EmployeeInput{
 		FirstName: "Jane", LastName: "Doe", Email: "jane.doe@example.com",
-		Phone: "+33 (0)1 23-45.67", Department: "IT", Position: "Helpdesk",
+		Phone: "+33 (0)1 23-45.67", Department: "IT", Position: "Helpdesk", Company: "Acme Ltd",
 	}
 }
 
@@ -24,8 +24,8 @@ func TestNormalizeEmployeeValid(t *testing.T) {
 		{"as typed", tValidEmployee(), tValidEmployee()},
 		{
 			"trimmed and e-mail lower-cased",
-			model.EmployeeInput{FirstName: "  Jane ", LastName: "\tDoe\n", Email: "  Jane.Doe@Example.COM ", Phone: " 0123 ", Department: " IT ", Position: " Lead "},
-			model.EmployeeInput{FirstName: "Jane", LastName: "Doe", Email: "jane.doe@example.com", Phone: "0123", Department: "IT", Position: "Lead"},
+			model.EmployeeInput{FirstName: "  Jane ", LastName: "\tDoe\n", Email: "  Jane.Doe@Example.COM ", Phone: " 0123 ", Department: " IT ", Position: " Lead ", Company: " Acme "},
+			model.EmployeeInput{FirstName: "Jane", LastName: "Doe", Email: "jane.doe@example.com", Phone: "0123", Department: "IT", Position: "Lead", Company: "Acme"},
 		},
 		{
 			"only the required fields",
@@ -79,6 +79,8 @@ func TestNormalizeEmployeeRefusals(t *testing.T) {
 		{"phone too long", func(e *model.EmployeeInput) { e.Phone = strings.Repeat("1", 33) }, "phone", "too long"},
 		{"department too long", func(e *model.EmployeeInput) { e.Department = strings.Repeat("d", 81) }, "department", "too long"},
 		{"position too long", func(e *model.EmployeeInput) { e.Position = strings.Repeat("山", 81) }, "position", "too long"},
+		{"company too long", func(e *model.EmployeeInput) { e.Company = strings.Repeat("c", 81) }, "company", "too long"},
+		{"ESC in company", func(e *model.EmployeeInput) { e.Company = "Acme\x1b[2J" }, "company", "control characters"},
 
 		{"ESC in first name", func(e *model.EmployeeInput) { e.FirstName = "Jane\x1b[2J" }, "first_name", "control characters"},
 		{"OSC 52 in last name", func(e *model.EmployeeInput) { e.LastName = "Doe\x1b]52;c;aGk=\x07" }, "last_name", "control characters"},
@@ -150,6 +152,7 @@ func TestNormalizeEmployeeLengthLimits(t *testing.T) {
 		{"phone 32", func(e *model.EmployeeInput) { e.Phone = strings.Repeat("1", 32) }},
 		{"department 80", func(e *model.EmployeeInput) { e.Department = strings.Repeat("d", 80) }},
 		{"position 80", func(e *model.EmployeeInput) { e.Position = strings.Repeat("p", 80) }},
+		{"company 80", func(e *model.EmployeeInput) { e.Company = strings.Repeat("c", 80) }},
 		{"padding does not count", func(e *model.EmployeeInput) { e.FirstName = "   " + strings.Repeat("a", 64) + "   " }},
 	} {
 		in := tValidEmployee()

@@ -18,8 +18,17 @@ type Key struct {
 	Reason     Reason
 	Note       string
 	EmployeeID uint64 // 0 when tied to nobody
-	ImportedAt time.Time
-	UpdatedAt  time.Time
+	// ProfileID is the key's access profile; AppliedProfileID the one the
+	// device last reported it enforces. They differ while a change waits
+	// for the key's next connection (see ChangeKeyProfile).
+	ProfileID        uint64
+	AppliedProfileID uint64
+	// LicenceUntil is the day the licence ends (UTC midnight; from that
+	// day on it is expired), zero for no licence. Its status is derived,
+	// never stored (LicenceStatusOf).
+	LicenceUntil time.Time
+	ImportedAt   time.Time
+	UpdatedAt    time.Time
 	// Rev grows with every write so that an action decided on an old view
 	// of the key can be refused instead of applied to changed data.
 	Rev uint64
@@ -57,14 +66,24 @@ func NormalizeKey(in KeyInput) (KeyInput, error) {
 	if out.Firmware, err = checkText("firmware", in.Firmware, maxModel, false); err != nil {
 		return out, err
 	}
-	if out.RFID, err = checkText("RFID", in.RFID, maxRFID, false); err != nil {
+	if out.RFID, err = NormalizeRFID(in.RFID); err != nil {
 		return out, err
 	}
-	out.RFID = strings.ToUpper(out.RFID)
-	if !isCode(out.RFID) {
-		return out, fmt.Errorf("RFID %q may hold only letters, digits, '-' and '_'", out.RFID)
-	}
 	return out, nil
+}
+
+// NormalizeRFID checks an RFID tag number: upper case, letters, digits,
+// '-' and '_'; "" for none.
+func NormalizeRFID(rfid string) (string, error) {
+	r, err := checkText("RFID", rfid, maxRFID, false)
+	if err != nil {
+		return "", err
+	}
+	r = strings.ToUpper(r)
+	if !isCode(r) {
+		return "", fmt.Errorf("RFID %q may hold only letters, digits, '-' and '_'", r)
+	}
+	return r, nil
 }
 
 // NormalizeSerial checks a serial number typed or imported by an admin.

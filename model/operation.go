@@ -37,6 +37,15 @@ const (
 	OpAdminAdd
 	OpAdminRole
 	OpAdminRemove
+	OpProfileList
+	OpProfileShow
+	OpProfileAdd
+	OpProfileEdit
+	OpProfileDelete
+	OpKeyProfile
+	OpKeyLicence
+	OpKeyRFID
+	OpDeviceProfileApplied
 	opEnd // keep last: Operations is built up to it
 )
 
@@ -52,38 +61,47 @@ var Operations = func() []Operation {
 // operationInfo says how an operation is called on the command line and
 // how a refusal words it ("marking a key compromised needs an admin").
 var operationInfo = map[Operation]struct{ command, doing string }{
-	OpOpenScreens:     {"(the screens)", "opening the screens"},
-	OpDemo:            {"demo", "filling the database with demo data"},
-	OpImportKeys:      {"import keys", "importing keys"},
-	OpImportEmployees: {"import employees", "importing employees"},
-	OpExportKeys:      {"export keys", "exporting the keys"},
-	OpExportEmployees: {"export employees", "exporting the employees"},
-	OpExportAudit:     {"export audit", "exporting the audit trail"},
-	OpAuditVerify:     {"audit verify", "verifying the audit trail"},
-	OpEmployeeAdd:     {"employee add", "adding an employee"},
-	OpEmployeeEdit:    {"employee edit", "editing an employee"},
-	OpEmployeeDelete:  {"employee delete", "deleting an employee"},
-	OpKeyAssign:       {"key assign", "assigning a key"},
-	OpKeyCode:         {"key code", "showing an activation code"},
-	OpKeyCodeEmail:    {"key code --email", "e-mailing an activation code"},
-	OpKeyReissue:      {"key reissue", "reissuing an activation code"},
-	OpKeySuspend:      {"key suspend", "suspending a key"},
-	OpKeyUnlock:       {"key unlock", "unlocking a key"},
-	OpKeyRemove:       {"key remove", "removing a key"},
-	OpKeyCompromise:   {"key compromise", "marking a key compromised"},
-	OpKeyWiped:        {"key wiped", "marking a key wiped"},
-	OpDeviceActivate:  {"device activate", "reporting a code typed on a key"},
-	OpDevicePinLocked: {"device pin-locked", "reporting a key locked by its PIN"},
-	OpSettingsShow:    {"settings smtp", "reading the mail settings"},
-	OpSettingsChange:  {"settings smtp --host ...", "changing the mail settings"},
-	OpSettingsTest:    {"settings smtp test", "sending a test e-mail"},
-	OpBackup:          {"backup", "making a backup"},
-	OpServe:           {"serve", "serving the database over SSH"},
-	OpVersion:         {"version", "showing the version"},
-	OpAdminList:       {"admin list", "listing the admins"},
-	OpAdminAdd:        {"admin add", "adding an admin"},
-	OpAdminRole:       {"admin role", "changing an admin's role"},
-	OpAdminRemove:     {"admin remove", "removing an admin"},
+	OpOpenScreens:          {"(the screens)", "opening the screens"},
+	OpDemo:                 {"demo", "filling the database with demo data"},
+	OpImportKeys:           {"import keys", "importing keys"},
+	OpImportEmployees:      {"import employees", "importing employees"},
+	OpExportKeys:           {"export keys", "exporting the keys"},
+	OpExportEmployees:      {"export employees", "exporting the employees"},
+	OpExportAudit:          {"export audit", "exporting the audit trail"},
+	OpAuditVerify:          {"audit verify", "verifying the audit trail"},
+	OpEmployeeAdd:          {"employee add", "adding an employee"},
+	OpEmployeeEdit:         {"employee edit", "editing an employee"},
+	OpEmployeeDelete:       {"employee delete", "deleting an employee"},
+	OpKeyAssign:            {"key assign", "assigning a key"},
+	OpKeyCode:              {"key code", "showing an activation code"},
+	OpKeyCodeEmail:         {"key code --email", "e-mailing an activation code"},
+	OpKeyReissue:           {"key reissue", "reissuing an activation code"},
+	OpKeySuspend:           {"key suspend", "suspending a key"},
+	OpKeyUnlock:            {"key unlock", "unlocking a key"},
+	OpKeyRemove:            {"key remove", "removing a key"},
+	OpKeyCompromise:        {"key compromise", "marking a key compromised"},
+	OpKeyWiped:             {"key wiped", "marking a key wiped"},
+	OpDeviceActivate:       {"device activate", "reporting a code typed on a key"},
+	OpDevicePinLocked:      {"device pin-locked", "reporting a key locked by its PIN"},
+	OpSettingsShow:         {"settings smtp", "reading the mail settings"},
+	OpSettingsChange:       {"settings smtp --host ...", "changing the mail settings"},
+	OpSettingsTest:         {"settings smtp test", "sending a test e-mail"},
+	OpBackup:               {"backup", "making a backup"},
+	OpServe:                {"serve", "serving the database over SSH"},
+	OpVersion:              {"version", "showing the version"},
+	OpAdminList:            {"admin list", "listing the admins"},
+	OpAdminAdd:             {"admin add", "adding an admin"},
+	OpAdminRole:            {"admin role", "changing an admin's role"},
+	OpAdminRemove:          {"admin remove", "removing an admin"},
+	OpProfileList:          {"profile list", "listing the access profiles"},
+	OpProfileShow:          {"profile show", "showing an access profile"},
+	OpProfileAdd:           {"profile add", "adding an access profile"},
+	OpProfileEdit:          {"profile edit", "changing an access profile"},
+	OpProfileDelete:        {"profile delete", "deleting an access profile"},
+	OpKeyProfile:           {"key profile", "changing a key's profile"},
+	OpKeyLicence:           {"key licence", "changing a key's licence"},
+	OpKeyRFID:              {"key rfid", "changing a key's RFID"},
+	OpDeviceProfileApplied: {"device profile-applied", "reporting a profile applied on a key"},
 }
 
 // Command is the operation as typed after "keydesk".

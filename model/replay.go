@@ -69,6 +69,15 @@ var replayEffects = map[Action]replayEffect{
 	ActionAccessRefused:   effectNone,
 	ActionBackupMade:      effectNone,
 	ActionBackupFailed:    effectNone,
+	// Profiles, and a key's profile, licence and RFID: no status, reason
+	// or holder changes.
+	ActionProfileAdded:      effectNone,
+	ActionProfileEdited:     effectNone,
+	ActionProfileDeleted:    effectNone,
+	ActionKeyProfile:        effectNone,
+	ActionKeyProfileApplied: effectNone,
+	ActionKeyLicence:        effectNone,
+	ActionKeyRFID:           effectNone,
 }
 
 // ReplayKnows reports whether Apply knows what the action does.
