@@ -16,12 +16,18 @@ import (
 // than JSON, which is what keeps loading 200,000 records for a screen
 // within budget.
 //
-// Keys, codes and employees are in format 1. Audit entries are in format 2
+// Admins and profiles are in format 1. Audit entries are in format 2
 // since schema 2 (format 1 is read only by the migration, migrate_v2.go).
+// Codes are sealed, in format 2, since schema 5 (sealed.go). Keys and
+// employees are in format 3 since schema 6: format 1 and what schema 6
+// added (a key's profiles and licence, an employee's company); format 1
+// is read only by the migrations, migrate_v6.go.
 const (
-	recordFormat = 1
-	auditFormat  = 2
-	sealedFormat = 2 // codes since schema 5: the digits sealed (sealed.go)
+	recordFormat   = 1
+	auditFormat    = 2
+	sealedFormat   = 2 // codes since schema 5: the digits sealed (sealed.go)
+	keyFormat      = 3
+	employeeFormat = 3
 )
 
 var errCorrupt = errors.New("a record in the database is damaged")
@@ -123,7 +129,16 @@ func (d *decoder) time() time.Time {
 }
 
 func encodeKey(k model.Key) []byte {
-	e := newEncoder(recordFormat)
+	e := newEncoder(keyFormat)
+	e.keyV1(k)
+	e.uint(k.ProfileID)
+	e.uint(k.AppliedProfileID)
+	e.uint(licenceDay(k.LicenceUntil))
+	return e.buf
+}
+
+// keyV1 writes the fields of a key in format 1.
+func (e *encoder) keyV1(k model.Key) {
 	e.uint(k.ID)
 	e.str(k.Serial)
 	e.str(k.MAC)
@@ -137,11 +152,23 @@ func encodeKey(k model.Key) []byte {
 	e.time(k.ImportedAt)
 	e.time(k.UpdatedAt)
 	e.uint(k.Rev)
-	return e.buf
 }
 
 func decodeKey(b []byte) (model.Key, error) {
-	d := newDecoder(b, recordFormat)
+	if len(b) > 0 && b[0] == recordFormat {
+		return decodeKeyV1(b) // a schema 4 or 5 file, opened read-only
+	}
+	d := newDecoder(b, keyFormat)
+	k := d.keyV1()
+	k.ProfileID, k.AppliedProfileID, k.LicenceUntil = d.uint(), d.uint(), licenceDate(d.uint())
+	if d.err == nil && (k.ProfileID == 0 || k.AppliedProfileID == 0) {
+		d.err = errCorrupt // every key has a profile
+	}
+	return k, d.err
+}
+
+// keyV1 reads the fields of a key in format 1.
+func (d *decoder) keyV1() model.Key {
 	k := model.Key{
 		ID: d.uint(), Serial: d.str(), MAC: d.str(), Model: d.str(), Firmware: d.str(), RFID: d.str(),
 		Status: model.Status(d.uint()), Reason: model.Reason(d.uint()), Note: d.str(),
@@ -150,7 +177,23 @@ func decodeKey(b []byte) (model.Key, error) {
 	if d.err == nil && (!k.Status.Valid() || !k.Reason.Valid()) {
 		d.err = errCorrupt
 	}
-	return k, d.err
+	return k
+}
+
+// licenceDay stores a licence end date as its day number, 0 for none
+// (the first date allowed is in 2000).
+func licenceDay(t time.Time) uint64 {
+	if t.IsZero() {
+		return 0
+	}
+	return uint64(model.LicenceDay(t))
+}
+
+func licenceDate(day uint64) time.Time {
+	if day == 0 {
+		return time.Time{}
+	}
+	return model.LicenceDate(int(day))
 }
 
 func encodeCode(c model.ActivationCode) []byte {
@@ -169,7 +212,14 @@ func decodeCode(b []byte) (model.ActivationCode, error) {
 }
 
 func encodeEmployee(p model.Employee) []byte {
-	e := newEncoder(recordFormat)
+	e := newEncoder(employeeFormat)
+	e.employeeV1(p)
+	e.str(p.Company)
+	return e.buf
+}
+
+// employeeV1 writes the fields of an employee in format 1.
+func (e *encoder) employeeV1(p model.Employee) {
 	e.uint(p.ID)
 	e.str(p.FirstName)
 	e.str(p.LastName)
@@ -181,16 +231,24 @@ func encodeEmployee(p model.Employee) []byte {
 	e.time(p.CreatedAt)
 	e.time(p.UpdatedAt)
 	e.uint(p.Rev)
-	return e.buf
 }
 
 func decodeEmployee(b []byte) (model.Employee, error) {
-	d := newDecoder(b, recordFormat)
-	p := model.Employee{
+	if len(b) > 0 && b[0] == recordFormat {
+		return decodeEmployeeV1(b) // a schema 4 or 5 file, opened read-only
+	}
+	d := newDecoder(b, employeeFormat)
+	p := d.employeeV1()
+	p.Company = d.str()
+	return p, d.err
+}
+
+// employeeV1 reads the fields of an employee in format 1.
+func (d *decoder) employeeV1() model.Employee {
+	return model.Employee{
 		ID: d.uint(), FirstName: d.str(), LastName: d.str(), Email: d.str(), Phone: d.str(),
 		Department: d.str(), Position: d.str(), KeyID: d.uint(), CreatedAt: d.time(), UpdatedAt: d.time(), Rev: d.uint(),
 	}
-	return p, d.err
 }
 
 // An audit entry in format 2 stores its actor as a number (see trail), its
@@ -238,6 +296,13 @@ var auditActions = []model.Action{
 	model.ActionAccessRefused,
 	model.ActionBackupMade, // schema 5
 	model.ActionBackupFailed,
+	model.ActionProfileAdded, // schema 6
+	model.ActionProfileEdited,
+	model.ActionProfileDeleted,
+	model.ActionKeyProfile,
+	model.ActionKeyProfileApplied,
+	model.ActionKeyLicence,
+	model.ActionKeyRFID,
 }
 
 var auditActionCodes = func() map[model.Action]uint64 {
@@ -283,7 +348,7 @@ func (d *decoder) action() model.Action {
 // targetKinds are the words audit targets start with, stored as a number
 // (0: none of these, the whole target follows). Append only: the number is
 // on disk.
-var targetKinds = []string{"", "key ", "employee ", "admin "}
+var targetKinds = []string{"", "key ", "employee ", "admin ", "profile "}
 
 func (e *encoder) target(t string) {
 	for code, prefix := range targetKinds[1:] {

@@ -1,29 +1,117 @@
 package store
 
 import (
+	"time"
+
 	"github.com/keydesk/keydesk/model"
 	bolt "go.etcd.io/bbolt"
 )
 
 // bucketCounts holds how many keys are in each status, kept by putKey in
 // the same transaction as the key, so that a screen can show the counts
-// without reading 100,000 keys first.
+// without reading 100,000 keys first. profile_counts and licence_days
+// (schema 6) do the same for profiles and licence end dates.
 var bucketCounts = []byte("key_counts")
 
+// bucketLicenceDays counts the keys whose licence ends on each day (the
+// day number, big-endian, so in date order). A licence's status moves
+// with the clock, so it cannot be counted once and kept; the keys due on
+// each day can, and the statuses of today are a walk over the dates,
+// never over the keys.
+var bucketLicenceDays = []byte("licence_days")
+
 func countKey(s model.Status) []byte { return []byte{byte(s)} }
+
+// recountKey moves a key from the counts its old record was in to those
+// of its new one. old is the zero key for a new one.
+func recountKey(tx *bolt.Tx, old, k model.Key) error {
+	if err := recount(tx, old.Status, k.Status); err != nil {
+		return err
+	}
+	var oldProfile, newProfile, oldDay, newDay []byte
+	if old.ProfileID != 0 {
+		oldProfile = itob(old.ProfileID)
+	}
+	if k.ProfileID != 0 {
+		newProfile = itob(k.ProfileID)
+	}
+	if d := licenceDay(old.LicenceUntil); d != 0 {
+		oldDay = itob(d)
+	}
+	if d := licenceDay(k.LicenceUntil); d != 0 {
+		newDay = itob(d)
+	}
+	if err := move(tx.Bucket(bucketProfileCounts), oldProfile, newProfile); err != nil {
+		return err
+	}
+	return move(tx.Bucket(bucketLicenceDays), oldDay, newDay)
+}
 
 // recount moves one key from one status's count to another's.
 func recount(tx *bolt.Tx, from, to model.Status) error {
 	if from == to {
 		return nil
 	}
-	counts := tx.Bucket(bucketCounts)
+	var fromKey []byte
 	if from != 0 {
-		if err := counts.Put(countKey(from), itob(btoi(counts.Get(countKey(from)))-1)); err != nil {
+		fromKey = countKey(from)
+	}
+	return move(tx.Bucket(bucketCounts), fromKey, countKey(to))
+}
+
+// move takes one from the count under from and adds one under to; nil is
+// no count. A count that falls to zero is removed, so that the licence
+// days hold only days some key ends on.
+func move(counts *bolt.Bucket, from, to []byte) error {
+	if string(from) == string(to) {
+		return nil
+	}
+	if from != nil {
+		n := btoi(counts.Get(from))
+		var err error
+		if n <= 1 {
+			err = counts.Delete(from)
+		} else {
+			err = counts.Put(from, itob(n-1))
+		}
+		if err != nil {
 			return err
 		}
 	}
-	return counts.Put(countKey(to), itob(btoi(counts.Get(countKey(to)))+1))
+	if to == nil {
+		return nil
+	}
+	return counts.Put(to, itob(btoi(counts.Get(to))+1))
+}
+
+// licenceCounts is how many keys have a licence in each status at now,
+// from the counts by end date.
+func licenceCounts(tx *bolt.Tx, now time.Time) (map[model.LicenceStatus]int, error) {
+	out := map[model.LicenceStatus]int{}
+	if beforeProfiles(tx) {
+		return out, nil // a schema 4 or 5 file, read-only: no licences yet
+	}
+	today := model.LicenceDay(now)
+	err := tx.Bucket(bucketLicenceDays).ForEach(func(k, v []byte) error {
+		if len(k) != 8 {
+			return errCorrupt
+		}
+		out[model.LicenceStatusForDays(int(btoi(k))-today)] += int(btoi(v))
+		return nil
+	})
+	return out, err
+}
+
+// LicenceCounts returns how many keys have a licence in each status now
+// (keys with none are not counted).
+func (s *Store) LicenceCounts() (map[model.LicenceStatus]int, error) {
+	var out map[model.LicenceStatus]int
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		out, err = licenceCounts(tx, s.now())
+		return err
+	})
+	return out, err
 }
 
 // migrateCounts (schema 2 -> 3) counts the keys already stored.
@@ -34,7 +122,7 @@ func migrateCounts(tx *bolt.Tx) error {
 	}
 	n := map[model.Status]uint64{}
 	if err := tx.Bucket(bucketKeys).ForEach(func(_, v []byte) error {
-		k, err := decodeKey(v)
+		k, err := decodeKeyV1(v) // keys were in format 1 until schema 6
 		n[k.Status]++
 		return err
 	}); err != nil {
@@ -79,6 +167,8 @@ type FirstPage struct {
 	Employees []model.Employee
 	Keys      []model.Key // the keys of those employees, without codes
 	Counts    map[model.Status]int
+	Licences  map[model.LicenceStatus]int // keys with a licence, by its status at At
+	At        time.Time
 }
 
 // EmployeesFirstPage reads the first n employees by name, their keys and
@@ -103,7 +193,11 @@ func (s *Store) EmployeesFirstPage(n int) (FirstPage, error) {
 			}
 		}
 		var err error
-		page.Counts, err = statusCounts(tx)
+		if page.Counts, err = statusCounts(tx); err != nil {
+			return err
+		}
+		page.At = s.now()
+		page.Licences, err = licenceCounts(tx, page.At)
 		return err
 	})
 	return page, err

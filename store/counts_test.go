@@ -68,6 +68,9 @@ func TestCountsAreBuiltForAnOlderDatabase(t *testing.T) {
 		if err := tx.DeleteBucket(bucketCounts); err != nil {
 			return err
 		}
+		if err := downgradeToV5(tx); err != nil {
+			return err
+		}
 		return tx.Bucket(bucketMeta).Put(metaSchema, itob(2))
 	}); err != nil {
 		t.Fatal(err)

@@ -82,10 +82,14 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// KeyRow is one line of a keys import file.
+// KeyRow is one line of a keys import file. Profile names the key's
+// access profile ("": Default); LicenceUntil is its licence end date as
+// YYYY-MM-DD ("": none).
 type KeyRow struct {
 	Line int
 	model.KeyInput
+	Profile      string
+	LicenceUntil string
 }
 
 // EmployeeRow is one line of an employees import file; KeySerial, when set,
@@ -97,30 +101,33 @@ type EmployeeRow struct {
 }
 
 var (
-	keyColumns      = []string{"serial", "mac", "model", "firmware", "rfid"}
-	employeeColumns = []string{"first_name", "last_name", "email", "phone", "department", "position", "key"}
+	keyColumns      = []string{"serial", "mac", "model", "firmware", "rfid", "profile", "licence_until"}
+	employeeColumns = []string{"first_name", "last_name", "email", "phone", "department", "position", "company", "key"}
 )
 
-// ParseKeysCSV reads a keys file (header serial,mac,model,firmware,rfid;
-// columns in any order, only serial required). It stops when ctx ends.
+// ParseKeysCSV reads a keys file (header serial,mac,model,firmware,rfid
+// [,profile][,licence_until]; columns in any order, only serial
+// required). It stops when ctx ends.
 func ParseKeysCSV(ctx context.Context, r io.Reader) ([]KeyRow, error) {
 	var rows []KeyRow
 	err := parseCSV(ctx, r, keyColumns, []string{"serial"}, func(line int, get func(string) string) {
 		rows = append(rows, KeyRow{Line: line, KeyInput: model.KeyInput{
 			Serial: get("serial"), MAC: get("mac"), Model: get("model"), Firmware: get("firmware"), RFID: get("rfid"),
-		}})
+		}, Profile: get("profile"), LicenceUntil: get("licence_until")})
 	})
 	return rows, err
 }
 
 // ParseEmployeesCSV reads an employees file (header first_name,last_name,
-// email,phone,department,position[,key]). It stops when ctx ends.
+// email,phone,department,position[,company][,key]). It stops when ctx
+// ends.
 func ParseEmployeesCSV(ctx context.Context, r io.Reader) ([]EmployeeRow, error) {
 	var rows []EmployeeRow
 	err := parseCSV(ctx, r, employeeColumns, []string{"first_name", "email"}, func(line int, get func(string) string) {
 		rows = append(rows, EmployeeRow{Line: line, KeySerial: strings.TrimSpace(get("key")), EmployeeInput: model.EmployeeInput{
 			FirstName: get("first_name"), LastName: get("last_name"), Email: get("email"),
 			Phone: get("phone"), Department: get("department"), Position: get("position"),
+			Company: get("company"),
 		}})
 	})
 	return rows, err

@@ -78,7 +78,7 @@ func TestParseKeysCSVHeaderProblems(t *testing.T) {
 		want       map[int]string
 	}{
 		{"empty file", "", map[int]string{1: "the file is empty: the first line must be the header serial,mac,model,firmware,rfid"}},
-		{"unknown column", "serial,colour\nSN-A1,red\n", map[int]string{1: `unknown column "colour" (the columns are serial,mac,model,firmware,rfid)`}},
+		{"unknown column", "serial,colour\nSN-A1,red\n", map[int]string{1: `unknown column "colour" (the columns are serial,mac,model,firmware,rfid,profile,licence_until)`}},
 		{"unknown column with escape", "serial,\x1b[2Jx\n", map[int]string{1: `unknown column "␛[2jx"`}},
 		{"missing required", "mac,model\nAA:BB:CC:DD:EE:01,x\n", map[int]string{1: `the header has no "serial" column`}},
 		{"column twice", "serial,mac,Serial\n", map[int]string{1: `column "serial" appears twice`}},

@@ -23,7 +23,10 @@ func (s *Store) FillDemo(who model.Actor, keys, employees int) error {
 		if tx.Bucket(bucketKeys).Stats().KeyN > 0 || tx.Bucket(bucketEmployees).Stats().KeyN > 0 {
 			return refused("the database already holds keys or employees: demo data goes only into an empty one")
 		}
-		d := demo{s: s, tx: tx, by: by, rng: rand.New(rand.NewPCG(uint64(keys), uint64(employees)))}
+		d := demo{s: s, tx: tx, by: by, rng: rand.New(rand.NewPCG(uint64(keys), uint64(employees))),
+			// Profiles, licences and companies draw from their own
+			// source, so that the rest of the layout is as it always was.
+			extra: rand.New(rand.NewPCG(uint64(keys), uint64(employees)+1))}
 		s.heldHistory = &historyIndex{}
 		defer func() { s.heldHistory = nil }()
 		if err := d.fill(keys, employees); err != nil {
@@ -38,6 +41,7 @@ type demo struct {
 	tx    *bolt.Tx
 	by    string
 	rng   *rand.Rand
+	extra *rand.Rand
 	clock time.Time
 }
 
@@ -51,9 +55,14 @@ func (d *demo) fill(nKeys, nEmployees int) error {
 	now := d.s.now()
 	d.clock = now.Add(-120 * 24 * time.Hour)
 
+	profiles, err := d.profiles()
+	if err != nil {
+		return err
+	}
 	rows := make([]KeyRow, nKeys)
 	for i := range rows {
 		rows[i] = KeyRow{Line: i + 2, KeyInput: demoKey(i, d.rng)}
+		rows[i].Profile, rows[i].LicenceUntil = d.keyExtras(profiles, now)
 	}
 	if nKeys > 0 {
 		if err := d.s.importKeysAt(d.tx, d.by, rows, d.tick(time.Hour)); err != nil {
@@ -66,6 +75,7 @@ func (d *demo) fill(nKeys, nEmployees int) error {
 	inputs := make([]model.EmployeeInput, nEmployees)
 	for i := range inputs {
 		inputs[i] = demoEmployee(i, d.rng)
+		inputs[i].Company = demoCompanies[d.extra.IntN(len(demoCompanies))]
 	}
 	slices.SortFunc(inputs, func(a, b model.EmployeeInput) int {
 		return strings.Compare(model.NameKey(a.FirstName, a.LastName), model.NameKey(b.FirstName, b.LastName))
@@ -135,6 +145,94 @@ func (d *demo) fill(nKeys, nEmployees int) error {
 			_, err = d.event(rows[i].Serial, model.Event{Kind: model.EventSuspend, Note: "on leave"}, spread)
 		}
 		if err != nil {
+			return err
+		}
+	}
+	return d.pendingProfiles(rows, profiles, plan)
+}
+
+// demoProfiles are the access profiles of the demo, besides Default.
+var demoProfiles = []struct {
+	name  string
+	rules model.ProfileRules
+}{
+	{"Standard", model.ProfileRules{RequirePIN: true, PINExpiryDays: 180, PINMinLength: 6, PINMaxLength: 8, WrongPINLimit: 5}},
+	{"High security", model.ProfileRules{RequirePIN: true, PINExpiryDays: 90, PINMinLength: 8, PINMaxLength: 12,
+		WrongPINLimit: 3, RequireButton: true, RequireServerConfirm: true}},
+	{"Shared desk", model.ProfileRules{RequirePIN: true, PINMinLength: 4, PINMaxLength: 6, WrongPINLimit: 10, RequireButton: true}},
+}
+
+var demoCompanies = []string{"Northwind Traders", "Contoso Ltd", "Fabrikam Inc"}
+
+// profiles adds the demo's profiles and returns every profile's name,
+// Default first.
+func (d *demo) profiles() ([]string, error) {
+	names := []string{model.DefaultProfileName}
+	for _, dp := range demoProfiles {
+		p, err := model.NewProfile(dp.name, dp.rules)
+		if err != nil {
+			return nil, err
+		}
+		if p.ID, err = d.tx.Bucket(bucketProfiles).NextSequence(); err != nil {
+			return nil, err
+		}
+		p.CreatedAt = d.tick(time.Hour)
+		p.UpdatedAt = p.CreatedAt
+		if err := putProfile(d.tx, model.Profile{}, &p); err != nil {
+			return nil, err
+		}
+		if err := d.s.appendAudit(d.tx, model.AuditEntry{Time: p.CreatedAt, Actor: d.by, Action: model.ActionProfileAdded,
+			Target: profileTarget(p.Name), Note: rulesNote(p)}); err != nil {
+			return nil, err
+		}
+		names = append(names, p.Name)
+	}
+	return names, nil
+}
+
+// keyExtras draws a key's profile (half keep Default) and licence end
+// date: one key in ten has none; the others end from 30 days ago to
+// about a year ahead, so that every licence status shows.
+func (d *demo) keyExtras(profiles []string, now time.Time) (profile, licence string) {
+	if r := d.extra.IntN(100); r >= 50 {
+		profile = profiles[1+r%(len(profiles)-1)]
+	}
+	if d.extra.IntN(10) == 0 {
+		return profile, ""
+	}
+	days := d.extra.IntN(420) - 30
+	return profile, model.FormatLicenceDate(model.LicenceDate(model.LicenceDay(now) + days))
+}
+
+// pendingProfiles changes the profile of one Active key in twelve
+// recently: the device has not applied it yet.
+func (d *demo) pendingProfiles(rows []KeyRow, profiles []string, plan []model.Status) error {
+	active := 0
+	for i, target := range plan {
+		if target != model.Active {
+			continue
+		}
+		if active++; active%12 != 1 {
+			continue
+		}
+		k, err := d.s.keyBySerial(d.tx, rows[i].Serial)
+		if err != nil {
+			return err
+		}
+		was, err := profileByID(d.tx, k.ProfileID)
+		if err != nil {
+			return err
+		}
+		p, err := profileByName(d.tx, profiles[(int(k.ProfileID)+1)%len(profiles)])
+		if err != nil {
+			return err
+		}
+		now := d.tick(time.Hour)
+		next, err := model.ChangeKeyProfile(k, p, now)
+		if err != nil {
+			return fmt.Errorf("demo key %s: %w", k.Serial, err)
+		}
+		if err := d.s.writeKeyEdit(d.tx, d.by, k, &next, model.ActionKeyProfile, profileNote(next, p, was), now); err != nil {
 			return err
 		}
 	}

@@ -130,6 +130,39 @@ func TestFillDemoHasEveryStatus(t *testing.T) {
 			t.Errorf("no key with reason %v", r)
 		}
 	}
+	// Profiles, pending changes, licences in every status, companies:
+	// what `make run` shows of schema 6.
+	licences := map[model.LicenceStatus]int{}
+	pending := 0
+	for _, k := range snap.Keys {
+		licences[model.LicenceStatusOf(k.LicenceUntil, s.now())]++
+		if k.ProfilePending() {
+			pending++
+		}
+	}
+	for _, l := range model.LicenceStatuses {
+		if licences[l] == 0 {
+			t.Errorf("no key with a licence %s (%v)", l, licences)
+		}
+	}
+	if pending == 0 {
+		t.Error("no key waits for a profile change")
+	}
+	for _, p := range snap.Profiles {
+		if p.Keys == 0 {
+			t.Errorf("no key has the profile %s", p.Name)
+		}
+	}
+	if len(snap.Profiles) != 1+len(demoProfiles) {
+		t.Errorf("%d profiles", len(snap.Profiles))
+	}
+	companies := map[string]bool{}
+	for _, e := range snap.Employees {
+		companies[e.Company] = true
+	}
+	if len(companies) != len(demoCompanies) || companies[""] {
+		t.Errorf("the employees work for %v", companies)
+	}
 	// The history reads in order of time.
 	audit := tAudit(t, s)
 	for i := 1; i < len(audit); i++ {

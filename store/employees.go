@@ -122,7 +122,7 @@ func (s *Store) createEmployeeAt(tx *bolt.Tx, by string, in model.EmployeeInput,
 		return model.Employee{}, err
 	}
 	e := model.Employee{ID: id, FirstName: norm.FirstName, LastName: norm.LastName, Email: norm.Email,
-		Phone: norm.Phone, Department: norm.Department, Position: norm.Position, CreatedAt: now, UpdatedAt: now}
+		Phone: norm.Phone, Department: norm.Department, Position: norm.Position, Company: norm.Company, CreatedAt: now, UpdatedAt: now}
 	if err := putEmployee(tx, model.Employee{}, &e); err != nil {
 		return e, err
 	}
@@ -167,7 +167,7 @@ func (s *Store) EditEmployee(who model.Actor, ref EmployeeRef, in model.Employee
 		}
 		e := old
 		e.FirstName, e.LastName, e.Email = norm.FirstName, norm.LastName, norm.Email
-		e.Phone, e.Department, e.Position = norm.Phone, norm.Department, norm.Position
+		e.Phone, e.Department, e.Position, e.Company = norm.Phone, norm.Department, norm.Position, norm.Company
 		if e == old {
 			return refused("nothing to change for %s", old.FullName())
 		}
@@ -198,6 +198,7 @@ func changedFields(old, e model.Employee) string {
 	add("phone", old.Phone, e.Phone)
 	add("department", old.Department, e.Department)
 	add("position", old.Position, e.Position)
+	add("company", old.Company, e.Company)
 	out := "changed: "
 	for i, n := range names {
 		if i > 0 {

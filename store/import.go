@@ -30,8 +30,13 @@ func (s *Store) importKeysAt(tx *bolt.Tx, by string, rows []KeyRow, now time.Tim
 	var bad problems
 	seen := map[string]int{} // "serial ABC" -> line, across the file
 	inputs := make([]model.KeyInput, len(rows))
+	extras := make([]keyExtras, len(rows))
+	profiles := profileIDs{tx: tx}
 	for i, row := range rows {
 		in, err := model.NormalizeKey(row.KeyInput)
+		if err == nil {
+			extras[i], err = profiles.extras(row)
+		}
 		if err != nil {
 			bad.add(row.Line, err.Error())
 			continue
@@ -68,12 +73,53 @@ func (s *Store) importKeysAt(tx *bolt.Tx, by string, rows []KeyRow, now time.Tim
 		return err
 	}
 	for i, in := range inputs {
-		k := model.Key{ID: ids[i], Serial: in.Serial, MAC: in.MAC, Model: in.Model, Firmware: in.Firmware, RFID: in.RFID}
+		k := model.Key{ID: ids[i], Serial: in.Serial, MAC: in.MAC, Model: in.Model, Firmware: in.Firmware, RFID: in.RFID,
+			ProfileID: extras[i].profile, AppliedProfileID: extras[i].profile, LicenceUntil: extras[i].licence}
 		if _, err := s.applyKeyEvent(tx, by, k, model.Event{Kind: model.EventImport, Now: now}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// keyExtras are what an imported key has besides its own fields: its
+// profile (set up with the key, so not pending) and licence.
+type keyExtras struct {
+	profile uint64
+	licence time.Time
+}
+
+// profileIDs finds the profiles an import names, each once.
+type profileIDs struct {
+	tx    *bolt.Tx
+	known map[string]uint64
+}
+
+func (p *profileIDs) extras(row KeyRow) (keyExtras, error) {
+	x := keyExtras{profile: model.DefaultProfileID}
+	if strings.TrimSpace(row.LicenceUntil) != "" {
+		var err error
+		if x.licence, err = model.ParseLicenceDate(row.LicenceUntil); err != nil {
+			return x, err
+		}
+	}
+	if strings.TrimSpace(row.Profile) == "" {
+		return x, nil
+	}
+	name := model.ProfileNameKey(row.Profile)
+	if id, ok := p.known[name]; ok {
+		x.profile = id
+		return x, nil
+	}
+	prof, err := profileByName(p.tx, row.Profile)
+	if err != nil {
+		return x, err
+	}
+	if p.known == nil {
+		p.known = map[string]uint64{}
+	}
+	p.known[name], x.profile = prof.ID, prof.ID
+	return x, nil
 }
 
 // primeKeyIndexes writes the new keys' index entries in key order before

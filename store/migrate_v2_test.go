@@ -77,6 +77,9 @@ func writeSchemaV1(t *testing.T, path string, edit func([]model.AuditEntry)) {
 			}
 		}
 		audit.SetSequence(sequence)
+		if err := downgradeToV5(tx); err != nil {
+			return err
+		}
 		meta := tx.Bucket(bucketMeta)
 		meta.Put(metaAuditHead, []byte(prev))
 		return meta.Put(metaSchema, itob(1))

@@ -1,15 +1,20 @@
 package store
 
 import (
+	"time"
+
 	"github.com/keydesk/keydesk/model"
 	bolt "go.etcd.io/bbolt"
 )
 
-// Snapshot is every key and employee at one moment, for lists and exports.
-// Keys carry no activation codes.
+// Snapshot is every key, employee and profile at one moment, for lists
+// and exports. Keys carry no activation codes. At is that moment: the
+// licence statuses of the snapshot are those of At.
 type Snapshot struct {
 	Keys      []model.Key
 	Employees []model.Employee
+	Profiles  []ProfileUse // Default first, then by name
+	At        time.Time
 }
 
 // Counts returns how many keys are in each status.
@@ -21,10 +26,16 @@ func (s Snapshot) Counts() map[model.Status]int {
 	return counts
 }
 
-// Snapshot reads all keys and employees in one read transaction.
+// Snapshot reads all keys, employees and profiles in one read
+// transaction.
 func (s *Store) Snapshot() (Snapshot, error) {
 	var snap Snapshot
 	err := s.view(func(tx *bolt.Tx) error {
+		snap.At = s.now()
+		var err error
+		if snap.Profiles, err = profileUses(tx); err != nil {
+			return err
+		}
 		keys := tx.Bucket(bucketKeys)
 		snap.Keys = make([]model.Key, 0, keys.Stats().KeyN)
 		if err := keys.ForEach(func(_, v []byte) error {

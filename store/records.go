@@ -51,7 +51,7 @@ func (s *Store) putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
 	if err := tx.Bucket(bucketKeys).Put(id, encodeKey(*k)); err != nil {
 		return err
 	}
-	if err := recount(tx, old.Status, k.Status); err != nil {
+	if err := recountKey(tx, old, *k); err != nil {
 		return err
 	}
 	codes := tx.Bucket(bucketCodes)

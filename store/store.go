@@ -35,7 +35,7 @@ var (
 
 	allBuckets = [][]byte{bucketMeta, bucketKeys, bucketCodes, bucketEmployees, bucketSerials,
 		bucketMACs, bucketRFIDs, bucketEmails, bucketNames, bucketAudit, bucketAuditKey, bucketAuditEmp, bucketCounts,
-		bucketAdmins, bucketAdminKey}
+		bucketAdmins, bucketAdminKey, bucketProfiles, bucketProfileNames, bucketProfileCounts, bucketLicenceDays}
 
 	metaSchema = []byte("schema_version")
 )
@@ -210,14 +210,15 @@ func (s *Store) DB() *bolt.DB { return s.db }
 // migrations bring a database from version i to i+1; the schema version in
 // the meta bucket says how many have run.
 var migrations = []func(tx *bolt.Tx) error{
-	createBuckets,  // 0 -> 1
-	migrateAuditV2, // 1 -> 2: compact audit entries and history indexes
-	migrateCounts,  // 2 -> 3: keys counted by status
-	migrateAdmins,  // 3 -> 4: the admins table and their roles
-	migrateSecrets, // 4 -> 5: codes and the mail password sealed with the key file
+	createBuckets,   // 0 -> 1
+	migrateAuditV2,  // 1 -> 2: compact audit entries and history indexes
+	migrateCounts,   // 2 -> 3: keys counted by status
+	migrateAdmins,   // 3 -> 4: the admins table and their roles
+	migrateSecrets,  // 4 -> 5: codes and the mail password sealed with the key file
+	migrateProfiles, // 5 -> 6: access profiles, licences, companies
 }
 
-const schemaVersion = 5
+const schemaVersion = 6
 
 // initialMmapSize reserves address space (not disk) up front: growing the
 // map later copies every node a big transaction touched, and waits for

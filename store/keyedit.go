@@ -1,0 +1,122 @@
+package store
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/keydesk/keydesk/model"
+	bolt "go.etcd.io/bbolt"
+)
+
+// The edits of a key that leave its status as it is: its profile, its
+// licence, its RFID. The model says what is allowed; each is written with
+// its indexes, counts and audit entry in one transaction.
+
+// editKey loads the key, lets edit make the new one, writes it and its
+// audit entry (from the key's status to the same).
+func (s *Store) editKey(who model.Actor, op model.Operation, ref KeyRef, action model.Action,
+	edit func(tx *bolt.Tx, k model.Key, now time.Time) (model.Key, string, error)) (model.Key, error) {
+	var out model.Key
+	err := s.update(who, op, func(tx *bolt.Tx, by string) error {
+		if op == model.OpDeviceProfileApplied {
+			by = model.ActorDevice // what the device reports is the device's doing
+		}
+		old, err := s.loadKey(tx, ref)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		k, note, err := edit(tx, old, now)
+		if err != nil {
+			return err
+		}
+		if err := s.writeKeyEdit(tx, by, old, &k, action, note, now); err != nil {
+			return err
+		}
+		k.Code = nil
+		out = k
+		return nil
+	})
+	return out, err
+}
+
+// writeKeyEdit writes an edited key and its audit entry.
+func (s *Store) writeKeyEdit(tx *bolt.Tx, by string, old model.Key, k *model.Key, action model.Action, note string, now time.Time) error {
+	if err := s.putKey(tx, old, k); err != nil {
+		return err
+	}
+	return s.appendAudit(tx, model.AuditEntry{
+		Time: now, Actor: by, Action: action, Target: keyTarget(tx, k.Serial, k.EmployeeID),
+		From: k.Status, To: k.Status, Note: note, KeyID: k.ID, EmployeeID: k.EmployeeID,
+	})
+}
+
+// SetKeyProfile gives a key another access profile (Ready, Reserved,
+// Active or Suspended). The change is pending until the device reports
+// it applied (ProfileApplied).
+func (s *Store) SetKeyProfile(who model.Actor, ref KeyRef, profile string) (model.Key, error) {
+	return s.editKey(who, model.OpKeyProfile, ref, model.ActionKeyProfile, func(tx *bolt.Tx, k model.Key, now time.Time) (model.Key, string, error) {
+		p, err := profileByName(tx, profile)
+		if err != nil {
+			return k, "", err
+		}
+		was, err := profileByID(tx, k.ProfileID)
+		if err != nil {
+			return k, "", err
+		}
+		next, err := model.ChangeKeyProfile(k, p, now)
+		return next, profileNote(next, p, was), err
+	})
+}
+
+// profileNote says what a profile change did, for the audit trail.
+func profileNote(k model.Key, p, was model.Profile) string {
+	note := fmt.Sprintf("profile %s (was %s)", p.Name, was.Name)
+	if k.ProfilePending() {
+		note += ": pending until the key applies it"
+	}
+	return note
+}
+
+// ProfileApplied is the device reporting that it enforces its key's
+// profile now, as passed on by who.
+func (s *Store) ProfileApplied(who model.Actor, serial string) (model.Key, error) {
+	return s.editKey(who, model.OpDeviceProfileApplied, Serial(serial), model.ActionKeyProfileApplied, func(tx *bolt.Tx, k model.Key, now time.Time) (model.Key, string, error) {
+		next, err := model.ApplyKeyProfile(k, now)
+		if err != nil {
+			return k, "", err
+		}
+		p, err := profileByID(tx, next.ProfileID)
+		if err != nil {
+			return k, "", err
+		}
+		return next, "profile " + p.Name + " applied on the key", nil
+	})
+}
+
+// SetKeyLicence sets the day a key's licence ends (zero: no licence).
+func (s *Store) SetKeyLicence(who model.Actor, ref KeyRef, until time.Time) (model.Key, error) {
+	return s.editKey(who, model.OpKeyLicence, ref, model.ActionKeyLicence, func(_ *bolt.Tx, k model.Key, now time.Time) (model.Key, string, error) {
+		next, err := model.SetKeyLicence(k, until, now)
+		return next, model.LicenceNote(k.LicenceUntil, until), err
+	})
+}
+
+// SetKeyRFID changes a key's RFID ("" clears it); no two keys have the
+// same.
+func (s *Store) SetKeyRFID(who model.Actor, ref KeyRef, rfid string) (model.Key, error) {
+	return s.editKey(who, model.OpKeyRFID, ref, model.ActionKeyRFID, func(tx *bolt.Tx, k model.Key, now time.Time) (model.Key, string, error) {
+		next, err := model.SetKeyRFID(k, rfid, now)
+		if err != nil {
+			return k, "", err
+		}
+		if id := tx.Bucket(bucketRFIDs).Get([]byte(next.RFID)); id != nil && next.RFID != "" {
+			other, err := s.keyByID(tx, btoi(id))
+			if err != nil {
+				return k, "", err
+			}
+			return k, "", refused("RFID %s is already key %s's: an RFID belongs to one key", next.RFID, other.Serial)
+		}
+		return next, model.RFIDNote(k.RFID, next.RFID), nil
+	})
+}
