@@ -55,9 +55,12 @@ func (d *demo) fill(nKeys, nEmployees int) error {
 	now := d.s.now()
 	d.clock = now.Add(-120 * 24 * time.Hour)
 
-	profiles, err := d.profiles()
-	if err != nil {
-		return err
+	profiles := []string{model.DefaultProfileName}
+	if nKeys > 0 { // an empty demo is an empty database
+		var err error
+		if profiles, err = d.profiles(); err != nil {
+			return err
+		}
 	}
 	rows := make([]KeyRow, nKeys)
 	for i := range rows {

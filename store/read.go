@@ -101,3 +101,14 @@ func (s *Store) EmployeeByID(id uint64) (model.Employee, error) {
 	})
 	return e, err
 }
+
+// ProfileByID returns one profile by id, as the key that has it says.
+func (s *Store) ProfileByID(id uint64) (model.Profile, error) {
+	var p model.Profile
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		p, err = profileByID(tx, id)
+		return err
+	})
+	return p, err
+}

@@ -23,5 +23,6 @@ func (a *app) deviceCommand() *cobra.Command {
 	}, nil, func(st *store.Store, args []string) (model.Key, error) {
 		return st.DevicePinLocked(a.actor(), args[0])
 	})
-	return a.group("device", "Report what a key's client software reports (a code typed, the PIN locked)", activate, pinLocked)
+	return a.group("device", "Report what a key's client software reports (a code typed, the PIN locked, a profile applied)",
+		activate, pinLocked, a.profileAppliedCommand())
 }

@@ -22,6 +22,7 @@ func (p *profileFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&p.in.Phone, "phone", "", "phone number")
 	fs.StringVar(&p.in.Department, "department", "", "department")
 	fs.StringVar(&p.in.Position, "position", "", "position")
+	fs.StringVar(&p.in.Company, "company", "", "company")
 }
 
 // applyTo changes in only where a flag was given, so that an edit keeps
@@ -36,6 +37,7 @@ func (p *profileFlags) applyTo(fs *pflag.FlagSet, in model.EmployeeInput) (model
 		{"first", &in.FirstName, p.in.FirstName}, {"last", &in.LastName, p.in.LastName},
 		{"email", &in.Email, p.in.Email}, {"phone", &in.Phone, p.in.Phone},
 		{"department", &in.Department, p.in.Department}, {"position", &in.Position, p.in.Position},
+		{"company", &in.Company, p.in.Company},
 	} {
 		if fs.Changed(f.name) {
 			*f.dst, changed = f.src, true
@@ -46,7 +48,7 @@ func (p *profileFlags) applyTo(fs *pflag.FlagSet, in model.EmployeeInput) (model
 
 func profileOf(e model.Employee) model.EmployeeInput {
 	return model.EmployeeInput{FirstName: e.FirstName, LastName: e.LastName, Email: e.Email,
-		Phone: e.Phone, Department: e.Department, Position: e.Position}
+		Phone: e.Phone, Department: e.Department, Position: e.Position, Company: e.Company}
 }
 
 func (a *app) employeeCommand() *cobra.Command {
@@ -58,7 +60,7 @@ func (a *app) employeeAddCommand() *cobra.Command {
 	var profile profileFlags
 	var serial string
 	cmd := &cobra.Command{
-		Use:   "add --first F [--last L] --email E [--phone P] [--department D] [--position P] [--key SERIAL]",
+		Use:   "add --first F [--last L] --email E [--phone P] [--department D] [--position P] [--company C] [--key SERIAL]",
 		Short: "Add an employee, optionally with a Ready key (prints the e-mail, or the activation code)",
 		Long: `Add an employee. With --key, the Ready key is assigned in the same step
 (both or neither are stored) and the activation code is printed as by
@@ -109,13 +111,13 @@ func checkReady(st *store.Store, serial string) error {
 func (a *app) employeeEditCommand() *cobra.Command {
 	var profile profileFlags
 	cmd := &cobra.Command{
-		Use:   "edit EMAIL [--first F] [--last L] [--email E] [--phone P] [--department D] [--position P]",
+		Use:   "edit EMAIL [--first F] [--last L] [--email E] [--phone P] [--department D] [--position P] [--company C]",
 		Short: "Change the fields given; the others stay as they are",
 		Args:  argsNamed("EMAIL"),
 	}
 	cmd.RunE = a.action(func(cmd *cobra.Command, args []string) error {
 		if _, changed := profile.applyTo(cmd.Flags(), model.EmployeeInput{}); !changed {
-			return usagef(cmd, "employee edit: say what to change (--first, --last, --email, --phone, --department or --position)")
+			return usagef(cmd, "employee edit: say what to change (--first, --last, --email, --phone, --department, --position or --company)")
 		}
 		return a.withStore(mustExist, func(st *store.Store) error {
 			old, err := st.Employee(args[0])

@@ -21,12 +21,19 @@ type keyRecord struct {
 	Reason        string `json:"reason"`
 	Note          string `json:"note"`
 	EmployeeEmail string `json:"employee_email"`
+	// Schema 5: the access profile's name, the licence's end date
+	// (YYYY-MM-DD, "" for none) and its status on the day of the export.
+	Profile       string `json:"profile"`
+	LicenceUntil  string `json:"licence_until"`
+	LicenceStatus string `json:"licence_status"`
 }
 
-var keyColumns = []string{"serial", "mac", "model", "firmware", "rfid", "status", "reason", "note", "employee_email"}
+var keyColumns = []string{"serial", "mac", "model", "firmware", "rfid", "status", "reason", "note", "employee_email",
+	"profile", "licence_until", "licence_status"}
 
 func (r keyRecord) values() []string {
-	return []string{r.Serial, r.MAC, r.Model, r.Firmware, r.RFID, r.Status, r.Reason, r.Note, r.EmployeeEmail}
+	return []string{r.Serial, r.MAC, r.Model, r.Firmware, r.RFID, r.Status, r.Reason, r.Note, r.EmployeeEmail,
+		r.Profile, r.LicenceUntil, r.LicenceStatus}
 }
 
 type employeeRecord struct {
@@ -37,12 +44,13 @@ type employeeRecord struct {
 	Department string `json:"department"`
 	Position   string `json:"position"`
 	KeySerial  string `json:"key_serial"`
+	Company    string `json:"company"` // schema 5
 }
 
-var employeeColumns = []string{"first_name", "last_name", "email", "phone", "department", "position", "key_serial"}
+var employeeColumns = []string{"first_name", "last_name", "email", "phone", "department", "position", "key_serial", "company"}
 
 func (r employeeRecord) values() []string {
-	return []string{r.FirstName, r.LastName, r.Email, r.Phone, r.Department, r.Position, r.KeySerial}
+	return []string{r.FirstName, r.LastName, r.Email, r.Phone, r.Department, r.Position, r.KeySerial, r.Company}
 }
 
 type auditRecord struct {
@@ -90,12 +98,18 @@ func (a *app) exportCommand() *cobra.Command {
 			for _, e := range snap.Employees {
 				emails[e.ID] = e.Email
 			}
+			profiles := make(map[uint64]string, len(snap.Profiles))
+			for _, p := range snap.Profiles {
+				profiles[p.ID] = p.Name
+			}
 			out := newExporter(a.env.Stdout, format.value, keyColumns)
 			for _, k := range snap.Keys {
 				err := out.add(keyRecord{
 					Serial: k.Serial, MAC: k.MAC, Model: k.Model, Firmware: k.Firmware, RFID: k.RFID,
 					Status: model.StatusName(k.Status), Reason: k.Reason.String(), Note: k.Note,
 					EmployeeEmail: emails[k.EmployeeID],
+					Profile:       profiles[k.ProfileID], LicenceUntil: model.FormatLicenceDate(k.LicenceUntil),
+					LicenceStatus: model.LicenceStatusOf(k.LicenceUntil, snap.At).String(),
 				})
 				if err != nil {
 					return err
@@ -125,6 +139,7 @@ func (a *app) exportCommand() *cobra.Command {
 				err := out.add(employeeRecord{
 					FirstName: e.FirstName, LastName: e.LastName, Email: e.Email, Phone: e.Phone,
 					Department: e.Department, Position: e.Position, KeySerial: serials[e.KeyID],
+					Company: e.Company,
 				})
 				if err != nil {
 					return err

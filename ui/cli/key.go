@@ -9,7 +9,7 @@ import (
 )
 
 func (a *app) keyCommand() *cobra.Command {
-	return a.group("key", "Act on a key: assign, show or renew its code, suspend, unlock, remove, mark compromised or wiped",
+	return a.group("key", "Act on a key: assign, show or renew its code, suspend, unlock, remove, mark compromised or wiped; its profile, licence, RFID",
 		a.assignCommand(),
 		a.keyCodeCommand(),
 		a.codeCommand(&cobra.Command{
@@ -30,6 +30,9 @@ func (a *app) keyCommand() *cobra.Command {
 		a.removeCommand(),
 		a.compromiseCommand(),
 		a.wipedCommand(),
+		a.keyProfileCommand(),
+		a.keyLicenceCommand(),
+		a.keyRFIDCommand(),
 	)
 }
 

@@ -152,6 +152,7 @@ same operations for scripts. Exit status: 0 done, 1 refused or failed
 		a.auditCommand(),
 		a.settingsCommand(),
 		a.adminCommand(),
+		a.profileCommand(),
 		a.backupCommand(),
 		a.serveCommand(),
 		a.versionCommand(),

@@ -1,0 +1,219 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// The profile commands manage the access profiles keys carry (SPEC 10).
+func (a *app) profileCommand() *cobra.Command {
+	return a.group("profile", "List, show, add, edit or delete the access profiles (PIN policies) keys carry",
+		a.profileListCommand(), a.profileShowCommand(), a.profileAddCommand(), a.profileEditCommand(), a.profileDeleteCommand())
+}
+
+// ruleFlags are a profile's rules as flags; the same set serves add
+// (from Default's rules) and edit (from the profile's own).
+type ruleFlags struct {
+	rules model.ProfileRules
+}
+
+func (r *ruleFlags) register(fs *pflag.FlagSet) {
+	d := model.DefaultRules
+	fs.BoolVar(&r.rules.RequirePIN, "require-pin", d.RequirePIN, "the key asks for a PIN (--require-pin=false: it does not)")
+	fs.IntVar(&r.rules.PINExpiryDays, "pin-expiry", d.PINExpiryDays, fmt.Sprintf("days before the PIN must be changed, 0 for never (at most %d)", model.MaxPINExpiryDays))
+	fs.IntVar(&r.rules.PINMinLength, "pin-min", d.PINMinLength, fmt.Sprintf("shortest PIN, %d to %d digits", model.MinPINLength, model.MaxPINLength))
+	fs.IntVar(&r.rules.PINMaxLength, "pin-max", d.PINMaxLength, fmt.Sprintf("longest PIN, %d to %d digits", model.MinPINLength, model.MaxPINLength))
+	fs.IntVar(&r.rules.WrongPINLimit, "wrong-pins", d.WrongPINLimit, fmt.Sprintf("wrong PIN entries before the key locks, %d to %d", model.MinWrongPINLimit, model.MaxWrongPINLimit))
+	fs.BoolVar(&r.rules.RequireButton, "require-button", d.RequireButton, "the key asks for a press of its button")
+	fs.BoolVar(&r.rules.RequireServerConfirm, "require-server-confirm", d.RequireServerConfirm, "the key asks this server to confirm")
+}
+
+// applyTo changes rules only where a flag was given, so that an edit keeps
+// every rule the admin did not mention.
+func (r *ruleFlags) applyTo(fs *pflag.FlagSet, rules model.ProfileRules) (model.ProfileRules, bool) {
+	changed := false
+	for _, f := range []struct {
+		name     string
+		dst, src any
+	}{
+		{"require-pin", &rules.RequirePIN, r.rules.RequirePIN},
+		{"pin-expiry", &rules.PINExpiryDays, r.rules.PINExpiryDays},
+		{"pin-min", &rules.PINMinLength, r.rules.PINMinLength},
+		{"pin-max", &rules.PINMaxLength, r.rules.PINMaxLength},
+		{"wrong-pins", &rules.WrongPINLimit, r.rules.WrongPINLimit},
+		{"require-button", &rules.RequireButton, r.rules.RequireButton},
+		{"require-server-confirm", &rules.RequireServerConfirm, r.rules.RequireServerConfirm},
+	} {
+		if !fs.Changed(f.name) {
+			continue
+		}
+		changed = true
+		switch dst := f.dst.(type) {
+		case *bool:
+			*dst = f.src.(bool)
+		case *int:
+			*dst = f.src.(int)
+		}
+	}
+	return rules, changed
+}
+
+const profileFlagsUsage = "[--require-pin] [--pin-expiry DAYS] [--pin-min N] [--pin-max N] [--wrong-pins N] [--require-button] [--require-server-confirm]"
+
+func (a *app) profileAddCommand() *cobra.Command {
+	var rules ruleFlags
+	cmd := &cobra.Command{
+		Use:   "add NAME " + profileFlagsUsage,
+		Short: "Add an access profile; rules not given are Default's (no PIN, 4-16 digits, 10 wrong PINs)",
+		Args:  argsNamed("NAME"),
+	}
+	cmd.RunE = a.action(func(cmd *cobra.Command, args []string) error {
+		return a.withStore(mayCreate, func(st *store.Store) error {
+			p, err := st.AddProfile(a.actor(), args[0], rules.rules)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.env.Stderr, "added profile %s\n", model.Printable(p.Name))
+			return printProfile(a.env.Stdout, store.ProfileUse{Profile: p})
+		})
+	})
+	rules.register(cmd.Flags())
+	return cmd
+}
+
+func (a *app) profileEditCommand() *cobra.Command {
+	var rules ruleFlags
+	var name string
+	cmd := &cobra.Command{
+		Use:   "edit NAME [--name NEW] " + profileFlagsUsage,
+		Short: "Change the rules given (and the name); the keys that have the profile get them at their next connection",
+		Args:  argsNamed("NAME"),
+	}
+	cmd.RunE = a.action(func(cmd *cobra.Command, args []string) error {
+		if _, changed := rules.applyTo(cmd.Flags(), model.ProfileRules{}); !changed && !cmd.Flags().Changed("name") {
+			return usagef(cmd, "profile edit: say what to change (--name, or a rule: --require-pin, --pin-expiry, --pin-min, --pin-max, --wrong-pins, --require-button, --require-server-confirm)")
+		}
+		return a.withStore(mustExist, func(st *store.Store) error {
+			old, err := st.Profile(a.actor(), args[0])
+			if err != nil {
+				return err
+			}
+			newName := old.Name
+			if cmd.Flags().Changed("name") {
+				newName = name
+			}
+			newRules, _ := rules.applyTo(cmd.Flags(), old.ProfileRules)
+			// The revision read above: a change made meanwhile by someone
+			// else is refused rather than overwritten.
+			p, err := st.EditProfile(a.actor(), store.ProfileRef{Name: old.Name, Rev: old.Rev}, newName, newRules)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.env.Stderr, "updated profile %s\n", model.Printable(p.Name))
+			return printProfile(a.env.Stdout, store.ProfileUse{Profile: p, Keys: old.Keys})
+		})
+	})
+	cmd.Flags().StringVar(&name, "name", "", "a new name (not for Default)")
+	rules.register(cmd.Flags())
+	return cmd
+}
+
+func (a *app) profileDeleteCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "delete NAME",
+		Short: "Delete a profile no key has (never Default)",
+		Args:  argsNamed("NAME"),
+	}
+	cmd.RunE = a.action(func(_ *cobra.Command, args []string) error {
+		return a.withStore(mustExist, func(st *store.Store) error {
+			if err := st.DeleteProfile(a.actor(), store.ProfileName(args[0])); err != nil {
+				return err
+			}
+			_, err := fmt.Fprintf(a.env.Stderr, "deleted profile %s\n", model.Printable(args[0]))
+			return err
+		})
+	})
+	return cmd
+}
+
+func (a *app) profileListCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the profiles: their rules and how many keys have each",
+		Args:  argsNamed(),
+	}
+	cmd.RunE = a.action(func(*cobra.Command, []string) error {
+		return a.withStore(mustExist, func(st *store.Store) error {
+			profiles, err := st.Profiles(a.actor())
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(a.env.Stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(w, "NAME\tPIN\tLENGTH\tEXPIRY\tWRONG PINS\tBUTTON\tSERVER\tKEYS")
+			for _, p := range profiles {
+				fmt.Fprintf(w, "%s\t%s\t%d-%d\t%s\t%d\t%s\t%s\t%d\n", model.Printable(p.Name), yesNo(p.RequirePIN),
+					p.PINMinLength, p.PINMaxLength, expiryWords(p.PINExpiryDays), p.WrongPINLimit,
+					yesNo(p.RequireButton), yesNo(p.RequireServerConfirm), p.Keys)
+			}
+			return w.Flush()
+		})
+	})
+	return cmd
+}
+
+func (a *app) profileShowCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "show NAME",
+		Short: "Show one profile's rules and how many keys have it",
+		Args:  argsNamed("NAME"),
+	}
+	cmd.RunE = a.action(func(_ *cobra.Command, args []string) error {
+		return a.withStore(mustExist, func(st *store.Store) error {
+			p, err := st.Profile(a.actor(), args[0])
+			if err != nil {
+				return err
+			}
+			return printProfile(a.env.Stdout, p)
+		})
+	})
+	return cmd
+}
+
+// printProfile writes a profile as labelled lines, one rule a line.
+func printProfile(w io.Writer, p store.ProfileUse) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, row := range [][2]string{
+		{"name", model.Printable(p.Name)},
+		{"require PIN", yesNo(p.RequirePIN)},
+		{"PIN length", fmt.Sprintf("%d-%d digits", p.PINMinLength, p.PINMaxLength)},
+		{"PIN expiry", expiryWords(p.PINExpiryDays)},
+		{"wrong PINs", fmt.Sprintf("%d, then the key locks", p.WrongPINLimit)},
+		{"require button", yesNo(p.RequireButton)},
+		{"require server confirmation", yesNo(p.RequireServerConfirm)},
+		{"keys", strconv.Itoa(p.Keys)},
+	} {
+		fmt.Fprintf(tw, "%s\t%s\n", row[0], row[1])
+	}
+	return tw.Flush()
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func expiryWords(days int) string {
+	if days == 0 {
+		return "never"
+	}
+	return fmt.Sprintf("%d days", days)
+}
