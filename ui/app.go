@@ -19,6 +19,7 @@ import (
 	"github.com/keydesk/keydesk/ui/keyaction"
 	"github.com/keydesk/keydesk/ui/keys"
 	"github.com/keydesk/keydesk/ui/mailprompt"
+	"github.com/keydesk/keydesk/ui/profiles"
 	"github.com/keydesk/keydesk/ui/settings"
 	"github.com/keydesk/keydesk/ui/styles"
 )
@@ -43,9 +44,10 @@ const (
 	tabAudit
 	tabSettings
 	tabCall
+	tabProfiles
 )
 
-var tabDigits = [...]string{tabEmployees: "1", tabKeys: "2", tabAudit: "3", tabSettings: "4", tabCall: "0"}
+var tabDigits = [...]string{tabEmployees: "1", tabKeys: "2", tabAudit: "3", tabSettings: "4", tabCall: "0", tabProfiles: "5"}
 
 // Smallest terminal the screens are drawn in.
 const minWidth, minHeight = 60, 16
@@ -63,6 +65,7 @@ type app struct {
 	audit     *audit.Model
 	settings  *settings.Model
 	call      *call.Model
+	profiles  *profiles.Model
 	screens   []screen
 	active    int
 
@@ -125,7 +128,8 @@ func newApp(cfg Config) *app {
 	a.mail.Configured = a.settings.Configured
 	a.mail.SetupHint = "press 4 for Settings"
 	a.call = call.New(a.Common, actions, a.mail)
-	a.screens = []screen{a.employees, a.keysTab, a.audit, a.settings, a.call}
+	a.profiles = profiles.New(a.Common)
+	a.screens = []screen{a.employees, a.keysTab, a.audit, a.settings, a.call, a.profiles}
 	if a.Access.Role() == model.RoleHelpdesk {
 		a.active = tabCall // their work is calls
 	}
@@ -324,7 +328,7 @@ func (a *app) tabLeavesCall(k tea.KeyMsg) bool {
 	return a.active == tabCall && key.Matches(k, a.keys.Next, a.keys.Prev)
 }
 
-// tabKey is the screen a key names (0 to 4) among the session's, or -1.
+// tabKey is the screen a key names (0 to 5) among the session's, or -1.
 func (a *app) tabKey(k tea.KeyMsg) int {
 	for _, tab := range a.tabs() {
 		if key.Matches(k, a.keys.tab(tab)) {
@@ -338,9 +342,9 @@ func (a *app) tabKey(k tea.KeyMsg) int {
 // order. The call screen is for those who may give a caller their code.
 func (a *app) tabs() []int {
 	if a.Access.May(model.OpKeyCode) {
-		return []int{tabCall, tabEmployees, tabKeys, tabAudit, tabSettings}
+		return []int{tabCall, tabEmployees, tabKeys, tabAudit, tabSettings, tabProfiles}
 	}
-	return []int{tabEmployees, tabKeys, tabAudit, tabSettings}
+	return []int{tabEmployees, tabKeys, tabAudit, tabSettings, tabProfiles}
 }
 
 // tabAfter is the screen step places after the current one, in the
@@ -359,6 +363,8 @@ func (a *app) formOpen() bool {
 		return a.employees.Editing()
 	case tabSettings:
 		return a.settings.Editing()
+	case tabProfiles:
+		return a.profiles.Editing()
 	}
 	return false
 }

@@ -62,11 +62,17 @@ func TestSwitchingScreens(t *testing.T) {
 	d.press("tab")
 	d.mustSee("[4 Settings]", "Mail server")
 	d.press("tab")
+	d.mustSee("[5 Profiles]", "Access profiles", "Default", "High security")
+	d.press("tab")
 	d.mustSee("[0 Call]", "Caller")
 	d.press("tab") // the call screen's search line does not keep tab
 	d.mustSee("[1 Employees]")
 	d.press("shift+tab", "shift+tab")
+	d.mustSee("[5 Profiles]")
+	d.press("shift+tab")
 	d.mustSee("[4 Settings]")
+	d.press("5")
+	d.mustSee("[5 Profiles]")
 	d.press("0")
 	d.mustSee("[0 Call]")
 	d.press("esc", "4")
@@ -124,7 +130,7 @@ func TestCtrlCAsksBeforeDroppingAnEdit(t *testing.T) {
 func TestHelpListsTheScreensKeys(t *testing.T) {
 	d := newDriver(t, tDemoStore(t), 80, 24)
 	d.press("2", "?")
-	d.mustSee("Keys — keys", "filter status", "import", "compromised", "wiped", "quit")
+	d.mustSee("Keys — keys", "f     filter", "F     filter back", "import", "compromised", "wiped", "p profile", "quit")
 	d.press("esc")
 	d.mustNotSee("Keys — keys")
 	d.mustSee("all statuses")
@@ -134,7 +140,7 @@ func TestFooterShowsTheKeysOfTheScreen(t *testing.T) {
 	d := newDriver(t, tDemoStore(t), 120, 30)
 	d.mustSee("n new", "e edit", "D delete", "? help", "q quit")
 	d.press("2")
-	d.mustSee("f filter status", "i import")
+	d.mustSee("f filter", "i import")
 }
 
 func TestEmployeesSearchAndClear(t *testing.T) {
@@ -157,17 +163,42 @@ func TestEmployeesSortCycles(t *testing.T) {
 	}
 }
 
+// f cycles every status, then every licence status; F goes back, to
+// the expired licences first.
 func TestKeysFilterCyclesEveryStatus(t *testing.T) {
 	st := tDemoStore(t)
 	d := newDriver(t, st, 80, 24)
 	snap, _ := st.Snapshot()
 	counts := snap.Counts()
+	licences := map[model.LicenceStatus]int{}
+	for _, k := range snap.Keys {
+		licences[model.LicenceStatusOf(k.LicenceUntil, tNow)]++
+	}
+	for _, l := range model.LicenceStatuses {
+		if licences[l] == 0 {
+			t.Fatalf("the demo has no key with a licence %s: the test cannot tell", l)
+		}
+	}
 	d.press("2")
 	for _, s := range model.Statuses {
 		d.press("f")
-		d.mustSee(itoa(counts[s]) + " of 40 · " + s.String())
+		d.mustSee(itoa(counts[s]) + " of 40 · " + s.String() + " ·")
+	}
+	for _, l := range model.LicenceStatuses {
+		d.press("f")
+		word := "licence " + l.String()
+		if l == model.LicenceNone {
+			word = "no licence"
+		}
+		d.mustSee(itoa(licences[l]) + " of 40 · " + word + " ·")
 	}
 	d.press("f")
+	d.mustSee("40 of 40 · all statuses")
+	d.press("F")
+	d.mustSee(itoa(licences[model.LicenceExpired]) + " of 40 · licence expired ·")
+	d.press("F")
+	d.mustSee(itoa(licences[model.LicenceCritical]) + " of 40 · licence critical ·")
+	d.press("f", "f")
 	d.mustSee("40 of 40 · all statuses")
 }
 
@@ -288,12 +319,12 @@ func TestEditEmployeeSaves(t *testing.T) {
 	d.press("/", "grace@", "enter", "e")
 	d.mustSee("Edit Grace Hopper", "First name")
 	// Through first name, last name, e-mail, phone and department, then
-	// the position is replaced and the form saves on its last enter.
+	// the position is replaced, and the form saves on the company's enter.
 	d.press("enter", "enter", "enter", "enter", "enter")
 	for range 40 {
 		d.press("backspace")
 	}
-	d.press("Chief Tester", "enter")
+	d.press("Chief Tester", "enter", "enter")
 	e, err := st.Employee("grace@example.com")
 	if err != nil {
 		t.Fatal(err)
@@ -312,13 +343,13 @@ func TestEditEmployeeShowsTheStoresFieldError(t *testing.T) {
 		d.press("backspace")
 	}
 	d.press("ada@example.com") // another employee's address
-	d.press("enter", "enter", "enter", "enter")
+	d.press("enter", "enter", "enter", "enter", "enter")
 	d.mustSee("Edit Grace Hopper", "another employee already has the e-mail ada@example.com")
 	// Fix it: the form saves.
 	for range 60 {
 		d.press("backspace")
 	}
-	d.press("grace.new@example.com", "enter", "enter", "enter", "enter")
+	d.press("grace.new@example.com", "enter", "enter", "enter", "enter", "enter")
 	if _, err := st.Employee("grace.new@example.com"); err != nil {
 		t.Fatalf("not saved: %v\n%s", err, d.view())
 	}

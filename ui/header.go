@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/dustin/go-humanize"
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/ui/data"
+	"github.com/keydesk/keydesk/ui/styles"
 	"github.com/keydesk/keydesk/ui/table"
 	"github.com/muesli/termenv"
 )
@@ -28,27 +31,37 @@ func (a *app) header() string {
 }
 
 // tabLine is the tabs at the left and "name · role" at the right. Where
-// they do not fit, the tabs lose their padding first, then the name is
-// shortened, then the title goes: the role always shows.
+// they do not fit, the tabs lose their padding first, then the title
+// goes, then the name is shortened, then the last tabs lose their names
+// (their digits stay): the role always shows.
 func (a *app) tabLine() string {
 	st := a.Styles
 	role := a.Access.Role().String()
 	name := model.Printable(a.Access.Actor().Name)
-	left := a.tabsText(false, true)
-	if a.width-lipgloss.Width(left)-2 < lipgloss.Width(name)+3+len(role) {
-		left = a.tabsText(true, true)
+	full, shortened := lipgloss.Width(name)+3+len(role), 4+3+len(role)
+	named := []string{a.tabsText(false, true, 0), a.tabsText(true, true, 0), a.tabsText(true, false, 0)}
+	levels := slices.Clone(named)
+	for bare := 1; bare < len(a.tabs()); bare++ {
+		levels = append(levels, a.tabsText(true, false, bare))
 	}
-	if a.width-lipgloss.Width(left)-2 < len(role) {
-		left = a.tabsText(true, false)
+	room := func(left string) int { return a.width - lipgloss.Width(left) - 2 }
+	left := levels[len(levels)-1]
+	for _, try := range []struct {
+		among []string
+		need  int
+	}{{named, full}, {named, shortened}, {levels, len(role)}} {
+		if i := slices.IndexFunc(try.among, func(l string) bool { return room(l) >= try.need }); i >= 0 {
+			left = try.among[i]
+			break
+		}
 	}
-	room := a.width - lipgloss.Width(left) - 2
 	var who string
-	switch {
-	case room >= lipgloss.Width(name)+3+len(role):
+	switch r := room(left); {
+	case r >= full:
 		who = name + " · " + role
-	case room >= 4+3+len(role):
-		who = table.Fit(name, room-3-len(role)) + " · " + role
-	case room >= len(role):
+	case r >= shortened:
+		who = table.Fit(name, r-3-len(role)) + " · " + role
+	case r >= len(role):
 		who = role
 	default:
 		return left
@@ -58,8 +71,9 @@ func (a *app) tabLine() string {
 }
 
 // tabsText is "keydesk" (with title) and the session's screens, each
-// with its digit; compact drops the space around each tab.
-func (a *app) tabsText(compact, title bool) string {
+// with its digit; compact drops the space around each tab; the last bare
+// tabs other than the current one show their digit alone.
+func (a *app) tabsText(compact, title bool, bare int) string {
 	st := a.Styles
 	plain := st.Renderer.ColorProfile() == termenv.Ascii
 	tab, active := st.Tab, st.ActiveTab
@@ -70,13 +84,16 @@ func (a *app) tabsText(compact, title bool) string {
 	if title {
 		parts = append(parts, st.Title.Render("keydesk"))
 	}
-	for _, i := range a.tabs() {
+	tabs := a.tabs()
+	for n, i := range tabs {
 		label := tabDigits[i] + " " + a.screens[i].Title()
 		switch {
 		case i == a.active && plain:
 			parts = append(parts, "["+label+"]") // no colour to show it
 		case i == a.active:
 			parts = append(parts, active.Render(label))
+		case n >= len(tabs)-bare:
+			parts = append(parts, tab.Render(tabDigits[i]))
 		default:
 			parts = append(parts, tab.Render(label))
 		}
@@ -98,6 +115,9 @@ func (a *app) counts() []string {
 		n := humanize.Comma(int64(idx.Count(s)))
 		items[i] = st.Status(s).Render(s.String()) + " " + st.Text.Render(n)
 		widths[i] = len(s.String()) + 1 + len(n)
+	}
+	if item, width := licenceItem(st, idx); width > 0 {
+		items, widths = append(items, item), append(widths, width)
 	}
 	sep := st.Subtle.Render(" · ")
 	total := 0
@@ -121,4 +141,22 @@ func (a *app) counts() []string {
 		table.Fit(strings.Join(items[:split], sep), a.width),
 		table.Fit(strings.Join(items[split:], sep), a.width),
 	}
+}
+
+// licenceItem is "Licences 3 critical, 1 expired": the keys whose licence
+// needs attention, when there are any (width 0: none).
+func licenceItem(st *styles.Styles, idx *data.Index) (string, int) {
+	var parts, plain []string
+	for _, l := range []model.LicenceStatus{model.LicenceCritical, model.LicenceExpired} {
+		if n := idx.LicenceCount(l); n > 0 {
+			text := humanize.Comma(int64(n)) + " " + l.String()
+			parts = append(parts, st.Licence(l).Render(text))
+			plain = append(plain, text)
+		}
+	}
+	if len(parts) == 0 {
+		return "", 0
+	}
+	label := "Licences "
+	return st.Subtle.Render(label) + strings.Join(parts, st.Subtle.Render(", ")), len(label) + len(strings.Join(plain, ", "))
 }

@@ -10,6 +10,7 @@ type globalKeys struct {
 	Keys      key.Binding
 	Audit     key.Binding
 	Settings  key.Binding
+	Profiles  key.Binding
 	Next      key.Binding
 	Prev      key.Binding
 	Help      key.Binding
@@ -24,6 +25,7 @@ func defaultGlobalKeys() *globalKeys {
 		Keys:      key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "keys")),
 		Audit:     key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "audit")),
 		Settings:  key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "settings")),
+		Profiles:  key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "profiles")),
 		Next:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next screen")),
 		Prev:      key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous screen")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
@@ -34,7 +36,7 @@ func defaultGlobalKeys() *globalKeys {
 
 // tab is the key that goes to a screen.
 func (k *globalKeys) tab(tab int) key.Binding {
-	return [...]key.Binding{tabEmployees: k.Employees, tabKeys: k.Keys, tabAudit: k.Audit, tabSettings: k.Settings, tabCall: k.Call}[tab]
+	return [...]key.Binding{tabEmployees: k.Employees, tabKeys: k.Keys, tabAudit: k.Audit, tabSettings: k.Settings, tabCall: k.Call, tabProfiles: k.Profiles}[tab]
 }
 
 // all are the keys that work everywhere, with those of the screens in

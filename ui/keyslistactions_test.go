@@ -15,7 +15,7 @@ func TestKeysListShowsTheSelectedRowsKeyActions(t *testing.T) {
 	d.press("down", "down", "down") // KD-0004, Locked
 	d.mustSee("> KD-0004", "Key actions   u unlock · R remove · X compromised")
 	d.mustNotSee("a assign")
-	if f := d.footer(); !strings.Contains(f, "f filter status") || !strings.Contains(f, "? help") || !strings.Contains(f, "q quit") {
+	if f := d.footer(); !strings.Contains(f, "f filter") || !strings.Contains(f, "? help") || !strings.Contains(f, "q quit") {
 		t.Fatalf("footer: %q", f)
 	}
 	d.press("u")

@@ -195,7 +195,7 @@ func TestWizardInTheAppShowsTheBigCodeAndMailsIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := newDriverWith(t, Config{Store: st, MailTimeout: 5 * time.Second}, 80, 24)
-	d.press("n", "Ada", "enter", "Byron", "enter", "ada.byron@example.com", "enter", "enter", "enter", "enter")
+	d.press("n", "Ada", "enter", "Byron", "enter", "ada.byron@example.com", "enter", "enter", "enter", "enter", "enter")
 	d.press("down", "enter", "enter") // the first Ready key, then create
 	d.mustSee("was created", "Activation code", "(in 7 days)", "█████", "m e-mail the code")
 	d.press("m", "enter")

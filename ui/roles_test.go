@@ -68,7 +68,7 @@ func TestAuditorIsOfferedNothing(t *testing.T) {
 	d.press("0")
 	d.mustNotSee("Caller")
 	d.press("n")
-	d.mustNotSee("Profile")
+	d.mustNotSee("Who is the new employee?") // the wizard's first page
 	if d.app.wizard != nil {
 		t.Fatal("n opened the wizard for an auditor")
 	}

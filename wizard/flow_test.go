@@ -163,12 +163,12 @@ func TestBackKeepsEverythingTyped(t *testing.T) {
 	if h.w.profile != tJane {
 		t.Errorf("profile after Back is %+v, want %+v", h.w.profile, tJane)
 	}
-	h.wantScreen("Jane", "Doe", "jane.doe@example.com", "+1 555 0100", "Finance", "Accountant")
+	h.wantScreen("Jane", "Doe", "jane.doe@example.com", "+1 555 0100", "Finance", "Accountant", "Contoso")
 
 	// Change one field on the way forward: the rest is still there.
 	h.press("enter", "enter", "enter", "enter")
 	h.typeText(" & Tax")
-	h.press("enter", "enter")
+	h.press("enter", "enter", "enter")
 	h.wantPage(pageKey)
 	h.press("down", "enter")
 	h.wantPage(pageReview)

@@ -63,7 +63,7 @@ var tHolder = model.EmployeeInput{FirstName: "Sam", LastName: "Holder", Email: "
 
 // tJane is the profile most tests type.
 var tJane = model.EmployeeInput{FirstName: "Jane", LastName: "Doe", Email: "jane.doe@example.com",
-	Phone: "+1 555 0100", Department: "Finance", Position: "Accountant"}
+	Phone: "+1 555 0100", Department: "Finance", Position: "Accountant", Company: "Contoso"}
 
 func tOpenStore(t testing.TB) *store.Store {
 	t.Helper()

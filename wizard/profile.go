@@ -26,6 +26,7 @@ var profileFields = []profileField{
 	{"phone", "Phone", "optional, e.g. +1 555 0100", func(in *model.EmployeeInput) *string { return &in.Phone }},
 	{"department", "Department", "optional", func(in *model.EmployeeInput) *string { return &in.Department }},
 	{"position", "Position", "optional", func(in *model.EmployeeInput) *string { return &in.Position }},
+	{"company", "Company", "optional", func(in *model.EmployeeInput) *string { return &in.Company }},
 }
 
 func fieldIndex(name string) int {

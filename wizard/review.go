@@ -95,6 +95,7 @@ func (m *Model) reviewView(height int) string {
 		line("Phone", value(in.Phone)),
 		line("Department", value(in.Department)),
 		line("Position", value(in.Position)),
+		line("Company", value(in.Company)),
 		"",
 	}
 	indent := strings.Repeat(" ", m.st.Label.GetWidth())

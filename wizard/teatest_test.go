@@ -83,7 +83,7 @@ func TestWholeWizardInAProgram(t *testing.T) {
 		t.Fatalf("want it finished with the new employee, got %+v", app.done)
 	}
 	if got := app.done.Created.Employee; got.FirstName != tJane.FirstName || got.LastName != tJane.LastName ||
-		got.Email != tJane.Email || got.Position != tJane.Position {
+		got.Email != tJane.Email || got.Position != tJane.Position || got.Company != tJane.Company {
 		t.Fatalf("created %+v from the typed profile %+v", got, tJane)
 	}
 }

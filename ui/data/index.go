@@ -15,9 +15,13 @@ import (
 
 // KeyRow is one key as the lists show it.
 type KeyRow struct {
-	key    *model.Key
-	holder *model.Employee // nil when tied to nobody
-	byName string          // lower-case holder name and e-mail, for sorting
+	key     *model.Key
+	holder  *model.Employee   // nil when tied to nobody
+	profile *store.ProfileUse // nil only for a damaged record
+	applied *store.ProfileUse // what the device has; nil when deleted since
+	byName  string            // lower-case holder name and e-mail, for sorting
+	licence model.LicenceStatus
+	left    int32 // licence days left at the index's moment
 }
 
 func (k *KeyRow) ID() uint64            { return k.key.ID }
@@ -34,6 +38,48 @@ func (k *KeyRow) Firmware() string      { return model.Printable(k.key.Firmware)
 func (k *KeyRow) RFID() string          { return model.Printable(k.key.RFID) }
 func (k *KeyRow) Note() string          { return model.Printable(k.key.Note) }
 func (k *KeyRow) Ref() store.KeyRef     { return store.KeyRef{Serial: k.key.Serial, Rev: k.key.Rev} }
+
+// Licence is the licence's status when the index was built.
+func (k *KeyRow) Licence() model.LicenceStatus { return k.licence }
+
+// LicenceUntil is the licence's end date (zero for none).
+func (k *KeyRow) LicenceUntil() time.Time { return k.key.LicenceUntil }
+
+// LicenceDaysLeft is how many days the licence had left when the index
+// was built (meaningless without a licence).
+func (k *KeyRow) LicenceDaysLeft() int { return int(k.left) }
+
+// Profile is the key's access profile (nil only in a damaged database).
+func (k *KeyRow) Profile() *model.Profile {
+	if k.profile == nil {
+		return nil
+	}
+	return &k.profile.Profile
+}
+
+// ProfileName is the profile's name, safe to print.
+func (k *KeyRow) ProfileName() string {
+	if k.profile == nil {
+		return "?"
+	}
+	return model.Printable(k.profile.Name)
+}
+
+// ProfilePending reports whether the device has yet to apply the profile.
+func (k *KeyRow) ProfilePending() bool { return k.key.ProfilePending() }
+
+// AppliedProfileName is the profile the device still has while a change
+// is pending ("" when that profile was deleted since).
+func (k *KeyRow) AppliedProfileName() string {
+	if k.applied == nil {
+		return ""
+	}
+	return model.Printable(k.applied.Name)
+}
+
+// ProfileChangeable reports whether the model allows the key another
+// profile now.
+func (k *KeyRow) ProfileChangeable() bool { return model.ProfileChangeAllowed(k.key.Status) }
 
 // Employee is the holder's name ("" when tied to nobody).
 func (k *KeyRow) Employee() string {
@@ -68,6 +114,7 @@ func (e *EmployeeRow) Email() string        { return model.Printable(e.emp.Email
 func (e *EmployeeRow) Phone() string        { return model.Printable(e.emp.Phone) }
 func (e *EmployeeRow) Department() string   { return model.Printable(e.emp.Department) }
 func (e *EmployeeRow) Position() string     { return model.Printable(e.emp.Position) }
+func (e *EmployeeRow) Company() string      { return model.Printable(e.emp.Company) }
 func (e *EmployeeRow) Ref() store.EmployeeRef {
 	return store.EmployeeRef{Email: e.emp.Email, Rev: e.emp.Rev}
 }
@@ -92,7 +139,7 @@ func (e *EmployeeRow) KeyStatus() model.Status {
 // Input is the profile as stored, to prefill an edit form.
 func (e *EmployeeRow) Input() model.EmployeeInput {
 	return model.EmployeeInput{FirstName: e.emp.FirstName, LastName: e.emp.LastName, Email: e.emp.Email,
-		Phone: e.emp.Phone, Department: e.emp.Department, Position: e.emp.Position}
+		Phone: e.emp.Phone, Department: e.emp.Department, Position: e.emp.Position, Company: e.emp.Company}
 }
 
 // Index is one snapshot of the data, ready for the screens. It is never
@@ -107,10 +154,18 @@ type Index struct {
 	keyByID      idTable
 	employeeByID idTable
 	counts       [model.Compromised + 1]int
-	partial      bool // a Preview: the first employees only
+	licences     [model.LicenceExpired + 1]int // keys by licence status at At
+	partial      bool                          // a Preview: the first employees only
 
-	mu     sync.Mutex
-	orders map[any][]int32 // sorted orders, computed once per sort
+	// Profiles are every profile with its number of keys (counted by the
+	// store, not here), Default first. At is when the snapshot was read:
+	// the licence statuses are those of that moment.
+	Profiles []store.ProfileUse
+	At       time.Time
+
+	mu         sync.Mutex
+	orders     map[any][]int32 // sorted orders, computed once per sort
+	groupLists map[groupsKey][]Group
 }
 
 // Build makes the rows of a snapshot. Keys and employees are built at
@@ -123,6 +178,8 @@ func Build(snap store.Snapshot) *Index {
 		keyByID:      newIDTable(len(snap.Keys), func(i int) uint64 { return snap.Keys[i].ID }),
 		employeeByID: newIDTable(len(snap.Employees), func(i int) uint64 { return snap.Employees[i].ID }),
 		orders:       map[any][]int32{},
+		Profiles:     snap.Profiles,
+		At:           snap.At,
 	}
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -140,17 +197,27 @@ func Build(snap store.Snapshot) *Index {
 	return x
 }
 
-// buildKeys fills the key rows: holder, counts and search text.
+// buildKeys fills the key rows: holder, profile, licence, counts and
+// search text.
 func (x *Index) buildKeys() {
 	keys, employees := x.snap.Keys, x.snap.Employees
+	profiles := x.profileTable()
+	today := model.LicenceDay(x.At)
 	size := 0
 	for i := range keys {
 		k := &keys[i]
-		x.Keys[i].key = k
+		r := &x.Keys[i]
+		r.key = k
 		x.counts[k.Status]++
 		if j, ok := x.employeeByID.get(k.EmployeeID); ok && k.EmployeeID != 0 {
-			x.Keys[i].holder = &employees[j]
+			r.holder = &employees[j]
 		}
+		r.profile, r.applied = profiles.get(k.ProfileID), profiles.get(k.AppliedProfileID)
+		if !k.LicenceUntil.IsZero() {
+			r.left = int32(model.LicenceDay(k.LicenceUntil) - today)
+			r.licence = model.LicenceStatusForDays(int(r.left))
+		}
+		x.licences[r.licence]++
 		size += len(k.Serial) + 2*len(k.MAC) + len(k.RFID) + 4
 		if h := x.Keys[i].holder; h != nil {
 			size += len(h.FirstName) + len(h.LastName) + len(h.Email) + 3
@@ -242,6 +309,38 @@ func (x *Index) Employee(id uint64) (*EmployeeRow, bool) {
 		return &x.Employees[i], true
 	}
 	return nil, false
+}
+
+// profileTable finds the profiles of the keys by id: ids are small and
+// few, so a slice indexed by id.
+type profileTable []*store.ProfileUse
+
+func (x *Index) profileTable() profileTable {
+	var maxID uint64
+	for _, p := range x.Profiles {
+		maxID = max(maxID, p.ID)
+	}
+	t := make(profileTable, maxID+1)
+	for i := range x.Profiles {
+		t[x.Profiles[i].ID] = &x.Profiles[i]
+	}
+	return t
+}
+
+func (t profileTable) get(id uint64) *store.ProfileUse {
+	if id >= uint64(len(t)) {
+		return nil
+	}
+	return t[id]
+}
+
+// LicenceCount is how many keys have a licence in status l (LicenceNone:
+// how many have none).
+func (x *Index) LicenceCount(l model.LicenceStatus) int {
+	if int(l) >= len(x.licences) {
+		return 0
+	}
+	return x.licences[l]
 }
 
 // Count is how many keys are in status s.

@@ -6,17 +6,24 @@ import (
 )
 
 // Preview is an index of the store's first page of employees (by name),
-// with the keys they hold and the counts of all keys: a first screen in
-// a few milliseconds while the whole index loads. Only its employees in
-// name order are complete; searches, other orders, the keys list and
-// the pickers need the whole index (see Partial).
+// with the keys they hold and the counts of all keys (by status, and by
+// licence status for the keys that have one): a first screen in a few
+// milliseconds while the whole index loads. Only its employees in name
+// order are complete; searches, other orders, the keys list and the
+// pickers need the whole index (see Partial).
 func Preview(page store.FirstPage) *Index {
-	x := Build(store.Snapshot{Employees: page.Employees, Keys: page.Keys})
+	x := Build(store.Snapshot{Employees: page.Employees, Keys: page.Keys, At: page.At})
 	x.partial = true
 	x.counts = [model.Compromised + 1]int{}
 	for s, n := range page.Counts {
 		if s.Valid() {
 			x.counts[s] = n
+		}
+	}
+	x.licences = [model.LicenceExpired + 1]int{}
+	for l, n := range page.Licences {
+		if int(l) < len(x.licences) {
+			x.licences[l] = n
 		}
 	}
 	return x

@@ -15,13 +15,14 @@ const (
 	KeysByStatus
 	KeysByLastChange
 	KeysByEmployee
+	KeysByLicence
 )
 
 // KeySorts are the orders `o` cycles through.
-var KeySorts = []KeySort{KeysBySerial, KeysByStatus, KeysByLastChange, KeysByEmployee}
+var KeySorts = []KeySort{KeysBySerial, KeysByStatus, KeysByLastChange, KeysByEmployee, KeysByLicence}
 
 func (s KeySort) String() string {
-	return [...]string{"serial", "status", "last change", "employee"}[s]
+	return [...]string{"serial", "status", "last change", "employee", "licence end"}[s]
 }
 
 // EmployeeSort is an order of the employees list.
@@ -126,6 +127,11 @@ func sortKeys(keys []KeyRow, by KeySort) []int32 {
 				return newSortItem(i, 1, k.key.Serial) // keys held by nobody last
 			}
 			return newSortItem(i, 0, k.byName)
+		case KeysByLicence:
+			if k.key.LicenceUntil.IsZero() {
+				return newSortItem(i, 1<<62, k.key.Serial) // keys with no licence last
+			}
+			return newSortItem(i, k.key.LicenceUntil.Unix(), k.key.Serial) // soonest first
 		}
 		return newSortItem(i, 0, k.key.Serial)
 	})

@@ -36,9 +36,9 @@ func TestWizardCodeActivatesFromTheScreen(t *testing.T) {
 	s.typeText(last)
 	s.send("Enter")
 	s.typeText(email)
-	// Phone, department and position are optional: enter leaves each one
-	// empty, and on the last one finishes the page.
-	s.send("Enter", "Enter", "Enter", "Enter")
+	// Phone, department, position and company are optional: enter leaves
+	// each one empty, and on the last one finishes the page.
+	s.send("Enter", "Enter", "Enter", "Enter", "Enter")
 
 	s.waitFor("the Key page listing the Ready keys", showsAll(first+" "+last, firstReady))
 	s.typeText(picked)

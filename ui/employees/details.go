@@ -43,6 +43,7 @@ func (d *details) view(t keyaction.Target, own []key.Binding, actions *keyaction
 		st.Title.Render(table.Fit(e.Name(), w)),
 		pair("E-mail", e.Email(), "Phone", dash(e.Phone())),
 		pair("Department", dash(e.Department()), "Position", dash(e.Position())),
+		pair("Company", dash(e.Company()), "", ""),
 		pair("Created", e.CreatedAt().UTC().Format(history.TimeFormat), "Updated", e.UpdatedAt().UTC().Format(history.TimeFormat)),
 	}
 	if k := t.Key; k != nil {

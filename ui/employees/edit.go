@@ -35,6 +35,7 @@ var editFields = []struct{ key, title string }{
 	{"phone", "Phone"},
 	{"department", "Department"},
 	{"position", "Position"},
+	{"company", "Company"},
 }
 
 // newEditForm builds the form prefilled with in; fieldErr, from the
@@ -43,7 +44,7 @@ func newEditForm(c *common.Common, id uint64, ref store.EmployeeRef, name string
 	f := &editForm{c: c, id: id, ref: ref, name: name, values: &in}
 	ptrs := map[string]*string{
 		"first_name": &in.FirstName, "last_name": &in.LastName, "email": &in.Email,
-		"phone": &in.Phone, "department": &in.Department, "position": &in.Position,
+		"phone": &in.Phone, "department": &in.Department, "position": &in.Position, "company": &in.Company,
 	}
 	fields := make([]huh.Field, 0, len(editFields))
 	errAt := -1

@@ -148,6 +148,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case editDoneMsg:
 		return m.edited(msg)
+	case filterChosenMsg:
+		m.list.applyFilter(msg.choice)
+		return nil
 	}
 	if m.edit != nil {
 		closed, cmd := m.edit.Update(msg)
@@ -170,11 +173,14 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	if handled, cmd := m.list.update(k); handled {
 		return cmd
 	}
-	if key.Matches(k, m.Keys.Open) {
+	switch {
+	case key.Matches(k, m.Keys.Open):
 		if e, ok := m.list.Selected(); ok {
 			return m.Open(e.ID())
 		}
 		return nil
+	case key.Matches(k, m.keys.Filter):
+		return m.pickFilter()
 	}
 	return m.employeeKeys(k)
 }
@@ -300,8 +306,16 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.list.Search.Typing():
 		return searchbar.Help()
 	}
-	return append([]key.Binding{m.Keys.Open, m.Keys.Search, m.Keys.Sort}, m.listKeys()...)
+	nav := []key.Binding{m.Keys.Open, m.Keys.Search, m.Keys.Sort}
+	if m.Width >= footerWithFilter {
+		nav = []key.Binding{m.Keys.Open, m.Keys.Search, m.keys.Filter, m.Keys.Sort}
+	}
+	return append(nav, m.listKeys()...)
 }
+
+// footerWithFilter is the width from which the footer has room for f
+// beside the list's other keys, `?` and `q` (narrower, `?` lists it).
+const footerWithFilter = 90
 
 // listKeys are the keys that change employees, as the role allows them.
 func (m *Model) listKeys() []key.Binding {
@@ -313,13 +327,11 @@ func (m *Model) pageKeys() []key.Binding { return m.Access.Offered(m.keys.Edit, 
 
 // FullHelp is every key of the screen, for `?`.
 func (m *Model) FullHelp() [][]key.Binding {
-	groups := [][]key.Binding{m.Keys.Navigation(), {m.Keys.Open, m.Keys.Search, m.Keys.Sort, m.Keys.Back}}
-	for _, g := range [][]key.Binding{m.listKeys(), m.actions.All()} {
-		if len(g) > 0 {
-			groups = append(groups, g)
-		}
+	groups := [][]key.Binding{m.Keys.Navigation(), {m.Keys.Open, m.Keys.Search, m.keys.Filter, m.Keys.Sort, m.Keys.Back}}
+	if g := m.listKeys(); len(g) > 0 {
+		groups = append(groups, g)
 	}
-	return groups
+	return append(groups, m.actions.Columns()...)
 }
 
 // Editing reports whether the edit form is open.

@@ -12,6 +12,7 @@ type keyMap struct {
 	New     common.Guarded
 	Edit    common.Guarded
 	Delete  common.Guarded
+	Filter  key.Binding
 	OpenKey key.Binding
 }
 
@@ -20,6 +21,7 @@ func defaultKeyMap() *keyMap {
 		New:     common.Guard(key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new")), model.OpEmployeeAdd),
 		Edit:    common.Guard(key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")), model.OpEmployeeEdit),
 		Delete:  common.Guard(key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "delete")), model.OpEmployeeDelete),
+		Filter:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter")),
 		OpenKey: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open the key")),
 	}
 }

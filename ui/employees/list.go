@@ -2,22 +2,29 @@ package employees
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/dustin/go-humanize"
+	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/ui/common"
 	"github.com/keydesk/keydesk/ui/data"
 	"github.com/keydesk/keydesk/ui/rowlist"
 	"github.com/keydesk/keydesk/ui/table"
 )
 
-// list is the table of employees with its search and sort.
+// list is the table of employees with its search, its filter by company
+// and department, and its sort.
 type list struct {
 	rowlist.Model[data.EmployeeRow]
 	c    *common.Common
 	idx  *data.Index
 	sort data.EmployeeSort
+	// company and department keep the employees of one ("" and
+	// !byCompany: any).
+	company, department     string
+	byCompany, byDepartment bool
 
 	// lastPending: G was pressed on a first page, which does not hold
 	// the last employee; the cursor goes there when the whole list comes.
@@ -30,6 +37,7 @@ func newList(c *common.Common) list {
 		table.Column{Title: "E-mail", Min: 18, Flex: 3},
 		table.Column{Title: "Department", Min: 10, Max: 20, Flex: 1, Drop: 2},
 		table.Column{Title: "Position", Min: 12, Max: 24, Flex: 1, Drop: 3},
+		table.Column{Title: "Company", Min: 12, Max: 24, Flex: 1, Drop: 4},
 		table.Column{Title: "Key", Min: 16, Max: 20, Drop: 1},
 		table.Column{Title: "Status", Min: 11, Max: 11},
 	)}
@@ -57,11 +65,36 @@ func (l *list) refilter() {
 		return
 	}
 	l.Table.Empty = "no employees"
+	emps := l.idx.Employees
+	hit := l.idx.EmployeesMatching(l.Search.Query())
 	var keep func(int32) bool
-	if hit := l.idx.EmployeesMatching(l.Search.Query()); hit != nil {
-		keep = func(i int32) bool { return hit[i] }
+	if hit != nil || l.byCompany || l.byDepartment {
+		keep = func(i int32) bool {
+			e := &emps[i]
+			return (hit == nil || hit[i]) && (!l.byCompany || e.InCompany(l.company)) &&
+				(!l.byDepartment || e.InDepartment(l.department))
+		}
 	}
-	l.Show(l.idx.Employees, data.Filter(l.idx.EmployeeOrder(l.sort), keep))
+	l.Show(emps, data.Filter(l.idx.EmployeeOrder(l.sort), keep))
+}
+
+// filterWords names the filter for the title line: "company Contoso ·
+// department IT"; "" for none.
+func (l *list) filterWords() string {
+	var parts []string
+	name := func(kind, v string) string {
+		if v == "" {
+			return "no " + kind
+		}
+		return kind + " " + model.Printable(v)
+	}
+	if l.byCompany {
+		parts = append(parts, name("company", l.company))
+	}
+	if l.byDepartment {
+		parts = append(parts, name("department", l.department))
+	}
+	return strings.Join(parts, " · ")
 }
 
 // waitsForAll reports a search or an order asked of a preview: the
@@ -99,7 +132,8 @@ func (l *list) view() string {
 			s := st.Status(e.KeyStatus())
 			status = table.Cell{Text: e.KeyStatus().String(), Style: &s}
 		}
-		return []table.Cell{{Text: e.Name()}, {Text: e.Email()}, {Text: e.Department()}, {Text: e.Position()}, {Text: e.KeySerial()}, status}
+		return []table.Cell{{Text: e.Name()}, {Text: e.Email()}, {Text: e.Department()}, {Text: e.Position()}, {Text: e.Company()},
+			{Text: e.KeySerial()}, status}
 	})
 }
 
@@ -113,5 +147,9 @@ func (l *list) info() string {
 	case l.idx.Partial():
 		return fmt.Sprintf("first %s · sorted by %s · loading all employees…", humanize.Comma(int64(l.Len())), l.sort)
 	}
-	return fmt.Sprintf("%s of %s · sorted by %s", humanize.Comma(int64(l.Len())), humanize.Comma(int64(len(l.idx.Employees))), l.sort)
+	filter := ""
+	if w := l.filterWords(); w != "" {
+		filter = " · " + w
+	}
+	return fmt.Sprintf("%s of %s%s · sorted by %s", humanize.Comma(int64(l.Len())), humanize.Comma(int64(len(l.idx.Employees))), filter, l.sort)
 }

@@ -80,7 +80,17 @@ const MinLines = 2
 // Below draws the page: the lines above, then the history under its
 // title in the rest of height.
 func (p *Page) Below(st *styles.Styles, above []string, width, height int) string {
-	lines := append(above, "", st.Title.Render(fmt.Sprintf("History (%d)", len(p.Entries()))))
+	return p.below(st, append(above, ""), width, height)
+}
+
+// BelowTight is Below without the blank line above the title: for a page
+// that needs that line for its own fields.
+func (p *Page) BelowTight(st *styles.Styles, above []string, width, height int) string {
+	return p.below(st, above, width, height)
+}
+
+func (p *Page) below(st *styles.Styles, above []string, width, height int) string {
+	lines := append(above, st.Title.Render(fmt.Sprintf("History (%d)", len(p.Entries()))))
 	p.SetSize(width, max(height-len(lines), MinLines))
 	return strings.Join(lines, "\n") + "\n" + p.View(st)
 }

@@ -25,11 +25,11 @@ func keysFor(r model.Role) *Keys {
 func TestAllowedFollowsTheModel(t *testing.T) {
 	want := map[model.Role]map[model.Status][]string{
 		model.RoleAdmin: {
-			model.Ready:       {"a"},
-			model.Reserved:    {"c", "r", "R", "X"},
-			model.Active:      {"s", "R", "X"},
+			model.Ready:       {"a", "p"},
+			model.Reserved:    {"c", "r", "R", "X", "p"},
+			model.Active:      {"s", "R", "X", "p"},
 			model.Locked:      {"u", "R", "X"},
-			model.Suspended:   {"c", "r", "R", "X"},
+			model.Suspended:   {"c", "r", "R", "X", "p"},
 			model.Deactivated: {"W"},
 			model.Compromised: nil,
 		},
@@ -59,7 +59,7 @@ func TestAllowedFollowsTheModel(t *testing.T) {
 // The full help lists what the role may do in some status, no more.
 func TestAllListsOnlyTheRolesActions(t *testing.T) {
 	for role, want := range map[model.Role][]string{
-		model.RoleAdmin:    {"a", "c", "r", "s", "u", "R", "X", "W"},
+		model.RoleAdmin:    {"a", "c", "r", "s", "u", "R", "X", "W", "p"},
 		model.RoleHelpdesk: {"a", "c", "r", "s", "u"},
 		model.RoleAuditor:  nil,
 	} {
@@ -80,6 +80,19 @@ func TestActionsFollowARoleChange(t *testing.T) {
 	access.Resolved(model.Actor{Name: "x", Role: model.RoleHelpdesk}, nil)
 	if got := keysOf(k.Allowed(model.Active)); !slices.Equal(got, []string{"s"}) {
 		t.Fatalf("after the change to helpdesk: %v, want only suspend", got)
+	}
+}
+
+// The profile change is an admin's, in the statuses the model allows.
+func TestProfileOfferedToAdminsOnly(t *testing.T) {
+	for _, role := range model.Roles {
+		k := keysFor(role)
+		for _, s := range model.Statuses {
+			offered := slices.Contains(keysOf(k.Allowed(s)), "p")
+			if want := model.ProfileChangeAllowed(s) && role == model.RoleAdmin; offered != want {
+				t.Errorf("%s, %s key: profile offered %v, want %v", role, s, offered, want)
+			}
+		}
 	}
 }
 

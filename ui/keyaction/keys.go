@@ -24,6 +24,7 @@ type Keys struct {
 	Remove     key.Binding
 	Compromise key.Binding
 	Wiped      key.Binding
+	Profile    key.Binding
 }
 
 // DefaultKeys are the bindings the README lists, offered as access's
@@ -39,6 +40,7 @@ func DefaultKeys(access *common.Access) *Keys {
 		Remove:     key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "remove")),
 		Compromise: key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "compromised")),
 		Wiped:      key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "wiped")),
+		Profile:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "profile")),
 	}
 }
 
@@ -71,8 +73,9 @@ func (k *Keys) forEvent(ev model.EventKind) (bound, bool) {
 
 // allowed lists the actions that work on a key in status s for the
 // session's role, in the order of model.RoleActions, with "show code"
-// first where a code exists and the role may see it. It asks the model:
-// a screen never decides what a status or a role allows.
+// first where a code exists and the role may see it, and the profile
+// change last where the model allows one and the role may. It asks the
+// model: a screen never decides what a status or a role allows.
 func (k *Keys) allowed(s model.Status) []bound {
 	var out []bound
 	if s.HasCode() && k.access.May(model.OpKeyCode) {
@@ -82,6 +85,9 @@ func (k *Keys) allowed(s model.Status) []bound {
 		if b, ok := k.forEvent(ev); ok {
 			out = append(out, b)
 		}
+	}
+	if model.ProfileChangeAllowed(s) && k.access.May(model.OpKeyProfile) {
+		out = append(out, bound{k.Profile, action.pickProfile})
 	}
 	return out
 }
@@ -108,5 +114,23 @@ func (k *Keys) All() []key.Binding {
 			out = append(out, k.Code)
 		}
 	}
+	if k.access.May(model.OpKeyProfile) {
+		out = append(out, k.Profile)
+	}
 	return out
+}
+
+// Columns is All for the full help: in two columns when it is long, so
+// that the help stays short enough for 80x24 with its notes; none when
+// the role may do nothing to a key.
+func (k *Keys) Columns() [][]key.Binding {
+	all := k.All()
+	switch {
+	case len(all) == 0:
+		return nil
+	case len(all) <= 6:
+		return [][]key.Binding{all}
+	}
+	half := (len(all) + 1) / 2
+	return [][]key.Binding{all[:half], all[half:]}
 }

@@ -196,9 +196,8 @@ func (m *Model) listKeys() []key.Binding {
 
 // FullHelp is every key of the screen, for `?`.
 func (m *Model) FullHelp() [][]key.Binding {
-	groups := [][]key.Binding{m.Keys.Navigation(), append(m.listKeys(), m.Keys.Back)}
-	if all := m.actions.All(); len(all) > 0 {
-		groups = append(groups, all)
-	}
-	return groups
+	return append([][]key.Binding{
+		m.Keys.Navigation(),
+		append(m.listKeys(), m.keys.FilterBack, m.Keys.Back),
+	}, m.actions.Columns()...)
 }

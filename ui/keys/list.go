@@ -15,15 +15,61 @@ import (
 )
 
 // colLastChange is the index of the "Changed" column.
-const colLastChange = 6
+const colLastChange = 8
 
-// list is the table of keys with its status filter, search and sort.
+// list is the table of keys with its filter (by status or by licence
+// status), search and sort.
 type list struct {
 	rowlist.Model[data.KeyRow]
 	c      *common.Common
 	idx    *data.Index
 	sort   data.KeySort
-	status model.Status // 0: every status
+	filter int // in keyFilters; 0: every key
+}
+
+// keyFilter keeps the keys in one status, or with a licence in one
+// status.
+type keyFilter struct {
+	status    model.Status
+	licence   model.LicenceStatus
+	byLicence bool
+}
+
+// keyFilters are what `f` cycles through (`F` backwards): every key,
+// each status, then each licence status, so that `F` from every key
+// comes to the expired licences first.
+var keyFilters = func() []keyFilter {
+	out := []keyFilter{{}}
+	for _, s := range model.Statuses {
+		out = append(out, keyFilter{status: s})
+	}
+	for _, l := range model.LicenceStatuses {
+		out = append(out, keyFilter{licence: l, byLicence: true})
+	}
+	return out
+}()
+
+func (f keyFilter) String() string {
+	switch {
+	case f.byLicence && f.licence == model.LicenceNone:
+		return "no licence"
+	case f.byLicence:
+		return "licence " + f.licence.String()
+	case f.status != 0:
+		return f.status.String()
+	}
+	return "all statuses"
+}
+
+// keep is the filter's test of one key; nil keeps every key.
+func (f keyFilter) keep(keys []data.KeyRow) func(i int32) bool {
+	switch {
+	case f.byLicence:
+		return func(i int32) bool { return keys[i].Licence() == f.licence }
+	case f.status != 0:
+		return func(i int32) bool { return keys[i].Status() == f.status }
+	}
+	return nil
 }
 
 func newList(c *common.Common) list {
@@ -33,7 +79,9 @@ func newList(c *common.Common) list {
 		table.Column{Title: "Status", Min: 11, Max: 11},
 		table.Column{Title: "Reason", Min: 10, Max: 21, Flex: 1, Drop: 2},
 		table.Column{Title: "Employee", Min: 14, Max: 40, Flex: 3},
-		table.Column{Title: "E-mail", Min: 24, Max: 44, Flex: 2, Drop: 4},
+		table.Column{Title: "E-mail", Min: 24, Max: 44, Flex: 2, Drop: 6},
+		table.Column{Title: "Profile", Min: 10, Max: 20, Flex: 1, Drop: 5},
+		table.Column{Title: "Licence", Min: 8, Max: 8, Drop: 4},
 		table.Column{Title: "Changed", Min: 10, Max: 16, Flex: 1, Drop: 1},
 	)}
 }
@@ -51,14 +99,15 @@ func (l *list) refilter() {
 		return
 	}
 	l.Table.Empty = "no keys"
-	q, status := l.Search.Query(), l.status
 	keys := l.idx.Keys
-	hit := l.idx.KeysMatching(q)
-	var keep func(int32) bool
-	if hit != nil || status != 0 {
-		keep = func(i int32) bool {
-			return (status == 0 || keys[i].Status() == status) && (hit == nil || hit[i])
-		}
+	hit := l.idx.KeysMatching(l.Search.Query())
+	keep := keyFilters[l.filter].keep(keys)
+	switch {
+	case hit != nil && keep != nil:
+		inFilter := keep
+		keep = func(i int32) bool { return hit[i] && inFilter(i) }
+	case hit != nil:
+		keep = func(i int32) bool { return hit[i] }
 	}
 	l.Show(keys, data.Filter(l.idx.KeyOrder(l.sort), keep))
 }
@@ -66,7 +115,7 @@ func (l *list) refilter() {
 // showAll drops the search and the filter so that any key can be shown.
 func (l *list) showAll() {
 	l.Search.Clear()
-	l.status = 0
+	l.filter = 0
 	l.refilter()
 }
 
@@ -75,8 +124,12 @@ func (l *list) update(msg tea.KeyMsg, keys *keyMap) (handled bool, cmd tea.Cmd) 
 		return true, cmd
 	}
 	switch {
-	case key.Matches(msg, keys.Filter):
-		l.status = nextStatus(l.status)
+	case key.Matches(msg, keys.Filter, keys.FilterBack):
+		step := 1
+		if key.Matches(msg, keys.FilterBack) {
+			step = len(keyFilters) - 1
+		}
+		l.filter = (l.filter + step) % len(keyFilters)
 		l.refilter()
 		l.Table.SetCursor(0)
 		return true, nil
@@ -90,24 +143,12 @@ func (l *list) update(msg tea.KeyMsg, keys *keyMap) (handled bool, cmd tea.Cmd) 
 	return false, nil
 }
 
-// nextStatus cycles all → Ready → … → Compromised → all.
-func nextStatus(s model.Status) model.Status {
-	if s == model.Compromised {
-		return 0
-	}
-	return s + 1
-}
-
 func (l *list) view() string {
 	st := l.c.Styles
 	info := "loading…"
 	if l.idx != nil {
-		filter := "all statuses"
-		if l.status != 0 {
-			filter = l.status.String()
-		}
 		info = fmt.Sprintf("%s of %s · %s · sorted by %s", humanize.Comma(int64(l.Len())),
-			humanize.Comma(int64(len(l.idx.Keys))), filter, l.sort)
+			humanize.Comma(int64(len(l.idx.Keys))), keyFilters[l.filter], l.sort)
 	}
 	// The time of day only where there is room for it.
 	changeFormat := history.TimeFormat
@@ -120,7 +161,13 @@ func (l *list) view() string {
 		if k.Reason() != model.NoReason {
 			reason = k.Reason().String()
 		}
+		licence := ""
+		if k.Licence() != model.LicenceNone {
+			licence = k.Licence().String()
+		}
+		ls := st.Licence(k.Licence())
 		return []table.Cell{{Text: k.Serial()}, {Text: k.Model()}, {Text: k.Status().String(), Style: &s},
-			{Text: reason}, {Text: k.Employee()}, {Text: k.Email()}, {Text: k.UpdatedAt().UTC().Format(changeFormat)}}
+			{Text: reason}, {Text: k.Employee()}, {Text: k.Email()}, {Text: k.ProfileName()}, {Text: licence, Style: &ls},
+			{Text: k.UpdatedAt().UTC().Format(changeFormat)}}
 	})
 }

@@ -93,3 +93,17 @@ func (s *Styles) Status(st model.Status) lipgloss.Style {
 	}
 	return s.Text
 }
+
+// Licence styles a licence status word: the closer to its end, the
+// louder.
+func (s *Styles) Licence(l model.LicenceStatus) lipgloss.Style {
+	switch l {
+	case model.LicenceExpired:
+		return s.Error
+	case model.LicenceCritical, model.LicenceWarning:
+		return s.Warning
+	case model.LicenceNone:
+		return s.Subtle
+	}
+	return s.Text
+}
