@@ -191,3 +191,56 @@ func BenchmarkScrollPage(b *testing.B) {
 		_ = a.View()
 	}
 }
+
+// filterKeystrokes presses keys over and over on the keys list of a
+// width-column terminal and draws the view each time.
+func filterKeystrokes(b *testing.B, width int, keys []tea.KeyMsg) {
+	a := loadedApp(b, bigStore(b))
+	a.Update(tea.WindowSizeMsg{Width: width, Height: 24})
+	a.Update(runeKey('2'))
+	i := 0
+	for b.Loop() {
+		a.Update(keys[i%len(keys)])
+		_ = a.View()
+		i++
+	}
+}
+
+// BenchmarkStatusFilterKeystroke is f and F on the keys list: Ready,
+// Reserved, Ready, every key.
+func BenchmarkStatusFilterKeystroke(b *testing.B) {
+	filterKeystrokes(b, 80, []tea.KeyMsg{runeKey('f'), runeKey('f'), runeKey('F'), runeKey('F')})
+}
+
+// BenchmarkLicenceFilterKeystroke is F and f through the licence
+// filters: expired, critical, expired, every key.
+func BenchmarkLicenceFilterKeystroke(b *testing.B) {
+	filterKeystrokes(b, 80, []tea.KeyMsg{runeKey('F'), runeKey('F'), runeKey('f'), runeKey('f')})
+}
+
+// BenchmarkSearchKeystrokeKeysLicence is BenchmarkSearchKeystrokeKeys
+// with the expired licences kept: the search and the filter together.
+func BenchmarkSearchKeystrokeKeysLicence(b *testing.B) {
+	a := loadedApp(b, bigStore(b))
+	a.Update(runeKey('2'))
+	a.Update(runeKey('F'))
+	a.Update(runeKey('/'))
+	i := 0
+	for b.Loop() {
+		a.Update(typing[i%len(typing)])
+		_ = a.View()
+		i++
+	}
+}
+
+// BenchmarkScrollPageWide is BenchmarkScrollPage at 120 columns, where
+// the profile and licence columns are drawn.
+func BenchmarkScrollPageWide(b *testing.B) {
+	a := loadedApp(b, bigStore(b))
+	a.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	a.Update(runeKey('2'))
+	for b.Loop() {
+		a.Update(tea.KeyMsg{Type: tea.KeyPgDown})
+		_ = a.View()
+	}
+}

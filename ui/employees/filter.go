@@ -42,9 +42,19 @@ func (m *Model) pickFilter() tea.Cmd {
 	for i := range all {
 		all[i] = int32(i)
 	}
+	// cells are a choice's words, which the search looks in too.
+	cells := func(c filterChoice) (kind, name string, n int) {
+		switch {
+		case c.kind == "":
+			return "everyone", "(no filter)", len(m.idx.Employees)
+		case c.group.Value == "":
+			return c.kind, "(none)", c.group.Count
+		}
+		return c.kind, c.group.Label(), c.group.Count
+	}
 	src := dialog.PickerSource{
 		Columns: []table.Column{
-			{Title: "Keep", Min: 10},
+			{Title: "Filter by", Min: 10},
 			{Title: "Name", Min: 16, Flex: 3},
 			{Title: "Employees", Min: 9},
 		},
@@ -55,21 +65,16 @@ func (m *Model) pickFilter() tea.Cmd {
 			}
 			var out []int32
 			for i, c := range choices {
-				if strings.Contains(strings.ToLower(c.kind+" "+c.group.Value), q) {
+				kind, name, _ := cells(c)
+				if strings.Contains(strings.ToLower(kind+" "+name), q) {
 					out = append(out, int32(i))
 				}
 			}
 			return out
 		},
 		Cells: func(i int32) []table.Cell {
-			c := choices[i]
-			switch {
-			case c.kind == "":
-				return []table.Cell{{Text: "everyone"}, {Text: "(no filter)"}, {Text: humanize.Comma(int64(len(m.idx.Employees)))}}
-			case c.group.Value == "":
-				return []table.Cell{{Text: c.kind}, {Text: "(none)"}, {Text: humanize.Comma(int64(c.group.Count))}}
-			}
-			return []table.Cell{{Text: c.kind}, {Text: c.group.Label()}, {Text: humanize.Comma(int64(c.group.Count))}}
+			kind, name, n := cells(choices[i])
+			return []table.Cell{{Text: kind}, {Text: name}, {Text: humanize.Comma(int64(n))}}
 		},
 	}
 	p := dialog.NewPicker(m.Styles, "Show the employees of…", src, func(i int32) tea.Cmd {

@@ -36,8 +36,8 @@ func newList(c *common.Common) list {
 		table.Column{Title: "Name", Min: 14, Flex: 3},
 		table.Column{Title: "E-mail", Min: 18, Flex: 3},
 		table.Column{Title: "Department", Min: 10, Max: 20, Flex: 1, Drop: 2},
-		table.Column{Title: "Position", Min: 12, Max: 24, Flex: 1, Drop: 3},
-		table.Column{Title: "Company", Min: 12, Max: 24, Flex: 1, Drop: 4},
+		table.Column{Title: "Position", Min: 12, Max: 24, Flex: 1, Drop: 4},
+		table.Column{Title: "Company", Min: 12, Max: 24, Flex: 1, Drop: 3},
 		table.Column{Title: "Key", Min: 16, Max: 20, Drop: 1},
 		table.Column{Title: "Status", Min: 11, Max: 11},
 	)}

@@ -51,9 +51,9 @@ func (a action) pickProfile() tea.Cmd {
 			if err != nil {
 				return common.ErrMsg{Err: err}
 			}
-			text := fmt.Sprintf("key %s has the profile %s now", model.Printable(k.Serial), model.Printable(name))
+			text := fmt.Sprintf("key %s: profile %s", model.Printable(k.Serial), model.Printable(name))
 			if k.ProfilePending() {
-				text += ": the key applies it at its next connection"
+				text += ", pending until the key next connects"
 			}
 			return common.InfoMsg{Text: text}
 		}
