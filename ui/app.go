@@ -81,6 +81,7 @@ type app struct {
 	loadGen       int
 	changes       <-chan struct{}
 	noWatch       bool                             // tests drive changes themselves
+	waitingDay    int                              // the day whose end a reload waits for (nextDay)
 	subscribe     func() (<-chan struct{}, func()) // the store's Watch; tests count unsubscriptions
 
 	// Modal layers, top first: a dialog, the wizard, the code screen, help.
@@ -183,6 +184,8 @@ func (a *app) update(msg tea.Msg) tea.Cmd {
 		return a.previewLoaded(msg)
 	case indexMsg:
 		return a.indexLoaded(msg)
+	case dayChangedMsg:
+		return a.load()
 	case common.ErrMsg:
 		a.notice = errorNotice(msg.Err)
 		return nil
@@ -265,7 +268,7 @@ func (a *app) indexLoaded(msg indexMsg) tea.Cmd {
 	for _, s := range a.screens {
 		cmds = append(cmds, s.SetIndex(msg.idx))
 	}
-	return tea.Batch(append(cmds, warmOrders(msg.idx))...)
+	return tea.Batch(append(cmds, warmOrders(msg.idx), a.nextDay(msg.idx))...)
 }
 
 // handleKey gives a key to the topmost layer; global keys work only when

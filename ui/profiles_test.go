@@ -39,7 +39,7 @@ func TestProfilesAddEditDelete(t *testing.T) {
 	d.mustNotSee("D delete") // Default stays
 
 	d.press("n")
-	d.mustSee("New profile", "Shortest PIN", "Wrong PINs")
+	d.mustSee("New profile", "PIN min", "Wrong PINs")
 	typeProfile(d, "Strict", true, "6", "8", "90", "5")
 	d.mustSee("profile Strict saved")
 	p := tProfileUse(t, st, "Strict")

@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/ui/data"
 )
 
@@ -62,4 +64,36 @@ func warmOrders(idx *data.Index) tea.Cmd {
 		}
 		return nil
 	}
+}
+
+// dayChangedMsg says a UTC day ended: licence statuses move at midnight
+// without anything being written, so the index is built again.
+type dayChangedMsg struct{}
+
+// nextDay waits until the UTC midnight after the index's moment, or the
+// end of the session.
+func (a *app) nextDay(idx *data.Index) tea.Cmd {
+	day := model.LicenceDay(idx.At)
+	if a.noWatch || day == a.waitingDay {
+		return nil // tests reload themselves; one wait a day
+	}
+	a.waitingDay = day
+	wait := untilNextDay(idx.At, a.Now())
+	ctx := a.ctx
+	return func() tea.Msg {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return dayChangedMsg{}
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// untilNextDay is how long from now until the UTC midnight after at; a
+// second at least, so that a clock behind the store's never spins.
+func untilNextDay(at, now time.Time) time.Duration {
+	return max(model.LicenceDate(model.LicenceDay(at)+1).Sub(now), time.Second)
 }

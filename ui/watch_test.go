@@ -55,3 +55,28 @@ func TestCancelledContextEndsTheSubscription(t *testing.T) {
 	default:
 	}
 }
+
+// Licence statuses move at midnight UTC: the index is built again then,
+// once a day, whatever the local zone.
+func TestIndexReloadsAtMidnightUTC(t *testing.T) {
+	at := time.Date(2025, 3, 14, 22, 30, 0, 0, time.UTC)
+	if got := untilNextDay(at, at); got != 90*time.Minute {
+		t.Errorf("from 22:30 UTC: %v", got)
+	}
+	paris := time.FixedZone("CET", 3600)
+	if got := untilNextDay(at, time.Date(2025, 3, 15, 0, 29, 0, 0, paris)); got != 31*time.Minute {
+		t.Errorf("from 00:29 in Paris (23:29 UTC): %v", got)
+	}
+	if got := untilNextDay(at, at.Add(3*time.Hour)); got != time.Second {
+		t.Errorf("a clock past the midnight waits %v, want a second", got)
+	}
+	d := newDriver(t, tFixtureStore(t), 80, 24)
+	d.app.noWatch = false
+	idx := d.app.idx
+	if d.app.nextDay(idx) == nil {
+		t.Fatal("no wait for the end of the day")
+	}
+	if d.app.nextDay(idx) != nil {
+		t.Error("a second wait for the same day")
+	}
+}

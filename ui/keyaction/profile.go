@@ -24,7 +24,7 @@ func (a action) pickProfile() tea.Cmd {
 	src := dialog.PickerSource{
 		Columns: []table.Column{
 			{Title: "Profile", Min: 14, Flex: 3},
-			{Title: "PIN", Min: 9},
+			{Title: "PIN", Min: 11},
 			{Title: "Wrong PINs", Min: 10},
 			{Title: "Keys", Min: 7, Drop: 1},
 		},

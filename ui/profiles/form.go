@@ -92,15 +92,17 @@ func newEditForm(c *common.Common, old model.Profile, isNew bool, v formValues, 
 	}
 	fields = append(fields,
 		yesNo("pin", "Require PIN", &in.RequirePIN),
-		number("min", "Shortest PIN", "4 to 16 digits", &in.MinLength, func(r *model.ProfileRules, n int) { r.PINMinLength = n }),
-		number("max", "Longest PIN", "4 to 16 digits, not below the shortest", &in.MaxLength, func(r *model.ProfileRules, n int) { r.PINMaxLength = n }),
+		number("min", "PIN min", "4 to 16 digits", &in.MinLength, func(r *model.ProfileRules, n int) { r.PINMinLength = n }),
+		number("max", "PIN max", "4 to 16 digits", &in.MaxLength, func(r *model.ProfileRules, n int) { r.PINMaxLength = n }),
 		number("expiry", "PIN expiry", "days, 0 for never", &in.Expiry, func(r *model.ProfileRules, n int) { r.PINExpiryDays = n }),
-		number("wrong", "Wrong PINs", "3 to 10 entries, then the key locks", &in.WrongPINs, func(r *model.ProfileRules, n int) { r.WrongPINLimit = n }),
-		yesNo("button", "Button press", &in.RequireButton),
+		number("wrong", "Wrong PINs", "3 to 10", &in.WrongPINs, func(r *model.ProfileRules, n int) { r.WrongPINLimit = n }),
+		yesNo("button", "Button", &in.RequireButton),
 		yesNo("server", "Server OK", &in.RequireServer),
 	)
 	f.ScreenForm = common.NewScreenForm(c.Styles, huh.NewGroup(fields...).Title(title).
-		Description("What the keys with this profile ask for; enter on the last field saves."), c.Width, c.Height, f.save)
+		Description("What the keys with this profile ask for: a PIN of 4 to 16 digits, changed every\n"+
+			"so many days (0: never), 3 to 10 wrong ones before the key locks, a press of its\n"+
+			"button, this server's OK. enter on the last field saves."), c.Width, c.Height, f.save)
 	return f, f.Init()
 }
 
