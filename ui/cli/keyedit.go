@@ -41,7 +41,7 @@ func (a *app) printKeyProfile(st *store.Store, k model.Key) error {
 	if k.ProfilePending() {
 		line += ": pending until the key applies it at its next connection"
 	}
-	_, err = fmt.Fprintln(a.env.Stdout, line)
+	_, err = fmt.Fprintln(a.env.Stderr, line)
 	return err
 }
 
@@ -78,7 +78,7 @@ func (a *app) keyLicenceCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_, err = fmt.Fprintln(a.env.Stdout, licenceLine(k, time.Now()))
+			_, err = fmt.Fprintln(a.env.Stderr, licenceLine(k, time.Now()))
 			return err
 		})
 	})
@@ -116,7 +116,7 @@ func (a *app) keyRFIDCommand() *cobra.Command {
 			if k.RFID == "" {
 				line = fmt.Sprintf("key %s has no RFID", model.Printable(k.Serial))
 			}
-			_, err = fmt.Fprintln(a.env.Stdout, line)
+			_, err = fmt.Fprintln(a.env.Stderr, line)
 			return err
 		})
 	})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/keydesk/keydesk/model"
@@ -80,8 +81,8 @@ func (a *app) profileAddCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.env.Stderr, "added profile %s\n", model.Printable(p.Name))
-			return printProfile(a.env.Stdout, store.ProfileUse{Profile: p})
+			_, err = fmt.Fprintf(a.env.Stderr, "added profile %s (%s)\n", model.Printable(p.Name), rulesLine(p))
+			return err
 		})
 	})
 	rules.register(cmd.Flags())
@@ -116,8 +117,8 @@ func (a *app) profileEditCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.env.Stderr, "updated profile %s\n", model.Printable(p.Name))
-			return printProfile(a.env.Stdout, store.ProfileUse{Profile: p, Keys: old.Keys})
+			_, err = fmt.Fprintf(a.env.Stderr, "updated profile %s (%s)\n", model.Printable(p.Name), rulesLine(p))
+			return err
 		})
 	})
 	cmd.Flags().StringVar(&name, "name", "", "a new name (not for Default)")
@@ -202,6 +203,25 @@ func printProfile(w io.Writer, p store.ProfileUse) error {
 		fmt.Fprintf(tw, "%s\t%s\n", row[0], row[1])
 	}
 	return tw.Flush()
+}
+
+// rulesLine sums up a profile's rules on one line, for a confirmation.
+func rulesLine(p model.Profile) string {
+	var on []string
+	for _, r := range []struct {
+		set  bool
+		name string
+	}{{p.RequirePIN, "PIN"}, {p.RequireButton, "button"}, {p.RequireServerConfirm, "server confirmation"}} {
+		if r.set {
+			on = append(on, r.name)
+		}
+	}
+	asks := "asks for nothing"
+	if len(on) > 0 {
+		asks = "asks for " + strings.Join(on, ", ")
+	}
+	return fmt.Sprintf("%s; PIN %d-%d digits, expiry %s, %d wrong PINs lock the key", asks,
+		p.PINMinLength, p.PINMaxLength, expiryWords(p.PINExpiryDays), p.WrongPINLimit)
 }
 
 func yesNo(b bool) string {

@@ -38,6 +38,12 @@ func newRoleFixture(t *testing.T) *roleFixture {
 	if err := h.st.FillDemo(local, 60, 40); err != nil {
 		t.Fatal(err)
 	}
+	// A profile no key has, and another waiting on an Active key's device.
+	for _, name := range []string{"Unused", "Spare"} {
+		if _, err := h.st.AddProfile(local, name, model.DefaultRules); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, a := range []struct {
 		who  admin
 		role model.Role
@@ -65,6 +71,9 @@ func newRoleFixture(t *testing.T) *roleFixture {
 	}
 	if len(f.bySt) != len(model.Statuses) || f.free == "" || f.holder == "" {
 		t.Fatalf("the demo data lacks a status or an employee: %v %q %q", f.bySt, f.free, f.holder)
+	}
+	if _, err := h.st.SetKeyProfile(local, store.Serial(f.bySt[model.Active]), "Spare"); err != nil {
+		t.Fatal(err)
 	}
 	h.start()
 	return f
@@ -138,6 +147,24 @@ func (f *roleFixture) commandFor(t *testing.T, op model.Operation) (cmd, stdin s
 		return "admin role una helpdesk", "", true
 	case model.OpAdminRemove:
 		return "admin remove una", "", true
+	case model.OpProfileList:
+		return "profile list", "", true
+	case model.OpProfileShow:
+		return "profile show Default", "", true
+	case model.OpProfileAdd:
+		return "profile add Zed --wrong-pins 5", "", true
+	case model.OpProfileEdit:
+		return "profile edit Spare --wrong-pins 5", "", true
+	case model.OpProfileDelete:
+		return "profile delete Unused", "", true
+	case model.OpKeyProfile:
+		return "key profile " + s[model.Ready] + " Unused", "", true
+	case model.OpKeyLicence:
+		return "key licence " + s[model.Reserved] + " --until 2099-12-31", "", true
+	case model.OpKeyRFID:
+		return "key rfid " + s[model.Ready] + " RFNEW1", "", true
+	case model.OpDeviceProfileApplied:
+		return "device profile-applied " + s[model.Active], "", true
 	}
 	return "", "", false // the screens: not a command
 }
@@ -254,7 +281,8 @@ func TestHelpdeskWorksOverSSH(t *testing.T) {
 	f := newRoleFixture(t)
 	c := f.h.login(f.helen)
 	for _, op := range []model.Operation{model.OpKeyAssign, model.OpKeyCode, model.OpKeyReissue, model.OpKeySuspend,
-		model.OpKeyUnlock, model.OpEmployeeEdit, model.OpExportKeys, model.OpAuditVerify, model.OpSettingsShow} {
+		model.OpKeyUnlock, model.OpEmployeeEdit, model.OpExportKeys, model.OpAuditVerify, model.OpSettingsShow,
+		model.OpProfileList, model.OpProfileShow} {
 		cmd, stdin, _ := f.commandFor(t, op)
 		if got := runCommand(t, c, cmd, stdin); got.status != 0 {
 			t.Errorf("%s as helpdesk: status %d, %s", cmd, got.status, got.stderr)
