@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -39,21 +38,34 @@ func (a *app) tabLine() string {
 	role := a.Access.Role().String()
 	name := model.Printable(a.Access.Actor().Name)
 	full, shortened := lipgloss.Width(name)+3+len(role), 4+3+len(role)
-	named := []string{a.tabsText(false, true, 0), a.tabsText(true, true, 0), a.tabsText(true, false, 0)}
-	levels := slices.Clone(named)
-	for bare := 1; bare < len(a.tabs()); bare++ {
-		levels = append(levels, a.tabsText(true, false, bare))
+	// The levels, each drawn only when asked for (the header is drawn at
+	// every frame): three with every tab named, then the last ones bare.
+	const named = 3
+	levels := make([]string, named+len(a.tabs())-1)
+	level := func(i int) string {
+		if levels[i] == "" {
+			switch i {
+			case 0:
+				levels[i] = a.tabsText(false, true, 0)
+			case 1:
+				levels[i] = a.tabsText(true, true, 0)
+			default:
+				levels[i] = a.tabsText(true, false, i-2)
+			}
+		}
+		return levels[i]
 	}
 	room := func(left string) int { return a.width - lipgloss.Width(left) - 2 }
-	left := levels[len(levels)-1]
-	for _, try := range []struct {
-		among []string
-		need  int
-	}{{named, full}, {named, shortened}, {levels, len(role)}} {
-		if i := slices.IndexFunc(try.among, func(l string) bool { return room(l) >= try.need }); i >= 0 {
-			left = try.among[i]
-			break
+	left := ""
+	for _, try := range []struct{ upTo, need int }{{named, full}, {named, shortened}, {len(levels), len(role)}} {
+		for i := 0; i < try.upTo && left == ""; i++ {
+			if room(level(i)) >= try.need {
+				left = level(i)
+			}
 		}
+	}
+	if left == "" {
+		left = level(len(levels) - 1)
 	}
 	var who string
 	switch r := room(left); {

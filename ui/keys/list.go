@@ -161,13 +161,13 @@ func (l *list) view() string {
 		if k.Reason() != model.NoReason {
 			reason = k.Reason().String()
 		}
-		licence := ""
-		if k.Licence() != model.LicenceNone {
-			licence = k.Licence().String()
+		licence := table.Cell{}
+		if l := k.Licence(); l != model.LicenceNone {
+			ls := st.Licence(l)
+			licence = table.Cell{Text: l.String(), Style: &ls}
 		}
-		ls := st.Licence(k.Licence())
 		return []table.Cell{{Text: k.Serial()}, {Text: k.Model()}, {Text: k.Status().String(), Style: &s},
-			{Text: reason}, {Text: k.Employee()}, {Text: k.Email()}, {Text: k.ProfileName()}, {Text: licence, Style: &ls},
+			{Text: reason}, {Text: k.Employee()}, {Text: k.Email()}, {Text: k.ProfileName()}, licence,
 			{Text: k.UpdatedAt().UTC().Format(changeFormat)}}
 	})
 }
