@@ -58,7 +58,13 @@ func (f *ScreenForm) Update(msg tea.Msg) (closed bool, cmd tea.Cmd) {
 	if f.saving {
 		return false, nil
 	}
-	_, cmd = f.form.Update(msg)
+	moved := false
+	if k, ok := msg.(tea.KeyMsg); ok {
+		moved, cmd = f.moveNow(k)
+	}
+	if !moved {
+		_, cmd = f.form.Update(msg)
+	}
 	switch f.form.State {
 	case huh.StateAborted:
 		return true, nil
@@ -67,6 +73,36 @@ func (f *ScreenForm) Update(msg tea.Msg) (closed bool, cmd tea.Cmd) {
 		return false, f.save()
 	}
 	return false, cmd
+}
+
+var (
+	nextFieldKeys = key.NewBinding(key.WithKeys("enter", "tab"))
+	prevFieldKeys = key.NewBinding(key.WithKeys("shift+tab"))
+)
+
+// moveNow moves between fields at once rather than through huh's own
+// next-field command: that command comes back after the keys already
+// queued, so keys typed ahead (one read over a slow SSH link, a script)
+// would land in the field being left. A field whose value does not pass
+// its check keeps the key, and huh shows the problem. (The wizard's
+// profile page does the same, see wizard/profile.go.)
+func (f *ScreenForm) moveNow(k tea.KeyMsg) (bool, tea.Cmd) {
+	switch {
+	case key.Matches(k, prevFieldKeys):
+		return true, f.form.PrevField()
+	case !key.Matches(k, nextFieldKeys):
+		return false, nil
+	}
+	field := f.form.GetFocusedField()
+	field.Blur() // an input checks its value when it loses the focus
+	if field.Error() != nil {
+		return false, field.Focus() // huh gets the key and shows why
+	}
+	cmd := f.form.NextField()
+	if f.form.GetFocusedField() == field { // the last one: submit now too
+		cmd = tea.Batch(cmd, f.form.NextGroup())
+	}
+	return true, cmd
 }
 
 // View draws the form.
