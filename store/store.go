@@ -81,6 +81,11 @@ type Store struct {
 	file fs.FileInfo
 	gone atomic.Pointer[FileGoneError]
 
+	// writes queues the writes for group commit; committer is
+	// groupCommit, which a benchmark replaces to compare designs.
+	writes    writeQueue
+	committer func(fn func(tx *bolt.Tx) error) error
+
 	mu       sync.Mutex
 	watchers map[chan struct{}]struct{}
 
@@ -139,6 +144,7 @@ func Open(path string, opt Options) (*Store, error) {
 	}
 	db.AllocSize = fileGrowStep
 	s := &Store{db: db, path: path, now: opt.Now, random: opt.Random, watchers: map[chan struct{}]struct{}{}}
+	s.committer = s.groupCommit
 	if s.file, err = held.Stat(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("cannot open the database %s: %v", path, err)
