@@ -1,8 +1,12 @@
 package model_test
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -191,5 +195,72 @@ func TestAuditChainTamperingDetected(t *testing.T) {
 				t.Errorf("verify says broken at %d, want %d", got, tc.wantBroken)
 			}
 		})
+	}
+}
+
+// The hashes are in files: how they are computed never changes. (Pinned
+// from the first implementation, which streamed each field into the hash:
+// referenceHash.)
+func TestComputeHashIsPinned(t *testing.T) {
+	odd := model.AuditEntry{Seq: 18446744073709551615, Time: time.Date(2025, 3, 1, 9, 30, 0, 123456789, time.FixedZone("x", 3600)),
+		Actor: "bob (SHA256:abc)", Action: "key.teleported", Target: "k\u00e9y ü", From: model.Compromised, To: model.Locked,
+		Reason: model.Stolen, Note: "a\nb", PrevHash: "ab", KeyID: 1 << 40, EmployeeID: 7}
+	for _, tc := range []struct {
+		e    model.AuditEntry
+		want string
+	}{
+		{model.AuditEntry{Seq: 1}, "2211a8a1f17524ec2d89bb457a6b45cd24bfcaace122c1bf814e4bdf3df29be1"},
+		{odd, "97f29f09146796c72e4d3da949290ba8df175a39211e8e0d02a4e8468c8fc959"},
+	} {
+		if got := tc.e.ComputeHash(); got != tc.want {
+			t.Errorf("ComputeHash(%+v) = %s, want %s", tc.e, got, tc.want)
+		}
+	}
+	long := tAuditEntry()
+	long.Note = strings.Repeat("n", 2000) // past the stack buffer
+	for _, e := range []model.AuditEntry{tAuditEntry(), long, odd, {}} {
+		if got, want := e.ComputeHash(), referenceHash(e); got != want {
+			t.Errorf("ComputeHash(%+v) = %s, the first implementation %s", e, got, want)
+		}
+	}
+}
+
+// referenceHash is ComputeHash as it was first written.
+func referenceHash(e model.AuditEntry) string {
+	h := sha256.New()
+	var num [8]byte
+	field := func(s string) {
+		binary.BigEndian.PutUint64(num[:], uint64(len(s)))
+		h.Write(num[:])
+		h.Write([]byte(s))
+	}
+	field(strconv.FormatUint(e.Seq, 10))
+	field(e.Time.UTC().Format(time.RFC3339Nano))
+	field(e.Actor)
+	field(string(e.Action))
+	field(e.Target)
+	field(e.From.String())
+	field(e.To.String())
+	field(e.Reason.String())
+	field(e.Note)
+	field(strconv.FormatUint(e.KeyID, 10))
+	field(strconv.FormatUint(e.EmployeeID, 10))
+	field(e.PrevHash)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func TestSealerSealsAsSealDoes(t *testing.T) {
+	var sealer model.Sealer
+	prevA, prevB := "", ""
+	for i, at := range []time.Time{tNow, tNow, tNow.Add(time.Nanosecond), tNow.In(time.FixedZone("x", 3600)), tNow} {
+		a := tAuditEntry()
+		a.Seq, a.Time = uint64(i+1), at
+		b := a
+		a.Seal(prevA)
+		sealer.Seal(&b, prevB)
+		if a != b {
+			t.Fatalf("entry %d: Sealer gave %+v, Seal %+v", i, b, a)
+		}
+		prevA, prevB = a.Hash, b.Hash
 	}
 }

@@ -114,6 +114,9 @@ func isCode(s string) bool {
 }
 
 func normalizeMAC(mac string) (string, error) {
+	if canonicalMAC(mac) {
+		return mac, nil
+	}
 	mac = strings.TrimSpace(mac)
 	if mac == "" {
 		return "", nil
@@ -148,4 +151,22 @@ func (k Key) Clone() Key {
 		k.Code = &c
 	}
 	return k
+}
+
+// canonicalMAC reports a MAC address already as it is stored.
+func canonicalMAC(mac string) bool {
+	if len(mac) != 17 {
+		return false
+	}
+	for i := 0; i < len(mac); i++ {
+		c := mac[i]
+		if i%3 == 2 {
+			if c != ':' {
+				return false
+			}
+		} else if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }

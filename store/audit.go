@@ -33,33 +33,62 @@ func openTrail(tx *bolt.Tx) *trail {
 	return &trail{entries: tx.Bucket(bucketAudit), actors: tx.Bucket(bucketAuditActors)}
 }
 
-// decode reads an entry; PrevHash is left to the caller.
-func (t *trail) decode(v []byte) (model.AuditEntry, error) {
-	if t.names == nil {
-		names := map[uint64]string{}
-		err := t.actors.ForEach(func(name, v []byte) error {
-			id, n := binary.Uvarint(v)
-			if n <= 0 {
-				return errCorrupt
-			}
-			names[id] = string(name)
-			return nil
-		})
-		if err != nil {
-			return model.AuditEntry{}, err
-		}
-		t.names = names
+// loadNames reads the actor table, once per transaction.
+func (t *trail) loadNames() error {
+	if t.names != nil {
+		return nil
 	}
-	return decodeAudit(v, t.names)
+	names := map[uint64]string{}
+	err := t.actors.ForEach(func(name, v []byte) error {
+		id, n := binary.Uvarint(v)
+		if n <= 0 {
+			return errCorrupt
+		}
+		names[id] = string(name)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	t.names = names
+	return nil
 }
 
-// encode encodes a sealed entry, numbering its actor if new.
-func (t *trail) encode(e model.AuditEntry) ([]byte, error) {
-	id, err := t.actorID(e.Actor)
-	if err != nil {
+// run reads the run of entries stored under k; PrevHash is left to the
+// caller. A value in format 2 (schemas 2 to 6: a file opened read-only,
+// or being upgraded) is a run of one, with the number it holds (a
+// different one from k's is tampering, which VerifyAudit reports) and no
+// history links.
+func (t *trail) run(k, v []byte) ([]storedEntry, error) {
+	if err := t.loadNames(); err != nil {
 		return nil, err
 	}
-	return encodeAudit(e, id)
+	if len(v) > 0 && v[0] == auditFormat {
+		e, err := decodeAudit(v, t.names)
+		if err != nil {
+			return nil, err
+		}
+		return []storedEntry{{AuditEntry: e, link: storedLink(v), hash: storedHashRaw(v)}}, nil
+	}
+	return decodeAuditRun(btoi(k), v, t.names)
+}
+
+// put writes a run of sealed entries, numbering their actor if new, and
+// makes its last entry the head of the chain.
+func (t *trail) put(run []storedEntry, meta *bolt.Bucket) error {
+	id, err := t.actorID(run[0].Actor)
+	if err != nil {
+		return err
+	}
+	v, err := encodeAuditRun(run, id)
+	if err != nil {
+		return err
+	}
+	t.entries.FillPercent = 1 // append-only: pack pages full
+	if err := t.entries.Put(itob(run[0].Seq), v); err != nil {
+		return err
+	}
+	return meta.Put(metaAuditHead, storedHashRaw(v))
 }
 
 func (t *trail) actorID(name string) (uint64, error) {
@@ -84,12 +113,11 @@ func (t *trail) actorID(name string) (uint64, error) {
 }
 
 // appendAudit seals an entry after the current head of the chain and
-// writes it, with its history indexes, in the caller's transaction.
+// writes it, linked into its key's and employee's histories, in the
+// caller's transaction.
 func (s *Store) appendAudit(tx *bolt.Tx, e model.AuditEntry) error {
 	t := openTrail(tx)
-	audit := t.entries
-	audit.FillPercent = 1 // append-only: pack pages full
-	seq, err := audit.NextSequence()
+	seq, err := t.entries.NextSequence()
 	if err != nil {
 		return err
 	}
@@ -99,112 +127,14 @@ func (s *Store) appendAudit(tx *bolt.Tx, e model.AuditEntry) error {
 	}
 	meta := tx.Bucket(bucketMeta)
 	e.Seal(hex.EncodeToString(meta.Get(metaAuditHead)))
-	v, err := t.encode(e)
-	if err != nil {
+	se := storedEntry{AuditEntry: e}
+	if se.prevOfKey, err = pushHistory(tx, bucketKeys, e.KeyID, seq); err != nil {
 		return err
 	}
-	if err := audit.Put(itob(seq), v); err != nil {
+	if se.prevOfEmployee, err = pushHistory(tx, bucketEmployees, e.EmployeeID, seq); err != nil {
 		return err
 	}
-	if err := meta.Put(metaAuditHead, storedHashRaw(v)); err != nil {
-		return err
-	}
-	if s.heldHistory != nil {
-		s.heldHistory.add(e.KeyID, e.EmployeeID, seq)
-		return nil
-	}
-	if e.KeyID != 0 {
-		if err := appendHistory(tx.Bucket(bucketAuditKey), e.KeyID, seq); err != nil {
-			return err
-		}
-	}
-	if e.EmployeeID != 0 {
-		if err := appendHistory(tx.Bucket(bucketAuditEmp), e.EmployeeID, seq); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// The history indexes (audit_by_key, audit_by_employee) hold one record
-// per key or employee: the sequence numbers of its entries, ascending, as
-// uvarint differences. (Schema 1 had one 32-byte record per entry.)
-
-// appendHistory adds entries to the end of id's history.
-func appendHistory(b *bolt.Bucket, id uint64, seqs ...uint64) error {
-	b.FillPercent = indexFillPercent
-	old := b.Get(itob(id))
-	known, err := historySeqs(old)
-	if err != nil {
-		return err
-	}
-	last := uint64(0)
-	if len(known) > 0 {
-		last = known[len(known)-1]
-	}
-	v := make([]byte, len(old), len(old)+binary.MaxVarintLen64*len(seqs))
-	copy(v, old) // old is bbolt's memory, not ours to append to
-	for _, seq := range seqs {
-		if seq <= last {
-			return fmt.Errorf("audit entry %d is not after entry %d in a history", seq, last)
-		}
-		v = binary.AppendUvarint(v, seq-last)
-		last = seq
-	}
-	return b.Put(itob(id), v)
-}
-
-// historySeqs decodes a history record; nil for none.
-func historySeqs(v []byte) ([]uint64, error) {
-	var seqs []uint64
-	last := uint64(0)
-	for len(v) > 0 {
-		d, n := binary.Uvarint(v)
-		if n <= 0 || d == 0 {
-			return nil, errCorrupt
-		}
-		last += d
-		seqs = append(seqs, last)
-		v = v[n:]
-	}
-	return seqs, nil
-}
-
-// historyIndex holds back the history index entries of a transaction that
-// writes a whole history at once (FillDemo, the schema 2 migration), to
-// write each id's record once, in id order, at its end: rewriting a
-// growing record per entry, at random places in the bucket, is what makes
-// a big transaction slow. Nothing reads these indexes inside such a
-// transaction, so holding them back changes no result.
-type historyIndex struct {
-	byKey, byEmployee map[uint64][]uint64
-}
-
-func (h *historyIndex) add(keyID, employeeID, seq uint64) {
-	if h.byKey == nil {
-		h.byKey, h.byEmployee = map[uint64][]uint64{}, map[uint64][]uint64{}
-	}
-	if keyID != 0 {
-		h.byKey[keyID] = append(h.byKey[keyID], seq)
-	}
-	if employeeID != 0 {
-		h.byEmployee[employeeID] = append(h.byEmployee[employeeID], seq)
-	}
-}
-
-func (h *historyIndex) write(tx *bolt.Tx) error {
-	for _, ix := range []struct {
-		bucket []byte
-		seqs   map[uint64][]uint64
-	}{{bucketAuditKey, h.byKey}, {bucketAuditEmp, h.byEmployee}} {
-		b := tx.Bucket(ix.bucket)
-		for _, id := range slices.Sorted(maps.Keys(ix.seqs)) {
-			if err := appendHistory(b, id, ix.seqs[id]...); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return t.put([]storedEntry{se}, meta)
 }
 
 // ChainError says where the audit chain stops verifying.
@@ -248,33 +178,36 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 		t := openTrail(tx)
 		c := t.entries.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
-			e, err := t.decode(v)
+			run, err := t.run(k, v)
 			if err != nil {
 				return &ChainError{Seq: btoi(k), Msg: "the entry cannot be read"}
 			}
-			e.PrevHash = hex.EncodeToString(prev)
-			switch {
-			case e.Seq != btoi(k):
-				return &ChainError{Seq: btoi(k), Msg: fmt.Sprintf("is stored under number %d but says %d", btoi(k), e.Seq)}
-			case e.Seq != next:
-				return &ChainError{Seq: next, Msg: "is missing (entries were removed)"}
-			case !bytes.Equal(storedLink(v), auditLink(prev)):
-				return &ChainError{Seq: e.Seq, Msg: "does not follow the entry before it (an entry was changed or removed)"}
-			case e.ComputeHash() != e.Hash:
-				return &ChainError{Seq: e.Seq, Msg: "was changed after it was written"}
-			}
-			if a, ok := want[e.Seq]; ok {
-				if a.Hash != e.Hash {
-					return &AnchorError{Anchor: a, Msg: "has a different hash now: the trail was rewritten from there on, or before"}
+			for i, se := range run {
+				e := se.AuditEntry
+				e.PrevHash = hex.EncodeToString(prev)
+				switch {
+				case e.Seq != btoi(k)+uint64(i):
+					return &ChainError{Seq: btoi(k), Msg: fmt.Sprintf("is stored under number %d but says %d", btoi(k), e.Seq)}
+				case e.Seq != next:
+					return &ChainError{Seq: next, Msg: "is missing (entries were removed)"}
+				case !bytes.Equal(se.link, auditLink(prev)):
+					return &ChainError{Seq: e.Seq, Msg: "does not follow the entry before it (an entry was changed or removed)"}
+				case e.ComputeHash() != e.Hash:
+					return &ChainError{Seq: e.Seq, Msg: "was changed after it was written"}
 				}
-				st.Anchors++
+				if a, ok := want[e.Seq]; ok {
+					if a.Hash != e.Hash {
+						return &AnchorError{Anchor: a, Msg: "has a different hash now: the trail was rewritten from there on, or before"}
+					}
+					st.Anchors++
+				}
+				if err := replay.Apply(e); err != nil {
+					return &RecordsError{Problems: []string{err.Error() + ": the trail was changed, or cut at its start"}}
+				}
+				prev = se.hash
+				next++
+				st.Entries++
 			}
-			if err := replay.Apply(e); err != nil {
-				return &RecordsError{Problems: []string{err.Error() + ": the trail was changed, or cut at its start"}}
-			}
-			prev = storedHashRaw(v)
-			next++
-			st.Entries++
 		}
 		if head := tx.Bucket(bucketMeta).Get(metaAuditHead); !bytes.Equal(head, prev) {
 			return &ChainError{Seq: next, Msg: "and later entries are missing (the trail was cut short)"}
@@ -401,9 +334,14 @@ func (s *Store) AuditHead() (model.AuditAnchor, error) {
 	var head model.AuditAnchor
 	err := s.view(func(tx *bolt.Tx) error {
 		k, v := tx.Bucket(bucketAudit).Cursor().Last()
-		if k != nil {
-			head = model.AuditAnchor{Seq: btoi(k), Hash: storedHash(v)}
+		if k == nil {
+			return nil
 		}
+		run, err := openTrail(tx).run(k, v)
+		if err != nil {
+			return err
+		}
+		head = model.AuditAnchor{Seq: run[len(run)-1].Seq, Hash: storedHash(v)}
 		return nil
 	})
 	return head, err
@@ -416,14 +354,21 @@ func (s *Store) AuditNewestFirst(fn func(model.AuditEntry) bool) error {
 		t := openTrail(tx)
 		c := t.entries.Cursor()
 		for k, v := c.Last(); k != nil; {
-			e, err := t.decode(v)
+			run, err := t.run(k, v)
 			if err != nil {
 				return err
 			}
 			k, v = c.Prev()
-			e.PrevHash = storedHash(v)
-			if !fn(e) {
-				return nil
+			for i := len(run) - 1; i >= 0; i-- {
+				e := run[i].AuditEntry
+				if i > 0 {
+					e.PrevHash = run[i-1].Hash
+				} else {
+					e.PrevHash = storedHash(v)
+				}
+				if !fn(e) {
+					return nil
+				}
 			}
 		}
 		return nil
@@ -435,59 +380,49 @@ func (s *Store) AuditOldestFirst(who model.Actor, fn func(model.AuditEntry) erro
 	return s.viewAs(who, model.OpExportAudit, func(tx *bolt.Tx) error {
 		prev := ""
 		t := openTrail(tx)
-		return t.entries.ForEach(func(_, v []byte) error {
-			e, err := t.decode(v)
+		return t.entries.ForEach(func(k, v []byte) error {
+			run, err := t.run(k, v)
 			if err != nil {
 				return err
 			}
-			e.PrevHash, prev = prev, e.Hash
-			return fn(e)
+			for _, se := range run {
+				e := se.AuditEntry
+				e.PrevHash, prev = prev, e.Hash
+				if err := fn(e); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 	})
 }
 
-// KeyHistory is the audit trail of one key, newest first.
-func (s *Store) KeyHistory(keyID uint64) ([]model.AuditEntry, error) {
-	return s.history(bucketAuditKey, keyID)
-}
-
-// EmployeeHistory is the audit trail of one employee, newest first.
-func (s *Store) EmployeeHistory(employeeID uint64) ([]model.AuditEntry, error) {
-	return s.history(bucketAuditEmp, employeeID)
-}
-
-func (s *Store) history(index []byte, id uint64) ([]model.AuditEntry, error) {
-	var out []model.AuditEntry
-	err := s.view(func(tx *bolt.Tx) error {
-		seqs, err := historySeqs(tx.Bucket(index).Get(itob(id)))
-		if err != nil {
-			return err
-		}
-		t := openTrail(tx)
-		c := t.entries.Cursor()
-		for _, seq := range slices.Backward(seqs) {
-			e, err := t.entryAt(c, seq)
-			if err != nil {
-				return err
-			}
-			out = append(out, e)
-		}
-		return nil
-	})
-	return out, err
-}
-
 // entryAt reads entry seq, and its PrevHash from the entry before it.
-func (t *trail) entryAt(c *bolt.Cursor, seq uint64) (model.AuditEntry, error) {
+func (t *trail) entryAt(c *bolt.Cursor, seq uint64) (storedEntry, error) {
 	k, v := c.Seek(itob(seq))
-	if k == nil || btoi(k) != seq {
-		return model.AuditEntry{}, errCorrupt
+	switch {
+	case k == nil:
+		k, v = c.Last()
+	case btoi(k) > seq:
+		k, v = c.Prev()
 	}
-	e, err := t.decode(v)
+	if k == nil || btoi(k) > seq {
+		return storedEntry{}, errCorrupt
+	}
+	run, err := t.run(k, v)
 	if err != nil {
-		return e, err
+		return storedEntry{}, err
 	}
-	_, prev := c.Prev()
-	e.PrevHash = storedHash(prev)
+	i := seq - btoi(k)
+	if i >= uint64(len(run)) || run[i].Seq != seq {
+		return storedEntry{}, errCorrupt
+	}
+	e := run[i]
+	if i > 0 {
+		e.PrevHash = run[i-1].Hash
+	} else {
+		_, prev := c.Prev()
+		e.PrevHash = storedHash(prev)
+	}
 	return e, nil
 }

@@ -119,22 +119,49 @@ func copyFile(t *testing.T, src, dst string) {
 // readEntry reads an entry as the store's readers do, PrevHash included.
 func readEntry(t *testing.T, tr *trail, seq uint64) model.AuditEntry {
 	t.Helper()
-	e, err := tr.decode(tr.entries.Get(itob(seq)))
+	e, err := tr.entryAt(tr.entries.Cursor(), seq)
 	if err != nil {
 		t.Fatalf("entry %d: %v", seq, err)
 	}
-	e.PrevHash = storedHash(tr.entries.Get(itob(seq - 1)))
-	return e
+	return e.AuditEntry
 }
 
-// writeEntry stores an entry in place of entry seq.
+// writeEntry stores an entry in place of entry seq, its link made from
+// its PrevHash. An entry in a run of several is split out of it: the run
+// is stored again as the entries before it, it, and those after it.
 func writeEntry(t *testing.T, tr *trail, seq uint64, e model.AuditEntry) error {
 	t.Helper()
-	v, err := tr.encode(e)
-	if err != nil {
-		t.Fatal(err)
+	c := tr.entries.Cursor()
+	k, v := c.Seek(itob(seq))
+	if k == nil || btoi(k) > seq {
+		k, v = c.Prev()
 	}
-	return tr.entries.Put(itob(seq), v)
+	run, err := tr.run(k, v)
+	if err != nil {
+		t.Fatalf("entry %d: %v", seq, err)
+	}
+	i := seq - btoi(k)
+	run[i].AuditEntry, run[i].link = e, nil
+	if err := tr.entries.Delete(k); err != nil {
+		return err
+	}
+	for _, piece := range [][]storedEntry{run[:i], run[i : i+1], run[i+1:]} {
+		if len(piece) == 0 {
+			continue
+		}
+		actor, err := tr.actorID(piece[0].Actor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := encodeAuditRun(piece, actor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tr.entries.Put(itob(piece[0].Seq), v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func wantChainError(t *testing.T, s *Store, seq uint64, fragment string) {
@@ -255,10 +282,12 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error {
 			return audit.entries.Put(itob(n), audit.entries.Get(itob(n+1)))
 		})
-		wantChainError(t, s, n, "is stored under number")
+		wantChainError(t, s, n, "does not follow the entry before it")
 	})
 	t.Run("entry unreadable", func(t *testing.T) {
-		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error { return audit.entries.Put(itob(n), []byte{auditFormat, 0xff}) })
+		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error {
+			return audit.entries.Put(itob(n), []byte{auditRunFormat, 0xff})
+		})
 		wantChainError(t, s, n, "cannot be read")
 	})
 }

@@ -16,18 +16,22 @@ import (
 // than JSON, which is what keeps loading 200,000 records for a screen
 // within budget.
 //
-// Admins and profiles are in format 1. Audit entries are in format 2
-// since schema 2 (format 1 is read only by the migration, migrate_v2.go).
-// Codes are sealed, in format 2, since schema 5 (sealed.go). Keys and
-// employees are in format 3 since schema 6: format 1 and what schema 6
-// added (a key's profiles and licence, an employee's company); format 1
-// is read only by the migrations, migrate_v6.go.
+// Admins and profiles are in format 1. Codes are sealed, in format 2,
+// since schema 5 (sealed.go). Keys and employees are in format 4 since
+// schema 7: their history head (history.go), format 1's fields with the
+// time of the last change as its distance from the first, and what schema
+// 6 added (a key's profiles and licence, an employee's company). Audit
+// entries are in format 3 (runs, auditrun.go) since schema 7. The older
+// formats are read only by the migrations: keys and employees in format 1
+// (schemas 1 to 5) and 3 (schema 6), audit entries in format 1 (schema 1,
+// migrate_v2.go) and 2 (schemas 2 to 6).
 const (
 	recordFormat   = 1
 	auditFormat    = 2
 	sealedFormat   = 2 // codes since schema 5: the digits sealed (sealed.go)
-	keyFormat      = 3
-	employeeFormat = 3
+	keyFormat      = 3 // schema 6
+	employeeFormat = 3 // schema 6
+	entityFormat   = 4 // keys and employees since schema 7
 )
 
 var errCorrupt = errors.New("a record in the database is damaged")
@@ -45,6 +49,17 @@ func (e *encoder) time(t time.Time) {
 		return
 	}
 	e.int(t.UnixNano())
+}
+
+// timeSince stores t as its distance from base, which a record's second
+// time is close to (one byte when it is the same moment). 0 is no time.
+func (e *encoder) timeSince(t, base time.Time) {
+	if t.IsZero() {
+		e.uint(0)
+		return
+	}
+	d := t.UnixNano() - base.UnixNano()
+	e.uint(1 + uint64(d<<1^d>>63)) // zigzag: a small distance either way is short
 }
 
 // decoder reads one record. It copies the record once into text, and
@@ -128,17 +143,23 @@ func (d *decoder) time() time.Time {
 	return time.Unix(0, v).UTC()
 }
 
-func encodeKey(k model.Key) []byte {
-	e := newEncoder(keyFormat)
-	e.keyV1(k)
-	e.uint(k.ProfileID)
-	e.uint(k.AppliedProfileID)
-	e.uint(licenceDay(k.LicenceUntil))
-	return e.buf
+func (d *decoder) timeSince(base time.Time) time.Time {
+	v := d.uint()
+	if v == 0 {
+		return time.Time{}
+	}
+	z := v - 1
+	dist := int64(z>>1) ^ -int64(z&1)
+	return time.Unix(0, base.UnixNano()+dist).UTC()
 }
 
-// keyV1 writes the fields of a key in format 1.
-func (e *encoder) keyV1(k model.Key) {
+// encodeKey stores a key with its history head (see history.go).
+func encodeKey(k model.Key, head uint64) []byte { return appendKey(nil, k, head) }
+
+// appendKey is encodeKey into the end of dst, for a bulk of keys.
+func appendKey(dst []byte, k model.Key, head uint64) []byte {
+	e := &encoder{buf: append(dst, entityFormat)}
+	e.uint(head)
 	e.uint(k.ID)
 	e.str(k.Serial)
 	e.str(k.MAC)
@@ -150,16 +171,36 @@ func (e *encoder) keyV1(k model.Key) {
 	e.str(k.Note)
 	e.uint(k.EmployeeID)
 	e.time(k.ImportedAt)
-	e.time(k.UpdatedAt)
+	e.timeSince(k.UpdatedAt, k.ImportedAt)
 	e.uint(k.Rev)
+	e.uint(k.ProfileID)
+	e.uint(k.AppliedProfileID)
+	e.uint(licenceDay(k.LicenceUntil))
+	return e.buf
 }
 
 func decodeKey(b []byte) (model.Key, error) {
-	if len(b) > 0 && b[0] == recordFormat {
-		return decodeKeyV1(b) // a schema 4 or 5 file, opened read-only
+	var d *decoder
+	var k model.Key
+	switch {
+	case len(b) > 0 && b[0] == recordFormat:
+		return decodeKeyV1(b) // schemas 1 to 5, for their migrations
+	case len(b) > 0 && b[0] == keyFormat: // schema 6, for its migration
+		d = newDecoder(b, keyFormat)
+		k = d.keyV1()
+	default:
+		d = newDecoder(b, entityFormat)
+		d.uint() // the history head
+		k = model.Key{
+			ID: d.uint(), Serial: d.str(), MAC: d.str(), Model: d.str(), Firmware: d.str(), RFID: d.str(),
+			Status: model.Status(d.uint()), Reason: model.Reason(d.uint()), Note: d.str(),
+			EmployeeID: d.uint(), ImportedAt: d.time(),
+		}
+		k.UpdatedAt, k.Rev = d.timeSince(k.ImportedAt), d.uint()
+		if d.err == nil && (!k.Status.Valid() || !k.Reason.Valid()) {
+			d.err = errCorrupt
+		}
 	}
-	d := newDecoder(b, keyFormat)
-	k := d.keyV1()
 	k.ProfileID, k.AppliedProfileID, k.LicenceUntil = d.uint(), d.uint(), licenceDate(d.uint())
 	if d.err == nil && (k.ProfileID == 0 || k.AppliedProfileID == 0) {
 		d.err = errCorrupt // every key has a profile
@@ -211,15 +252,10 @@ func decodeCode(b []byte) (model.ActivationCode, error) {
 	return c, d.err
 }
 
-func encodeEmployee(p model.Employee) []byte {
-	e := newEncoder(employeeFormat)
-	e.employeeV1(p)
-	e.str(p.Company)
-	return e.buf
-}
-
-// employeeV1 writes the fields of an employee in format 1.
-func (e *encoder) employeeV1(p model.Employee) {
+// encodeEmployee stores an employee with its history head.
+func encodeEmployee(p model.Employee, head uint64) []byte {
+	e := newEncoder(entityFormat)
+	e.uint(head)
 	e.uint(p.ID)
 	e.str(p.FirstName)
 	e.str(p.LastName)
@@ -229,16 +265,30 @@ func (e *encoder) employeeV1(p model.Employee) {
 	e.str(p.Position)
 	e.uint(p.KeyID)
 	e.time(p.CreatedAt)
-	e.time(p.UpdatedAt)
+	e.timeSince(p.UpdatedAt, p.CreatedAt)
 	e.uint(p.Rev)
+	e.str(p.Company)
+	return e.buf
 }
 
 func decodeEmployee(b []byte) (model.Employee, error) {
-	if len(b) > 0 && b[0] == recordFormat {
-		return decodeEmployeeV1(b) // a schema 4 or 5 file, opened read-only
+	var d *decoder
+	var p model.Employee
+	switch {
+	case len(b) > 0 && b[0] == recordFormat:
+		return decodeEmployeeV1(b) // schemas 1 to 5, for their migrations
+	case len(b) > 0 && b[0] == employeeFormat: // schema 6, for its migration
+		d = newDecoder(b, employeeFormat)
+		p = d.employeeV1()
+	default:
+		d = newDecoder(b, entityFormat)
+		d.uint() // the history head
+		p = model.Employee{
+			ID: d.uint(), FirstName: d.str(), LastName: d.str(), Email: d.str(), Phone: d.str(),
+			Department: d.str(), Position: d.str(), KeyID: d.uint(), CreatedAt: d.time(),
+		}
+		p.UpdatedAt, p.Rev = d.timeSince(p.CreatedAt), d.uint()
 	}
-	d := newDecoder(b, employeeFormat)
-	p := d.employeeV1()
 	p.Company = d.str()
 	return p, d.err
 }
@@ -427,7 +477,7 @@ func decodeAudit(b []byte, actors map[uint64]string) (model.AuditEntry, error) {
 // storedHashRaw is the hash at the end of an encoded entry, nil when v is
 // not one (no entry, or a damaged one, which its own decoding reports).
 func storedHashRaw(v []byte) []byte {
-	if len(v) < 1+auditLinkSize+auditHashSize || v[0] != auditFormat {
+	if len(v) < 1+auditLinkSize+auditHashSize || (v[0] != auditFormat && v[0] != auditRunFormat) {
 		return nil
 	}
 	return v[len(v)-auditHashSize:]
@@ -450,6 +500,24 @@ func auditLink(prevHash []byte) []byte {
 	link := make([]byte, auditLinkSize)
 	copy(link, prevHash)
 	return link
+}
+
+// indexValue is what a unique index holds for a record: its id as a
+// uvarint (since schema 7; 8 bytes before).
+func indexValue(id uint64) []byte { return binary.AppendUvarint(nil, id) }
+
+// indexID reads an index value; 0 for a damaged one. 8 bytes are an id
+// as schemas 1 to 6 stored it (a uvarint that long would be an id past
+// 2^49), in a file opened read-only.
+func indexID(v []byte) uint64 {
+	if len(v) == 8 {
+		return btoi(v)
+	}
+	id, n := binary.Uvarint(v)
+	if n != len(v) {
+		return 0
+	}
+	return id
 }
 
 func itob(v uint64) []byte {

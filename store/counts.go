@@ -114,6 +114,14 @@ func (s *Store) LicenceCounts() (map[model.LicenceStatus]int, error) {
 	return out, err
 }
 
+// addToCount counts n more keys under key (a status, a profile, a day).
+func addToCount(counts *bolt.Bucket, key []byte, n uint64) error {
+	if n == 0 {
+		return nil
+	}
+	return counts.Put(key, itob(btoi(counts.Get(key))+n))
+}
+
 // migrateCounts (schema 2 -> 3) counts the keys already stored.
 func migrateCounts(tx *bolt.Tx) error {
 	counts, err := tx.CreateBucketIfNotExists(bucketCounts)
@@ -178,7 +186,7 @@ func (s *Store) EmployeesFirstPage(n int) (FirstPage, error) {
 	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketNames).Cursor()
 		for k, id := c.First(); k != nil && len(page.Employees) < n; k, id = c.Next() {
-			e, err := employeeByID(tx, btoi(id))
+			e, err := employeeByID(tx, indexID(id))
 			if err != nil {
 				return err
 			}

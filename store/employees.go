@@ -47,10 +47,10 @@ func (s *Store) loadEmployee(tx *bolt.Tx, ref EmployeeRef) (model.Employee, erro
 // checkUnique refuses an e-mail or name pair that belongs to another
 // employee (self is the employee being edited, 0 for a new one).
 func checkUnique(tx *bolt.Tx, in model.EmployeeInput, self uint64) error {
-	if id := tx.Bucket(bucketEmails).Get([]byte(in.Email)); id != nil && btoi(id) != self {
+	if id := tx.Bucket(bucketEmails).Get([]byte(in.Email)); id != nil && indexID(id) != self {
 		return &model.FieldError{Field: "email", Msg: "another employee already has the e-mail " + in.Email}
 	}
-	if id := tx.Bucket(bucketNames).Get([]byte(model.NameKey(in.FirstName, in.LastName))); id != nil && btoi(id) != self {
+	if id := tx.Bucket(bucketNames).Get([]byte(model.NameKey(in.FirstName, in.LastName))); id != nil && indexID(id) != self {
 		name := model.Employee{FirstName: in.FirstName, LastName: in.LastName}.FullName()
 		return &model.FieldError{Field: "first_name", Msg: "an employee named " + name + " already exists"}
 	}

@@ -156,7 +156,7 @@ func TestRewrittenAndResealedTrailIsFoundByTheAnchor(t *testing.T) {
 func TestEmptiedTrailWhileKeysExistIsFoundByTheReplay(t *testing.T) {
 	path, _, _ := tEvidence(t)
 	s := tamperTx(t, path, func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketAudit, bucketAuditKey, bucketAuditEmp} {
+		for _, name := range [][]byte{bucketAudit} {
 			if err := tx.DeleteBucket(name); err != nil {
 				return err
 			}
@@ -180,7 +180,7 @@ func TestKeyRecordChangedOutsideKeydeskIsNamed(t *testing.T) {
 			}
 			serial = k.Serial
 			k.Status, k.Reason = model.Active, model.NoReason
-			return tx.Bucket(bucketKeys).Put(id, encodeKey(k))
+			return tx.Bucket(bucketKeys).Put(id, encodeKey(k, historyHead(v)))
 		})
 	})
 	if serial == "" {
@@ -193,12 +193,14 @@ func TestEmployeeRecordChangedOutsideKeydeskIsNamed(t *testing.T) {
 	path, _, _ := tEvidence(t)
 	s := tamperTx(t, path, func(tx *bolt.Tx) error {
 		id := tx.Bucket(bucketEmails).Get([]byte(tEmail("Evidence")))
-		e, err := decodeEmployee(tx.Bucket(bucketEmployees).Get(id))
+		id = itob(indexID(id))
+		v := tx.Bucket(bucketEmployees).Get(id)
+		e, err := decodeEmployee(v)
 		if err != nil {
 			return err
 		}
 		e.KeyID = 0
-		return tx.Bucket(bucketEmployees).Put(id, encodeEmployee(e))
+		return tx.Bucket(bucketEmployees).Put(id, encodeEmployee(e, historyHead(v)))
 	})
 	wantRecordsError(t, s, "employee "+tEmail("Evidence")+" holds key id 0 in their record")
 }

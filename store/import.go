@@ -3,7 +3,6 @@ package store
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -24,62 +23,6 @@ func (s *Store) ImportKeys(who model.Actor, rows []KeyRow) (int, error) {
 		return 0, err
 	}
 	return len(rows), nil
-}
-
-func (s *Store) importKeysAt(tx *bolt.Tx, by string, rows []KeyRow, now time.Time) error {
-	var bad problems
-	seen := map[string]int{} // "serial ABC" -> line, across the file
-	inputs := make([]model.KeyInput, len(rows))
-	extras := make([]keyExtras, len(rows))
-	profiles := profileIDs{tx: tx}
-	for i, row := range rows {
-		in, err := model.NormalizeKey(row.KeyInput)
-		if err == nil {
-			extras[i], err = profiles.extras(row)
-		}
-		if err != nil {
-			bad.add(row.Line, err.Error())
-			continue
-		}
-		inputs[i] = in
-		for _, f := range []struct {
-			label, value string
-			bucket       []byte
-		}{{"serial", in.Serial, bucketSerials}, {"MAC address", in.MAC, bucketMACs}, {"RFID", in.RFID, bucketRFIDs}} {
-			if f.value == "" {
-				continue
-			}
-			if first, dup := seen[f.label+" "+f.value]; dup {
-				bad.add(row.Line, fmt.Sprintf("%s %s is also on line %d", f.label, f.value, first))
-			} else if tx.Bucket(f.bucket).Get([]byte(f.value)) != nil {
-				bad.add(row.Line, fmt.Sprintf("%s %s is already in the stock", f.label, f.value))
-			}
-			seen[f.label+" "+f.value] = row.Line
-		}
-	}
-	if bad.found() {
-		return bad.err()
-	}
-	keys := tx.Bucket(bucketKeys)
-	keys.FillPercent = 1 // ids only grow
-	ids := make([]uint64, len(inputs))
-	for i := range ids {
-		var err error
-		if ids[i], err = keys.NextSequence(); err != nil {
-			return err
-		}
-	}
-	if err := primeKeyIndexes(tx, inputs, ids); err != nil {
-		return err
-	}
-	for i, in := range inputs {
-		k := model.Key{ID: ids[i], Serial: in.Serial, MAC: in.MAC, Model: in.Model, Firmware: in.Firmware, RFID: in.RFID,
-			ProfileID: extras[i].profile, AppliedProfileID: extras[i].profile, LicenceUntil: extras[i].licence}
-		if _, err := s.applyKeyEvent(tx, by, k, model.Event{Kind: model.EventImport, Now: now}); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // keyExtras are what an imported key has besides its own fields: its
@@ -120,46 +63,6 @@ func (p *profileIDs) extras(row KeyRow) (keyExtras, error) {
 	}
 	p.known[name], x.profile = prof.ID, prof.ID
 	return x, nil
-}
-
-// primeKeyIndexes writes the new keys' index entries in key order before
-// putKey writes them again, in place, in file order. Until commit, bbolt
-// keeps a bucket's new entries in one node, and each insert in the middle
-// moves every entry after it: 100,000 keys in random order took 20 s
-// instead of 2. An index the file already has in order needs no priming.
-func primeKeyIndexes(tx *bolt.Tx, inputs []model.KeyInput, ids []uint64) error {
-	type entry struct {
-		value string
-		id    uint64
-	}
-	for _, ix := range []struct {
-		bucket []byte
-		field  func(model.KeyInput) string
-	}{
-		{bucketSerials, func(in model.KeyInput) string { return in.Serial }},
-		{bucketMACs, func(in model.KeyInput) string { return in.MAC }},
-		{bucketRFIDs, func(in model.KeyInput) string { return in.RFID }},
-	} {
-		entries := make([]entry, 0, len(inputs))
-		for i, in := range inputs {
-			if v := ix.field(in); v != "" {
-				entries = append(entries, entry{v, ids[i]})
-			}
-		}
-		byValue := func(a, b entry) int { return strings.Compare(a.value, b.value) }
-		if slices.IsSortedFunc(entries, byValue) {
-			continue // putKey's own writes are appends already
-		}
-		slices.SortFunc(entries, byValue)
-		b := tx.Bucket(ix.bucket)
-		b.FillPercent = indexFillPercent
-		for _, e := range entries {
-			if err := b.Put([]byte(e.value), itob(e.id)); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 // Handout is one assignment made by an employee import: what the admin

@@ -111,7 +111,7 @@ func (s *Store) SetKeyRFID(who model.Actor, ref KeyRef, rfid string) (model.Key,
 			return k, "", err
 		}
 		if id := tx.Bucket(bucketRFIDs).Get([]byte(next.RFID)); id != nil && next.RFID != "" {
-			other, err := s.keyByID(tx, btoi(id))
+			other, err := s.keyByID(tx, indexID(id))
 			if err != nil {
 				return k, "", err
 			}

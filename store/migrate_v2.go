@@ -2,22 +2,41 @@ package store
 
 import (
 	"encoding/hex"
+	"errors"
 	"fmt"
 
 	"github.com/keydesk/keydesk/model"
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // Schema 2 more than halved the audit trail on disk: entries moved from
 // format 1 (both hashes as hex text, actor and action as text) to format 2
-// (see encodeAudit), with a new actor table; the history indexes from one
-// record per entry to one per key or employee; the head hash in meta from
-// hex to raw bytes.
+// (see encodeAudit), with a new actor table; the head hash in meta from
+// hex to raw bytes. (It also rebuilt the history indexes, which schema 4
+// replaced: they are dropped here, and migrate_v4.go builds the histories
+// from the entries.)
 
-// migrateAuditV2 rewrites the trail into new buckets, so that their pages
-// are packed full again, and rebuilds the history indexes from the
-// entries. Everything stored is kept as it was, tampering included: an
-// entry whose hash or previous hash did not match still does not.
+// The history indexes of schemas 1 to 3.
+var (
+	bucketAuditKey = []byte("audit_by_key")
+	bucketAuditEmp = []byte("audit_by_employee")
+)
+
+// dropBuckets deletes buckets, those that exist.
+func dropBuckets(tx *bolt.Tx, names ...[]byte) error {
+	for _, name := range names {
+		if err := tx.DeleteBucket(name); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
+			return err
+		}
+	}
+	return nil
+}
+
+// migrateAuditV2 rewrites the trail into a new bucket, so that its pages
+// are packed full again. Everything stored is kept as it was, tampering
+// included: an entry whose hash or previous hash did not match still does
+// not.
 func migrateAuditV2(tx *bolt.Tx) error {
 	if _, err := tx.CreateBucket(bucketAuditActors); err != nil {
 		return err
@@ -26,34 +45,34 @@ func migrateAuditV2(tx *bolt.Tx) error {
 	sequence := t.entries.Sequence()
 	var seqs []uint64
 	var values [][]byte
-	history := &historyIndex{}
 	err := t.entries.ForEach(func(k, v []byte) error {
 		e, err := decodeAuditV1(v)
 		if err != nil {
 			return fmt.Errorf("audit entry %d cannot be read", btoi(k))
 		}
-		nv, err := t.encode(e)
+		actor, err := t.actorID(e.Actor)
+		if err != nil {
+			return err
+		}
+		nv, err := encodeAudit(e, actor)
 		if err != nil {
 			return err
 		}
 		seqs = append(seqs, btoi(k))
 		values = append(values, nv)
-		history.add(e.KeyID, e.EmployeeID, btoi(k))
 		return nil
 	})
 	if err != nil {
 		return err
 	}
 
-	for _, name := range [][]byte{bucketAudit, bucketAuditKey, bucketAuditEmp} {
-		if err := tx.DeleteBucket(name); err != nil {
-			return err
-		}
-		if _, err := tx.CreateBucket(name); err != nil {
-			return err
-		}
+	if err := dropBuckets(tx, bucketAudit, bucketAuditKey, bucketAuditEmp); err != nil {
+		return err
 	}
-	audit := tx.Bucket(bucketAudit)
+	audit, err := tx.CreateBucket(bucketAudit)
+	if err != nil {
+		return err
+	}
 	audit.FillPercent = 1
 	for i, seq := range seqs {
 		if err := audit.Put(itob(seq), values[i]); err != nil {
@@ -61,9 +80,6 @@ func migrateAuditV2(tx *bolt.Tx) error {
 		}
 	}
 	if err := audit.SetSequence(sequence); err != nil {
-		return err
-	}
-	if err := history.write(tx); err != nil {
 		return err
 	}
 

@@ -31,9 +31,9 @@ func encodeAuditV1(a model.AuditEntry) []byte {
 	return e.buf
 }
 
-// writeSchemaV1 rewrites a closed database's trail as schema 1 had it:
-// format 1 entries, one history index record per entry, the head in hex,
-// no actor table. edit may change the entries first.
+// writeSchemaV1 rewrites a closed database as schema 1 had it: format 1
+// records and entries, one history index record per entry, the head in
+// hex, no actor table, no counts. edit may change the entries first.
 func writeSchemaV1(t *testing.T, path string, edit func([]model.AuditEntry)) {
 	t.Helper()
 	db, err := bolt.Open(path, 0o600, nil)
@@ -45,10 +45,13 @@ func writeSchemaV1(t *testing.T, path string, edit func([]model.AuditEntry)) {
 		var entries []model.AuditEntry
 		prev := ""
 		tr := openTrail(tx)
-		if err := tr.entries.ForEach(func(_, v []byte) error {
-			e, err := tr.decode(v)
-			e.PrevHash, prev = prev, e.Hash
-			entries = append(entries, e)
+		if err := tr.entries.ForEach(func(k, v []byte) error {
+			run, err := tr.run(k, v)
+			for _, se := range run {
+				e := se.AuditEntry
+				e.PrevHash, prev = prev, e.Hash
+				entries = append(entries, e)
+			}
 			return err
 		}); err != nil {
 			return err
@@ -57,7 +60,7 @@ func writeSchemaV1(t *testing.T, path string, edit func([]model.AuditEntry)) {
 			edit(entries)
 		}
 		sequence := tr.entries.Sequence()
-		for _, name := range [][]byte{bucketAudit, bucketAuditKey, bucketAuditEmp, bucketAuditActors} {
+		for _, name := range [][]byte{bucketAudit, bucketAuditActors, bucketCounts, bucketDeletedHeads} {
 			if err := tx.DeleteBucket(name); err != nil {
 				return err
 			}
@@ -78,6 +81,9 @@ func writeSchemaV1(t *testing.T, path string, edit func([]model.AuditEntry)) {
 		}
 		audit.SetSequence(sequence)
 		if err := downgradeToV5(tx); err != nil {
+			return err
+		}
+		if err := writeIndexesV3(tx); err != nil {
 			return err
 		}
 		meta := tx.Bucket(bucketMeta)

@@ -18,7 +18,7 @@ func (s *Store) keyBySerial(tx *bolt.Tx, serial string) (model.Key, error) {
 	if id == nil {
 		return model.Key{}, refused("there is no key with serial %s", norm)
 	}
-	return s.keyByID(tx, btoi(id))
+	return s.keyByID(tx, indexID(id))
 }
 
 // keyByID loads a key with its activation code, if it has one (its
@@ -48,7 +48,8 @@ func (s *Store) keyByID(tx *bolt.Tx, id uint64) (model.Key, error) {
 func (s *Store) putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
 	k.Rev = old.Rev + 1
 	id := itob(k.ID)
-	if err := tx.Bucket(bucketKeys).Put(id, encodeKey(*k)); err != nil {
+	keys := tx.Bucket(bucketKeys)
+	if err := keys.Put(id, encodeKey(*k, historyHead(keys.Get(id)))); err != nil {
 		return err
 	}
 	if err := recountKey(tx, old, *k); err != nil {
@@ -72,7 +73,7 @@ func (s *Store) putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
 		bucket   []byte
 		old, new string
 	}{{bucketSerials, old.Serial, k.Serial}, {bucketMACs, old.MAC, k.MAC}, {bucketRFIDs, old.RFID, k.RFID}} {
-		if err := reindex(tx.Bucket(ix.bucket), ix.old, ix.new, id); err != nil {
+		if err := reindex(tx.Bucket(ix.bucket), ix.old, ix.new, indexValue(k.ID)); err != nil {
 			return err
 		}
 	}
@@ -84,7 +85,7 @@ func (s *Store) putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
 // their share of the file.
 const indexFillPercent = 1.0
 
-func reindex(b *bolt.Bucket, old, new string, id []byte) error {
+func reindex(b *bolt.Bucket, old, new string, value []byte) error {
 	b.FillPercent = indexFillPercent
 	if old == new {
 		return nil
@@ -95,7 +96,7 @@ func reindex(b *bolt.Bucket, old, new string, id []byte) error {
 		}
 	}
 	if new != "" {
-		return b.Put([]byte(new), id)
+		return b.Put([]byte(new), value)
 	}
 	return nil
 }
@@ -109,7 +110,7 @@ func employeeByEmail(tx *bolt.Tx, email string) (model.Employee, error) {
 	if id == nil {
 		return model.Employee{}, refused("there is no employee with e-mail %s", norm)
 	}
-	return employeeByID(tx, btoi(id))
+	return employeeByID(tx, indexID(id))
 }
 
 func employeeByID(tx *bolt.Tx, id uint64) (model.Employee, error) {
@@ -125,21 +126,26 @@ func employeeByID(tx *bolt.Tx, id uint64) (model.Employee, error) {
 func putEmployee(tx *bolt.Tx, old model.Employee, e *model.Employee) error {
 	e.Rev = old.Rev + 1
 	id := itob(e.ID)
-	if err := tx.Bucket(bucketEmployees).Put(id, encodeEmployee(*e)); err != nil {
+	employees := tx.Bucket(bucketEmployees)
+	if err := employees.Put(id, encodeEmployee(*e, historyHead(employees.Get(id)))); err != nil {
 		return err
 	}
-	if err := reindex(tx.Bucket(bucketEmails), old.Email, e.Email, id); err != nil {
+	if err := reindex(tx.Bucket(bucketEmails), old.Email, e.Email, indexValue(e.ID)); err != nil {
 		return err
 	}
 	oldName := ""
 	if old.ID != 0 {
 		oldName = model.NameKey(old.FirstName, old.LastName)
 	}
-	return reindex(tx.Bucket(bucketNames), oldName, model.NameKey(e.FirstName, e.LastName), id)
+	return reindex(tx.Bucket(bucketNames), oldName, model.NameKey(e.FirstName, e.LastName), indexValue(e.ID))
 }
 
 func deleteEmployee(tx *bolt.Tx, e model.Employee) error {
-	if err := tx.Bucket(bucketEmployees).Delete(itob(e.ID)); err != nil {
+	employees := tx.Bucket(bucketEmployees)
+	if err := keepHistory(tx, employees.Get(itob(e.ID)), e.ID); err != nil {
+		return err
+	}
+	if err := employees.Delete(itob(e.ID)); err != nil {
 		return err
 	}
 	if err := tx.Bucket(bucketEmails).Delete([]byte(e.Email)); err != nil {

@@ -30,12 +30,10 @@ var (
 	bucketEmails    = []byte("idx_email")
 	bucketNames     = []byte("idx_name")
 	bucketAudit     = []byte("audit")
-	bucketAuditKey  = []byte("audit_by_key")
-	bucketAuditEmp  = []byte("audit_by_employee")
 
 	allBuckets = [][]byte{bucketMeta, bucketKeys, bucketCodes, bucketEmployees, bucketSerials,
-		bucketMACs, bucketRFIDs, bucketEmails, bucketNames, bucketAudit, bucketAuditKey, bucketAuditEmp, bucketCounts,
-		bucketAdmins, bucketAdminKey, bucketProfiles, bucketProfileNames, bucketProfileCounts, bucketLicenceDays}
+		bucketMACs, bucketRFIDs, bucketEmails, bucketNames, bucketAudit, bucketCounts,
+		bucketAdmins, bucketAdminKey, bucketProfiles, bucketProfileNames, bucketProfileCounts, bucketLicenceDays, bucketDeletedHeads}
 
 	metaSchema = []byte("schema_version")
 )
@@ -65,10 +63,6 @@ type Store struct {
 	path   string
 	now    func() time.Time
 	random io.Reader
-
-	// heldHistory is set only inside FillDemo's transaction (bbolt runs
-	// one writer at a time): see historyIndex.
-	heldHistory *historyIndex
 
 	// box seals codes and the mail password; nil without the key file,
 	// secretsErr then says why (sealed.go).
@@ -222,9 +216,10 @@ var migrations = []func(tx *bolt.Tx) error{
 	migrateAdmins,   // 3 -> 4: the admins table and their roles
 	migrateSecrets,  // 4 -> 5: codes and the mail password sealed with the key file
 	migrateProfiles, // 5 -> 6: access profiles, licences, companies
+	migrateV7,       // 6 -> 7: histories as chains, audit runs, compact records
 }
 
-const schemaVersion = 6
+const schemaVersion = 7
 
 // initialMmapSize reserves address space (not disk) up front: growing the
 // map later copies every node a big transaction touched, and waits for

@@ -1,0 +1,247 @@
+package store
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/keydesk/keydesk/model"
+)
+
+// Since schema 4 an audit value holds a run of consecutive entries that
+// share everything but the key they are about (an import writes one entry
+// per key, each of them sealed into the chain on its own). A run is stored
+// under the number of its first entry; most runs are one entry long.
+//
+// Format 3: the format byte, the number of entries, the shared fields
+// (time, actor, action, from, to, reason, note, employee), then for each
+// entry its key (the first as a number, the others as the difference from
+// the one before), its target, the distances back to the entries before it
+// about the same key and the same employee (0: none; these make the
+// histories, see history.go), its link and its hash. The entry's number is
+// where it stands in the run; its previous hash is the hash before it.
+const auditRunFormat = 3
+
+// auditRunMax bounds a run, so that reading one entry decodes few.
+const auditRunMax = 64
+
+// storedEntry is an entry as read from the trail, with what the trail
+// keeps beside it. PrevHash is left to the reader.
+type storedEntry struct {
+	model.AuditEntry
+	// prevOfKey and prevOfEmployee are the numbers of the entries before
+	// this one about the same key and the same employee, 0 for none.
+	prevOfKey, prevOfEmployee uint64
+	link, hash                []byte // hash is raw, as Hash is in hex
+}
+
+// runShares reports whether e may join a run that starts with first.
+func runShares(first, e model.AuditEntry) bool {
+	return e.Time.Equal(first.Time) && e.Actor == first.Actor && e.Action == first.Action && e.From == first.From &&
+		e.To == first.To && e.Reason == first.Reason && e.Note == first.Note && e.EmployeeID == first.EmployeeID
+}
+
+// encodeAuditRun stores sealed entries (Hash and PrevHash set, numbered one
+// after the other) that share their fields (runShares). actor is the
+// actor's number in the trail's actor table.
+func encodeAuditRun(run []storedEntry, actor uint64) ([]byte, error) {
+	var body encoder
+	for i := range run {
+		if err := appendRunEntry(&body, run[:i], run[i]); err != nil {
+			return nil, err
+		}
+	}
+	return joinRun(run, actor, body.buf), nil
+}
+
+// joinRun puts the run's shared fields before its entries.
+func joinRun(run []storedEntry, actor uint64, body []byte) []byte {
+	first := run[0].AuditEntry
+	e := &encoder{buf: make([]byte, 0, 32+len(first.Note)+len(body))}
+	e.buf = append(e.buf, auditRunFormat)
+	e.uint(uint64(len(run)))
+	e.time(first.Time)
+	e.uint(actor)
+	e.action(first.Action)
+	e.uint(uint64(first.From))
+	e.uint(uint64(first.To))
+	e.uint(uint64(first.Reason))
+	e.str(first.Note)
+	e.uint(first.EmployeeID)
+	e.buf = append(e.buf, body...)
+	return e.buf
+}
+
+// appendRunEntry encodes se as the entry after before in a run.
+func appendRunEntry(e *encoder, before []storedEntry, se storedEntry) error {
+	a := se.AuditEntry
+	if len(before) == 0 {
+		e.uint(a.KeyID)
+	} else {
+		first, last := before[0].AuditEntry, before[len(before)-1].AuditEntry
+		if a.Seq != last.Seq+1 || !runShares(first, a) {
+			return fmt.Errorf("audit entry %d cannot be stored with entry %d", a.Seq, first.Seq)
+		}
+		e.int(int64(a.KeyID - last.KeyID))
+	}
+	e.target(a.Target)
+	e.uint(distance(a.Seq, se.prevOfKey))
+	e.uint(distance(a.Seq, se.prevOfEmployee))
+	var hash, prev [auditHashSize]byte
+	if len(a.Hash) != 2*auditHashSize || hexDecode(hash[:], a.Hash) != nil {
+		return fmt.Errorf("audit entry %d: its hash %q is not a SHA-256", a.Seq, a.Hash)
+	}
+	switch {
+	case se.link != nil:
+		e.buf = append(e.buf, se.link...)
+	case a.PrevHash == "":
+		e.buf = append(e.buf, auditLink(nil)...)
+	case len(a.PrevHash) != 2*auditHashSize || hexDecode(prev[:], a.PrevHash) != nil:
+		return fmt.Errorf("audit entry %d: its previous hash %q is not a SHA-256", a.Seq, a.PrevHash)
+	default:
+		e.buf = append(e.buf, prev[:auditLinkSize]...)
+	}
+	e.buf = append(e.buf, hash[:]...)
+	return nil
+}
+
+// runPacker makes runs of a long series of entries (an import's) that fill
+// bbolt's pages: two runs to a page, so that a run's end never leaves half
+// a page empty.
+type runPacker struct {
+	actor  uint64 // the number of by in the actor table
+	by     string
+	budget int // bytes a run's value may take
+	run    []storedEntry
+	body   encoder
+	done   []packedRun
+}
+
+// packedRun is a run's value and where it goes.
+type packedRun struct {
+	first uint64
+	value []byte
+}
+
+func newRunPacker(actor uint64, by string, pageSize int) *runPacker {
+	// A leaf page holds its header (16 bytes), then per value an element
+	// header (16), the key (8) and the value.
+	return &runPacker{actor: actor, by: by, budget: (pageSize-16)/2 - 16 - 8}
+}
+
+// add appends a sealed entry, by the packer's actor, after the last one.
+func (p *runPacker) add(se storedEntry) error {
+	if se.Actor != p.by {
+		return fmt.Errorf("audit entry %d is not by %s", se.Seq, p.by)
+	}
+	if len(p.run) > 0 && (len(p.run) == auditRunMax || !runShares(p.run[0].AuditEntry, se.AuditEntry)) {
+		p.finish()
+	}
+	mark := len(p.body.buf)
+	if err := appendRunEntry(&p.body, p.run, se); err != nil {
+		return err
+	}
+	if len(p.run) > 0 && len(p.body.buf)+runHeaderMax > p.budget {
+		p.body.buf = p.body.buf[:mark]
+		p.finish()
+		return p.add(se)
+	}
+	p.run = append(p.run, se)
+	return nil
+}
+
+// runHeaderMax bounds the shared fields of an import's runs (no note).
+const runHeaderMax = 1 + 2 + binary.MaxVarintLen64 + 3*binary.MaxVarintLen16 + 4
+
+// finish closes the run so far.
+func (p *runPacker) finish() {
+	if len(p.run) > 0 {
+		p.done = append(p.done, packedRun{first: p.run[0].Seq, value: joinRun(p.run, p.actor, p.body.buf)})
+		p.run, p.body.buf = p.run[:0], p.body.buf[:0]
+	}
+}
+
+// hexDecode decodes hex text of exactly len(dst) bytes, without the
+// copy of the text encoding/hex would need (twice per imported entry).
+func hexDecode(dst []byte, text string) error {
+	for i := range dst {
+		hi, lo := unhex[text[2*i]], unhex[text[2*i+1]]
+		if hi == 0xff || lo == 0xff {
+			return hex.InvalidByteError(text[2*i])
+		}
+		dst[i] = hi<<4 | lo
+	}
+	return nil
+}
+
+// unhex is each byte's value as a hex digit, 0xff for none.
+var unhex = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for i, c := range "0123456789abcdef" {
+		t[c] = byte(i)
+	}
+	for i, c := range "ABCDEF" {
+		t[c] = byte(10 + i)
+	}
+	return t
+}()
+
+// distance is how far back prev is from seq; 0 when there is none.
+func distance(seq, prev uint64) uint64 {
+	if prev == 0 {
+		return 0
+	}
+	return seq - prev
+}
+
+// decodeAuditRun reads the run stored under number first. actors names the
+// actor numbers.
+func decodeAuditRun(first uint64, b []byte, actors map[uint64]string) ([]storedEntry, error) {
+	d := newDecoder(b, auditRunFormat)
+	n := d.uint()
+	shared := model.AuditEntry{
+		Time: d.time(), Actor: d.actor(actors), Action: d.action(),
+		From: model.Status(d.uint()), To: model.Status(d.uint()), Reason: model.Reason(d.uint()), Note: d.str(),
+		EmployeeID: d.uint(),
+	}
+	if d.err == nil && (n == 0 || n > uint64(len(d.buf))) {
+		d.err = errCorrupt
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	run := make([]storedEntry, n)
+	for i := range run {
+		se := &run[i]
+		se.AuditEntry = shared
+		se.Seq = first + uint64(i)
+		if i == 0 {
+			se.KeyID = d.uint()
+		} else {
+			se.KeyID = run[i-1].KeyID + uint64(d.int())
+		}
+		se.Target = d.target()
+		se.prevOfKey = back(se.Seq, d.uint())
+		se.prevOfEmployee = back(se.Seq, d.uint())
+		se.link = d.raw(auditLinkSize)
+		se.hash = d.raw(auditHashSize)
+		if d.err != nil {
+			return nil, d.err
+		}
+		se.Hash = hex.EncodeToString(se.hash)
+	}
+	if d.pos != len(d.buf) {
+		return nil, errCorrupt
+	}
+	return run, nil
+}
+
+// back undoes distance; a distance past the first entry reads as none.
+func back(seq, dist uint64) uint64 {
+	if dist == 0 || dist >= seq {
+		return 0
+	}
+	return seq - dist
+}

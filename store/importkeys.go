@@ -1,0 +1,283 @@
+package store
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/keydesk/keydesk/model"
+	bolt "go.etcd.io/bbolt"
+)
+
+// importKeysAt checks every row, then writes the keys as one bulk: each
+// key a record in id order, each index in its own order, and one audit
+// entry per key (its first, T1 through the model like any change) in runs.
+// Until commit bbolt keeps a bucket's new entries in one node, where an
+// insert in the middle moves every entry after it, so nothing is written
+// twice or out of order. What needs no transaction (the model, the
+// encodings, the hashes) is done on the other cores meanwhile.
+func (s *Store) importKeysAt(tx *bolt.Tx, by string, rows []KeyRow, now time.Time) error {
+	inputs, extras, indexes, err := checkKeyRows(tx, rows)
+	if err != nil {
+		return err
+	}
+	n := uint64(len(inputs))
+	keys := tx.Bucket(bucketKeys)
+	t := openTrail(tx)
+	actor, err := t.actorID(by)
+	if err != nil {
+		return err
+	}
+	meta := tx.Bucket(bucketMeta)
+	b := &keysBulk{
+		firstID: keys.Sequence() + 1, firstSeq: t.entries.Sequence() + 1, now: now, by: by, random: s.random,
+		runs: newRunPacker(actor, by, tx.DB().Info().PageSize), prevHash: hex.EncodeToString(meta.Get(metaAuditHead)),
+	}
+	if err := keys.SetSequence(b.firstID + n - 1); err != nil {
+		return err
+	}
+	if err := t.entries.SetSequence(b.firstSeq + n - 1); err != nil {
+		return err
+	}
+	built := make(chan error, 1)
+	go func() { built <- b.build(rows, inputs, extras) }()
+
+	var held arena // bbolt holds on to values until commit
+	for _, ix := range indexes {
+		bucket := tx.Bucket(ix.bucket)
+		bucket.FillPercent = indexFillPercent
+		for _, v := range ix.values {
+			if err := bucket.Put([]byte(v.value), held.uvarint(b.firstID+uint64(v.row))); err != nil {
+				<-built
+				return err
+			}
+		}
+	}
+	if err := <-built; err != nil {
+		return err
+	}
+	keys.FillPercent = 1 // ids only grow
+	for i, record := range b.records {
+		if err := keys.Put(itob(b.firstID+uint64(i)), record); err != nil {
+			return err
+		}
+	}
+	t.entries.FillPercent = 1
+	for _, run := range b.runs.done {
+		if err := t.entries.Put(itob(run.first), run.value); err != nil {
+			return err
+		}
+	}
+	if err := meta.Put(metaAuditHead, storedHashRaw(b.runs.done[len(b.runs.done)-1].value)); err != nil {
+		return err
+	}
+	return countImported(tx, b.counted)
+}
+
+// importCounts are the counts an import adds to: every key is Ready, and
+// counted under its profile and its licence's end day.
+type importCounts struct {
+	ready    uint64
+	profiles map[uint64]uint64
+	days     map[uint64]uint64
+}
+
+func countImported(tx *bolt.Tx, c importCounts) error {
+	if err := addToCount(tx.Bucket(bucketCounts), countKey(model.Ready), c.ready); err != nil {
+		return err
+	}
+	for id, n := range c.profiles {
+		if err := addToCount(tx.Bucket(bucketProfileCounts), itob(id), n); err != nil {
+			return err
+		}
+	}
+	for day, n := range c.days {
+		if err := addToCount(tx.Bucket(bucketLicenceDays), itob(day), n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keysBulk builds an import's key records and audit runs.
+type keysBulk struct {
+	firstID, firstSeq uint64
+	now               time.Time
+	by                string
+	random            interface{ Read([]byte) (int, error) }
+	prevHash          string
+
+	records [][]byte
+	runs    *runPacker
+	counted importCounts
+}
+
+func (b *keysBulk) build(rows []KeyRow, inputs []model.KeyInput, extras []keyExtras) error {
+	var held arena
+	var sealer model.Sealer
+	b.records = make([][]byte, len(inputs))
+	b.counted = importCounts{profiles: map[uint64]uint64{}, days: map[uint64]uint64{}}
+	ev := model.Event{Kind: model.EventImport, Now: b.now, Random: b.random}
+	for i, in := range inputs {
+		id, seq := b.firstID+uint64(i), b.firstSeq+uint64(i)
+		ch, err := model.Transition(model.Key{ID: id, Serial: in.Serial, MAC: in.MAC, Model: in.Model, Firmware: in.Firmware, RFID: in.RFID,
+			ProfileID: extras[i].profile, AppliedProfileID: extras[i].profile, LicenceUntil: extras[i].licence}, ev)
+		if err != nil {
+			return lineError(rows[i].Line, err)
+		}
+		if ch.Key.Status != model.Ready || ch.Key.Code != nil {
+			return fmt.Errorf("an import made key %s %s: it counts only Ready keys without a code", ch.Key.Serial, ch.Key.Status)
+		}
+		ch.Key.Rev = 1
+		b.records[i] = held.hold(func(buf []byte) []byte { return appendKey(buf, ch.Key, seq) })
+		b.counted.ready++
+		b.counted.profiles[ch.Key.ProfileID]++
+		if day := licenceDay(ch.Key.LicenceUntil); day != 0 {
+			b.counted.days[day]++
+		}
+		e := model.AuditEntry{Seq: seq, Time: b.now, Actor: b.by, Action: ch.Action, Target: "key " + ch.Key.Serial,
+			From: ch.From, To: ch.Key.Status, Reason: ch.Key.Reason, KeyID: id}
+		sealer.Seal(&e, b.prevHash)
+		b.prevHash = e.Hash
+		if err := b.runs.add(storedEntry{AuditEntry: e}); err != nil {
+			return err
+		}
+	}
+	b.runs.finish()
+	return nil
+}
+
+// arena hands out slices of large buffers, which bbolt may keep until
+// commit: a few allocations for a whole import rather than some for every
+// key for the collector to chase.
+type arena struct{ buf []byte }
+
+const arenaChunk = 1 << 20
+
+// hold keeps what appendTo appends.
+func (a *arena) hold(appendTo func([]byte) []byte) []byte {
+	if cap(a.buf)-len(a.buf) < 512 {
+		a.buf = make([]byte, 0, arenaChunk)
+	}
+	start := len(a.buf)
+	a.buf = appendTo(a.buf) // a record that outgrows the chunk moves it, which is fine: the slices given out keep the old one
+	return a.buf[start:len(a.buf):len(a.buf)]
+}
+
+func (a *arena) uvarint(v uint64) []byte {
+	return a.hold(func(b []byte) []byte { return binary.AppendUvarint(b, v) })
+}
+
+// keyIndex is the new entries of one unique index, in its order.
+type keyIndex struct {
+	bucket []byte
+	values []indexEntry
+}
+
+type indexEntry struct {
+	value string
+	row   int // in the import's rows
+}
+
+// checkKeyRows normalizes the rows, finds their profiles and licences,
+// and checks that no serial, MAC or RFID is twice in the file or already
+// in the stock. The bad rows are listed in an *ImportError, in file order.
+func checkKeyRows(tx *bolt.Tx, rows []KeyRow) ([]model.KeyInput, []keyExtras, []keyIndex, error) {
+	inputs := make([]model.KeyInput, len(rows))
+	invalid := make([]error, len(rows))
+	inParallel(len(rows), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			inputs[i], invalid[i] = model.NormalizeKey(rows[i].KeyInput)
+		}
+	})
+	extras := make([]keyExtras, len(rows))
+	profiles := profileIDs{tx: tx}
+	for i, row := range rows {
+		if invalid[i] == nil {
+			extras[i], invalid[i] = profiles.extras(row)
+		}
+	}
+	fields := []struct {
+		label  string
+		bucket []byte
+		field  func(model.KeyInput) string
+	}{
+		{"serial", bucketSerials, func(in model.KeyInput) string { return in.Serial }},
+		{"MAC address", bucketMACs, func(in model.KeyInput) string { return in.MAC }},
+		{"RFID", bucketRFIDs, func(in model.KeyInput) string { return in.RFID }},
+	}
+	indexes := make([]keyIndex, len(fields))
+	inParallel(len(fields), func(lo, hi int) {
+		for f := lo; f < hi; f++ {
+			ix := keyIndex{bucket: fields[f].bucket, values: make([]indexEntry, 0, len(rows))}
+			for i, in := range inputs {
+				if v := fields[f].field(in); invalid[i] == nil && v != "" {
+					ix.values = append(ix.values, indexEntry{v, i})
+				}
+			}
+			byValue := func(a, b indexEntry) int { return strings.Compare(a.value, b.value) }
+			if !slices.IsSortedFunc(ix.values, byValue) {
+				slices.SortStableFunc(ix.values, byValue) // stable: the rows of one value stay in file order
+			}
+			indexes[f] = ix
+		}
+	})
+	// What is wrong with each row's fields: the line the value is also on
+	// (the one before), or -1 when it is in the stock already.
+	clash := make([][]int, len(fields))
+	for f, ix := range indexes {
+		clash[f] = make([]int, len(rows))
+		stored := tx.Bucket(ix.bucket)
+		empty := func() bool { k, _ := stored.Cursor().First(); return k == nil }()
+		for j, v := range ix.values {
+			if j > 0 && ix.values[j-1].value == v.value {
+				clash[f][v.row] = rows[ix.values[j-1].row].Line
+			} else if !empty && stored.Get([]byte(v.value)) != nil {
+				clash[f][v.row] = -1
+			}
+		}
+	}
+	var bad problems
+	for i, row := range rows {
+		if invalid[i] != nil {
+			bad.add(row.Line, invalid[i].Error())
+			continue
+		}
+		for f := range fields {
+			value := fields[f].field(inputs[i])
+			switch line := clash[f][i]; {
+			case line > 0:
+				bad.add(row.Line, fmt.Sprintf("%s %s is also on line %d", fields[f].label, value, line))
+			case line < 0:
+				bad.add(row.Line, fmt.Sprintf("%s %s is already in the stock", fields[f].label, value))
+			}
+		}
+	}
+	if bad.found() {
+		return nil, nil, nil, bad.err()
+	}
+	return inputs, extras, indexes, nil
+}
+
+// inParallel calls fn on slices of [0, n) on every core.
+func inParallel(n int, fn func(lo, hi int)) {
+	parts := min(runtime.GOMAXPROCS(0), n)
+	if parts <= 1 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(p*n/parts, (p+1)*n/parts)
+		}()
+	}
+	wg.Wait()
+}

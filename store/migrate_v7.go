@@ -1,0 +1,116 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+	"slices"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Schema 7 made each write flush fewer pages and an import smaller: the
+// history index buckets gave way to chains through the trail (history.go),
+// audit entries moved to format 3 (runs, auditrun.go), keys and employees
+// to format 2 (their history head, and the time of the last change stored
+// as its distance from the first), the unique indexes' ids from 8 bytes to
+// uvarints.
+
+// migrateV7 rewrites the trail, each entry a run of its own with the link
+// it had (tampering stays visible), chaining every entry to the one before
+// it about the same key and employee; then every key and employee, with
+// the head of its chain; then drops the index buckets.
+func migrateV7(tx *bolt.Tx) error {
+	t := openTrail(tx)
+	sequence := t.entries.Sequence()
+	keys, employees := map[uint64]uint64{}, map[uint64]uint64{} // id -> newest entry
+	var seqs []uint64
+	var runs [][]storedEntry
+	err := t.entries.ForEach(func(k, v []byte) error {
+		run, err := t.run(k, v)
+		if err != nil {
+			return fmt.Errorf("audit entry %d cannot be read", btoi(k))
+		}
+		for i := range run {
+			se := &run[i]
+			se.Seq = btoi(k) + uint64(i) // as it is stored: a different number inside is tampering, kept
+			// bbolt's memory, in a bucket that is about to go:
+			se.link, se.hash = slices.Clone(se.link), slices.Clone(se.hash)
+			se.prevOfKey = link(keys, se.KeyID, se.Seq)
+			se.prevOfEmployee = link(employees, se.EmployeeID, se.Seq)
+		}
+		seqs = append(seqs, btoi(k))
+		runs = append(runs, run)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := dropBuckets(tx, bucketAudit, bucketAuditKey, bucketAuditEmp); err != nil {
+		return err
+	}
+	audit, err := tx.CreateBucket(bucketAudit)
+	if err != nil {
+		return err
+	}
+	audit.FillPercent = 1
+	t = openTrail(tx)
+	for i, run := range runs {
+		actor, err := t.actorID(run[0].Actor)
+		if err != nil {
+			return err
+		}
+		v, err := encodeAuditRun(run, actor)
+		if err != nil {
+			return err
+		}
+		if err := audit.Put(itob(seqs[i]), v); err != nil {
+			return err
+		}
+	}
+	if err := audit.SetSequence(sequence); err != nil {
+		return err
+	}
+	deleted, err := tx.CreateBucketIfNotExists(bucketDeletedHeads)
+	if err != nil {
+		return err
+	}
+	for id, head := range employees {
+		if tx.Bucket(bucketEmployees).Get(itob(id)) == nil {
+			if err := deleted.Put(itob(id), binary.AppendUvarint(nil, head)); err != nil {
+				return err
+			}
+		}
+	}
+	if err := rewrite(tx.Bucket(bucketKeys), func(v []byte) ([]byte, error) {
+		k, err := decodeKey(v)
+		return encodeKey(k, keys[k.ID]), err
+	}); err != nil {
+		return err
+	}
+	if err := rewrite(tx.Bucket(bucketEmployees), func(v []byte) ([]byte, error) {
+		e, err := decodeEmployee(v)
+		return encodeEmployee(e, employees[e.ID]), err
+	}); err != nil {
+		return err
+	}
+	// The unique indexes' ids as uvarints: they were 8 bytes (a uvarint
+	// that long would be an id past 2^49).
+	for _, name := range [][]byte{bucketSerials, bucketMACs, bucketRFIDs, bucketEmails, bucketNames} {
+		b := tx.Bucket(name)
+		b.FillPercent = indexFillPercent
+		if err := rewrite(b, func(v []byte) ([]byte, error) { return indexValue(indexID(v)), nil }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// link records seq as the newest entry about id and returns the one before.
+func link(heads map[uint64]uint64, id, seq uint64) uint64 {
+	if id == 0 {
+		return 0
+	}
+	prev := heads[id]
+	heads[id] = seq
+	return prev
+}
