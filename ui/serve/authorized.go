@@ -22,6 +22,7 @@ import (
 type admission struct {
 	store *store.Store
 	path  string // authorized_keys
+	keys  *authkeys.Cache
 }
 
 // admit says who holds key, or ok false when nobody does.
@@ -34,7 +35,7 @@ func (a admission) admit(key gossh.PublicKey) (who model.Actor, ok bool, err err
 	if found {
 		return model.SSHAdmin(admin.Name, fp, admin.Role), true, nil
 	}
-	keys, _, err := authkeys.Read(a.path)
+	keys, _, err := a.keys.Read(a.path)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return who, false, err
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
+	"github.com/keydesk/keydesk/ui/authkeys"
 )
 
 // DefaultListen is where serve listens when Config.Listen is empty: this
@@ -86,7 +87,7 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	logger := log.NewWithOptions(cfg.Log, log.Options{ReportTimestamp: true, Prefix: "keydesk serve"})
 
-	admitted := admission{store: cfg.Store, path: cfg.AuthorizedKeysPath}
+	admitted := admission{store: cfg.Store, path: cfg.AuthorizedKeysPath, keys: &authkeys.Cache{}}
 	fileKeys, tableKeys, err := admitted.checkAtStart(logger)
 	if err != nil {
 		return err
