@@ -177,6 +177,7 @@ func TestGroupCommitRefusedOnesChangeNothing(t *testing.T) {
 		}
 	}
 	tVerify(t, s)
+	tCheckConsistent(t, s)
 }
 
 func TestGroupCommitLoneWriteIsNotDelayed(t *testing.T) {
@@ -314,4 +315,5 @@ func TestWritesCanRunTwice(t *testing.T) {
 		t.Errorf("audit:\n got %s\nwant %s", got, want)
 	}
 	tVerify(t, s)
+	tCheckConsistent(t, s)
 }
