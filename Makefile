@@ -21,8 +21,10 @@ test: build
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 15m ./...
 
+# Every benchmark, then the project's figures beside their anchors of the
+# same run (installs sqlite3, the import's anchor, when it can).
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+	GO=$(GO) ./.ci/bench
 
 clean:
 	rm -f $(BIN)
