@@ -2,6 +2,7 @@ package common
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -103,6 +104,20 @@ func (f *ScreenForm) moveNow(k tea.KeyMsg) (bool, tea.Cmd) {
 		cmd = tea.Batch(cmd, f.form.NextGroup())
 	}
 	return true, cmd
+}
+
+// ViewWithProblem draws the form under a refusal from the store, on up
+// to two lines, so that it is read to its end; the form then loses its
+// last lines on a full screen.
+func (f *ScreenForm) ViewWithProblem(problem string, width int) string {
+	if problem == "" {
+		return f.View()
+	}
+	var lines []string
+	for _, line := range Wrap("✗ "+problem, width, 2) {
+		lines = append(lines, f.st.Error.Render(line))
+	}
+	return strings.Join(append(lines, f.View()), "\n")
 }
 
 // View draws the form.

@@ -154,13 +154,4 @@ func (f *editForm) help() []key.Binding {
 	}
 }
 
-func (f *editForm) view() string {
-	if f.problem == "" {
-		return f.View()
-	}
-	var lines []string
-	for _, line := range common.Wrap("✗ "+f.problem, f.c.Width, 2) {
-		lines = append(lines, f.c.Styles.Error.Render(line))
-	}
-	return strings.Join(append(lines, f.View()), "\n")
-}
+func (f *editForm) view() string { return f.ViewWithProblem(f.problem, f.c.Width) }

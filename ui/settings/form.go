@@ -132,18 +132,7 @@ func (f *editForm) help() []key.Binding {
 	}
 }
 
-func (f *editForm) view() string {
-	if f.problem == "" {
-		return f.View()
-	}
-	// Above the form, which then loses its last lines on a full screen;
-	// up to two lines, so that a refusal is read to its end.
-	var lines []string
-	for _, line := range common.Wrap("✗ "+f.problem, f.c.Width, 2) {
-		lines = append(lines, f.c.Styles.Error.Render(line))
-	}
-	return strings.Join(append(lines, f.View()), "\n")
-}
+func (f *editForm) view() string { return f.ViewWithProblem(f.problem, f.c.Width) }
 
 // The fields are checked by the model's own rules, one field at a time:
 // the other fields are given values the model accepts, so that the
