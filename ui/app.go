@@ -128,6 +128,7 @@ func newApp(cfg Config) *app {
 	a.settings = settings.New(a.Common, a.mail)
 	a.mail.Configured = a.settings.Configured
 	a.mail.SetupHint = "press 4 for Settings"
+	a.mail.CanSetUp = func() bool { return a.Access.May(model.OpSettingsChange) }
 	a.call = call.New(a.Common, actions, a.mail)
 	a.profiles = profiles.New(a.Common)
 	a.screens = []screen{a.employees, a.keysTab, a.audit, a.settings, a.call, a.profiles}

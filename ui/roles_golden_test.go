@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/keydesk/keydesk/model"
@@ -70,4 +71,14 @@ func TestGoldenAuditorKeyActive(t *testing.T) {
 	k := keyIn(t, st, model.Active)
 	d.press("2", "/", k.Serial, "enter", "enter")
 	goldenView(t, d)
+}
+
+// Without a mail server, `m` tells a helpdesk person to ask an admin: the
+// Settings screen is not theirs to change.
+func TestHelpdeskWithoutMailIsToldToAskAnAdmin(t *testing.T) {
+	d := helpdeskDriver(t)
+	d.press("lovelace", "enter", "c", "m")
+	if v := d.view(); !strings.Contains(v, "no mail server is set up: ask an admin to set one up") || strings.Contains(v, "4 for Settings") {
+		t.Fatalf("after m without a mail server:\n%s", v)
+	}
 }

@@ -42,6 +42,7 @@ func (m *Model) newMailPrompt() *mailprompt.Model {
 		RootCAs: m.cfg.MailRootCAs, Timeout: m.cfg.MailTimeout,
 		Configured: m.cfg.MailConfigured,
 		SetupHint:  "press enter to finish, then 4 for Settings",
+		CanSetUp:   func() bool { return m.may(model.OpSettingsChange) },
 	}, *m.created.Code)
 }
 

@@ -38,6 +38,10 @@ type Config struct {
 	// SetupHint says where mail is set up, after "no mail server is set
 	// up: ".
 	SetupHint string
+	// CanSetUp tells whether this person may set a mail server up (their
+	// role may change the settings); nil means yes. Others are told to
+	// ask an admin instead of where the settings are.
+	CanSetUp func() bool
 }
 
 type state int
@@ -107,6 +111,16 @@ func newModel(cfg Config, j job, openKey string) *Model {
 	return m
 }
 
+func (c Config) canSetUp() bool { return c.CanSetUp == nil || c.CanSetUp() }
+
+// setupHint follows "no mail server is set up: ".
+func (c Config) setupHint() string {
+	if !c.canSetUp() {
+		return "ask an admin to set one up"
+	}
+	return c.SetupHint
+}
+
 // configured reports whether there is a mail server to send through.
 func (m *Model) configured() bool { return m.cfg.Configured == nil || m.cfg.Configured() }
 
@@ -118,6 +132,9 @@ func (m *Model) Binding() key.Binding {
 	}
 	k := m.keys.Open.Help().Key
 	desc := "e-mail (set up mail in 4 Settings)"
+	if !m.cfg.canSetUp() {
+		desc = "e-mail (no mail server: ask an admin)"
+	}
 	if m.job.code == nil {
 		desc = "send a test message (set up mail first)"
 	}
@@ -140,7 +157,7 @@ func (m *Model) Open() tea.Cmd {
 		return nil
 	case !m.configured():
 		m.state, m.failed = done, true
-		m.outcome = "no mail server is set up: " + m.cfg.SetupHint
+		m.outcome = "no mail server is set up: " + m.cfg.setupHint()
 		return nil
 	}
 	m.state, m.invalid = prompting, ""

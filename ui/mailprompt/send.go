@@ -38,7 +38,7 @@ func (m *Model) send(to string) tea.Cmd {
 			}
 		}
 		if errors.Is(sendErr, errNoServer) {
-			sendErr = errors.New("no mail server is set up: " + cfg.SetupHint)
+			sendErr = errors.New("no mail server is set up: " + cfg.setupHint())
 		}
 		return sentMsg{id: id, to: to, err: sendErr}
 	}
