@@ -247,3 +247,28 @@ func TestMailCodeFailuresSayWhatToFix(t *testing.T) {
 		})
 	}
 }
+
+// A role taken away while the address is being typed: the code is not
+// sent, and the trail says it was refused, not that it was mailed.
+func TestMailCodeIsCheckedBeforeItLeaves(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{TLS: model.TLSStartTLS})
+	st := tFixtureStore(t)
+	if err := st.SetSMTPSettings(tActor, srv.Settings(), 0); err != nil {
+		t.Fatal(err)
+	}
+	helen := tAddAdmin(t, st, "helen", model.RoleHelpdesk)
+	d := newDriverWith(t, Config{Store: st, Actor: helen, Remote: true, MailRootCAs: srv.RootCAs, MailTimeout: 5 * time.Second}, 80, 24)
+	d.press("lovelace", "enter", "c", "m")
+	d.mustSee("E-mail the code to:")
+	if _, err := st.SetAdminRole(tActor, "helen", model.RoleAuditor); err != nil {
+		t.Fatal(err)
+	}
+	d.press("enter")
+	d.mustSee("helen is auditor: e-mailing an activation code needs an admin or helpdesk")
+	if msgs := srv.Messages(); len(msgs) != 0 {
+		t.Fatalf("the server got %d messages after the role was taken away", len(msgs))
+	}
+	if e := newestAudit(t, st); e.Action != model.ActionAccessRefused || e.Target != model.OpKeyCodeEmail.Command() {
+		t.Errorf("newest audit entry %+v, want the refusal", e)
+	}
+}

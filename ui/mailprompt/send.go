@@ -25,7 +25,17 @@ var errNoServer = errors.New("no mail server is set up")
 // admin who leaves the screen meanwhile leaves no attempt unrecorded.
 func (m *Model) send(to string) tea.Cmd {
 	cfg, j, id := m.cfg, m.job, m.id
+	hint := cfg.setupHint() // asks the session's role: here, not in the command
+	op := model.OpSettingsTest
+	if j.code != nil {
+		op = model.OpKeyCodeEmail
+	}
 	return func() tea.Msg {
+		// The role is checked before anything leaves: a role changed while
+		// the code was on screen must not let it be mailed.
+		if err := cfg.Store.Check(cfg.Actor, op); err != nil {
+			return sentMsg{id: id, to: to, err: err}
+		}
 		settings, _, err := cfg.Store.SMTPSettings()
 		if err != nil {
 			return sentMsg{id: id, to: to, err: err}
@@ -38,7 +48,7 @@ func (m *Model) send(to string) tea.Cmd {
 			}
 		}
 		if errors.Is(sendErr, errNoServer) {
-			sendErr = errors.New("no mail server is set up: " + cfg.setupHint())
+			sendErr = errors.New("no mail server is set up: " + hint)
 		}
 		return sentMsg{id: id, to: to, err: sendErr}
 	}
