@@ -82,3 +82,13 @@ func TestHelpdeskWithoutMailIsToldToAskAnAdmin(t *testing.T) {
 		t.Fatalf("after m without a mail server:\n%s", v)
 	}
 }
+
+// `?` on the Profiles screen offers a helpdesk person no change.
+func TestHelpdeskProfilesHelpOffersNoChange(t *testing.T) {
+	d := helpdeskDriver(t)
+	d.press("esc", "5", "?")
+	v := d.view()
+	if !strings.Contains(v, "Profiles") || strings.Contains(v, "n new") || strings.Contains(v, "e edit") || strings.Contains(v, "D delete") {
+		t.Fatalf("the Profiles help of a helpdesk session:\n%s", v)
+	}
+}

@@ -216,8 +216,14 @@ func (m *Model) ShortHelp() []key.Binding {
 
 // FullHelp is every key of the screen, for `?`.
 func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		{m.Keys.Up, m.Keys.Down, m.Keys.Top, m.Keys.Bottom},
-		{m.keys.New, m.keys.Edit, m.keys.Delete},
+	var changes []key.Binding // only what the role may do
+	for _, k := range []struct {
+		b  key.Binding
+		op model.Operation
+	}{{m.keys.New, model.OpProfileAdd}, {m.keys.Edit, model.OpProfileEdit}, {m.keys.Delete, model.OpProfileDelete}} {
+		if m.may(k.op) {
+			changes = append(changes, k.b)
+		}
 	}
+	return [][]key.Binding{{m.Keys.Up, m.Keys.Down, m.Keys.Top, m.Keys.Bottom}, changes}
 }
