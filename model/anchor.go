@@ -35,7 +35,7 @@ func (a AuditAnchor) Line() string {
 func ParseExpect(s string) (AuditAnchor, error) {
 	seq, hash, ok := strings.Cut(strings.TrimSpace(s), ":")
 	if !ok {
-		return AuditAnchor{}, fmt.Errorf("%q is not SEQ:HASH (as keydesk audit head prints them)", Printable(s))
+		return AuditAnchor{}, fmt.Errorf("%q is not SEQ:HASH (the N and H that keydesk audit head prints as seq N hash H)", Printable(s))
 	}
 	return anchorOf(seq, hash, s)
 }

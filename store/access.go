@@ -13,11 +13,28 @@ import (
 // place where roles are enforced, below the screens, the command line and
 // the SSH server alike.
 
+// SetBootstrap gives the store the authorized_keys file's answer to "is
+// this key still listed?", so that a key removed from the file loses its
+// admin rights at its next action, as one removed from the admins table
+// does, and not only at its next login. keydesk serve sets it.
+func (s *Store) SetBootstrap(listed func(fingerprint string) bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.bootstrap = listed
+}
+
+func (s *Store) stillListed(fingerprint string) bool {
+	s.mu.Lock()
+	listed := s.bootstrap
+	s.mu.Unlock()
+	return listed == nil || listed(fingerprint)
+}
+
 // resolve fills in who's role as the database says it now. An admin on
 // this machine is an admin; a key in the admins table has the role given
 // there (also when authorized_keys lists it too); a key only in
-// authorized_keys is an admin.
-func resolve(tx *bolt.Tx, who model.Actor) (model.Actor, error) {
+// authorized_keys is an admin while the file lists it.
+func (s *Store) resolve(tx *bolt.Tx, who model.Actor) (model.Actor, error) {
 	if who.Local() {
 		who.Role = model.RoleAdmin
 		return who, nil
@@ -28,7 +45,7 @@ func resolve(tx *bolt.Tx, who model.Actor) (model.Actor, error) {
 		return who, err
 	case found:
 		return model.SSHAdmin(a.Name, a.Fingerprint, a.Role), nil
-	case who.Bootstrap:
+	case who.Bootstrap && s.stillListed(who.Fingerprint):
 		who.Role = model.RoleAdmin
 		return who, nil
 	}
@@ -36,13 +53,19 @@ func resolve(tx *bolt.Tx, who model.Actor) (model.Actor, error) {
 	return who, refused("%s: the key %s is no longer an admin of this database", who.Name, who.Fingerprint)
 }
 
-// permit resolves who and checks that their role allows op.
-func permit(tx *bolt.Tx, who model.Actor, op model.Operation) (model.Actor, error) {
-	actor, err := resolve(tx, who)
+// permit resolves who and checks that their role allows every one of
+// ops; it returns the first refused.
+func (s *Store) permit(tx *bolt.Tx, who model.Actor, ops []model.Operation) (model.Actor, model.Operation, error) {
+	actor, err := s.resolve(tx, who)
 	if err != nil {
-		return actor, err
+		return actor, ops[0], err
 	}
-	return actor, model.Permit(actor, op)
+	for _, op := range ops {
+		if err := model.Permit(actor, op); err != nil {
+			return actor, op, err
+		}
+	}
+	return actor, ops[0], nil
 }
 
 // refusalEntry records an operation refused to who, never what it
@@ -55,6 +78,13 @@ func refusalEntry(who model.Actor, op model.Operation, why error) model.AuditEnt
 // the actor as the audit trail names it. A refused operation changes
 // nothing but the audit trail, which records the refusal.
 func (s *Store) update(who model.Actor, op model.Operation, fn func(tx *bolt.Tx, by string) error) error {
+	return s.updateAll(who, []model.Operation{op}, fn)
+}
+
+// updateAll is update for an operation that is several at once (adding
+// an employee with a key is adding and assigning): each must be allowed.
+func (s *Store) updateAll(who model.Actor, ops []model.Operation, fn func(tx *bolt.Tx, by string) error) error {
+	op := ops[0]
 	// A backup is let through a file that is gone: it is the way to save
 	// what the open file holds.
 	rescue := op == model.OpBackup
@@ -67,10 +97,10 @@ func (s *Store) update(who model.Actor, op model.Operation, fn func(tx *bolt.Tx,
 	var denied error
 	err := s.commit(func(tx *bolt.Tx) error {
 		denied = nil
-		actor, err := permit(tx, who, op)
+		actor, refusedOp, err := s.permit(tx, who, ops)
 		if model.IsRefusal(err) {
 			denied = err
-			return s.appendAudit(tx, refusalEntry(actor, op, err))
+			return s.appendAudit(tx, refusalEntry(actor, refusedOp, err))
 		}
 		if err != nil {
 			return err
@@ -94,7 +124,7 @@ func (s *Store) update(who model.Actor, op model.Operation, fn func(tx *bolt.Tx,
 // (sending a test e-mail), call it before they start.
 func (s *Store) Check(who model.Actor, op model.Operation) error {
 	err := s.view(func(tx *bolt.Tx) error {
-		_, err := permit(tx, who, op)
+		_, _, err := s.permit(tx, who, []model.Operation{op})
 		return err
 	})
 	if !model.IsRefusal(err) {
@@ -117,7 +147,7 @@ func (s *Store) Resolve(who model.Actor) (model.Actor, error) {
 	var actor model.Actor
 	err := s.view(func(tx *bolt.Tx) error {
 		var err error
-		actor, err = resolve(tx, who)
+		actor, err = s.resolve(tx, who)
 		return err
 	})
 	return actor, err

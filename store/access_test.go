@@ -132,7 +132,7 @@ func TestRoleChangesTakeEffectAtTheNextAction(t *testing.T) {
 		_, err := s.SuspendKey(bob, Serial("SN-R2"), "")
 		return err
 	})
-	if err := s.RemoveAdmin(tAdmin, "bob"); err != nil {
+	if _, err := s.RemoveAdmin(tAdmin, "bob"); err != nil {
 		t.Fatal(err)
 	}
 	err := tOnlyAuditedAs(t, s, model.ActionAccessRefused, func() error {
@@ -179,12 +179,12 @@ func TestAdminTableRules(t *testing.T) {
 	tUnchanged(t, s, func() error { _, err := s.AddAdmin(tAdmin, "ANN", model.RoleHelpdesk, tKeyLine(t, 7)); return err })
 	err := tUnchanged(t, s, func() error { _, err := s.AddAdmin(tAdmin, "other", model.RoleHelpdesk, tKeyLine(t, 6)); return err })
 	tRefusedWith(t, err, "already ann's", "one admin only")
-	err = tUnchanged(t, s, func() error { return s.RemoveAdmin(tAdmin, "ann") })
+	err = tUnchanged(t, s, func() error { _, err := s.RemoveAdmin(tAdmin, "ann"); return err })
 	tRefusedWith(t, err, "ann is the last admin")
 	err = tUnchanged(t, s, func() error { _, err := s.SetAdminRole(tAdmin, "ann", model.RoleHelpdesk); return err })
 	tRefusedWith(t, err, "ann is the last admin")
 	tUnchanged(t, s, func() error { _, err := s.SetAdminRole(tAdmin, "ann", model.RoleAdmin); return err })
-	tUnchanged(t, s, func() error { return s.RemoveAdmin(tAdmin, "nobody") })
+	tUnchanged(t, s, func() error { _, err := s.RemoveAdmin(tAdmin, "nobody"); return err })
 	tUnchanged(t, s, func() error { _, err := s.AddAdmin(tAdmin, "bad name", model.RoleHelpdesk, tKeyLine(t, 8)); return err })
 	tUnchanged(t, s, func() error { _, err := s.AddAdmin(tAdmin, "x", model.RoleHelpdesk, "not a key"); return err })
 
@@ -236,4 +236,39 @@ func TestAdminSeenIsThrottled(t *testing.T) {
 	if later, _, _ := s.AdminByFingerprint(ann.Fingerprint); !later.LastSeen.After(tStart) {
 		t.Error("last seen not written after a minute")
 	}
+}
+
+// A key let in by authorized_keys loses its rights at its next action
+// once the file no longer lists it, as one removed from the table does.
+func TestBootstrapKeysAreAskedAtEveryAction(t *testing.T) {
+	s, _ := tOpen(t)
+	tKeyIn(t, s, "SN-L1", "Ann", model.Reserved)
+	boot := model.Actor{Name: "carol", Fingerprint: "SHA256:carol", Bootstrap: true}
+	listed := true
+	s.SetBootstrap(func(fp string) bool { return listed && fp == "SHA256:carol" })
+	if _, err := s.ShowCode(boot, Serial("SN-L1")); err != nil {
+		t.Fatalf("a listed key: %v", err)
+	}
+	listed = false
+	err := tOnlyAuditedAs(t, s, model.ActionAccessRefused, func() error {
+		_, err := s.ShowCode(boot, Serial("SN-L1"))
+		return err
+	})
+	tRefusedWith(t, err, "carol: the key SHA256:carol is no longer an admin")
+	if _, err := s.ShowCode(tAdmin, Serial("SN-L1")); err != nil {
+		t.Errorf("the local admin is not asked of the file: %v", err)
+	}
+}
+
+// Adding an employee with a key is adding and assigning: both must be
+// allowed.
+func TestAddingWithAKeyNeedsBothOperations(t *testing.T) {
+	s, _ := tOpen(t)
+	tImportKeys(t, s, "SN-E1")
+	una := tSSH(t, s, "una", model.RoleAuditor, 20)
+	err := tOnlyAuditedAs(t, s, model.ActionAccessRefused, func() error {
+		_, err := s.AddEmployee(una, tPerson("Zoe"), "SN-E1")
+		return err
+	})
+	tRefusedWith(t, err, "una is auditor: adding an employee needs an admin or helpdesk")
 }

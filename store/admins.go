@@ -86,8 +86,11 @@ func roleCounts(tx *bolt.Tx) (map[model.Role]int, error) {
 	n := map[model.Role]int{}
 	err := tx.Bucket(bucketAdmins).ForEach(func(_, v []byte) error {
 		a, err := decodeAdmin(v)
+		if err != nil {
+			return err
+		}
 		n[a.Role]++
-		return err
+		return nil
 	})
 	return n, err
 }
@@ -157,13 +160,16 @@ func (s *Store) SetAdminRole(who model.Actor, name string, role model.Role) (mod
 	return out, err
 }
 
-// RemoveAdmin shuts an admin out; the last admin stays.
-func (s *Store) RemoveAdmin(who model.Actor, name string) error {
-	return s.update(who, model.OpAdminRemove, func(tx *bolt.Tx, by string) error {
+// RemoveAdmin shuts an admin out and returns who they were; the last
+// admin stays.
+func (s *Store) RemoveAdmin(who model.Actor, name string) (model.Admin, error) {
+	var removed model.Admin
+	err := s.update(who, model.OpAdminRemove, func(tx *bolt.Tx, by string) error {
 		a, err := adminByName(tx, name)
 		if err != nil {
 			return err
 		}
+		removed = a
 		if err := keepLastAdmin(tx, a, "removed"); err != nil {
 			return err
 		}
@@ -176,6 +182,7 @@ func (s *Store) RemoveAdmin(who model.Actor, name string) error {
 		return s.appendAudit(tx, model.AuditEntry{Actor: by, Action: model.ActionAdminRemoved, Target: adminTarget(a.Name),
 			Note: "was " + a.Role.String() + ", key " + a.Fingerprint})
 	})
+	return removed, err
 }
 
 // keepLastAdmin refuses to take away the role of the only admin left in

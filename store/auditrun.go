@@ -8,7 +8,7 @@ import (
 	"github.com/keydesk/keydesk/model"
 )
 
-// Since schema 4 an audit value holds a run of consecutive entries that
+// Since schema 7 an audit value holds a run of consecutive entries that
 // share everything but the key they are about (an import writes one entry
 // per key, each of them sealed into the chain on its own). A run is stored
 // under the number of its first entry; most runs are one entry long.

@@ -79,11 +79,11 @@ type NewEmployee struct {
 // key: both or neither are stored.
 func (s *Store) AddEmployee(who model.Actor, in model.EmployeeInput, keySerial string) (NewEmployee, error) {
 	var out NewEmployee
-	op := model.OpEmployeeAdd
+	ops := []model.Operation{model.OpEmployeeAdd}
 	if keySerial != "" {
-		op = model.OpKeyAssign // adding someone with a key is also assigning it
+		ops = append(ops, model.OpKeyAssign) // adding someone with a key is also assigning it
 	}
-	err := s.update(who, op, func(tx *bolt.Tx, by string) error {
+	err := s.updateAll(who, ops, func(tx *bolt.Tx, by string) error {
 		out = NewEmployee{}
 		e, err := s.createEmployeeAt(tx, by, in, s.now())
 		if err != nil {

@@ -11,7 +11,7 @@ import (
 // The history of a key or an employee is a chain through the trail: the
 // record holds the number of the newest entry about it (its head), and
 // each entry the number of the one before it about the same key and the
-// same employee. (Until schema 4 two index buckets held the numbers, which
+// same employee. (Until schema 7 two index buckets held the numbers, which
 // every change had to rewrite too: six more pages to write and flush per
 // operation, and a record per imported key.) The links are not covered by
 // the hash: like an index, they only find entries, and the trail says what

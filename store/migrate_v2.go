@@ -13,11 +13,11 @@ import (
 // Schema 2 more than halved the audit trail on disk: entries moved from
 // format 1 (both hashes as hex text, actor and action as text) to format 2
 // (see encodeAudit), with a new actor table; the head hash in meta from
-// hex to raw bytes. (It also rebuilt the history indexes, which schema 4
-// replaced: they are dropped here, and migrate_v4.go builds the histories
+// hex to raw bytes. (It also rebuilt the history indexes, which schema 7
+// replaced: they are dropped here, and migrate_v7.go builds the histories
 // from the entries.)
 
-// The history indexes of schemas 1 to 3.
+// The history indexes of schemas 1 to 6.
 var (
 	bucketAuditKey = []byte("audit_by_key")
 	bucketAuditEmp = []byte("audit_by_employee")

@@ -82,6 +82,10 @@ type Store struct {
 
 	mu       sync.Mutex
 	watchers map[chan struct{}]struct{}
+	// bootstrap says whether authorized_keys still lists a key (see
+	// SetBootstrap); nil trusts the session's word, as commands run
+	// locally have no file to ask.
+	bootstrap func(fingerprint string) bool
 
 	imports importLock
 }

@@ -121,7 +121,7 @@ func TestRemovedAdminCanOnlyQuit(t *testing.T) {
 	d := newDriverAs(t, st, helen, 80, 24)
 	d.press("lovelace", "enter")
 	d.mustSee("Call  Ada Lovelace")
-	if err := st.RemoveAdmin(tActor, "helen"); err != nil {
+	if _, err := st.RemoveAdmin(tActor, "helen"); err != nil {
 		t.Fatal(err)
 	}
 	d.reload()

@@ -24,30 +24,41 @@ func Read(path string) (keys []model.AdminKey, badLines []int, err error) {
 	return keys, badLines, nil
 }
 
-// Cache reads the file at every call, as Read does, and parses it again
-// only when it changed: keydesk serve reads it at every login, and parsing
-// 50 admins' keys at every command over SSH was a sixth of the server's
-// work per command at 50 sessions. The zero value is ready; what Read
-// returns is shared, not to be changed.
+// Cache reads the file again only when it changed: keydesk serve asks it
+// at every login and at every action of a session let in by the file,
+// and parsing 50 admins' keys at every command over SSH was a sixth of
+// the server's work per command at 50 sessions. A change is a new file,
+// size or modification time (nanoseconds here); the bytes are compared
+// too once read. The zero value is ready; what Read returns is shared,
+// not to be changed.
 type Cache struct {
 	mu       sync.Mutex
+	info     os.FileInfo
 	data     []byte
 	keys     []model.AdminKey
 	badLines []int
 }
 
-// Read is Read(path), from the cache when the file holds the same bytes.
+// Read is Read(path), from the cache when the file has not changed.
 func (c *Cache) Read(path string) (keys []model.AdminKey, badLines []int, err error) {
-	data, err := os.ReadFile(path)
+	info, err := os.Stat(path)
 	if err != nil {
 		return nil, nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.info != nil && os.SameFile(c.info, info) && c.info.Size() == info.Size() && c.info.ModTime().Equal(info.ModTime()) {
+		return c.keys, c.badLines, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
 	if c.data == nil || !bytes.Equal(c.data, data) {
 		c.keys, c.badLines = parse(data)
 		c.data = data
 	}
+	c.info = info
 	return c.keys, c.badLines, nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -111,11 +110,16 @@ func (a *app) adminRemoveCommand() *cobra.Command {
 	}
 	cmd.RunE = a.action(func(_ *cobra.Command, args []string) error {
 		return a.withStore(mustExist, func(st *store.Store) error {
-			if err := st.RemoveAdmin(a.actor(), args[0]); err != nil {
+			removed, err := st.RemoveAdmin(a.actor(), args[0])
+			if err != nil {
 				return err
 			}
-			_, err := fmt.Fprintf(a.env.Stderr, "%s removed\n", model.Printable(strings.ToLower(strings.TrimSpace(args[0]))))
-			return err
+			fmt.Fprintf(a.env.Stderr, "%s removed\n", model.Printable(removed.Name))
+			if a.bootstrapLists(st, removed.Fingerprint) {
+				fmt.Fprintf(a.env.Stderr, "keydesk: their key is also in %s, which makes it an admin: remove that line too to shut them out\n",
+					a.authorizedKeysPath(st))
+			}
+			return nil
 		})
 	})
 	return cmd
@@ -154,6 +158,17 @@ func (a *app) adminListCommand() *cobra.Command {
 		})
 	})
 	return cmd
+}
+
+// bootstrapLists reports whether authorized_keys holds the key.
+func (a *app) bootstrapLists(st *store.Store, fingerprint string) bool {
+	keys, _, _ := authkeys.Read(a.authorizedKeysPath(st))
+	for _, k := range keys {
+		if fingerprint != "" && k.Fingerprint == fingerprint {
+			return true
+		}
+	}
+	return false
 }
 
 // authorizedKeysPath is the bootstrap file: serve's, inside serve, else

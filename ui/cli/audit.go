@@ -25,7 +25,7 @@ record changed outside keydesk is named).
 
 The chain is not keyed: whoever can write the file can cut its end or
 rewrite it and seal it again. A head kept outside the file finds that:
---expect SEQ:HASH (as keydesk audit head printed it) and --anchors FILE
+--expect SEQ:HASH (N:H of what keydesk audit head printed as "seq N hash H") and --anchors FILE
 (the lines keydesk serve --anchor wrote) must each still be in the trail
 with the same hash.`,
 		Args: argsNamed(),

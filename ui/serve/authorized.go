@@ -17,8 +17,9 @@ import (
 // Who may log in: the admins table of the database, each key with its
 // role, and the authorized_keys file, the bootstrap, whose keys are
 // admins. A key in both has the table's role. Both are read again at
-// every login, so removing a line or an admin locks that key out without
-// a restart.
+// every login, and at every action of an open session (the store asks
+// listed), so removing a line or an admin locks that key out without a
+// restart.
 type admission struct {
 	store *store.Store
 	path  string // authorized_keys
@@ -47,6 +48,21 @@ func (a admission) admit(key gossh.PublicKey) (who model.Actor, ok bool, err err
 		}
 	}
 	return who, false, nil
+}
+
+// listed reports whether the file lists the key; a file that cannot be
+// read lists nobody.
+func (a admission) listed(fingerprint string) bool {
+	keys, _, err := a.keys.Read(a.path)
+	if err != nil {
+		return false
+	}
+	for _, k := range keys {
+		if k.Fingerprint == fingerprint {
+			return true
+		}
+	}
+	return false
 }
 
 // checkAtStart refuses to serve when nobody could log in: a server that

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -312,7 +313,7 @@ func TestRoleChangeCountsAtTheNextCommand(t *testing.T) {
 	if got := runCommand(t, c, "key code "+f.bySt[model.Reserved], ""); got.status != 0 {
 		t.Errorf("after becoming helpdesk: %d %q", got.status, got.stderr)
 	}
-	if err := f.h.st.RemoveAdmin(model.LocalAdmin("boss"), "una"); err != nil {
+	if _, err := f.h.st.RemoveAdmin(model.LocalAdmin("boss"), "una"); err != nil {
 		t.Fatal(err)
 	}
 	if got := runCommand(t, c, "export keys", ""); got.status != 1 || !strings.Contains(got.stderr, "no longer") {
@@ -320,5 +321,21 @@ func TestRoleChangeCountsAtTheNextCommand(t *testing.T) {
 	}
 	if _, err := f.h.dial(ssh.PublicKeys(f.una.signer)); err == nil {
 		t.Error("a removed admin logged in again")
+	}
+}
+
+// serve tells the store to ask authorized_keys at every action: a session
+// let in by a line of the file (a TUI stays open for hours) loses its
+// rights once the line is removed, without logging in again.
+func TestAuthorizedKeysLineRemovedCountsAtTheNextAction(t *testing.T) {
+	f := newRoleFixture(t)
+	alice := model.Actor{Name: "alice", Fingerprint: f.h.alice.fingerprint(), Bootstrap: true}
+	if _, err := f.h.st.ShowCode(alice, store.Serial(f.bySt[model.Reserved])); err != nil {
+		t.Fatalf("alice, in authorized_keys: %v", err)
+	}
+	writeAuthorizedKeys(t, filepath.Join(f.h.dir, "authorized_keys"), f.h.bob)
+	_, err := f.h.st.ShowCode(alice, store.Serial(f.bySt[model.Reserved]))
+	if err == nil || !strings.Contains(err.Error(), "is no longer an admin") {
+		t.Errorf("alice after her line was removed: %v", err)
 	}
 }

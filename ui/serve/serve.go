@@ -92,6 +92,8 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	cfg.Store.SetBootstrap(admitted.listed)
+	defer cfg.Store.SetBootstrap(nil)
 	hostKey, created, err := loadOrCreateHostKey(cfg.HostKeyPath)
 	if err != nil {
 		return err
