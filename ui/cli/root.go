@@ -8,7 +8,9 @@ import (
 	"io"
 	"os"
 	"os/user"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/keydesk/keydesk/model"
@@ -61,10 +63,10 @@ type ServeOptions struct {
 // refused or failed (the reason on stderr), 2 usage error.
 func Run(ctx context.Context, args []string, env Env) int {
 	a := newApp(ctx, env)
-	root := a.rootCommand()
 	if args == nil {
 		args = []string{} // cobra would read os.Args instead
 	}
+	root := a.rootCommand(args)
 	root.SetArgs(args)
 	root.SetIn(a.env.Stdin)
 	root.SetOut(a.env.Stdout)
@@ -121,7 +123,12 @@ func (a *app) actor() model.Actor {
 	return model.LocalAdmin(name)
 }
 
-func (a *app) rootCommand() *cobra.Command {
+// rootCommand is the command tree for args. A run needs one top-level
+// command, and building cobra's whole tree (every flag of every command)
+// was a fifth of the cost of a command over SSH: when args name a
+// top-level command, only that one is built. Anything else (help, no
+// command, a mistyped one) gets them all, for the list or the suggestion.
+func (a *app) rootCommand(args []string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "keydesk",
 		Short: "Manage hardware security keys and the employees who hold them",
@@ -142,22 +149,64 @@ same operations for scripts. Exit status: 0 done, 1 refused or failed
 	root.SetHelpCommand(a.helpCommand())
 	root.PersistentFlags().StringVar(&a.db, "db", "",
 		"database file (default $KEYDESK_DB, else $XDG_DATA_HOME/keydesk/keydesk.db, else ~/.local/share/keydesk/keydesk.db)")
-	root.AddCommand(
-		a.demoCommand(),
-		a.importCommand(),
-		a.exportCommand(),
-		a.employeeCommand(),
-		a.keyCommand(),
-		a.deviceCommand(),
-		a.auditCommand(),
-		a.settingsCommand(),
-		a.adminCommand(),
-		a.profileCommand(),
-		a.backupCommand(),
-		a.serveCommand(),
-		a.versionCommand(),
-	)
+	builds := a.topLevel()
+	if i := slices.IndexFunc(topLevelNames(), func(names []string) bool {
+		return slices.Contains(names, commandWord(args))
+	}); i >= 0 {
+		root.AddCommand(builds[i]())
+		return root
+	}
+	for _, build := range builds {
+		root.AddCommand(build())
+	}
 	return root
+}
+
+// topLevel builds each top-level command, in the order help lists them.
+func (a *app) topLevel() []func() *cobra.Command {
+	return []func() *cobra.Command{
+		a.demoCommand,
+		a.importCommand,
+		a.exportCommand,
+		a.employeeCommand,
+		a.keyCommand,
+		a.deviceCommand,
+		a.auditCommand,
+		a.settingsCommand,
+		a.adminCommand,
+		a.profileCommand,
+		a.backupCommand,
+		a.serveCommand,
+		a.versionCommand,
+	}
+}
+
+// topLevelNames are the names and aliases of each of topLevel's commands,
+// learnt once from the commands themselves.
+var topLevelNames = sync.OnceValue(func() [][]string {
+	var all [][]string
+	for _, build := range newApp(context.Background(), Env{}).topLevel() {
+		cmd := build()
+		all = append(all, append([]string{cmd.Name()}, cmd.Aliases...))
+	}
+	return all
+})
+
+// commandWord is the first word of args that is not --db or its value,
+// or "" when a flag comes first that only the whole tree can tell about.
+func commandWord(args []string) string {
+	for i := 0; i < len(args); i++ {
+		switch arg := args[i]; {
+		case arg == "--db":
+			i++
+		case strings.HasPrefix(arg, "--db="):
+		case strings.HasPrefix(arg, "-"):
+			return ""
+		default:
+			return arg
+		}
+	}
+	return ""
 }
 
 // group is a command that only holds subcommands: run alone or with an

@@ -42,10 +42,11 @@ func (s *server) sessionInfoOf(sess ssh.Session) *sessionInfo {
 	return nil
 }
 
-func kindOf(sess ssh.Session) sessionKind {
+// kindOf tells what a session with the command line args asks for.
+func kindOf(sess ssh.Session, args []string) sessionKind {
 	_, _, hasTerminal := sess.Pty()
 	switch {
-	case len(sess.Command()) > 0:
+	case len(args) > 0:
 		return kindCommand
 	case strings.TrimSpace(sess.RawCommand()) != "":
 		return kindBadCommand
@@ -61,7 +62,8 @@ func kindOf(sess ssh.Session) sessionKind {
 // during authentication), and counts the session for shutdown.
 func (s *server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		kind := kindOf(sess)
+		args := sess.Command() // split anew at each call
+		kind := kindOf(sess, args)
 		if err := s.sessions.begin(kind == kindScreens); err != nil {
 			if errors.Is(err, errTooManySessions) {
 				s.log.Warn("session refused: too many sessions open", "from", sess.RemoteAddr().String(), "cap", s.sessions.max)
@@ -84,11 +86,11 @@ func (s *server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		ctx, cancel := context.WithCancel(sess.Context())
 		defer cancel()
 		defer context.AfterFunc(s.closing, cancel)()
-		s.active.Store(sess, &sessionInfo{actor: actor, kind: kind, args: sess.Command(), ctx: ctx})
+		s.active.Store(sess, &sessionInfo{actor: actor, kind: kind, args: args, ctx: ctx})
 		defer s.active.Delete(sess)
 
 		start := time.Now()
-		s.log.Info("session", "admin", actor.String(), "from", sess.RemoteAddr().String(), "doing", describe(kind, sess.Command()))
+		s.log.Info("session", "admin", actor.String(), "from", sess.RemoteAddr().String(), "doing", describe(kind, args))
 		next(sess)
 		s.log.Info("session ended", "admin", actor.String(), "after", time.Since(start).Round(time.Millisecond))
 	}
