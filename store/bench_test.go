@@ -188,7 +188,7 @@ func benchKeyRows(shuffled bool) []KeyRow {
 }
 
 // writeKeysCSV writes rows as an import file.
-func writeKeysCSV(b *testing.B, path string, rows []KeyRow) {
+func writeKeysCSV(b testing.TB, path string, rows []KeyRow) {
 	b.Helper()
 	f, err := os.Create(path)
 	if err != nil {

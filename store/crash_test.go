@@ -116,8 +116,9 @@ func checkAfterCrash(t *testing.T, path string, finished bool) {
 			t.Errorf("bbolt consistency check: %v", err)
 		}
 		counts := map[string]int{}
-		for _, b := range [][]byte{bucketKeys, bucketSerials, bucketMACs, bucketRFIDs} {
-			counts[string(b)] = tx.Bucket(b).Stats().KeyN
+		counts[string(bucketKeys)] = tx.Bucket(bucketKeys).Stats().KeyN
+		for _, b := range [][]byte{bucketSerials, bucketMACs, bucketRFIDs} {
+			counts[string(b)] = tIndexValues(t, tx, b)
 		}
 		n := counts[string(bucketKeys)]
 		if n != 0 && n != crashKeys {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/keydesk/keydesk/model"
@@ -105,32 +106,78 @@ var (
 	employeeColumns = []string{"first_name", "last_name", "email", "phone", "department", "position", "company", "key"}
 )
 
+// The columns of the two files, by their place in keyColumns and
+// employeeColumns.
+const (
+	colSerial = iota
+	colMAC
+	colModel
+	colFirmware
+	colRFID
+	colProfile
+	colLicenceUntil
+)
+
+const (
+	colFirstName = iota
+	colLastName
+	colEmail
+	colPhone
+	colDepartment
+	colPosition
+	colCompany
+	colKey
+)
+
 // ParseKeysCSV reads a keys file (header serial,mac,model,firmware,rfid
 // [,profile][,licence_until]; columns in any order, only serial
 // required). It stops when ctx ends.
 func ParseKeysCSV(ctx context.Context, r io.Reader) ([]KeyRow, error) {
-	var rows []KeyRow
-	err := parseCSV(ctx, r, keyColumns, []string{"serial"}, func(line int, get func(string) string) {
-		rows = append(rows, KeyRow{Line: line, KeyInput: model.KeyInput{
-			Serial: get("serial"), MAC: get("mac"), Model: get("model"), Firmware: get("firmware"), RFID: get("rfid"),
-		}, Profile: get("profile"), LicenceUntil: get("licence_until")})
+	var rows chunked[KeyRow]
+	err := parseCSV(ctx, r, keyColumns, []string{"serial"}, func(line int, f []string) {
+		rows.add(KeyRow{Line: line, KeyInput: model.KeyInput{
+			Serial: f[colSerial], MAC: f[colMAC], Model: f[colModel], Firmware: f[colFirmware], RFID: f[colRFID],
+		}, Profile: f[colProfile], LicenceUntil: f[colLicenceUntil]})
 	})
-	return rows, err
+	return rows.all(), err
 }
 
 // ParseEmployeesCSV reads an employees file (header first_name,last_name,
 // email,phone,department,position[,company][,key]). It stops when ctx
 // ends.
 func ParseEmployeesCSV(ctx context.Context, r io.Reader) ([]EmployeeRow, error) {
-	var rows []EmployeeRow
-	err := parseCSV(ctx, r, employeeColumns, []string{"first_name", "email"}, func(line int, get func(string) string) {
-		rows = append(rows, EmployeeRow{Line: line, KeySerial: strings.TrimSpace(get("key")), EmployeeInput: model.EmployeeInput{
-			FirstName: get("first_name"), LastName: get("last_name"), Email: get("email"),
-			Phone: get("phone"), Department: get("department"), Position: get("position"),
-			Company: get("company"),
+	var rows chunked[EmployeeRow]
+	err := parseCSV(ctx, r, employeeColumns, []string{"first_name", "email"}, func(line int, f []string) {
+		rows.add(EmployeeRow{Line: line, KeySerial: strings.TrimSpace(f[colKey]), EmployeeInput: model.EmployeeInput{
+			FirstName: f[colFirstName], LastName: f[colLastName], Email: f[colEmail],
+			Phone: f[colPhone], Department: f[colDepartment], Position: f[colPosition],
+			Company: f[colCompany],
 		}})
 	})
-	return rows, err
+	return rows.all(), err
+}
+
+// chunked collects rows in chunks and joins them once at the end:
+// appending to one slice copied a file of 100,000 rows several times over
+// as it grew.
+type chunked[T any] struct {
+	full [][]T
+	cur  []T
+}
+
+func (c *chunked[T]) add(row T) {
+	if len(c.cur) == cap(c.cur) {
+		if c.cur != nil {
+			c.full = append(c.full, c.cur)
+		}
+		c.cur = make([]T, 0, 4096)
+	}
+	c.cur = append(c.cur, row)
+}
+
+// all is every row added, in order; nil when there is none.
+func (c *chunked[T]) all() []T {
+	return slices.Concat(append(c.full, c.cur)...)
 }
 
 // ErrImportStopped is returned when the context of a parse ended before
@@ -138,10 +185,12 @@ func ParseEmployeesCSV(ctx context.Context, r io.Reader) ([]EmployeeRow, error) 
 // was stopped.
 var ErrImportStopped = errors.New("the import stopped before the end of the file: nothing imported")
 
-// parseCSV hands each good row to row, in the order of the file. Once a
-// problem is found the import is refused: the rest of the file is only
-// checked, to count its problems, and no more rows are kept.
-func parseCSV(ctx context.Context, r io.Reader, known, required []string, row func(line int, get func(string) string)) error {
+// parseCSV hands each good row to row, in the order of the file, with its
+// fields in the order of known ("" for a column the file does not have);
+// row must not keep the slice. Once a problem is found the import is
+// refused: the rest of the file is only checked, to count its problems,
+// and no more rows are kept.
+func parseCSV(ctx context.Context, r io.Reader, known, required []string, row func(line int, fields []string)) error {
 	in := newCSVInput(ctx, r)
 	in.skipBOM()
 	cr := csv.NewReader(in)
@@ -185,6 +234,14 @@ func parseCSV(ctx context.Context, r io.Reader, known, required []string, row fu
 	if bad.found() {
 		return bad.err()
 	}
+	at := make([]int, len(known)) // where each known column is in a record, -1 when absent
+	for k, name := range known {
+		at[k] = -1
+		if i, ok := index[name]; ok {
+			at[k] = i
+		}
+	}
+	fields := make([]string, len(known))
 	rows := 0
 	for {
 		rec, err := cr.Read()
@@ -217,12 +274,13 @@ func parseCSV(ctx context.Context, r io.Reader, known, required []string, row fu
 		if bad.found() {
 			continue
 		}
-		row(line, func(name string) string {
-			if i, ok := index[name]; ok {
-				return rec[i]
+		for k, i := range at {
+			fields[k] = ""
+			if i >= 0 {
+				fields[k] = rec[i]
 			}
-			return ""
-		})
+		}
+		row(line, fields)
 	}
 	return bad.err()
 }

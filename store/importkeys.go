@@ -19,10 +19,12 @@ import (
 // entry per key (its first, T1 through the model like any change) in runs.
 // Until commit bbolt keeps a bucket's new entries in one node, where an
 // insert in the middle moves every entry after it, so nothing is written
-// twice or out of order. What needs no transaction (the model, the
-// encodings, the hashes) is done on the other cores meanwhile.
+// twice or out of order; the indexes get theirs merged into their runs
+// (keyindex.go). What needs no transaction (the model, the
+// encodings, the hashes) is done on the other core meanwhile: the records
+// first, which are stored while the audit entries are chained.
 func (s *Store) importKeysAt(tx *bolt.Tx, by string, rows []KeyRow, now time.Time) error {
-	inputs, extras, indexes, err := checkKeyRows(tx, rows)
+	inputs, extras, indexes, err := s.checkKeyRows(tx, rows)
 	if err != nil {
 		return err
 	}
@@ -44,28 +46,30 @@ func (s *Store) importKeysAt(tx *bolt.Tx, by string, rows []KeyRow, now time.Tim
 	if err := t.entries.SetSequence(b.firstSeq + n - 1); err != nil {
 		return err
 	}
-	built := make(chan error, 1)
-	go func() { built <- b.build(rows, inputs, extras) }()
+	recorded, built := make(chan error, 1), make(chan error, 1)
+	go func() { built <- b.build(rows, inputs, extras, recorded) }()
 
-	var held arena // bbolt holds on to values until commit
 	for _, ix := range indexes {
-		bucket := tx.Bucket(ix.bucket)
-		bucket.FillPercent = indexFillPercent
-		for _, v := range ix.values {
-			if err := bucket.Put([]byte(v.value), held.uvarint(b.firstID+uint64(v.row))); err != nil {
-				<-built
-				return err
-			}
+		if err := s.keyIndex(tx, ix.bucket).insert(ix.entries(b.firstID)); err != nil {
+			<-built
+			return err
+		}
+	}
+	if err := <-recorded; err != nil {
+		<-built
+		return err
+	}
+	keys.FillPercent = 1 // ids only grow
+	var id [8]byte // bbolt copies a key, not a value
+	for i, record := range b.records {
+		binary.BigEndian.PutUint64(id[:], b.firstID+uint64(i))
+		if err := keys.Put(id[:], record); err != nil {
+			<-built
+			return err
 		}
 	}
 	if err := <-built; err != nil {
 		return err
-	}
-	keys.FillPercent = 1 // ids only grow
-	for i, record := range b.records {
-		if err := keys.Put(itob(b.firstID+uint64(i)), record); err != nil {
-			return err
-		}
 	}
 	t.entries.FillPercent = 1
 	for _, run := range b.runs.done {
@@ -117,10 +121,29 @@ type keysBulk struct {
 	counted importCounts
 }
 
-func (b *keysBulk) build(rows []KeyRow, inputs []model.KeyInput, extras []keyExtras) error {
+// build makes the records and says so on recorded, then the audit runs;
+// it returns the first error of either.
+func (b *keysBulk) build(rows []KeyRow, inputs []model.KeyInput, extras []keyExtras, recorded chan<- error) error {
+	changes, err := b.buildRecords(rows, inputs, extras)
+	recorded <- err
+	if err != nil {
+		return err
+	}
+	return b.buildRuns(inputs, changes)
+}
+
+// imported is what an import's transition did to one key, for its audit
+// entry.
+type imported struct {
+	action       model.Action
+	from, status model.Status
+	reason       model.Reason
+}
+
+func (b *keysBulk) buildRecords(rows []KeyRow, inputs []model.KeyInput, extras []keyExtras) ([]imported, error) {
 	var held arena
-	var sealer model.Sealer
 	b.records = make([][]byte, len(inputs))
+	changes := make([]imported, len(inputs))
 	b.counted = importCounts{profiles: map[uint64]uint64{}, days: map[uint64]uint64{}}
 	ev := model.Event{Kind: model.EventImport, Now: b.now, Random: b.random}
 	for i, in := range inputs {
@@ -128,10 +151,10 @@ func (b *keysBulk) build(rows []KeyRow, inputs []model.KeyInput, extras []keyExt
 		ch, err := model.Transition(model.Key{ID: id, Serial: in.Serial, MAC: in.MAC, Model: in.Model, Firmware: in.Firmware, RFID: in.RFID,
 			ProfileID: extras[i].profile, AppliedProfileID: extras[i].profile, LicenceUntil: extras[i].licence}, ev)
 		if err != nil {
-			return lineError(rows[i].Line, err)
+			return nil, lineError(rows[i].Line, err)
 		}
 		if ch.Key.Status != model.Ready || ch.Key.Code != nil {
-			return fmt.Errorf("an import made key %s %s: it counts only Ready keys without a code", ch.Key.Serial, ch.Key.Status)
+			return nil, fmt.Errorf("an import made key %s %s: it counts only Ready keys without a code", ch.Key.Serial, ch.Key.Status)
 		}
 		ch.Key.Rev = 1
 		b.records[i] = held.hold(func(buf []byte) []byte { return appendKey(buf, ch.Key, seq) })
@@ -140,8 +163,18 @@ func (b *keysBulk) build(rows []KeyRow, inputs []model.KeyInput, extras []keyExt
 		if day := licenceDay(ch.Key.LicenceUntil); day != 0 {
 			b.counted.days[day]++
 		}
-		e := model.AuditEntry{Seq: seq, Time: b.now, Actor: b.by, Action: ch.Action, Target: "key " + ch.Key.Serial,
-			From: ch.From, To: ch.Key.Status, Reason: ch.Key.Reason, KeyID: id}
+		changes[i] = imported{action: ch.Action, from: ch.From, status: ch.Key.Status, reason: ch.Key.Reason}
+	}
+	return changes, nil
+}
+
+// buildRuns chains each key's first audit entry and packs them in runs.
+func (b *keysBulk) buildRuns(inputs []model.KeyInput, changes []imported) error {
+	var sealer model.Sealer
+	for i, ch := range changes {
+		id, seq := b.firstID+uint64(i), b.firstSeq+uint64(i)
+		e := model.AuditEntry{Seq: seq, Time: b.now, Actor: b.by, Action: ch.action, Target: "key " + inputs[i].Serial,
+			From: ch.from, To: ch.status, Reason: ch.reason, KeyID: id}
 		sealer.Seal(&e, b.prevHash)
 		b.prevHash = e.Hash
 		if err := b.runs.add(storedEntry{AuditEntry: e}); err != nil {
@@ -169,14 +202,26 @@ func (a *arena) hold(appendTo func([]byte) []byte) []byte {
 	return a.buf[start:len(a.buf):len(a.buf)]
 }
 
-func (a *arena) uvarint(v uint64) []byte {
-	return a.hold(func(b []byte) []byte { return binary.AppendUvarint(b, v) })
-}
-
 // keyIndex is the new entries of one unique index, in its order.
 type keyIndex struct {
 	bucket []byte
 	values []indexEntry
+}
+
+// entries are the index's new entries for keys numbered from firstID on,
+// their values in one buffer.
+func (ix keyIndex) entries(firstID uint64) []indexed {
+	size := 0
+	for _, v := range ix.values {
+		size += len(v.value)
+	}
+	buf := make([]byte, 0, size)
+	entries := make([]indexed, len(ix.values))
+	for i, v := range ix.values {
+		buf = append(buf, v.value...)
+		entries[i] = indexed{buf[len(buf)-len(v.value):], firstID + uint64(v.row)}
+	}
+	return entries
 }
 
 type indexEntry struct {
@@ -187,7 +232,7 @@ type indexEntry struct {
 // checkKeyRows normalizes the rows, finds their profiles and licences,
 // and checks that no serial, MAC or RFID is twice in the file or already
 // in the stock. The bad rows are listed in an *ImportError, in file order.
-func checkKeyRows(tx *bolt.Tx, rows []KeyRow) ([]model.KeyInput, []keyExtras, []keyIndex, error) {
+func (s *Store) checkKeyRows(tx *bolt.Tx, rows []KeyRow) ([]model.KeyInput, []keyExtras, []keyIndex, error) {
 	inputs := make([]model.KeyInput, len(rows))
 	invalid := make([]error, len(rows))
 	inParallel(len(rows), func(lo, hi int) {
@@ -232,13 +277,19 @@ func checkKeyRows(tx *bolt.Tx, rows []KeyRow) ([]model.KeyInput, []keyExtras, []
 	clash := make([][]int, len(fields))
 	for f, ix := range indexes {
 		clash[f] = make([]int, len(rows))
-		stored := tx.Bucket(ix.bucket)
-		empty := func() bool { k, _ := stored.Cursor().First(); return k == nil }()
+		stored := s.keyIndex(tx, ix.bucket)
+		empty := func() bool { k, _ := stored.b.Cursor().First(); return k == nil }()
 		for j, v := range ix.values {
 			if j > 0 && ix.values[j-1].value == v.value {
 				clash[f][v.row] = rows[ix.values[j-1].row].Line
-			} else if !empty && stored.Get([]byte(v.value)) != nil {
-				clash[f][v.row] = -1
+			} else if !empty {
+				id, err := stored.get(v.value)
+				if err != nil {
+					return nil, nil, nil, err
+				}
+				if id != 0 {
+					clash[f][v.row] = -1
+				}
 			}
 		}
 	}

@@ -110,8 +110,12 @@ func (s *Store) SetKeyRFID(who model.Actor, ref KeyRef, rfid string) (model.Key,
 		if err != nil {
 			return k, "", err
 		}
-		if id := tx.Bucket(bucketRFIDs).Get([]byte(next.RFID)); id != nil && next.RFID != "" {
-			other, err := s.keyByID(tx, indexID(id))
+		id, err := s.keyIndex(tx, bucketRFIDs).get(next.RFID)
+		if err != nil {
+			return k, "", err
+		}
+		if id != 0 && next.RFID != "" {
+			other, err := s.keyByID(tx, id)
 			if err != nil {
 				return k, "", err
 			}

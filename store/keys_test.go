@@ -533,14 +533,17 @@ func TestImportKeysInAnyOrder(t *testing.T) {
 				if ix.value == "" {
 					continue
 				}
-				if id := indexID(tx.Bucket(ix.bucket).Get([]byte(ix.value))); id != k.ID {
+				if id, err := s.keyIndex(tx, ix.bucket).get(ix.value); err != nil || id != k.ID {
 					t.Errorf("index %s: %s names key %d, want %d", ix.bucket, ix.value, id, k.ID)
 				}
 			}
 		}
-		for name, want := range map[string]int{"keys": 302, "idx_serial": 302, "idx_mac": 299, "idx_rfid": 299} {
-			if n := tx.Bucket([]byte(name)).Stats().KeyN; n != want {
-				t.Errorf("bucket %s holds %d entries, want %d", name, n, want)
+		if n := tx.Bucket(bucketKeys).Stats().KeyN; n != 302 {
+			t.Errorf("%d keys, want 302", n)
+		}
+		for name, want := range map[string]int{"idx_serial": 302, "idx_mac": 299, "idx_rfid": 299} {
+			if n := tIndexValues(t, tx, []byte(name)); n != want {
+				t.Errorf("index %s holds %d values, want %d", name, n, want)
 			}
 		}
 		for err := range tx.Check() {

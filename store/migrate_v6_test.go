@@ -30,6 +30,9 @@ func encodeEmployeeV1(p model.Employee) []byte {
 // downgradeToV5 puts keys and employees back in format 1 and drops what
 // schema 6 added, in tx; the caller sets the schema version.
 func downgradeToV5(tx *bolt.Tx) error {
+	if err := writePlainKeyIndexes(tx); err != nil {
+		return err
+	}
 	for _, b := range []struct {
 		name    []byte
 		convert func(v []byte) ([]byte, error)

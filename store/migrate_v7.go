@@ -94,8 +94,9 @@ func migrateV7(tx *bolt.Tx) error {
 		return err
 	}
 	// The unique indexes' ids as uvarints: they were 8 bytes (a uvarint
-	// that long would be an id past 2^49).
-	for _, name := range [][]byte{bucketSerials, bucketMACs, bucketRFIDs, bucketEmails, bucketNames} {
+	// that long would be an id past 2^49). The keys' indexes are left to
+	// migrateV8, which reads either and writes them anew.
+	for _, name := range [][]byte{bucketEmails, bucketNames} {
 		b := tx.Bucket(name)
 		b.FillPercent = indexFillPercent
 		if err := rewrite(b, func(v []byte) ([]byte, error) { return indexValue(indexID(v)), nil }); err != nil {

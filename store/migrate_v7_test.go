@@ -111,6 +111,9 @@ func writeSchemaV6(t *testing.T, path string, edit func([]model.AuditEntry)) {
 // writeIndexesV3 stores the unique indexes' ids in 8 bytes, as schemas 1
 // to 6 did.
 func writeIndexesV3(tx *bolt.Tx) error {
+	if err := writePlainKeyIndexes(tx); err != nil {
+		return err
+	}
 	for _, name := range [][]byte{bucketSerials, bucketMACs, bucketRFIDs, bucketEmails, bucketNames} {
 		if err := rewrite(tx.Bucket(name), func(v []byte) ([]byte, error) { return itob(indexID(v)), nil }); err != nil {
 			return err

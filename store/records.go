@@ -14,11 +14,14 @@ func (s *Store) keyBySerial(tx *bolt.Tx, serial string) (model.Key, error) {
 	if err != nil {
 		return model.Key{}, refused("%s", err)
 	}
-	id := tx.Bucket(bucketSerials).Get([]byte(norm))
-	if id == nil {
+	id, err := s.keyIndex(tx, bucketSerials).get(norm)
+	if err != nil {
+		return model.Key{}, err
+	}
+	if id == 0 {
 		return model.Key{}, refused("there is no key with serial %s", norm)
 	}
-	return s.keyByID(tx, indexID(id))
+	return s.keyByID(tx, id)
 }
 
 // keyByID loads a key with its activation code, if it has one (its
@@ -73,7 +76,7 @@ func (s *Store) putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
 		bucket   []byte
 		old, new string
 	}{{bucketSerials, old.Serial, k.Serial}, {bucketMACs, old.MAC, k.MAC}, {bucketRFIDs, old.RFID, k.RFID}} {
-		if err := reindex(tx.Bucket(ix.bucket), ix.old, ix.new, indexValue(k.ID)); err != nil {
+		if err := s.keyIndex(tx, ix.bucket).reindex(ix.old, ix.new, k.ID); err != nil {
 			return err
 		}
 	}

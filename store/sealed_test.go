@@ -226,6 +226,9 @@ func TestPlainSecretsAreSealedByTheMigration(t *testing.T) {
 		if err := meta.Delete(metaSecretsCheck); err != nil {
 			return err
 		}
+		if err := writePlainKeyIndexes(tx); err != nil {
+			return err
+		}
 		return meta.Put(metaSchema, itob(4))
 	}); err != nil {
 		t.Fatal(err)

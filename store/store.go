@@ -88,6 +88,10 @@ type Store struct {
 	bootstrap func(fingerprint string) bool
 
 	imports importLock
+
+	// plainKeyIndexes: the file is of a schema before 8, opened read-only,
+	// whose key indexes have one entry per value (keyindex.go).
+	plainKeyIndexes bool
 }
 
 // ErrInUse is returned by Open when another process holds the database.
@@ -198,6 +202,7 @@ func (s *Store) checkReadable() error {
 			return fmt.Errorf("the database %s is of an older schema (%d) that cannot be read without upgrading it: "+
 				"open it once for writing to upgrade it (keydesk serve does, as does any command that changes something), or verify a copy", s.path, version)
 		}
+		s.plainKeyIndexes = version < keyIndexRunsSchema
 		return nil
 	})
 }
@@ -221,9 +226,10 @@ var migrations = []func(tx *bolt.Tx) error{
 	migrateSecrets,  // 4 -> 5: codes and the mail password sealed with the key file
 	migrateProfiles, // 5 -> 6: access profiles, licences, companies
 	migrateV7,       // 6 -> 7: histories as chains, audit runs, compact records
+	migrateV8,       // 7 -> 8: the keys' unique indexes in runs
 }
 
-const schemaVersion = 7
+const schemaVersion = 8
 
 // initialMmapSize reserves address space (not disk) up front: growing the
 // map later copies every node a big transaction touched, and waits for

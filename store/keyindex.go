@@ -1,0 +1,243 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The keys' unique indexes (serial, MAC address, RFID -> key id) are kept
+// in runs since schema 8: each bbolt entry holds about runBytes of values
+// in order, under the first of them. bbolt's cost is per entry (a Put
+// searches the bucket's node twice and grows it; the file gives each
+// entry a 16-byte header): an import of 100,000 keys makes about 3,000
+// entries rather than 300,000, and a lookup reads one run.
+
+// runBytes puts two runs and their keys in a 4 KiB page.
+const runBytes = 1900
+
+// indexed is one value of a unique index and the id it names.
+type indexed struct {
+	value []byte
+	id    uint64
+}
+
+// runIndex is one of the keys' unique indexes in a transaction. plain is
+// the layout of schemas before 8 (one entry per value), which a read-only
+// store reads as it is.
+type runIndex struct {
+	b     *bolt.Bucket
+	plain bool
+}
+
+func (s *Store) keyIndex(tx *bolt.Tx, name []byte) runIndex {
+	b := tx.Bucket(name)
+	b.FillPercent = indexFillPercent
+	return runIndex{b: b, plain: s.plainKeyIndexes}
+}
+
+// get is the id value names, 0 when none does.
+func (ix runIndex) get(value string) (uint64, error) {
+	if ix.plain {
+		return indexID(ix.b.Get([]byte(value))), nil
+	}
+	_, run, err := ix.runOf([]byte(value))
+	if i, found := findInRun(run, []byte(value)); found {
+		return run[i].id, nil
+	}
+	return 0, err
+}
+
+// reindex moves id from the value old to new ("": none).
+func (ix runIndex) reindex(old, new string, id uint64) error {
+	if old == new {
+		return nil
+	}
+	if old != "" {
+		if err := ix.remove([]byte(old)); err != nil {
+			return err
+		}
+	}
+	if new != "" {
+		return ix.insert([]indexed{{[]byte(new), id}})
+	}
+	return nil
+}
+
+// runOf finds the run that holds value if any does: the last whose first
+// value is not after it. first is nil when value comes before every run.
+func (ix runIndex) runOf(value []byte) (first []byte, run []indexed, err error) {
+	c := ix.b.Cursor()
+	k, raw := c.Seek(value)
+	switch {
+	case k == nil:
+		k, raw = c.Last()
+	case !bytes.Equal(k, value):
+		k, raw = c.Prev()
+	}
+	if k == nil {
+		return nil, nil, nil
+	}
+	run, err = decodeRun(raw)
+	return k, run, err
+}
+
+// findInRun is where value is in run, or would go.
+func findInRun(run []indexed, value []byte) (int, bool) {
+	lo, hi := 0, len(run)
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if bytes.Compare(run[mid].value, value) < 0 {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo, lo < len(run) && bytes.Equal(run[lo].value, value)
+}
+
+// insert adds entries, in order of value and each value once; a value
+// already in the index gets the new id. The entries that fall into one
+// run are merged into it together, so that an import into a full index
+// rewrites each run it touches once.
+func (ix runIndex) insert(entries []indexed) error {
+	for len(entries) > 0 {
+		first, run, err := ix.runOf(entries[0].value)
+		if err != nil {
+			return err
+		}
+		c := ix.b.Cursor()
+		var next []byte // the first value of the run after, nil for none
+		if first == nil {
+			// Before every run: into the first one, which then begins
+			// with entries[0].
+			if first, raw := c.First(); first != nil {
+				if run, err = decodeRun(raw); err != nil {
+					return err
+				}
+				next, _ = c.Next()
+				err = ix.b.Delete(first)
+			}
+		} else {
+			c.Seek(first)
+			next, _ = c.Next()
+			err = ix.b.Delete(first)
+		}
+		if err != nil {
+			return err
+		}
+		n := len(entries)
+		if next != nil {
+			n, _ = findInRun(entries, next) // entries from next on belong further on
+		}
+		if err := ix.putRuns(mergeRuns(run, entries[:n])); err != nil {
+			return err
+		}
+		entries = entries[n:]
+	}
+	return nil
+}
+
+// remove takes value out of the index.
+func (ix runIndex) remove(value []byte) error {
+	first, run, err := ix.runOf(value)
+	if err != nil {
+		return err
+	}
+	i, found := findInRun(run, value)
+	if !found {
+		return nil
+	}
+	if err := ix.b.Delete(first); err != nil {
+		return err
+	}
+	return ix.putRuns(append(run[:i:i], run[i+1:]...))
+}
+
+// putRuns stores entries as runs of about equal size, about runBytes at
+// most.
+func (ix runIndex) putRuns(entries []indexed) error {
+	total := 0
+	for _, e := range entries {
+		total += entrySize(e)
+	}
+	parts := (total + runBytes - 1) / runBytes
+	start, done, size := 0, 0, 0
+	for i, e := range entries {
+		// A run ends where the bytes so far reach its share of the total.
+		if size += entrySize(e); i+1 < len(entries) && size*parts < (done+1)*total {
+			continue
+		}
+		run := entries[start : i+1]
+		if err := ix.b.Put(bytes.Clone(run[0].value), encodeRun(run)); err != nil {
+			return err
+		}
+		start, done = i+1, done+1
+	}
+	return nil
+}
+
+// entrySize is how many bytes encodeRun gives e.
+func entrySize(e indexed) int {
+	return uvarintSize(uint64(len(e.value))) + len(e.value) + uvarintSize(e.id)
+}
+
+func uvarintSize(v uint64) int {
+	n := 1
+	for ; v >= 0x80; v >>= 7 {
+		n++
+	}
+	return n
+}
+
+// mergeRuns is a and b in order of value, b's id for a value in both.
+func mergeRuns(a, b []indexed) []indexed {
+	merged := make([]indexed, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		switch c := bytes.Compare(a[0].value, b[0].value); {
+		case c < 0:
+			merged, a = append(merged, a[0]), a[1:]
+		case c > 0:
+			merged, b = append(merged, b[0]), b[1:]
+		default:
+			merged, a, b = append(merged, b[0]), a[1:], b[1:]
+		}
+	}
+	return append(append(merged, a...), b...)
+}
+
+// encodeRun is each entry's value (its length first) and id, as uvarints.
+func encodeRun(run []indexed) []byte {
+	size := 0
+	for _, e := range run {
+		size += entrySize(e)
+	}
+	buf := make([]byte, 0, size)
+	for _, e := range run {
+		buf = binary.AppendUvarint(buf, uint64(len(e.value)))
+		buf = append(buf, e.value...)
+		buf = binary.AppendUvarint(buf, e.id)
+	}
+	return buf
+}
+
+// decodeRun reads a run; its values are slices of raw.
+func decodeRun(raw []byte) ([]indexed, error) {
+	run := make([]indexed, 0, runBytes/16)
+	for len(raw) > 0 {
+		size, n := binary.Uvarint(raw)
+		if n <= 0 || uint64(len(raw)-n) < size {
+			return nil, errCorrupt
+		}
+		value := raw[n : n+int(size)]
+		raw = raw[n+int(size):]
+		id, n := binary.Uvarint(raw)
+		if n <= 0 {
+			return nil, errCorrupt
+		}
+		raw = raw[n:]
+		run = append(run, indexed{value, id})
+	}
+	return run, nil
+}

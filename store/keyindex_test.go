@@ -1,0 +1,114 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// tIndexValues counts the values in one of the keys' indexes, checking
+// that each run is in order and stored under its first value.
+func tIndexValues(t *testing.T, tx *bolt.Tx, name []byte) int {
+	t.Helper()
+	n := 0
+	var last []byte
+	err := tx.Bucket(name).ForEach(func(k, v []byte) error {
+		run, err := decodeRun(v)
+		if err != nil {
+			return err
+		}
+		if len(run) == 0 || !bytes.Equal(run[0].value, k) {
+			t.Errorf("%s: the run under %q does not begin with it", name, k)
+		}
+		for _, e := range run {
+			if last != nil && bytes.Compare(last, e.value) >= 0 {
+				t.Errorf("%s: %q comes after %q", name, e.value, last)
+			}
+			last = e.value
+		}
+		n += len(run)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// The run index against a map: random inserts (alone and in bulk),
+// replacements, removals and lookups, committed in several transactions.
+func TestRunIndexAgainstAMap(t *testing.T) {
+	s, _ := tOpen(t)
+	want := map[string]uint64{}
+	rng := rand.New(rand.NewPCG(7, 8))
+	value := func() string { return fmt.Sprintf("V%05d", rng.IntN(3000)) }
+	for round := range 30 {
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			ix := s.keyIndex(tx, bucketRFIDs)
+			switch round % 3 {
+			case 0: // a bulk, as an import makes it
+				bulk := map[string]uint64{}
+				for range rng.IntN(400) {
+					bulk[value()] = rng.Uint64N(1e6) + 1
+				}
+				var entries []indexed
+				for v, id := range bulk {
+					entries = append(entries, indexed{[]byte(v), id})
+					want[v] = id
+				}
+				slices.SortFunc(entries, func(a, b indexed) int { return bytes.Compare(a.value, b.value) })
+				if err := ix.insert(entries); err != nil {
+					return err
+				}
+			default: // one at a time, as edits do
+				for range 60 {
+					v, id := value(), rng.Uint64N(1e6)+1
+					old := ""
+					if rng.IntN(2) == 0 {
+						for o := range want {
+							old = o
+							break
+						}
+					}
+					if old == v {
+						continue
+					}
+					if err := ix.reindex(old, v, id); err != nil {
+						return err
+					}
+					delete(want, old)
+					want[v] = id
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.db.View(func(tx *bolt.Tx) error {
+			ix := s.keyIndex(tx, bucketRFIDs)
+			if n := tIndexValues(t, tx, bucketRFIDs); n != len(want) {
+				t.Fatalf("round %d: %d values in the index, want %d", round, n, len(want))
+			}
+			for i := range 3000 {
+				v := fmt.Sprintf("V%05d", i)
+				if id, err := ix.get(v); err != nil || id != want[v] {
+					t.Fatalf("round %d: %s names %d (%v), want %d", round, v, id, err, want[v])
+				}
+			}
+			for _, v := range []string{"", "A", "V", "Z"} { // before, between and after every value
+				if id, err := ix.get(v); err != nil || id != 0 {
+					t.Fatalf("round %d: %q names %d (%v)", round, v, id, err)
+				}
+			}
+			return nil
+		})
+	}
+	if len(want) < 1000 {
+		t.Fatalf("the test left only %d values: it covers too little", len(want))
+	}
+}

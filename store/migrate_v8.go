@@ -1,0 +1,39 @@
+package store
+
+import (
+	"bytes"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// keyIndexRunsSchema is the first schema whose key indexes are in runs.
+const keyIndexRunsSchema = 8
+
+// migrateV8 puts the keys' unique indexes in runs (keyindex.go): each
+// index is read whole, in order, and written again as runs.
+func migrateV8(tx *bolt.Tx) error {
+	for _, name := range [][]byte{bucketSerials, bucketMACs, bucketRFIDs} {
+		var entries []indexed
+		err := tx.Bucket(name).ForEach(func(value, id []byte) error {
+			if indexID(id) != 0 { // a damaged entry named no key before either
+				entries = append(entries, indexed{bytes.Clone(value), indexID(id)})
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteBucket(name); err != nil {
+			return err
+		}
+		b, err := tx.CreateBucket(name)
+		if err != nil {
+			return err
+		}
+		b.FillPercent = indexFillPercent
+		if err := (runIndex{b: b}).insert(entries); err != nil {
+			return err
+		}
+	}
+	return nil
+}
