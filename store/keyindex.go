@@ -31,6 +31,7 @@ type runIndex struct {
 	plain bool
 }
 
+// keyIndex is the index name (bucketSerials, bucketMACs or bucketRFIDs).
 func (s *Store) keyIndex(tx *bolt.Tx, name []byte) runIndex {
 	b := tx.Bucket(name)
 	b.FillPercent = indexFillPercent
@@ -42,11 +43,21 @@ func (ix runIndex) get(value string) (uint64, error) {
 	if ix.plain {
 		return indexID(ix.b.Get([]byte(value))), nil
 	}
-	_, run, err := ix.runOf([]byte(value))
-	if i, found := findInRun(run, []byte(value)); found {
-		return run[i].id, nil
+	_, raw := ix.runOf([]byte(value))
+	for len(raw) > 0 {
+		var e indexed
+		var err error
+		if e, raw, err = nextInRun(raw); err != nil {
+			return 0, err
+		}
+		switch bytes.Compare(e.value, []byte(value)) {
+		case 0:
+			return e.id, nil
+		case 1:
+			return 0, nil
+		}
 	}
-	return 0, err
+	return 0, nil
 }
 
 // reindex moves id from the value old to new ("": none).
@@ -67,7 +78,7 @@ func (ix runIndex) reindex(old, new string, id uint64) error {
 
 // runOf finds the run that holds value if any does: the last whose first
 // value is not after it. first is nil when value comes before every run.
-func (ix runIndex) runOf(value []byte) (first []byte, run []indexed, err error) {
+func (ix runIndex) runOf(value []byte) (first, run []byte) {
 	c := ix.b.Cursor()
 	k, raw := c.Seek(value)
 	switch {
@@ -76,11 +87,7 @@ func (ix runIndex) runOf(value []byte) (first []byte, run []indexed, err error) 
 	case !bytes.Equal(k, value):
 		k, raw = c.Prev()
 	}
-	if k == nil {
-		return nil, nil, nil
-	}
-	run, err = decodeRun(raw)
-	return k, run, err
+	return k, raw
 }
 
 // findInRun is where value is in run, or would go.
@@ -103,7 +110,8 @@ func findInRun(run []indexed, value []byte) (int, bool) {
 // rewrites each run it touches once.
 func (ix runIndex) insert(entries []indexed) error {
 	for len(entries) > 0 {
-		first, run, err := ix.runOf(entries[0].value)
+		first, raw := ix.runOf(entries[0].value)
+		run, err := decodeRun(raw)
 		if err != nil {
 			return err
 		}
@@ -141,7 +149,8 @@ func (ix runIndex) insert(entries []indexed) error {
 
 // remove takes value out of the index.
 func (ix runIndex) remove(value []byte) error {
-	first, run, err := ix.runOf(value)
+	first, raw := ix.runOf(value)
+	run, err := decodeRun(raw)
 	if err != nil {
 		return err
 	}
@@ -193,6 +202,9 @@ func uvarintSize(v uint64) int {
 
 // mergeRuns is a and b in order of value, b's id for a value in both.
 func mergeRuns(a, b []indexed) []indexed {
+	if len(a) == 0 {
+		return b // an import into an empty index: nothing to merge
+	}
 	merged := make([]indexed, 0, len(a)+len(b))
 	for len(a) > 0 && len(b) > 0 {
 		switch c := bytes.Compare(a[0].value, b[0].value); {
@@ -224,20 +236,29 @@ func encodeRun(run []indexed) []byte {
 
 // decodeRun reads a run; its values are slices of raw.
 func decodeRun(raw []byte) ([]indexed, error) {
-	run := make([]indexed, 0, runBytes/16)
+	var run []indexed
 	for len(raw) > 0 {
-		size, n := binary.Uvarint(raw)
-		if n <= 0 || uint64(len(raw)-n) < size {
-			return nil, errCorrupt
+		var e indexed
+		var err error
+		if e, raw, err = nextInRun(raw); err != nil {
+			return nil, err
 		}
-		value := raw[n : n+int(size)]
-		raw = raw[n+int(size):]
-		id, n := binary.Uvarint(raw)
-		if n <= 0 {
-			return nil, errCorrupt
-		}
-		raw = raw[n:]
-		run = append(run, indexed{value, id})
+		run = append(run, e)
 	}
 	return run, nil
+}
+
+// nextInRun reads the entry raw begins with and returns the rest.
+func nextInRun(raw []byte) (indexed, []byte, error) {
+	size, n := binary.Uvarint(raw)
+	if n <= 0 || uint64(len(raw)-n) < size {
+		return indexed{}, nil, errCorrupt
+	}
+	value := raw[n : n+int(size)]
+	raw = raw[n+int(size):]
+	id, n := binary.Uvarint(raw)
+	if n <= 0 {
+		return indexed{}, nil, errCorrupt
+	}
+	return indexed{value, id}, raw[n:], nil
 }
