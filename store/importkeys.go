@@ -60,7 +60,7 @@ func (s *Store) importKeysAt(tx *bolt.Tx, by string, rows []KeyRow, now time.Tim
 		return err
 	}
 	keys.FillPercent = 1 // ids only grow
-	var id [8]byte // bbolt copies a key, not a value
+	var id [8]byte       // bbolt copies a key, not a value
 	for i, record := range b.records {
 		binary.BigEndian.PutUint64(id[:], b.firstID+uint64(i))
 		if err := keys.Put(id[:], record); err != nil {
