@@ -202,15 +202,15 @@ func (a *arena) hold(appendTo func([]byte) []byte) []byte {
 	return a.buf[start:len(a.buf):len(a.buf)]
 }
 
-// keyIndex is the new entries of one unique index, in its order.
-type keyIndex struct {
+// importIndex is the new entries of one unique index, in its order.
+type importIndex struct {
 	bucket []byte
 	values []indexEntry
 }
 
 // entries are the index's new entries for keys numbered from firstID on,
 // their values in one buffer.
-func (ix keyIndex) entries(firstID uint64) []indexed {
+func (ix importIndex) entries(firstID uint64) []indexed {
 	size := 0
 	for _, v := range ix.values {
 		size += len(v.value)
@@ -232,7 +232,7 @@ type indexEntry struct {
 // checkKeyRows normalizes the rows, finds their profiles and licences,
 // and checks that no serial, MAC or RFID is twice in the file or already
 // in the stock. The bad rows are listed in an *ImportError, in file order.
-func (s *Store) checkKeyRows(tx *bolt.Tx, rows []KeyRow) ([]model.KeyInput, []keyExtras, []keyIndex, error) {
+func (s *Store) checkKeyRows(tx *bolt.Tx, rows []KeyRow) ([]model.KeyInput, []keyExtras, []importIndex, error) {
 	inputs := make([]model.KeyInput, len(rows))
 	invalid := make([]error, len(rows))
 	inParallel(len(rows), func(lo, hi int) {
@@ -256,10 +256,10 @@ func (s *Store) checkKeyRows(tx *bolt.Tx, rows []KeyRow) ([]model.KeyInput, []ke
 		{"MAC address", bucketMACs, func(in model.KeyInput) string { return in.MAC }},
 		{"RFID", bucketRFIDs, func(in model.KeyInput) string { return in.RFID }},
 	}
-	indexes := make([]keyIndex, len(fields))
+	indexes := make([]importIndex, len(fields))
 	inParallel(len(fields), func(lo, hi int) {
 		for f := lo; f < hi; f++ {
-			ix := keyIndex{bucket: fields[f].bucket, values: make([]indexEntry, 0, len(rows))}
+			ix := importIndex{bucket: fields[f].bucket, values: make([]indexEntry, 0, len(rows))}
 			for i, in := range inputs {
 				if v := fields[f].field(in); invalid[i] == nil && v != "" {
 					ix.values = append(ix.values, indexEntry{v, i})

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -30,6 +31,10 @@ type runIndex struct {
 	b     *bolt.Bucket
 	plain bool
 }
+
+// errPlainIndex: only a store opened read-only has plain indexes, and a
+// write never reaches them.
+var errPlainIndex = errors.New("the key indexes of a schema before 8 cannot be written: open the database for writing to upgrade it")
 
 // keyIndex is the index name (bucketSerials, bucketMACs or bucketRFIDs).
 func (s *Store) keyIndex(tx *bolt.Tx, name []byte) runIndex {
@@ -109,6 +114,9 @@ func findInRun(run []indexed, value []byte) (int, bool) {
 // run are merged into it together, so that an import into a full index
 // rewrites each run it touches once.
 func (ix runIndex) insert(entries []indexed) error {
+	if ix.plain {
+		return errPlainIndex
+	}
 	for len(entries) > 0 {
 		first, raw := ix.runOf(entries[0].value)
 		run, err := decodeRun(raw)
@@ -149,6 +157,9 @@ func (ix runIndex) insert(entries []indexed) error {
 
 // remove takes value out of the index.
 func (ix runIndex) remove(value []byte) error {
+	if ix.plain {
+		return errPlainIndex
+	}
 	first, raw := ix.runOf(value)
 	run, err := decodeRun(raw)
 	if err != nil {

@@ -19,14 +19,14 @@ func writePlainKeyIndexes(tx *bolt.Tx) error {
 			run, err := decodeRun(v)
 			if err != nil || len(run) == 0 || !bytes.Equal(run[0].value, k) {
 				all = nil
-				return errPlain
+				return errAlreadyPlain
 			}
 			for _, e := range run {
 				all = append(all, indexed{bytes.Clone(e.value), e.id})
 			}
 			return nil
 		})
-		if err == errPlain {
+		if err == errAlreadyPlain {
 			continue
 		}
 		if err != nil {
@@ -48,7 +48,7 @@ func writePlainKeyIndexes(tx *bolt.Tx) error {
 	return nil
 }
 
-var errPlain = errors.New("the index is in the plain layout already")
+var errAlreadyPlain = errors.New("the index is in the plain layout already")
 
 // keyIndexContents is every value of the three key indexes and its id.
 func keyIndexContents(t *testing.T, s *Store) map[string]map[string]uint64 {
