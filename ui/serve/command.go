@@ -28,7 +28,7 @@ func (s *server) commandMiddleware(next ssh.Handler) ssh.Handler {
 		case kindCommand:
 			sess.Exit(s.runCommand(sess, info))
 		case kindBadCommand:
-			fmt.Fprintln(sess.Stderr(), "keydesk: cannot read the command: check its quotes")
+			fmt.Fprintf(sess.Stderr(), "keydesk: cannot read the command: %v\n", info.badCommand)
 			sess.Exit(2)
 		case kindNothing:
 			fmt.Fprintf(sess.Stderr(), "keydesk: ask for a terminal for the screens (ssh -t), or give a command: ssh -p %s HOST key code SERIAL\n", portOf(sess.LocalAddr()))

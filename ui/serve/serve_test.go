@@ -546,3 +546,29 @@ func TestCommandsKnowWhenTheyWriteToATerminal(t *testing.T) {
 		t.Errorf("with a terminal: %q", got)
 	}
 }
+
+// A command line is split as a shell would: an empty quoted word is a
+// word, and one that cannot be split runs nothing and says why.
+func TestCommandLineSplitting(t *testing.T) {
+	h := newHarness(t)
+	h.start()
+	c := h.login(h.alice)
+
+	if got := runCommand(t, c, `echo a '' "b c" d\ e`, ""); got.status != 0 || got.stdout != "a  b c d e\n" {
+		t.Errorf("echo: got %+v", got)
+	}
+	for _, bad := range []struct{ line, why string }{
+		{`echo 'SN 1`, "a quote is not closed"},
+		{`echo "SN`, "a quote is not closed"},
+		{`echo SN\`, "the command ends with a backslash"},
+	} {
+		got := runCommand(t, c, bad.line, "")
+		if want := "keydesk: cannot read the command: " + bad.why + "\n"; got.status != 2 || got.stderr != want {
+			t.Errorf("%s: got %+v, want exit 2 and %q", bad.line, got, want)
+		}
+	}
+	calls := h.commands.recorded()
+	if len(calls) != 1 || !slices.Equal(calls[0].args, []string{"echo", "a", "", "b c", "d e"}) {
+		t.Errorf("commands run: %v, want only echo with 5 words", calls)
+	}
+}

@@ -31,6 +31,8 @@ type sessionInfo struct {
 	actor model.Actor
 	kind  sessionKind
 	args  []string
+	// badCommand says why the command line could not be split.
+	badCommand error
 	// ctx ends with the session, or when shutdown's grace is over.
 	ctx context.Context
 }
@@ -42,14 +44,15 @@ func (s *server) sessionInfoOf(sess ssh.Session) *sessionInfo {
 	return nil
 }
 
-// kindOf tells what a session with the command line args asks for.
-func kindOf(sess ssh.Session, args []string) sessionKind {
+// kindOf tells what a session with the command line args asks for; err is
+// splitCommand's.
+func kindOf(sess ssh.Session, args []string, err error) sessionKind {
 	_, _, hasTerminal := sess.Pty()
 	switch {
+	case err != nil:
+		return kindBadCommand
 	case len(args) > 0:
 		return kindCommand
-	case strings.TrimSpace(sess.RawCommand()) != "":
-		return kindBadCommand
 	case hasTerminal:
 		return kindScreens
 	default:
@@ -62,8 +65,8 @@ func kindOf(sess ssh.Session, args []string) sessionKind {
 // during authentication), and counts the session for shutdown.
 func (s *server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		args := sess.Command() // split anew at each call
-		kind := kindOf(sess, args)
+		args, splitErr := splitCommand(sess.RawCommand())
+		kind := kindOf(sess, args, splitErr)
 		if err := s.sessions.begin(kind == kindScreens); err != nil {
 			if errors.Is(err, errTooManySessions) {
 				s.log.Warn("session refused: too many sessions open", "from", sess.RemoteAddr().String(), "cap", s.sessions.max)
@@ -86,7 +89,7 @@ func (s *server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		ctx, cancel := context.WithCancel(sess.Context())
 		defer cancel()
 		defer context.AfterFunc(s.closing, cancel)()
-		s.active.Store(sess, &sessionInfo{actor: actor, kind: kind, args: args, ctx: ctx})
+		s.active.Store(sess, &sessionInfo{actor: actor, kind: kind, args: args, badCommand: splitErr, ctx: ctx})
 		defer s.active.Delete(sess)
 
 		start := time.Now()
