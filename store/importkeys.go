@@ -129,12 +129,13 @@ func (b *keysBulk) build(rows []KeyRow, inputs []model.KeyInput, extras []keyExt
 	if err != nil {
 		return err
 	}
-	return b.buildRuns(inputs, changes)
+	return b.buildRuns(changes)
 }
 
 // imported is what an import's transition did to one key, for its audit
 // entry.
 type imported struct {
+	serial       string
 	action       model.Action
 	from, status model.Status
 	reason       model.Reason
@@ -163,17 +164,17 @@ func (b *keysBulk) buildRecords(rows []KeyRow, inputs []model.KeyInput, extras [
 		if day := licenceDay(ch.Key.LicenceUntil); day != 0 {
 			b.counted.days[day]++
 		}
-		changes[i] = imported{action: ch.Action, from: ch.From, status: ch.Key.Status, reason: ch.Key.Reason}
+		changes[i] = imported{serial: ch.Key.Serial, action: ch.Action, from: ch.From, status: ch.Key.Status, reason: ch.Key.Reason}
 	}
 	return changes, nil
 }
 
 // buildRuns chains each key's first audit entry and packs them in runs.
-func (b *keysBulk) buildRuns(inputs []model.KeyInput, changes []imported) error {
+func (b *keysBulk) buildRuns(changes []imported) error {
 	var sealer model.Sealer
 	for i, ch := range changes {
 		id, seq := b.firstID+uint64(i), b.firstSeq+uint64(i)
-		e := model.AuditEntry{Seq: seq, Time: b.now, Actor: b.by, Action: ch.action, Target: "key " + inputs[i].Serial,
+		e := model.AuditEntry{Seq: seq, Time: b.now, Actor: b.by, Action: ch.action, Target: "key " + ch.serial,
 			From: ch.from, To: ch.status, Reason: ch.reason, KeyID: id}
 		sealer.Seal(&e, b.prevHash)
 		b.prevHash = e.Hash
