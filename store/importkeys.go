@@ -279,18 +279,19 @@ func (s *Store) checkKeyRows(tx *bolt.Tx, rows []KeyRow) ([]model.KeyInput, []ke
 	for f, ix := range indexes {
 		clash[f] = make([]int, len(rows))
 		stored := s.keyIndex(tx, ix.bucket)
-		empty := func() bool { k, _ := stored.b.Cursor().First(); return k == nil }()
+		values := make([]string, len(ix.values))
+		for j, v := range ix.values {
+			values[j] = v.value
+		}
+		inStock, err := stored.contains(values)
+		if err != nil {
+			return nil, nil, nil, err
+		}
 		for j, v := range ix.values {
 			if j > 0 && ix.values[j-1].value == v.value {
 				clash[f][v.row] = rows[ix.values[j-1].row].Line
-			} else if !empty {
-				id, err := stored.get(v.value)
-				if err != nil {
-					return nil, nil, nil, err
-				}
-				if id != 0 {
-					clash[f][v.row] = -1
-				}
+			} else if inStock[j] {
+				clash[f][v.row] = -1
 			}
 		}
 	}

@@ -65,6 +65,40 @@ func (ix runIndex) get(value string) (uint64, error) {
 	return 0, nil
 }
 
+// contains says which of values, in order, the index holds. It reads
+// each run they fall in once: an import checks all its values.
+func (ix runIndex) contains(values []string) ([]bool, error) {
+	found := make([]bool, len(values))
+	if ix.plain {
+		for i, v := range values {
+			found[i] = ix.b.Get([]byte(v)) != nil
+		}
+		return found, nil
+	}
+	var run []indexed
+	var next []byte // the first value of the run after run; nil: none, or no run yet
+	started := false
+	for i, v := range values {
+		if !started || next != nil && bytes.Compare(next, []byte(v)) <= 0 {
+			first, raw := ix.runOf([]byte(v))
+			var err error
+			if run, err = decodeRun(raw); err != nil {
+				return nil, err
+			}
+			c := ix.b.Cursor()
+			if first == nil {
+				next, _ = c.First()
+			} else {
+				c.Seek(first)
+				next, _ = c.Next()
+			}
+			started = true
+		}
+		_, found[i] = findInRun(run, []byte(v))
+	}
+	return found, nil
+}
+
 // reindex moves id from the value old to new ("": none).
 func (ix runIndex) reindex(old, new string, id uint64) error {
 	if old == new {

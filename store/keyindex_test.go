@@ -100,6 +100,22 @@ func TestRunIndexAgainstAMap(t *testing.T) {
 					t.Fatalf("round %d: %s names %d (%v), want %d", round, v, id, err, want[v])
 				}
 			}
+			for _, step := range []int{1, 97} { // every value, and a few far apart
+				values := []string{"", "A", "V"} // before every value, then some, then after them
+				for i := 0; i < 3000; i += step {
+					values = append(values, fmt.Sprintf("V%05d", i))
+				}
+				values = append(values, "W", "Z")
+				found, err := ix.contains(values)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, v := range values {
+					if _, in := want[v]; found[i] != in {
+						t.Fatalf("round %d: contains says %s is in the index: %v, want %v", round, v, found[i], in)
+					}
+				}
+			}
 			for _, v := range []string{"", "A", "V", "Z"} { // before, between and after every value
 				if id, err := ix.get(v); err != nil || id != 0 {
 					t.Fatalf("round %d: %q names %d (%v)", round, v, id, err)
