@@ -77,22 +77,14 @@ func (ix runIndex) contains(values []string) ([]bool, error) {
 	}
 	var run []indexed
 	var next []byte // the first value of the run after run; nil: none, or no run yet
-	started := false
 	for i, v := range values {
-		if !started || next != nil && bytes.Compare(next, []byte(v)) <= 0 {
+		if i == 0 || next != nil && bytes.Compare(next, []byte(v)) <= 0 {
 			first, raw := ix.runOf([]byte(v))
 			var err error
 			if run, err = decodeRun(raw); err != nil {
 				return nil, err
 			}
-			c := ix.b.Cursor()
-			if first == nil {
-				next, _ = c.First()
-			} else {
-				c.Seek(first)
-				next, _ = c.Next()
-			}
-			started = true
+			next = ix.runAfter(first)
 		}
 		_, found[i] = findInRun(run, []byte(v))
 	}
@@ -129,6 +121,19 @@ func (ix runIndex) runOf(value []byte) (first, run []byte) {
 	return k, raw
 }
 
+// runAfter is the first value of the run after the one under first, or
+// of the first run when first is nil; nil when there is none.
+func (ix runIndex) runAfter(first []byte) []byte {
+	c := ix.b.Cursor()
+	if first == nil {
+		k, _ := c.First()
+		return k
+	}
+	c.Seek(first)
+	k, _ := c.Next()
+	return k
+}
+
 // findInRun is where value is in run, or would go.
 func findInRun(run []indexed, value []byte) (int, bool) {
 	lo, hi := 0, len(run)
@@ -153,29 +158,20 @@ func (ix runIndex) insert(entries []indexed) error {
 	}
 	for len(entries) > 0 {
 		first, raw := ix.runOf(entries[0].value)
+		if first == nil {
+			// Before every run: into the first one (if any), which then
+			// begins with entries[0].
+			first, raw = ix.b.Cursor().First()
+		}
 		run, err := decodeRun(raw)
 		if err != nil {
 			return err
 		}
-		c := ix.b.Cursor()
-		var next []byte // the first value of the run after, nil for none
-		if first == nil {
-			// Before every run: into the first one, which then begins
-			// with entries[0].
-			if first, raw := c.First(); first != nil {
-				if run, err = decodeRun(raw); err != nil {
-					return err
-				}
-				next, _ = c.Next()
-				err = ix.b.Delete(first)
+		next := ix.runAfter(first)
+		if first != nil {
+			if err := ix.b.Delete(first); err != nil {
+				return err
 			}
-		} else {
-			c.Seek(first)
-			next, _ = c.Next()
-			err = ix.b.Delete(first)
-		}
-		if err != nil {
-			return err
 		}
 		n := len(entries)
 		if next != nil {

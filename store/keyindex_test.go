@@ -10,11 +10,12 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// tIndexValues counts the values in one of the keys' indexes, checking
-// that each run is in order and stored under its first value.
-func tIndexValues(t *testing.T, tx *bolt.Tx, name []byte) int {
+// tIndexEntries is every value in one of the keys' indexes and its id,
+// checking that the runs are in order and each is stored under its first
+// value.
+func tIndexEntries(t *testing.T, tx *bolt.Tx, name []byte) map[string]uint64 {
 	t.Helper()
-	n := 0
+	entries := map[string]uint64{}
 	var last []byte
 	err := tx.Bucket(name).ForEach(func(k, v []byte) error {
 		run, err := decodeRun(v)
@@ -29,14 +30,20 @@ func tIndexValues(t *testing.T, tx *bolt.Tx, name []byte) int {
 				t.Errorf("%s: %q comes after %q", name, e.value, last)
 			}
 			last = e.value
+			entries[string(e.value)] = e.id
 		}
-		n += len(run)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return n
+	return entries
+}
+
+// tIndexValues counts the values in one of the keys' indexes.
+func tIndexValues(t *testing.T, tx *bolt.Tx, name []byte) int {
+	t.Helper()
+	return len(tIndexEntries(t, tx, name))
 }
 
 // The run index against a map: random inserts (alone and in bulk),

@@ -23,10 +23,7 @@ func migrateV8(tx *bolt.Tx) error {
 		if err != nil {
 			return err
 		}
-		if err := tx.DeleteBucket(name); err != nil {
-			return err
-		}
-		b, err := tx.CreateBucket(name)
+		b, err := emptyBucket(tx, name)
 		if err != nil {
 			return err
 		}
@@ -36,4 +33,12 @@ func migrateV8(tx *bolt.Tx) error {
 		}
 	}
 	return nil
+}
+
+// emptyBucket replaces the bucket name with an empty one.
+func emptyBucket(tx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
+	if err := tx.DeleteBucket(name); err != nil {
+		return nil, err
+	}
+	return tx.CreateBucket(name)
 }

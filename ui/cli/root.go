@@ -149,10 +149,8 @@ same operations for scripts. Exit status: 0 done, 1 refused or failed
 	root.SetHelpCommand(a.helpCommand())
 	root.PersistentFlags().StringVar(&a.db, "db", "",
 		"database file (default $KEYDESK_DB, else $XDG_DATA_HOME/keydesk/keydesk.db, else ~/.local/share/keydesk/keydesk.db)")
-	builds := a.topLevel()
-	if i := slices.IndexFunc(topLevelNames(), func(names []string) bool {
-		return slices.Contains(names, commandWord(args))
-	}); i >= 0 {
+	builds, word := a.topLevel(), commandWord(args)
+	if i := slices.IndexFunc(topLevelNames(), func(names []string) bool { return slices.Contains(names, word) }); i >= 0 {
 		root.AddCommand(builds[i]())
 		return root
 	}

@@ -65,7 +65,7 @@ func (s *server) runCommand(sess ssh.Session, info *sessionInfo) int {
 }
 
 // outputBuffers are reused: a fresh 32 KiB buffer for each command was a
-// quarter of what a command over SSH allocates.
+// fifth of what a command over SSH allocated.
 var outputBuffers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 32<<10) }}
 
 func portOf(addr net.Addr) string {

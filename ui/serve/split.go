@@ -16,8 +16,8 @@ var (
 // shell does, for the part of its syntax go-shlex (which the ssh library
 // uses) reads: blanks separate words; '...' is taken as it is; "..." too,
 // but for \" and \\; elsewhere a backslash takes the next character as it
-// is. Unlike go-shlex it keeps an empty quoted word (`key rfid SN ''`
-// clears an RFID) and refuses an unclosed quote or a trailing backslash
+// is. Unlike go-shlex it keeps an empty quoted word (two quotes after
+// key rfid SN clear an RFID) and refuses an unclosed quote or a trailing backslash
 // rather than run the words before it. It also allocates little: go-shlex
 // took a tenth of a command's CPU over SSH.
 func splitCommand(line string) ([]string, error) {
