@@ -7,7 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/keydesk/keydesk/model"
-	"github.com/keydesk/keydesk/ui/common"
+	"github.com/keydesk/keydesk/ui/component/common"
 )
 
 // resolvedMsg is who the session acts as, as the admins table says it

@@ -8,9 +8,9 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
-	"github.com/keydesk/keydesk/ui/codeview"
-	"github.com/keydesk/keydesk/ui/common"
-	"github.com/keydesk/keydesk/ui/mailprompt"
+	"github.com/keydesk/keydesk/ui/component/codeview"
+	"github.com/keydesk/keydesk/ui/component/common"
+	"github.com/keydesk/keydesk/ui/component/mailprompt"
 )
 
 // codeScreen shows an activation code for reading aloud, after an action

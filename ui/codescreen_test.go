@@ -6,7 +6,7 @@ import (
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
-	"github.com/keydesk/keydesk/ui/codeview"
+	"github.com/keydesk/keydesk/ui/component/codeview"
 )
 
 // At 80x24 the code screen shows the big digits, whole, and says "copied"

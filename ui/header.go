@@ -6,9 +6,9 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/dustin/go-humanize"
 	"github.com/keydesk/keydesk/model"
-	"github.com/keydesk/keydesk/ui/data"
-	"github.com/keydesk/keydesk/ui/styles"
-	"github.com/keydesk/keydesk/ui/table"
+	"github.com/keydesk/keydesk/ui/component/data"
+	"github.com/keydesk/keydesk/ui/component/styles"
+	"github.com/keydesk/keydesk/ui/component/table"
 	"github.com/muesli/termenv"
 )
 

@@ -7,9 +7,9 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/keydesk/keydesk/model"
-	"github.com/keydesk/keydesk/ui/common"
-	"github.com/keydesk/keydesk/ui/keys"
-	"github.com/keydesk/keydesk/ui/styles"
+	"github.com/keydesk/keydesk/ui/component/common"
+	"github.com/keydesk/keydesk/ui/component/styles"
+	"github.com/keydesk/keydesk/ui/screen/keys"
 )
 
 // newHelp is the help bubble in keydesk's styles (its defaults are drawn

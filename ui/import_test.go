@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/keydesk/keydesk/model"
-	"github.com/keydesk/keydesk/ui/keys"
+	"github.com/keydesk/keydesk/ui/screen/keys"
 )
 
 // footer is the last line of the screen: the keys that work here.

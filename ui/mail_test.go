@@ -8,7 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
-	"github.com/keydesk/keydesk/ui/mailer/smtptest"
+	"github.com/keydesk/keydesk/store/mailer/smtptest"
 )
 
 // E-mailing a code from the code screen (`m`), against a real SMTP server

@@ -2,7 +2,7 @@ package ui
 
 import (
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/keydesk/keydesk/ui/data"
+	"github.com/keydesk/keydesk/ui/component/data"
 )
 
 // firstPageRows is how many employees the first screen reads before the

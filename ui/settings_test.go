@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
-	"github.com/keydesk/keydesk/ui/mailer/smtptest"
+	"github.com/keydesk/keydesk/store/mailer/smtptest"
 )
 
 // The Settings screen: the mail server, for everyone who uses this

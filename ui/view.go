@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/keydesk/keydesk/ui/table"
+	"github.com/keydesk/keydesk/ui/component/table"
 )
 
 // layout gives the screens and layers the space between the header and

@@ -6,7 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/keydesk/keydesk/model"
-	"github.com/keydesk/keydesk/ui/data"
+	"github.com/keydesk/keydesk/ui/component/data"
 )
 
 // dataChangedMsg says the store committed a change (this session's or

@@ -8,7 +8,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
-	"github.com/keydesk/keydesk/ui/codeview"
+	"github.com/keydesk/keydesk/ui/component/codeview"
 )
 
 func TestCreateWithKeyShowsTheStoredCodeAndActivates(t *testing.T) {

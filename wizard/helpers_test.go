@@ -14,7 +14,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
-	"github.com/keydesk/keydesk/ui/styles"
+	"github.com/keydesk/keydesk/ui/component/styles"
 	"github.com/muesli/termenv"
 )
 

@@ -10,7 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
-	"github.com/keydesk/keydesk/ui/styles"
+	"github.com/keydesk/keydesk/ui/component/styles"
 )
 
 // keyRow is one Ready key as the picker shows and searches it.

@@ -7,7 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/keydesk/keydesk/model"
-	"github.com/keydesk/keydesk/ui/mailer/smtptest"
+	"github.com/keydesk/keydesk/store/mailer/smtptest"
 )
 
 // E-mailing the code from the Result page (SPEC 4), to a real SMTP server

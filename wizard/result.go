@@ -7,8 +7,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/keydesk/keydesk/model"
-	"github.com/keydesk/keydesk/ui/codeview"
-	"github.com/keydesk/keydesk/ui/mailprompt"
+	"github.com/keydesk/keydesk/ui/component/codeview"
+	"github.com/keydesk/keydesk/ui/component/mailprompt"
 )
 
 func (m *Model) resultKey(msg tea.KeyMsg) tea.Cmd {

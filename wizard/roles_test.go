@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/keydesk/keydesk/model"
-	"github.com/keydesk/keydesk/ui/mailer/smtptest"
+	"github.com/keydesk/keydesk/store/mailer/smtptest"
 )
 
 // allowAllBut is a role that may do everything except the operations

@@ -4,7 +4,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/huh"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/keydesk/keydesk/ui/styles"
+	"github.com/keydesk/keydesk/ui/component/styles"
 )
 
 // formTheme dresses the huh form in keydesk's styles. Every style is made

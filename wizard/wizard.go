@@ -13,9 +13,9 @@ import (
 	"github.com/charmbracelet/huh"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
-	"github.com/keydesk/keydesk/ui/codeview"
-	"github.com/keydesk/keydesk/ui/mailprompt"
-	"github.com/keydesk/keydesk/ui/styles"
+	"github.com/keydesk/keydesk/ui/component/codeview"
+	"github.com/keydesk/keydesk/ui/component/mailprompt"
+	"github.com/keydesk/keydesk/ui/component/styles"
 )
 
 // Config is what the wizard needs from the session that opens it.

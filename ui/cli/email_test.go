@@ -13,8 +13,8 @@ import (
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
+	"github.com/keydesk/keydesk/store/mailer/smtptest"
 	"github.com/keydesk/keydesk/ui/cli"
-	"github.com/keydesk/keydesk/ui/mailer/smtptest"
 )
 
 // mailPassword is distinctive, so that finding it anywhere is a leak.

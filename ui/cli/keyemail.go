@@ -6,7 +6,7 @@ import (
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
-	"github.com/keydesk/keydesk/ui/mailer"
+	"github.com/keydesk/keydesk/store/mailer"
 	"github.com/spf13/cobra"
 )
 

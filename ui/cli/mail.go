@@ -5,7 +5,7 @@ import (
 	"net/mail"
 
 	"github.com/keydesk/keydesk/model"
-	"github.com/keydesk/keydesk/ui/mailer"
+	"github.com/keydesk/keydesk/store/mailer"
 )
 
 // errNoMailServer is what e-mailing says before any mail server is set up:

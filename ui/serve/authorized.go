@@ -11,7 +11,7 @@ import (
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
-	"github.com/keydesk/keydesk/ui/authkeys"
+	"github.com/keydesk/keydesk/ui/serve/authkeys"
 )
 
 // Who may log in: the admins table of the database, each key with its

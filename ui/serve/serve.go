@@ -20,7 +20,7 @@ import (
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
-	"github.com/keydesk/keydesk/ui/authkeys"
+	"github.com/keydesk/keydesk/ui/serve/authkeys"
 )
 
 // DefaultListen is where serve listens when Config.Listen is empty: this

@@ -1,0 +1,193 @@
+package keyaction
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store"
+	"github.com/keydesk/keydesk/ui/component/common"
+	"github.com/keydesk/keydesk/ui/component/data"
+	"github.com/keydesk/keydesk/ui/component/dialog"
+)
+
+// Target is what an action is about, as the admin sees it now. Key is
+// nil on the page of an employee who holds no key; Employee is nil
+// outside an employee's page.
+type Target struct {
+	Key      *data.KeyRow
+	Employee *data.EmployeeRow
+}
+
+// actions are the action keys that work on the target now.
+func (k *Keys) actions(t Target) []bound {
+	switch {
+	case t.Key != nil:
+		return k.allowed(t.Key.Status())
+	case t.Employee != nil && k.access.May(model.OpKeyAssign):
+		return []bound{{k.Assign, action.pickKey}}
+	}
+	return nil
+}
+
+// Bindings are the action keys that work on the target now, for help.
+func (k *Keys) Bindings(t Target) []key.Binding {
+	var out []key.Binding
+	for _, b := range k.actions(t) {
+		out = append(out, b.Binding)
+	}
+	return out
+}
+
+// Handle starts the action bound to msg, if the target allows it. The
+// returned command opens a dialog or calls the store; ok is false when
+// msg is no action allowed here, and then nothing happens: an action the
+// status does not allow is never offered.
+func (k *Keys) Handle(c *common.Common, idx *data.Index, t Target, msg tea.KeyMsg) (cmd tea.Cmd, ok bool) {
+	for _, b := range k.actions(t) {
+		if !key.Matches(msg, b.Binding) {
+			continue
+		}
+		a := action{c: c, idx: idx, t: t}
+		if t.Key != nil {
+			row := *t.Key // the key as on screen now, with its revision
+			a.key = &row
+		}
+		return b.start(a), true
+	}
+	return nil, false
+}
+
+// action holds what one action needs between its dialog and its store
+// call; the key's Ref (serial and revision) is taken when it starts.
+type action struct {
+	c   *common.Common
+	idx *data.Index
+	t   Target
+	key *data.KeyRow
+}
+
+func open(d interface {
+	common.Dialog
+	Init() tea.Cmd
+}) tea.Cmd {
+	return tea.Batch(common.Cmd(common.OpenDialogMsg{Dialog: d}), d.Init())
+}
+
+// holder names the key's employee for a dialog ("held by Jane Doe").
+func (a action) holder() string {
+	if a.key.Employee() == "" {
+		return ""
+	}
+	return fmt.Sprintf("Held by %s <%s>.", a.key.Employee(), a.key.Email())
+}
+
+// codeResult turns a store call that issues a code into the code screen.
+func codeResult(view store.CodeView, err error) tea.Msg {
+	if err != nil {
+		return common.ErrMsg{Err: err}
+	}
+	return common.CodeMsg{View: view}
+}
+
+func (a action) showCode() tea.Cmd {
+	st, actor, ref := a.c.Store, a.c.Actor, a.key.Ref()
+	return func() tea.Msg { return codeResult(st.ShowCode(actor, ref)) }
+}
+
+func (a action) reissue() tea.Cmd {
+	st, actor, ref := a.c.Store, a.c.Actor, a.key.Ref()
+	f := dialog.NewForm(a.c.Styles, "Issue a new code for key "+a.key.Serial()+"?", "reissue", func(dialog.Values) tea.Cmd {
+		return func() tea.Msg { return codeResult(st.ReissueCode(actor, ref)) }
+	}).WithBody(a.holder(), "The current code stops working; the new one is shown next.")
+	return open(f)
+}
+
+func (a action) suspend() tea.Cmd {
+	st, actor, ref := a.c.Store, a.c.Actor, a.key.Ref()
+	f := dialog.NewForm(a.c.Styles, "Suspend key "+a.key.Serial()+"?", "suspend", func(v dialog.Values) tea.Cmd {
+		note := v["note"]
+		return func() tea.Msg { return codeResult(st.SuspendKey(actor, ref, note)) }
+	}).WithBody(a.holder(), "The key stops working until the employee enters the new activation code, shown next.").
+		WithInput(&dialog.Input{Key: "note", Label: "Note", Placeholder: "optional", Validate: checkNote})
+	return open(f)
+}
+
+func (a action) unlock() tea.Cmd {
+	st, actor, ref := a.c.Store, a.c.Actor, a.key.Ref()
+	f := dialog.NewForm(a.c.Styles, "Unlock key "+a.key.Serial()+"?", "unlock", func(dialog.Values) tea.Cmd {
+		return func() tea.Msg { return codeResult(st.UnlockKey(actor, ref)) }
+	}).WithBody(a.holder(), "It becomes Suspended with a new activation code, shown next.")
+	return open(f)
+}
+
+func (a action) remove() tea.Cmd {
+	st, actor, ref, serial := a.c.Store, a.c.Actor, a.key.Ref(), a.key.Serial()
+	body := []string{a.holder(), "The key is taken back from the employee: withdrawn, or broken."}
+	if a.key.Status() == model.Reserved {
+		body = append(body, "It was never activated: withdrawn, it goes straight back to Ready.")
+	} else {
+		body = append(body, "It becomes Deactivated and must be wiped before reuse.")
+	}
+	f := dialog.NewForm(a.c.Styles, "Remove key "+serial+"?", "remove", func(v dialog.Values) tea.Cmd {
+		reason, _ := model.ParseRemoveReason(v["reason"])
+		note := v["note"]
+		return func() tea.Msg {
+			k, err := st.RemoveKey(actor, ref, reason, note)
+			if err != nil {
+				return common.ErrMsg{Err: err}
+			}
+			return common.InfoMsg{Text: fmt.Sprintf("key %s removed: it is now %s", model.Printable(k.Serial), k.Status)}
+		}
+	}).WithBody(body...).
+		WithChoice(&dialog.Choice{Key: "reason", Label: "Reason", Options: []string{"withdrawal", "broken"}}).
+		WithInput(&dialog.Input{Key: "note", Label: "Note", Placeholder: "optional", Validate: checkNote})
+	return open(f)
+}
+
+func (a action) compromise() tea.Cmd {
+	st, actor, ref, serial := a.c.Store, a.c.Actor, a.key.Ref(), a.key.Serial()
+	f := dialog.NewForm(a.c.Styles, "Mark key "+serial+" compromised?", "mark compromised", func(v dialog.Values) tea.Cmd {
+		reason, _ := model.ParseCompromiseReason(v["reason"])
+		note, confirm := v["note"], v["confirm"]
+		return func() tea.Msg {
+			k, err := st.CompromiseKey(actor, ref, reason, confirm, note)
+			if err != nil {
+				return common.ErrMsg{Err: err}
+			}
+			return common.InfoMsg{Text: fmt.Sprintf("key %s marked Compromised (%s)", model.Printable(k.Serial), k.Reason)}
+		}
+	}).WithDanger().
+		WithBody(a.holder(), "Lost or stolen. This is final: the key can never be used again.").
+		WithChoice(&dialog.Choice{Key: "reason", Label: "Reason", Options: []string{"lost", "stolen"}}).
+		WithInput(&dialog.Input{Key: "note", Label: "Note", Placeholder: "optional", Validate: checkNote}).
+		WithInput(&dialog.Input{Key: "confirm", Label: "Serial", Placeholder: "type " + serial + " to confirm",
+			Validate: func(s string) error {
+				if !strings.EqualFold(strings.TrimSpace(s), serial) {
+					return fmt.Errorf("type the serial %s to confirm", serial)
+				}
+				return nil
+			}})
+	return open(f)
+}
+
+func (a action) wiped() tea.Cmd {
+	st, actor, ref := a.c.Store, a.c.Actor, a.key.Ref()
+	f := dialog.NewForm(a.c.Styles, "Mark key "+a.key.Serial()+" wiped?", "mark wiped", func(dialog.Values) tea.Cmd {
+		return func() tea.Msg {
+			k, err := st.KeyWiped(actor, ref)
+			if err != nil {
+				return common.ErrMsg{Err: err}
+			}
+			return common.InfoMsg{Text: fmt.Sprintf("key %s wiped: back in stock as %s", model.Printable(k.Serial), k.Status)}
+		}
+	}).WithBody("The key was returned and wiped: it goes back to the stock as Ready.")
+	return open(f)
+}
+
+func checkNote(s string) error {
+	_, err := model.NormalizeNote(s)
+	return err
+}

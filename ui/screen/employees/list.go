@@ -1,0 +1,155 @@
+package employees
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/dustin/go-humanize"
+	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/ui/component/common"
+	"github.com/keydesk/keydesk/ui/component/data"
+	"github.com/keydesk/keydesk/ui/component/rowlist"
+	"github.com/keydesk/keydesk/ui/component/table"
+)
+
+// list is the table of employees with its search, its filter by company
+// and department, and its sort.
+type list struct {
+	rowlist.Model[data.EmployeeRow]
+	c    *common.Common
+	idx  *data.Index
+	sort data.EmployeeSort
+	// company and department keep the employees of one ("" and
+	// !byCompany: any).
+	company, department     string
+	byCompany, byDepartment bool
+
+	// lastPending: G was pressed on a first page, which does not hold
+	// the last employee; the cursor goes there when the whole list comes.
+	lastPending bool
+}
+
+func newList(c *common.Common) list {
+	return list{c: c, Model: rowlist.New(c.Styles, (*data.EmployeeRow).ID,
+		table.Column{Title: "Name", Min: 14, Flex: 3},
+		table.Column{Title: "E-mail", Min: 18, Flex: 3},
+		table.Column{Title: "Department", Min: 10, Max: 20, Flex: 1, Drop: 2},
+		table.Column{Title: "Position", Min: 12, Max: 24, Flex: 1, Drop: 4},
+		table.Column{Title: "Company", Min: 12, Max: 24, Flex: 1, Drop: 3},
+		table.Column{Title: "Key", Min: 16, Max: 20, Drop: 1},
+		table.Column{Title: "Status", Min: 11, Max: 11},
+	)}
+}
+
+// setIndex shows new data, keeping the cursor on the same employee.
+func (l *list) setIndex(idx *data.Index) {
+	l.KeepSelection(func() {
+		l.idx = idx
+		l.refilter()
+	})
+	if l.lastPending && !idx.Partial() {
+		l.Table.SetCursor(l.Len() - 1)
+		l.lastPending = false
+	}
+}
+
+func (l *list) refilter() {
+	if l.idx == nil {
+		return
+	}
+	if l.waitsForAll() {
+		l.Table.Empty = "loading all employees…"
+		l.Show(l.idx.Employees, nil)
+		return
+	}
+	l.Table.Empty = "no employees"
+	emps := l.idx.Employees
+	hit := l.idx.EmployeesMatching(l.Search.Query())
+	var keep func(int32) bool
+	if hit != nil || l.byCompany || l.byDepartment {
+		keep = func(i int32) bool {
+			e := &emps[i]
+			return (hit == nil || hit[i]) && (!l.byCompany || e.InCompany(l.company)) &&
+				(!l.byDepartment || e.InDepartment(l.department))
+		}
+	}
+	l.Show(emps, data.Filter(l.idx.EmployeeOrder(l.sort), keep))
+}
+
+// filterWords names the filter for the title line: "company Contoso ·
+// department IT"; "" for none.
+func (l *list) filterWords() string {
+	var parts []string
+	name := func(kind, v string) string {
+		if v == "" {
+			return "no " + kind
+		}
+		return kind + " " + model.Printable(v)
+	}
+	if l.byCompany {
+		parts = append(parts, name("company", l.company))
+	}
+	if l.byDepartment {
+		parts = append(parts, name("department", l.department))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// waitsForAll reports a search or an order asked of a preview: the
+// first page cannot answer them, so the list shows none of it until the
+// whole index arrives (and then shows the answer).
+func (l *list) waitsForAll() bool {
+	return l.idx.Partial() && (l.Search.Query() != "" || l.sort != data.EmployeesByName)
+}
+
+// update handles the list's own keys; handled is false for keys it does
+// not know (the screen's actions).
+func (l *list) update(msg tea.KeyMsg) (handled bool, cmd tea.Cmd) {
+	keys := l.c.Keys
+	// G waits for the whole list on a first page; any other key changes
+	// what the admin asked for.
+	l.lastPending = !l.Search.Typing() && key.Matches(msg, keys.Bottom) && l.idx != nil && l.idx.Partial()
+	if handled, cmd := l.Update(msg, keys, l.refilter); handled {
+		return true, cmd
+	}
+	if key.Matches(msg, keys.Sort) {
+		l.KeepSelection(func() {
+			l.sort = data.EmployeeSorts[(int(l.sort)+1)%len(data.EmployeeSorts)]
+			l.refilter()
+		})
+		return true, nil
+	}
+	return false, nil
+}
+
+func (l *list) view() string {
+	st := l.c.Styles
+	return l.View(st, l.c.Width, "Employees", l.info(), func(e *data.EmployeeRow) []table.Cell {
+		status := table.Cell{}
+		if e.KeyStatus() != 0 {
+			s := st.Status(e.KeyStatus())
+			status = table.Cell{Text: e.KeyStatus().String(), Style: &s}
+		}
+		return []table.Cell{{Text: e.Name()}, {Text: e.Email()}, {Text: e.Department()}, {Text: e.Position()}, {Text: e.Company()},
+			{Text: e.KeySerial()}, status}
+	})
+}
+
+// info is the title's summary: how many are shown, in what order.
+func (l *list) info() string {
+	switch {
+	case l.idx == nil:
+		return "loading…"
+	case l.waitsForAll():
+		return fmt.Sprintf("sorted by %s · loading all employees…", l.sort)
+	case l.idx.Partial():
+		return fmt.Sprintf("first %s · sorted by %s · loading all employees…", humanize.Comma(int64(l.Len())), l.sort)
+	}
+	filter := ""
+	if w := l.filterWords(); w != "" {
+		filter = " · " + w
+	}
+	return fmt.Sprintf("%s of %s%s · sorted by %s", humanize.Comma(int64(l.Len())), humanize.Comma(int64(len(l.idx.Employees))), filter, l.sort)
+}

@@ -1,0 +1,203 @@
+// Package keys is the Keys screen: the list with its status filter and
+// search, the import, and one key's page.
+package keys
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/keydesk/keydesk/ui/component/common"
+	"github.com/keydesk/keydesk/ui/component/data"
+	"github.com/keydesk/keydesk/ui/component/history"
+	"github.com/keydesk/keydesk/ui/component/keyaction"
+	"github.com/keydesk/keydesk/ui/component/searchbar"
+)
+
+// Model is the Keys screen.
+type Model struct {
+	common.Common
+	idx     *data.Index
+	keys    *keyMap
+	actions *keyaction.Keys
+	list    list
+	details *details // nil: the list is shown
+
+	pendingOpen string // a serial to open once the data has it
+}
+
+// New builds the screen; data comes with SetIndex.
+func New(c common.Common, actions *keyaction.Keys) *Model {
+	m := &Model{Common: c, keys: defaultKeyMap(), actions: actions}
+	m.list = newList(&m.Common)
+	return m
+}
+
+// Title is the tab's name.
+func (m *Model) Title() string { return "Keys" }
+
+// SetSize sets the space the screen draws in.
+func (m *Model) SetSize(width, height int) {
+	m.Common.SetSize(width, height)
+	m.list.SetSize(width, height-keyaction.LineHeight)
+}
+
+// Capturing reports whether the search line takes every key.
+func (m *Model) Capturing() bool { return m.details == nil && m.list.Search.Typing() }
+
+// Shown is called when the tab becomes the current one.
+func (m *Model) Shown() tea.Cmd { return nil }
+
+// SetIndex shows new data; an open page reloads its history.
+func (m *Model) SetIndex(idx *data.Index) tea.Cmd {
+	m.idx = idx
+	m.list.setIndex(idx)
+	if m.pendingOpen != "" {
+		serial := m.pendingOpen
+		m.pendingOpen = ""
+		return m.OpenSerial(serial)
+	}
+	if m.details == nil {
+		return nil
+	}
+	if _, ok := idx.Key(m.details.id); !ok {
+		m.details = nil
+		return nil
+	}
+	return m.details.history.Load()
+}
+
+// OpenSerial shows one key's page, from anywhere.
+func (m *Model) OpenSerial(serial string) tea.Cmd {
+	if m.idx == nil {
+		m.pendingOpen = serial
+		return nil
+	}
+	k, ok := m.idx.KeyBySerial(serial)
+	if !ok {
+		return nil
+	}
+	if !m.list.SelectID(k.ID()) {
+		m.list.showAll()
+		m.list.SelectID(k.ID())
+	}
+	m.details = newDetails(&m.Common, k.ID())
+	return m.details.history.Load()
+}
+
+func (m *Model) current() (*data.KeyRow, bool) {
+	if m.idx == nil {
+		return nil, false
+	}
+	if m.details != nil {
+		return m.idx.Key(m.details.id)
+	}
+	return m.list.Selected()
+}
+
+// Update handles a message meant for this screen.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case history.LoadedMsg:
+		if m.details != nil {
+			m.details.history.Loaded(msg)
+		}
+		return nil
+	case importProblemsMsg:
+		return common.Cmd(common.OpenDialogMsg{Dialog: msg.dialog(&m.Common)})
+	}
+	k, ok := msg.(tea.KeyMsg)
+	if !ok {
+		if m.details == nil {
+			_, cmd := m.list.Search.Update(msg)
+			return cmd
+		}
+		return nil
+	}
+	if m.details != nil {
+		switch {
+		case key.Matches(k, m.Keys.Back):
+			m.details = nil
+			return nil
+		case key.Matches(k, m.keys.OpenEmployee):
+			if cur, ok := m.current(); ok && cur.EmployeeID() != 0 {
+				return common.Cmd(common.OpenEmployeeMsg{ID: cur.EmployeeID()})
+			}
+			return nil
+		case m.details.history.Move(k, m.Keys):
+			return nil
+		}
+		return m.keyActions(k)
+	}
+	if handled, cmd := m.list.update(k, m.keys); handled {
+		return cmd
+	}
+	switch {
+	case key.Matches(k, m.Keys.Open):
+		if cur, ok := m.list.Selected(); ok {
+			m.details = newDetails(&m.Common, cur.ID())
+			return m.details.history.Load()
+		}
+		return nil
+	case m.Access.Pressed(k, m.keys.Import):
+		if m.Remote {
+			return common.Cmd(common.InfoMsg{Text: RemoteImportHint})
+		}
+		return promptImport(&m.Common)
+	}
+	return m.keyActions(k)
+}
+
+func (m *Model) keyActions(k tea.KeyMsg) tea.Cmd {
+	cur, ok := m.current()
+	if !ok {
+		return nil
+	}
+	cmd, _ := m.actions.Handle(&m.Common, m.idx, keyaction.Target{Key: cur}, k)
+	return cmd
+}
+
+// View draws the screen.
+func (m *Model) View() string {
+	if m.details != nil && m.idx != nil {
+		return m.details.view(m.idx, m.actions)
+	}
+	return m.list.view() + "\n" + m.actionLine()
+}
+
+// ShortHelp is the footer's keys for what is on screen.
+func (m *Model) ShortHelp() []key.Binding {
+	switch {
+	case m.details != nil:
+		out := []key.Binding{m.Keys.Back}
+		cur, ok := m.current()
+		if !ok {
+			return out
+		}
+		if cur.EmployeeID() != 0 {
+			out = append(out, m.keys.OpenEmployee)
+		}
+		return append(out, m.actions.Bindings(keyaction.Target{Key: cur})...)
+	case m.list.Search.Typing():
+		return searchbar.Help()
+	}
+	// The list's key actions are on the line above the footer.
+	return m.listKeys()
+}
+
+// listKeys are the keys of the list itself. Over SSH there is no import:
+// the path would name a file on the server; nor for a role that may not
+// import.
+func (m *Model) listKeys() []key.Binding {
+	out := []key.Binding{m.Keys.Open, m.Keys.Search, m.keys.Filter, m.Keys.Sort}
+	if !m.Remote {
+		out = append(out, m.Access.Offered(m.keys.Import)...)
+	}
+	return out
+}
+
+// FullHelp is every key of the screen, for `?`.
+func (m *Model) FullHelp() [][]key.Binding {
+	return append([][]key.Binding{
+		m.Keys.Navigation(),
+		append(m.listKeys(), m.keys.FilterBack, m.Keys.Back),
+	}, m.actions.Columns()...)
+}

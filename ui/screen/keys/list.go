@@ -1,0 +1,173 @@
+package keys
+
+import (
+	"fmt"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/dustin/go-humanize"
+	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/ui/component/common"
+	"github.com/keydesk/keydesk/ui/component/data"
+	"github.com/keydesk/keydesk/ui/component/history"
+	"github.com/keydesk/keydesk/ui/component/rowlist"
+	"github.com/keydesk/keydesk/ui/component/table"
+)
+
+// colLastChange is the index of the "Changed" column.
+const colLastChange = 8
+
+// list is the table of keys with its filter (by status or by licence
+// status), search and sort.
+type list struct {
+	rowlist.Model[data.KeyRow]
+	c      *common.Common
+	idx    *data.Index
+	sort   data.KeySort
+	filter int // in keyFilters; 0: every key
+}
+
+// keyFilter keeps the keys in one status, or with a licence in one
+// status.
+type keyFilter struct {
+	status    model.Status
+	licence   model.LicenceStatus
+	byLicence bool
+}
+
+// keyFilters are what `f` cycles through (`F` backwards): every key,
+// each status, then each licence status, so that `F` from every key
+// comes to the expired licences first.
+var keyFilters = func() []keyFilter {
+	out := []keyFilter{{}}
+	for _, s := range model.Statuses {
+		out = append(out, keyFilter{status: s})
+	}
+	for _, l := range model.LicenceStatuses {
+		out = append(out, keyFilter{licence: l, byLicence: true})
+	}
+	return out
+}()
+
+func (f keyFilter) String() string {
+	switch {
+	case f.byLicence && f.licence == model.LicenceNone:
+		return "no licence"
+	case f.byLicence:
+		return "licence " + f.licence.String()
+	case f.status != 0:
+		return f.status.String()
+	}
+	return "all statuses"
+}
+
+// keep is the filter's test of one key; nil keeps every key.
+func (f keyFilter) keep(keys []data.KeyRow) func(i int32) bool {
+	switch {
+	case f.byLicence:
+		return func(i int32) bool { return keys[i].Licence() == f.licence }
+	case f.status != 0:
+		return func(i int32) bool { return keys[i].Status() == f.status }
+	}
+	return nil
+}
+
+func newList(c *common.Common) list {
+	return list{c: c, Model: rowlist.New(c.Styles, (*data.KeyRow).ID,
+		table.Column{Title: "Serial", Min: 16, Max: 24, Flex: 1},
+		table.Column{Title: "Model", Min: 9, Max: 16, Flex: 1, Drop: 3},
+		table.Column{Title: "Status", Min: 11, Max: 11},
+		table.Column{Title: "Reason", Min: 10, Max: 21, Flex: 1, Drop: 2},
+		table.Column{Title: "Employee", Min: 14, Max: 40, Flex: 3},
+		table.Column{Title: "E-mail", Min: 24, Max: 44, Flex: 2, Drop: 6},
+		table.Column{Title: "Profile", Min: 10, Max: 20, Flex: 1, Drop: 5},
+		table.Column{Title: "Licence", Min: 8, Max: 8, Drop: 4},
+		table.Column{Title: "Changed", Min: 10, Max: 16, Flex: 1, Drop: 1},
+	)}
+}
+
+// setIndex shows new data, keeping the cursor on the same key.
+func (l *list) setIndex(idx *data.Index) {
+	l.KeepSelection(func() {
+		l.idx = idx
+		l.refilter()
+	})
+}
+
+func (l *list) refilter() {
+	if l.idx == nil {
+		return
+	}
+	l.Table.Empty = "no keys"
+	keys := l.idx.Keys
+	hit := l.idx.KeysMatching(l.Search.Query())
+	keep := keyFilters[l.filter].keep(keys)
+	switch {
+	case hit != nil && keep != nil:
+		inFilter := keep
+		keep = func(i int32) bool { return hit[i] && inFilter(i) }
+	case hit != nil:
+		keep = func(i int32) bool { return hit[i] }
+	}
+	l.Show(keys, data.Filter(l.idx.KeyOrder(l.sort), keep))
+}
+
+// showAll drops the search and the filter so that any key can be shown.
+func (l *list) showAll() {
+	l.Search.Clear()
+	l.filter = 0
+	l.refilter()
+}
+
+func (l *list) update(msg tea.KeyMsg, keys *keyMap) (handled bool, cmd tea.Cmd) {
+	if handled, cmd := l.Update(msg, l.c.Keys, l.refilter); handled {
+		return true, cmd
+	}
+	switch {
+	case key.Matches(msg, keys.Filter, keys.FilterBack):
+		step := 1
+		if key.Matches(msg, keys.FilterBack) {
+			step = len(keyFilters) - 1
+		}
+		l.filter = (l.filter + step) % len(keyFilters)
+		l.refilter()
+		l.Table.SetCursor(0)
+		return true, nil
+	case key.Matches(msg, l.c.Keys.Sort):
+		l.KeepSelection(func() {
+			l.sort = data.KeySorts[(int(l.sort)+1)%len(data.KeySorts)]
+			l.refilter()
+		})
+		return true, nil
+	}
+	return false, nil
+}
+
+func (l *list) view() string {
+	st := l.c.Styles
+	info := "loading…"
+	if l.idx != nil {
+		info = fmt.Sprintf("%s of %s · %s · sorted by %s", humanize.Comma(int64(l.Len())),
+			humanize.Comma(int64(len(l.idx.Keys))), keyFilters[l.filter], l.sort)
+	}
+	// The time of day only where there is room for it.
+	changeFormat := history.TimeFormat
+	if l.Table.ColumnWidth(colLastChange) < len(history.TimeFormat) {
+		changeFormat = "2006-01-02"
+	}
+	return l.View(st, l.c.Width, "Keys", info, func(k *data.KeyRow) []table.Cell {
+		s := st.Status(k.Status())
+		reason := ""
+		if k.Reason() != model.NoReason {
+			reason = k.Reason().String()
+		}
+		licence := table.Cell{}
+		if l := k.Licence(); l != model.LicenceNone {
+			ls := st.Licence(l)
+			licence = table.Cell{Text: l.String(), Style: &ls}
+		}
+		return []table.Cell{{Text: k.Serial()}, {Text: k.Model()}, {Text: k.Status().String(), Style: &s},
+			{Text: reason}, {Text: k.Employee()}, {Text: k.Email()}, {Text: k.ProfileName()}, licence,
+			{Text: k.UpdatedAt().UTC().Format(changeFormat)}}
+	})
+}
