@@ -1,0 +1,74 @@
+package store
+
+import (
+	"time"
+
+	"github.com/keydesk/keydesk/model"
+	bolt "go.etcd.io/bbolt"
+)
+
+// LeaveEmployee marks an employee as left today, with the reason. Their
+// key is not taken here: an admin removes it, or a directory sync
+// withdraws it after the grace period.
+func (s *Store) LeaveEmployee(who model.Actor, ref EmployeeRef, reason string) (model.Employee, error) {
+	var out model.Employee
+	err := s.update(who, model.OpEmployeeLeave, func(tx *bolt.Tx, by string) error {
+		e, err := s.loadEmployee(tx, ref)
+		if err != nil {
+			return err
+		}
+		out, err = s.employeeEvent(tx, by, e, model.EmployeeEvent{Kind: model.EmployeeLeave, At: s.now(), Reason: reason}, "")
+		return err
+	})
+	return out, err
+}
+
+// ReturnEmployee undoes a leaving: the employee is active again.
+func (s *Store) ReturnEmployee(who model.Actor, ref EmployeeRef) (model.Employee, error) {
+	var out model.Employee
+	err := s.update(who, model.OpEmployeeReturn, func(tx *bolt.Tx, by string) error {
+		e, err := s.loadEmployee(tx, ref)
+		if err != nil {
+			return err
+		}
+		out, err = s.employeeEvent(tx, by, e, model.EmployeeEvent{Kind: model.EmployeeReturn, At: s.now()}, "")
+		return err
+	})
+	return out, err
+}
+
+// employeeEvent is the one path of every change of an employee's
+// lifecycle: the model decides, the record and its audit entry are
+// written in the caller's transaction. note adds to the entry's note.
+func (s *Store) employeeEvent(tx *bolt.Tx, by string, e model.Employee, ev model.EmployeeEvent, note string) (model.Employee, error) {
+	next, action, err := model.EmployeeTransition(e, ev)
+	if err != nil {
+		return e, err
+	}
+	if err := putEmployee(tx, e, &next); err != nil {
+		return e, err
+	}
+	text := next.LeftReason
+	if action == model.ActionEmployeeReturned {
+		text = "left on " + e.LeftAt.UTC().Format(time.DateOnly) + " (" + e.LeftReason + ")"
+	}
+	if note != "" {
+		text += "; " + note
+	}
+	return next, s.appendAudit(tx, model.AuditEntry{
+		Time: ev.At, Actor: by, Action: action, Target: "employee " + next.Email, Note: text, EmployeeID: next.ID,
+	})
+}
+
+// withdrawLeaverKey takes back a leaver's key through the transition
+// table (Active, Locked, Suspended to Deactivated, Withdrawal; a Reserved
+// key, never activated, back to Ready with its code voided).
+func (s *Store) withdrawLeaverKey(tx *bolt.Tx, by string, e model.Employee, now time.Time) (model.Key, error) {
+	k, err := s.keyByID(tx, e.KeyID)
+	if err != nil {
+		return k, err
+	}
+	note := "employee left on " + e.LeftAt.UTC().Format(time.DateOnly)
+	ch, err := s.applyKeyEvent(tx, by, k, model.Event{Kind: model.EventRemove, Reason: model.Withdrawal, Note: note, Now: now})
+	return ch.Key, err
+}
