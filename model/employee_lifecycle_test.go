@@ -66,7 +66,7 @@ func TestWithdrawalDue(t *testing.T) {
 		{e, at, false},
 		{e, at.Add(grace - time.Second), false},
 		{e, at.Add(grace), true},
-		{model.Employee{ID: 1, LeftAt: at}, at.Add(grace), false},  // no key
+		{model.Employee{ID: 1, LeftAt: at}, at.Add(grace), false},    // no key
 		{model.Employee{ID: 1, KeyID: 5}, at.Add(10 * grace), false}, // active
 	} {
 		if got := model.WithdrawalDue(c.e, grace, c.now); got != c.want {

@@ -48,7 +48,7 @@ func (s *Store) employeeEvent(tx *bolt.Tx, by string, e model.Employee, ev model
 	if err := putEmployee(tx, e, &next); err != nil {
 		return e, err
 	}
-	text := next.LeftReason
+	text := next.LeftReason + " (left on " + next.LeftAt.Format(time.DateOnly) + ")"
 	if action == model.ActionEmployeeReturned {
 		text = "left on " + e.LeftAt.UTC().Format(time.DateOnly) + " (" + e.LeftReason + ")"
 	}
@@ -56,7 +56,7 @@ func (s *Store) employeeEvent(tx *bolt.Tx, by string, e model.Employee, ev model
 		text += "; " + note
 	}
 	return next, s.appendAudit(tx, model.AuditEntry{
-		Time: ev.At, Actor: by, Action: action, Target: "employee " + next.Email, Note: text, EmployeeID: next.ID,
+		Time: s.now(), Actor: by, Action: action, Target: "employee " + next.Email, Note: text, EmployeeID: next.ID,
 	})
 }
 

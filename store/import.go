@@ -90,7 +90,7 @@ func (s *Store) ImportEmployees(who model.Actor, rows []EmployeeRow) ([]Handout,
 
 func (s *Store) importEmployees(tx *bolt.Tx, by string, rows []EmployeeRow) ([]Handout, error) {
 	var bad problems
-	emails, names, serials := map[string]int{}, map[string]int{}, map[string]int{}
+	emails, names, serials, externals := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
 	for _, row := range rows {
 		in, err := model.NormalizeEmployee(row.EmployeeInput)
 		if err == nil {
@@ -100,6 +100,7 @@ func (s *Store) importEmployees(tx *bolt.Tx, by string, rows []EmployeeRow) ([]H
 			bad.add(row.Line, err.Error())
 			continue
 		}
+		checkRowDirectory(tx, row, in, externals, s.now(), &bad)
 		if first, dup := emails[in.Email]; dup {
 			bad.add(row.Line, fmt.Sprintf("e-mail %s is also on line %d", in.Email, first))
 		}
@@ -134,14 +135,16 @@ func (s *Store) importEmployees(tx *bolt.Tx, by string, rows []EmployeeRow) ([]H
 		if err != nil {
 			return nil, lineError(row.Line, err)
 		}
-		if row.KeySerial == "" {
-			continue
+		if row.KeySerial != "" {
+			view, err := s.assignNew(tx, by, row.KeySerial, &e)
+			if err != nil {
+				return nil, lineError(row.Line, err)
+			}
+			out = append(out, Handout{Serial: view.Serial, Email: e.Email, Code: view.Digits})
 		}
-		view, err := s.assignNew(tx, by, row.KeySerial, &e)
-		if err != nil {
+		if err := s.leaveImported(tx, by, row, e.ID); err != nil {
 			return nil, lineError(row.Line, err)
 		}
-		out = append(out, Handout{Serial: view.Serial, Email: e.Email, Code: view.Digits})
 	}
 	return out, nil
 }
