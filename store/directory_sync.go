@@ -49,6 +49,7 @@ func (s *Store) SyncDirectory(ctx context.Context, who model.Actor, src Director
 	ctx, cancel := context.WithTimeout(ctx, settings.Timeout)
 	people, fields, err := src.People(ctx)
 	cancel()
+	res.Source = src.Name() // after reading: a source may say what it left out
 	if err != nil {
 		var se *model.SourceError
 		if !errors.As(err, &se) {
@@ -163,6 +164,9 @@ func (s *Store) applySync(tx *bolt.Tx, by, source string, plan model.SyncPlan, n
 		if _, err := s.withdrawLeaverKey(tx, by, e, now); err != nil {
 			return err
 		}
+	}
+	if err := putLastSync(tx, LastSync{At: now, Source: source, Summary: plan.Summary()}); err != nil {
+		return err
 	}
 	return s.appendAudit(tx, model.AuditEntry{Time: now, Actor: by, Action: model.ActionDirectorySynced, Target: "directory",
 		Note: source + ": " + plan.Summary()})

@@ -167,6 +167,7 @@ func (a *app) topLevel() []func() *cobra.Command {
 		a.importCommand,
 		a.exportCommand,
 		a.employeeCommand,
+		a.directoryCommand,
 		a.keyCommand,
 		a.deviceCommand,
 		a.auditCommand,
