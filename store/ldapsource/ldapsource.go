@@ -32,6 +32,13 @@ type Source struct {
 // New returns a source for the settings (validated by the caller).
 func New(set model.DirectorySettings) *Source { return &Source{set: set} }
 
+// AfterPage runs fn after each page is read: tests stop the server there,
+// to see a directory that goes away in the middle of a sync.
+func (s *Source) AfterPage(fn func(page int)) *Source {
+	s.afterPage = fn
+	return s
+}
+
 // Name says where the people come from, and how many entries the last
 // read left out.
 func (s *Source) Name() string {
@@ -130,6 +137,18 @@ func describe(what string, err error) error {
 		return fmt.Errorf("%s: the server's certificate is not signed by a trusted CA (set --ca-file)", what)
 	case errors.As(err, &invalid):
 		return fmt.Errorf("%s: the server's certificate is not valid: %v", what, invalid)
+	}
+	// go-ldap's StartTLS keeps the TLS error only as text.
+	if text := err.Error(); strings.Contains(text, "x509: ") {
+		detail := text[strings.Index(text, "x509: ")+len("x509: "):]
+		detail = strings.TrimSuffix(strings.TrimSuffix(detail, ")"), ")")
+		switch {
+		case strings.Contains(detail, "unknown authority"):
+			return fmt.Errorf("%s: the server's certificate is not signed by a trusted CA (set --ca-file)", what)
+		case strings.Contains(detail, "certificate is valid for"):
+			return fmt.Errorf("%s: the server's certificate is not for the name expected (%s)", what, detail)
+		}
+		return fmt.Errorf("%s: the server's certificate is not valid: %s", what, detail)
 	}
 	var le *ldap.Error
 	if errors.As(err, &le) && le.ResultCode != ldap.ErrorNetwork {
