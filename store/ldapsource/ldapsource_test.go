@@ -90,7 +90,9 @@ func TestLDAPRefusals(t *testing.T) {
 		{"untrusted CA", func(s *model.DirectorySettings) { s.CAFile = srv.OtherCAFile }, "not signed by a trusted CA"},
 		{"untrusted CA, ldaps", func(s *model.DirectorySettings) { s.CAFile, s.URL, s.TLS = srv.OtherCAFile, srv.LDAPSURL, model.LDAPS }, "not signed by a trusted CA"},
 		{"name mismatch", func(s *model.DirectorySettings) { s.ServerName = "dc1.example.com" }, "not for the name expected (certificate is valid for localhost, not dc1.example.com"},
-		{"name mismatch, ldaps", func(s *model.DirectorySettings) { s.ServerName, s.URL, s.TLS = "dc1.example.com", srv.LDAPSURL, model.LDAPS }, "not for dc1.example.com"},
+		{"name mismatch, ldaps", func(s *model.DirectorySettings) {
+			s.ServerName, s.URL, s.TLS = "dc1.example.com", srv.LDAPSURL, model.LDAPS
+		}, "not for dc1.example.com"},
 		{"no base", func(s *model.DirectorySettings) { s.BaseDN = "ou=nobody,dc=example,dc=com" }, "does not exist"},
 		{"nobody listening", func(s *model.DirectorySettings) { s.URL = "ldap://127.0.0.1:1" }, "cannot reach the directory"},
 	}

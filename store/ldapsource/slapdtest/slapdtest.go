@@ -262,4 +262,3 @@ func must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
-
