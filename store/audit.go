@@ -123,7 +123,11 @@ func (s *Store) appendAudit(tx *bolt.Tx, e model.AuditEntry) error {
 	}
 	e.Seq = seq
 	if e.Time.IsZero() {
-		e.Time = s.now()
+		env, err := s.envOf(tx)
+		if err != nil {
+			return err
+		}
+		e.Time = env.Now
 	}
 	meta := tx.Bucket(bucketMeta)
 	e.Seal(hex.EncodeToString(meta.Get(metaAuditHead)))

@@ -60,7 +60,11 @@ func (s *Store) putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
 	}
 	codes := tx.Bucket(bucketCodes)
 	if k.Code != nil {
-		sealed, err := s.sealCode(k.ID, *k.Code)
+		env, err := s.envOf(tx)
+		if err != nil {
+			return err
+		}
+		sealed, err := s.sealCode(env.Random, k.ID, *k.Code)
 		if err != nil {
 			return err
 		}
