@@ -298,6 +298,10 @@ func (d *commandDecoder) value(v reflect.Value) {
 			d.fail("a count past the end")
 			return
 		}
+		if n == 0 {
+			v.SetZero() // nil, as an empty slice encodes
+			return
+		}
 		s := reflect.MakeSlice(v.Type(), int(n), int(n))
 		for i := range int(n) {
 			d.value(s.Index(i))
