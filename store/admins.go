@@ -57,7 +57,8 @@ func adminByName(tx *bolt.Tx, name string) (model.Admin, error) {
 	if raw == nil {
 		return model.Admin{}, refused("there is no admin named %s", norm)
 	}
-	return decodeAdmin(raw)
+	a, err := decodeAdmin(raw)
+	return a, damagedRecord(bucketAdmins, []byte(norm), err)
 }
 
 func adminByFingerprint(tx *bolt.Tx, fingerprint string) (model.Admin, bool, error) {
@@ -67,10 +68,10 @@ func adminByFingerprint(tx *bolt.Tx, fingerprint string) (model.Admin, bool, err
 	}
 	raw := tx.Bucket(bucketAdmins).Get(name)
 	if raw == nil {
-		return model.Admin{}, false, errCorrupt
+		return model.Admin{}, false, damagedRecord(bucketAdminKey, []byte(fingerprint), errCorrupt)
 	}
 	a, err := decodeAdmin(raw)
-	return a, err == nil, err
+	return a, err == nil, damagedRecord(bucketAdmins, name, err)
 }
 
 func putAdmin(tx *bolt.Tx, old model.Admin, a *model.Admin) error {
@@ -84,10 +85,10 @@ func putAdmin(tx *bolt.Tx, old model.Admin, a *model.Admin) error {
 // roleCounts counts the admins of each role.
 func roleCounts(tx *bolt.Tx) (map[model.Role]int, error) {
 	n := map[model.Role]int{}
-	err := tx.Bucket(bucketAdmins).ForEach(func(_, v []byte) error {
+	err := tx.Bucket(bucketAdmins).ForEach(func(k, v []byte) error {
 		a, err := decodeAdmin(v)
 		if err != nil {
-			return err
+			return damagedRecord(bucketAdmins, k, err)
 		}
 		n[a.Role]++
 		return nil
@@ -225,10 +226,10 @@ func (s *Store) Admins(who model.Actor) ([]model.Admin, error) {
 	var out []model.Admin
 	err := s.viewAs(who, model.OpAdminList, func(tx *bolt.Tx) error {
 		out = nil
-		return tx.Bucket(bucketAdmins).ForEach(func(_, v []byte) error {
+		return tx.Bucket(bucketAdmins).ForEach(func(k, v []byte) error {
 			a, err := decodeAdmin(v)
 			out = append(out, a)
-			return err
+			return damagedRecord(bucketAdmins, k, err)
 		})
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })

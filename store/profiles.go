@@ -97,7 +97,8 @@ func profileByID(tx *bolt.Tx, id uint64) (model.Profile, error) {
 	if raw == nil {
 		return model.Profile{}, refused("the profile no longer exists")
 	}
-	return decodeProfile(raw)
+	p, err := decodeProfile(raw)
+	return p, damagedRecord(bucketProfiles, itob(id), err)
 }
 
 func profileByName(tx *bolt.Tx, name string) (model.Profile, error) {
@@ -323,10 +324,10 @@ func profileUses(tx *bolt.Tx) ([]ProfileUse, error) {
 		return []ProfileUse{{Profile: defaultBeforeProfiles, Keys: profileKeys(tx, model.DefaultProfileID)}}, nil
 	}
 	var out []ProfileUse
-	err := tx.Bucket(bucketProfiles).ForEach(func(_, v []byte) error {
+	err := tx.Bucket(bucketProfiles).ForEach(func(k, v []byte) error {
 		p, err := decodeProfile(v)
 		out = append(out, ProfileUse{Profile: p, Keys: profileKeys(tx, p.ID)})
-		return err
+		return damagedRecord(bucketProfiles, k, err)
 	})
 	sortProfiles(out)
 	return out, err

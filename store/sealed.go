@@ -132,7 +132,7 @@ func (s *Store) openCode(keyID uint64, raw []byte) (model.ActivationCode, error)
 	sealed := d.str()
 	c := model.ActivationCode{IssuedAt: d.time(), ExpiresAt: d.time(), Failures: int(d.uint())}
 	if d.err != nil {
-		return c, d.err
+		return c, damagedRecord(bucketCodes, itob(keyID), d.err)
 	}
 	if s.box == nil {
 		return c, nil
