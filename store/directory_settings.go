@@ -84,51 +84,65 @@ func (s *Store) SetDirectorySettings(who model.Actor, set model.DirectorySetting
 			return err
 		}
 	}
-	return s.update(who, model.OpDirectorySettings, func(tx *bolt.Tx, by string) error {
-		old, oldRev, err := s.readDirectory(tx)
-		if err != nil && !IsSecretsError(err) {
-			return err
-		}
-		if rev != oldRev {
-			return refused("the directory settings were changed by someone else meanwhile: look again before saving")
-		}
-		if keepPassword {
-			if err != nil {
-				return err // the saved password cannot be read here
-			}
-			set.Password = old.Password
-			if err := set.Validate(); err != nil {
-				return err
-			}
-		}
-		stored := storedDirectory{DirectorySettings: set, Rev: oldRev + 1}
-		if set.Password != "" {
-			if s.box == nil {
-				return s.SecretsProblem()
-			}
-			stored.Sealed = s.box.Seal([]byte(set.Password), directoryContext)
-			stored.Password = ""
-		}
-		raw, err := json.Marshal(stored)
+	_, err := s.exec(who, model.OpDirectorySettings, directorySettingsArgs{Settings: set, Rev: rev, KeepPassword: keepPassword})
+	return err
+}
+
+// directorySettingsArgs save the directory settings read at revision Rev.
+type directorySettingsArgs struct {
+	Settings     model.DirectorySettings
+	Rev          uint64
+	KeepPassword bool
+}
+
+func (a directorySettingsArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	set := a.Settings
+	old, oldRev, err := s.readDirectory(tx)
+	if err != nil && !IsSecretsError(err) {
+		return nil, err
+	}
+	if a.Rev != oldRev {
+		return nil, refused("the directory settings were changed by someone else meanwhile: look again before saving")
+	}
+	if a.KeepPassword {
 		if err != nil {
-			return err
+			return nil, err // the saved password cannot be read here
 		}
-		if err := tx.Bucket(bucketMeta).Put(metaDirectory, raw); err != nil {
-			return err
+		set.Password = old.Password
+		if err := set.Validate(); err != nil {
+			return nil, err
 		}
-		password := "unchanged"
-		switch {
-		case set.Password == "":
-			password = "none"
-		case old.Password != set.Password:
-			password = "set"
+	}
+	stored := storedDirectory{DirectorySettings: set, Rev: oldRev + 1}
+	if set.Password != "" {
+		if s.box == nil {
+			return nil, s.SecretsProblem()
 		}
-		p := set.Policy
-		return s.appendAudit(tx, model.AuditEntry{
-			Actor: by, Action: model.ActionSettingsChanged, Target: "directory",
-			Note: fmt.Sprintf("%s (%s), bind %s, password %s, base %s, filter %s; grace %s, at most %d%% leavers, floor %d",
-				orNone(set.URL), set.TLS, orNone(set.BindDN), password, orNone(set.BaseDN), set.Filter, p.Grace, p.MaxLeaverPercent, p.MinEntries),
-		})
+		sealed, err := s.box.SealFrom(env.Random, []byte(set.Password), directoryContext)
+		if err != nil {
+			return nil, err
+		}
+		stored.Sealed, stored.Password = sealed, ""
+	}
+	raw, err := json.Marshal(stored)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Bucket(bucketMeta).Put(metaDirectory, raw); err != nil {
+		return nil, err
+	}
+	password := "unchanged"
+	switch {
+	case set.Password == "":
+		password = "none"
+	case old.Password != set.Password:
+		password = "set"
+	}
+	p := set.Policy
+	return nil, s.appendAudit(tx, model.AuditEntry{
+		Actor: env.By, Action: model.ActionSettingsChanged, Target: "directory",
+		Note: fmt.Sprintf("%s (%s), bind %s, password %s, base %s, filter %s; grace %s, at most %d%% leavers, floor %d",
+			orNone(set.URL), set.TLS, orNone(set.BindDN), password, orNone(set.BaseDN), set.Filter, p.Grace, p.MaxLeaverPercent, p.MinEntries),
 	})
 }
 

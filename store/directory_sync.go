@@ -77,42 +77,66 @@ func (s *Store) SyncDirectory(ctx context.Context, who model.Actor, src Director
 		})
 		return res, err
 	}
-	var refusal error
-	err = s.update(who, model.OpDirectorySync, func(tx *bolt.Tx, by string) error {
-		refusal = nil
-		res.At = s.now()
-		employees, err := allEmployees(tx)
-		if err != nil {
-			return err
-		}
-		res.Plan, err = model.PlanSync(people, employees, fields, settings.Policy.Grace, res.At)
-		if err == nil {
-			err = res.Plan.CheckSync(settings.Policy, opt.ConfirmLeavers)
-		}
-		var se *model.SourceError
-		var sr *model.SyncRefusal
-		if errors.As(err, &se) || errors.As(err, &sr) {
-			refusal = err
-			return s.appendAudit(tx, syncRefusedEntry(by, res.Source, err.Error(), res.At))
-		}
-		if err != nil {
-			return err
-		}
-		return s.applySync(tx, by, res.Source, res.Plan, res.At)
-	})
-	if err != nil {
-		return res, err
+	out, err := s.exec(who, model.OpDirectorySync, syncArgs{Source: res.Source, People: people, Fields: uint8(fields), ConfirmLeavers: opt.ConfirmLeavers})
+	if p, ok := out.(syncOutcome); ok {
+		res.Plan, res.At, res.Applied = p.Plan, p.At, err == nil
 	}
-	res.Applied = refusal == nil
-	return res, refusal
+	return res, err
+}
+
+// syncArgs apply a sync: the people as the source listed them (read
+// before the command, so that applying it reads nothing outside the
+// database), planned against the employees as they are when it applies.
+type syncArgs struct {
+	Source         string
+	People         []model.EmployeeInput
+	Fields         uint8 // model.SyncFields
+	ConfirmLeavers int
+}
+
+// syncOutcome is what a sync command returns, applied or refused.
+type syncOutcome struct {
+	Plan model.SyncPlan
+	At   time.Time
+}
+
+func (a syncArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	settings, _, err := s.readDirectory(tx)
+	if err != nil && !IsSecretsError(err) {
+		return nil, err
+	}
+	employees, err := allEmployees(tx)
+	if err != nil {
+		return nil, err
+	}
+	out := syncOutcome{At: env.Now}
+	out.Plan, err = model.PlanSync(a.People, employees, model.SyncFields(a.Fields), settings.Policy.Grace, env.Now)
+	if err == nil {
+		err = out.Plan.CheckSync(settings.Policy, a.ConfirmLeavers)
+	}
+	var se *model.SourceError
+	var sr *model.SyncRefusal
+	if errors.As(err, &se) || errors.As(err, &sr) {
+		return committedRefusal{value: out, err: err}, s.appendAudit(tx, syncRefusedEntry(env.By, a.Source, err.Error(), env.Now))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, s.applySync(tx, env, a.Source, out.Plan)
 }
 
 // recordSyncRefused writes the one audit entry of a sync refused before
 // its plan (the source failed).
 func (s *Store) recordSyncRefused(who model.Actor, source, why string) error {
-	return s.update(who, model.OpDirectorySync, func(tx *bolt.Tx, by string) error {
-		return s.appendAudit(tx, syncRefusedEntry(by, source, why, s.now()))
-	})
+	_, err := s.exec(who, model.OpDirectorySync, syncRefusedArgs{Source: source, Why: why})
+	return err
+}
+
+// syncRefusedArgs record a sync refused before it could be planned.
+type syncRefusedArgs struct{ Source, Why string }
+
+func (a syncRefusedArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	return nil, s.appendAudit(tx, syncRefusedEntry(env.By, a.Source, a.Why, env.Now))
 }
 
 func syncRefusedEntry(by, source, why string, at time.Time) model.AuditEntry {
@@ -122,7 +146,8 @@ func syncRefusedEntry(by, source, why string, at time.Time) model.AuditEntry {
 // applySync writes a checked plan: movers and returners, leavers,
 // joiners, then the keys due for withdrawal, each with its audit entry,
 // and a last entry that sums the sync up.
-func (s *Store) applySync(tx *bolt.Tx, by, source string, plan model.SyncPlan, now time.Time) error {
+func (s *Store) applySync(tx *bolt.Tx, env *applyEnv, source string, plan model.SyncPlan) error {
+	by, now := env.By, env.Now
 	for _, m := range plan.Movers {
 		e, err := employeeByID(tx, m.Employee.ID)
 		if err != nil {
@@ -134,7 +159,7 @@ func (s *Store) applySync(tx *bolt.Tx, by, source string, plan model.SyncPlan, n
 			}
 		}
 		if m.Returning {
-			if _, err := s.employeeEvent(tx, by, e, model.EmployeeEvent{Kind: model.EmployeeReturn, At: now}, "found again in the directory"); err != nil {
+			if _, err := s.employeeEvent(tx, env, e, model.EmployeeEvent{Kind: model.EmployeeReturn, At: now}, "found again in the directory"); err != nil {
 				return err
 			}
 		}
@@ -144,7 +169,7 @@ func (s *Store) applySync(tx *bolt.Tx, by, source string, plan model.SyncPlan, n
 		if err != nil {
 			return err
 		}
-		if _, err := s.employeeEvent(tx, by, e, model.EmployeeEvent{Kind: model.EmployeeLeave, At: now, Reason: model.LeftReasonDirectory}, ""); err != nil {
+		if _, err := s.employeeEvent(tx, env, e, model.EmployeeEvent{Kind: model.EmployeeLeave, At: now, Reason: model.LeftReasonDirectory}, ""); err != nil {
 			return err
 		}
 	}
@@ -161,7 +186,7 @@ func (s *Store) applySync(tx *bolt.Tx, by, source string, plan model.SyncPlan, n
 		if !e.HasLeft() || e.KeyID == 0 {
 			continue
 		}
-		if _, err := s.withdrawLeaverKey(tx, by, e, now); err != nil {
+		if _, err := s.withdrawLeaverKey(tx, env, e); err != nil {
 			return err
 		}
 	}

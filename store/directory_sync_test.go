@@ -26,9 +26,9 @@ func (f failingSource) People(context.Context) ([]model.EmployeeInput, model.Syn
 }
 func (failingSource) Name() string { return "ldap://dc1.example.com" }
 
-// tRecords is every record but the audit trail's (and the trail's own
+// tNonAuditRecords is every record but the audit trail's (and the trail's own
 // marks in meta and in the records' history heads).
-func tRecords(t testing.TB, s *Store) map[string]string {
+func tNonAuditRecords(t testing.TB, s *Store) map[string]string {
 	t.Helper()
 	d := tDump(t, s)
 	for k, v := range d {
@@ -194,12 +194,12 @@ func TestSyncFailSafe(t *testing.T) {
 	tKeyIn(t, s, "K1", "Keyholder", model.Active)
 	refused := func(name string, src DirectorySource, opt SyncOptions, want string) {
 		t.Helper()
-		before, n := tRecords(t, s), len(tAudit(t, s))
+		before, n := tNonAuditRecords(t, s), len(tAudit(t, s))
 		_, err := s.SyncDirectory(tCtx, tAdmin, src, opt)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want it refused saying %q", name, err, want)
 		}
-		if !reflect.DeepEqual(before, tRecords(t, s)) {
+		if !reflect.DeepEqual(before, tNonAuditRecords(t, s)) {
 			t.Errorf("%s: a refused sync changed records", name)
 		}
 		entries := tAuditSince(t, s, n)

@@ -54,8 +54,8 @@ func checkRowDirectory(tx *bolt.Tx, row EmployeeRow, in model.EmployeeInput, see
 }
 
 // leaveImported marks an imported employee as left when their row says so.
-func (s *Store) leaveImported(tx *bolt.Tx, by string, row EmployeeRow, id uint64) error {
-	left, at, err := rowLeaving(row, s.now())
+func (s *Store) leaveImported(tx *bolt.Tx, env *applyEnv, row EmployeeRow, id uint64) error {
+	left, at, err := rowLeaving(row, env.Now)
 	if err != nil || !left {
 		return err
 	}
@@ -63,6 +63,6 @@ func (s *Store) leaveImported(tx *bolt.Tx, by string, row EmployeeRow, id uint64
 	if err != nil {
 		return err
 	}
-	_, err = s.employeeEvent(tx, by, e, model.EmployeeEvent{Kind: model.EmployeeLeave, At: at, Reason: row.LeftReason}, "imported")
+	_, err = s.employeeEvent(tx, env, e, model.EmployeeEvent{Kind: model.EmployeeLeave, At: at, Reason: row.LeftReason}, "imported")
 	return err
 }
