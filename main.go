@@ -44,6 +44,7 @@ func runServer(ctx context.Context, st *store.Store, opts cli.ServeOptions) erro
 		AuthorizedKeysPath: opts.AuthorizedKeysPath,
 		IdleTimeout:        opts.IdleTimeout,
 		AnchorPath:         opts.AnchorPath,
+		DirectorySync:      opts.DirectorySync,
 		Log:                os.Stderr,
 		NewTUI: func(ctx context.Context, st *store.Store, actor model.Actor, r *lipgloss.Renderer) tea.Model {
 			return ui.New(ui.Config{Store: st, Actor: actor, Renderer: r, Context: ctx, Remote: true})

@@ -17,11 +17,21 @@ type LastSync struct {
 	Summary string
 }
 
+// SyncRefusedNote is a refused sync, for the screens.
+type SyncRefusedNote struct {
+	At     time.Time
+	Source string
+	Why    string
+}
+
 // DirectoryStatus is what helpdesk, auditors and admins see of the sync:
 // its last applied run and the leavers' keys that wait for the grace
 // period (soonest first).
 type DirectoryStatus struct {
-	Last    LastSync // zero when no sync was applied
+	Last LastSync // zero when no sync was applied
+	// Refused is the last sync refused in this process since the last one
+	// applied (nil: none).
+	Refused *SyncRefusedNote
 	Pending []model.SyncWithdrawal
 	Due     []model.SyncWithdrawal // past the grace period, withdrawn at the next sync
 	Policy  model.SyncPolicy
@@ -51,30 +61,48 @@ func (s *Store) DirectoryStatus(who model.Actor) (DirectoryStatus, error) {
 		return out, err
 	}
 	err := s.view(func(tx *bolt.Tx) error {
-		out = DirectoryStatus{At: s.now()}
-		set, _, err := s.readDirectory(tx)
-		if err != nil && !IsSecretsError(err) {
+		employees, err := allEmployees(tx)
+		if err != nil {
 			return err
 		}
-		out.Policy = set.Policy
-		if raw := tx.Bucket(bucketMeta).Get(metaDirectoryLast); raw != nil {
-			if err := json.Unmarshal(raw, &out.Last); err != nil {
-				return errCorrupt
-			}
-		}
-		return tx.Bucket(bucketEmployees).ForEach(func(_, v []byte) error {
-			e, err := decodeEmployee(v)
-			if err != nil || !e.HasLeft() || e.KeyID == 0 {
-				return err
-			}
-			w := model.SyncWithdrawal{Employee: e, Due: model.WithdrawalAt(e, out.Policy.Grace)}
-			if model.WithdrawalDue(e, out.Policy.Grace, out.At) {
-				out.Due = append(out.Due, w)
-			} else {
-				out.Pending = append(out.Pending, w)
-			}
-			return nil
-		})
+		out, err = s.directoryStatusTx(tx, employees, s.now())
+		return err
 	})
 	return out, err
+}
+
+// directoryStatusTx is the sync's state from the employees as read in tx.
+func (s *Store) directoryStatusTx(tx *bolt.Tx, employees []model.Employee, now time.Time) (DirectoryStatus, error) {
+	out := DirectoryStatus{At: now, Refused: s.syncRefused.Load()}
+	set, _, err := s.readDirectory(tx)
+	if err != nil && !IsSecretsError(err) {
+		return out, err
+	}
+	out.Policy = set.Policy
+	if raw := tx.Bucket(bucketMeta).Get(metaDirectoryLast); raw != nil {
+		if err := json.Unmarshal(raw, &out.Last); err != nil {
+			return out, errCorrupt
+		}
+	}
+	for _, e := range employees {
+		if !e.HasLeft() || e.KeyID == 0 {
+			continue
+		}
+		w := model.SyncWithdrawal{Employee: e, Due: model.WithdrawalAt(e, out.Policy.Grace)}
+		if model.WithdrawalDue(e, out.Policy.Grace, now) {
+			out.Due = append(out.Due, w)
+		} else {
+			out.Pending = append(out.Pending, w)
+		}
+	}
+	return out, nil
+}
+
+// noteSyncRefused keeps the last refusal for the screens; nil clears it.
+func (s *Store) noteSyncRefused(source string, err error) {
+	if err == nil {
+		s.syncRefused.Store(nil)
+		return
+	}
+	s.syncRefused.Store(&SyncRefusedNote{At: s.now(), Source: source, Why: err.Error()})
 }

@@ -59,6 +59,7 @@ func (s *Store) SyncDirectory(ctx context.Context, who model.Actor, src Director
 			if rerr := s.recordSyncRefused(who, res.Source, err.Error()); rerr != nil {
 				return res, rerr
 			}
+			s.noteSyncRefused(res.Source, err)
 		}
 		return res, err
 	}
@@ -80,6 +81,7 @@ func (s *Store) SyncDirectory(ctx context.Context, who model.Actor, src Director
 	out, err := s.exec(who, model.OpDirectorySync, syncArgs{Source: res.Source, People: people, Fields: uint8(fields), ConfirmLeavers: opt.ConfirmLeavers})
 	if p, ok := out.(syncOutcome); ok {
 		res.Plan, res.At, res.Applied = p.Plan, p.At, err == nil
+		s.noteSyncRefused(res.Source, err)
 	}
 	return res, err
 }

@@ -140,6 +140,7 @@ func tState(t *testing.T, s *Store, maxID uint64) storeState {
 		t.Fatal(err)
 	}
 	st.snap.At = time.Time{} // when it was read
+	st.snap.Directory.At = time.Time{}
 	for id := uint64(1); id <= maxID; id++ {
 		if st.keys[id], err = s.KeyHistory(id); err != nil {
 			t.Fatal(err)

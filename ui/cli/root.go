@@ -57,6 +57,7 @@ type ServeOptions struct {
 	IdleTimeout                             time.Duration
 	DBPath                                  string
 	AnchorPath                              string
+	DirectorySync                           time.Duration // 0: no scheduled sync
 }
 
 // Run runs one command line and returns its exit status: 0 done, 1
