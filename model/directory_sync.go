@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -197,17 +198,28 @@ func PlanSync(people []EmployeeInput, employees []Employee, fields SyncFields, g
 	plan := SyncPlan{Entries: len(people)}
 	byExternal := make(map[string]int, len(employees))
 	byEmail := make(map[string]int, len(employees))
-	byName := make(map[string]int, len(employees))
 	for i := range employees {
 		e := &employees[i]
 		if e.ExternalID != "" {
 			byExternal[e.ExternalID] = i
 		}
 		byEmail[e.Email] = i
-		byName[NameKey(e.FirstName, e.LastName)] = i
 		if !e.HasLeft() {
 			plan.Active++
 		}
+	}
+	// The names are indexed only when a joiner or a renamed person needs
+	// them: most syncs have few, and lower-casing 100,000 names is most
+	// of a plan's time.
+	var names map[string]int
+	byName := func() map[string]int {
+		if names == nil {
+			names = make(map[string]int, len(employees))
+			for i := range employees {
+				names[NameKey(employees[i].FirstName, employees[i].LastName)] = i
+			}
+		}
+		return names
 	}
 	seenExternal := make(map[string]int, len(people))
 	seenEmail := make(map[string]int, len(people))
@@ -231,14 +243,14 @@ func PlanSync(people []EmployeeInput, employees []Employee, fields SyncFields, g
 				i, found = j, true
 			}
 		}
-		name := NameKey(p.FirstName, p.LastName)
 		if !found {
+			name := NameKey(p.FirstName, p.LastName)
 			if j, ok := byEmail[p.Email]; ok {
 				plan.Conflicts = append(plan.Conflicts, SyncConflict{Person: p,
 					Msg: fmt.Sprintf("e-mail %s belongs to %s, who has another external id", Printable(p.Email), Printable(employees[j].FullName()))})
 				continue
 			}
-			if j, ok := byName[name]; ok || takenName[name] {
+			if j, ok := byName()[name]; ok || takenName[name] {
 				who := "another person in the directory"
 				if ok {
 					who = Printable(employees[j].Email)
@@ -263,7 +275,7 @@ func PlanSync(people []EmployeeInput, employees []Employee, fields SyncFields, g
 			plan.Unchanged++
 			continue
 		}
-		if NameKey(move.To.FirstName, move.To.LastName) != NameKey(e.FirstName, e.LastName) {
+		if renamed(e, move.To) {
 			takenName[NameKey(move.To.FirstName, move.To.LastName)] = true
 		}
 		plan.Movers = append(plan.Movers, move)
@@ -334,19 +346,26 @@ func movedFields(e Employee, to EmployeeInput) []string {
 
 // moveConflict says why a move cannot be applied: its new e-mail or name
 // belongs to another employee (or another person of this sync).
-func moveConflict(e Employee, to EmployeeInput, self int, byEmail, byName map[string]int, takenName map[string]bool) string {
+func moveConflict(e Employee, to EmployeeInput, self int, byEmail map[string]int, byName func() map[string]int, takenName map[string]bool) string {
 	if to.Email != e.Email {
 		if j, ok := byEmail[to.Email]; ok && j != self {
 			return fmt.Sprintf("%s's new e-mail %s belongs to another employee", Printable(e.FullName()), Printable(to.Email))
 		}
 	}
-	name := NameKey(to.FirstName, to.LastName)
-	if name != NameKey(e.FirstName, e.LastName) {
-		if j, ok := byName[name]; (ok && j != self) || takenName[name] {
+	if renamed(e, to) {
+		name := NameKey(to.FirstName, to.LastName)
+		if j, ok := byName()[name]; (ok && j != self) || takenName[name] {
 			return fmt.Sprintf("%s's new name %s is taken by another employee", Printable(e.FullName()), Printable(to.FirstName+" "+to.LastName))
 		}
 	}
 	return ""
+}
+
+// renamed reports whether a move changes the name pair that must be
+// unique (case aside).
+func renamed(e Employee, to EmployeeInput) bool {
+	return !strings.EqualFold(strings.TrimSpace(e.FirstName), strings.TrimSpace(to.FirstName)) ||
+		!strings.EqualFold(strings.TrimSpace(e.LastName), strings.TrimSpace(to.LastName))
 }
 
 // NormalizePerson checks one person as a source lists them: the employee

@@ -226,7 +226,9 @@ func (s *Store) moveEmployee(tx *bolt.Tx, by string, old model.Employee, to mode
 // allEmployees decodes every employee.
 func allEmployees(tx *bolt.Tx) ([]model.Employee, error) {
 	b := tx.Bucket(bucketEmployees)
-	out := make([]model.Employee, 0, b.Stats().KeyN)
+	// Ids come from the bucket's sequence: it bounds the count without
+	// walking every page as Stats would.
+	out := make([]model.Employee, 0, min(b.Sequence(), 1<<22))
 	err := b.ForEach(func(_, v []byte) error {
 		e, err := decodeEmployee(v)
 		out = append(out, e)
