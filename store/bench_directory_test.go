@@ -147,7 +147,7 @@ func BenchmarkDirectoryDryRun100k(b *testing.B) {
 			}
 		}))
 	}
-	b.ReportMetric((cpuTime() - cpu).Seconds()/float64(b.N), "cpu-s")
+	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s")
 	b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
 }
 
