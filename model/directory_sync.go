@@ -368,6 +368,18 @@ func renamed(e Employee, to EmployeeInput) bool {
 		!strings.EqualFold(strings.TrimSpace(e.LastName), strings.TrimSpace(to.LastName))
 }
 
+// GraceText is a grace period in words: "3 days", "36h0m0s", "none".
+func GraceText(d time.Duration) string {
+	switch {
+	case d == 0:
+		return "none (at once)"
+	case d%(24*time.Hour) == 0:
+		n := int(d / (24 * time.Hour))
+		return fmt.Sprintf("%d %s", n, plural(n, "day", "days"))
+	}
+	return d.String()
+}
+
 // NormalizePerson checks one person as a source lists them: the employee
 // rules, and an external id, which a directory entry always has.
 func NormalizePerson(in EmployeeInput) (EmployeeInput, error) {

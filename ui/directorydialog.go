@@ -39,8 +39,8 @@ func (a *app) directoryPreview() tea.Cmd {
 func directoryDialog(ctx context.Context, c *common.Common, res store.SyncResult, refusal error) *dialog.Form {
 	p := res.Plan
 	body := []string{model.Printable(res.Source), model.Printable(p.Summary()),
-		fmt.Sprintf("Leavers: %d of %d active (%.1f%%, at most %d%% without confirmation); grace %s.",
-			len(p.Leavers), p.Active, p.LeaverPercent(), res.Policy.MaxLeaverPercent, res.Policy.Grace)}
+		fmt.Sprintf("Leavers: %d of %d active (%.1f%%, at most %d%% without confirmation); their keys are withdrawn after a grace period of %s.",
+			len(p.Leavers), p.Active, p.LeaverPercent(), res.Policy.MaxLeaverPercent, model.GraceText(res.Policy.Grace))}
 	list := func(title string, names []string) {
 		if len(names) == 0 {
 			return

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fmt"
-
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/ui/component/data"
 	"github.com/keydesk/keydesk/ui/component/styles"
@@ -18,20 +16,16 @@ func directoryItem(st *styles.Styles, idx *data.Index) (string, int) {
 		text := "Directory sync refused " + r.At.UTC().Format("15:04") + ": " + model.Printable(shortReason(r.Why))
 		return st.Warning.Render(text), len([]rune(text))
 	}
-	waiting := d.PendingLine()
-	if d.Last.At.IsZero() && waiting == "" {
-		return "", 0
-	}
-	text := "Directory"
-	if !d.Last.At.IsZero() {
-		text += " synced " + d.Last.At.UTC().Format("01-02 15:04")
-	}
-	if waiting != "" {
-		text += fmt.Sprintf(" · %s", waiting)
-	}
-	if waiting != "" {
+	// What waits matters more than when the last sync ran: on a narrow
+	// terminal only one of them fits.
+	if waiting := d.PendingLine(); waiting != "" {
+		text := waiting
 		return st.Warning.Render(text), len([]rune(text))
 	}
+	if d.Last.At.IsZero() {
+		return "", 0
+	}
+	text := "Directory synced " + d.Last.At.UTC().Format("01-02 15:04")
 	return st.Subtle.Render(text), len([]rune(text))
 }
 

@@ -138,7 +138,7 @@ func printSyncPlan(w io.Writer, res store.SyncResult) {
 	for _, x := range p.Withdrawals {
 		fmt.Fprintf(w, "  ! %s\n", name(x.Employee.FirstName, x.Employee.LastName, x.Employee.Email))
 	}
-	fmt.Fprintf(w, "keys waiting for the grace period (%s): %d\n", formatGrace(res.Policy.Grace), len(p.Pending))
+	fmt.Fprintf(w, "keys waiting for the grace period (%s): %d\n", model.GraceText(res.Policy.Grace), len(p.Pending))
 	for _, x := range p.Pending {
 		fmt.Fprintf(w, "  … %s: on %s\n", name(x.Employee.FirstName, x.Employee.LastName, x.Employee.Email), x.Due.UTC().Format("2006-01-02 15:04"))
 	}
@@ -148,15 +148,6 @@ func printSyncPlan(w io.Writer, res store.SyncResult) {
 			fmt.Fprintf(w, "  ? %s: %s\n", name(c.Person.FirstName, c.Person.LastName, c.Person.Email), model.Printable(c.Msg))
 		}
 	}
-}
-
-// formatGrace writes a grace period in days where it is whole days.
-func formatGrace(d time.Duration) string {
-	if d%(24*time.Hour) == 0 {
-		n := int(d / (24 * time.Hour))
-		return strconv.Itoa(n) + " " + plural(n, "day", "days")
-	}
-	return d.String()
 }
 
 // parseGrace reads "3d", "36h", "0".

@@ -207,7 +207,7 @@ func printDirectorySettings(w io.Writer, s model.DirectorySettings) error {
 	a := s.Attributes
 	line("attributes", fmt.Sprintf("external-id=%s first-name=%s last-name=%s email=%s phone=%s department=%s position=%s company=%s",
 		orDash(a.ExternalID), orDash(a.FirstName), orDash(a.LastName), orDash(a.Email), orDash(a.Phone), orDash(a.Department), orDash(a.Position), orDash(a.Company)))
-	line("grace", formatGrace(s.Policy.Grace))
+	line("grace", model.GraceText(s.Policy.Grace))
 	line("max-leavers-percent", fmt.Sprint(s.Policy.MaxLeaverPercent))
 	_, err := fmt.Fprintf(w, "%-20s %d\n", "floor", s.Policy.MinEntries)
 	return err
