@@ -175,6 +175,8 @@ func (a *app) topLevel() []func() *cobra.Command {
 		a.profileCommand,
 		a.backupCommand,
 		a.serveCommand,
+		a.completionCommand,
+		a.manCommand,
 		a.versionCommand,
 	}
 }
