@@ -174,6 +174,7 @@ func (a *app) topLevel() []func() *cobra.Command {
 		a.adminCommand,
 		a.profileCommand,
 		a.backupCommand,
+		a.restoreCommand,
 		a.serveCommand,
 		a.completionCommand,
 		a.manCommand,
