@@ -88,6 +88,7 @@ type Store struct {
 	bootstrap func(fingerprint string) bool
 
 	imports importLock
+	alerts  alertSet // alerts.go
 
 	// plainKeyIndexes: the file is of a schema before 8, opened read-only,
 	// whose key indexes have one entry per value (keyindex.go).

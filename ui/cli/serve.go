@@ -55,5 +55,6 @@ file default to files beside the database.`,
 	cmd.Flags().StringVar(&opts.AnchorPath, "anchor", "", "append the audit head (time, seq, hash) to FILE when it moved, at most once a minute, and at shutdown; keep FILE on another machine")
 	cmd.Flags().DurationVar(&opts.IdleTimeout, "idle-timeout", 15*time.Minute, "close a connection after the client has sent nothing for this long (keys, keepalives; screen updates sent to it do not count; 0: never)")
 	addUnitFlags(cmd, &unit)
+	addOpsFlags(cmd, &opts.Ops)
 	return cmd
 }
