@@ -83,7 +83,8 @@ func (s *Store) update(who model.Actor, op model.Operation, fn func(tx *bolt.Tx,
 
 // updateAll is update for an operation that is several at once (adding
 // an employee with a key is adding and assigning): each must be allowed.
-func (s *Store) updateAll(who model.Actor, ops []model.Operation, fn func(tx *bolt.Tx, by string) error) error {
+// (updateAll itself, in observer.go, tells the observer how it went.)
+func (s *Store) updateAllUnobserved(who model.Actor, ops []model.Operation, fn func(tx *bolt.Tx, by string) error) error {
 	op := ops[0]
 	// A backup is let through a file that is gone: it is the way to save
 	// what the open file holds.

@@ -3,6 +3,7 @@ package store
 import (
 	"io"
 	"os"
+	"time"
 
 	"github.com/keydesk/keydesk/model"
 	bolt "go.etcd.io/bbolt"
@@ -17,14 +18,14 @@ import (
 // it is written first, in its own transaction with the role check, and
 // the copy, taken after, holds its own entry. A copy that then fails gets
 // a second entry saying so.
-func (s *Store) Backup(who model.Actor, w io.Writer, where string) (int64, error) {
-	err := s.update(who, model.OpBackup, func(tx *bolt.Tx, by string) error {
+func (s *Store) Backup(who model.Actor, w io.Writer, where string) (n int64, err error) {
+	defer s.observeBackup(time.Now(), &err)
+	err = s.update(who, model.OpBackup, func(tx *bolt.Tx, by string) error {
 		return s.appendAudit(tx, model.AuditEntry{Actor: by, Action: model.ActionBackupMade, Target: "database", Note: "to " + where})
 	})
 	if err != nil {
 		return 0, err
 	}
-	var n int64
 	err = s.view(func(tx *bolt.Tx) error {
 		var err error
 		n, err = tx.WriteTo(w)

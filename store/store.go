@@ -87,8 +87,9 @@ type Store struct {
 	// locally have no file to ask.
 	bootstrap func(fingerprint string) bool
 
-	imports importLock
-	alerts  alertSet // alerts.go
+	imports  importLock
+	alerts   alertSet                       // alerts.go
+	observer atomic.Pointer[observerHolder] // observer.go
 
 	// plainKeyIndexes: the file is of a schema before 8, opened read-only,
 	// whose key indexes have one entry per value (keyindex.go).

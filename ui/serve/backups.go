@@ -36,9 +36,9 @@ type backups struct {
 	keep  int
 	clock Clock
 	log   *log.Logger
-	// observe, when set, is told how long each backup took and whether
-	// it succeeded (metrics).
-	observe func(took time.Duration, ok bool)
+	// done, when set, is told of each backup: when it was taken, and
+	// whether it verified (metrics).
+	done func(when time.Time, ok bool)
 }
 
 // run takes a backup when one is due, then one every interval, until ctx
@@ -76,10 +76,10 @@ func (b *backups) run(ctx context.Context) {
 // removes the oldest beyond the count. A failure is logged and raised as
 // an alert, which the next backup that succeeds clears.
 func (b *backups) take() error {
-	start := time.Now()
+	start, when := time.Now(), b.clock.Now()
 	path, check, err := b.write()
-	if b.observe != nil {
-		b.observe(time.Since(start), err == nil)
+	if b.done != nil {
+		b.done(when, err == nil)
 	}
 	if err != nil {
 		b.log.Error("scheduled backup failed", "dir", b.dir, "err", err)

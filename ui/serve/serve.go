@@ -109,7 +109,7 @@ func Run(ctx context.Context, cfg Config) error {
 			return fmt.Errorf("cannot read the anchor file %s: %v", cfg.AnchorPath, innermost(err))
 		}
 	}
-	stopOps, err := startOps(ctx, cfg, cfg.Store, logger)
+	stopOps, err := startOps(ctx, cfg, s, logger)
 	if err != nil {
 		return err
 	}

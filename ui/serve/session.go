@@ -69,6 +69,7 @@ func (s *server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		kind := kindOf(sess, args, splitErr)
 		if err := s.sessions.begin(kind == kindScreens); err != nil {
 			if errors.Is(err, errTooManySessions) {
+				s.obs.SessionRefused()
 				s.log.Warn("session refused: too many sessions open", "from", sess.RemoteAddr().String(), "cap", s.sessions.max)
 			}
 			fmt.Fprintln(sess.Stderr(), err.Error())
@@ -86,6 +87,7 @@ func (s *server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 			return
 		}
 
+		defer s.observeSession(actor)()
 		ctx, cancel := context.WithCancel(sess.Context())
 		defer cancel()
 		defer context.AfterFunc(s.closing, cancel)()
