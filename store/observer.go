@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
-	bolt "go.etcd.io/bbolt"
 )
 
 // Observer hears what the store does, for metrics. The store knows
@@ -35,14 +34,10 @@ func (s *Store) SetObserver(o Observer) {
 	s.observer.Store(&observerHolder{o})
 }
 
-// updateAll is updateAllUnobserved, told to the observer.
-func (s *Store) updateAll(who model.Actor, ops []model.Operation, fn func(tx *bolt.Tx, by string) error) error {
-	began := time.Now()
-	err := s.updateAllUnobserved(who, ops, fn)
+func (s *Store) observeOperation(op model.Operation, began time.Time, err *error) {
 	if o := s.observer.Load(); o != nil {
-		o.OperationDone(ops[0], time.Since(began), err)
+		o.OperationDone(op, time.Since(began), *err)
 	}
-	return err
 }
 
 func (s *Store) observeCommit(took time.Duration, writes int, ok bool) {

@@ -131,10 +131,7 @@ func Restore(dbPath string, opt RestoreOptions) (RestoreResult, error) {
 	if res.KeptAs != "" {
 		note += "; the file it replaced is kept as " + res.KeptAs
 	}
-	err = st.update(opt.Actor, model.OpBackup, func(tx *bolt.Tx, by string) error {
-		return st.appendAudit(tx, model.AuditEntry{Actor: by, Action: model.ActionDatabaseRestored, Target: "database", Note: note})
-	})
-	if err != nil {
+	if _, err := st.exec(opt.Actor, model.OpBackup, restoreArgs{Note: note}); err != nil {
 		return res, err
 	}
 	if err := st.Close(); err != nil {
@@ -300,4 +297,16 @@ func copyNewFile(src, dst string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// restoreArgs record, in the restored copy, that it was put back. The
+// command is not encoded (it has no tag in argsKinds): a restore replaces
+// the whole file, so it is never one of a log's commands to replay or
+// ship.
+type restoreArgs struct {
+	Note string
+}
+
+func (a restoreArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	return nil, s.appendAudit(tx, model.AuditEntry{Actor: env.By, Action: model.ActionDatabaseRestored, Target: "database", Note: a.Note})
 }
