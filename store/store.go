@@ -95,6 +95,7 @@ type Store struct {
 	imports  importLock
 	alerts   alertSet                       // alerts.go
 	observer atomic.Pointer[observerHolder] // observer.go
+	upgraded *Upgrade                       // upgrade.go
 
 	// plainKeyIndexes: the file is of a schema before 8, opened read-only,
 	// whose key indexes have one entry per value (keyindex.go).
@@ -163,7 +164,7 @@ func Open(path string, opt Options) (*Store, error) {
 	if opt.ReadOnly {
 		err = s.checkReadable()
 	} else if scrub, err = s.sealsPlainSecrets(); err == nil {
-		err = s.migrate()
+		err = s.migrateKeepingACopy() // upgrade.go
 	}
 	if err == nil && scrub {
 		if err := s.scrub(); err != nil {
