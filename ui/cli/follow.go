@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -92,19 +93,38 @@ func (a *app) followServed(st *store.Store, since model.AuditAnchor, write func(
 // followLocal follows a file no serve holds: it opens it read-only for
 // each look, so that commands on this machine go on writing between.
 func (a *app) followLocal(since model.AuditAnchor, write func(model.AuditEntry) error) error {
+	look := func(st *store.Store) error {
+		var err error
+		since, err = a.printAfter(st, since, write)
+		return err
+	}
+	// The first look says what opening the file has to say (a warning,
+	// who holds it); the later ones only read.
+	if err := a.readAs(model.OpExportAudit, look); err != nil {
+		return err
+	}
+	path, err := a.dbPath()
+	if err != nil {
+		return err
+	}
 	for {
-		err := a.readAs(model.OpExportAudit, func(st *store.Store) error {
-			var err error
-			since, err = a.printAfter(st, since, write)
-			return err
-		})
-		if err != nil {
-			return err
-		}
 		select {
 		case <-a.ctx.Done():
 			return nil
 		case <-time.After(followPoll):
+		}
+		st, err := store.Open(path, store.Options{ReadOnly: true})
+		var inUse *store.ErrInUse
+		if errors.As(err, &inUse) {
+			return inUseError(path)
+		}
+		if err != nil {
+			return err
+		}
+		err = look(st)
+		st.Close()
+		if err != nil {
+			return err
 		}
 	}
 }

@@ -2,9 +2,11 @@ package cli
 
 import (
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -102,7 +104,7 @@ func systemdUnit(exe, db, user, listen string, flags *pflag.FlagSet) (string, er
 		exec = append(exec, unitQuote(strings.ReplaceAll(arg, "$", "$$")))
 	}
 	var rw []string
-	for dir := range writable {
+	for _, dir := range slices.Sorted(maps.Keys(writable)) {
 		if dir != unitStateDir && !strings.HasPrefix(dir, unitStateDir+"/") {
 			rw = append(rw, unitQuote(dir))
 		}

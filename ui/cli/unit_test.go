@@ -38,10 +38,12 @@ func TestSystemdUnitIsSandboxedAndVerifies(t *testing.T) {
 			"CapabilityBoundingSet=\n",
 		}},
 		{"everything given", []string{"--db", filepath.Join(dir, "data", "k.db"), "serve", "--print-systemd-unit",
-			"--unit-user", "keys", "--listen", "0.0.0.0:22", "--anchor", anchors, "--idle-timeout", "5m"}, []string{
+			"--unit-user", "keys", "--listen", "0.0.0.0:22", "--anchor", anchors, "--idle-timeout", "5m",
+			"--backup-dir", filepath.Join(dir, "backups"), "--backup-keep", "30", "--metrics", "127.0.0.1:9273", "--log-format", "json"}, []string{
+			"--backup-dir " + filepath.Join(dir, "backups"), "--backup-keep 30", "--metrics 127.0.0.1:9273", "--log-format json",
 			"User=keys", " serve --db " + filepath.Join(dir, "data", "k.db") + " --listen 0.0.0.0:22",
 			`--anchor "` + anchors + `"`, "--idle-timeout 5m0s",
-			"ReadWritePaths=", filepath.Join(dir, "data"), `"` + filepath.Join(dir, "audit anchors") + `"`,
+			"ReadWritePaths=", filepath.Join(dir, "data"), "ReadWritePaths=\"" + filepath.Join(dir, "audit anchors") + "\" " + filepath.Join(dir, "backups") + " " + filepath.Join(dir, "data") + "\n",
 			"CapabilityBoundingSet=CAP_NET_BIND_SERVICE", "AmbientCapabilities=CAP_NET_BIND_SERVICE",
 		}},
 	}
