@@ -6,6 +6,7 @@ import (
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
+	"github.com/keydesk/keydesk/ui/serve"
 	"github.com/spf13/cobra"
 )
 
@@ -40,7 +41,10 @@ overwritten; the restore is written into the restored trail.`,
 		res, err := store.Restore(path, store.RestoreOptions{Backup: args[0], KeyFile: keyFile, OtherDatabase: otherDatabase, Actor: a.actor()})
 		var inUse *store.ErrInUse
 		if errors.As(err, &inUse) && inUse.Path == path {
-			return fmt.Errorf("restore needs the database to itself: %w", inUseError(path))
+			if info, ok := serve.ReadAddressFile(serve.AddressFile(path)); ok && info.Running() {
+				return fmt.Errorf("keydesk serve (pid %d) holds the database %s: stop it first (systemctl stop keydesk), then restore", info.PID, path)
+			}
+			return fmt.Errorf("another keydesk program holds the database %s: close it, then restore", path)
 		}
 		if err != nil {
 			return err
