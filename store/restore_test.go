@@ -193,3 +193,22 @@ func TestRestoreReplacesADamagedDatabase(t *testing.T) {
 		t.Errorf("the restored file does not check: %v", err)
 	}
 }
+
+// Onto a path with no database yet (a new host), the backup is simply
+// put in place, its key file beside it.
+func TestRestoreOntoANewPath(t *testing.T) {
+	f := newRestoreFixture(t)
+	fresh := filepath.Join(t.TempDir(), "new.db")
+	res, err := Restore(fresh, RestoreOptions{Backup: f.backup, Actor: tAdmin})
+	if err != nil || res.KeptAs != "" {
+		t.Fatalf("Restore onto a new path: %+v, %v", res, err)
+	}
+	s, err := Open(fresh, Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if view, err := s.ShowCode(tAdmin, Serial("K-1")); err != nil || view.Digits != f.code {
+		t.Errorf("the code on the new host: %q, %v", view.Digits, err)
+	}
+}
