@@ -11,6 +11,7 @@ import (
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
+	"github.com/keydesk/keydesk/ui/serve"
 	"github.com/spf13/cobra"
 )
 
@@ -84,6 +85,9 @@ func (a *app) followServed(st *store.Store, since model.AuditAnchor, write func(
 		}
 		select {
 		case <-a.ctx.Done():
+			return nil
+		case <-serve.Stopping(a.ctx):
+			fmt.Fprintf(a.env.Stderr, "keydesk serve is stopping: resume with --since %d:%s\n", since.Seq, since.Hash)
 			return nil
 		case <-changed:
 		}

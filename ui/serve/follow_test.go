@@ -17,8 +17,8 @@ import (
 
 // follower is one `audit follow` session over SSH, its lines collected.
 type follower struct {
-	out  *syncBuffer
-	done chan error
+	out, errOut *syncBuffer
+	done        chan error
 }
 
 func startFollower(t *testing.T, h *harness, who admin, args string) *follower {
@@ -27,9 +27,9 @@ func startFollower(t *testing.T, h *harness, who admin, args string) *follower {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &follower{out: &syncBuffer{}, done: make(chan error, 1)}
+	f := &follower{out: &syncBuffer{}, errOut: &syncBuffer{}, done: make(chan error, 1)}
 	sess.Stdout = f.out
-	sess.Stderr = f.out
+	sess.Stderr = f.errOut
 	if err := sess.Start("audit follow --format jsonl " + args); err != nil {
 		t.Fatal(err)
 	}
@@ -125,8 +125,15 @@ func TestAuditFollowSeesEveryEntryOnceAcrossARestart(t *testing.T) {
 	if err := h.stop(); err != nil {
 		t.Fatal(err)
 	}
-	<-first.done
+	if err := <-first.done; err != nil {
+		t.Errorf("the follower did not end cleanly when serve stopped: %v (%s)", err, first.errOut)
+	}
 	seen := first.entries(t)
+	last := seen[len(seen)-1]
+	// It ends as serve begins to stop, saying where to resume.
+	if want := fmt.Sprintf("keydesk serve is stopping: resume with --since %d:%s\n", last.Seq, last.Hash); first.errOut.String() != want {
+		t.Errorf("the follower said %q, want %q", first.errOut, want)
+	}
 
 	// serve is down: the file is written by commands on this machine.
 	path := h.st.Path()
@@ -146,7 +153,6 @@ func TestAuditFollowSeesEveryEntryOnceAcrossARestart(t *testing.T) {
 	current.Store(reopened)
 	h.st, h.cfg.Store = reopened, reopened
 	h.start()
-	last := seen[len(seen)-1]
 	second := startFollower(t, h, audrey, fmt.Sprintf("--since %d:%s", last.Seq, last.Hash))
 	addPeople(reopened, 14, 18)
 	second.reaches(t, head(reopened))

@@ -30,6 +30,7 @@ func newLogger(cfg Config) *log.Logger {
 // returns the function that stops it and waits for it (a backup being
 // written is finished, never cut).
 func startOps(ctx context.Context, cfg Config, s *server, logger *log.Logger) (stop func(), err error) {
+	s.stopping = ctx.Done() // Run's context ends when shutdown begins
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	var stops []func()

@@ -28,8 +28,9 @@ type server struct {
 	handshakes *handshakes
 	sessions   sessionTracker
 	conns      connSet
-	active     sync.Map       // ssh.Session -> *sessionInfo
-	obs        serverObserver // metrics, or noObserver (observe.go)
+	active     sync.Map        // ssh.Session -> *sessionInfo
+	obs        serverObserver  // metrics, or noObserver (observe.go)
+	stopping   <-chan struct{} // closed when shutdown begins (stopping.go)
 
 	// closing is cancelled when the grace period is over: screens quit,
 	// commands see their context cancelled.

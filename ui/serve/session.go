@@ -88,7 +88,7 @@ func (s *server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		}
 
 		defer s.observeSession(actor)()
-		ctx, cancel := context.WithCancel(sess.Context())
+		ctx, cancel := context.WithCancel(context.WithValue(sess.Context(), stoppingKey{}, s.stopping))
 		defer cancel()
 		defer context.AfterFunc(s.closing, cancel)()
 		s.active.Store(sess, &sessionInfo{actor: actor, kind: kind, args: args, badCommand: splitErr, ctx: ctx})
