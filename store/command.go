@@ -77,7 +77,9 @@ func (s *Store) exec(who model.Actor, op model.Operation, args Args) (any, error
 	if err != nil {
 		return nil, err
 	}
-	return s.execCommand(cmd)
+	defer s.observeOperation(op, time.Now(), &err)
+	result, err := s.execCommand(cmd)
+	return result, err
 }
 
 // execCommand applies a command in one write transaction. A refused

@@ -92,7 +92,10 @@ type Store struct {
 	// locally have no file to ask.
 	bootstrap func(fingerprint string) bool
 
-	imports importLock
+	imports  importLock
+	alerts   alertSet                       // alerts.go
+	observer atomic.Pointer[observerHolder] // observer.go
+	upgraded *Upgrade                       // upgrade.go
 
 	// plainKeyIndexes: the file is of a schema before 8, opened read-only,
 	// whose key indexes have one entry per value (keyindex.go).
@@ -161,7 +164,7 @@ func Open(path string, opt Options) (*Store, error) {
 	if opt.ReadOnly {
 		err = s.checkReadable()
 	} else if scrub, err = s.sealsPlainSecrets(); err == nil {
-		err = s.migrate()
+		err = s.migrateKeepingACopy() // upgrade.go
 	}
 	if err == nil && scrub {
 		if err := s.scrub(); err != nil {

@@ -36,6 +36,7 @@ type handshakes struct {
 	perHost int
 	total   int
 	log     *log.Logger
+	dropped func(cause string) // metrics; set before the first connection
 
 	mu     sync.Mutex
 	byHost map[string][]*handshake
@@ -71,18 +72,19 @@ func (hs *handshakes) begin(conn, raw net.Conn) net.Conn {
 		h      *handshake
 		reason string
 		cap    int
+		cause  string
 	}
 	var closed []closing
 	hs.mu.Lock()
 	if len(hs.byHost[h.host]) >= hs.perHost {
 		v := leastWorthKeeping(hs.byHost[h.host])
 		hs.remove(v)
-		closed = append(closed, closing{v, "too many connections not logged in from this address: closed the one least worth keeping", hs.perHost})
+		closed = append(closed, closing{v, "too many connections not logged in from this address: closed the one least worth keeping", hs.perHost, dropPerHostCap})
 	}
 	if hs.count >= hs.total {
 		v := leastWorthKeeping(hs.byHost[hs.busiestHost()])
 		hs.remove(v)
-		closed = append(closed, closing{v, "too many connections not logged in: closed the one least worth keeping, from the address with the most", hs.total})
+		closed = append(closed, closing{v, "too many connections not logged in: closed the one least worth keeping, from the address with the most", hs.total, dropTotalCap})
 	}
 	hs.byHost[h.host] = append(hs.byHost[h.host], h)
 	hs.count++
@@ -90,6 +92,7 @@ func (hs *handshakes) begin(conn, raw net.Conn) net.Conn {
 	hs.mu.Unlock()
 	for _, c := range closed {
 		hs.log.Warn(c.reason, "from", c.h.from, "cap", c.cap)
+		hs.drop(c.cause)
 		c.h.conn.Close()
 	}
 	return &handshakeConn{Conn: conn, h: h, hs: hs}
@@ -98,6 +101,7 @@ func (hs *handshakes) begin(conn, raw net.Conn) net.Conn {
 func (hs *handshakes) graceOver(h *handshake) {
 	if hs.end(h) {
 		hs.log.Warn("closed a connection that did not log in within the login grace time", "from", h.from, "grace", hs.grace)
+		hs.drop(dropGrace)
 		h.conn.Close()
 	}
 }
