@@ -34,12 +34,19 @@ func (s *server) tuiProgram(sess ssh.Session) *tea.Program {
 	)
 	go func() {
 		select {
-		case <-info.ctx.Done():
+		case <-sess.Context().Done():
+			// The connection is gone: nobody sees this screen any more, so
+			// it stops now, not after the frame or the messages queued.
+			p.Kill()
 		case <-keys.ended:
 			// The client closed this session, perhaps on a connection that
 			// carries on: nobody can quit this screen any more.
+			p.Kill()
+		case <-info.ctx.Done():
+			// The session ended, or shutdown's grace is over: the screen
+			// may say goodbye. Returns at once if the program has ended.
+			p.Quit()
 		}
-		p.Quit() // returns at once if the program has already ended
 	}()
 	return p
 }
