@@ -52,8 +52,8 @@ type handshake struct {
 	host string
 	from string // host:port, for the log
 
-	started    time.Time // when it connected, its wait for a turn included
-	admitted   time.Time // when its turn came: the server greeted it
+	started    time.Time    // when it connected, its wait for a turn included
+	admitted   time.Time    // when its turn came: the server greeted it
 	raw        net.Conn     // the socket, to ask what is waiting in it
 	waiting    atomic.Bool  // in the delay of a refused key
 	answers    atomic.Int64 // writes of the server to it, the greeting first

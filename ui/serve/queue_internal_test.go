@@ -3,8 +3,8 @@ package serve
 import (
 	"errors"
 	"io"
-	"os"
 	"net"
+	"os"
 	"strings"
 	"testing"
 	"time"

@@ -39,4 +39,3 @@ func TestBurstFromOneAddressWaitsItsTurn(t *testing.T) {
 		t.Errorf("a login of the burst was closed to make room:\n%s", h.log)
 	}
 }
-
