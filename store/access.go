@@ -94,6 +94,9 @@ func (s *Store) updateAll(who model.Actor, ops []model.Operation, fn func(tx *bo
 	if s.ReadOnly() {
 		return fmt.Errorf("the database %s is open read-only here: %s changes it", s.path, op.Doing())
 	}
+	if err := s.CheckSound(); err != nil && !rescue {
+		return err
+	}
 	var denied error
 	err := s.commit(func(tx *bolt.Tx) error {
 		denied = nil

@@ -89,6 +89,9 @@ type Store struct {
 
 	imports importLock
 
+	// sound is the check of the file before its first write (sound.go).
+	sound soundCheck
+
 	// plainKeyIndexes: the file is of a schema before 8, opened read-only,
 	// whose key indexes have one entry per value (keyindex.go).
 	plainKeyIndexes bool
