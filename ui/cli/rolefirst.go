@@ -18,14 +18,13 @@ import (
 
 // operationOf is the operation a command line asks for, by the command
 // names of model's operations table; false for one that is none (help,
-// audit head).
+// audit head). key code --email shows the code first, and is checked as
+// that; the store checks the e-mail when it comes to it.
 func operationOf(cmd *cobra.Command) (model.Operation, bool) {
 	path := strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
 	switch {
 	case path == "settings smtp" && anyChanged(cmd, "host", "port", "tls", "from", "user", "password-stdin", "clear-password"):
 		return model.OpSettingsChange, true
-	case path == "key code" && anyChanged(cmd, "email"):
-		return model.OpKeyCodeEmail, true
 	}
 	for _, op := range model.Operations {
 		if op.Command() == path {
