@@ -97,6 +97,9 @@ func (s *Store) updateAll(who model.Actor, ops []model.Operation, fn func(tx *bo
 	if err := s.CheckSound(); err != nil && !rescue {
 		return err
 	}
+	if again, err := s.refusedAgain(who, ops); again {
+		return err
+	}
 	var denied error
 	err := s.commit(func(tx *bolt.Tx) error {
 		denied = nil
