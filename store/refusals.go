@@ -43,18 +43,22 @@ type refusals struct {
 
 func refusalKey(e model.AuditEntry) string { return e.Actor + "\x00" + e.Target + "\x00" + e.Note }
 
-// refusedAgain reports whether who's operation is refused with the same
-// reason as a refusal already written within the window; it is then
-// counted, and the refusal returned, with nothing written. Local admins
-// are never refused, and are not looked up.
-func (s *Store) refusedAgain(who model.Actor, ops []model.Operation) (bool, error) {
-	if who.Local() {
+// refusedAgain reports whether cmd is refused with the same reason as a
+// refusal already written within the window; it is then counted, and the
+// refusal returned, with nothing written. Local admins are never
+// refused, and bookkeeping is not checked: neither is looked up.
+func (s *Store) refusedAgain(cmd *Command) (bool, error) {
+	if _, ok := cmd.Args.(unchecked); ok || cmd.Actor.Local() {
 		return false, nil
+	}
+	ops := []model.Operation{cmd.Op}
+	if p, ok := cmd.Args.(permits); ok {
+		ops = p.operations(cmd.Op)
 	}
 	var entry model.AuditEntry
 	var denied error
 	err := s.view(func(tx *bolt.Tx) error {
-		actor, op, err := s.permit(tx, who, ops)
+		actor, op, err := s.permit(tx, cmd.Actor, ops)
 		if model.IsRefusal(err) {
 			denied, entry = err, refusalEntry(actor, op, err)
 			return nil
@@ -64,7 +68,7 @@ func (s *Store) refusedAgain(who model.Actor, ops []model.Operation) (bool, erro
 	if err != nil || denied == nil {
 		return false, nil // the write finds the same, and says so
 	}
-	if s.refusals.count(s, entry) {
+	if s.refusals.count(s, entry, cmd.Time) {
 		return true, denied
 	}
 	return false, nil
@@ -72,9 +76,8 @@ func (s *Store) refusedAgain(who model.Actor, ops []model.Operation) (bool, erro
 
 // count counts e if a run of its kind is open, else opens one (e is then
 // to be written) and schedules its end.
-func (r *refusals) count(s *Store, e model.AuditEntry) bool {
+func (r *refusals) count(s *Store, e model.AuditEntry, now time.Time) bool {
 	key := refusalKey(e)
-	now := s.now()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.done {
@@ -136,18 +139,28 @@ func (r *refusals) closeAll(s *Store) {
 }
 
 // writeRefusalCount writes the entry that counts a run's refusals after
-// its first.
+// its first: a command of its own, bookkeeping that no admin asked for.
 func (s *Store) writeRefusalCount(run *refusalRun, more int) {
 	times := "times"
 	if more == 1 {
 		times = "time"
 	}
-	e := model.AuditEntry{
-		Actor: run.entry.Actor, Action: model.ActionAccessRefused, Target: run.entry.Target,
+	args := refusalCountArgs{Actor: run.entry.Actor, Target: run.entry.Target,
 		Note: fmt.Sprintf("%s (refused %d more %s since %s, the same each time)",
-			run.entry.Note, more, times, run.since.UTC().Format(time.RFC3339)),
+			run.entry.Note, more, times, run.since.UTC().Format(time.RFC3339))}
+	cmd, err := s.newCommand(model.Actor{}, 0, args)
+	if err != nil {
+		return
 	}
-	// Outside keydesk's operations, as the last-seen note is: a write of
-	// the trail alone. Lost only with a file that refuses every write.
-	_ = s.commit(func(tx *bolt.Tx) error { return s.appendAudit(tx, e) })
+	// Lost only with a file that refuses every write.
+	_, _ = s.execCommand(cmd)
+}
+
+// refusalCountArgs write the count of identical refusals.
+type refusalCountArgs struct{ Actor, Target, Note string }
+
+func (refusalCountArgs) bookkeeping() {}
+
+func (a refusalCountArgs) apply(s *Store, tx *bolt.Tx, _ *applyEnv) (any, error) {
+	return nil, s.appendAudit(tx, model.AuditEntry{Actor: a.Actor, Action: model.ActionAccessRefused, Target: a.Target, Note: a.Note})
 }
