@@ -97,6 +97,11 @@ type Store struct {
 	observer atomic.Pointer[observerHolder] // observer.go
 	upgraded *Upgrade                       // upgrade.go
 
+	// sound is the check of the file before its first write (sound.go).
+	sound soundCheck
+	// refusals counts identical refusals together (refusals.go).
+	refusals refusals
+
 	// plainKeyIndexes: the file is of a schema before 8, opened read-only,
 	// whose key indexes have one entry per value (keyindex.go).
 	plainKeyIndexes bool
@@ -219,7 +224,10 @@ func (s *Store) checkReadable() error {
 func (s *Store) Path() string { return s.path }
 
 // Close closes the database file.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.refusals.closeAll(s)
+	return s.db.Close()
+}
 
 // DB exposes bbolt for consistency checks in tests and tools.
 func (s *Store) DB() *bolt.DB { return s.db }

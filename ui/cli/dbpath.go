@@ -74,7 +74,12 @@ func (a *app) withStore(mode openMode, fn func(st *store.Store) error) error {
 	if err != nil {
 		return err
 	}
-	err = fn(st)
+	if a.roleFirst != 0 {
+		err = st.Check(a.actor(), a.roleFirst)
+	}
+	if err == nil {
+		err = fn(st)
+	}
 	if err != nil && isNew {
 		return errors.Join(err, st.RemoveNew())
 	}

@@ -87,6 +87,12 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	logger := newLogger(cfg)
+	// Serving a damaged file would bury the damage under the admins'
+	// changes: refused before anyone can log in (see store.CheckSound).
+	if err := cfg.Store.CheckSound(); err != nil {
+		logger.Error("refusing to serve a damaged database", "path", cfg.Store.Path(), "err", err)
+		return err
+	}
 
 	admitted := admission{store: cfg.Store, path: cfg.AuthorizedKeysPath, keys: &authkeys.Cache{}}
 	fileKeys, tableKeys, err := admitted.checkAtStart(logger)

@@ -9,8 +9,6 @@ import (
 	"github.com/charmbracelet/log"
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
-	bm "github.com/charmbracelet/wish/bubbletea"
-	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -57,7 +55,7 @@ func newServer(cfg Config, admitted admission, hostKey gossh.Signer, logger *log
 		// The last middleware runs first.
 		wish.WithMiddleware(
 			s.commandMiddleware,
-			bm.MiddlewareWithProgramHandler(s.tuiProgram, termenv.Ascii),
+			s.tuiMiddleware,
 			s.sessionMiddleware,
 		),
 	)
@@ -103,6 +101,9 @@ func (s *server) acceptConn(ctx ssh.Context, conn net.Conn) net.Conn {
 		return nil // shutting down
 	}
 	hc := s.handshakes.begin(tracked, conn)
+	if hc == nil {
+		return nil // closed while waiting its turn
+	}
 	ctx.SetValue(handshakeKey{}, hc)
 	return withIdleTimeout(hc, s.cfg.IdleTimeout)
 }
@@ -123,6 +124,9 @@ func (s *server) sshConfig(ctx ssh.Context) *gossh.ServerConfig {
 // is how every client asks which methods there are.
 func (s *server) authAttempt(hc *handshakeConn, meta gossh.ConnMetadata, method string, err error) {
 	host := hostOf(meta.RemoteAddr())
+	if hc != nil {
+		hc.h.authenticating.Store(true)
+	}
 	if err == nil {
 		if hc != nil {
 			s.handshakes.loggedIn(hc)

@@ -65,6 +65,7 @@ func kindOf(sess ssh.Session, args []string, err error) sessionKind {
 // during authentication), and counts the session for shutdown.
 func (s *server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
+		sess = boundTerminal(sess)
 		args, splitErr := splitCommand(sess.RawCommand())
 		kind := kindOf(sess, args, splitErr)
 		if err := s.sessions.begin(kind == kindScreens); err != nil {
