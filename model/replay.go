@@ -84,6 +84,8 @@ var replayEffects = map[Action]replayEffect{
 	ActionEmployeeReturned:     effectEmployeeEdited,
 	ActionDirectorySynced:      effectNone,
 	ActionDirectorySyncRefused: effectNone,
+	// A restore: the records are the backup's, its trail says so.
+	ActionDatabaseRestored: effectNone,
 }
 
 // ReplayKnows reports whether Apply knows what the action does.
