@@ -2,9 +2,11 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -52,4 +54,43 @@ func TestDirectoryPreviewDialog(t *testing.T) {
 	if v := f.View(); !strings.Contains(v, "Apply the directory sync?") {
 		t.Errorf("preview within the share:\n%s", v)
 	}
+}
+
+// After a sync with a leaver, the header says when their key goes; past
+// the grace period a sync withdraws it, and the key page names its last
+// holder.
+func TestDirectoryHeaderAndLastHolder(t *testing.T) {
+	clock := tNow
+	st := tStoreAt(t, func() time.Time { return clock })
+	ctx := context.Background()
+	if _, err := st.ImportKeys(tActor, []store.KeyRow{{Line: 2, KeyInput: model.KeyInput{Serial: "KD-1"}}}); err != nil {
+		t.Fatal(err)
+	}
+	snapshot := func(lines ...string) store.SnapshotSource {
+		return store.SnapshotSource{R: strings.NewReader("external_id,first_name,last_name,email\n" + strings.Join(lines, "\n") + "\n")}
+	}
+	var people []string
+	for i := range 12 {
+		people = append(people, fmt.Sprintf("u%d,P%d,Staff,p%d@example.com", i, i, i))
+	}
+	if _, err := st.SyncDirectory(ctx, tActor, snapshot(people...), store.SyncOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AssignKey(tActor, store.Serial("KD-1"), "p0@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SyncDirectory(ctx, tActor, snapshot(people[1:]...), store.SyncOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, st, 80, 24)
+	d.mustSee("1 leaver: key withdrawn in 3 days")
+
+	clock = clock.Add(73 * time.Hour)
+	if res, err := st.SyncDirectory(ctx, tActor, snapshot(people[1:]...), store.SyncOptions{}); err != nil || len(res.Plan.Withdrawals) != 1 {
+		t.Fatalf("past grace: %v %s", err, res.Plan.Summary())
+	}
+	d.reload()
+	d.mustNotSee("1 leaver")
+	d.press("2", "enter")
+	d.mustSee("Key KD-1", "Ready", "last held by P0 Staff <p0@example.com>")
 }
