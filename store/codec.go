@@ -81,8 +81,13 @@ func newDecoder(b []byte, format byte) *decoder {
 	return &decoder{buf: b[1:], text: string(b[1:])}
 }
 
+// A record that ends where a field would start reads that field and
+// every later one as empty: records written before a field was added
+// read as they are, so a new field at the end of a record needs no
+// migration. A record that ends inside a field is damaged.
+
 func (d *decoder) uint() uint64 {
-	if d.err != nil {
+	if d.err != nil || d.pos == len(d.buf) {
 		return 0
 	}
 	v, n := binary.Uvarint(d.buf[d.pos:])
@@ -95,7 +100,7 @@ func (d *decoder) uint() uint64 {
 }
 
 func (d *decoder) int() int64 {
-	if d.err != nil {
+	if d.err != nil || d.pos == len(d.buf) {
 		return 0
 	}
 	v, n := binary.Varint(d.buf[d.pos:])
@@ -201,9 +206,11 @@ func decodeKey(b []byte) (model.Key, error) {
 			d.err = errCorrupt
 		}
 	}
-	k.ProfileID, k.AppliedProfileID, k.LicenceUntil = d.uint(), d.uint(), licenceDate(d.uint())
-	if d.err == nil && (k.ProfileID == 0 || k.AppliedProfileID == 0) {
-		d.err = errCorrupt // every key has a profile
+	k.ProfileID, k.AppliedProfileID = d.uint(), d.uint()
+	day := d.uint()
+	k.LicenceUntil = licenceDate(day)
+	if d.err == nil && (k.ProfileID == 0 || k.AppliedProfileID == 0 || day > maxLicenceDay) {
+		d.err = errCorrupt // every key has a profile, and a licence date an admin could give
 	}
 	return k, d.err
 }
@@ -229,6 +236,10 @@ func licenceDay(t time.Time) uint64 {
 	}
 	return uint64(model.LicenceDay(t))
 }
+
+// maxLicenceDay is past every licence date an admin can give (the model
+// allows up to 2099): a day beyond is a damaged record.
+const maxLicenceDay = 1 << 17 // in 2328
 
 func licenceDate(day uint64) time.Time {
 	if day == 0 {
@@ -290,6 +301,9 @@ func decodeEmployee(b []byte) (model.Employee, error) {
 		p.UpdatedAt, p.Rev = d.timeSince(p.CreatedAt), d.uint()
 	}
 	p.Company = d.str()
+	if d.err == nil && p.ID == 0 {
+		d.err = errCorrupt // ids start at 1
+	}
 	return p, d.err
 }
 
