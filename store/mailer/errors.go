@@ -31,6 +31,11 @@ func (k ErrorKind) String() string {
 	return "other"
 }
 
+// ErrNoServer is sending before a mail server is set up. Its words are
+// the one place "no mail server" is said; the faces add where to set one
+// up.
+var ErrNoServer = errors.New("no mail server is set up")
+
 // SendError is every error Send and SendTest return.
 type SendError struct {
 	Kind ErrorKind

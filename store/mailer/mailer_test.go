@@ -248,7 +248,7 @@ func TestSendFailures(t *testing.T) {
 			name:     "no mail server configured",
 			server:   func(*testing.T) (model.SMTPSettings, *smtptest.Server) { return model.SMTPSettings{}, nil },
 			wantKind: KindSettings,
-			wantMsg:  "no mail server is configured",
+			wantMsg:  ErrNoServer.Error(),
 		},
 		{
 			name:     "invalid settings",

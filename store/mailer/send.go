@@ -54,7 +54,7 @@ func (s Sender) deliver(ctx context.Context, to, subject, text, html string, sec
 	set := s.Settings
 	secrets = append(secrets, set.Password)
 	if !set.Configured() {
-		return &SendError{Kind: KindSettings, Msg: "no mail server is configured"}
+		return &SendError{Kind: KindSettings, Msg: ErrNoServer.Error(), Err: ErrNoServer}
 	}
 	if err := set.Validate(); err != nil {
 		return &SendError{Kind: KindSettings, Msg: "mail settings: " + err.Error(), Err: err}
