@@ -129,8 +129,8 @@ func (s *Store) importEmployees(tx *bolt.Tx, env *applyEnv, rows []EmployeeRow) 
 		case err != nil:
 			bad.add(row.Line, err.Error())
 			continue
-		case k.Status != model.Ready:
-			bad.add(row.Line, fmt.Sprintf("key %s is %s: only a Ready key can be assigned", k.Serial, k.Status))
+		case model.Assignable(k) != nil:
+			bad.add(row.Line, model.Assignable(k).Error())
 		}
 		if first, dup := serials[k.Serial]; dup {
 			bad.add(row.Line, fmt.Sprintf("key %s is also on line %d (one key per employee)", k.Serial, first))

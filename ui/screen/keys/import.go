@@ -1,6 +1,7 @@
 package keys
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -36,19 +37,16 @@ func promptImport(c *common.Common) tea.Cmd {
 	return tea.Batch(common.Cmd(common.OpenDialogMsg{Dialog: f}), f.Init())
 }
 
-// importFile reads, checks and stores the file; it runs in a command. It
-// claims the database's import first, as the command line does.
+// importFile opens the file and has the store import it (claim, read,
+// check, store); it runs in a command.
 func importFile(st *store.Store, actor model.Actor, path string) tea.Msg {
-	done, err := st.BeginImport(actor, model.OpImportKeys)
-	if err != nil {
-		return common.ErrMsg{Err: err}
-	}
-	defer done()
 	path = expandHome(path)
-	rows, err := readKeysFile(path)
+	file, err := openKeysFile(path)
 	if err == nil {
+		defer file.Close()
 		var n int
-		n, err = st.ImportKeys(actor, rows)
+		// A local file of bounded size: nothing needs to stop reading it.
+		n, err = st.ImportKeysFrom(context.Background(), actor, path, file)
 		if err == nil {
 			return common.InfoMsg{Text: fmt.Sprintf("imported %s %s from %s", humanize.Comma(int64(n)),
 				plural(n, "key", "keys"), model.Printable(filepath.Base(path)))}
