@@ -110,12 +110,7 @@ func (a addEmployeeArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error
 // AddEmployee creates an employee and, when keySerial is set, assigns that
 // key: both or neither are stored.
 func (s *Store) AddEmployee(who model.Actor, in model.EmployeeInput, keySerial string) (NewEmployee, error) {
-	out, err := s.exec(who, model.OpEmployeeAdd, addEmployeeArgs{Employee: in, KeySerial: keySerial})
-	if err != nil {
-		return NewEmployee{}, err
-	}
-	added, _ := out.(NewEmployee)
-	return added, nil
+	return execAs[NewEmployee](s, who, model.OpEmployeeAdd, addEmployeeArgs{Employee: in, KeySerial: keySerial})
 }
 
 func (s *Store) createEmployeeAt(tx *bolt.Tx, by string, in model.EmployeeInput, now time.Time) (model.Employee, error) {
@@ -197,9 +192,7 @@ func (a editEmployeeArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, erro
 
 // EditEmployee replaces an employee's profile.
 func (s *Store) EditEmployee(who model.Actor, ref EmployeeRef, in model.EmployeeInput) (model.Employee, error) {
-	out, err := s.exec(who, model.OpEmployeeEdit, editEmployeeArgs{Ref: ref, Employee: in})
-	e, _ := out.(model.Employee)
-	return e, err
+	return execAs[model.Employee](s, who, model.OpEmployeeEdit, editEmployeeArgs{Ref: ref, Employee: in})
 }
 
 // changedFields lists what an edit changed, for the audit note.

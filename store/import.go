@@ -83,9 +83,7 @@ func (s *Store) ImportEmployees(who model.Actor, rows []EmployeeRow) ([]Handout,
 	if len(rows) == 0 {
 		return nil, refused("the file has no employees to import")
 	}
-	out, err := s.exec(who, model.OpImportEmployees, importEmployeesArgs{Rows: rows})
-	handouts, _ := out.([]Handout)
-	return handouts, err
+	return execAs[[]Handout](s, who, model.OpImportEmployees, importEmployeesArgs{Rows: rows})
 }
 
 // importEmployeesArgs create employees and assign their keys, all rows or
