@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/csvfile"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -99,7 +100,7 @@ func (a importEmployeesArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, e
 }
 
 func (s *Store) importEmployees(tx *bolt.Tx, env *applyEnv, rows []EmployeeRow) ([]Handout, error) {
-	var bad problems
+	var bad csvfile.BadRows
 	emails, names, serials := map[string]int{}, map[string]int{}, map[string]int{}
 	for _, row := range rows {
 		in, err := model.NormalizeEmployee(row.EmployeeInput)
@@ -107,16 +108,16 @@ func (s *Store) importEmployees(tx *bolt.Tx, env *applyEnv, rows []EmployeeRow) 
 			err = checkUnique(tx, in, 0)
 		}
 		if err != nil {
-			bad.add(row.Line, err.Error())
+			bad.Add(row.Line, err.Error())
 			continue
 		}
 		if first, dup := emails[in.Email]; dup {
-			bad.add(row.Line, fmt.Sprintf("e-mail %s is also on line %d", in.Email, first))
+			bad.Add(row.Line, fmt.Sprintf("e-mail %s is also on line %d", in.Email, first))
 		}
 		emails[in.Email] = row.Line
 		name := model.NameKey(in.FirstName, in.LastName)
 		if first, dup := names[name]; dup {
-			bad.add(row.Line, fmt.Sprintf("the name %s %s is also on line %d", in.FirstName, in.LastName, first))
+			bad.Add(row.Line, fmt.Sprintf("the name %s %s is also on line %d", in.FirstName, in.LastName, first))
 		}
 		names[name] = row.Line
 		if row.KeySerial == "" {
@@ -125,18 +126,18 @@ func (s *Store) importEmployees(tx *bolt.Tx, env *applyEnv, rows []EmployeeRow) 
 		k, err := s.keyBySerial(tx, row.KeySerial)
 		switch {
 		case err != nil:
-			bad.add(row.Line, err.Error())
+			bad.Add(row.Line, err.Error())
 			continue
 		case model.Assignable(k) != nil:
-			bad.add(row.Line, model.Assignable(k).Error())
+			bad.Add(row.Line, model.Assignable(k).Error())
 		}
 		if first, dup := serials[k.Serial]; dup {
-			bad.add(row.Line, fmt.Sprintf("key %s is also on line %d (one key per employee)", k.Serial, first))
+			bad.Add(row.Line, fmt.Sprintf("key %s is also on line %d (one key per employee)", k.Serial, first))
 		}
 		serials[k.Serial] = row.Line
 	}
-	if bad.found() {
-		return nil, bad.err()
+	if bad.Found() {
+		return nil, bad.Err()
 	}
 	var out []Handout
 	for _, row := range rows {
