@@ -12,7 +12,7 @@ import (
 )
 
 // ImportKeys adds keys to the stock as Ready (T1): all rows or none. Every
-// bad row is listed in an *ImportError.
+// bad row is listed in an *ErrImport.
 func (s *Store) ImportKeys(who model.Actor, rows []KeyRow) (int, error) {
 	if len(rows) == 0 {
 		return 0, refused("the file has no keys to import")
@@ -160,7 +160,7 @@ func (s *Store) importEmployees(tx *bolt.Tx, env *applyEnv, rows []EmployeeRow) 
 func lineError(line int, err error) error {
 	var fe *model.FieldError
 	if model.IsRefusal(err) || IsKeyUnavailable(err) || errors.As(err, &fe) {
-		return &ImportError{Rows: []RowError{{Line: line, Msg: err.Error()}}}
+		return &ErrImport{Rows: []RowError{{Line: line, Msg: err.Error()}}}
 	}
 	return err
 }

@@ -52,7 +52,7 @@ func importFile(st *store.Store, actor model.Actor, path string) tea.Msg {
 				plural(n, "key", "keys"), model.Printable(filepath.Base(path)))}
 		}
 	}
-	var ie *store.ImportError
+	var ie *store.ErrImport
 	if errors.As(err, &ie) {
 		return importProblemsMsg{err: ie}
 	}
@@ -60,7 +60,7 @@ func importFile(st *store.Store, actor model.Actor, path string) tea.Msg {
 }
 
 // importProblemsMsg carries every bad line of a refused import.
-type importProblemsMsg struct{ err *store.ImportError }
+type importProblemsMsg struct{ err *store.ErrImport }
 
 func (m importProblemsMsg) dialog(c *common.Common) common.Dialog {
 	lines := strings.Split(m.err.Error(), "\n")
