@@ -26,12 +26,12 @@ import (
 // (schemas 1 to 5) and 3 (schema 6), audit entries in format 1 (schema 1,
 // migrate_v2.go) and 2 (schemas 2 to 6).
 const (
-	recordFormat   = 1
-	auditFormat    = 2
-	sealedFormat   = 2 // codes since schema 5: the digits sealed (sealed.go)
-	keyFormat      = 3 // schema 6
-	employeeFormat = 3 // schema 6
-	entityFormat   = 4 // keys and employees since schema 7
+	recordFormat          = 1
+	auditFormat           = 2
+	sealedFormat          = 2 // codes since schema 5: the digits sealed (sealed.go)
+	keyFormatSchema6      = 3 // schema 6
+	employeeFormatSchema6 = 3 // schema 6
+	entityFormat          = 4 // keys and employees since schema 7
 )
 
 var errCorrupt = errors.New("a record in the database is damaged")
@@ -190,8 +190,8 @@ func decodeKey(b []byte) (model.Key, error) {
 	switch {
 	case len(b) > 0 && b[0] == recordFormat:
 		return decodeKeyV1(b) // schemas 1 to 5, for their migrations
-	case len(b) > 0 && b[0] == keyFormat: // schema 6, for its migration
-		d = newDecoder(b, keyFormat)
+	case len(b) > 0 && b[0] == keyFormatSchema6: // schema 6, for its migration
+		d = newDecoder(b, keyFormatSchema6)
 		k = d.keyV1()
 	default:
 		d = newDecoder(b, entityFormat)
@@ -248,15 +248,8 @@ func licenceDate(day uint64) time.Time {
 	return model.LicenceDate(int(day))
 }
 
-func encodeCode(c model.ActivationCode) []byte {
-	e := newEncoder(recordFormat)
-	e.str(c.Digits)
-	e.time(c.IssuedAt)
-	e.time(c.ExpiresAt)
-	e.uint(uint64(c.Failures))
-	return e.buf
-}
-
+// decodeCode reads a code stored plain, before schema 5 (its migration
+// seals it; openCode reads it in a file of schema 4 opened read-only).
 func decodeCode(b []byte) (model.ActivationCode, error) {
 	d := newDecoder(b, recordFormat)
 	c := model.ActivationCode{Digits: d.str(), IssuedAt: d.time(), ExpiresAt: d.time(), Failures: int(d.uint())}
@@ -288,8 +281,8 @@ func decodeEmployee(b []byte) (model.Employee, error) {
 	switch {
 	case len(b) > 0 && b[0] == recordFormat:
 		return decodeEmployeeV1(b) // schemas 1 to 5, for their migrations
-	case len(b) > 0 && b[0] == employeeFormat: // schema 6, for its migration
-		d = newDecoder(b, employeeFormat)
+	case len(b) > 0 && b[0] == employeeFormatSchema6: // schema 6, for its migration
+		d = newDecoder(b, employeeFormatSchema6)
 		p = d.employeeV1()
 	default:
 		d = newDecoder(b, entityFormat)

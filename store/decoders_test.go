@@ -41,7 +41,7 @@ func FuzzDecodeKey(f *testing.F) {
 	f.Add(encodeKey(tSampleKey(), 9))
 	f.Add(encodeKey(model.Key{ID: 1, Serial: "S", Status: model.Ready, ProfileID: 1, AppliedProfileID: 1}, 0))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		if len(raw) > 0 && (raw[0] == recordFormat || raw[0] == keyFormat) {
+		if len(raw) > 0 && (raw[0] == recordFormat || raw[0] == keyFormatSchema6) {
 			return // older formats: read by their migrations, tested there
 		}
 		k, err := decodeKey(raw)
@@ -58,7 +58,7 @@ func FuzzDecodeKey(f *testing.F) {
 func FuzzDecodeEmployee(f *testing.F) {
 	f.Add(encodeEmployee(tSampleEmployee(), 9))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		if len(raw) > 0 && (raw[0] == recordFormat || raw[0] == employeeFormat) {
+		if len(raw) > 0 && (raw[0] == recordFormat || raw[0] == employeeFormatSchema6) {
 			return
 		}
 		e, err := decodeEmployee(raw)

@@ -279,3 +279,13 @@ func TestPlainSecretsAreSealedByTheMigration(t *testing.T) {
 		t.Errorf("the migration's key file: %v", err)
 	}
 }
+
+// encodeCode stores a code plain, as schemas before 5 did.
+func encodeCode(c model.ActivationCode) []byte {
+	e := newEncoder(recordFormat)
+	e.str(c.Digits)
+	e.time(c.IssuedAt)
+	e.time(c.ExpiresAt)
+	e.uint(uint64(c.Failures))
+	return e.buf
+}
