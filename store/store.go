@@ -92,7 +92,10 @@ type Store struct {
 	// locally have no file to ask.
 	bootstrap func(fingerprint string) bool
 
-	imports importLock
+	imports  importLock
+	alerts   alertSet                       // alerts.go
+	observer atomic.Pointer[observerHolder] // observer.go
+	upgraded *Upgrade                       // upgrade.go
 
 	// sound is the check of the file before its first write (sound.go).
 	sound soundCheck
@@ -166,7 +169,7 @@ func Open(path string, opt Options) (*Store, error) {
 	if opt.ReadOnly {
 		err = s.checkReadable()
 	} else if scrub, err = s.sealsPlainSecrets(); err == nil {
-		err = s.migrate()
+		err = s.migrateKeepingACopy() // upgrade.go
 	}
 	if err == nil && scrub {
 		if err := s.scrub(); err != nil {

@@ -125,6 +125,10 @@ func (a *app) openStore(mode openMode) (*store.Store, error) {
 	for _, w := range st.Exposed() {
 		fmt.Fprintf(a.env.Stderr, "keydesk: warning: %s\n", w)
 	}
+	if up := st.Upgraded(); up != nil {
+		fmt.Fprintf(a.env.Stderr, "keydesk: upgraded the database from schema %d to %d; the file as it was is kept as %s\n",
+			up.From, up.To, up.KeptAs)
+	}
 	return st, nil
 }
 

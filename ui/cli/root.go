@@ -57,6 +57,7 @@ type ServeOptions struct {
 	IdleTimeout                             time.Duration
 	DBPath                                  string
 	AnchorPath                              string
+	Ops                                     OpsOptions // backups, metrics, log format (opsflags.go)
 }
 
 // Run runs one command line and returns its exit status: 0 done, 1
@@ -180,7 +181,10 @@ func (a *app) topLevel() []func() *cobra.Command {
 		a.adminCommand,
 		a.profileCommand,
 		a.backupCommand,
+		a.restoreCommand,
 		a.serveCommand,
+		a.completionCommand,
+		a.manCommand,
 		a.versionCommand,
 	}
 }

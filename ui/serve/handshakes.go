@@ -39,6 +39,7 @@ type handshakes struct {
 	total   int
 	log     *log.Logger
 	now     func() time.Time
+	dropped func(cause string) // metrics; set before the first connection
 
 	mu     sync.Mutex
 	byHost map[string][]*handshake
@@ -77,6 +78,7 @@ type eviction struct {
 	h      *handshake
 	reason string
 	cap    int
+	cause  string // as metrics name it
 }
 
 // begin counts a new connection in, once there is room for it: at once,
@@ -127,7 +129,7 @@ func (hs *handshakes) makeRoom(host string, evicted *[]eviction) bool {
 			return false
 		}
 		hs.remove(v)
-		*evicted = append(*evicted, eviction{v, "too many connections not logged in from this address: closed the one least worth keeping", hs.perHost})
+		*evicted = append(*evicted, eviction{v, "too many connections not logged in from this address: closed the one least worth keeping", hs.perHost, dropPerHostCap})
 	}
 	if hs.count >= hs.total {
 		v := hs.stalledOfBusiest(now)
@@ -135,7 +137,7 @@ func (hs *handshakes) makeRoom(host string, evicted *[]eviction) bool {
 			return false
 		}
 		hs.remove(v)
-		*evicted = append(*evicted, eviction{v, "too many connections not logged in: closed the one least worth keeping, from the address with the most", hs.total})
+		*evicted = append(*evicted, eviction{v, "too many connections not logged in: closed the one least worth keeping, from the address with the most", hs.total, dropTotalCap})
 	}
 	return true
 }
@@ -143,6 +145,7 @@ func (hs *handshakes) makeRoom(host string, evicted *[]eviction) bool {
 func (hs *handshakes) closeEvicted(evicted []eviction) {
 	for _, e := range evicted {
 		hs.log.Warn(e.reason, "from", e.h.from, "cap", e.cap)
+		hs.drop(e.cause)
 		e.h.conn.Close()
 	}
 }
@@ -150,6 +153,7 @@ func (hs *handshakes) closeEvicted(evicted []eviction) {
 func (hs *handshakes) graceOver(h *handshake) {
 	if hs.end(h) {
 		hs.log.Warn("closed a connection that did not log in within the login grace time", "from", h.from, "grace", hs.grace)
+		hs.drop(dropGrace)
 		h.conn.Close()
 	}
 }

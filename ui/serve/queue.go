@@ -103,6 +103,7 @@ type dropped struct {
 	w      *waiter
 	reason string
 	cap    int
+	cause  string // as metrics name it; "" with reason
 }
 
 type queue struct {
@@ -127,12 +128,12 @@ func (q *queue) add(w *waiter) []dropped {
 	if len(q.byHost[w.host]) > q.perHost {
 		v := leastLikely(q.byHost[w.host])
 		q.remove(v)
-		out = append(out, dropped{v, "too many connections waiting to log in from this address: closed the one least likely to", q.perHost})
+		out = append(out, dropped{v, "too many connections waiting to log in from this address: closed the one least likely to", q.perHost, dropPerHostCap})
 	}
 	if q.n > q.total {
 		v := leastLikely(q.byHost[q.longestHost()])
 		q.remove(v)
-		out = append(out, dropped{v, "too many connections waiting to log in: closed the one least likely to, from the address with the most", q.total})
+		out = append(out, dropped{v, "too many connections waiting to log in: closed the one least likely to, from the address with the most", q.total, dropTotalCap})
 	}
 	return out
 }
@@ -264,6 +265,7 @@ func (hs *handshakes) closeDropped(ds []dropped) {
 	for _, d := range ds {
 		if d.reason != "" {
 			hs.log.Warn(d.reason, "from", d.w.from, "cap", d.cap)
+			hs.drop(d.cause)
 		}
 		d.w.place <- nil
 		d.w.conn.Close()

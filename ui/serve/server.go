@@ -26,7 +26,9 @@ type server struct {
 	handshakes *handshakes
 	sessions   sessionTracker
 	conns      connSet
-	active     sync.Map // ssh.Session -> *sessionInfo
+	active     sync.Map        // ssh.Session -> *sessionInfo
+	obs        serverObserver  // metrics, or noObserver (observe.go)
+	stopping   <-chan struct{} // closed when shutdown begins (stopping.go)
 
 	// closing is cancelled when the grace period is over: screens quit,
 	// commands see their context cancelled.
@@ -35,7 +37,7 @@ type server struct {
 }
 
 func newServer(cfg Config, admitted admission, hostKey gossh.Signer, logger *log.Logger) (*server, error) {
-	s := &server{cfg: cfg, admitted: admitted, log: logger, limiter: newLoginLimiter(time.Now),
+	s := &server{cfg: cfg, admitted: admitted, log: logger, limiter: newLoginLimiter(time.Now), obs: noObserver{},
 		handshakes: newHandshakes(cfg.LoginGraceTime, cfg.MaxUnauthenticatedPerHost, cfg.MaxUnauthenticated, logger)}
 	s.sessions.max = cfg.MaxSessions
 	s.closing, s.endSessions = context.WithCancel(context.Background())
