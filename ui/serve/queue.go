@@ -8,8 +8,8 @@ import (
 )
 
 // A connection that finds the handshakes at a cap waits its turn here,
-// before the server has said a word to it: it costs a socket and a
-// sleeping goroutine, not a handshake. A turn is given when a handshake
+// greeted with the server's version line and nothing more: it costs a
+// socket and a sleeping goroutine, not a handshake. A turn is given when a handshake
 // ends (logged in, gone, out of time) or stalls (see stalled), to the
 // waiter most likely to log in at once: one whose client has sent its
 // whole version line (every SSH client sends it on connecting, a
