@@ -108,7 +108,7 @@ func (a importEmployeesArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, e
 
 func (s *Store) importEmployees(tx *bolt.Tx, env *applyEnv, rows []EmployeeRow) ([]Handout, error) {
 	var bad problems
-	emails, names, serials := map[string]int{}, map[string]int{}, map[string]int{}
+	emails, names, serials, externals := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
 	for _, row := range rows {
 		in, err := model.NormalizeEmployee(row.EmployeeInput)
 		if err == nil {
@@ -118,6 +118,7 @@ func (s *Store) importEmployees(tx *bolt.Tx, env *applyEnv, rows []EmployeeRow) 
 			bad.add(row.Line, err.Error())
 			continue
 		}
+		checkRowDirectory(tx, row, in, externals, env.Now, &bad)
 		if first, dup := emails[in.Email]; dup {
 			bad.add(row.Line, fmt.Sprintf("e-mail %s is also on line %d", in.Email, first))
 		}
@@ -152,14 +153,16 @@ func (s *Store) importEmployees(tx *bolt.Tx, env *applyEnv, rows []EmployeeRow) 
 		if err != nil {
 			return nil, lineError(row.Line, err)
 		}
-		if row.KeySerial == "" {
-			continue
+		if row.KeySerial != "" {
+			view, err := s.assignNew(tx, env.By, row.KeySerial, &e)
+			if err != nil {
+				return nil, lineError(row.Line, err)
+			}
+			out = append(out, Handout{Serial: view.Serial, Email: e.Email, Code: view.Digits})
 		}
-		view, err := s.assignNew(tx, env.By, row.KeySerial, &e)
-		if err != nil {
+		if err := s.leaveImported(tx, env, row, e.ID); err != nil {
 			return nil, lineError(row.Line, err)
 		}
-		out = append(out, Handout{Serial: view.Serial, Email: e.Email, Code: view.Digits})
 	}
 	return out, nil
 }

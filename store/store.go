@@ -102,6 +102,10 @@ type Store struct {
 	// refusals counts identical refusals together (refusals.go).
 	refusals refusals
 
+	// syncRefused is the last directory sync refused in this process,
+	// cleared by one applied (directory_status.go): the screens tell it.
+	syncRefused atomic.Pointer[SyncRefusedNote]
+
 	// plainKeyIndexes: the file is of a schema before 8, opened read-only,
 	// whose key indexes have one entry per value (keyindex.go).
 	plainKeyIndexes bool
