@@ -23,6 +23,7 @@ func (s *Store) FillDemo(who model.Actor, keys, employees int) error {
 		if tx.Bucket(bucketKeys).Stats().KeyN > 0 || tx.Bucket(bucketEmployees).Stats().KeyN > 0 {
 			return refused("the database already holds keys or employees: demo data goes only into an empty one")
 		}
+		touchAll(tx)
 		d := demo{s: s, tx: tx, by: by, rng: rand.New(rand.NewPCG(uint64(keys), uint64(employees))),
 			// Profiles, licences and companies draw from their own
 			// source, so that the rest of the layout is as it always was.

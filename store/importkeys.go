@@ -29,6 +29,7 @@ func (s *Store) importKeysAt(tx *bolt.Tx, by string, rows []KeyRow, now time.Tim
 		return err
 	}
 	n := uint64(len(inputs))
+	touchAll(tx)
 	keys := tx.Bucket(bucketKeys)
 	t := openTrail(tx)
 	actor, err := t.actorID(by)

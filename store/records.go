@@ -50,6 +50,7 @@ func (s *Store) keyByID(tx *bolt.Tx, id uint64) (model.Key, error) {
 // It sets k.Rev to the new revision.
 func (s *Store) putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
 	k.Rev = old.Rev + 1
+	touchKey(tx, k.ID)
 	id := itob(k.ID)
 	keys := tx.Bucket(bucketKeys)
 	if err := keys.Put(id, encodeKey(*k, historyHead(keys.Get(id)))); err != nil {
@@ -128,6 +129,7 @@ func employeeByID(tx *bolt.Tx, id uint64) (model.Employee, error) {
 // It sets e.Rev to the new revision.
 func putEmployee(tx *bolt.Tx, old model.Employee, e *model.Employee) error {
 	e.Rev = old.Rev + 1
+	touchEmployee(tx, e.ID)
 	id := itob(e.ID)
 	employees := tx.Bucket(bucketEmployees)
 	if err := employees.Put(id, encodeEmployee(*e, historyHead(employees.Get(id)))); err != nil {
@@ -144,6 +146,7 @@ func putEmployee(tx *bolt.Tx, old model.Employee, e *model.Employee) error {
 }
 
 func deleteEmployee(tx *bolt.Tx, e model.Employee) error {
+	touchEmployee(tx, e.ID)
 	employees := tx.Bucket(bucketEmployees)
 	if err := keepHistory(tx, employees.Get(itob(e.ID)), e.ID); err != nil {
 		return err
