@@ -128,22 +128,7 @@ func (s *Store) importEmployees(tx *bolt.Tx, by string, rows []EmployeeRow) ([]H
 	if bad.found() {
 		return nil, bad.err()
 	}
-	var out []Handout
-	for _, row := range rows {
-		e, err := s.createEmployeeAt(tx, by, row.EmployeeInput, s.now())
-		if err != nil {
-			return nil, lineError(row.Line, err)
-		}
-		if row.KeySerial == "" {
-			continue
-		}
-		view, err := s.assignNew(tx, by, row.KeySerial, &e)
-		if err != nil {
-			return nil, lineError(row.Line, err)
-		}
-		out = append(out, Handout{Serial: view.Serial, Email: e.Email, Code: view.Digits})
-	}
-	return out, nil
+	return s.createImported(tx, by, rows)
 }
 
 func lineError(line int, err error) error {

@@ -128,13 +128,23 @@ func employeeByID(tx *bolt.Tx, id uint64) (model.Employee, error) {
 // putEmployee writes an employee and its unique indexes (e-mail, name).
 // It sets e.Rev to the new revision.
 func putEmployee(tx *bolt.Tx, old model.Employee, e *model.Employee) error {
+	if err := putEmployeeRecord(tx, old, e); err != nil {
+		return err
+	}
+	return reindexEmployee(tx, old, *e)
+}
+
+// putEmployeeRecord is putEmployee without the indexes, for an import
+// that writes them all at the end, sorted (importemployees.go).
+func putEmployeeRecord(tx *bolt.Tx, old model.Employee, e *model.Employee) error {
 	e.Rev = old.Rev + 1
 	touchEmployee(tx, e.ID)
 	id := itob(e.ID)
 	employees := tx.Bucket(bucketEmployees)
-	if err := employees.Put(id, encodeEmployee(*e, historyHead(employees.Get(id)))); err != nil {
-		return err
-	}
+	return employees.Put(id, encodeEmployee(*e, historyHead(employees.Get(id))))
+}
+
+func reindexEmployee(tx *bolt.Tx, old model.Employee, e model.Employee) error {
 	if err := reindex(tx.Bucket(bucketEmails), old.Email, e.Email, indexValue(e.ID)); err != nil {
 		return err
 	}

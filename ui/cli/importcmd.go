@@ -123,16 +123,18 @@ func (a *app) readInput(name string, read func(io.Reader) error) error {
 	return readAtMost(name, f, read)
 }
 
-// maxImport bounds what an import reads: the whole file is held in memory,
-// and over SSH an endless input would take the server down for everyone.
-// (The store also stops at its row limit.)
-const maxImport = 64 << 20
+// maxImport bounds what an import reads, over SSH an endless input
+// included. A file is parsed as it comes, but its rows are held until
+// the one transaction that writes them all (all or none): what bounds
+// them is this and the store's row limit (MaxImportRows), which a
+// realistic file of a million employees (84 MiB) is well within.
+const maxImport = 256 << 20
 
 func readAtMost(name string, r io.Reader, read func(io.Reader) error) error {
 	limited := &io.LimitedReader{R: r, N: maxImport + 1}
 	err := read(limited)
 	if limited.N == 0 {
-		return fmt.Errorf("%s is larger than 64 MiB: split it into smaller files", model.Printable(name))
+		return fmt.Errorf("%s is larger than %d MiB: split it into smaller files", model.Printable(name), maxImport>>20)
 	}
 	return err
 }
