@@ -181,8 +181,12 @@ func (u *updater) apply(profiles []store.ProfileUse) *Index {
 	for i := range u.employeeRows {
 		employeeRecs[i] = u.employeeRec(y, i)
 	}
+	oldKeys := make(map[int32]*keyRec, len(keyRecs))
 	for i, r := range keyRecs {
 		old := y.Keys[i].r()
+		if i < int32(len(x.Keys)) {
+			oldKeys[i] = old // rows past x's are new: in no order of x's
+		}
 		if !old.gone {
 			y.nKeys--
 			y.counts[old.key.Status]--
@@ -195,8 +199,12 @@ func (u *updater) apply(profiles []store.ProfileUse) *Index {
 		}
 		y.Keys[i].p.Store(r)
 	}
+	oldEmployees := make(map[int32]*employeeRec, len(employeeRecs))
 	for i, r := range employeeRecs {
 		old := y.Employees[i].r()
+		if i < int32(len(x.Employees)) {
+			oldEmployees[i] = old
+		}
 		if !old.gone {
 			y.nEmployees--
 		}
@@ -221,8 +229,15 @@ func (u *updater) apply(profiles []store.ProfileUse) *Index {
 				y.orders[by] = o
 			} else if len(u.keyRows) <= maxPatchedOrder {
 				y.orders[by] = moved(o, u.keyRows, func(i int32) (sortItem, bool) {
-					r := y.Keys[i].r()
-					return keyItem(r, i, by), !r.gone
+					if r := oldKeys[i]; r != nil && !r.gone {
+						return keyItem(r, i, by), true
+					}
+					return sortItem{}, false
+				}, func(i int32) (sortItem, bool) {
+					if r := y.Keys[i].r(); !r.gone {
+						return keyItem(r, i, by), true
+					}
+					return sortItem{}, false
 				})
 			}
 		case EmployeeSort:
@@ -230,8 +245,15 @@ func (u *updater) apply(profiles []store.ProfileUse) *Index {
 				y.orders[by] = o
 			} else if len(u.employeeRows) <= maxPatchedOrder {
 				y.orders[by] = moved(o, u.employeeRows, func(i int32) (sortItem, bool) {
-					r := y.Employees[i].r()
-					return employeeItem(r, i, by), !r.gone
+					if r := oldEmployees[i]; r != nil && !r.gone {
+						return employeeItem(r, i, by), true
+					}
+					return sortItem{}, false
+				}, func(i int32) (sortItem, bool) {
+					if r := y.Employees[i].r(); !r.gone {
+						return employeeItem(r, i, by), true
+					}
+					return sortItem{}, false
 				})
 			}
 		}
@@ -317,26 +339,71 @@ func withRows(dirty map[int32]struct{}, rows map[int32]bool) map[int32]struct{} 
 	return out
 }
 
-// moved is order without the rows that changed, then with each of them
-// (but the gone) where it now sorts: a copy and a binary search per
-// row, not a sort.
-func moved(order []int32, rows map[int32]bool, item func(i int32) (sortItem, bool)) []int32 {
-	out := make([]int32, 0, len(order)+len(rows))
-	for _, i := range order {
-		if !rows[i] {
-			out = append(out, i)
+// moved is order with the rows that changed taken out and put back
+// where they now sort (the gone ones left out): a binary search per row
+// and one copy of the order, not a sort. was gives a changed row's place
+// in order as it was sorted (its item then; false if it was not in it),
+// now its place after the change; every other row sorts as it did.
+func moved(order []int32, rows map[int32]bool, was, now func(i int32) (sortItem, bool)) []int32 {
+	itemAt := func(j int) sortItem {
+		i := order[j]
+		if rows[i] {
+			it, _ := was(i)
+			return it
+		}
+		it, _ := now(i)
+		return it
+	}
+	search := func(it sortItem) int {
+		lo, hi := 0, len(order)
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if compareItems(itemAt(m), it) < 0 {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		return lo
+	}
+	type insert struct {
+		at   int // before order[at]
+		item sortItem
+	}
+	var drop []int
+	var inserts []insert
+	for i := range rows {
+		if it, ok := was(i); ok {
+			if at := search(it); at < len(order) && order[at] == i {
+				drop = append(drop, at)
+			} else if at := slices.Index(order, i); at >= 0 {
+				drop = append(drop, at) // not where it should be: found the long way
+			}
+		}
+		if it, ok := now(i); ok {
+			inserts = append(inserts, insert{at: search(it), item: it})
 		}
 	}
-	for i := range rows {
-		it, ok := item(i)
-		if !ok {
+	slices.Sort(drop)
+	slices.SortFunc(inserts, func(a, b insert) int {
+		if a.at != b.at {
+			return a.at - b.at
+		}
+		return compareItems(a.item, b.item)
+	})
+	out := make([]int32, 0, len(order)-len(drop)+len(inserts))
+	from := 0
+	for len(drop) > 0 || len(inserts) > 0 {
+		if len(inserts) > 0 && (len(drop) == 0 || inserts[0].at <= drop[0]) {
+			out = append(out, order[from:inserts[0].at]...)
+			out = append(out, inserts[0].item.row)
+			from = inserts[0].at
+			inserts = inserts[1:]
 			continue
 		}
-		at, _ := slices.BinarySearchFunc(out, it, func(j int32, it sortItem) int {
-			other, _ := item(j)
-			return compareItems(other, it)
-		})
-		out = slices.Insert(out, at, i)
+		out = append(out, order[from:drop[0]]...)
+		from = drop[0] + 1
+		drop = drop[1:]
 	}
-	return out
+	return append(out, order[from:]...)
 }
