@@ -208,7 +208,8 @@ type Index struct {
 	At       time.Time
 
 	mu         sync.Mutex
-	orders     map[any][]int32 // sorted orders, computed once per sort
+	orders     map[any][]int32       // sorted orders, computed once per sort
+	pending    map[any]*pendingOrder // sorted before writes that moved rows (pending.go)
 	groupLists map[groupsKey][]Group
 	found      foundCache // searches, once per query and order
 }

@@ -50,7 +50,13 @@ func (x *Index) KeyOrder(by KeySort) []int32 {
 	if o, ok := x.orders[by]; ok {
 		return o
 	}
-	o := sortKeys(x.Keys, by)
+	var o []int32
+	if p, ok := x.pending[by]; ok {
+		o = p.moveRows(x.keyNow(by))
+		delete(x.pending, by)
+	} else {
+		o = sortKeys(x.Keys, by)
+	}
 	x.orders[by] = o
 	return o
 }
@@ -62,7 +68,13 @@ func (x *Index) EmployeeOrder(by EmployeeSort) []int32 {
 	if o, ok := x.orders[by]; ok {
 		return o
 	}
-	o := sortEmployees(x.Employees, by)
+	var o []int32
+	if p, ok := x.pending[by]; ok {
+		o = p.moveRows(x.employeeNow(by))
+		delete(x.pending, by)
+	} else {
+		o = sortEmployees(x.Employees, by)
+	}
 	x.orders[by] = o
 	return o
 }

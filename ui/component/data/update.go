@@ -13,10 +13,6 @@ import (
 // changes.
 const maxDirty = 8192
 
-// maxPatchedOrder is how many rows one change may move in a sorted
-// order before the order is dropped (sorted again when next asked).
-const maxPatchedOrder = 256
-
 // Update makes the next version of the index from the records a write
 // touched, read by store.ReadTouched. The rows it touched, and the rows
 // tied to them (a key's holder, an employee's key), get new records in
@@ -214,49 +210,61 @@ func (u *updater) apply(profiles []store.ProfileUse) *Index {
 		y.Employees[i].p.Store(r)
 	}
 
-	// The orders sorted so far, with the rows moved.
+	// The orders: each sorted or pending one is pending now, with where
+	// the rows of this write sorted before it.
 	x.mu.Lock()
-	orders := make(map[any][]int32, len(x.orders))
+	pending := make(map[any]*pendingOrder, len(x.orders)+len(x.pending))
 	for by, o := range x.orders {
-		orders[by] = o
+		pending[by] = &pendingOrder{base: o}
+	}
+	for by, p := range x.pending {
+		pending[by] = p
 	}
 	groups := x.groupLists
 	x.mu.Unlock()
-	for by, o := range orders {
+	y.pending = make(map[any]*pendingOrder, len(pending))
+	for by, p := range pending {
+		items := map[int32]wasItem{}
 		switch by := by.(type) {
 		case KeySort:
-			if len(u.keyRows) == 0 {
-				y.orders[by] = o
-			} else if len(u.keyRows) <= maxPatchedOrder {
-				y.orders[by] = moved(o, u.keyRows, func(i int32) (sortItem, bool) {
-					if r := oldKeys[i]; r != nil && !r.gone {
-						return keyItem(r, i, by), true
-					}
-					return sortItem{}, false
-				}, func(i int32) (sortItem, bool) {
-					if r := y.Keys[i].r(); !r.gone {
-						return keyItem(r, i, by), true
-					}
-					return sortItem{}, false
-				})
+			for i := range u.keyRows {
+				if r := oldKeys[i]; r != nil && !r.gone {
+					items[i] = wasItem{item: keyItem(r, i, by), in: true}
+				} else {
+					items[i] = wasItem{}
+				}
 			}
 		case EmployeeSort:
-			if len(u.employeeRows) == 0 {
-				y.orders[by] = o
-			} else if len(u.employeeRows) <= maxPatchedOrder {
-				y.orders[by] = moved(o, u.employeeRows, func(i int32) (sortItem, bool) {
-					if r := oldEmployees[i]; r != nil && !r.gone {
-						return employeeItem(r, i, by), true
-					}
-					return sortItem{}, false
-				}, func(i int32) (sortItem, bool) {
-					if r := y.Employees[i].r(); !r.gone {
-						return employeeItem(r, i, by), true
-					}
-					return sortItem{}, false
-				})
+			for i := range u.employeeRows {
+				if r := oldEmployees[i]; r != nil && !r.gone {
+					items[i] = wasItem{item: employeeItem(r, i, by), in: true}
+				} else {
+					items[i] = wasItem{}
+				}
 			}
 		}
+		if len(items) == 0 {
+			if p.was == nil {
+				y.orders[by] = p.base // nothing moved
+			} else {
+				y.pending[by] = p
+			}
+			continue
+		}
+		y.pending[by] = p.after(items)
+	}
+	// An order pending for too long is moved now, at a bounded cost.
+	for by, p := range y.pending {
+		if p.was.rows <= maxPendingRows {
+			continue
+		}
+		switch by := by.(type) {
+		case KeySort:
+			y.orders[by] = p.moveRows(y.keyNow(by))
+		case EmployeeSort:
+			y.orders[by] = p.moveRows(y.employeeNow(by))
+		}
+		delete(y.pending, by)
 	}
 	if len(u.employeeRows) == 0 {
 		y.groupLists = groups
