@@ -17,8 +17,8 @@ import (
 // bucket's new entries in one node, where an insert in the middle moves
 // every entry after it, and an import of n rows cost n² (55 minutes for a
 // million). Sorted, each insert lands after the one before.
-func (s *Store) createImported(tx *bolt.Tx, by string, rows []EmployeeRow) ([]Handout, error) {
-	now := s.now()
+func (s *Store) createImported(tx *bolt.Tx, env *applyEnv, rows []EmployeeRow) ([]Handout, error) {
+	now, by := env.Now, env.By
 	employees := tx.Bucket(bucketEmployees)
 	employees.FillPercent = 1 // ids only grow
 	emails := make([]uniqueEntry, 0, len(rows))
