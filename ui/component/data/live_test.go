@@ -186,6 +186,16 @@ func TestSearchEveryWordBestFirst(t *testing.T) {
 	if got := names("gonzalez victor"); len(got) == 0 || got[0] != "Gonzalez Victor" {
 		t.Errorf("the whole name is not first: %q", got)
 	}
+	// Typed one key at a time, each search looks only among the rows of
+	// the one before: the same answers as searching afresh.
+	typed := "victor gonz"
+	for n := 1; n <= len(typed); n++ {
+		q := NormalizeQuery(typed[:n])
+		fresh := Build(snap)
+		if got, want := x.FindEmployees(q, EmployeesByName), fresh.FindEmployees(q, EmployeesByName); !slices.Equal(got, want) {
+			t.Errorf("%q typed: %v, searched afresh: %v", q, got, want)
+		}
+	}
 	e, _ := x.Employee(3)
 	if f := x.EmployeeMatchField(e, "lab"); f != "department" {
 		t.Errorf("matched field %q, want department", f)

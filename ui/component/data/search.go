@@ -72,9 +72,38 @@ func (s *searchText) ranks(query string, rows int, dirty map[int32]struct{}, own
 			scan = w
 		}
 	}
-	row, pos := 0, 0
-	for pos < len(s.text) {
-		j := strings.Index(s.text[pos:], scan)
+	// Two halves of the text on two cores: a search of a million rows
+	// is a few tens of megabytes to read.
+	built := len(s.starts) - 1
+	if len(s.text) < parallelText || built < 2 {
+		s.scan(0, built, scan, query, ws, rank, dirty)
+	} else {
+		var wg sync.WaitGroup
+		wg.Add(1)
+		half := built / 2
+		go func() {
+			defer wg.Done()
+			s.scan(half, built, scan, query, ws, rank, dirty)
+		}()
+		s.scan(0, half, scan, query, ws, rank, dirty)
+		wg.Wait()
+	}
+	for i := range dirty {
+		if text, ok := own(i); ok {
+			rank[i] = rankOf(text, query, ws)
+		}
+	}
+	return rank
+}
+
+// parallelText is the size of text past which a search uses both cores.
+const parallelText = 4 << 20
+
+// scan ranks the rows [from, to) of the text that hold the word scan.
+func (s *searchText) scan(from, to int, scan, query string, ws []string, rank []uint8, dirty map[int32]struct{}) {
+	row, pos, end := from, int(s.starts[from]), int(s.starts[to])
+	for pos < end {
+		j := strings.Index(s.text[pos:end], scan)
 		if j < 0 {
 			break
 		}
@@ -82,16 +111,34 @@ func (s *searchText) ranks(query string, rows int, dirty map[int32]struct{}, own
 		for int(s.starts[row+1]) <= at {
 			row++
 		}
-		end := int(s.starts[row+1])
+		next := int(s.starts[row+1])
 		if _, stale := dirty[int32(row)]; !stale {
-			rank[row] = rankOf(s.text[s.starts[row]:end], query, ws)
+			rank[row] = rankOf(s.text[s.starts[row]:next], query, ws)
 		}
-		pos = end // one hit is enough: on to the next row
+		pos = next // one hit is enough: on to the next row
 	}
-	for i := range dirty {
-		if text, ok := own(i); ok {
-			rank[i] = rankOf(text, query, ws)
+}
+
+// refine ranks for query only the rows that matched an earlier query of
+// which it is a longer form (what typing one more key makes): every row
+// that holds the longer holds the shorter, so the others need no look.
+func (s *searchText) refine(query string, earlier []uint8, dirty map[int32]struct{}, own func(i int32) (string, bool)) []uint8 {
+	ws := words(query)
+	rank := make([]uint8, len(earlier))
+	built := int32(len(s.starts) - 1)
+	for i, r := range earlier {
+		if r == noMatch {
+			continue
 		}
+		row := int32(i)
+		_, stale := dirty[row]
+		if stale || row >= built {
+			if text, ok := own(row); ok {
+				rank[i] = rankOf(text, query, ws)
+			}
+			continue
+		}
+		rank[i] = rankOf(s.text[s.starts[row]:s.starts[row+1]], query, ws)
 	}
 	return rank
 }
@@ -190,20 +237,28 @@ func fieldOf(text, query string) int {
 // keyRanks and employeeRanks are the ranks of every row for a query,
 // computed once per index and query and shared.
 func (x *Index) keyRanks(query string) []uint8 {
+	own := func(i int32) (string, bool) {
+		r := x.Keys[i].r()
+		return r.text, !r.gone
+	}
 	return x.found.ranks(&x.mu, "rk"+query, func() []uint8 {
-		return x.keyText.ranks(query, len(x.Keys), x.dirtyKeys, func(i int32) (string, bool) {
-			r := x.Keys[i].r()
-			return r.text, !r.gone
-		})
+		if earlier := x.found.earlier(&x.mu, "rk", query); earlier != nil {
+			return x.keyText.refine(query, earlier, x.dirtyKeys, own)
+		}
+		return x.keyText.ranks(query, len(x.Keys), x.dirtyKeys, own)
 	})
 }
 
 func (x *Index) employeeRanks(query string) []uint8 {
+	own := func(i int32) (string, bool) {
+		r := x.Employees[i].r()
+		return r.text, !r.gone
+	}
 	return x.found.ranks(&x.mu, "re"+query, func() []uint8 {
-		return x.employeeText.ranks(query, len(x.Employees), x.dirtyEmployees, func(i int32) (string, bool) {
-			r := x.Employees[i].r()
-			return r.text, !r.gone
-		})
+		if earlier := x.found.earlier(&x.mu, "re", query); earlier != nil {
+			return x.employeeText.refine(query, earlier, x.dirtyEmployees, own)
+		}
+		return x.employeeText.ranks(query, len(x.Employees), x.dirtyEmployees, own)
 	})
 }
 
@@ -353,6 +408,22 @@ func (c *foundCache) ranks(mu *sync.Mutex, key string, compute func() []uint8) [
 		c.remember(key)
 	}
 	return r
+}
+
+// earlier is the ranks of the longest query searched in this index
+// that query begins with (nil for none).
+func (c *foundCache) earlier(mu *sync.Mutex, kind, query string) []uint8 {
+	mu.Lock()
+	defer mu.Unlock()
+	var best []uint8
+	longest := 0
+	for key, r := range c.rankOf {
+		q, ok := strings.CutPrefix(key, kind)
+		if ok && q != "" && len(q) > longest && strings.HasPrefix(query, q) {
+			best, longest = r, len(q)
+		}
+	}
+	return best
 }
 
 func (c *foundCache) list(mu *sync.Mutex, key string, compute func() []int32) []int32 {
