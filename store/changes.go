@@ -193,6 +193,11 @@ type Touched struct {
 	GoneKeys      []uint64
 	GoneEmployees []uint64
 	Profiles      []ProfileUse
+	// Directory is the directory sync's state without its leavers (Due
+	// and Pending need every employee: the view keeps them up to date
+	// from the employees touched). At is when it was read.
+	Directory DirectoryStatus
+	At        time.Time
 }
 
 // ReadTouched reads the records a change names.
@@ -200,6 +205,10 @@ func (s *Store) ReadTouched(ch Change) (Touched, error) {
 	var t Touched
 	err := s.view(func(tx *bolt.Tx) error {
 		var err error
+		t.At = s.now()
+		if t.Directory, err = s.directoryStatusTx(tx, nil, t.At); err != nil {
+			return err
+		}
 		if t.Profiles, err = profileUses(tx); err != nil {
 			return err
 		}
@@ -231,6 +240,18 @@ func (s *Store) ReadTouched(ch Change) (Touched, error) {
 		return nil
 	})
 	return t, err
+}
+
+// DirectoryNow is the directory sync's state without its leavers (see
+// Touched), read now.
+func (s *Store) DirectoryNow() (DirectoryStatus, error) {
+	var d DirectoryStatus
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		d, err = s.directoryStatusTx(tx, nil, s.now())
+		return err
+	})
+	return d, err
 }
 
 // Now is the store's clock: the moment a Snapshot read now would carry.

@@ -58,6 +58,12 @@ var argsKinds = []struct {
 	{20, importKeysArgs{}},
 	{21, importEmployeesArgs{}},
 	{22, demoArgs{}},
+	{23, refusalCountArgs{}},
+	// The directory issue.
+	{24, lifecycleArgs{}},
+	{25, directorySettingsArgs{}},
+	{26, syncArgs{}},
+	{27, syncRefusedArgs{}},
 }
 
 // ErrCommandEncoding says a command cannot be encoded or decoded.

@@ -8,11 +8,13 @@ import (
 )
 
 // KeyLine is one key as an export writes it: the key (without its code),
-// its holder's e-mail and its profile's name.
+// its holder's and its last holder's e-mails ("" for none, or an employee
+// deleted since) and its profile's name.
 type KeyLine struct {
-	Key         model.Key
-	HolderEmail string
-	Profile     string
+	Key             model.Key
+	HolderEmail     string
+	LastHolderEmail string
+	Profile         string
 }
 
 // EachKey calls fn with every key in id order, in one read transaction,
@@ -37,14 +39,19 @@ func (s *Store) EachKey(fn func(line KeyLine, at time.Time) error) error {
 				return err
 			}
 			line := KeyLine{Key: k, Profile: profiles[k.ProfileID]}
-			if k.EmployeeID != 0 {
-				if raw := employees.Get(itob(k.EmployeeID)); raw != nil {
-					e, err := decodeEmployee(raw)
-					if err != nil {
-						return err
-					}
-					line.HolderEmail = e.Email
+			email := func(id uint64) (string, error) {
+				raw := employees.Get(itob(id))
+				if id == 0 || raw == nil {
+					return "", nil
 				}
+				e, err := decodeEmployee(raw)
+				return e.Email, err
+			}
+			if line.HolderEmail, err = email(k.EmployeeID); err != nil {
+				return err
+			}
+			if line.LastHolderEmail, err = email(k.LastHolderID); err != nil {
+				return err
 			}
 			return fn(line, at)
 		})

@@ -126,6 +126,9 @@ func (s *Store) createEmployeeAt(tx *bolt.Tx, by string, in model.EmployeeInput,
 	if err := checkUnique(tx, norm, 0); err != nil {
 		return model.Employee{}, err
 	}
+	if err := checkExternalUnique(tx, norm.ExternalID, 0); err != nil {
+		return model.Employee{}, err
+	}
 	employees := tx.Bucket(bucketEmployees)
 	employees.FillPercent = 1 // ids only grow
 	id, err := employees.NextSequence()
@@ -133,7 +136,7 @@ func (s *Store) createEmployeeAt(tx *bolt.Tx, by string, in model.EmployeeInput,
 		return model.Employee{}, err
 	}
 	e := model.Employee{ID: id, FirstName: norm.FirstName, LastName: norm.LastName, Email: norm.Email,
-		Phone: norm.Phone, Department: norm.Department, Position: norm.Position, Company: norm.Company, CreatedAt: now, UpdatedAt: now}
+		Phone: norm.Phone, Department: norm.Department, Position: norm.Position, Company: norm.Company, ExternalID: norm.ExternalID, CreatedAt: now, UpdatedAt: now}
 	if err := putEmployee(tx, model.Employee{}, &e); err != nil {
 		return e, err
 	}
@@ -182,6 +185,12 @@ func (a editEmployeeArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, erro
 	e := old
 	e.FirstName, e.LastName, e.Email = norm.FirstName, norm.LastName, norm.Email
 	e.Phone, e.Department, e.Position, e.Company = norm.Phone, norm.Department, norm.Position, norm.Company
+	if norm.ExternalID != "" {
+		if err := checkExternalUnique(tx, norm.ExternalID, old.ID); err != nil {
+			return nil, err
+		}
+		e.ExternalID = norm.ExternalID
+	}
 	if e == old {
 		return nil, refused("nothing to change for %s", old.FullName())
 	}
@@ -217,6 +226,7 @@ func changedFields(old, e model.Employee) string {
 	add("department", old.Department, e.Department)
 	add("position", old.Position, e.Position)
 	add("company", old.Company, e.Company)
+	add("external id", old.ExternalID, e.ExternalID)
 	out := "changed: "
 	for i, n := range names {
 		if i > 0 {

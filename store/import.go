@@ -13,6 +13,9 @@ import (
 // ImportKeys adds keys to the stock as Ready (T1): all rows or none. Every
 // bad row is listed in an *ImportError.
 func (s *Store) ImportKeys(who model.Actor, rows []KeyRow) (int, error) {
+	if err := s.Check(who, model.OpImportKeys); err != nil {
+		return 0, err // the role first (see Check)
+	}
 	if len(rows) == 0 {
 		return 0, refused("the file has no keys to import")
 	}
@@ -80,6 +83,9 @@ type Handout struct {
 // ImportEmployees creates employees and assigns the keys named in the file,
 // all in one transaction: all rows or none.
 func (s *Store) ImportEmployees(who model.Actor, rows []EmployeeRow) ([]Handout, error) {
+	if err := s.Check(who, model.OpImportEmployees); err != nil {
+		return nil, err // the role first (see Check)
+	}
 	if len(rows) == 0 {
 		return nil, refused("the file has no employees to import")
 	}
@@ -102,7 +108,7 @@ func (a importEmployeesArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, e
 
 func (s *Store) importEmployees(tx *bolt.Tx, env *applyEnv, rows []EmployeeRow) ([]Handout, error) {
 	var bad problems
-	emails, names, serials := map[string]int{}, map[string]int{}, map[string]int{}
+	emails, names, serials, externals := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
 	for _, row := range rows {
 		in, err := model.NormalizeEmployee(row.EmployeeInput)
 		if err == nil {
@@ -112,6 +118,7 @@ func (s *Store) importEmployees(tx *bolt.Tx, env *applyEnv, rows []EmployeeRow) 
 			bad.add(row.Line, err.Error())
 			continue
 		}
+		checkRowDirectory(tx, row, in, externals, env.Now, &bad)
 		if first, dup := emails[in.Email]; dup {
 			bad.add(row.Line, fmt.Sprintf("e-mail %s is also on line %d", in.Email, first))
 		}

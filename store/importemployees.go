@@ -23,6 +23,7 @@ func (s *Store) createImported(tx *bolt.Tx, env *applyEnv, rows []EmployeeRow) (
 	employees.FillPercent = 1 // ids only grow
 	emails := make([]uniqueEntry, 0, len(rows))
 	names := make([]uniqueEntry, 0, len(rows))
+	var externals []uniqueEntry // directory ids, for the rows that have one
 	var out []Handout
 	for _, row := range rows {
 		in, err := model.NormalizeEmployee(row.EmployeeInput)
@@ -34,30 +35,45 @@ func (s *Store) createImported(tx *bolt.Tx, env *applyEnv, rows []EmployeeRow) (
 			return nil, err
 		}
 		e := model.Employee{ID: id, FirstName: in.FirstName, LastName: in.LastName, Email: in.Email,
-			Phone: in.Phone, Department: in.Department, Position: in.Position, Company: in.Company, CreatedAt: now, UpdatedAt: now}
+			Phone: in.Phone, Department: in.Department, Position: in.Position, Company: in.Company, ExternalID: in.ExternalID, CreatedAt: now, UpdatedAt: now}
 		if err := putEmployeeRecord(tx, model.Employee{}, &e); err != nil {
 			return nil, err
 		}
 		emails = append(emails, uniqueEntry{key: []byte(e.Email), id: id})
 		names = append(names, uniqueEntry{key: []byte(model.NameKey(e.FirstName, e.LastName)), id: id})
+		if e.ExternalID != "" {
+			externals = append(externals, uniqueEntry{key: []byte(e.ExternalID), id: id})
+		}
 		if err := s.appendAudit(tx, model.AuditEntry{
 			Time: now, Actor: by, Action: model.ActionEmployeeCreated, Target: "employee " + e.Email, EmployeeID: e.ID,
 		}); err != nil {
 			return nil, err
 		}
-		if row.KeySerial == "" {
-			continue
+		if row.KeySerial != "" {
+			view, err := s.assignNew(tx, by, row.KeySerial, &e)
+			if err != nil {
+				return nil, lineError(row.Line, err)
+			}
+			out = append(out, Handout{Serial: view.Serial, Email: e.Email, Code: view.Digits})
 		}
-		view, err := s.assignNew(tx, by, row.KeySerial, &e)
-		if err != nil {
+		if err := s.leaveImported(tx, env, row, e.ID); err != nil {
 			return nil, lineError(row.Line, err)
 		}
-		out = append(out, Handout{Serial: view.Serial, Email: e.Email, Code: view.Digits})
 	}
 	if err := putSorted(tx.Bucket(bucketEmails), emails); err != nil {
 		return nil, err
 	}
-	return out, putSorted(tx.Bucket(bucketNames), names)
+	if err := putSorted(tx.Bucket(bucketNames), names); err != nil {
+		return nil, err
+	}
+	if len(externals) == 0 {
+		return out, nil
+	}
+	b, err := tx.CreateBucketIfNotExists(bucketExternalIDs)
+	if err != nil {
+		return nil, err
+	}
+	return out, putSorted(b, externals)
 }
 
 // uniqueEntry is one entry of a unique index: its value, the record's id.

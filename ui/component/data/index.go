@@ -21,15 +21,19 @@ type KeyRow struct{ p atomic.Pointer[keyRec] }
 
 // keyRec is a KeyRow's content; never changed once stored.
 type keyRec struct {
-	key     *model.Key
-	holder  *model.Employee   // nil when tied to nobody
-	profile *store.ProfileUse // nil only for a damaged record
-	applied *store.ProfileUse // what the device has; nil when deleted since
-	byName  string            // lower-case holder name and e-mail, for sorting
-	licence model.LicenceStatus
-	left    int32  // licence days left at the index's moment
-	text    string // search text, for a row changed since the index's text was built
-	gone    bool   // deleted since the index was built
+	key    *model.Key
+	holder *model.Employee // nil when tied to nobody
+	// lastHolder is the row of who held the key before it was taken
+	// back (lastholder.go): a row, so that their name is always the one
+	// the index has now.
+	lastHolder *EmployeeRow
+	profile    *store.ProfileUse // nil only for a damaged record
+	applied    *store.ProfileUse // what the device has; nil when deleted since
+	byName     string            // lower-case holder name and e-mail, for sorting
+	licence    model.LicenceStatus
+	left       int32  // licence days left at the index's moment
+	text       string // search text, for a row changed since the index's text was built
+	gone       bool   // deleted since the index was built
 }
 
 func (k *KeyRow) r() *keyRec { return k.p.Load() }
@@ -204,8 +208,9 @@ type Index struct {
 	// Profiles are every profile with its number of keys (counted by the
 	// store, not here), Default first. At is when the snapshot was read:
 	// the licence statuses are those of that moment.
-	Profiles []store.ProfileUse
-	At       time.Time
+	Profiles  []store.ProfileUse
+	At        time.Time
+	directory store.DirectoryStatus // directory.go
 
 	mu         sync.Mutex
 	orders     map[any][]int32       // sorted orders, computed once per sort
@@ -227,6 +232,7 @@ func Build(snap store.Snapshot) *Index {
 		orders:       map[any][]int32{},
 		Profiles:     snap.Profiles,
 		At:           snap.At,
+		directory:    snap.Directory,
 	}
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -263,6 +269,9 @@ func (x *Index) buildKeys(snap store.Snapshot) {
 		x.counts[k.Status]++
 		if j, ok := x.employeeByID.get(k.EmployeeID); ok && k.EmployeeID != 0 {
 			r.holder = &employees[j]
+		}
+		if j, ok := x.employeeByID.get(k.LastHolderID); ok && k.LastHolderID != 0 {
+			r.lastHolder = &x.Employees[j]
 		}
 		r.profile, r.applied = profiles.get(k.ProfileID), profiles.get(k.AppliedProfileID)
 		if !k.LicenceUntil.IsZero() {

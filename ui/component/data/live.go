@@ -67,6 +67,17 @@ func (l *Live) Latest() (*Index, error) {
 	switch {
 	case cur == nil || ch.All || model.LicenceDay(cur.At) != model.LicenceDay(l.st.Now()):
 	case !changed:
+		// Nothing written; but the directory's state also says what this
+		// process was refused, which no write records.
+		d, err := l.st.DirectoryNow()
+		if err != nil || sameDirectory(d, cur.directory) {
+			return cur, nil
+		}
+		next, _ := cur.Update(store.Touched{Profiles: cur.Profiles, Directory: d, At: d.At})
+		if next != nil {
+			l.cur = next
+			return next, nil
+		}
 		return cur, nil
 	default:
 		touched, err := l.st.ReadTouched(ch)

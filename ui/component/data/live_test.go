@@ -32,7 +32,7 @@ func describe(x *Index) []string {
 	for _, by := range KeySorts {
 		for _, i := range x.KeyOrder(by) {
 			k := &x.Keys[i]
-			out = append(out, fmt.Sprintf("k%v %s %s %s %s %s %s %v %d", by, k.Serial(), k.Status(), k.Employee(), k.Email(), k.ProfileName(), k.Licence(), k.Rev(), k.LicenceDaysLeft()))
+			out = append(out, fmt.Sprintf("k%v %s %s %s %s %s %s %v %d %s", by, k.Serial(), k.Status(), k.Employee(), k.Email(), k.ProfileName(), k.Licence(), k.Rev(), k.LicenceDaysLeft(), k.LastHolder()))
 		}
 	}
 	for _, by := range EmployeeSorts {

@@ -40,7 +40,9 @@ func (x *Index) Update(t store.Touched) (next *Index, ok bool) {
 	if !u.place() || len(x.dirtyKeys)+len(x.dirtyEmployees)+len(u.keyRows)+len(u.employeeRows) > maxDirty {
 		return nil, false
 	}
-	return u.apply(t.Profiles), true
+	y := u.apply(t.Profiles)
+	y.directory = withLeavers(t.Directory, x.directory, u.employees, t.At)
+	return y, true
 }
 
 // sameProfiles reports whether two lists hold the same profiles (their
@@ -283,6 +285,9 @@ func (u *updater) keyRec(y *Index, i int32, table profileTable, today int) *keyR
 		return &keyRec{gone: true, key: old.key}
 	}
 	r := &keyRec{key: k, holder: u.employee(k.EmployeeID)}
+	if j, ok := y.employeeByID.get(k.LastHolderID); ok && k.LastHolderID != 0 {
+		r.lastHolder = &y.Employees[j]
+	}
 	r.profile, r.applied = table.get(k.ProfileID), table.get(k.AppliedProfileID)
 	if !k.LicenceUntil.IsZero() {
 		r.left = int32(model.LicenceDay(k.LicenceUntil) - today)
