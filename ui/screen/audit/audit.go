@@ -31,6 +31,7 @@ type Model struct {
 	gen     int // bumped by every change in the store
 	newest  []model.AuditEntry
 	loaded  bool
+	stale   bool // the store changed while the screen was hidden
 	table   history.Model
 	search  searchbar.Model
 	detail  *model.AuditEntry // the entry opened with enter
@@ -72,9 +73,20 @@ func (m *Model) SetSize(width, height int) {
 func (m *Model) Capturing() bool { return m.detail == nil && m.search.Typing() }
 
 // SetIndex is called after every change in the store: the newest entries
-// are read again, and the chain checked again if the screen is shown.
+// are read again, and the chain checked again, if the screen is shown;
+// a hidden screen only notes that its entries are stale (Shown reads
+// them), so that a write costs the sessions on other screens nothing here.
 func (m *Model) SetIndex(*data.Index) tea.Cmd {
 	m.gen++
+	if !m.visible {
+		m.stale = true
+		return nil
+	}
+	return m.reload()
+}
+
+func (m *Model) reload() tea.Cmd {
+	m.stale = false
 	cmds := []tea.Cmd{loadNewest(m.Store, m.gen)}
 	if m.visible {
 		cmds = append(cmds, m.startVerify())
@@ -85,10 +97,14 @@ func (m *Model) SetIndex(*data.Index) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// Shown is called when the tab becomes the current one: the chain is
-// checked when it changed since the last check.
+// Shown is called when the tab becomes the current one: the entries are
+// read if they changed while it was hidden, and the chain is checked
+// when it changed since the last check.
 func (m *Model) Shown() tea.Cmd {
 	m.visible = true
+	if m.stale {
+		return m.reload()
+	}
 	return m.startVerify()
 }
 

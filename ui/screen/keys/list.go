@@ -100,16 +100,9 @@ func (l *list) refilter() {
 	}
 	l.Table.Empty = "no keys"
 	keys := l.idx.Keys
-	hit := l.idx.KeysMatching(l.Search.Query())
-	keep := keyFilters[l.filter].keep(keys)
-	switch {
-	case hit != nil && keep != nil:
-		inFilter := keep
-		keep = func(i int32) bool { return hit[i] && inFilter(i) }
-	case hit != nil:
-		keep = func(i int32) bool { return hit[i] }
-	}
-	l.Show(keys, data.Filter(l.idx.KeyOrder(l.sort), keep))
+	// The search's best matches first (shared by the sessions), then the
+	// session's own filter.
+	l.Show(keys, data.Filter(l.idx.FindKeys(l.Search.Query(), l.sort), keyFilters[l.filter].keep(keys)))
 }
 
 // showAll drops the search and the filter so that any key can be shown.
@@ -148,7 +141,7 @@ func (l *list) view() string {
 	info := "loading…"
 	if l.idx != nil {
 		info = fmt.Sprintf("%s of %s · %s · sorted by %s", humanize.Comma(int64(l.Len())),
-			humanize.Comma(int64(len(l.idx.Keys))), keyFilters[l.filter], l.sort)
+			humanize.Comma(int64(l.idx.KeyCount())), keyFilters[l.filter], l.sort)
 	}
 	// The time of day only where there is room for it.
 	changeFormat := history.TimeFormat
