@@ -36,12 +36,13 @@ func codeOnScreen(view string) string {
 func TestCallFindsTheCallerByNameEmailPhoneOrSerial(t *testing.T) {
 	d := helpdeskDriver(t)
 	d.mustSee("[0 Call]", "helen · helpdesk")
-	for _, q := range []string{"ada lovelace", "ADA@EXAMPLE", "+44 20 7946 0001", "442079460001", "7946", "kd-0002"} {
+	for _, q := range []string{"ada lovelace", "ADA@EXAMPLE", "+44 20 7946 0001", "/442079460001", "7946", "kd-0002"} {
 		d.press(q)
 		d.mustSee("1 match", "Ada Lovelace")
 		d.mustNotSee("Grace Hopper")
-		d.press("esc") // clears the line, which stays open for the next one
+		d.press("esc") // clears the line and closes it: the next caller is typed at once
 		d.mustSee("find the caller")
+		d.mustNotSee("esc clear")
 	}
 	d.press("nobody-like-this")
 	d.mustSee("nobody matches")

@@ -166,3 +166,22 @@ func TestEscAndAKeyInOneReadInTheWizardAndADialog(t *testing.T) {
 	p.write("\x1b1") // esc cancels it, 1 opens Employees
 	p.see("[1 Employees]", "Ada")
 }
+
+// The call screen's key rule, as a terminal delivers keys: a screen's
+// number, then a name, esc and another screen's number in one read.
+func TestCallKeyRuleInOneRead(t *testing.T) {
+	p := startOnPty(t, tFixtureStore(t))
+	p.see("[1 Employees]", "Ada")
+	p.write("0")
+	p.see("[0 Call]", "a-z type a name")
+	p.write("2")
+	p.see("[2 Keys]")
+	p.write("0lovelace")
+	p.see("/ lovelace", "1 match")
+	p.write("\x1b3") // one esc clears the search; 3 goes to Audit
+	p.see("[3 Audit]")
+	p.write("0?")
+	p.see("Call — keys")
+	p.write("\x1bq")
+	p.waitQuit()
+}

@@ -70,13 +70,10 @@ func (m *Model) Capturing() bool {
 }
 
 // Shown is called when the tab becomes the current one: a new call
-// starts by typing.
-func (m *Model) Shown() tea.Cmd {
-	if m.caller != 0 {
-		return nil
-	}
-	return m.list.Search.Open()
-}
+// starts by typing a name. The search line waits, closed, for the first
+// letter, so that 0-5, ?, tab and q keep the meaning they have on every
+// screen until something is typed (`/` opens it for everything else).
+func (m *Model) Shown() tea.Cmd { return nil }
 
 // SetIndex shows new data: the matches again, and the caller's key as it
 // is now.
@@ -123,6 +120,12 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// searchKey is the one key rule of every screen, with the call screen's
+// shortcut: the keys that work everywhere reach the app while nothing is
+// typed (it handles them before this screen sees them); `/` opens the
+// search line, where every key types; and here a letter (or any other
+// character) also opens it and is its first character. One esc clears
+// the search and closes the line.
 func (m *Model) searchKey(k tea.KeyMsg) tea.Cmd {
 	typing := m.list.Search.Typing()
 	switch {
@@ -130,11 +133,12 @@ func (m *Model) searchKey(k tea.KeyMsg) tea.Cmd {
 		return m.openSelected()
 	case typing && key.Matches(k, m.keys.NewSearch) && m.list.Search.Query() == "":
 		return nil // `/` out of habit: the line is open already
-	case typing && k.Type == tea.KeyEsc && m.list.Search.Query() != "":
-		// A new caller: the line empties and stays open for them.
-		m.list.Search.Clear()
-		m.refilter()
+	case !typing && key.Matches(k, m.keys.NewSearch):
 		return m.list.Search.Open()
+	case !typing && k.Type == tea.KeyRunes && !k.Alt:
+		open := m.list.Search.Open()
+		_, cmd := m.list.Update(k, m.Keys, m.refilter)
+		return tea.Batch(open, cmd)
 	}
 	_, cmd := m.list.Update(k, m.Keys, m.refilter)
 	return cmd
@@ -240,8 +244,10 @@ func (m *Model) ShortHelp() []key.Binding {
 		return append([]key.Binding{m.keys.BackToSearch}, m.callerActions()...)
 	case m.list.Search.Typing():
 		return []key.Binding{m.keys.OpenCaller, m.keys.Choose, m.keys.Clear}
+	case m.list.Search.Query() != "":
+		return []key.Binding{m.keys.OpenCaller, m.keys.Choose, m.keys.Clear, m.keys.NewSearch}
 	}
-	return []key.Binding{m.keys.OpenCaller, m.keys.NewSearch}
+	return []key.Binding{m.keys.TypeName, m.keys.NewSearch}
 }
 
 // callerActions are the keys that act in the call now.
@@ -259,7 +265,7 @@ func (m *Model) callerActions() []key.Binding {
 // FullHelp is every key of the screen for this role, for `?`: the
 // search, the key actions, and the keys of the call.
 func (m *Model) FullHelp() [][]key.Binding {
-	groups := [][]key.Binding{{m.keys.OpenCaller, m.keys.Choose, m.keys.Clear, m.keys.NewSearch}}
+	groups := [][]key.Binding{{m.keys.TypeName, m.keys.NewSearch, m.keys.OpenCaller, m.keys.Choose, m.keys.Clear}}
 	if all := m.actions.All(); len(all) > 0 {
 		groups = append(groups, all)
 	}
