@@ -46,6 +46,7 @@ const (
 	OpKeyLicence
 	OpKeyRFID
 	OpDeviceProfileApplied
+	OpKeyReportLost
 	opEnd // keep last: Operations is built up to it
 )
 
@@ -102,6 +103,7 @@ var operationInfo = map[Operation]struct{ command, doing string }{
 	OpKeyLicence:           {"key licence", "changing a key's licence"},
 	OpKeyRFID:              {"key rfid", "changing a key's RFID"},
 	OpDeviceProfileApplied: {"device profile-applied", "reporting a profile applied on a key"},
+	OpKeyReportLost:        {"key report-lost", "reporting a key lost"},
 }
 
 // Command is the operation as typed after "keydesk".
@@ -128,6 +130,7 @@ var eventOperations = map[EventKind]Operation{
 	EventWiped:      OpKeyWiped,
 	EventCompromise: OpKeyCompromise,
 	EventReissue:    OpKeyReissue,
+	EventReportLost: OpKeyReportLost,
 }
 
 // EventOperation is the operation that causes the event.

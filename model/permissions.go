@@ -47,6 +47,7 @@ var permissions = map[Operation][]Role{
 	OpKeyLicence:           {RoleAdmin},
 	OpKeyRFID:              {RoleAdmin},
 	OpDeviceProfileApplied: {RoleAdmin},
+	OpKeyReportLost:        {RoleAdmin, RoleHelpdesk},
 }
 
 // Permitted reports whether role r may run op.

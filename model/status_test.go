@@ -60,14 +60,15 @@ func TestReasonNames(t *testing.T) {
 		model.Broken:                "Broken",
 		model.Lost:                  "Lost",
 		model.Stolen:                "Stolen",
+		model.ReportedLost:          "ReportedLost",
 	}
 	for r, name := range names {
 		if r.String() != name || !r.Valid() {
 			t.Errorf("Reason(%d): String %q Valid %v; want %q true", uint8(r), r.String(), r.Valid(), name)
 		}
 	}
-	if r := model.Reason(7); r.Valid() || r.String() != "Reason(7)" {
-		t.Errorf("Reason(7): Valid %v String %q", r.Valid(), r.String())
+	if r := model.Reason(8); r.Valid() || r.String() != "Reason(8)" {
+		t.Errorf("Reason(8): Valid %v String %q", r.Valid(), r.String())
 	}
 }
 
