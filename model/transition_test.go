@@ -83,22 +83,22 @@ var tTable = map[model.Status]map[string]tWant{
 		"remove-broken":     {model.Deactivated, model.Broken, "does not light up", 0, tCodeNone, model.ActionKeyRemoved}, // T11
 		"compromise-lost":   {model.Compromised, model.Lost, "left in a taxi", 0, tCodeNone, model.ActionKeyCompromised},  // T13
 		"compromise-stolen": {model.Compromised, model.Stolen, "house burgled", 0, tCodeNone, model.ActionKeyCompromised},
-		"reissue":           {model.Reserved, model.NoReason, "", tHolderID, tCodeIssued, model.ActionCodeReissued}, // T14
+		"reissue":           {model.Reserved, model.NoReason, "", tHolderID, tCodeIssued, model.ActionCodeReissued},                          // T14
 		"report-lost":       {model.Suspended, model.ReportedLost, "left on the train", tHolderID, tCodeIssued, model.ActionKeyReportedLost}, // T15
 	},
 	model.Active: {
-		"suspend":           {model.Suspended, model.NoReason, "holiday", tHolderID, tCodeIssued, model.ActionKeySuspended},  // T5
-		"pin-locked":        {model.Locked, model.LockedByInvalidPin, "", tHolderID, tCodeNone, model.ActionKeyPinLocked},    // T9
+		"suspend":           {model.Suspended, model.NoReason, "holiday", tHolderID, tCodeIssued, model.ActionKeySuspended},                  // T5
+		"pin-locked":        {model.Locked, model.LockedByInvalidPin, "", tHolderID, tCodeNone, model.ActionKeyPinLocked},                    // T9
 		"report-lost":       {model.Suspended, model.ReportedLost, "left on the train", tHolderID, tCodeIssued, model.ActionKeyReportedLost}, // T15
-		"remove-withdrawal": {model.Deactivated, model.Withdrawal, "left the company", 0, tCodeNone, model.ActionKeyRemoved}, // T11
+		"remove-withdrawal": {model.Deactivated, model.Withdrawal, "left the company", 0, tCodeNone, model.ActionKeyRemoved},                 // T11
 		"remove-broken":     {model.Deactivated, model.Broken, "does not light up", 0, tCodeNone, model.ActionKeyRemoved},
 		"compromise-lost":   {model.Compromised, model.Lost, "left in a taxi", 0, tCodeNone, model.ActionKeyCompromised}, // T13
 		"compromise-stolen": {model.Compromised, model.Stolen, "house burgled", 0, tCodeNone, model.ActionKeyCompromised},
 	},
 	model.Locked: {
-		"unlock":            {model.Suspended, model.NoReason, "", tHolderID, tCodeIssued, model.ActionKeyUnlocked},          // T6
+		"unlock":            {model.Suspended, model.NoReason, "", tHolderID, tCodeIssued, model.ActionKeyUnlocked},                          // T6
 		"report-lost":       {model.Suspended, model.ReportedLost, "left on the train", tHolderID, tCodeIssued, model.ActionKeyReportedLost}, // T15
-		"remove-withdrawal": {model.Deactivated, model.Withdrawal, "left the company", 0, tCodeNone, model.ActionKeyRemoved}, // T11
+		"remove-withdrawal": {model.Deactivated, model.Withdrawal, "left the company", 0, tCodeNone, model.ActionKeyRemoved},                 // T11
 		"remove-broken":     {model.Deactivated, model.Broken, "does not light up", 0, tCodeNone, model.ActionKeyRemoved},
 		"compromise-lost":   {model.Compromised, model.Lost, "left in a taxi", 0, tCodeNone, model.ActionKeyCompromised}, // T13
 		"compromise-stolen": {model.Compromised, model.Stolen, "house burgled", 0, tCodeNone, model.ActionKeyCompromised},
@@ -109,7 +109,7 @@ var tTable = map[model.Status]map[string]tWant{
 		"remove-broken":     {model.Deactivated, model.Broken, "does not light up", 0, tCodeNone, model.ActionKeyRemoved},
 		"compromise-lost":   {model.Compromised, model.Lost, "left in a taxi", 0, tCodeNone, model.ActionKeyCompromised}, // T13
 		"compromise-stolen": {model.Compromised, model.Stolen, "house burgled", 0, tCodeNone, model.ActionKeyCompromised},
-		"reissue":           {model.Suspended, model.NoReason, "on leave until May", tHolderID, tCodeIssued, model.ActionCodeReissued}, // T14
+		"reissue":           {model.Suspended, model.NoReason, "on leave until May", tHolderID, tCodeIssued, model.ActionCodeReissued},       // T14
 		"report-lost":       {model.Suspended, model.ReportedLost, "left on the train", tHolderID, tCodeIssued, model.ActionKeyReportedLost}, // T15
 	},
 	model.Deactivated: { // T12

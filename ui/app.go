@@ -88,7 +88,8 @@ type app struct {
 	dialog   common.Dialog
 	wizard   wizardModel
 	code     *codeScreen
-	showHelp bool
+	showHelp   bool
+	helpOffset int // the first line of the help shown, when it scrolls
 
 	mail   mailprompt.Config // what e-mailing a code needs
 	notice notice            // the footer line; cleared by the next key
@@ -304,7 +305,12 @@ func (a *app) handleKey(k tea.KeyMsg) tea.Cmd {
 	case a.code != nil:
 		return a.code.update(k, a)
 	case a.showHelp:
-		if key.Matches(k, a.keys.Help, a.Keys.Back, a.keys.Quit) {
+		switch {
+		case a.scrollHelp(k):
+		case key.Matches(k, a.keys.Quit):
+			a.showHelp = false
+			return a.quit()
+		case key.Matches(k, a.keys.Help, a.Keys.Back):
 			a.showHelp = false
 		}
 		return nil
@@ -317,7 +323,7 @@ func (a *app) handleKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, a.keys.Prev):
 		return a.switchTo(a.tabAfter(-1))
 	case key.Matches(k, a.keys.Help):
-		a.showHelp = true
+		a.showHelp, a.helpOffset = true, 0
 		return nil
 	case key.Matches(k, a.keys.Quit):
 		return a.quit()

@@ -14,7 +14,7 @@ import (
 
 func TestStartsOnEmployeesWithCountsInTheHeader(t *testing.T) {
 	st := tDemoStore(t)
-	d := newDriver(t, st, 80, 24)
+	d := newDriver(t, st, 160, 48)
 	snap, _ := st.Snapshot()
 	counts := snap.Counts()
 	d.mustSee("[1 Employees]", "2 Keys", "3 Audit", "alice")
@@ -22,6 +22,17 @@ func TestStartsOnEmployeesWithCountsInTheHeader(t *testing.T) {
 		d.mustSee(s.String() + " " + itoa(counts[s]))
 	}
 	d.mustSee("40 of 40", "sorted by name")
+
+	// At 80 columns the header is two lines: the counts that call for
+	// action stay, the others give way to "…".
+	d.send(resize(80, 24))
+	lines := strings.Split(d.view(), "\n")
+	if !strings.Contains(lines[1], "Locked "+itoa(counts[model.Locked])) || !strings.Contains(lines[1], "Suspended "+itoa(counts[model.Suspended])) || !strings.HasSuffix(strings.TrimRight(lines[1], " "), "…") {
+		t.Errorf("the counts line at 80 columns: %q", lines[1])
+	}
+	if !strings.HasPrefix(lines[2], "Employees  40 of 40") {
+		t.Errorf("the header is more than two lines: the third is %q", lines[2])
+	}
 }
 
 func TestEveryLineFitsTheTerminal(t *testing.T) {
@@ -56,7 +67,7 @@ func TestTooSmallSaysSo(t *testing.T) {
 func TestSwitchingScreens(t *testing.T) {
 	d := newDriver(t, tDemoStore(t), 80, 24)
 	d.press("2")
-	d.mustSee("[2 Keys]", "all statuses")
+	d.mustSee("[2 Keys]", "no filter")
 	d.press("3")
 	d.mustSee("[3 Audit]", "Chain verified")
 	d.press("tab")
@@ -130,10 +141,12 @@ func TestCtrlCAsksBeforeDroppingAnEdit(t *testing.T) {
 func TestHelpListsTheScreensKeys(t *testing.T) {
 	d := newDriver(t, tDemoStore(t), 80, 24)
 	d.press("2", "?")
-	d.mustSee("Keys — keys", "f     filter", "F     filter back", "import", "compromised", "wiped", "p profile", "quit")
+	d.mustSee("Keys of the Keys screen", "f     filter", "w     waiting", "import", "compromised", "wiped", "p profile", "more lines below")
+	d.press("G") // it scrolls, to the keys that work everywhere
+	d.mustSee("? help", "q quit", "end of the help")
 	d.press("esc")
-	d.mustNotSee("Keys — keys")
-	d.mustSee("all statuses")
+	d.mustNotSee("Keys of the Keys screen")
+	d.mustSee("no filter")
 }
 
 func TestFooterShowsTheKeysOfTheScreen(t *testing.T) {
@@ -163,43 +176,42 @@ func TestEmployeesSortCycles(t *testing.T) {
 	}
 }
 
-// f cycles every status, then every licence status; F goes back, to
-// the expired licences first.
-func TestKeysFilterCyclesEveryStatus(t *testing.T) {
+// f opens one picker, the same as the Employees list's: a status and a
+// licence status combine, the filter is always named with how to clear
+// it, and one esc clears it.
+func TestKeysFilterPickerCombinesAndIsAlwaysShown(t *testing.T) {
 	st := tDemoStore(t)
 	d := newDriver(t, st, 80, 24)
 	snap, _ := st.Snapshot()
 	counts := snap.Counts()
-	licences := map[model.LicenceStatus]int{}
+	both := map[model.Status]int{}
+	expired := 0
 	for _, k := range snap.Keys {
-		licences[model.LicenceStatusOf(k.LicenceUntil, tNow)]++
-	}
-	for _, l := range model.LicenceStatuses {
-		if licences[l] == 0 {
-			t.Fatalf("the demo has no key with a licence %s: the test cannot tell", l)
+		if model.LicenceStatusOf(k.LicenceUntil, tNow) == model.LicenceExpired {
+			both[k.Status]++
+			expired++
 		}
 	}
 	d.press("2")
+	d.mustSee("40 of 40 · no filter")
 	for _, s := range model.Statuses {
 		d.press("f")
-		d.mustSee(itoa(counts[s]) + " of 40 · " + s.String() + " ·")
+		d.mustSee("Show the keys…", "reported lost, for an admin")
+		d.press(strings.ToLower(s.String()), "enter")
+		d.mustSee(itoa(counts[s]) + " of 40 · filter: " + s.String() + " · esc clears it")
 	}
-	for _, l := range model.LicenceStatuses {
-		d.press("f")
-		word := "licence " + l.String()
-		if l == model.LicenceNone {
-			word = "no licence"
-		}
-		d.mustSee(itoa(licences[l]) + " of 40 · " + word + " ·")
-	}
-	d.press("f")
-	d.mustSee("40 of 40 · all statuses")
-	d.press("F")
-	d.mustSee(itoa(licences[model.LicenceExpired]) + " of 40 · licence expired ·")
-	d.press("F")
-	d.mustSee(itoa(licences[model.LicenceCritical]) + " of 40 · licence critical ·")
-	d.press("f", "f")
-	d.mustSee("40 of 40 · all statuses")
+	d.press("f", "expired", "enter")
+	d.mustSee(itoa(both[model.Compromised]) + " of 40 · filter: Compromised + licence expired · esc clears it")
+	d.press("f", "no filter", "enter")
+	d.mustSee("40 of 40 · no filter")
+	d.press("f", "expired", "enter")
+	d.mustSee(itoa(expired) + " of 40 · filter: licence expired")
+	d.press("esc")
+	d.mustSee("40 of 40 · no filter")
+
+	// A search that the filter empties says so.
+	d.press("f", "ready", "enter", "/", "no-such-key-zz", "enter")
+	d.mustSee("0 of 40 · filter: Ready · esc clears it", "the filter (Ready) hides the others")
 }
 
 func TestKeysSearchByMACWithoutColons(t *testing.T) {

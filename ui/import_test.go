@@ -34,7 +34,7 @@ func TestImportOverSSHIsNotOfferedAndSaysHow(t *testing.T) {
 		t.Fatalf("i opened a dialog over SSH:\n%s", d.view())
 	}
 	d.mustSee(keys.RemoteImportHint)
-	d.press("?")
+	d.press("?", "G") // the help scrolls: the notes are at its end
 	d.mustSee("Over SSH, import from your machine: ssh … import keys - < keys.csv")
 }
 

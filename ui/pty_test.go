@@ -135,7 +135,7 @@ func TestSearchAndEscInOneReadOnAList(t *testing.T) {
 	p := startOnPty(t, tFixtureStore(t))
 	p.see("[1 Employees]", "Ada")
 	p.write("2")
-	p.see("[2 Keys]", "all statuses")
+	p.see("[2 Keys]", "no filter")
 	p.write("/kd-0003")
 	p.see("/ kd-0003", "1 of 10")
 	p.write("\x1b3")
@@ -157,7 +157,7 @@ func TestEscAndAKeyInOneReadInTheWizardAndADialog(t *testing.T) {
 	p.write("n")
 	p.see("Who is the new employee?")
 	p.write("\x1b2") // nothing typed: esc leaves at once, 2 opens Keys
-	p.see("[2 Keys]", "all statuses")
+	p.see("[2 Keys]", "no filter")
 
 	p.write("/kd-0003\r")
 	p.see("1 of 10")
@@ -181,7 +181,7 @@ func TestCallKeyRuleInOneRead(t *testing.T) {
 	p.write("\x1b3") // one esc clears the search; 3 goes to Audit
 	p.see("[3 Audit]")
 	p.write("0?")
-	p.see("Call — keys")
+	p.see("Keys of the Call screen")
 	p.write("\x1bq")
 	p.waitQuit()
 }

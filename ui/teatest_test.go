@@ -73,7 +73,7 @@ func (f *flow) openKey(serial string) {
 	f.t.Helper()
 	f.see("of 40")
 	f.keys("2")
-	f.see("all statuses")
+	f.see("no filter")
 	f.keys("/", serial, "enter")
 	f.see("1 of 40")
 }

@@ -81,7 +81,7 @@ func TestHelpdeskCallOverOpenSSH(t *testing.T) {
 	}
 	s.send("X")
 	s.send("?") // a key after X: once its answer is on screen, X's would be too
-	s.waitFor("the help", showsAll("Keys — keys"))
+	s.waitFor("the help", showsAll("Keys of the Keys screen"))
 	if screen := s.capture(); strings.Contains(screen, "Mark key") || strings.Contains(screen, "X compromised") {
 		t.Fatalf("X opened something, or the help offers it:\n%s", screen)
 	}

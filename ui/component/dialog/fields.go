@@ -1,6 +1,7 @@
 package dialog
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -68,6 +69,9 @@ func (c *Choice) view(st *styles.Styles, focused bool, labelWidth, _ int) string
 type Input struct {
 	Key, Label, Placeholder string
 	Validate                func(string) error
+	// Required marks the label with * (as every form does) and refuses
+	// an empty value under the field.
+	Required bool
 
 	ti  textinput.Model
 	err error
@@ -100,6 +104,10 @@ func (in *Input) blur()          { in.ti.Blur() }
 
 func (in *Input) validate() error {
 	in.err = nil
+	if in.Required && in.value() == "" {
+		in.err = fmt.Errorf("%s is required", strings.ToLower(in.Label))
+		return in.err
+	}
 	if in.Validate != nil {
 		in.err = in.Validate(in.value())
 	}
@@ -117,7 +125,11 @@ func (in *Input) update(msg tea.Msg) tea.Cmd {
 
 func (in *Input) view(st *styles.Styles, focused bool, labelWidth, width int) string {
 	in.ti.Width = max(width-labelWidth-1, 4)
-	line := label(st, in.Label, focused, labelWidth) + in.ti.View()
+	text := in.Label
+	if in.Required {
+		text += " *"
+	}
+	line := label(st, text, focused, labelWidth) + in.ti.View()
 	if in.err != nil {
 		line += "\n" + strings.Repeat(" ", labelWidth) + st.Error.Render(in.err.Error())
 	}

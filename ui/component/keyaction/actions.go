@@ -25,7 +25,7 @@ type Target struct {
 func (k *Keys) actions(t Target) []bound {
 	switch {
 	case t.Key != nil:
-		return k.allowed(t.Key.Status())
+		return k.allowed(t.Key.Status(), t.Key.Reason())
 	case t.Employee != nil && k.access.May(model.OpKeyAssign):
 		return []bound{{k.Assign, action.pickKey}}
 	}
@@ -56,6 +56,9 @@ func (k *Keys) Handle(c *common.Common, idx *data.Index, t Target, msg tea.KeyMs
 			a.key = &row
 		}
 		return b.start(a), true
+	}
+	if why := k.whyNot(c, t, msg); why != "" {
+		return common.Cmd(common.ErrMsg{Err: &model.Refusal{Msg: why}}), true
 	}
 	return nil, false
 }

@@ -101,6 +101,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.details.history.Loaded(msg)
 		}
 		return nil
+	case filterChosenMsg:
+		m.list.applyFilter(msg.choice)
+		return nil
 	case importProblemsMsg:
 		return common.Cmd(common.OpenDialogMsg{Dialog: msg.dialog(&m.Common)})
 	}
@@ -131,6 +134,13 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	switch {
+	case key.Matches(k, m.keys.Filter):
+		return m.pickFilter()
+	case key.Matches(k, m.keys.Waiting):
+		if m.idx != nil {
+			m.list.applyFilter(filterChoice{kind: "lost"})
+		}
+		return nil
 	case key.Matches(k, m.Keys.Open):
 		if cur, ok := m.list.Selected(); ok {
 			m.details = newDetails(&m.Common, cur.ID())
@@ -198,6 +208,6 @@ func (m *Model) listKeys() []key.Binding {
 func (m *Model) FullHelp() [][]key.Binding {
 	return append([][]key.Binding{
 		m.Keys.Navigation(),
-		append(m.listKeys(), m.keys.FilterBack, m.Keys.Back),
+		append(m.listKeys(), m.keys.Waiting, m.Keys.Back),
 	}, m.actions.Columns()...)
 }
