@@ -85,9 +85,9 @@ type app struct {
 	subscribe     func() (<-chan struct{}, func()) // the store's Watch; tests count unsubscriptions
 
 	// Modal layers, top first: a dialog, the wizard, the code screen, help.
-	dialog   common.Dialog
-	wizard   wizardModel
-	code     *codeScreen
+	dialog     common.Dialog
+	wizard     wizardModel
+	code       *codeScreen
 	showHelp   bool
 	helpOffset int // the first line of the help shown, when it scrolls
 
