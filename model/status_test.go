@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"strings"
 	"reflect"
 	"testing"
 
@@ -100,6 +101,27 @@ func TestParseCompromiseReason(t *testing.T) {
 	for _, bad := range []string{"", "broken", "withdrawal", "lose", "theft"} {
 		if got, err := model.ParseCompromiseReason(bad); err == nil || got != model.NoReason {
 			t.Errorf("ParseCompromiseReason(%q) = %v, %v; want an error", bad, got, err)
+		}
+	}
+}
+
+// Every reason and every action replay knows has words a person can
+// say; the identifiers stay for exports.
+func TestEveryReasonAndActionHasWords(t *testing.T) {
+	for r := model.NoReason + 1; r.Valid(); r++ {
+		if r.Words() == "" || r.Words() == r.String() {
+			t.Errorf("reason %s has no words", r)
+		}
+	}
+	if got := model.StatusWords(model.Locked, model.LockedByInvalidPin); got != "Locked: PIN entered wrong too many times" {
+		t.Errorf("StatusWords = %q", got)
+	}
+	if got := model.StatusWords(model.Active, model.NoReason); got != "Active" {
+		t.Errorf("StatusWords = %q", got)
+	}
+	for _, a := range []model.Action{model.ActionEmployeeCreated, model.ActionKeyProfile} {
+		if strings.ContainsAny(a.Words(), "._") {
+			t.Errorf("%s reads %q", a, a.Words())
 		}
 	}
 }

@@ -388,7 +388,7 @@ func TestEmployeeDetailsShowsKeyHistoryAndActions(t *testing.T) {
 	e, _ := st.EmployeeByID(k.EmployeeID)
 	d := newDriver(t, st, 120, 30)
 	d.press("/", e.Email, "enter", "enter")
-	d.mustSee(e.FullName(), "E-mail", e.Email, "Key", k.Serial, "Suspended", "History (", "key.suspended",
+	d.mustSee(e.FullName(), "E-mail", e.Email, "Key", k.Serial, "Suspended", "History (", "key suspended",
 		"e edit", "D delete", "c show code", "r reissue code")
 	d.press("enter") // opens the key
 	d.mustSee("[2 Keys]", "Key "+k.Serial)
@@ -459,7 +459,7 @@ func TestAuditSearchesTheWholeTrail(t *testing.T) {
 	d.press("3")
 	d.mustSee("Chain verified", "entries · head ")
 	d.press("/", strings.ToLower(k.Serial))
-	d.mustSee("matches in the whole trail", "key.compromised", "key.imported")
+	d.mustSee("matches in the whole trail", "key compromised", "key imported")
 	d.press("enter", "enter") // keep the search; open the newest match
 	d.mustSee("Audit entry", "Hash", "Previous hash")
 }

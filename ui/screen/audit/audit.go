@@ -292,7 +292,7 @@ func (m *Model) detailView(e *model.AuditEntry) string {
 	// it must.
 	fields = append(fields, common.FieldLines(st, "Actor", model.Printable(e.Actor), w, 2)...)
 	fields = append(fields,
-		row("Action", model.Printable(string(e.Action))),
+		row("Action", model.Printable(e.Action.Words()+" ("+string(e.Action)+")")),
 		row("Target", model.Printable(e.Target)),
 		row("Change", history.Change(e)),
 	)

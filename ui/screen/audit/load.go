@@ -92,7 +92,7 @@ func Matches(e *model.AuditEntry, query string) bool {
 	if query == "" {
 		return true
 	}
-	text := strings.ToLower(e.Time.UTC().Format(history.TimeFormat) + "\x00" + e.Actor + "\x00" + string(e.Action) +
+	text := strings.ToLower(e.Time.UTC().Format(history.TimeFormat) + "\x00" + e.Actor + "\x00" + string(e.Action) + "\x00" + e.Action.Words() +
 		"\x00" + e.Target + "\x00" + history.Change(e) + "\x00" + e.Note)
 	return strings.Contains(text, query)
 }

@@ -134,7 +134,7 @@ func (m *Model) keyLines(t keyaction.Target) []string {
 	}
 	status := st.Status(k.Status()).Render(k.Status().String())
 	if k.Reason() != model.NoReason {
-		status += st.Subtle.Render(" (" + k.Reason().String() + ")")
+		status += st.Subtle.Render(": " + k.Reason().Words())
 	}
 	lines := []string{st.Label.Render("Key") + st.Text.Render(k.Serial()) + "  " + status + st.Subtle.Render("  "+dash(k.Model()))}
 	switch {

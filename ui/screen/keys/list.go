@@ -117,7 +117,7 @@ func (l *list) view() string {
 		s := st.Status(k.Status())
 		reason := ""
 		if k.Reason() != model.NoReason {
-			reason = k.Reason().String()
+			reason = k.Reason().Words()
 		}
 		licence := table.Cell{}
 		if l := k.Licence(); l != model.LicenceNone {
