@@ -198,8 +198,16 @@ func (a *app) update(msg tea.Msg) tea.Cmd {
 		a.notice = notice{text: msg.Text, untilLoaded: true}
 		return nil
 	case common.CodeMsg:
-		if a.active == tabCall && a.dialog == nil && a.call.TakeCode(msg.View) {
-			return nil // the call goes on on its own screen
+		if msg.Done != "" {
+			a.notice = notice{text: msg.Done}
+		}
+		if a.active == tabCall && a.dialog == nil {
+			if done, ok := a.call.TakeCode(msg); ok {
+				if done != "" {
+					a.notice = notice{text: done}
+				}
+				return nil // the call goes on on its own screen
+			}
 		}
 		a.code = newCodeScreen(&a.Common, msg.View, a.mail)
 		return nil

@@ -78,7 +78,7 @@ func TestCallShowsTheCodeOnlyWhenAsked(t *testing.T) {
 		t.Fatalf("the code on the call screen does not activate the key: %v", err)
 	}
 	d.reload()
-	d.mustSee("KD-0002  Active", "no longer works: key KD-0002 is Active now")
+	d.mustSee("KD-0002  Active", "✓ activated: key KD-0002 is Active")
 	d.mustNotSee("Activation code")
 }
 

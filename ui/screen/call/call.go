@@ -42,6 +42,11 @@ type Model struct {
 	code *store.CodeView
 	mail *mailprompt.Model // e-mails the code on screen
 	note string
+	good bool // the note is good news (the key was activated)
+	// lastStatus is the caller's key's status as last seen, to tell a
+	// code used (Reserved or Suspended, then Active) while on the call.
+	lastStatus model.Status
+	lastSerial string
 }
 
 // New builds the screen; mail is what e-mailing a code needs.
@@ -94,6 +99,7 @@ func (m *Model) SetIndex(idx *data.Index) tea.Cmd {
 		return tea.Batch(m.list.Search.Open(), common.Cmd(common.InfoMsg{Text: "the caller's record was deleted meanwhile"}))
 	}
 	m.checkShownCode()
+	m.noticeActivation()
 	return m.loadState()
 }
 
@@ -187,11 +193,13 @@ func (m *Model) open(id uint64) tea.Cmd {
 	m.closeCaller()
 	m.caller = id
 	m.list.Search.Blur()
+	m.noticeActivation() // the status the call starts from
 	return m.loadState()
 }
 
 func (m *Model) closeCaller() {
-	m.caller, m.code, m.mail, m.note, m.hasState = 0, nil, nil, "", false
+	m.caller, m.code, m.mail, m.note, m.good, m.hasState = 0, nil, nil, "", false, false
+	m.lastStatus, m.lastSerial = 0, ""
 	m.stateGen++ // an answer about the last caller is not wanted
 }
 
@@ -211,10 +219,12 @@ func (m *Model) target() keyaction.Target {
 // TakeCode shows on this screen a code an action issued for the caller
 // (a reissue, an unlock, a new key assigned), rather than on the code
 // screen: the call goes on here. It reports whether the code was the
-// caller's.
-func (m *Model) TakeCode(v store.CodeView) bool {
+// caller's, and the line that says what changed: after a reissue, the
+// digits read before, which no longer work.
+func (m *Model) TakeCode(msg common.CodeMsg) (done string, ok bool) {
+	v := msg.View
 	if m.caller == 0 {
-		return false
+		return "", false
 	}
 	t := m.target()
 	mine := t.Employee != nil && v.Email == t.Employee.RawEmail()
@@ -222,12 +232,16 @@ func (m *Model) TakeCode(v store.CodeView) bool {
 		mine = true
 	}
 	if !mine {
-		return false
+		return "", false
 	}
-	m.code, m.note = &v, ""
+	done = msg.Done
+	if msg.Reissued && m.code != nil && m.code.Serial == v.Serial && m.code.Digits != v.Digits {
+		done = "✓ new code; " + model.GroupCode(m.code.Digits) + " no longer works"
+	}
+	m.code, m.note, m.good = &v, "", false
 	m.mail = mailprompt.ForCode(m.mailCfg, v)
 	m.stateGen++ // a state read before this code is older than it
-	return true
+	return done, true
 }
 
 // mailOffered reports whether `m` e-mails the code on screen.
