@@ -89,7 +89,8 @@ type app struct {
 	wizard     wizardModel
 	code       *codeScreen
 	showHelp   bool
-	helpOffset int // the first line of the help shown, when it scrolls
+	helpOffset int     // the first line of the help shown, when it scrolls
+	back       []place // where jumps came from (backstack.go)
 
 	mail   mailprompt.Config // what e-mailing a code needs
 	notice notice            // the footer line; cleared by the next key
@@ -216,10 +217,10 @@ func (a *app) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case common.OpenKeyMsg:
 		a.dialog, a.code, a.showHelp = nil, nil, false
-		return tea.Batch(a.switchTo(tabKeys), a.keysTab.OpenSerial(msg.Serial))
+		return tea.Batch(a.jumpTo(tabKeys), a.keysTab.OpenSerial(msg.Serial))
 	case common.OpenEmployeeMsg:
 		a.dialog, a.code, a.showHelp = nil, nil, false
-		return tea.Batch(a.switchTo(tabEmployees), a.employees.Open(msg.ID))
+		return tea.Batch(a.jumpTo(tabEmployees), a.employees.Open(msg.ID))
 	case common.StartWizardMsg:
 		if !a.Access.May(model.OpEmployeeAdd) {
 			return nil
@@ -325,16 +326,22 @@ func (a *app) handleKey(k tea.KeyMsg) tea.Cmd {
 	case a.current().Capturing() && !a.tabLeavesCall(k):
 		return a.current().Update(k)
 	case a.tabKey(k) >= 0:
+		a.back = nil
 		return a.switchTo(a.tabKey(k))
 	case key.Matches(k, a.keys.Next):
+		a.back = nil
 		return a.switchTo(a.tabAfter(1))
 	case key.Matches(k, a.keys.Prev):
+		a.back = nil
 		return a.switchTo(a.tabAfter(-1))
 	case key.Matches(k, a.keys.Help):
 		a.showHelp, a.helpOffset = true, 0
 		return nil
 	case key.Matches(k, a.keys.Quit):
 		return a.quit()
+	}
+	if cmd, ok := a.goBack(k); ok {
+		return cmd
 	}
 	return a.current().Update(k)
 }

@@ -394,6 +394,10 @@ func TestEmployeeDetailsShowsKeyHistoryAndActions(t *testing.T) {
 	d.mustSee("[2 Keys]", "Key "+k.Serial)
 	d.press("enter") // and back to its employee
 	d.mustSee("[1 Employees]", e.Email)
+	d.press("esc") // back where each jump came from: the key, then the employee
+	d.mustSee("[2 Keys]", "Key "+k.Serial)
+	d.press("esc")
+	d.mustSee("[1 Employees]", e.Email, "History (")
 	d.press("esc")
 	d.mustSee("1 of 40")
 }

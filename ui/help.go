@@ -49,6 +49,16 @@ func (a *app) footerHelp() []key.Binding {
 	return append(a.current().ShortHelp(), a.keys.Help, a.keys.Quit)
 }
 
+// footerTail is what the footer keeps whatever the width: `? help` and
+// `q quit` wherever they work, so the way to every other key is always
+// on screen.
+func (a *app) footerTail() int {
+	if a.dialog != nil || a.code != nil || a.showHelp || a.current().Capturing() {
+		return 0
+	}
+	return 2
+}
+
 // helpView is the full help: every key of the screen in columns, then
 // the keys that work everywhere.
 func (a *app) helpView(width, height int) string {
@@ -198,8 +208,25 @@ func (a *app) notOfferedNote() string {
 }
 
 // shortHelp is the footer's line of keys, cut with "…" where the width
-// ends (never in the middle of a key).
-func shortHelp(st *styles.Styles, bindings []key.Binding, width int) string {
+// ends (never in the middle of a key); the last keep keys always stay,
+// the others give way before them.
+func shortHelp(st *styles.Styles, bindings []key.Binding, width int, keep int) string {
+	if keep > 0 && keep <= len(bindings) {
+		head, tail := bindings[:len(bindings)-keep], bindings[len(bindings)-keep:]
+		tailLine := shortHelp(st, tail, width, 0)
+		room := width - lipgloss.Width(tailLine) - 3
+		for len(head) > 0 && lipgloss.Width(shortHelp(st, head, 1<<20, 0)) > room-2 {
+			head = head[:len(head)-1]
+		}
+		if len(head) == 0 {
+			return tailLine
+		}
+		line := shortHelp(st, head, 1<<20, 0)
+		if len(head) < len(bindings)-keep {
+			line += st.Subtle.Render(" …")
+		}
+		return line + st.Subtle.Render(" • ") + tailLine
+	}
 	var b strings.Builder
 	used := 0
 	sep := st.Subtle.Render(" • ")

@@ -185,3 +185,16 @@ func TestCallKeyRuleInOneRead(t *testing.T) {
 	p.write("\x1bq")
 	p.waitQuit()
 }
+
+// The back stack, as a terminal delivers keys: the search, the employee,
+// their key in one read; esc in the next brings the employee back.
+func TestBackStackInOneRead(t *testing.T) {
+	p := startOnPty(t, tFixtureStore(t))
+	p.see("[1 Employees]", "Ada")
+	p.write("/lovelace\r\r\r")
+	p.see("[2 Keys]", "Key KD-0002")
+	p.write("\x1b")
+	p.see("[1 Employees]", "History (")
+	p.write("\x1b1")
+	p.see("1 of 7")
+}

@@ -36,7 +36,7 @@ func (a *app) footerLines() []string {
 		}
 		lines = lines[:min(len(lines), 3)]
 	}
-	return append(lines, shortHelp(a.Styles, a.footerHelp(), a.width))
+	return append(lines, shortHelp(a.Styles, a.footerHelp(), a.width, a.footerTail()))
 }
 
 func (a *app) bodyHeight() int {

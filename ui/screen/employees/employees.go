@@ -340,3 +340,14 @@ func (m *Model) Editing() bool { return m.edit != nil }
 // Current is the employee the screen's keys act on: the open page's, or
 // the one under the cursor.
 func (m *Model) Current() (*data.EmployeeRow, bool) { return m.current() }
+
+// PageOpen reports whether one employee's page is shown (esc closes it).
+func (m *Model) PageOpen() bool { return m.details != nil && m.edit == nil }
+
+// PageID is the employee whose page is shown, if one is.
+func (m *Model) PageID() (uint64, bool) {
+	if m.details == nil {
+		return 0, false
+	}
+	return m.details.id, true
+}

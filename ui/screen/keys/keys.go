@@ -211,3 +211,18 @@ func (m *Model) FullHelp() [][]key.Binding {
 		append(m.listKeys(), m.keys.Waiting, m.Keys.Back),
 	}, m.actions.Columns()...)
 }
+
+// PageOpen reports whether one key's page is shown (esc closes it).
+func (m *Model) PageOpen() bool { return m.details != nil }
+
+// PageSerial is the key whose page is shown, if one is.
+func (m *Model) PageSerial() (string, bool) {
+	if m.details == nil || m.idx == nil {
+		return "", false
+	}
+	k, ok := m.idx.Key(m.details.id)
+	if !ok {
+		return "", false
+	}
+	return k.Serial(), true
+}
