@@ -463,7 +463,8 @@ func TestAuditSearchesTheWholeTrail(t *testing.T) {
 	d.press("3")
 	d.mustSee("Chain verified", "entries · head ")
 	d.press("/", strings.ToLower(k.Serial))
-	d.mustSee("matches in the whole trail", "key compromised", "key imported")
+	d.mustSee("entry ", "key compromised", "key imported")
+	d.mustNotSee("searching…")
 	d.press("enter", "enter") // keep the search; open the newest match
 	d.mustSee("Audit entry", "Hash", "Previous hash")
 }
@@ -476,7 +477,7 @@ func TestAuditChainStateShowsTheHead(t *testing.T) {
 	}
 	d := newDriver(t, st, 200, 40)
 	d.press("3")
-	d.mustSee("Chain verified · "+itoa(int(state.Entries))+" entries · head "+state.HeadHash, "newest ")
+	d.mustSee("Chain verified · "+itoa(int(state.Entries))+" entries · head "+state.HeadHash, "entry "+itoa(int(state.Entries))+" of "+itoa(int(state.Entries)))
 }
 
 func TestChangesMadeElsewhereAppearOnReload(t *testing.T) {

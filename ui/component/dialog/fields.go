@@ -72,6 +72,8 @@ type Input struct {
 	// Required marks the label with * (as every form does) and refuses
 	// an empty value under the field.
 	Required bool
+	// Value is the text the field starts with (what was typed before).
+	Value string
 
 	ti  textinput.Model
 	err error
@@ -81,6 +83,7 @@ func (in *Input) init(st *styles.Styles) {
 	in.ti = NewTextInput(st)
 	in.ti.Placeholder = in.Placeholder
 	in.ti.CharLimit = 500
+	in.ti.SetValue(in.Value)
 }
 
 // NewTextInput is a text input in keydesk's styles with a steady cursor

@@ -87,6 +87,9 @@ func (m *Model) SetCursor(i int) {
 // pageRows is how many rows fit under the header.
 func (m *Model) pageRows() int { return max(m.height-1, 1) }
 
+// PageRows is how many rows one screen of the table shows.
+func (m *Model) PageRows() int { return m.pageRows() }
+
 // Move handles the list keys; it reports whether the key was one.
 func (m *Model) Move(msg tea.KeyMsg, k *common.ListKeys) bool {
 	switch {
