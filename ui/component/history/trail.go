@@ -39,4 +39,3 @@ func (m *Model) Cursor() int { return m.table.Cursor() }
 
 // PageRows is how many entries one screen shows.
 func (m *Model) PageRows() int { return m.table.PageRows() }
-

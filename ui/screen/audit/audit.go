@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-		"time"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
