@@ -27,7 +27,8 @@ type Model struct {
 	// again for the search (tests set it to 0).
 	SearchDelay time.Duration
 
-	gen     int // bumped by every change in the store
+	idx     *data.Index // for a key's own history (a filter by one key)
+	gen     int         // bumped by every change in the store
 	viewGen int // bumped by every new read of the window
 	table   history.Model
 	search  searchbar.Model
@@ -92,8 +93,11 @@ func (m *Model) Capturing() bool { return m.detail == nil && m.search.Typing() }
 // read again when it is the one shown (an admin paging back in time
 // keeps their place), and the chain checked again if the screen is
 // shown.
-func (m *Model) SetIndex(*data.Index) tea.Cmd {
+func (m *Model) SetIndex(idx *data.Index) tea.Cmd {
 	m.gen++
+	if idx != nil {
+		m.idx = idx
+	}
 	var cmds []tea.Cmd
 	if !m.loaded || (!m.newerMore && m.date == "") {
 		cmds = append(cmds, m.read(atNewest, 0))
@@ -129,7 +133,24 @@ func (m *Model) read(w where, seq uint64) tea.Cmd {
 		m.viewGen++
 	}
 	m.loading = true
-	return readPage(m.Store, m.viewGen, w, seq, m.filter.keep(m.search.Text()))
+	keep := m.filter.keep(m.search.Text())
+	if id, ok := m.oneKey(); ok && (w == atNewest || w == atOldest) {
+		return readKeyHistory(m.Store, m.viewGen, w, id, keep)
+	}
+	return readPage(m.Store, m.viewGen, w, seq, keep)
+}
+
+// oneKey is the key the filter names by its whole serial: its entries
+// are read from its own history, not found among all the trail's.
+func (m *Model) oneKey() (uint64, bool) {
+	if m.filter.key == "" || m.idx == nil {
+		return 0, false
+	}
+	k, ok := m.idx.KeyBySerial(strings.ToUpper(strings.TrimSpace(m.filter.key)))
+	if !ok {
+		return 0, false
+	}
+	return k.ID(), true
 }
 
 // Update handles a message meant for this screen.

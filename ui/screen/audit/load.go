@@ -74,6 +74,21 @@ func readPage(st *store.Store, gen int, w where, seq uint64, keep func(*model.Au
 	}
 }
 
+// readKeyHistory reads the whole history of one key (short, and kept
+// linked in the store), then keeps what the rest of the filter keeps.
+func readKeyHistory(st *store.Store, gen int, w where, keyID uint64, keep func(*model.AuditEntry) bool) tea.Cmd {
+	return func() tea.Msg {
+		all, err := st.KeyHistory(keyID)
+		var entries []model.AuditEntry
+		for i := range all {
+			if keep == nil || keep(&all[i]) {
+				entries = append(entries, all[i])
+			}
+		}
+		return pageMsg{gen: gen, where: w, entries: entries, err: err}
+	}
+}
+
 // readDate reads the page from the end of day back.
 func readDate(st *store.Store, gen int, day time.Time, text string, keep func(*model.AuditEntry) bool) tea.Cmd {
 	return func() tea.Msg {
