@@ -29,7 +29,7 @@ type Model struct {
 
 	idx     *data.Index // for a key's own history (a filter by one key)
 	gen     int         // bumped by every change in the store
-	viewGen int // bumped by every new read of the window
+	viewGen int         // bumped by every new read of the window
 	table   history.Model
 	search  searchbar.Model
 	filter  filter
