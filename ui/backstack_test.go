@@ -50,3 +50,22 @@ func TestFooterAlwaysEndsWithHelpAndQuit(t *testing.T) {
 		}
 	}
 }
+
+// A history row opens with enter once the arrows are in the history; esc
+// closes it, then leaves the history, then the page.
+func TestHistoryEntriesOpen(t *testing.T) {
+	d := newDriver(t, tFixtureStore(t), 80, 24)
+	d.press("2", "/", "kd-0004", "enter", "enter")
+	d.mustSee("Key KD-0004", "enter open the employee")
+	d.press("down")
+	d.mustSee("enter open the entry", "esc leave the history")
+	d.press("enter")
+	d.mustSee("Audit entry", "Hash", "Previous hash", "key activated (key.activated)")
+	d.press("esc")
+	d.mustSee("Key KD-0004", "enter open the entry")
+	d.press("esc", "esc")
+	d.mustSee("1 of 10")
+
+	d.press("1", "/", "lovelace", "enter", "enter", "up", "enter")
+	d.mustSee("Audit entry", "Actor")
+}

@@ -399,31 +399,7 @@ func (m *Model) chainLine() string {
 }
 
 func (m *Model) detailView(e *model.AuditEntry) string {
-	st, w := m.Styles, m.Width
-	row := func(label, value string) string { return st.Label.Render(label) + st.Text.Render(value) }
-	fields := []string{
-		st.Title.Render(fmt.Sprintf("Audit entry %s", humanize.Comma(int64(e.Seq)))),
-		row("Time", e.Time.UTC().Format("2006-01-02 15:04:05 UTC")),
-	}
-	// All of the actor, the key's fingerprint too, over two lines if
-	// it must.
-	fields = append(fields, common.FieldLines(st, "Actor", model.Printable(e.Actor), w, 2)...)
-	fields = append(fields,
-		row("Action", model.Printable(e.Action.Words()+" ("+string(e.Action)+")")),
-		row("Target", model.Printable(e.Target)),
-		row("Change", history.Change(e)),
-	)
-	hashes := []string{row("Hash", e.Hash), row("Previous hash", e.PrevHash)}
-	foot := []string{"", st.Subtle.Render("esc back")}
-	// The note is free text of up to 500 characters: all of it, unless
-	// the screen is too short.
-	spare := m.Height - len(fields) - len(hashes) - len(foot)
-	lines := append(fields, common.FieldLines(st, "Note", model.Printable(e.Note), w, spare)...)
-	lines = append(lines, hashes...)
-	for i := range lines {
-		lines[i] = table.Fit(lines[i], w)
-	}
-	return strings.Join(append(lines, foot...), "\n")
+	return history.EntryView(m.Styles, e, m.Width, m.Height)
 }
 
 // ShortHelp is the footer's keys for what is on screen.

@@ -187,6 +187,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 
 func (m *Model) updateDetails(k tea.KeyMsg) tea.Cmd {
 	switch {
+	case m.details.history.HandleKey(k, m.Keys):
+		return nil
 	case key.Matches(k, m.Keys.Back):
 		m.details = nil
 		return nil
@@ -194,8 +196,6 @@ func (m *Model) updateDetails(k tea.KeyMsg) tea.Cmd {
 		if t := m.target(); t.Key != nil {
 			return common.Cmd(common.OpenKeyMsg{Serial: t.Key.Ref().Serial})
 		}
-		return nil
-	case m.details.history.Move(k, m.Keys):
 		return nil
 	}
 	return m.employeeKeys(k)
@@ -286,6 +286,8 @@ func (m *Model) View() string {
 	switch {
 	case m.edit != nil:
 		return m.edit.View()
+	case m.details != nil && m.details.history.Opened != nil:
+		return history.EntryView(m.Styles, m.details.history.Opened, m.Width, m.Height)
 	case m.details != nil && m.idx != nil:
 		return m.details.view(m.target(), m.pageKeys(), m.actions)
 	}
@@ -297,6 +299,8 @@ func (m *Model) ShortHelp() []key.Binding {
 	switch {
 	case m.edit != nil:
 		return m.edit.help()
+	case m.details != nil && m.details.history.Busy():
+		return m.details.history.FocusHelp()
 	case m.details != nil:
 		out := []key.Binding{m.Keys.Back}
 		if t := m.target(); t.Key != nil {
@@ -342,7 +346,9 @@ func (m *Model) Editing() bool { return m.edit != nil }
 func (m *Model) Current() (*data.EmployeeRow, bool) { return m.current() }
 
 // PageOpen reports whether one employee's page is shown (esc closes it).
-func (m *Model) PageOpen() bool { return m.details != nil && m.edit == nil }
+func (m *Model) PageOpen() bool {
+	return m.details != nil && m.edit == nil && !m.details.history.Busy()
+}
 
 // PageID is the employee whose page is shown, if one is.
 func (m *Model) PageID() (uint64, bool) {

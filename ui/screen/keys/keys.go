@@ -117,6 +117,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	}
 	if m.details != nil {
 		switch {
+		case m.details.history.HandleKey(k, m.Keys):
+			return nil
 		case key.Matches(k, m.Keys.Back):
 			m.details = nil
 			return nil
@@ -124,8 +126,6 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			if cur, ok := m.current(); ok && cur.EmployeeID() != 0 {
 				return common.Cmd(common.OpenEmployeeMsg{ID: cur.EmployeeID()})
 			}
-			return nil
-		case m.details.history.Move(k, m.Keys):
 			return nil
 		}
 		return m.keyActions(k)
@@ -167,6 +167,9 @@ func (m *Model) keyActions(k tea.KeyMsg) tea.Cmd {
 
 // View draws the screen.
 func (m *Model) View() string {
+	if m.details != nil && m.details.history.Opened != nil {
+		return history.EntryView(m.Styles, m.details.history.Opened, m.Width, m.Height)
+	}
 	if m.details != nil && m.idx != nil {
 		return m.details.view(m.idx, m.actions)
 	}
@@ -176,6 +179,8 @@ func (m *Model) View() string {
 // ShortHelp is the footer's keys for what is on screen.
 func (m *Model) ShortHelp() []key.Binding {
 	switch {
+	case m.details != nil && m.details.history.Busy():
+		return m.details.history.FocusHelp()
 	case m.details != nil:
 		out := []key.Binding{m.Keys.Back}
 		cur, ok := m.current()
@@ -213,7 +218,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 }
 
 // PageOpen reports whether one key's page is shown (esc closes it).
-func (m *Model) PageOpen() bool { return m.details != nil }
+func (m *Model) PageOpen() bool { return m.details != nil && !m.details.history.Busy() }
 
 // PageSerial is the key whose page is shown, if one is.
 func (m *Model) PageSerial() (string, bool) {
