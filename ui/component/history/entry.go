@@ -40,7 +40,6 @@ func EntryView(st *styles.Styles, e *model.AuditEntry, w, height int) string {
 	return strings.Join(append(lines, foot...), "\n")
 }
 
-
 // Focus is the history taking the page's keys: the arrows move in it,
 // enter opens the entry under the cursor, esc gives the keys back.
 type Focus struct {

@@ -6,9 +6,9 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/keydesk/keydesk/ui/component/common"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
+	"github.com/keydesk/keydesk/ui/component/common"
 	"github.com/keydesk/keydesk/ui/component/styles"
 )
 
