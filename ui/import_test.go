@@ -81,6 +81,8 @@ func TestImportWhileAnotherRunsSaysWhose(t *testing.T) {
 	d.press("2", "i", path, "enter")
 	d.mustSee("an import by bob (admin, local) is running on this database")
 	done()
-	d.press("i", path, "enter")
+	d.press("i") // the path typed before is offered again
+	d.mustSee(filepath.Base(path))
+	d.press("enter")
 	d.mustSee("imported 1 key from keys.csv")
 }

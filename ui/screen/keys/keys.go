@@ -22,6 +22,7 @@ type Model struct {
 	details *details // nil: the list is shown
 
 	pendingOpen string // a serial to open once the data has it
+	importPath  string // the file typed at the last import
 }
 
 // New builds the screen; data comes with SetIndex.
@@ -151,7 +152,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if m.Remote {
 			return common.Cmd(common.InfoMsg{Text: RemoteImportHint})
 		}
-		return promptImport(&m.Common)
+		return promptImport(&m.Common, &m.importPath)
 	}
 	return m.keyActions(k)
 }
