@@ -47,8 +47,18 @@ type Model struct {
 
 	count          int
 	cursor, offset int
+	mustShow       int // 1 + the column kept whatever its Drop (the sorted-by one); 0: none
 	width, height  int
 	widths         []int // one per column; 0 = dropped
+}
+
+// MustShow keeps column i at every width (the one the rows are sorted
+// by: an order must be seen); -1 for none.
+func (m *Model) MustShow(i int) {
+	if m.mustShow != i+1 {
+		m.mustShow = i + 1
+		m.layout()
+	}
 }
 
 // SetSize sets the space for the header and the rows.
@@ -149,7 +159,7 @@ func (m *Model) layout() {
 	for need(Column.want) > avail {
 		drop, worst := -1, 0
 		for i, c := range m.Columns {
-			if keep[i] && c.Drop > worst {
+			if keep[i] && c.Drop > worst && i != m.mustShow-1 {
 				drop, worst = i, c.Drop
 			}
 		}

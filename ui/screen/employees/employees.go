@@ -266,10 +266,12 @@ func (m *Model) confirmDelete() tea.Cmd {
 		return nil
 	}
 	st, actor, ref, name := m.Store, m.Actor, e.Ref(), e.Name()
-	body := []string{fmt.Sprintf("%s <%s> is removed from the list; the audit trail keeps their history.", e.Name(), e.Email())}
 	if e.KeyID() != 0 {
-		body = append(body, fmt.Sprintf("They hold key %s: remove it first, or deleting is refused.", e.KeySerial()))
+		// It cannot succeed: say why at once rather than offer it.
+		return common.Cmd(common.ErrMsg{Err: &model.Refusal{Msg: fmt.Sprintf(
+			"%s holds key %s: remove the key first (R), then delete them", model.Printable(e.Name()), model.Printable(e.KeySerial()))}})
 	}
+	body := []string{fmt.Sprintf("%s <%s> is removed from the list; the audit trail keeps their history.", e.Name(), e.Email())}
 	f := dialog.NewForm(m.Styles, "Delete "+name+"?", "delete", func(dialog.Values) tea.Cmd {
 		return func() tea.Msg {
 			if err := st.DeleteEmployee(actor, ref); err != nil {

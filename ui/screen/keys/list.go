@@ -2,6 +2,7 @@ package keys
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -99,6 +100,7 @@ func (l *list) update(msg tea.KeyMsg, keys *keyMap) (handled bool, cmd tea.Cmd) 
 
 func (l *list) view() string {
 	st := l.c.Styles
+	l.Table.MustShow(l.sortedColumn())
 	info := "loading…"
 	if l.idx != nil {
 		filter := "no filter"
@@ -128,4 +130,20 @@ func (l *list) view() string {
 			{Text: reason}, {Text: k.Employee()}, {Text: k.Email()}, {Text: k.ProfileName()}, licence,
 			{Text: k.UpdatedAt().UTC().Format(changeFormat)}}
 	})
+}
+
+// sortedColumn is the column the rows are sorted by, kept on screen
+// whatever the width: an order that cannot be seen is no use.
+func (l *list) sortedColumn() int {
+	switch strings.ToLower(l.sort.String()) {
+	case "status":
+		return 2
+	case "employee":
+		return 4
+	case "licence end":
+		return 7
+	case "last change":
+		return colLastChange
+	}
+	return 0
 }
