@@ -69,3 +69,11 @@ func TestHistoryEntriesOpen(t *testing.T) {
 	d.press("1", "/", "lovelace", "enter", "enter", "up", "enter")
 	d.mustSee("Audit entry", "Actor")
 }
+
+// The employee form behaves as the wizard: required fields marked *, a
+// missing one refused under the field.
+func TestEditFormMarksAndChecksRequiredFields(t *testing.T) {
+	d := newDriver(t, tFixtureStore(t), 100, 30)
+	d.press("/", "grace@", "enter", "e", "ctrl+u", "enter")
+	d.mustSee("First name *", "first name is required")
+}

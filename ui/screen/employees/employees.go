@@ -151,8 +151,16 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case filterChosenMsg:
 		m.list.applyFilter(msg.choice)
 		return nil
+	case discardMsg:
+		if m.edit != nil && m.edit.id == msg.id {
+			m.edit = nil
+		}
+		return nil
 	}
 	if m.edit != nil {
+		if k, ok := msg.(tea.KeyMsg); ok && k.Type == tea.KeyEsc && m.edit.changed() {
+			return m.askDiscard()
+		}
 		closed, cmd := m.edit.Update(msg)
 		if closed {
 			m.edit = nil
@@ -358,4 +366,17 @@ func (m *Model) PageID() (uint64, bool) {
 		return 0, false
 	}
 	return m.details.id, true
+}
+
+// discardMsg drops the edit form's changes, once confirmed.
+type discardMsg struct{ id uint64 }
+
+// askDiscard asks before dropping what was typed in the edit form, as
+// the wizard does.
+func (m *Model) askDiscard() tea.Cmd {
+	id := m.edit.id
+	f := dialog.NewForm(m.Styles, "Drop your changes to "+model.Printable(m.edit.name)+"?", "drop them", func(dialog.Values) tea.Cmd {
+		return common.Cmd(discardMsg{id: id})
+	}).WithBody("What you typed is not saved. n or esc goes back to the form.")
+	return tea.Batch(common.Cmd(common.OpenDialogMsg{Dialog: f}), f.Init())
 }
