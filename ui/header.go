@@ -115,12 +115,16 @@ type countItem struct {
 }
 
 // countPriority: what a helpdesk or an admin acts on first stays when
-// the line is short: what waits for an admin, licences running out,
-// then Locked and Suspended keys (calls), and the stock last.
+// the line is short: what waits for an admin, Locked and Suspended keys
+// (calls), the keys in use and the stock; the keys out of use last.
 var countPriority = map[model.Status]int{
-	model.Locked: 7, model.Suspended: 6, model.Reserved: 5, model.Active: 4,
-	model.Ready: 3, model.Deactivated: 2, model.Compromised: 1,
+	model.Locked: 70, model.Suspended: 60, model.Reserved: 50, model.Active: 40,
+	model.Ready: 30, model.Deactivated: 20, model.Compromised: 10,
 }
+
+// Licences running out come after the statuses of keys in use (the
+// Keys screen's filter has them), and what waits for an admin first.
+const licencePriority, waitingPriority = 25, 100
 
 // counts is "Ready 12 · Reserved 3 · …" on one line: where the width is
 // short, the least pressing counts give way to a "…" (the Keys screen
@@ -134,14 +138,14 @@ func (a *app) counts() string {
 	var items []countItem
 	if n := len(idx.ReportedLost()); n > 0 {
 		text := "Reported lost " + humanize.Comma(int64(n))
-		items = append(items, countItem{st.Warning.Bold(true).Render(text), len(text), 10})
+		items = append(items, countItem{st.Warning.Bold(true).Render(text), len(text), waitingPriority})
 	}
 	for _, s := range model.Statuses {
 		n := humanize.Comma(int64(idx.Count(s)))
 		items = append(items, countItem{st.Status(s).Render(s.String()) + " " + st.Text.Render(n), len(s.String()) + 1 + len(n), countPriority[s]})
 	}
 	if item, width := licenceItem(st, idx); width > 0 {
-		items = append(items, countItem{item, width, 8})
+		items = append(items, countItem{item, width, licencePriority})
 	}
 	sep, sepWidth := st.Subtle.Render(" · "), 3
 	fits := func(items []countItem, more bool) bool {
