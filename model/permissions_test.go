@@ -52,6 +52,11 @@ var tAllowed = map[model.Operation]string{
 	model.OpKeyLicence:           "a",
 	model.OpKeyRFID:              "a",
 	model.OpDeviceProfileApplied: "a",
+	model.OpEmployeeLeave:        "a",
+	model.OpEmployeeReturn:       "a",
+	model.OpDirectorySync:        "a",
+	model.OpDirectorySettings:    "a",
+	model.OpDirectoryStatus:      "ahu",
 	model.OpKeyReportLost:        "ah",
 }
 

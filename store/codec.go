@@ -121,6 +121,11 @@ func (d *decoder) str() string {
 	return s
 }
 
+// more reports whether fields follow: fields appended to a format are
+// read only when present, so records written before them decode with
+// those fields empty.
+func (d *decoder) more() bool { return d.err == nil && d.pos < len(d.buf) }
+
 // raw returns the next n bytes as they are, still in bbolt's memory.
 func (d *decoder) raw(n int) []byte {
 	if d.err != nil {
@@ -176,6 +181,9 @@ func appendKey(dst []byte, k model.Key, head uint64) []byte {
 	e.uint(k.ProfileID)
 	e.uint(k.AppliedProfileID)
 	e.uint(licenceDay(k.LicenceUntil))
+	// Appended by the directory issue, read when present (optional):
+	// records written before decode with no last holder.
+	e.uint(k.LastHolderID)
 	return e.buf
 }
 
@@ -204,6 +212,9 @@ func decodeKey(b []byte) (model.Key, error) {
 	k.ProfileID, k.AppliedProfileID, k.LicenceUntil = d.uint(), d.uint(), licenceDate(d.uint())
 	if d.err == nil && (k.ProfileID == 0 || k.AppliedProfileID == 0) {
 		d.err = errCorrupt // every key has a profile
+	}
+	if d.more() {
+		k.LastHolderID = d.uint()
 	}
 	return k, d.err
 }
@@ -268,6 +279,10 @@ func encodeEmployee(p model.Employee, head uint64) []byte {
 	e.timeSince(p.UpdatedAt, p.CreatedAt)
 	e.uint(p.Rev)
 	e.str(p.Company)
+	// Appended by the directory issue, read when present (optional).
+	e.str(p.ExternalID)
+	e.time(p.LeftAt)
+	e.str(p.LeftReason)
 	return e.buf
 }
 
@@ -290,6 +305,9 @@ func decodeEmployee(b []byte) (model.Employee, error) {
 		p.UpdatedAt, p.Rev = d.timeSince(p.CreatedAt), d.uint()
 	}
 	p.Company = d.str()
+	if d.more() {
+		p.ExternalID, p.LeftAt, p.LeftReason = d.str(), d.time(), d.str()
+	}
 	return p, d.err
 }
 

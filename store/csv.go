@@ -93,17 +93,26 @@ type KeyRow struct {
 	LicenceUntil string
 }
 
+// keyDerivedColumns are the columns a keys export writes that an import
+// reads and ignores: a key joins the stock Ready (T1), whatever its
+// status was where it was exported.
+var keyDerivedColumns = []string{"status", "reason", "note", "employee_email", "licence_status", "last_holder"}
+
 // EmployeeRow is one line of an employees import file; KeySerial, when set,
 // is assigned in the same transaction.
 type EmployeeRow struct {
 	Line int
 	model.EmployeeInput
 	KeySerial string
+	// Status is "active", "left" or "" (active); LeftAt (RFC 3339 or
+	// YYYY-MM-DD) and LeftReason go with left, as an export writes them.
+	Status, LeftAt, LeftReason string
 }
 
 var (
-	keyColumns      = []string{"serial", "mac", "model", "firmware", "rfid", "profile", "licence_until"}
-	employeeColumns = []string{"first_name", "last_name", "email", "phone", "department", "position", "company", "key"}
+	keyColumns      = append([]string{"serial", "mac", "model", "firmware", "rfid", "profile", "licence_until"}, keyDerivedColumns...)
+	employeeColumns = []string{"first_name", "last_name", "email", "phone", "department", "position", "company", "key",
+		"key_serial", "external_id", "status", "left_at", "left_reason"}
 )
 
 // The columns of the two files, by their place in keyColumns and
@@ -127,6 +136,11 @@ const (
 	colPosition
 	colCompany
 	colKey
+	colKeySerial // what export employees calls the key column
+	colExternalID
+	colStatus
+	colLeftAt
+	colLeftReason
 )
 
 // ParseKeysCSV reads a keys file (header serial,mac,model,firmware,rfid
@@ -143,16 +157,21 @@ func ParseKeysCSV(ctx context.Context, r io.Reader) ([]KeyRow, error) {
 }
 
 // ParseEmployeesCSV reads an employees file (header first_name,last_name,
-// email,phone,department,position[,company][,key]). It stops when ctx
-// ends.
+// email,phone,department,position[,company][,key] and what export
+// employees writes: key_serial, external_id, status, left_at,
+// left_reason). It stops when ctx ends.
 func ParseEmployeesCSV(ctx context.Context, r io.Reader) ([]EmployeeRow, error) {
 	var rows chunked[EmployeeRow]
 	err := parseCSV(ctx, r, employeeColumns, []string{"first_name", "email"}, func(line int, f []string) {
-		rows.add(EmployeeRow{Line: line, KeySerial: strings.TrimSpace(f[colKey]), EmployeeInput: model.EmployeeInput{
+		key := strings.TrimSpace(f[colKey])
+		if key == "" {
+			key = strings.TrimSpace(f[colKeySerial])
+		}
+		rows.add(EmployeeRow{Line: line, KeySerial: key, EmployeeInput: model.EmployeeInput{
 			FirstName: f[colFirstName], LastName: f[colLastName], Email: f[colEmail],
 			Phone: f[colPhone], Department: f[colDepartment], Position: f[colPosition],
-			Company: f[colCompany],
-		}})
+			Company: f[colCompany], ExternalID: f[colExternalID],
+		}, Status: f[colStatus], LeftAt: f[colLeftAt], LeftReason: f[colLeftReason]})
 	})
 	return rows.all(), err
 }
@@ -277,7 +296,7 @@ func parseCSV(ctx context.Context, r io.Reader, known, required []string, row fu
 		for k, i := range at {
 			fields[k] = ""
 			if i >= 0 {
-				fields[k] = rec[i]
+				fields[k] = model.UndoFormulaPrefix(rec[i])
 			}
 		}
 		row(line, fields)

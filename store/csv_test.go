@@ -78,7 +78,7 @@ func TestParseKeysCSVHeaderProblems(t *testing.T) {
 		want       map[int]string
 	}{
 		{"empty file", "", map[int]string{1: "the file is empty: the first line must be the header serial,mac,model,firmware,rfid"}},
-		{"unknown column", "serial,colour\nSN-A1,red\n", map[int]string{1: `unknown column "colour" (the columns are serial,mac,model,firmware,rfid,profile,licence_until)`}},
+		{"unknown column", "serial,colour\nSN-A1,red\n", map[int]string{1: `unknown column "colour" (the columns are serial,mac,model,firmware,rfid,profile,licence_until,status,reason,note,employee_email,licence_status,last_holder)`}},
 		{"unknown column with escape", "serial,\x1b[2Jx\n", map[int]string{1: `unknown column "␛[2jx"`}},
 		{"missing required", "mac,model\nAA:BB:CC:DD:EE:01,x\n", map[int]string{1: `the header has no "serial" column`}},
 		{"column twice", "serial,mac,Serial\n", map[int]string{1: `column "serial" appears twice`}},
@@ -376,12 +376,14 @@ func TestColumnPlaces(t *testing.T) {
 		{employeeColumns, colEmail, "email"}, {employeeColumns, colPhone, "phone"},
 		{employeeColumns, colDepartment, "department"}, {employeeColumns, colPosition, "position"},
 		{employeeColumns, colCompany, "company"}, {employeeColumns, colKey, "key"},
+		{employeeColumns, colKeySerial, "key_serial"}, {employeeColumns, colExternalID, "external_id"},
+		{employeeColumns, colStatus, "status"}, {employeeColumns, colLeftAt, "left_at"}, {employeeColumns, colLeftReason, "left_reason"},
 	} {
 		if c.columns[c.place] != c.name {
 			t.Errorf("column %d is %q, want %q", c.place, c.columns[c.place], c.name)
 		}
 	}
-	if len(keyColumns) != colLicenceUntil+1 || len(employeeColumns) != colKey+1 {
+	if len(keyColumns) != colLicenceUntil+1+len(keyDerivedColumns) || len(employeeColumns) != colLeftReason+1 {
 		t.Errorf("a column has no constant: %v %v", keyColumns, employeeColumns)
 	}
 }

@@ -33,7 +33,7 @@ func (s *Store) keyByID(tx *bolt.Tx, id uint64) (model.Key, error) {
 	}
 	k, err := decodeKey(raw)
 	if err != nil {
-		return k, err
+		return k, damagedRecord(bucketKeys, itob(id), err)
 	}
 	if raw := tx.Bucket(bucketCodes).Get(itob(id)); raw != nil {
 		code, err := s.openCode(id, raw)
@@ -60,7 +60,11 @@ func (s *Store) putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
 	}
 	codes := tx.Bucket(bucketCodes)
 	if k.Code != nil {
-		sealed, err := s.sealCode(k.ID, *k.Code)
+		env, err := s.envOf(tx)
+		if err != nil {
+			return err
+		}
+		sealed, err := s.sealCode(env.Random, k.ID, *k.Code)
 		if err != nil {
 			return err
 		}
@@ -121,7 +125,8 @@ func employeeByID(tx *bolt.Tx, id uint64) (model.Employee, error) {
 	if raw == nil {
 		return model.Employee{}, refused("the employee no longer exists")
 	}
-	return decodeEmployee(raw)
+	e, err := decodeEmployee(raw)
+	return e, damagedRecord(bucketEmployees, itob(id), err)
 }
 
 // putEmployee writes an employee and its unique indexes (e-mail, name).
@@ -134,6 +139,9 @@ func putEmployee(tx *bolt.Tx, old model.Employee, e *model.Employee) error {
 		return err
 	}
 	if err := reindex(tx.Bucket(bucketEmails), old.Email, e.Email, indexValue(e.ID)); err != nil {
+		return err
+	}
+	if err := reindexExternal(tx, old, *e); err != nil {
 		return err
 	}
 	oldName := ""
@@ -152,6 +160,9 @@ func deleteEmployee(tx *bolt.Tx, e model.Employee) error {
 		return err
 	}
 	if err := tx.Bucket(bucketEmails).Delete([]byte(e.Email)); err != nil {
+		return err
+	}
+	if err := unindexExternal(tx, e); err != nil {
 		return err
 	}
 	return tx.Bucket(bucketNames).Delete([]byte(model.NameKey(e.FirstName, e.LastName)))

@@ -11,7 +11,7 @@ import (
 // if it turns up). Nothing is returned that a screen could show as a
 // code.
 func (s *Store) ReportLost(who model.Actor, ref KeyRef, callerSaid string) (model.Key, error) {
-	k, err := s.keyEvent(who, model.OpKeyReportLost, ref, model.Event{Kind: model.EventReportLost, Note: callerSaid})
+	k, err := s.keyEvent(who, model.OpKeyReportLost, keyEventArgs{Ref: ref, Kind: model.EventReportLost, Note: callerSaid})
 	k.Code = nil
 	return k, err
 }

@@ -79,6 +79,11 @@ type Store struct {
 	// groupCommit, which a benchmark replaces to compare designs.
 	writes    writeQueue
 	committer func(fn func(tx *bolt.Tx) error) error
+	// applying is the command in the write transaction (apply.go).
+	applying appliedTx
+	// randomMu serialises the draws from random, which need not be safe
+	// for concurrent use.
+	randomMu sync.Mutex
 
 	mu       sync.Mutex
 	watchers map[chan struct{}]struct{}
@@ -87,7 +92,19 @@ type Store struct {
 	// locally have no file to ask.
 	bootstrap func(fingerprint string) bool
 
-	imports importLock
+	imports  importLock
+	alerts   alertSet                       // alerts.go
+	observer atomic.Pointer[observerHolder] // observer.go
+	upgraded *Upgrade                       // upgrade.go
+
+	// sound is the check of the file before its first write (sound.go).
+	sound soundCheck
+	// refusals counts identical refusals together (refusals.go).
+	refusals refusals
+
+	// syncRefused is the last directory sync refused in this process,
+	// cleared by one applied (directory_status.go): the screens tell it.
+	syncRefused atomic.Pointer[SyncRefusedNote]
 
 	// plainKeyIndexes: the file is of a schema before 8, opened read-only,
 	// whose key indexes have one entry per value (keyindex.go).
@@ -156,7 +173,7 @@ func Open(path string, opt Options) (*Store, error) {
 	if opt.ReadOnly {
 		err = s.checkReadable()
 	} else if scrub, err = s.sealsPlainSecrets(); err == nil {
-		err = s.migrate()
+		err = s.migrateKeepingACopy() // upgrade.go
 	}
 	if err == nil && scrub {
 		if err := s.scrub(); err != nil {
@@ -211,7 +228,10 @@ func (s *Store) checkReadable() error {
 func (s *Store) Path() string { return s.path }
 
 // Close closes the database file.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.refusals.closeAll(s)
+	return s.db.Close()
+}
 
 // DB exposes bbolt for consistency checks in tests and tools.
 func (s *Store) DB() *bolt.DB { return s.db }

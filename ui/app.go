@@ -337,6 +337,8 @@ func (a *app) handleKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, a.keys.Help):
 		a.showHelp, a.helpOffset = true, 0
 		return nil
+	case key.Matches(k, a.keys.Directory):
+		return a.directoryPreview()
 	case key.Matches(k, a.keys.Quit):
 		return a.quit()
 	}

@@ -19,7 +19,19 @@ const headerLines = 2
 // header draws the tabs, who is working with their role, and the count
 // of keys in each status.
 func (a *app) header() string {
-	return table.Fit(a.tabLine(), a.width) + "\n" + a.counts()
+	header := table.Fit(a.tabLine(), a.width) + "\n" + a.counts()
+	if alert, ok := a.headerRule(); ok {
+		header += "\n" + alert // an admin's alert: a third line while it lasts
+	}
+	return header
+}
+
+// headerHeight is the header's lines: two, three while an alert shows.
+func (a *app) headerHeight() int {
+	if _, ok := a.headerRule(); ok {
+		return headerLines + 1
+	}
+	return headerLines
 }
 
 // tabLine is the tabs at the left and "name · role" at the right. Where
@@ -126,6 +138,10 @@ var countPriority = map[model.Status]int{
 // Keys screen's filter has them), and what waits for an admin first.
 const licencePriority, waitingPriority = 25, 100
 
+// directoryPriority: a refused sync or leavers' keys about to be
+// withdrawn are an admin's to act on, after the keys reported lost.
+const directoryPriority = 90
+
 // counts is "Ready 12 · Reserved 3 · …" on one line: where the width is
 // short, the least pressing counts give way to a "…" (the Keys screen
 // has them all, `f`).
@@ -146,6 +162,9 @@ func (a *app) counts() string {
 	}
 	if item, width := licenceItem(st, idx); width > 0 {
 		items = append(items, countItem{item, width, licencePriority})
+	}
+	if item, width := directoryItem(st, idx); width > 0 {
+		items = append(items, countItem{item, width, directoryPriority})
 	}
 	sep, sepWidth := st.Subtle.Render(" · "), 3
 	fits := func(items []countItem, more bool) bool {

@@ -68,7 +68,11 @@ func (a *app) helpView(width, height int) string {
 	lines := []string{st.Title.Render("Keys of the " + a.current().Title() + " screen"), ""}
 	lines = append(lines, helpColumns(st, a.current().FullHelp(), inner)...)
 	lines = append(lines, "")
-	lines = append(lines, common.BindingLines(st, "Everywhere", a.keys.all(a.tabs()), inner)...)
+	everywhere := a.keys.all(a.tabs())
+	if a.Access.May(model.OpDirectorySync) {
+		everywhere = append(everywhere, a.keys.Directory) // the directory sync's preview, for admins
+	}
+	lines = append(lines, common.BindingLines(st, "Everywhere", everywhere, inner)...)
 	// Notes below the keys, the most needed first, as many as fit.
 	var notes []string
 	if a.active == tabKeys && a.Remote && a.Access.May(model.OpImportKeys) {

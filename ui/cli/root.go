@@ -57,6 +57,8 @@ type ServeOptions struct {
 	IdleTimeout                             time.Duration
 	DBPath                                  string
 	AnchorPath                              string
+	DirectorySync                           time.Duration // 0: no scheduled sync
+	Ops                                     OpsOptions    // backups, metrics, log format (opsflags.go)
 }
 
 // Run runs one command line and returns its exit status: 0 done, 1
@@ -83,6 +85,9 @@ type app struct {
 	// started is set when a command's own code begins; an error before
 	// that came from cobra checking the command line, a usage error.
 	started bool
+	// roleFirst is the operation whose role check withStore runs before
+	// the command's code (rolefirst.go); 0 for none.
+	roleFirst model.Operation
 }
 
 func newApp(ctx context.Context, env Env) *app {
@@ -106,6 +111,9 @@ func newApp(ctx context.Context, env Env) *app {
 func (a *app) action(fn func(cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
 		a.started = true
+		if err := a.checkRoleFirst(cmd); err != nil {
+			return err
+		}
 		return fn(cmd, args)
 	}
 }
@@ -167,6 +175,7 @@ func (a *app) topLevel() []func() *cobra.Command {
 		a.importCommand,
 		a.exportCommand,
 		a.employeeCommand,
+		a.directoryCommand,
 		a.keyCommand,
 		a.deviceCommand,
 		a.auditCommand,
@@ -174,7 +183,10 @@ func (a *app) topLevel() []func() *cobra.Command {
 		a.adminCommand,
 		a.profileCommand,
 		a.backupCommand,
+		a.restoreCommand,
 		a.serveCommand,
+		a.completionCommand,
+		a.manCommand,
 		a.versionCommand,
 	}
 }
