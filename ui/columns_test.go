@@ -27,3 +27,18 @@ func TestColumnsByWidthAndSortedByColumnShown(t *testing.T) {
 		t.Fatalf("sorted by licence end without the licence column: %q", header)
 	}
 }
+
+// A re-sort keeps the record under the cursor where it was on screen,
+// with the rows that now come before it above it, not hidden.
+func TestResortKeepsTheRowsAboveTheCursor(t *testing.T) {
+	d := newDriver(t, tDemoStore(t), 80, 24)
+	for _, keys := range [][]string{{"G"}, {"g", "pgdown", "up"}, {"G", "up", "up", "up"}} {
+		d.press(keys...)
+		before := d.app.employees.ListScreenRow()
+		d.press("o") // another order
+		want := min(before, d.app.employees.ListCursor())
+		if after := d.app.employees.ListScreenRow(); after < want { // rows above it pushed off
+			t.Fatalf("after %v and a re-sort the cursor is on screen row %d, want at least %d", keys, after, want)
+		}
+	}
+}

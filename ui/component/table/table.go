@@ -94,6 +94,20 @@ func (m *Model) SetCursor(i int) {
 	m.clamp()
 }
 
+// ScreenRow is where the cursor is on screen: its row under the header.
+func (m *Model) ScreenRow() int { return m.cursor - m.offset }
+
+// SetCursorAt moves the cursor to row i, drawn at screen row row where
+// the rows allow it: after a re-sort the record under the cursor stays
+// where the eye was, with the rows that now come before it above it.
+func (m *Model) SetCursorAt(i, row int) {
+	m.SetCursor(i)
+	// Never scrolled further than moving the cursor alone would: new rows
+	// above a record that stayed put are shown, not pushed off.
+	m.offset = min(m.offset, i-row)
+	m.clamp()
+}
+
 // pageRows is how many rows fit under the header.
 func (m *Model) pageRows() int { return max(m.height-1, 1) }
 

@@ -380,3 +380,10 @@ func (m *Model) askDiscard() tea.Cmd {
 	}).WithBody("What you typed is not saved. n or esc goes back to the form.")
 	return tea.Batch(common.Cmd(common.OpenDialogMsg{Dialog: f}), f.Init())
 }
+
+// ListScreenRow and ListCursor are where the list's cursor is, on screen
+// and among the rows (for tests).
+func (m *Model) ListScreenRow() int { return m.list.Table.ScreenRow() }
+
+// ListCursor is the row under the list's cursor.
+func (m *Model) ListCursor() int { return m.list.Table.Cursor() }
