@@ -95,9 +95,10 @@ func (m *Model[R]) KeepSelection(change func()) {
 	if had {
 		id = m.id(keep)
 	}
+	row := m.Table.ScreenRow()
 	change()
-	if had {
-		m.SelectID(id)
+	if had && m.SelectID(id) {
+		m.Table.SetCursorAt(m.Table.Cursor(), row)
 	}
 }
 

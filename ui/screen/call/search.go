@@ -52,7 +52,7 @@ func (m *Model) searchView() string {
 	title := table.Fit(st.Title.Render("Call")+"  "+st.Subtle.Render(info), w)
 	line := m.list.Search.View(w - st.Label.GetWidth())
 	if line == "" {
-		line = st.Subtle.Render("press / to search")
+		line = st.Subtle.Render("type a name, e-mail or serial · / first for a phone number")
 	}
 	search := st.Label.Render("Caller") + line
 	body := m.list.Table.View(st, func(i int) []table.Cell {
