@@ -22,6 +22,7 @@ const (
 	ActionKeyRemoved        Action = "key.removed"
 	ActionKeyWiped          Action = "key.wiped"
 	ActionKeyCompromised    Action = "key.compromised"
+	ActionKeyReportedLost   Action = "key.reported_lost" // Suspended, waiting for an admin
 	ActionCodeReissued      Action = "code.reissued"
 	ActionCodeRejected      Action = "code.rejected"
 	ActionCodeExpired       Action = "code.expired"
@@ -46,6 +47,11 @@ const (
 	ActionKeyProfileApplied Action = "key.profile_applied"
 	ActionKeyLicence        Action = "key.licence_changed"
 	ActionKeyRFID           Action = "key.rfid_changed"
+	// The employees' lifecycle and the directory (employee_lifecycle.go).
+	ActionEmployeeLeft         Action = "employee.left"
+	ActionEmployeeReturned     Action = "employee.returned"
+	ActionDirectorySynced      Action = "directory.synced"
+	ActionDirectorySyncRefused Action = "directory.sync_refused"
 )
 
 // AuditEntry is one line of the trail. Hash covers every other field and

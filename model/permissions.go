@@ -47,6 +47,12 @@ var permissions = map[Operation][]Role{
 	OpKeyLicence:           {RoleAdmin},
 	OpKeyRFID:              {RoleAdmin},
 	OpDeviceProfileApplied: {RoleAdmin},
+	OpEmployeeLeave:        {RoleAdmin},
+	OpEmployeeReturn:       {RoleAdmin},
+	OpDirectorySync:        {RoleAdmin},
+	OpDirectorySettings:    {RoleAdmin},
+	OpDirectoryStatus:      {RoleAdmin, RoleHelpdesk, RoleAuditor},
+	OpKeyReportLost:        {RoleAdmin, RoleHelpdesk},
 }
 
 // Permitted reports whether role r may run op.
