@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/csvfile"
 )
 
 // DirectorySource lists the people of a directory: the whole current list,
@@ -64,25 +65,25 @@ func (s SnapshotSource) People(ctx context.Context) ([]model.EmployeeInput, mode
 			fields |= model.SyncCompany
 		}
 	}
-	var people chunked[model.EmployeeInput]
-	var bad problems
-	err = parseCSV(ctx, io.MultiReader(strings.NewReader(header), br), snapshotColumns, []string{"first_name", "email", "external_id"},
+	var people []model.EmployeeInput
+	var bad csvfile.BadRows
+	err = csvfile.Parse(ctx, io.MultiReader(strings.NewReader(header), br), snapshotColumns, []string{"first_name", "email", "external_id"},
 		func(line int, f []string) {
 			p, err := model.NormalizePerson(model.EmployeeInput{FirstName: f[0], LastName: f[1], Email: f[2], Phone: f[3],
 				Department: f[4], Position: f[5], Company: f[6], ExternalID: f[7]})
 			if err != nil {
-				bad.add(line, err.Error())
+				bad.Add(line, err.Error())
 				return
 			}
-			people.add(p)
+			people = append(people, p)
 		})
 	if err == nil {
-		err = bad.err()
+		err = bad.Err()
 	}
 	if err != nil {
 		return nil, 0, sourceErr("the snapshot cannot be used: %v", err)
 	}
-	return people.all(), fields, nil
+	return people, fields, nil
 }
 
 func sourceErr(format string, args ...any) error {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/csvfile"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -37,18 +38,18 @@ func rowLeaving(row EmployeeRow, now time.Time) (left bool, at time.Time, err er
 
 // checkRowDirectory checks an imported row's lifecycle and external id
 // (against the database and the rows before it: seen maps ids to lines).
-func checkRowDirectory(tx *bolt.Tx, row EmployeeRow, in model.EmployeeInput, seen map[string]int, now time.Time, bad *problems) {
+func checkRowDirectory(tx *bolt.Tx, row EmployeeRow, in model.EmployeeInput, seen map[string]int, now time.Time, bad *csvfile.BadRows) {
 	if _, _, err := rowLeaving(row, now); err != nil {
-		bad.add(row.Line, err.Error())
+		bad.Add(row.Line, err.Error())
 	}
 	if in.ExternalID == "" {
 		return
 	}
 	if err := checkExternalUnique(tx, in.ExternalID, 0); err != nil {
-		bad.add(row.Line, err.Error())
+		bad.Add(row.Line, err.Error())
 	}
 	if first, dup := seen[in.ExternalID]; dup {
-		bad.add(row.Line, "external id "+model.Printable(in.ExternalID)+" is also on line "+strconv.Itoa(first))
+		bad.Add(row.Line, "external id "+model.Printable(in.ExternalID)+" is also on line "+strconv.Itoa(first))
 	}
 	seen[in.ExternalID] = row.Line
 }

@@ -195,7 +195,7 @@ func TestMigrateSchemaV6(t *testing.T) {
 	}
 	db.View(func(tx *bolt.Tx) error {
 		if btoi(tx.Bucket(bucketMeta).Get(metaSchema)) != 6 || tx.Bucket(bucketAuditKey) == nil ||
-			tx.Bucket(bucketAudit).Get(itob(1))[0] != auditFormat || tx.Bucket(bucketKeys).Get(itob(1))[0] != keyFormat ||
+			tx.Bucket(bucketAudit).Get(itob(1))[0] != auditFormat || tx.Bucket(bucketKeys).Get(itob(1))[0] != keyFormatSchema6 ||
 			len(tx.Bucket(bucketSerials).Get([]byte("SN-V3"))) != 8 {
 			t.Error("the test database is not in schema 6's form")
 		}

@@ -132,6 +132,7 @@ func (s *Store) loadProfile(tx *bolt.Tx, ref ProfileRef) (model.Profile, error) 
 // putProfile writes a profile and its name index; it sets p.Rev.
 func putProfile(tx *bolt.Tx, old model.Profile, p *model.Profile) error {
 	p.Rev = old.Rev + 1
+	touchAll(tx) // every key shows its profile's name
 	id := itob(p.ID)
 	if err := tx.Bucket(bucketProfiles).Put(id, encodeProfile(*p)); err != nil {
 		return err
@@ -204,9 +205,7 @@ func createDefaultProfile(tx *bolt.Tx) error {
 
 // AddProfile creates an access profile.
 func (s *Store) AddProfile(who model.Actor, name string, rules model.ProfileRules) (model.Profile, error) {
-	out, err := s.exec(who, model.OpProfileAdd, addProfileArgs{Name: name, Rules: rules})
-	p, _ := out.(model.Profile)
-	return p, err
+	return execAs[model.Profile](s, who, model.OpProfileAdd, addProfileArgs{Name: name, Rules: rules})
 }
 
 // addProfileArgs create an access profile.
@@ -236,9 +235,7 @@ func (a addProfileArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error)
 // EditProfile replaces a profile's name and rules. The keys that have it
 // keep it; the new rules reach each at its next connection.
 func (s *Store) EditProfile(who model.Actor, ref ProfileRef, name string, rules model.ProfileRules) (model.Profile, error) {
-	out, err := s.exec(who, model.OpProfileEdit, editProfileArgs{Ref: ref, Name: name, Rules: rules})
-	p, _ := out.(model.Profile)
-	return p, err
+	return execAs[model.Profile](s, who, model.OpProfileEdit, editProfileArgs{Ref: ref, Name: name, Rules: rules})
 }
 
 // editProfileArgs replace a profile's name and rules.
@@ -284,6 +281,7 @@ func (a deleteProfileArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, err
 	if err := model.CanDeleteProfile(p, profileKeys(tx, p.ID)); err != nil {
 		return nil, err
 	}
+	touchAll(tx) // every key shows its profile's name
 	for _, del := range []func() error{
 		func() error { return tx.Bucket(bucketProfiles).Delete(itob(p.ID)) },
 		func() error { return tx.Bucket(bucketProfileNames).Delete([]byte(model.ProfileNameKey(p.Name))) },

@@ -73,7 +73,7 @@ type Store struct {
 	// file is the file bbolt holds open, to tell when the path no longer
 	// names it (identity.go); gone is set once it does not.
 	file fs.FileInfo
-	gone atomic.Pointer[FileGoneError]
+	gone atomic.Pointer[ErrFileGone]
 
 	// writes queues the writes for group commit; committer is
 	// groupCommit, which a benchmark replaces to compare designs.
@@ -87,6 +87,7 @@ type Store struct {
 
 	mu       sync.Mutex
 	watchers map[chan struct{}]struct{}
+	feeds    map[*Feed]struct{} // changes.go
 	// bootstrap says whether authorized_keys still lists a key (see
 	// SetBootstrap); nil trusts the session's word, as commands run
 	// locally have no file to ask.

@@ -72,7 +72,9 @@ type app struct {
 	resolveGen  int // the last role lookup asked for
 	resolvedGen int // the newest one answered
 
-	// Data: one snapshot load at a time, one more if changes came meanwhile.
+	// Data: the process's shared view (data.Live), asked one load at a
+	// time, one more if changes came meanwhile.
+	live          *data.Live
 	idx           *data.Index
 	preview       *data.Index // the first page, shown until idx arrives
 	previewRows   int         // the first page's length; tests read a short one
@@ -108,6 +110,9 @@ func newApp(cfg Config) *app {
 	}
 	a := &app{keys: defaultGlobalKeys(), width: 80, height: 24, previewRows: firstPageRows}
 	a.ctx, a.cancel = context.WithCancel(parent)
+	var release func()
+	a.live, release = data.Share(cfg.Store)
+	context.AfterFunc(a.ctx, release)
 	a.Common = common.Common{
 		Styles: styles.New(cfg.Renderer),
 		Store:  cfg.Store,

@@ -100,7 +100,7 @@ type fileSource struct {
 func (f *fileSource) Name() string { return store.SnapshotSource{File: f.name}.Name() }
 
 func (f *fileSource) People(ctx context.Context) (people []model.EmployeeInput, fields model.SyncFields, err error) {
-	rerr := f.a.readInput(f.name, func(r io.Reader) error {
+	rerr := f.a.readInput(f.name, func(_ string, r io.Reader) error {
 		people, fields, err = store.SnapshotSource{R: r, File: f.name}.People(ctx)
 		return err
 	})

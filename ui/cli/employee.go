@@ -104,10 +104,7 @@ func checkReady(st *store.Store, serial string) error {
 	if err != nil {
 		return err
 	}
-	if k.Status != model.Ready {
-		return fmt.Errorf("key %s is %s: only a Ready key can be assigned", k.Serial, k.Status)
-	}
-	return nil
+	return model.Assignable(k)
 }
 
 func (a *app) employeeEditCommand() *cobra.Command {

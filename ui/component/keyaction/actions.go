@@ -52,8 +52,7 @@ func (k *Keys) Handle(c *common.Common, idx *data.Index, t Target, msg tea.KeyMs
 		}
 		a := action{c: c, idx: idx, t: t}
 		if t.Key != nil {
-			row := *t.Key // the key as on screen now, with its revision
-			a.key = &row
+			a.key = t.Key.Snapshot() // the key as on screen now, with its revision
 		}
 		return b.start(a), true
 	}

@@ -30,6 +30,7 @@ type Model struct {
 	idx     *data.Index // for a key's own history (a filter by one key)
 	gen     int         // bumped by every change in the store
 	viewGen int         // bumped by every new read of the window
+	stale   bool        // the store changed while the screen was hidden
 	table   history.Model
 	search  searchbar.Model
 	filter  filter
@@ -98,6 +99,20 @@ func (m *Model) SetIndex(idx *data.Index) tea.Cmd {
 	if idx != nil {
 		m.idx = idx
 	}
+	if m.loaded && !m.visible {
+		// A write costs the sessions on other screens nothing here: Shown
+		// reads what changed.
+		m.stale = true
+		return nil
+	}
+	return m.refresh()
+}
+
+// refresh reads the newest page again when it is the one shown (an admin
+// paging back in time keeps their place), and checks the chain again if
+// the screen is shown.
+func (m *Model) refresh() tea.Cmd {
+	m.stale = false
 	var cmds []tea.Cmd
 	if !m.loaded || (!m.newerMore && m.date == "") {
 		cmds = append(cmds, m.read(atNewest, 0))
@@ -108,10 +123,14 @@ func (m *Model) SetIndex(idx *data.Index) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// Shown is called when the tab becomes the current one: the chain is
-// checked when it changed since the last check.
+// Shown is called when the tab becomes the current one: the entries are
+// read if they changed while it was hidden, and the chain is checked when
+// it changed since the last check.
 func (m *Model) Shown() tea.Cmd {
 	m.visible = true
+	if m.stale {
+		return m.refresh()
+	}
 	return m.startVerify()
 }
 
@@ -379,7 +398,7 @@ func (m *Model) chainLine() string {
 	case !m.verified:
 		return st.Subtle.Render("Chain: not checked yet")
 	case m.verifyErr != nil:
-		var ce *store.ChainError
+		var ce *store.ErrChain
 		if errors.As(m.verifyErr, &ce) {
 			return st.Error.Render("Chain BROKEN at entry "+humanize.Comma(int64(ce.Seq))+": "+ce.Msg) +
 				st.Subtle.Render(" (run keydesk audit verify)")

@@ -38,8 +38,7 @@ func (m *Model) refilter() {
 		m.list.Show(m.idx.Employees, []int32{})
 	default:
 		m.list.Table.Empty = "nobody matches"
-		hit := m.idx.EmployeesMatching(q)
-		m.list.Show(m.idx.Employees, data.Filter(m.idx.EmployeeOrder(data.EmployeesByName), func(i int32) bool { return hit[i] }))
+		m.list.Show(m.idx.Employees, m.idx.FindEmployees(q, data.EmployeesByName))
 	}
 	m.list.Table.SetCursor(0)
 }

@@ -71,16 +71,16 @@ func (l *list) refilter() {
 		l.Table.Empty = "no employees: the filter (" + w + ") hides the others — esc clears it"
 	}
 	emps := l.idx.Employees
-	hit := l.idx.EmployeesMatching(l.Search.Query())
 	var keep func(int32) bool
-	if hit != nil || l.byCompany || l.byDepartment {
+	if l.byCompany || l.byDepartment {
 		keep = func(i int32) bool {
 			e := &emps[i]
-			return (hit == nil || hit[i]) && (!l.byCompany || e.InCompany(l.company)) &&
-				(!l.byDepartment || e.InDepartment(l.department))
+			return (!l.byCompany || e.InCompany(l.company)) && (!l.byDepartment || e.InDepartment(l.department))
 		}
 	}
-	l.Show(emps, data.Filter(l.idx.EmployeeOrder(l.sort), keep))
+	// The search's best matches first (shared by the sessions), then the
+	// session's own filter.
+	l.Show(emps, data.Filter(l.idx.FindEmployees(l.Search.Query(), l.sort), keep))
 }
 
 // filterWords names the filter for the title line: "company Contoso ·
@@ -163,5 +163,5 @@ func (l *list) info() string {
 	if w := l.filterWords(); w != "" {
 		filter = " · filter: " + w + " · esc clears it"
 	}
-	return fmt.Sprintf("%s of %s%s · sorted by %s", humanize.Comma(int64(l.Len())), humanize.Comma(int64(len(l.idx.Employees))), filter, l.sort)
+	return fmt.Sprintf("%s of %s%s · sorted by %s", humanize.Comma(int64(l.Len())), humanize.Comma(int64(l.idx.EmployeeCount())), filter, l.sort)
 }

@@ -59,16 +59,9 @@ func (l *list) refilter() {
 		l.Table.Empty = "no keys: the filter (" + l.filter.String() + ") hides the others — esc clears it"
 	}
 	keys := l.idx.Keys
-	hit := l.idx.KeysMatching(l.Search.Query())
-	keep := l.filter.keep(keys)
-	switch {
-	case hit != nil && keep != nil:
-		inFilter := keep
-		keep = func(i int32) bool { return hit[i] && inFilter(i) }
-	case hit != nil:
-		keep = func(i int32) bool { return hit[i] }
-	}
-	l.Show(keys, data.Filter(l.idx.KeyOrder(l.sort), keep))
+	// The search's best matches first (shared by the sessions), then the
+	// session's own filter.
+	l.Show(keys, data.Filter(l.idx.FindKeys(l.Search.Query(), l.sort), l.filter.keep(keys)))
 }
 
 // showAll drops the search and the filter so that any key can be shown.
@@ -108,7 +101,7 @@ func (l *list) view() string {
 			filter = "filter: " + l.filter.String() + " · esc clears it"
 		}
 		info = fmt.Sprintf("%s of %s · %s · sorted by %s", humanize.Comma(int64(l.Len())),
-			humanize.Comma(int64(len(l.idx.Keys))), filter, l.sort)
+			humanize.Comma(int64(l.idx.KeyCount())), filter, l.sort)
 	}
 	// The time of day only where there is room for it.
 	changeFormat := history.TimeFormat
