@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
@@ -153,6 +154,11 @@ func describe(what string, err error) error {
 	var le *ldap.Error
 	if errors.As(err, &le) && le.ResultCode != ldap.ErrorNetwork {
 		return fmt.Errorf("%s: %s", what, ldap.LDAPResultCodeMap[le.ResultCode])
+	}
+	// The server gone mid-answer reads as "connection closed" or as an
+	// EOF, by when it went: one wording for the admin.
+	if errors.Is(err, io.EOF) || strings.Contains(err.Error(), "connection closed") || strings.Contains(err.Error(), "EOF") {
+		return fmt.Errorf("%s: the directory server closed the connection (connection closed)", what)
 	}
 	return fmt.Errorf("%s: %v", what, err)
 }
