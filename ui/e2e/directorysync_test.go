@@ -163,7 +163,7 @@ func TestDirectorySyncLeaverOverOpenSSH(t *testing.T) {
 	s.waitFor("the search line", showsAll("keep search"))
 	s.typeText(serial)
 	s.waitFor("the search narrowed to "+serial, func(screen string) bool {
-		return strings.Contains(lineWith(screen, serial), "Deactivated")
+		return strings.Contains(screen, "1 of") && lineWithAll(screen, serial, "Deactivated", "Withdrawal") != ""
 	})
 	s.send("Enter", "Enter")
 	s.waitFor("the page of key "+serial+" naming Lena as its last holder", func(screen string) bool {
