@@ -89,6 +89,9 @@ type app struct {
 	wizard   wizardModel
 	code     *codeScreen
 	showHelp bool
+	// directorySnapshot is the snapshot file the directory sync reads
+	// ("": LDAP).
+	directorySnapshot string
 
 	mail   mailprompt.Config // what e-mailing a code needs
 	notice notice            // the footer line; cleared by the next key
@@ -116,6 +119,7 @@ func newApp(cfg Config) *app {
 		Remote: cfg.Remote,
 	}
 	a.subscribe = cfg.Store.Watch
+	a.directorySnapshot = cfg.DirectorySnapshot
 	a.help = newHelp(a.Styles)
 	actions := keyaction.DefaultKeys(a.Access)
 	a.employees = employees.New(a.Common, actions)
