@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -69,17 +71,86 @@ func keydeskWith(t *testing.T, env []string, stdin string, args ...string) resul
 	return r
 }
 
-// An admin in the terminal UI over OpenSSH previews a sync with the LDAP
-// directory (a real slapd) that has a leaver, applies it, and the
-// header says when the leaver's key goes; once the test clock is past the
-// grace period, the next sync's preview names the key withdrawn, and the
-// key page shows it Deactivated and last held by the leaver.
-func TestDirectorySyncLeaverOverOpenSSH(t *testing.T) {
-	requireTools(t, "tmux", "ssh", "ssh-keygen")
+// directoryFixture is a directory that the test can make a person leave.
+type directoryFixture struct {
+	// settings are the flags of keydesk directory settings (with the bind
+	// password on stdin) and serveFlags those of serve, for this source.
+	settings   []string
+	password   string
+	syncArgs   []string // after "directory sync"
+	serveFlags []string
+	leave      func(uid string)
+}
+
+// ldapDirectory is a real slapd with the people.
+func ldapDirectory(t *testing.T, people []slapdtest.Person) directoryFixture {
 	if !slapdtest.Installed() {
 		t.Skip("slapd is not installed (apt-get install slapd ldap-utils)")
 	}
+	srv := slapdtest.Start(t, people)
+	return directoryFixture{
+		settings: []string{"--url", srv.URL, "--tls", "starttls", "--ca-file", srv.CAFile,
+			"--bind-dn", slapdtest.ReaderDN, "--password-stdin",
+			"--base-dn", slapdtest.PeopleDN, "--filter", "(objectClass=inetOrgPerson)",
+			"--preset", "openldap", "--attr-company", "-"},
+		password: slapdtest.ReaderPW + "\n",
+		leave: func(uid string) {
+			if err := srv.Admin().Del(ldap.NewDelRequest("uid="+uid+","+slapdtest.PeopleDN, nil)); err != nil {
+				t.Fatalf("cannot delete %s from the directory: %v", uid, err)
+			}
+		},
+	}
+}
+
+// snapshotDirectory is a snapshot file that serve reads
+// (--directory-snapshot), rewritten when someone leaves.
+func snapshotDirectory(t *testing.T, dir string, people []slapdtest.Person) directoryFixture {
+	path := filepath.Join(dir, "people.csv")
+	write := func(people []slapdtest.Person) {
+		var b strings.Builder
+		b.WriteString("external_id,first_name,last_name,email,department\n")
+		for _, p := range people {
+			fmt.Fprintf(&b, "%s,%s,%s,%s,%s\n", p.UID, p.First, p.Last, p.Mail, p.Department)
+		}
+		if err := os.WriteFile(path+".tmp", []byte(b.String()), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(path+".tmp", path); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(people)
+	return directoryFixture{
+		syncArgs:   []string{path},
+		serveFlags: []string{"--directory-snapshot", path},
+		leave: func(uid string) {
+			write(slices.DeleteFunc(slices.Clone(people), func(p slapdtest.Person) bool { return p.UID == uid }))
+		},
+	}
+}
+
+// An admin in the terminal UI over OpenSSH previews a sync with a
+// directory that has a leaver (a real slapd, or the snapshot file serve
+// was given), applies it, and the header says when the leaver's key goes;
+// once the test clock is past the grace period, the next sync's preview
+// names the key withdrawn, and the key page shows it Deactivated and
+// last held by the leaver.
+func TestDirectorySyncLeaverOverOpenSSH(t *testing.T) {
+	requireTools(t, "tmux", "ssh", "ssh-keygen")
 	t.Parallel()
+	t.Run("ldap", func(t *testing.T) {
+		t.Parallel()
+		testDirectorySyncLeaver(t, func(_ string, people []slapdtest.Person) directoryFixture { return ldapDirectory(t, people) })
+	})
+	t.Run("snapshot", func(t *testing.T) {
+		t.Parallel()
+		testDirectorySyncLeaver(t, func(dir string, people []slapdtest.Person) directoryFixture {
+			return snapshotDirectory(t, dir, people)
+		})
+	})
+}
+
+func testDirectorySyncLeaver(t *testing.T, source func(dir string, people []slapdtest.Person) directoryFixture) {
 	people := []slapdtest.Person{
 		{UID: "lena", First: "Lena", Last: "Leaver", Mail: "lena@example.com", Department: "IT"},
 		{UID: "sam", First: "Sam", Last: "Stayer", Mail: "sam@example.com", Department: "IT"},
@@ -87,9 +158,8 @@ func TestDirectorySyncLeaverOverOpenSSH(t *testing.T) {
 	for _, n := range []string{"amy", "ben", "cal", "dot", "eve", "fay", "gus", "hal", "ivy", "jon"} {
 		people = append(people, slapdtest.Person{UID: n, First: strings.ToUpper(n[:1]) + n[1:], Last: "Staff", Mail: n + "@example.com"})
 	}
-	ldapSrv := slapdtest.Start(t, people)
-
 	dir := t.TempDir()
+	directory := source(dir, people)
 	db := filepath.Join(dir, "keydesk.db")
 	clock := newTestClock(t, dir, time.Now().UTC().Truncate(time.Second))
 	kd := func(args ...string) string {
@@ -97,13 +167,10 @@ func TestDirectorySyncLeaverOverOpenSSH(t *testing.T) {
 		return mustSucceed(t, keydeskWith(t, clock.env(), "", append([]string{"--db", db}, args...)...))
 	}
 	kd("demo", "--keys", "6", "--employees", "2")
-	mustSucceed(t, keydeskWith(t, clock.env(), slapdtest.ReaderPW+"\n", "--db", db, "directory", "settings",
-		"--url", ldapSrv.URL, "--tls", "starttls", "--ca-file", ldapSrv.CAFile,
-		"--bind-dn", slapdtest.ReaderDN, "--password-stdin",
-		"--base-dn", slapdtest.PeopleDN, "--filter", "(objectClass=inetOrgPerson)",
-		"--preset", "openldap", "--attr-company", "-", "--grace", "3d"))
+	mustSucceed(t, keydeskWith(t, clock.env(), directory.password,
+		append([]string{"--db", db, "directory", "settings", "--grace", "3d"}, directory.settings...)...))
 	// The directory's people join, then Lena gets a key and activates it.
-	if out := kd("directory", "sync"); !strings.Contains(out, "joiners: 12") {
+	if out := kd(append([]string{"directory", "sync"}, directory.syncArgs...)...); !strings.Contains(out, "joiners: 12") {
 		t.Fatalf("the first sync does not add the 12 people of the directory:\n%s", out)
 	}
 	keys := decodeExport[keyRecord](t, "keys", kd("export", "keys"))
@@ -119,13 +186,11 @@ func TestDirectorySyncLeaverOverOpenSSH(t *testing.T) {
 	kd("device", "activate", serial, code)
 
 	// Lena leaves the directory.
-	if err := ldapSrv.Admin().Del(ldap.NewDelRequest("uid=lena,"+slapdtest.PeopleDN, nil)); err != nil {
-		t.Fatalf("cannot delete lena from the directory: %v", err)
-	}
+	directory.leave("lena")
 
 	alice := newSSHIdentity(t, dir, "alice")
 	authorize(t, dir, alice)
-	srv := startServeWith(t, db, dir, clock.env())
+	srv := startServeWith(t, db, dir, clock.env(), directory.serveFlags...)
 	c := sshClient{host: srv.host, port: srv.port, identity: alice.path}
 	s := startScreen(t, "TERM=xterm-256color NO_COLOR=1 "+shellLine(append([]string{"ssh", "-tt"}, c.args()...)...))
 	s.waitFor("the Employees screen over SSH", showsAll("Employees", "Lena Leaver"))
