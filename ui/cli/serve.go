@@ -12,7 +12,7 @@ import (
 func (a *app) serveCommand() *cobra.Command {
 	var opts ServeOptions
 	cmd := &cobra.Command{
-		Use:   "serve [--listen ADDR] [--host-key PATH] [--authorized-keys PATH] [--idle-timeout D] [--anchor FILE] [--directory-sync 1h]",
+		Use:   "serve [--listen ADDR] [--host-key PATH] [--authorized-keys PATH] [--idle-timeout D] [--anchor FILE] [--directory-sync 1h] [--directory-snapshot FILE]",
 		Short: "Serve the screens and commands over SSH to many admins at once (public-key login only)",
 		Long: `Serve the terminal UI and every command over SSH: one process owns the
 database, admins connect with ssh -p PORT HOST, or run a command with
