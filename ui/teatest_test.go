@@ -73,7 +73,7 @@ func (f *flow) openKey(serial string) {
 	f.t.Helper()
 	f.see("of 40")
 	f.keys("2")
-	f.see("all statuses")
+	f.see("no filter")
 	f.keys("/", serial, "enter")
 	f.see("1 of 40")
 }
@@ -190,7 +190,7 @@ func TestFlowCompromiseNeedsTheSerialTyped(t *testing.T) {
 		f.keys("backspace")
 	}
 	f.keys(strings.ToLower(k.Serial), "enter")
-	f.see("marked Compromised (Stolen)")
+	f.see("is now Compromised: stolen")
 	f.waitStatus(k.Serial, model.Compromised)
 }
 
@@ -289,7 +289,7 @@ func TestFlowHelpdeskCall(t *testing.T) {
 	if _, err := st.DeviceEnterCode(tActor, "KD-0002", code); err != nil {
 		t.Fatalf("the code on the screen does not activate the key: %v", err)
 	}
-	f.see("KD-0002  Active", "no longer works: key KD-0002 is Active now")
+	f.see("KD-0002  Active", "✓ activated: key KD-0002 is Active")
 }
 
 // codeOf reads a key's current code the way an admin command would: a
