@@ -46,3 +46,15 @@ func TestActivationOnTheCallIsGreen(t *testing.T) {
 		t.Fatal("the activation is not drawn as good news")
 	}
 }
+
+// After "I lost my key" the call shows no code and offers none.
+func TestCallAfterAReportShowsNoCode(t *testing.T) {
+	d := helpdeskDriver(t)
+	d.press("hopper", "enter", "L", "on the train", "enter")
+	d.mustSee("is now Suspended, reported lost: no code was shown")
+	d.reload()
+	d.mustSee("never shown: the key was reported lost")
+	d.mustNotSee("press c to show it", "c show code")
+	d.press("c")
+	d.mustSee("its code is never shown")
+}

@@ -273,7 +273,7 @@ func TestFlowHelpdeskCall(t *testing.T) {
 	f.keys("enter")
 	f.see("Call  Ada Lovelace", "3 of 3 wrong entries left", "press c to show it")
 	f.keys("c")
-	f.see("Activation code", "KD-0002")
+	f.see("Activation code", "KD-0002", "╚") // the box's last line: the code above it is drawn too
 	shown := newestEntry(t, st)
 	if shown.Action != model.ActionCodeShown || shown.Actor != helen.String() {
 		t.Fatalf("newest entry %+v, want the code shown by %s", shown, helen)

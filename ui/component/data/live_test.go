@@ -59,6 +59,9 @@ func describe(x *Index) []string {
 	for _, g := range x.Departments() {
 		out = append(out, fmt.Sprintf("dept %s %d", g.Value, g.Count))
 	}
+	for _, i := range x.ReportedLost() {
+		out = append(out, "lost "+x.Keys[i].Serial())
+	}
 	return out
 }
 
@@ -86,6 +89,7 @@ func liveUpdates(t *testing.T, lookEachTime bool) {
 	for _, by := range EmployeeSorts {
 		first.EmployeeOrder(by)
 	}
+	first.ReportedLost()
 	snap, _ := st.Snapshot()
 	var ready, active []model.Key
 	for _, k := range snap.Keys {
@@ -123,6 +127,7 @@ func liveUpdates(t *testing.T, lookEachTime bool) {
 			return err
 		}},
 		{"suspend", func() error { _, err := st.SuspendKey(tAdmin, store.Serial(active[0].Serial), "x"); return err }},
+		{"report lost", func() error { _, err := st.ReportLost(tAdmin, store.Serial(active[3].Serial), "on the train"); return err }},
 		{"remove", func() error {
 			_, err := st.RemoveKey(tAdmin, store.Serial(active[1].Serial), model.Withdrawal, "")
 			return err

@@ -226,6 +226,11 @@ func (u *updater) apply(profiles []store.ProfileUse) *Index {
 	x.mu.Unlock()
 	y.pending = make(map[any]*pendingOrder, len(pending))
 	for by, p := range pending {
+		switch by.(type) {
+		case KeySort, EmployeeSort:
+		default:
+			continue // a list it cannot move (the keys reported lost): made again when asked for
+		}
 		items := map[int32]wasItem{}
 		switch by := by.(type) {
 		case KeySort:

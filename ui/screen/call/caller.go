@@ -159,6 +159,8 @@ func (m *Model) keyLines(t keyaction.Target) []string {
 	}
 	lines := []string{st.Label.Render("Key") + st.Text.Render(k.Serial()) + "  " + status + st.Subtle.Render("  "+dash(k.Model()))}
 	switch {
+	case model.IsReportedLost(k.Status(), k.Reason()):
+		return append(lines, st.Label.Render("Code")+st.Subtle.Render("never shown: the key was reported lost and waits for an admin"))
 	case !k.Status().HasCode():
 		return append(lines, st.Label.Render("Code")+st.Subtle.Render("none: a key that is "+k.Status().String()+" has no activation code"))
 	case !m.hasState || m.stateSerial != k.Ref().Serial:
