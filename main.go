@@ -45,13 +45,14 @@ func runServer(ctx context.Context, st *store.Store, opts cli.ServeOptions) erro
 		IdleTimeout:        opts.IdleTimeout,
 		AnchorPath:         opts.AnchorPath,
 		DirectorySync:      opts.DirectorySync,
+		DirectorySnapshot:  opts.DirectorySnapshot,
 		OpsConfig: serve.OpsConfig{
 			BackupDir: opts.Ops.BackupDir, BackupEvery: opts.Ops.BackupEvery, BackupKeep: opts.Ops.BackupKeep,
 			MetricsListen: opts.Ops.Metrics, LogFormat: opts.Ops.LogFormat,
 		},
 		Log: os.Stderr,
 		NewTUI: func(ctx context.Context, st *store.Store, actor model.Actor, r *lipgloss.Renderer) tea.Model {
-			return ui.New(ui.Config{Store: st, Actor: actor, Renderer: r, Context: ctx, Remote: true})
+			return ui.New(ui.Config{Store: st, Actor: actor, Renderer: r, Context: ctx, Remote: true, DirectorySnapshot: opts.DirectorySnapshot})
 		},
 		RunCommand: func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, actor model.Actor) int {
 			// The server's own environment is not the admin's: no Getenv.

@@ -93,6 +93,9 @@ type app struct {
 	showHelp   bool
 	helpOffset int     // the first line of the help shown, when it scrolls
 	back       []place // where jumps came from (backstack.go)
+	// directorySnapshot is the snapshot file the directory sync reads
+	// ("": LDAP).
+	directorySnapshot string
 
 	mail   mailprompt.Config // what e-mailing a code needs
 	notice notice            // the footer line; cleared by the next key
@@ -123,6 +126,7 @@ func newApp(cfg Config) *app {
 		Remote: cfg.Remote,
 	}
 	a.subscribe = cfg.Store.Watch
+	a.directorySnapshot = cfg.DirectorySnapshot
 	a.help = newHelp(a.Styles)
 	actions := keyaction.DefaultKeys(a.Access)
 	a.employees = employees.New(a.Common, actions)

@@ -28,6 +28,11 @@ type Config struct {
 	// the server (files come through `ssh … import keys -` instead).
 	Remote bool
 
+	// DirectorySnapshot, when set, is the snapshot CSV file that the
+	// directory sync's preview (S) reads instead of LDAP (serve
+	// --directory-snapshot).
+	DirectorySnapshot string
+
 	// Context, when set, ends the session's subscription to store changes
 	// when it is done (an SSH session that drops without quitting). It
 	// ends anyway when the admin quits.

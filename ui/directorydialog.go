@@ -14,8 +14,8 @@ import (
 	"github.com/keydesk/keydesk/ui/component/dialog"
 )
 
-// directoryPreview reads the LDAP directory in a command and opens the
-// sync's preview: what would change, and the fail-safe's answer. Applying
+// directoryPreview reads the directory (the snapshot file serve was given,
+// else LDAP) in a command and opens the sync's preview: what would change, and the fail-safe's answer. Applying
 // it syncs again, with the same rules, so what is applied is the
 // directory as it is then.
 func (a *app) directoryPreview() tea.Cmd {
@@ -23,20 +23,20 @@ func (a *app) directoryPreview() tea.Cmd {
 		return common.Cmd(common.InfoMsg{Text: "syncing with the directory needs an admin; directory status shows the last sync"})
 	}
 	c := a.Common
-	ctx := a.ctx
+	ctx, snapshot := a.ctx, a.directorySnapshot
 	return tea.Batch(common.Cmd(common.InfoMsg{Text: "reading the directory…"}), func() tea.Msg {
-		res, err := c.Store.SyncDirectoryLDAP(ctx, c.Actor, store.SyncOptions{DryRun: true})
+		res, err := c.Store.SyncDirectoryFrom(ctx, c.Actor, snapshot, store.SyncOptions{DryRun: true})
 		if res.At.IsZero() && err != nil {
 			return common.ErrMsg{Err: err}
 		}
-		f := directoryDialog(ctx, &c, res, err)
+		f := directoryDialog(ctx, &c, snapshot, res, err)
 		return tea.BatchMsg{common.Cmd(common.OpenDialogMsg{Dialog: f}), f.Init()}
 	})
 }
 
 // directoryDialog shows a plan; a plan over the share of leavers asks for
 // their number to be typed, as --confirm-leavers does.
-func directoryDialog(ctx context.Context, c *common.Common, res store.SyncResult, refusal error) *dialog.Form {
+func directoryDialog(ctx context.Context, c *common.Common, snapshot string, res store.SyncResult, refusal error) *dialog.Form {
 	p := res.Plan
 	body := []string{model.Printable(res.Source), model.Printable(p.Summary()),
 		fmt.Sprintf("Leavers: %d of %d active (%.1f%%, at most %d%% without confirmation); their keys are withdrawn after a grace period of %s.",
@@ -83,7 +83,7 @@ func directoryDialog(ctx context.Context, c *common.Common, res store.SyncResult
 	st, actor := c.Store, c.Actor
 	apply := func(confirm int) tea.Cmd {
 		return func() tea.Msg {
-			res, err := st.SyncDirectoryLDAP(ctx, actor, store.SyncOptions{ConfirmLeavers: confirm})
+			res, err := st.SyncDirectoryFrom(ctx, actor, snapshot, store.SyncOptions{ConfirmLeavers: confirm})
 			if err != nil {
 				return common.ErrMsg{Err: err}
 			}

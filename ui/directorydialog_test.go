@@ -33,7 +33,7 @@ func TestDirectoryPreviewDialog(t *testing.T) {
 	if refusal == nil {
 		t.Fatal("25% leavers passed the fail-safe")
 	}
-	f := directoryDialog(context.Background(), c, res, refusal)
+	f := directoryDialog(context.Background(), c, "", res, refusal)
 	f.SetSize(100, 30)
 	view := f.View()
 	for _, want := range []string{"Confirm the leavers?", "Joiners: Ivy New", "Movers: Cy Young (last name)", "Leavers: Ann Lee", "1 of 4 active (25.0%", "type 1 to confirm"} {
@@ -49,7 +49,7 @@ func TestDirectoryPreviewDialog(t *testing.T) {
 	// Within the share: a plain confirmation.
 	plan.Leavers = nil
 	res.Plan = plan
-	f = directoryDialog(context.Background(), c, res, nil)
+	f = directoryDialog(context.Background(), c, "", res, nil)
 	f.SetSize(100, 30)
 	if v := f.View(); !strings.Contains(v, "Apply the directory sync?") {
 		t.Errorf("preview within the share:\n%s", v)

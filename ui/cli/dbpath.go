@@ -113,7 +113,7 @@ func (a *app) openStore(mode openMode) (*store.Store, error) {
 			return nil, fmt.Errorf("there is no database at %s: give --db PATH or set KEYDESK_DB (keydesk demo or keydesk import keys creates one)", path)
 		}
 	}
-	st, err := store.Open(path, store.Options{ReadOnly: mode == readOnly})
+	st, err := store.Open(path, store.Options{ReadOnly: mode == readOnly, Now: testClock})
 	var inUse *store.ErrInUse
 	if errors.As(err, &inUse) {
 		return nil, inUseError(path)

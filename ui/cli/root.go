@@ -58,6 +58,7 @@ type ServeOptions struct {
 	DBPath                                  string
 	AnchorPath                              string
 	DirectorySync                           time.Duration // 0: no scheduled sync
+	DirectorySnapshot                       string        // "": the scheduled sync and the preview read LDAP
 	Ops                                     OpsOptions    // backups, metrics, log format (opsflags.go)
 }
 

@@ -13,6 +13,7 @@ type keyRecord struct {
 	Status        string `json:"status"`
 	Reason        string `json:"reason"`
 	EmployeeEmail string `json:"employee_email"`
+	LastHolder    string `json:"last_holder"`
 }
 
 type employeeRecord struct {

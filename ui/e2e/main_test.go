@@ -42,6 +42,7 @@ func buildKeydesk(out string) error {
 		return fmt.Errorf("cannot build keydesk: no go command on PATH: %v", err)
 	}
 	cmd := exec.Command(goTool, "build", "-o", out,
+		"-tags", "keydesk_testclock", // KEYDESK_TEST_CLOCK_FILE moves the store's clock (ui/cli/testclock_on.go)
 		"-ldflags", "-X github.com/keydesk/keydesk/ui/cli.version=e2e",
 		"github.com/keydesk/keydesk")
 	if output, err := cmd.CombinedOutput(); err != nil {

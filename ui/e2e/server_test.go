@@ -32,6 +32,13 @@ type server struct {
 // address. It is killed if still running when the test ends.
 func startServe(t *testing.T, db, dir string) *server {
 	t.Helper()
+	return startServeWith(t, db, dir, nil)
+}
+
+// startServeWith is startServe with more environment (KEY=value) and
+// flags.
+func startServeWith(t *testing.T, db, dir string, env []string, flags ...string) *server {
+	t.Helper()
 	srv := &server{
 		logPath:  filepath.Join(dir, "serve.log"),
 		addrFile: db + ".serve",
@@ -46,7 +53,8 @@ func startServe(t *testing.T, db, dir string) *server {
 		"--listen", "127.0.0.1:0",
 		"--host-key", filepath.Join(dir, "host_ed25519"),
 		"--authorized-keys", filepath.Join(dir, "authorized_keys"))
-	srv.cmd.Env = testEnv()
+	srv.cmd.Args = append(srv.cmd.Args, flags...)
+	srv.cmd.Env = append(testEnv(), env...)
 	srv.cmd.Stdout, srv.cmd.Stderr = logFile, logFile
 	if err := srv.cmd.Start(); err != nil {
 		t.Fatalf("cannot start keydesk serve: %v", err)

@@ -19,10 +19,11 @@ func directoryRetry(every time.Duration) time.Duration {
 	return min(every, max(time.Minute, every/4))
 }
 
-// runDirectorySync syncs with the LDAP directory every interval, with the
-// same rules as an admin's sync: a refusal is audited, shown in every
+// runDirectorySync syncs with the snapshot file at snapshot, or with the
+// LDAP directory of the settings when snapshot is "", every interval, with
+// the same rules as an admin's sync: a refusal is audited, shown in every
 // session's header (the store keeps it), logged, and retried sooner.
-func runDirectorySync(ctx context.Context, st *store.Store, every time.Duration, logger *log.Logger) {
+func runDirectorySync(ctx context.Context, st *store.Store, every time.Duration, snapshot string, logger *log.Logger) {
 	wait := time.Duration(0) // the first run at start
 	for {
 		select {
@@ -30,7 +31,7 @@ func runDirectorySync(ctx context.Context, st *store.Store, every time.Duration,
 			return
 		case <-time.After(wait):
 		}
-		res, err := st.SyncDirectoryLDAP(ctx, directorySyncActor, store.SyncOptions{})
+		res, err := st.SyncDirectoryFrom(ctx, directorySyncActor, snapshot, store.SyncOptions{})
 		switch {
 		case ctx.Err() != nil:
 			return

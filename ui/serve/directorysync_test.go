@@ -48,7 +48,7 @@ func TestScheduledDirectorySync(t *testing.T) {
 		var logged lockedBuffer
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
-		go func() { runDirectorySync(ctx, st, time.Hour, log.New(&logged)); close(done) }()
+		go func() { runDirectorySync(ctx, st, time.Hour, "", log.New(&logged)); close(done) }()
 		deadline := time.Now().Add(20 * time.Second)
 		for !strings.Contains(logged.String(), "directory sync") && time.Now().Before(deadline) {
 			time.Sleep(50 * time.Millisecond)

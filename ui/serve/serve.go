@@ -56,6 +56,9 @@ type Config struct {
 	// DirectorySync, when set, syncs the employees with the LDAP
 	// directory of the settings at this interval (directorysync.go).
 	DirectorySync time.Duration
+	// DirectorySnapshot, when set, is the snapshot CSV file that the
+	// scheduled sync and the screens' preview read instead of LDAP.
+	DirectorySnapshot string
 	// FileCheckInterval is how often the database's path is checked to
 	// still name the file serve holds, between writes; 0 = 2 s.
 	FileCheckInterval time.Duration
@@ -148,8 +151,8 @@ func Run(ctx context.Context, cfg Config) error {
 	go func() { served <- s.ssh.Serve(ln) }()
 	go watchFile(ctx, cfg.Store, cfg.FileCheckInterval, logger)
 	if cfg.DirectorySync > 0 {
-		logger.Info("syncing the directory", "every", cfg.DirectorySync)
-		go runDirectorySync(ctx, cfg.Store, cfg.DirectorySync, logger)
+		logger.Info("syncing the directory", "every", cfg.DirectorySync, "snapshot", cfg.DirectorySnapshot)
+		go runDirectorySync(ctx, cfg.Store, cfg.DirectorySync, cfg.DirectorySnapshot, logger)
 	}
 	for _, w := range append(cfg.Store.Exposed(), store.Exposed(cfg.HostKeyPath, "the host key")) {
 		if w != "" {
