@@ -6,14 +6,22 @@ import (
 	"github.com/keydesk/keydesk/model"
 )
 
+// reportedLostOrder is the cache key of ReportedLost in the orders map.
+type reportedLostOrder struct{}
+
 // ReportedLost is the keys reported lost, waiting for an admin to mark
-// them compromised, oldest report first. Read afresh at each call: the
-// shared view updates rows in place, so a result kept would go stale (a
-// loop over the rows, well under a millisecond at 100,000 keys). A first
-// page (Partial) knows none: it does not hold every key.
+// them compromised, oldest report first; computed once per version of the
+// view (the header asks for it at every frame of every session; a write
+// drops it, see Update). A first page (Partial) knows none: it does not
+// hold every key.
 func (x *Index) ReportedLost() []int32 {
 	if x.partial {
 		return nil
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if o, ok := x.orders[reportedLostOrder{}]; ok {
+		return o
 	}
 	out := []int32{}
 	for i := range x.Keys {
@@ -22,5 +30,6 @@ func (x *Index) ReportedLost() []int32 {
 		}
 	}
 	slices.SortStableFunc(out, func(a, b int32) int { return x.Keys[a].UpdatedAt().Compare(x.Keys[b].UpdatedAt()) })
+	x.orders[reportedLostOrder{}] = out
 	return out
 }
