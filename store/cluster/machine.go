@@ -258,9 +258,8 @@ func (m *Machine) applyInTx(tx *bolt.Tx, entries []Entry, out []Applied, refused
 		if e.Index <= applied.Index {
 			continue // in the file already (a replay after restart)
 		}
-		if e.Index != applied.Index+1 {
-			return fmt.Errorf("log entry %d follows entry %d: a gap", e.Index, applied.Index)
-		}
+		// Gaps are normal: raft keeps no-op and barrier entries from the
+		// state machine.
 		applied = appliedAt{e.Index, e.Term}
 		// Pruned entry by entry, so that whether an id is still known
 		// does not depend on where the batches split.
