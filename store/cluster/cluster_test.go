@@ -3,9 +3,9 @@ package cluster
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
-	"encoding/binary"
 	"strconv"
 	"sync"
 	"testing"
