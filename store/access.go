@@ -1,8 +1,6 @@
 package store
 
 import (
-	"fmt"
-
 	"github.com/keydesk/keydesk/model"
 	bolt "go.etcd.io/bbolt"
 )
@@ -23,17 +21,24 @@ func (s *Store) SetBootstrap(listed func(fingerprint string) bool) {
 	s.bootstrap = listed
 }
 
-func (s *Store) stillListed(fingerprint string) bool {
+// listed is who with Bootstrap as authorized_keys says it now: a key
+// dropped from the file is no longer admitted by it. Asked before a
+// command is built, so that applying the command reads no file.
+func (s *Store) listed(who model.Actor) model.Actor {
 	s.mu.Lock()
 	listed := s.bootstrap
 	s.mu.Unlock()
-	return listed == nil || listed(fingerprint)
+	if who.Bootstrap && listed != nil && !listed(who.Fingerprint) {
+		who.Bootstrap = false
+	}
+	return who
 }
 
 // resolve fills in who's role as the database says it now. An admin on
 // this machine is an admin; a key in the admins table has the role given
 // there (also when authorized_keys lists it too); a key only in
-// authorized_keys is an admin while the file lists it.
+// authorized_keys is an admin while the file lists it (who.Bootstrap,
+// see listed).
 func (s *Store) resolve(tx *bolt.Tx, who model.Actor) (model.Actor, error) {
 	if who.Local() {
 		who.Role = model.RoleAdmin
@@ -45,7 +50,7 @@ func (s *Store) resolve(tx *bolt.Tx, who model.Actor) (model.Actor, error) {
 		return who, err
 	case found:
 		return model.SSHAdmin(a.Name, a.Fingerprint, a.Role), nil
-	case who.Bootstrap && s.stillListed(who.Fingerprint):
+	case who.Bootstrap:
 		who.Role = model.RoleAdmin
 		return who, nil
 	}
@@ -74,49 +79,23 @@ func refusalEntry(who model.Actor, op model.Operation, why error) model.AuditEnt
 	return model.AuditEntry{Actor: who.String(), Action: model.ActionAccessRefused, Target: op.Command(), Note: why.Error()}
 }
 
-// update runs one operation of who's in one write transaction. fn gets
-// the actor as the audit trail names it. A refused operation changes
-// nothing but the audit trail, which records the refusal.
+// update runs one operation of who's, written as a closure, as a command
+// in one write transaction. fn gets the actor as the audit trail names it
+// and must take the time and randomness from env (s.envOf). Such a command
+// cannot be encoded: an operation that is to be replayed or shipped has
+// arguments of its own type (see command.go).
 func (s *Store) update(who model.Actor, op model.Operation, fn func(tx *bolt.Tx, by string) error) error {
-	return s.updateAll(who, []model.Operation{op}, fn)
+	_, err := s.exec(who, op, closureArgs{fn: fn})
+	return err
 }
 
-// updateAll is update for an operation that is several at once (adding
-// an employee with a key is adding and assigning): each must be allowed.
-func (s *Store) updateAll(who model.Actor, ops []model.Operation, fn func(tx *bolt.Tx, by string) error) error {
-	op := ops[0]
-	// A backup is let through a file that is gone: it is the way to save
-	// what the open file holds.
-	rescue := op == model.OpBackup
-	if err := s.refuseIfGone(); err != nil && !rescue {
-		return err
-	}
-	if s.ReadOnly() {
-		return fmt.Errorf("the database %s is open read-only here: %s changes it", s.path, op.Doing())
-	}
-	var denied error
-	err := s.commit(func(tx *bolt.Tx) error {
-		denied = nil
-		actor, refusedOp, err := s.permit(tx, who, ops)
-		if model.IsRefusal(err) {
-			denied = err
-			return s.appendAudit(tx, refusalEntry(actor, refusedOp, err))
-		}
-		if err != nil {
-			return err
-		}
-		return fn(tx, actor.String())
-	})
-	if err != nil {
-		return err
-	}
-	// Committed, but to the file the path still names? If not, the
-	// change is lost to everyone else: it must not be acknowledged.
-	if err := s.CheckFile(); err != nil && !rescue {
-		return err
-	}
-	s.notify()
-	return denied
+// closureArgs make a command of a closure.
+type closureArgs struct {
+	fn func(tx *bolt.Tx, by string) error
+}
+
+func (a closureArgs) apply(_ *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	return nil, a.fn(tx, env.By)
 }
 
 // Check refuses, and records the refusal of, an operation who may not
@@ -124,14 +103,21 @@ func (s *Store) updateAll(who model.Actor, ops []model.Operation, fn func(tx *bo
 // (sending a test e-mail), call it before they start.
 func (s *Store) Check(who model.Actor, op model.Operation) error {
 	err := s.view(func(tx *bolt.Tx) error {
-		_, _, err := s.permit(tx, who, []model.Operation{op})
+		_, _, err := s.permit(tx, s.listed(who), []model.Operation{op})
 		return err
 	})
 	if !model.IsRefusal(err) {
 		return err
 	}
-	return s.update(who, op, func(*bolt.Tx, string) error { return nil })
+	_, err = s.exec(who, op, checkArgs{})
+	return err
 }
+
+// checkArgs are a command that only checks the role: refused, it leaves
+// its audit entry; allowed, it writes nothing.
+type checkArgs struct{}
+
+func (checkArgs) apply(*Store, *bolt.Tx, *applyEnv) (any, error) { return nil, nil }
 
 // viewAs runs a read that who's role must allow.
 func (s *Store) viewAs(who model.Actor, op model.Operation, fn func(tx *bolt.Tx) error) error {
@@ -147,7 +133,7 @@ func (s *Store) Resolve(who model.Actor) (model.Actor, error) {
 	var actor model.Actor
 	err := s.view(func(tx *bolt.Tx) error {
 		var err error
-		actor, err = s.resolve(tx, who)
+		actor, err = s.resolve(tx, s.listed(who))
 		return err
 	})
 	return actor, err

@@ -57,7 +57,8 @@ func adminByName(tx *bolt.Tx, name string) (model.Admin, error) {
 	if raw == nil {
 		return model.Admin{}, refused("there is no admin named %s", norm)
 	}
-	return decodeAdmin(raw)
+	a, err := decodeAdmin(raw)
+	return a, damagedRecord(bucketAdmins, []byte(norm), err)
 }
 
 func adminByFingerprint(tx *bolt.Tx, fingerprint string) (model.Admin, bool, error) {
@@ -67,10 +68,10 @@ func adminByFingerprint(tx *bolt.Tx, fingerprint string) (model.Admin, bool, err
 	}
 	raw := tx.Bucket(bucketAdmins).Get(name)
 	if raw == nil {
-		return model.Admin{}, false, errCorrupt
+		return model.Admin{}, false, damagedRecord(bucketAdminKey, []byte(fingerprint), errCorrupt)
 	}
 	a, err := decodeAdmin(raw)
-	return a, err == nil, err
+	return a, err == nil, damagedRecord(bucketAdmins, name, err)
 }
 
 func putAdmin(tx *bolt.Tx, old model.Admin, a *model.Admin) error {
@@ -84,10 +85,10 @@ func putAdmin(tx *bolt.Tx, old model.Admin, a *model.Admin) error {
 // roleCounts counts the admins of each role.
 func roleCounts(tx *bolt.Tx) (map[model.Role]int, error) {
 	n := map[model.Role]int{}
-	err := tx.Bucket(bucketAdmins).ForEach(func(_, v []byte) error {
+	err := tx.Bucket(bucketAdmins).ForEach(func(k, v []byte) error {
 		a, err := decodeAdmin(v)
 		if err != nil {
-			return err
+			return damagedRecord(bucketAdmins, k, err)
 		}
 		n[a.Role]++
 		return nil
@@ -100,89 +101,108 @@ func adminTarget(name string) string { return "admin " + name }
 // AddAdmin lets a new person in over SSH with the given public key (one
 // line in authorized_keys form) and role.
 func (s *Store) AddAdmin(who model.Actor, name string, role model.Role, keyLine string) (model.Admin, error) {
-	var out model.Admin
-	err := s.update(who, model.OpAdminAdd, func(tx *bolt.Tx, by string) error {
-		norm, err := model.NormalizeAdminName(name)
-		if err != nil {
-			return refused("%s", err)
-		}
-		if !role.Valid() {
-			return refused("role must be admin, helpdesk or auditor")
-		}
-		key, err := model.ParseAdminKey(keyLine)
-		if err != nil {
-			return refused("%s", err)
-		}
-		if tx.Bucket(bucketAdmins).Get([]byte(norm)) != nil {
-			return refused("there is already an admin named %s", norm)
-		}
-		if holder := tx.Bucket(bucketAdminKey).Get([]byte(key.Fingerprint)); holder != nil {
-			return refused("the key %s is already %s's: a key belongs to one admin only", key.Fingerprint, holder)
-		}
-		a := model.Admin{Name: norm, Role: role, Key: key.Key, Fingerprint: key.Fingerprint, AddedAt: s.now()}
-		if err := putAdmin(tx, model.Admin{}, &a); err != nil {
-			return err
-		}
-		out = a
-		return s.appendAudit(tx, model.AuditEntry{Actor: by, Action: model.ActionAdminAdded, Target: adminTarget(a.Name),
-			Note: "role " + role.String() + ", key " + a.Fingerprint})
-	})
-	return out, err
+	out, err := s.exec(who, model.OpAdminAdd, addAdminArgs{Name: name, Role: role, KeyLine: keyLine})
+	a, _ := out.(model.Admin)
+	return a, err
+}
+
+// addAdminArgs let a new admin in.
+type addAdminArgs struct {
+	Name    string
+	Role    model.Role
+	KeyLine string
+}
+
+func (a addAdminArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	norm, err := model.NormalizeAdminName(a.Name)
+	if err != nil {
+		return nil, refused("%s", err)
+	}
+	if !a.Role.Valid() {
+		return nil, refused("role must be admin, helpdesk or auditor")
+	}
+	key, err := model.ParseAdminKey(a.KeyLine)
+	if err != nil {
+		return nil, refused("%s", err)
+	}
+	if tx.Bucket(bucketAdmins).Get([]byte(norm)) != nil {
+		return nil, refused("there is already an admin named %s", norm)
+	}
+	if holder := tx.Bucket(bucketAdminKey).Get([]byte(key.Fingerprint)); holder != nil {
+		return nil, refused("the key %s is already %s's: a key belongs to one admin only", key.Fingerprint, holder)
+	}
+	admin := model.Admin{Name: norm, Role: a.Role, Key: key.Key, Fingerprint: key.Fingerprint, AddedAt: env.Now}
+	if err := putAdmin(tx, model.Admin{}, &admin); err != nil {
+		return nil, err
+	}
+	return admin, s.appendAudit(tx, model.AuditEntry{Actor: env.By, Action: model.ActionAdminAdded, Target: adminTarget(admin.Name),
+		Note: "role " + a.Role.String() + ", key " + admin.Fingerprint})
 }
 
 // SetAdminRole changes an admin's role; it takes effect at their next
 // action, also in a session already open. The last admin keeps the role.
 func (s *Store) SetAdminRole(who model.Actor, name string, role model.Role) (model.Admin, error) {
-	var out model.Admin
-	err := s.update(who, model.OpAdminRole, func(tx *bolt.Tx, by string) error {
-		if !role.Valid() {
-			return refused("role must be admin, helpdesk or auditor")
-		}
-		old, err := adminByName(tx, name)
-		if err != nil {
-			return err
-		}
-		if old.Role == role {
-			return refused("%s is %s already", old.Name, role)
-		}
-		if err := keepLastAdmin(tx, old, "demoted"); err != nil {
-			return err
-		}
-		a := old
-		a.Role = role
-		if err := putAdmin(tx, old, &a); err != nil {
-			return err
-		}
-		out = a
-		return s.appendAudit(tx, model.AuditEntry{Actor: by, Action: model.ActionAdminRole, Target: adminTarget(a.Name),
-			Note: old.Role.String() + " -> " + role.String()})
-	})
-	return out, err
+	out, err := s.exec(who, model.OpAdminRole, adminRoleArgs{Name: name, Role: role})
+	a, _ := out.(model.Admin)
+	return a, err
+}
+
+// adminRoleArgs change an admin's role.
+type adminRoleArgs struct {
+	Name string
+	Role model.Role
+}
+
+func (a adminRoleArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	if !a.Role.Valid() {
+		return nil, refused("role must be admin, helpdesk or auditor")
+	}
+	old, err := adminByName(tx, a.Name)
+	if err != nil {
+		return nil, err
+	}
+	if old.Role == a.Role {
+		return nil, refused("%s is %s already", old.Name, a.Role)
+	}
+	if err := keepLastAdmin(tx, old, "demoted"); err != nil {
+		return nil, err
+	}
+	admin := old
+	admin.Role = a.Role
+	if err := putAdmin(tx, old, &admin); err != nil {
+		return nil, err
+	}
+	return admin, s.appendAudit(tx, model.AuditEntry{Actor: env.By, Action: model.ActionAdminRole, Target: adminTarget(admin.Name),
+		Note: old.Role.String() + " -> " + a.Role.String()})
 }
 
 // RemoveAdmin shuts an admin out and returns who they were; the last
 // admin stays.
 func (s *Store) RemoveAdmin(who model.Actor, name string) (model.Admin, error) {
-	var removed model.Admin
-	err := s.update(who, model.OpAdminRemove, func(tx *bolt.Tx, by string) error {
-		a, err := adminByName(tx, name)
-		if err != nil {
-			return err
-		}
-		removed = a
-		if err := keepLastAdmin(tx, a, "removed"); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bucketAdmins).Delete([]byte(a.Name)); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bucketAdminKey).Delete([]byte(a.Fingerprint)); err != nil {
-			return err
-		}
-		return s.appendAudit(tx, model.AuditEntry{Actor: by, Action: model.ActionAdminRemoved, Target: adminTarget(a.Name),
-			Note: "was " + a.Role.String() + ", key " + a.Fingerprint})
-	})
-	return removed, err
+	out, err := s.exec(who, model.OpAdminRemove, removeAdminArgs{Name: name})
+	a, _ := out.(model.Admin)
+	return a, err
+}
+
+// removeAdminArgs shut an admin out.
+type removeAdminArgs struct{ Name string }
+
+func (r removeAdminArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	a, err := adminByName(tx, r.Name)
+	if err != nil {
+		return nil, err
+	}
+	if err := keepLastAdmin(tx, a, "removed"); err != nil {
+		return nil, err
+	}
+	if err := tx.Bucket(bucketAdmins).Delete([]byte(a.Name)); err != nil {
+		return nil, err
+	}
+	if err := tx.Bucket(bucketAdminKey).Delete([]byte(a.Fingerprint)); err != nil {
+		return nil, err
+	}
+	return a, s.appendAudit(tx, model.AuditEntry{Actor: env.By, Action: model.ActionAdminRemoved, Target: adminTarget(a.Name),
+		Note: "was " + a.Role.String() + ", key " + a.Fingerprint})
 }
 
 // keepLastAdmin refuses to take away the role of the only admin left in
@@ -206,10 +226,10 @@ func (s *Store) Admins(who model.Actor) ([]model.Admin, error) {
 	var out []model.Admin
 	err := s.viewAs(who, model.OpAdminList, func(tx *bolt.Tx) error {
 		out = nil
-		return tx.Bucket(bucketAdmins).ForEach(func(_, v []byte) error {
+		return tx.Bucket(bucketAdmins).ForEach(func(k, v []byte) error {
 			a, err := decodeAdmin(v)
 			out = append(out, a)
-			return err
+			return damagedRecord(bucketAdmins, k, err)
 		})
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
@@ -243,13 +263,26 @@ func (s *Store) AdminSeen(fingerprint string) error {
 	if err != nil || !found || now.Sub(a.LastSeen) < lastSeenStep {
 		return err
 	}
-	return s.commit(func(tx *bolt.Tx) error {
-		old, found, err := adminByFingerprint(tx, fingerprint)
-		if err != nil || !found {
-			return err
-		}
-		a := old
-		a.LastSeen = now
-		return putAdmin(tx, old, &a)
-	})
+	cmd, err := s.newCommand(model.Actor{}, 0, adminSeenArgs{Fingerprint: fingerprint})
+	if err != nil {
+		return err
+	}
+	cmd.Time = now
+	_, err = s.execCommand(cmd)
+	return err
+}
+
+// adminSeenArgs note an admin's login: bookkeeping.
+type adminSeenArgs struct{ Fingerprint string }
+
+func (adminSeenArgs) bookkeeping() {}
+
+func (a adminSeenArgs) apply(_ *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	old, found, err := adminByFingerprint(tx, a.Fingerprint)
+	if err != nil || !found {
+		return nil, err
+	}
+	admin := old
+	admin.LastSeen = env.Now
+	return nil, putAdmin(tx, old, &admin)
 }

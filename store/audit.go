@@ -66,11 +66,12 @@ func (t *trail) run(k, v []byte) ([]storedEntry, error) {
 	if len(v) > 0 && v[0] == auditFormat {
 		e, err := decodeAudit(v, t.names)
 		if err != nil {
-			return nil, err
+			return nil, damagedRecord(bucketAudit, k, err)
 		}
 		return []storedEntry{{AuditEntry: e, link: storedLink(v), hash: storedHashRaw(v)}}, nil
 	}
-	return decodeAuditRun(btoi(k), v, t.names)
+	run, err := decodeAuditRun(btoi(k), v, t.names)
+	return run, damagedRecord(bucketAudit, k, err)
 }
 
 // put writes a run of sealed entries, numbering their actor if new, and
@@ -123,7 +124,11 @@ func (s *Store) appendAudit(tx *bolt.Tx, e model.AuditEntry) error {
 	}
 	e.Seq = seq
 	if e.Time.IsZero() {
-		e.Time = s.now()
+		env, err := s.envOf(tx)
+		if err != nil {
+			return err
+		}
+		e.Time = env.Now
 	}
 	meta := tx.Bucket(bucketMeta)
 	e.Seal(hex.EncodeToString(meta.Get(metaAuditHead)))
@@ -266,10 +271,10 @@ const maxRecordProblems = 10
 // each it checked.
 func checkRecords(tx *bolt.Tx, replay *model.Replay) (keys, people int, err error) {
 	bad := &RecordsError{}
-	err = tx.Bucket(bucketKeys).ForEach(func(_, v []byte) error {
+	err = tx.Bucket(bucketKeys).ForEach(func(id, v []byte) error {
 		k, err := decodeKey(v)
 		if err != nil {
-			return err
+			return damagedRecord(bucketKeys, id, err)
 		}
 		keys++
 		r, ok := replay.Keys[k.ID]
@@ -292,10 +297,10 @@ func checkRecords(tx *bolt.Tx, replay *model.Replay) (keys, people int, err erro
 	for _, id := range slices.Sorted(maps.Keys(replay.Keys)) {
 		bad.add("key id %d is in the audit trail (entry %d) but not in the database: it was removed outside keydesk", id, replay.Keys[id].Seq)
 	}
-	err = tx.Bucket(bucketEmployees).ForEach(func(_, v []byte) error {
+	err = tx.Bucket(bucketEmployees).ForEach(func(id, v []byte) error {
 		e, err := decodeEmployee(v)
 		if err != nil {
-			return err
+			return damagedRecord(bucketEmployees, id, err)
 		}
 		people++
 		r, ok := replay.Employees[e.ID]

@@ -18,9 +18,7 @@ import (
 // the copy, taken after, holds its own entry. A copy that then fails gets
 // a second entry saying so.
 func (s *Store) Backup(who model.Actor, w io.Writer, where string) (int64, error) {
-	err := s.update(who, model.OpBackup, func(tx *bolt.Tx, by string) error {
-		return s.appendAudit(tx, model.AuditEntry{Actor: by, Action: model.ActionBackupMade, Target: "database", Note: "to " + where})
-	})
+	_, err := s.exec(who, model.OpBackup, backupArgs{Where: where})
 	if err != nil {
 		return 0, err
 	}
@@ -32,10 +30,7 @@ func (s *Store) Backup(who model.Actor, w io.Writer, where string) (int64, error
 	})
 	if err != nil {
 		// Best effort: the copy's own error is what the admin needs.
-		s.update(who, model.OpBackup, func(tx *bolt.Tx, by string) error {
-			return s.appendAudit(tx, model.AuditEntry{Actor: by, Action: model.ActionBackupFailed, Target: "database",
-				Note: "to " + where + ": " + err.Error()})
-		})
+		s.exec(who, model.OpBackup, backupArgs{Where: where, Failure: err.Error()})
 	}
 	return n, err
 }
@@ -57,4 +52,18 @@ func (s *Store) BackupToFile(who model.Actor, path string) (int64, error) {
 		os.Remove(path)
 	}
 	return n, err
+}
+
+// backupArgs record a backup made to Where, or that failed (Failure).
+type backupArgs struct {
+	Where   string
+	Failure string
+}
+
+func (a backupArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	entry := model.AuditEntry{Actor: env.By, Action: model.ActionBackupMade, Target: "database", Note: "to " + a.Where}
+	if a.Failure != "" {
+		entry.Action, entry.Note = model.ActionBackupFailed, "to "+a.Where+": "+a.Failure
+	}
+	return nil, s.appendAudit(tx, entry)
 }

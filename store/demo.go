@@ -19,21 +19,28 @@ func (s *Store) FillDemo(who model.Actor, keys, employees int) error {
 	if keys < 0 || employees < 0 {
 		return refused("the counts cannot be negative")
 	}
-	return s.update(who, model.OpDemo, func(tx *bolt.Tx, by string) error {
-		if tx.Bucket(bucketKeys).Stats().KeyN > 0 || tx.Bucket(bucketEmployees).Stats().KeyN > 0 {
-			return refused("the database already holds keys or employees: demo data goes only into an empty one")
-		}
-		d := demo{s: s, tx: tx, by: by, rng: rand.New(rand.NewPCG(uint64(keys), uint64(employees))),
-			// Profiles, licences and companies draw from their own
-			// source, so that the rest of the layout is as it always was.
-			extra: rand.New(rand.NewPCG(uint64(keys), uint64(employees)+1))}
-		return d.fill(keys, employees)
-	})
+	_, err := s.exec(who, model.OpDemo, demoArgs{Keys: keys, Employees: employees})
+	return err
+}
+
+// demoArgs fill an empty database with demo data.
+type demoArgs struct{ Keys, Employees int }
+
+func (a demoArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	if tx.Bucket(bucketKeys).Stats().KeyN > 0 || tx.Bucket(bucketEmployees).Stats().KeyN > 0 {
+		return nil, refused("the database already holds keys or employees: demo data goes only into an empty one")
+	}
+	d := demo{s: s, tx: tx, env: env, by: env.By, rng: rand.New(rand.NewPCG(uint64(a.Keys), uint64(a.Employees))),
+		// Profiles, licences and companies draw from their own
+		// source, so that the rest of the layout is as it always was.
+		extra: rand.New(rand.NewPCG(uint64(a.Keys), uint64(a.Employees)+1))}
+	return nil, d.fill(a.Keys, a.Employees)
 }
 
 type demo struct {
 	s     *Store
 	tx    *bolt.Tx
+	env   *applyEnv
 	by    string
 	rng   *rand.Rand
 	extra *rand.Rand
@@ -47,7 +54,7 @@ func (d *demo) tick(max time.Duration) time.Time {
 }
 
 func (d *demo) fill(nKeys, nEmployees int) error {
-	now := d.s.now()
+	now := d.env.Now
 	d.clock = now.Add(-120 * 24 * time.Hour)
 
 	profiles := []string{model.DefaultProfileName}
@@ -63,7 +70,7 @@ func (d *demo) fill(nKeys, nEmployees int) error {
 		rows[i].Profile, rows[i].LicenceUntil = d.keyExtras(profiles, now)
 	}
 	if nKeys > 0 {
-		if err := d.s.importKeysAt(d.tx, d.by, rows, d.tick(time.Hour)); err != nil {
+		if err := d.s.importKeysAt(d.tx, d.env, rows, d.tick(time.Hour)); err != nil {
 			return err
 		}
 	}

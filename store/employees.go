@@ -75,36 +75,47 @@ type NewEmployee struct {
 	Code     *CodeView
 }
 
+// addEmployeeArgs create an employee, with a key when KeySerial is set.
+type addEmployeeArgs struct {
+	Employee  model.EmployeeInput
+	KeySerial string
+}
+
+// operations: adding someone with a key is also assigning it.
+func (a addEmployeeArgs) operations(op model.Operation) []model.Operation {
+	if a.KeySerial == "" {
+		return []model.Operation{op}
+	}
+	return []model.Operation{op, model.OpKeyAssign}
+}
+
+func (a addEmployeeArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	e, err := s.createEmployeeAt(tx, env.By, a.Employee, env.Now)
+	if err != nil {
+		return nil, err
+	}
+	out := NewEmployee{Employee: e}
+	if a.KeySerial == "" {
+		return out, nil
+	}
+	view, err := s.assignNew(tx, env.By, a.KeySerial, &e)
+	if err != nil {
+		return nil, err
+	}
+	out.Code = &view
+	out.Employee, err = employeeByID(tx, e.ID) // the assignment rewrote it
+	return out, err
+}
+
 // AddEmployee creates an employee and, when keySerial is set, assigns that
 // key: both or neither are stored.
 func (s *Store) AddEmployee(who model.Actor, in model.EmployeeInput, keySerial string) (NewEmployee, error) {
-	var out NewEmployee
-	ops := []model.Operation{model.OpEmployeeAdd}
-	if keySerial != "" {
-		ops = append(ops, model.OpKeyAssign) // adding someone with a key is also assigning it
-	}
-	err := s.updateAll(who, ops, func(tx *bolt.Tx, by string) error {
-		out = NewEmployee{}
-		e, err := s.createEmployeeAt(tx, by, in, s.now())
-		if err != nil {
-			return err
-		}
-		out.Employee = e
-		if keySerial == "" {
-			return nil
-		}
-		view, err := s.assignNew(tx, by, keySerial, &e)
-		if err != nil {
-			return err
-		}
-		out.Code = &view
-		out.Employee, err = employeeByID(tx, e.ID) // the assignment rewrote it
-		return err
-	})
+	out, err := s.exec(who, model.OpEmployeeAdd, addEmployeeArgs{Employee: in, KeySerial: keySerial})
 	if err != nil {
 		return NewEmployee{}, err
 	}
-	return out, nil
+	added, _ := out.(NewEmployee)
+	return added, nil
 }
 
 func (s *Store) createEmployeeAt(tx *bolt.Tx, by string, in model.EmployeeInput, now time.Time) (model.Employee, error) {
@@ -150,38 +161,45 @@ func (s *Store) assignNew(tx *bolt.Tx, by, serial string, e *model.Employee) (Co
 	return s.showCode(tx, by, ch.Key)
 }
 
+// editEmployeeArgs replace an employee's profile.
+type editEmployeeArgs struct {
+	Ref      EmployeeRef
+	Employee model.EmployeeInput
+}
+
+func (a editEmployeeArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	old, err := s.loadEmployee(tx, a.Ref)
+	if err != nil {
+		return nil, err
+	}
+	norm, err := model.NormalizeEmployee(a.Employee)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkUnique(tx, norm, old.ID); err != nil {
+		return nil, err
+	}
+	e := old
+	e.FirstName, e.LastName, e.Email = norm.FirstName, norm.LastName, norm.Email
+	e.Phone, e.Department, e.Position, e.Company = norm.Phone, norm.Department, norm.Position, norm.Company
+	if e == old {
+		return nil, refused("nothing to change for %s", old.FullName())
+	}
+	e.UpdatedAt = env.Now
+	if err := putEmployee(tx, old, &e); err != nil {
+		return nil, err
+	}
+	return e, s.appendAudit(tx, model.AuditEntry{
+		Actor: env.By, Action: model.ActionEmployeeEdited, Target: "employee " + e.Email,
+		Note: changedFields(old, e), EmployeeID: e.ID,
+	})
+}
+
 // EditEmployee replaces an employee's profile.
 func (s *Store) EditEmployee(who model.Actor, ref EmployeeRef, in model.EmployeeInput) (model.Employee, error) {
-	var out model.Employee
-	err := s.update(who, model.OpEmployeeEdit, func(tx *bolt.Tx, by string) error {
-		old, err := s.loadEmployee(tx, ref)
-		if err != nil {
-			return err
-		}
-		norm, err := model.NormalizeEmployee(in)
-		if err != nil {
-			return err
-		}
-		if err := checkUnique(tx, norm, old.ID); err != nil {
-			return err
-		}
-		e := old
-		e.FirstName, e.LastName, e.Email = norm.FirstName, norm.LastName, norm.Email
-		e.Phone, e.Department, e.Position, e.Company = norm.Phone, norm.Department, norm.Position, norm.Company
-		if e == old {
-			return refused("nothing to change for %s", old.FullName())
-		}
-		e.UpdatedAt = s.now()
-		if err := putEmployee(tx, old, &e); err != nil {
-			return err
-		}
-		out = e
-		return s.appendAudit(tx, model.AuditEntry{
-			Actor: by, Action: model.ActionEmployeeEdited, Target: "employee " + e.Email,
-			Note: changedFields(old, e), EmployeeID: e.ID,
-		})
-	})
-	return out, err
+	out, err := s.exec(who, model.OpEmployeeEdit, editEmployeeArgs{Ref: ref, Employee: in})
+	e, _ := out.(model.Employee)
+	return e, err
 }
 
 // changedFields lists what an edit changed, for the audit note.
@@ -209,26 +227,32 @@ func changedFields(old, e model.Employee) string {
 	return out
 }
 
+// deleteEmployeeArgs remove an employee who holds no key.
+type deleteEmployeeArgs struct{ Ref EmployeeRef }
+
+func (a deleteEmployeeArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	e, err := s.loadEmployee(tx, a.Ref)
+	if err != nil {
+		return nil, err
+	}
+	if e.KeyID != 0 {
+		k, err := s.keyByID(tx, e.KeyID)
+		if err != nil {
+			return nil, err
+		}
+		return nil, refused("%s holds key %s (%s): remove the key first", e.FullName(), k.Serial, k.Status)
+	}
+	if err := deleteEmployee(tx, e); err != nil {
+		return nil, err
+	}
+	return nil, s.appendAudit(tx, model.AuditEntry{
+		Actor: env.By, Action: model.ActionEmployeeDeleted, Target: "employee " + e.Email,
+		Note: e.FullName(), EmployeeID: e.ID,
+	})
+}
+
 // DeleteEmployee removes an employee who holds no key.
 func (s *Store) DeleteEmployee(who model.Actor, ref EmployeeRef) error {
-	return s.update(who, model.OpEmployeeDelete, func(tx *bolt.Tx, by string) error {
-		e, err := s.loadEmployee(tx, ref)
-		if err != nil {
-			return err
-		}
-		if e.KeyID != 0 {
-			k, err := s.keyByID(tx, e.KeyID)
-			if err != nil {
-				return err
-			}
-			return refused("%s holds key %s (%s): remove the key first", e.FullName(), k.Serial, k.Status)
-		}
-		if err := deleteEmployee(tx, e); err != nil {
-			return err
-		}
-		return s.appendAudit(tx, model.AuditEntry{
-			Actor: by, Action: model.ActionEmployeeDeleted, Target: "employee " + e.Email,
-			Note: e.FullName(), EmployeeID: e.ID,
-		})
-	})
+	_, err := s.exec(who, model.OpEmployeeDelete, deleteEmployeeArgs{Ref: ref})
+	return err
 }

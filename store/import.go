@@ -16,13 +16,17 @@ func (s *Store) ImportKeys(who model.Actor, rows []KeyRow) (int, error) {
 	if len(rows) == 0 {
 		return 0, refused("the file has no keys to import")
 	}
-	err := s.update(who, model.OpImportKeys, func(tx *bolt.Tx, by string) error {
-		return s.importKeysAt(tx, by, rows, s.now())
-	})
-	if err != nil {
+	if _, err := s.exec(who, model.OpImportKeys, importKeysArgs{Rows: rows}); err != nil {
 		return 0, err
 	}
 	return len(rows), nil
+}
+
+// importKeysArgs add keys to the stock, all rows or none.
+type importKeysArgs struct{ Rows []KeyRow }
+
+func (a importKeysArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	return nil, s.importKeysAt(tx, env, a.Rows, env.Now)
 }
 
 // keyExtras are what an imported key has besides its own fields: its
@@ -79,16 +83,24 @@ func (s *Store) ImportEmployees(who model.Actor, rows []EmployeeRow) ([]Handout,
 	if len(rows) == 0 {
 		return nil, refused("the file has no employees to import")
 	}
-	var out []Handout
-	err := s.update(who, model.OpImportEmployees, func(tx *bolt.Tx, by string) error {
-		var err error
-		out, err = s.importEmployees(tx, by, rows)
-		return err
-	})
-	return out, err
+	out, err := s.exec(who, model.OpImportEmployees, importEmployeesArgs{Rows: rows})
+	handouts, _ := out.([]Handout)
+	return handouts, err
 }
 
-func (s *Store) importEmployees(tx *bolt.Tx, by string, rows []EmployeeRow) ([]Handout, error) {
+// importEmployeesArgs create employees and assign their keys, all rows or
+// none.
+type importEmployeesArgs struct{ Rows []EmployeeRow }
+
+func (a importEmployeesArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	out, err := s.importEmployees(tx, env, a.Rows)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (s *Store) importEmployees(tx *bolt.Tx, env *applyEnv, rows []EmployeeRow) ([]Handout, error) {
 	var bad problems
 	emails, names, serials := map[string]int{}, map[string]int{}, map[string]int{}
 	for _, row := range rows {
@@ -130,14 +142,14 @@ func (s *Store) importEmployees(tx *bolt.Tx, by string, rows []EmployeeRow) ([]H
 	}
 	var out []Handout
 	for _, row := range rows {
-		e, err := s.createEmployeeAt(tx, by, row.EmployeeInput, s.now())
+		e, err := s.createEmployeeAt(tx, env.By, row.EmployeeInput, env.Now)
 		if err != nil {
 			return nil, lineError(row.Line, err)
 		}
 		if row.KeySerial == "" {
 			continue
 		}
-		view, err := s.assignNew(tx, by, row.KeySerial, &e)
+		view, err := s.assignNew(tx, env.By, row.KeySerial, &e)
 		if err != nil {
 			return nil, lineError(row.Line, err)
 		}

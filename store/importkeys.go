@@ -23,7 +23,8 @@ import (
 // (keyindex.go). What needs no transaction (the model, the
 // encodings, the hashes) is done on the other core meanwhile: the records
 // first, which are stored while the audit entries are chained.
-func (s *Store) importKeysAt(tx *bolt.Tx, by string, rows []KeyRow, now time.Time) error {
+func (s *Store) importKeysAt(tx *bolt.Tx, env *applyEnv, rows []KeyRow, now time.Time) error {
+	by := env.By
 	inputs, extras, indexes, err := s.checkKeyRows(tx, rows)
 	if err != nil {
 		return err
@@ -37,7 +38,7 @@ func (s *Store) importKeysAt(tx *bolt.Tx, by string, rows []KeyRow, now time.Tim
 	}
 	meta := tx.Bucket(bucketMeta)
 	b := &keysBulk{
-		firstID: keys.Sequence() + 1, firstSeq: t.entries.Sequence() + 1, now: now, by: by, random: s.random,
+		firstID: keys.Sequence() + 1, firstSeq: t.entries.Sequence() + 1, now: now, by: by, random: env.Random,
 		runs: newRunPacker(actor, by, tx.DB().Info().PageSize), prevHash: hex.EncodeToString(meta.Get(metaAuditHead)),
 	}
 	if err := keys.SetSequence(b.firstID + n - 1); err != nil {

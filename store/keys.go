@@ -44,12 +44,14 @@ func (s *Store) loadKey(tx *bolt.Tx, ref KeyRef) (model.Key, error) {
 // then the key, the employee's side of the tie and the audit entry are
 // written in the caller's transaction.
 func (s *Store) applyKeyEvent(tx *bolt.Tx, by string, k model.Key, ev model.Event) (model.Change, error) {
+	env, err := s.envOf(tx)
+	if err != nil {
+		return model.Change{}, err
+	}
 	if ev.Now.IsZero() {
-		ev.Now = s.now()
+		ev.Now = env.Now
 	}
-	if ev.Random == nil {
-		ev.Random = s.random
-	}
+	ev.Random = env.Random
 	if unreadable(k.Code) && ev.Kind == model.EventEnterCode {
 		return model.Change{}, s.SecretsProblem() // the code cannot be compared
 	}
@@ -105,43 +107,62 @@ func keyTarget(tx *bolt.Tx, serial string, employeeID uint64) string {
 	return "key " + serial
 }
 
-// keyEvent runs one event on one key in its own transaction. A Failure
-// (wrong code) is stored, then returned as the error.
-func (s *Store) keyEvent(who model.Actor, op model.Operation, ref KeyRef, ev model.Event) (model.Key, error) {
-	var ch model.Change
-	err := s.update(who, op, func(tx *bolt.Tx, by string) error {
-		if op == model.OpDevicePinLocked {
-			by = model.ActorDevice // what the device reports is the device's doing
-		}
-		k, err := s.loadKey(tx, ref)
-		if err != nil {
-			return err
-		}
-		ch, err = s.applyKeyEvent(tx, by, k, ev)
-		return err
-	})
-	if err != nil {
-		return model.Key{}, err
+// keyEventArgs are an event on one key: the model's event, less what the
+// command fixes (time, randomness).
+type keyEventArgs struct {
+	Ref     KeyRef
+	Kind    model.EventKind
+	Reason  model.Reason
+	Note    string
+	Confirm string
+	// ShowCode: the event issues a code, returned for display and recorded
+	// as shown.
+	ShowCode bool
+}
+
+// keyEventResult is a key event's answer: the key, or the code shown.
+type keyEventResult struct {
+	Key  model.Key
+	Code CodeView
+}
+
+func (a keyEventArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	by := env.By
+	if a.Kind == model.EventPinLocked {
+		by = model.ActorDevice // what the device reports is the device's doing
 	}
-	return ch.Key, ch.Failure
+	k, err := s.loadKey(tx, a.Ref)
+	if err != nil {
+		return nil, err
+	}
+	ch, err := s.applyKeyEvent(tx, by, k, model.Event{Kind: a.Kind, Reason: a.Reason, Note: a.Note, Confirm: a.Confirm})
+	if err != nil {
+		return nil, err
+	}
+	if a.ShowCode {
+		view, err := s.showCode(tx, by, ch.Key)
+		return keyEventResult{Key: ch.Key, Code: view}, err
+	}
+	if ch.Failure != nil {
+		return committedRefusal{value: keyEventResult{Key: ch.Key}, err: ch.Failure}, nil
+	}
+	return keyEventResult{Key: ch.Key}, nil
+}
+
+// keyEvent runs one event on one key as one command. A Failure (wrong
+// code) is stored, then returned as the error.
+func (s *Store) keyEvent(who model.Actor, op model.Operation, args keyEventArgs) (model.Key, error) {
+	out, err := s.exec(who, op, args)
+	r, _ := out.(keyEventResult)
+	return r.Key, err
 }
 
 // codeEvent runs an event that issues a code and returns it for display.
-func (s *Store) codeEvent(who model.Actor, op model.Operation, ref KeyRef, ev model.Event) (CodeView, error) {
-	var view CodeView
-	err := s.update(who, op, func(tx *bolt.Tx, by string) error {
-		k, err := s.loadKey(tx, ref)
-		if err != nil {
-			return err
-		}
-		ch, err := s.applyKeyEvent(tx, by, k, ev)
-		if err != nil {
-			return err
-		}
-		view, err = s.showCode(tx, by, ch.Key)
-		return err
-	})
-	return view, err
+func (s *Store) codeEvent(who model.Actor, op model.Operation, args keyEventArgs) (CodeView, error) {
+	args.ShowCode = true
+	out, err := s.exec(who, op, args)
+	r, _ := out.(keyEventResult)
+	return r.Code, err
 }
 
 func (s *Store) codeView(tx *bolt.Tx, k model.Key) (CodeView, error) {
@@ -162,40 +183,51 @@ func (s *Store) codeView(tx *bolt.Tx, k model.Key) (CodeView, error) {
 	return v, nil
 }
 
+// assignArgs tie a Ready key to an employee.
+type assignArgs struct {
+	Ref   KeyRef
+	Email string
+}
+
+func (a assignArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	k, err := s.loadKey(tx, a.Ref)
+	if err != nil {
+		return nil, err
+	}
+	e, err := employeeByEmail(tx, a.Email)
+	if err != nil {
+		return nil, err
+	}
+	ch, err := s.applyKeyEvent(tx, env.By, k, model.Event{Kind: model.EventAssign, Employee: &e})
+	if err != nil {
+		return nil, err
+	}
+	return s.showCode(tx, env.By, ch.Key)
+}
+
 // AssignKey ties a Ready key to an employee (T2) and returns the new code.
 func (s *Store) AssignKey(who model.Actor, ref KeyRef, email string) (CodeView, error) {
-	var view CodeView
-	err := s.update(who, model.OpKeyAssign, func(tx *bolt.Tx, by string) error {
-		k, err := s.loadKey(tx, ref)
-		if err != nil {
-			return err
-		}
-		e, err := employeeByEmail(tx, email)
-		if err != nil {
-			return err
-		}
-		ch, err := s.applyKeyEvent(tx, by, k, model.Event{Kind: model.EventAssign, Employee: &e})
-		if err != nil {
-			return err
-		}
-		view, err = s.showCode(tx, by, ch.Key)
-		return err
-	})
+	out, err := s.exec(who, model.OpKeyAssign, assignArgs{Ref: ref, Email: email})
+	view, _ := out.(CodeView)
 	return view, err
+}
+
+// showCodeArgs show a key's code.
+type showCodeArgs struct{ Ref KeyRef }
+
+func (a showCodeArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	k, err := s.loadKey(tx, a.Ref)
+	if err != nil {
+		return nil, err
+	}
+	return s.showCode(tx, env.By, k)
 }
 
 // ShowCode returns a Reserved or Suspended key's code; every showing is
 // recorded.
 func (s *Store) ShowCode(who model.Actor, ref KeyRef) (CodeView, error) {
-	var view CodeView
-	err := s.update(who, model.OpKeyCode, func(tx *bolt.Tx, by string) error {
-		k, err := s.loadKey(tx, ref)
-		if err != nil {
-			return err
-		}
-		view, err = s.showCode(tx, by, k)
-		return err
-	})
+	out, err := s.exec(who, model.OpKeyCode, showCodeArgs{Ref: ref})
+	view, _ := out.(CodeView)
 	return view, err
 }
 
@@ -215,34 +247,59 @@ func (s *Store) showCode(tx *bolt.Tx, by string, k model.Key) (CodeView, error) 
 
 // ReissueCode replaces a Reserved or Suspended key's code (T14).
 func (s *Store) ReissueCode(who model.Actor, ref KeyRef) (CodeView, error) {
-	return s.codeEvent(who, model.OpKeyReissue, ref, model.Event{Kind: model.EventReissue})
+	return s.codeEvent(who, model.OpKeyReissue, keyEventArgs{Ref: ref, Kind: model.EventReissue})
 }
 
 // SuspendKey freezes an Active key (T5) and returns the code that will
 // bring it back.
 func (s *Store) SuspendKey(who model.Actor, ref KeyRef, note string) (CodeView, error) {
-	return s.codeEvent(who, model.OpKeySuspend, ref, model.Event{Kind: model.EventSuspend, Note: note})
+	return s.codeEvent(who, model.OpKeySuspend, keyEventArgs{Ref: ref, Kind: model.EventSuspend, Note: note})
 }
 
 // UnlockKey moves a Locked key to Suspended with a new code (T6).
 func (s *Store) UnlockKey(who model.Actor, ref KeyRef) (CodeView, error) {
-	return s.codeEvent(who, model.OpKeyUnlock, ref, model.Event{Kind: model.EventUnlock})
+	return s.codeEvent(who, model.OpKeyUnlock, keyEventArgs{Ref: ref, Kind: model.EventUnlock})
 }
 
 // RemoveKey takes a key back from its employee (T10, T11).
 func (s *Store) RemoveKey(who model.Actor, ref KeyRef, reason model.Reason, note string) (model.Key, error) {
-	return s.keyEvent(who, model.OpKeyRemove, ref, model.Event{Kind: model.EventRemove, Reason: reason, Note: note})
+	return s.keyEvent(who, model.OpKeyRemove, keyEventArgs{Ref: ref, Kind: model.EventRemove, Reason: reason, Note: note})
 }
 
 // CompromiseKey marks a key lost or stolen (T13); confirm is the serial the
 // admin typed.
 func (s *Store) CompromiseKey(who model.Actor, ref KeyRef, reason model.Reason, confirm, note string) (model.Key, error) {
-	return s.keyEvent(who, model.OpKeyCompromise, ref, model.Event{Kind: model.EventCompromise, Reason: reason, Confirm: confirm, Note: note})
+	return s.keyEvent(who, model.OpKeyCompromise, keyEventArgs{Ref: ref, Kind: model.EventCompromise, Reason: reason, Confirm: confirm, Note: note})
 }
 
 // KeyWiped returns a Deactivated key to the stock (T12).
 func (s *Store) KeyWiped(who model.Actor, ref KeyRef) (model.Key, error) {
-	return s.keyEvent(who, model.OpKeyWiped, ref, model.Event{Kind: model.EventWiped})
+	return s.keyEvent(who, model.OpKeyWiped, keyEventArgs{Ref: ref, Kind: model.EventWiped})
+}
+
+// enterCodeArgs are a code typed on a key's client software.
+type enterCodeArgs struct {
+	Serial string
+	Code   string
+}
+
+func (a enterCodeArgs) apply(s *Store, tx *bolt.Tx, _ *applyEnv) (any, error) {
+	k, err := s.loadKey(tx, Serial(a.Serial))
+	if err != nil {
+		return nil, err
+	}
+	ch, err := s.applyKeyEvent(tx, model.ActorDevice, k, model.Event{Kind: model.EventEnterCode, Code: a.Code})
+	if !model.IsRefusal(err) {
+		if err == nil && ch.Failure != nil {
+			return committedRefusal{value: ch.Key, err: ch.Failure}, nil
+		}
+		return ch.Key, err
+	}
+	// The model refused before anything was written.
+	return committedRefusal{value: model.Key{}, err: err}, s.appendAudit(tx, model.AuditEntry{
+		Actor: model.ActorDevice, Action: model.ActionCodeRefused, Target: keyTarget(tx, k.Serial, k.EmployeeID),
+		From: k.Status, To: k.Status, Note: err.Error(), KeyID: k.ID, EmployeeID: k.EmployeeID,
+	})
 }
 
 // DeviceEnterCode is the client software reporting a typed code (T3, T4,
@@ -251,35 +308,13 @@ func (s *Store) KeyWiped(who model.Actor, ref KeyRef) (model.Key, error) {
 // a key that waits for no code): every refused activation attempt is in
 // the audit trail, never with what was typed.
 func (s *Store) DeviceEnterCode(who model.Actor, serial, code string) (model.Key, error) {
-	var ch model.Change
-	var refusal error
-	err := s.update(who, model.OpDeviceActivate, func(tx *bolt.Tx, _ string) error {
-		refusal = nil
-		k, err := s.loadKey(tx, Serial(serial))
-		if err != nil {
-			return err
-		}
-		ch, err = s.applyKeyEvent(tx, model.ActorDevice, k, model.Event{Kind: model.EventEnterCode, Code: code})
-		if !model.IsRefusal(err) {
-			return err
-		}
-		refusal = err // the model refused before anything was written
-		return s.appendAudit(tx, model.AuditEntry{
-			Actor: model.ActorDevice, Action: model.ActionCodeRefused, Target: keyTarget(tx, k.Serial, k.EmployeeID),
-			From: k.Status, To: k.Status, Note: err.Error(), KeyID: k.ID, EmployeeID: k.EmployeeID,
-		})
-	})
-	switch {
-	case err != nil:
-		return model.Key{}, err
-	case refusal != nil:
-		return model.Key{}, refusal
-	}
-	return ch.Key, ch.Failure
+	out, err := s.exec(who, model.OpDeviceActivate, enterCodeArgs{Serial: serial, Code: code})
+	k, _ := out.(model.Key)
+	return k, err
 }
 
 // DevicePinLocked is the client software reporting too many wrong PINs
 // (T9), as passed on by who.
 func (s *Store) DevicePinLocked(who model.Actor, serial string) (model.Key, error) {
-	return s.keyEvent(who, model.OpDevicePinLocked, Serial(serial), model.Event{Kind: model.EventPinLocked})
+	return s.keyEvent(who, model.OpDevicePinLocked, keyEventArgs{Ref: Serial(serial), Kind: model.EventPinLocked})
 }

@@ -97,7 +97,8 @@ func profileByID(tx *bolt.Tx, id uint64) (model.Profile, error) {
 	if raw == nil {
 		return model.Profile{}, refused("the profile no longer exists")
 	}
-	return decodeProfile(raw)
+	p, err := decodeProfile(raw)
+	return p, damagedRecord(bucketProfiles, itob(id), err)
 }
 
 func profileByName(tx *bolt.Tx, name string) (model.Profile, error) {
@@ -203,75 +204,96 @@ func createDefaultProfile(tx *bolt.Tx) error {
 
 // AddProfile creates an access profile.
 func (s *Store) AddProfile(who model.Actor, name string, rules model.ProfileRules) (model.Profile, error) {
-	var out model.Profile
-	err := s.update(who, model.OpProfileAdd, func(tx *bolt.Tx, by string) error {
-		p, err := model.NewProfile(name, rules)
-		if err != nil {
-			return err
-		}
-		if err := checkProfileName(tx, p.Name, 0); err != nil {
-			return err
-		}
-		if p.ID, err = tx.Bucket(bucketProfiles).NextSequence(); err != nil {
-			return err
-		}
-		p.CreatedAt, p.UpdatedAt = s.now(), s.now()
-		if err := putProfile(tx, model.Profile{}, &p); err != nil {
-			return err
-		}
-		out = p
-		return s.appendAudit(tx, model.AuditEntry{Actor: by, Action: model.ActionProfileAdded, Target: profileTarget(p.Name), Note: rulesNote(p)})
-	})
-	return out, err
+	out, err := s.exec(who, model.OpProfileAdd, addProfileArgs{Name: name, Rules: rules})
+	p, _ := out.(model.Profile)
+	return p, err
+}
+
+// addProfileArgs create an access profile.
+type addProfileArgs struct {
+	Name  string
+	Rules model.ProfileRules
+}
+
+func (a addProfileArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	p, err := model.NewProfile(a.Name, a.Rules)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkProfileName(tx, p.Name, 0); err != nil {
+		return nil, err
+	}
+	if p.ID, err = tx.Bucket(bucketProfiles).NextSequence(); err != nil {
+		return nil, err
+	}
+	p.CreatedAt, p.UpdatedAt = env.Now, env.Now
+	if err := putProfile(tx, model.Profile{}, &p); err != nil {
+		return nil, err
+	}
+	return p, s.appendAudit(tx, model.AuditEntry{Actor: env.By, Action: model.ActionProfileAdded, Target: profileTarget(p.Name), Note: rulesNote(p)})
 }
 
 // EditProfile replaces a profile's name and rules. The keys that have it
 // keep it; the new rules reach each at its next connection.
 func (s *Store) EditProfile(who model.Actor, ref ProfileRef, name string, rules model.ProfileRules) (model.Profile, error) {
-	var out model.Profile
-	err := s.update(who, model.OpProfileEdit, func(tx *bolt.Tx, by string) error {
-		old, err := s.loadProfile(tx, ref)
-		if err != nil {
-			return err
-		}
-		p, err := model.EditProfile(old, name, rules)
-		if err != nil {
-			return err
-		}
-		if err := checkProfileName(tx, p.Name, p.ID); err != nil {
-			return err
-		}
-		p.UpdatedAt = s.now()
-		if err := putProfile(tx, old, &p); err != nil {
-			return err
-		}
-		out = p
-		return s.appendAudit(tx, model.AuditEntry{Actor: by, Action: model.ActionProfileEdited, Target: profileTarget(p.Name), Note: model.ChangedRules(old, p)})
-	})
-	return out, err
+	out, err := s.exec(who, model.OpProfileEdit, editProfileArgs{Ref: ref, Name: name, Rules: rules})
+	p, _ := out.(model.Profile)
+	return p, err
+}
+
+// editProfileArgs replace a profile's name and rules.
+type editProfileArgs struct {
+	Ref   ProfileRef
+	Name  string
+	Rules model.ProfileRules
+}
+
+func (a editProfileArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	old, err := s.loadProfile(tx, a.Ref)
+	if err != nil {
+		return nil, err
+	}
+	p, err := model.EditProfile(old, a.Name, a.Rules)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkProfileName(tx, p.Name, p.ID); err != nil {
+		return nil, err
+	}
+	p.UpdatedAt = env.Now
+	if err := putProfile(tx, old, &p); err != nil {
+		return nil, err
+	}
+	return p, s.appendAudit(tx, model.AuditEntry{Actor: env.By, Action: model.ActionProfileEdited, Target: profileTarget(p.Name), Note: model.ChangedRules(old, p)})
 }
 
 // DeleteProfile removes a profile no key has; never Default.
 func (s *Store) DeleteProfile(who model.Actor, ref ProfileRef) error {
-	return s.update(who, model.OpProfileDelete, func(tx *bolt.Tx, by string) error {
-		p, err := s.loadProfile(tx, ref)
-		if err != nil {
-			return err
+	_, err := s.exec(who, model.OpProfileDelete, deleteProfileArgs{Ref: ref})
+	return err
+}
+
+// deleteProfileArgs remove a profile.
+type deleteProfileArgs struct{ Ref ProfileRef }
+
+func (a deleteProfileArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	p, err := s.loadProfile(tx, a.Ref)
+	if err != nil {
+		return nil, err
+	}
+	if err := model.CanDeleteProfile(p, profileKeys(tx, p.ID)); err != nil {
+		return nil, err
+	}
+	for _, del := range []func() error{
+		func() error { return tx.Bucket(bucketProfiles).Delete(itob(p.ID)) },
+		func() error { return tx.Bucket(bucketProfileNames).Delete([]byte(model.ProfileNameKey(p.Name))) },
+		func() error { return tx.Bucket(bucketProfileCounts).Delete(itob(p.ID)) },
+	} {
+		if err := del(); err != nil {
+			return nil, err
 		}
-		if err := model.CanDeleteProfile(p, profileKeys(tx, p.ID)); err != nil {
-			return err
-		}
-		for _, del := range []func() error{
-			func() error { return tx.Bucket(bucketProfiles).Delete(itob(p.ID)) },
-			func() error { return tx.Bucket(bucketProfileNames).Delete([]byte(model.ProfileNameKey(p.Name))) },
-			func() error { return tx.Bucket(bucketProfileCounts).Delete(itob(p.ID)) },
-		} {
-			if err := del(); err != nil {
-				return err
-			}
-		}
-		return s.appendAudit(tx, model.AuditEntry{Actor: by, Action: model.ActionProfileDeleted, Target: profileTarget(p.Name), Note: rulesNote(p)})
-	})
+	}
+	return nil, s.appendAudit(tx, model.AuditEntry{Actor: env.By, Action: model.ActionProfileDeleted, Target: profileTarget(p.Name), Note: rulesNote(p)})
 }
 
 // Profiles lists every profile, Default first, then by name, with how
@@ -302,10 +324,10 @@ func profileUses(tx *bolt.Tx) ([]ProfileUse, error) {
 		return []ProfileUse{{Profile: defaultBeforeProfiles, Keys: profileKeys(tx, model.DefaultProfileID)}}, nil
 	}
 	var out []ProfileUse
-	err := tx.Bucket(bucketProfiles).ForEach(func(_, v []byte) error {
+	err := tx.Bucket(bucketProfiles).ForEach(func(k, v []byte) error {
 		p, err := decodeProfile(v)
 		out = append(out, ProfileUse{Profile: p, Keys: profileKeys(tx, p.ID)})
-		return err
+		return damagedRecord(bucketProfiles, k, err)
 	})
 	sortProfiles(out)
 	return out, err

@@ -38,19 +38,19 @@ func (s *Store) Snapshot() (Snapshot, error) {
 		}
 		keys := tx.Bucket(bucketKeys)
 		snap.Keys = make([]model.Key, 0, keys.Stats().KeyN)
-		if err := keys.ForEach(func(_, v []byte) error {
+		if err := keys.ForEach(func(id, v []byte) error {
 			k, err := decodeKey(v)
 			snap.Keys = append(snap.Keys, k)
-			return err
+			return damagedRecord(bucketKeys, id, err)
 		}); err != nil {
 			return err
 		}
 		employees := tx.Bucket(bucketEmployees)
 		snap.Employees = make([]model.Employee, 0, employees.Stats().KeyN)
-		return employees.ForEach(func(_, v []byte) error {
+		return employees.ForEach(func(id, v []byte) error {
 			e, err := decodeEmployee(v)
 			snap.Employees = append(snap.Employees, e)
-			return err
+			return damagedRecord(bucketEmployees, id, err)
 		})
 	})
 	return snap, err

@@ -33,7 +33,7 @@ func (s *Store) keyByID(tx *bolt.Tx, id uint64) (model.Key, error) {
 	}
 	k, err := decodeKey(raw)
 	if err != nil {
-		return k, err
+		return k, damagedRecord(bucketKeys, itob(id), err)
 	}
 	if raw := tx.Bucket(bucketCodes).Get(itob(id)); raw != nil {
 		code, err := s.openCode(id, raw)
@@ -60,7 +60,11 @@ func (s *Store) putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
 	}
 	codes := tx.Bucket(bucketCodes)
 	if k.Code != nil {
-		sealed, err := s.sealCode(k.ID, *k.Code)
+		env, err := s.envOf(tx)
+		if err != nil {
+			return err
+		}
+		sealed, err := s.sealCode(env.Random, k.ID, *k.Code)
 		if err != nil {
 			return err
 		}
@@ -121,7 +125,8 @@ func employeeByID(tx *bolt.Tx, id uint64) (model.Employee, error) {
 	if raw == nil {
 		return model.Employee{}, refused("the employee no longer exists")
 	}
-	return decodeEmployee(raw)
+	e, err := decodeEmployee(raw)
+	return e, damagedRecord(bucketEmployees, itob(id), err)
 }
 
 // putEmployee writes an employee and its unique indexes (e-mail, name).

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/keydesk/keydesk/model"
@@ -103,12 +105,16 @@ func innermostError(err error) error {
 }
 
 // sealCode stores a code with its digits sealed (format 2).
-func (s *Store) sealCode(keyID uint64, c model.ActivationCode) ([]byte, error) {
+func (s *Store) sealCode(nonces io.Reader, keyID uint64, c model.ActivationCode) ([]byte, error) {
 	if s.box == nil {
 		return nil, s.SecretsProblem()
 	}
+	sealed, err := s.box.SealFrom(nonces, []byte(c.Digits), codeContext(keyID))
+	if err != nil {
+		return nil, err
+	}
 	e := newEncoder(sealedFormat)
-	e.str(string(s.box.Seal([]byte(c.Digits), codeContext(keyID))))
+	e.str(string(sealed))
 	e.time(c.IssuedAt)
 	e.time(c.ExpiresAt)
 	e.uint(uint64(c.Failures))
@@ -126,7 +132,7 @@ func (s *Store) openCode(keyID uint64, raw []byte) (model.ActivationCode, error)
 	sealed := d.str()
 	c := model.ActivationCode{IssuedAt: d.time(), ExpiresAt: d.time(), Failures: int(d.uint())}
 	if d.err != nil {
-		return c, d.err
+		return c, damagedRecord(bucketCodes, itob(keyID), d.err)
 	}
 	if s.box == nil {
 		return c, nil
@@ -144,7 +150,7 @@ func (s *Store) openCode(keyID uint64, raw []byte) (model.ActivationCode, error)
 func unreadable(c *model.ActivationCode) bool { return c != nil && c.Digits == "" }
 
 // sealPassword and openPassword keep the mail password in storedSMTP.
-func (s *Store) sealPassword(stored *storedSMTP) error {
+func (s *Store) sealPassword(nonces io.Reader, stored *storedSMTP) error {
 	if stored.Password == "" {
 		stored.Sealed = nil
 		return nil
@@ -152,8 +158,11 @@ func (s *Store) sealPassword(stored *storedSMTP) error {
 	if s.box == nil {
 		return s.SecretsProblem()
 	}
-	stored.Sealed = s.box.Seal([]byte(stored.Password), smtpContext)
-	stored.Password = ""
+	sealed, err := s.box.SealFrom(nonces, []byte(stored.Password), smtpContext)
+	if err != nil {
+		return err
+	}
+	stored.Sealed, stored.Password = sealed, ""
 	return nil
 }
 
@@ -201,7 +210,7 @@ func migrateSecrets(tx *bolt.Tx) error {
 		if err != nil {
 			return err
 		}
-		nv, err := s.sealCode(btoi(k), c)
+		nv, err := s.sealCode(rand.Reader, btoi(k), c)
 		out = append(out, sealed{append([]byte(nil), k...), nv})
 		return err
 	}); err != nil {
@@ -220,7 +229,7 @@ func migrateSecrets(tx *bolt.Tx) error {
 	if err := json.Unmarshal(raw, &stored); err != nil {
 		return err
 	}
-	if err := s.sealPassword(&stored); err != nil {
+	if err := s.sealPassword(rand.Reader, &stored); err != nil {
 		return err
 	}
 	nv, err := json.Marshal(stored)

@@ -64,29 +64,38 @@ func (s *Store) SetSMTPSettings(who model.Actor, settings model.SMTPSettings, re
 	if err := settings.Validate(); err != nil {
 		return refused("%s", err)
 	}
-	return s.update(who, model.OpSettingsChange, func(tx *bolt.Tx, by string) error {
-		old, oldRev, err := s.readSMTP(tx)
-		if err != nil {
-			return err
-		}
-		if rev != oldRev {
-			return refused("the mail settings were changed by someone else while you were editing them: look again before saving")
-		}
-		stored := storedSMTP{SMTPSettings: settings, Rev: oldRev + 1}
-		if err := s.sealPassword(&stored); err != nil {
-			return err
-		}
-		raw, err := json.Marshal(stored)
-		if err != nil {
-			return err
-		}
-		if err := tx.Bucket(bucketMeta).Put(metaSMTP, raw); err != nil {
-			return err
-		}
-		return s.appendAudit(tx, model.AuditEntry{
-			Actor: by, Action: model.ActionSettingsChanged, Target: "mail server",
-			Note: settingsNote(old, settings),
-		})
+	_, err := s.exec(who, model.OpSettingsChange, smtpArgs{Settings: settings, Rev: rev})
+	return err
+}
+
+// smtpArgs save the mail settings read at revision Rev.
+type smtpArgs struct {
+	Settings model.SMTPSettings
+	Rev      uint64
+}
+
+func (a smtpArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	old, oldRev, err := s.readSMTP(tx)
+	if err != nil {
+		return nil, err
+	}
+	if a.Rev != oldRev {
+		return nil, refused("the mail settings were changed by someone else while you were editing them: look again before saving")
+	}
+	stored := storedSMTP{SMTPSettings: a.Settings, Rev: oldRev + 1}
+	if err := s.sealPassword(env.Random, &stored); err != nil {
+		return nil, err
+	}
+	raw, err := json.Marshal(stored)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Bucket(bucketMeta).Put(metaSMTP, raw); err != nil {
+		return nil, err
+	}
+	return nil, s.appendAudit(tx, model.AuditEntry{
+		Actor: env.By, Action: model.ActionSettingsChanged, Target: "mail server",
+		Note: settingsNote(old, a.Settings),
 	})
 }
 
@@ -114,19 +123,34 @@ func settingsNote(old, new model.SMTPSettings) string {
 // RecordCodeEmail writes the audit entry of an attempt to e-mail a key's
 // code: to whom, or why it failed; never the code.
 func (s *Store) RecordCodeEmail(who model.Actor, serial, to string, sendErr error) error {
-	return s.update(who, model.OpKeyCodeEmail, func(tx *bolt.Tx, by string) error {
-		k, err := s.keyBySerial(tx, serial)
-		if err != nil {
-			return err
-		}
-		entry := model.AuditEntry{
-			Actor: by, Action: model.ActionCodeEmailed, Target: keyTarget(tx, k.Serial, k.EmployeeID),
-			From: k.Status, To: k.Status, Note: "sent to " + to, KeyID: k.ID, EmployeeID: k.EmployeeID,
-		}
-		if sendErr != nil {
-			entry.Action = model.ActionCodeEmailFailed
-			entry.Note = "to " + to + ": " + sendErr.Error()
-		}
-		return s.appendAudit(tx, entry)
-	})
+	args := codeEmailArgs{Serial: serial, To: to}
+	if sendErr != nil {
+		args.Failure = sendErr.Error()
+	}
+	_, err := s.exec(who, model.OpKeyCodeEmail, args)
+	return err
+}
+
+// codeEmailArgs record an attempt to e-mail a key's code; Failure is why
+// it failed ("" when it was sent).
+type codeEmailArgs struct {
+	Serial  string
+	To      string
+	Failure string
+}
+
+func (a codeEmailArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
+	k, err := s.keyBySerial(tx, a.Serial)
+	if err != nil {
+		return nil, err
+	}
+	entry := model.AuditEntry{
+		Actor: env.By, Action: model.ActionCodeEmailed, Target: keyTarget(tx, k.Serial, k.EmployeeID),
+		From: k.Status, To: k.Status, Note: "sent to " + a.To, KeyID: k.ID, EmployeeID: k.EmployeeID,
+	}
+	if a.Failure != "" {
+		entry.Action = model.ActionCodeEmailFailed
+		entry.Note = "to " + a.To + ": " + a.Failure
+	}
+	return nil, s.appendAudit(tx, entry)
 }

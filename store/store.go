@@ -79,6 +79,11 @@ type Store struct {
 	// groupCommit, which a benchmark replaces to compare designs.
 	writes    writeQueue
 	committer func(fn func(tx *bolt.Tx) error) error
+	// applying is the command in the write transaction (apply.go).
+	applying appliedTx
+	// randomMu serialises the draws from random, which need not be safe
+	// for concurrent use.
+	randomMu sync.Mutex
 
 	mu       sync.Mutex
 	watchers map[chan struct{}]struct{}

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,12 +119,24 @@ func newBox(key []byte) (*Box, error) {
 // moved to another key's record, or a code put in the password's place,
 // does not open.
 func (b *Box) Seal(plain, context []byte) []byte {
-	nonce := make([]byte, b.aead.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
+	sealed, err := b.SealFrom(rand.Reader, plain, context)
+	if err != nil {
 		panic(err) // crypto/rand does not fail on Linux
 	}
+	return sealed
+}
+
+// SealFrom is Seal with the nonce drawn from nonces: a write that must
+// give the same bytes wherever it is applied draws it from the stream its
+// command's seed makes. Each command's seed is fresh, so nonces do not
+// repeat under one key.
+func (b *Box) SealFrom(nonces io.Reader, plain, context []byte) ([]byte, error) {
+	nonce := make([]byte, b.aead.NonceSize())
+	if _, err := io.ReadFull(nonces, nonce); err != nil {
+		return nil, err
+	}
 	out := append([]byte{sealVersion}, nonce...)
-	return b.aead.Seal(out, nonce, plain, context)
+	return b.aead.Seal(out, nonce, plain, context), nil
 }
 
 // ErrWrongKey says a sealed value does not open: another key, another
