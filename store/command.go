@@ -93,6 +93,9 @@ func (s *Store) execCommand(cmd *Command) (any, error) {
 	if s.ReadOnly() {
 		return nil, fmt.Errorf("the database %s is open read-only here: %s changes it", s.path, cmd.Op.Doing())
 	}
+	if node := s.replicaNode(); node != nil {
+		return s.proposeCommand(node, cmd) // replicated.go
+	}
 	var result any
 	err := s.commit(func(tx *bolt.Tx) error {
 		var err error

@@ -94,6 +94,10 @@ type Store struct {
 
 	imports importLock
 
+	// replica, set on a cluster node, sends writes through the Raft log
+	// (replicated.go); guarded by mu.
+	replica *replica
+
 	// plainKeyIndexes: the file is of a schema before 8, opened read-only,
 	// whose key indexes have one entry per value (keyindex.go).
 	plainKeyIndexes bool

@@ -33,7 +33,7 @@ type NodeConfig struct {
 	// Stamp lets the store fill what the leader decides for a command
 	// before it enters the log (its time, a sealed random seed). Nil
 	// leaves the command as it is; the envelope carries the time anyway.
-	Stamp func(cmd []byte, now time.Time) ([]byte, error)
+	Stamp func(id RequestID, cmd []byte, now time.Time) ([]byte, error)
 	// Now is the clock the leader stamps entries with.
 	Now func() time.Time
 

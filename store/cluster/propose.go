@@ -113,7 +113,7 @@ func (n *Node) Lead(ctx context.Context, req Request) Reply {
 	body := req.Body
 	if req.Kind == KindCommand && n.cfg.Stamp != nil {
 		var err error
-		if body, err = n.cfg.Stamp(body, now); err != nil {
+		if body, err = n.cfg.Stamp(req.ID, body, now); err != nil {
 			return Reply{Err: err.Error()}
 		}
 	}
