@@ -33,6 +33,9 @@ const (
 	KindCommand Kind = 1
 	// KindCluster is an operation of this package (join tokens).
 	KindCluster Kind = 2
+	// KindPromote is a forwarded request only, never a log entry: a
+	// non-voter that has caught up asks the leader to make it a voter.
+	KindPromote Kind = 3
 )
 
 // envelopeVersion is the first byte of every log entry this package

@@ -49,7 +49,7 @@ func readRequest(r io.Reader) (Request, error) {
 	req := Request{Kind: Kind(h[0])}
 	copy(req.ID[:], h[1:17])
 	n := binary.BigEndian.Uint32(h[17:])
-	if n > MaxCommandSize || (req.Kind != KindCommand && req.Kind != KindCluster) {
+	if n > MaxCommandSize || (req.Kind != KindCommand && req.Kind != KindCluster && req.Kind != KindPromote) {
 		return Request{}, errors.New("forwarded request out of bounds")
 	}
 	req.Body = make([]byte, n)
@@ -111,7 +111,7 @@ func readReply(r io.Reader) (Reply, error) {
 }
 
 // serveForward answers forwarded requests on conn until it closes.
-func (p *Port) serveForward(conn net.Conn) {
+func (p *Port) serveForward(conn net.Conn, peer string) {
 	defer conn.Close()
 	r := bufio.NewReader(conn)
 	for {
@@ -126,7 +126,7 @@ func (p *Port) serveForward(conn net.Conn) {
 		reply := Reply{Retry: true}
 		if lead != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-			reply = lead(ctx, req)
+			reply = lead(ctx, peer, req)
 			cancel()
 		}
 		conn.SetWriteDeadline(time.Now().Add(10 * time.Second))

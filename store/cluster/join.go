@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"bufio"
 	"context"
 	"crypto/ed25519"
 	"crypto/hmac"
@@ -13,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"time"
 )
 
@@ -50,6 +52,10 @@ type joinStep struct {
 	CAKey     []byte `json:",omitempty"`
 	Leader    string `json:",omitempty"`
 	Err       string `json:",omitempty"`
+	// Index is the log index the snapshot holds; Snapshot its size in
+	// bytes, which follow the message.
+	Index    uint64 `json:",omitempty"`
+	Snapshot int64  `json:",omitempty"`
 }
 
 const maxJoinMessage = 64 << 10
@@ -122,16 +128,33 @@ func (n *Node) serveJoin(conn net.Conn, id *Identity, box Sealer) {
 		fail("%v", err)
 		return
 	}
-	if err := n.AddVoter(hello.Node, hello.Addr); err != nil {
-		fail("cannot add the node: %v", err)
-		return
-	}
 	caKey, err := x509.MarshalPKCS8PrivateKey(id.CAKey)
 	if err != nil {
 		fail("%v", err)
 		return
 	}
-	enc.Encode(joinStep{Cert: der, CA: id.CA.Raw, CAKey: box.Seal(caKey, caKeyContext())})
+	// A non-voter first: it does not count for the quorum until it has
+	// caught up and asks to vote (AskVoter).
+	if err := n.AddNonvoter(hello.Node, hello.Addr); err != nil {
+		fail("cannot add the node: %v", err)
+		return
+	}
+	// The joiner starts from this node's file, not from an empty one: the
+	// log does not hold what the database held before cluster init.
+	copied, index, err := n.m.copyOut()
+	if err != nil {
+		fail("cannot read the database: %v", err)
+		return
+	}
+	defer os.Remove(copied.Name())
+	defer copied.Close()
+	size, _ := copied.Seek(0, io.SeekEnd)
+	copied.Seek(0, io.SeekStart)
+	conn.SetDeadline(time.Now().Add(30 * time.Minute))
+	if err := enc.Encode(joinStep{Cert: der, CA: id.CA.Raw, CAKey: box.Seal(caKey, caKeyContext()), Index: index, Snapshot: size}); err != nil {
+		return
+	}
+	io.Copy(conn, copied)
 }
 
 // CreateJoinToken registers a one-time token valid for ttl, through the
@@ -165,9 +188,9 @@ func (e *ErrJoinElsewhere) Error() string {
 // and answers its TLS identity. fingerprint pins the cluster's CA. A node
 // that is not the leader names it, and Join asks the leader instead,
 // until ctx ends.
-func Join(ctx context.Context, addr, fingerprint, token, id, nodeAddr string, box Sealer) (*Identity, error) {
+func Join(ctx context.Context, addr, fingerprint, token, id, nodeAddr string, box Sealer, snapshot io.Writer) (*Joined, error) {
 	for {
-		ident, err := joinOnce(ctx, addr, fingerprint, token, id, nodeAddr, box)
+		ident, err := joinOnce(ctx, addr, fingerprint, token, id, nodeAddr, box, snapshot)
 		var elsewhere *ErrJoinElsewhere
 		if !errors.As(err, &elsewhere) {
 			return ident, err
@@ -183,7 +206,14 @@ func Join(ctx context.Context, addr, fingerprint, token, id, nodeAddr string, bo
 	}
 }
 
-func joinOnce(ctx context.Context, addr, fingerprint, token, id, nodeAddr string, box Sealer) (*Identity, error) {
+// Joined is what a join brings: the node's TLS identity, and the log
+// index of the database written to the snapshot writer.
+type Joined struct {
+	*Identity
+	Index uint64
+}
+
+func joinOnce(ctx context.Context, addr, fingerprint, token, id, nodeAddr string, box Sealer, snapshot io.Writer) (*Joined, error) {
 	pub, key, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		return nil, err
@@ -262,5 +292,16 @@ func joinOnce(ctx context.Context, addr, fingerprint, token, id, nodeAddr string
 			ident.CAKey, _ = k.(ed25519.PrivateKey)
 		}
 	}
-	return ident, nil
+	if snapshot == nil {
+		snapshot = io.Discard
+	}
+	conn.SetDeadline(time.Now().Add(30 * time.Minute))
+	rest := bufio.NewReader(io.MultiReader(dec.Buffered(), conn))
+	if b, err := rest.Peek(1); err == nil && b[0] == '\n' {
+		rest.Discard(1) // the end of the JSON message
+	}
+	if n, err := io.Copy(snapshot, io.LimitReader(rest, step.Snapshot)); err != nil || n != step.Snapshot {
+		return nil, fmt.Errorf("the database did not arrive whole (%d of %d bytes): %v", n, step.Snapshot, err)
+	}
+	return &Joined{Identity: ident, Index: step.Index}, nil
 }

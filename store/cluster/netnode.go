@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"context"
+	"errors"
 	"io"
 	"time"
 
@@ -49,7 +51,7 @@ func StartNetNode(cfg NetConfig) (*Node, *Port, error) {
 		return nil, nil, err
 	}
 	port.SetMember(node.isMember)
-	port.HandleForward(node.Lead)
+	port.HandleForward(node.serveForwarded)
 	if cfg.Box != nil {
 		node.ServeJoins(port, cfg.Box)
 	}
@@ -70,4 +72,64 @@ func (n *Node) isMember(id string) bool {
 		}
 	}
 	return false
+}
+
+// serveForwarded answers a request forwarded by node peer.
+func (n *Node) serveForwarded(ctx context.Context, peer string, req Request) Reply {
+	if req.Kind != KindPromote {
+		return n.Lead(ctx, req)
+	}
+	if string(req.Body) != peer {
+		return Reply{Err: "a node can only ask to be made a voter itself"}
+	}
+	if !n.IsLeader() {
+		return Reply{Retry: true}
+	}
+	servers, err := n.Servers()
+	if err != nil {
+		return Reply{Err: err.Error()}
+	}
+	for _, s := range servers {
+		if string(s.ID) == peer {
+			if s.Suffrage == raft.Voter {
+				return Reply{}
+			}
+			if err := n.AddVoter(peer, string(s.Address)); err != nil {
+				return Reply{Err: err.Error()}
+			}
+			return Reply{}
+		}
+	}
+	return Reply{Err: "node " + peer + " is not in the cluster"}
+}
+
+// AskVoter asks the leader to make this node a voter, once it holds the
+// log up to index (it joined as a non-voter, design 4.15). It gives up
+// when ctx ends.
+func (n *Node) AskVoter(ctx context.Context, index uint64) error {
+	if err := n.m.WaitApplied(ctx, index); err != nil {
+		return err
+	}
+	for {
+		addr, id := n.raft.LeaderWithID()
+		if id != "" && n.cfg.Forwarder != nil {
+			var reply Reply
+			var err error
+			if string(id) == n.cfg.ID {
+				return nil // the leader is a voter
+			}
+			reply, err = n.cfg.Forwarder.Forward(ctx, addr, Request{ID: NewRequestID(), Kind: KindPromote, Body: []byte(n.cfg.ID)})
+			if err == nil && !reply.Retry && reply.Err == "" {
+				return nil
+			}
+			if err == nil && reply.Err != "" {
+				return errors.New(reply.Err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }

@@ -38,7 +38,7 @@ type Port struct {
 	closeOnce sync.Once
 
 	mu      sync.Mutex
-	forward func(ctx context.Context, req Request) Reply
+	forward func(ctx context.Context, peer string, req Request) Reply
 	join    func(conn net.Conn)
 	// joins bounds the unauthenticated join handshakes in flight.
 	joins chan struct{}
@@ -68,8 +68,9 @@ func (p *Port) SetMember(member func(id string) bool) {
 	p.mu.Unlock()
 }
 
-// HandleForward serves forwarded writes with fn (the node's Lead).
-func (p *Port) HandleForward(fn func(ctx context.Context, req Request) Reply) {
+// HandleForward serves forwarded requests with fn; peer is the asking
+// node's id, from its verified certificate.
+func (p *Port) HandleForward(fn func(ctx context.Context, peer string, req Request) Reply) {
 	p.mu.Lock()
 	p.forward = fn
 	p.mu.Unlock()
@@ -145,7 +146,11 @@ func (p *Port) route(conn *tls.Conn) {
 			conn.Close()
 		}
 	case protoForward:
-		p.serveForward(conn)
+		peer := ""
+		if certs := conn.ConnectionState().PeerCertificates; len(certs) > 0 {
+			peer = certs[0].Subject.CommonName
+		}
+		p.serveForward(conn, peer)
 	case protoJoin:
 		select {
 		case p.joins <- struct{}{}:

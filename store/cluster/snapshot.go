@@ -140,3 +140,24 @@ func syncDir(dir string) error {
 	}
 	return err
 }
+
+// copyOut copies the file to a temporary one, holding the read
+// transaction only as long as the local copy takes: a reader held while a
+// slow peer downloads would block a write that must grow the file's map.
+func (m *Machine) copyOut() (*os.File, uint64, error) {
+	snap, err := m.Snapshot()
+	if err != nil {
+		return nil, 0, err
+	}
+	defer snap.Release()
+	f, err := os.CreateTemp(filepath.Dir(m.DB().Path()), ".keydesk-join-*")
+	if err != nil {
+		return nil, 0, err
+	}
+	if _, err := snap.WriteTo(f); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, 0, err
+	}
+	return f, snap.Index, nil
+}

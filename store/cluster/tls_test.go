@@ -85,19 +85,35 @@ func TestClusterOverMutualTLS(t *testing.T) {
 		}
 		addr := port.Addr().String()
 		port.Close()
-		joined, err := Join(ctx, a.port.Addr().String(), fp, token, id, addr, box)
+		path := filepath.Join(t.TempDir(), "keydesk.db")
+		file, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		joined, err := Join(ctx, a.port.Addr().String(), fp, token, id, addr, box, file)
+		file.Close()
 		if err != nil {
 			t.Fatalf("join %s: %v", id, err)
 		}
-		m := newTestMachine(t, ledger{}, MachineOptions{})
-		node, p, err := StartNetNode(NetConfig{ID: id, Listen: addr, Identity: joined, Machine: m, Box: box, Stores: NewMemoryStores(), Tune: tlsTimings})
+		m, err := NewMachine(openTestDB(t, path), ledger{}, MachineOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { m.DB().Close() })
+		if m.LastApplied() != joined.Index || joined.Index == 0 {
+			t.Fatalf("joined at %d, file at %d", joined.Index, m.LastApplied())
+		}
+		node, p, err := StartNetNode(NetConfig{ID: id, Listen: addr, Identity: joined.Identity, Machine: m, Box: box, Stores: NewMemoryStores(), Tune: tlsTimings})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { node.Shutdown() })
+		if err := node.AskVoter(ctx, joined.Index); err != nil {
+			t.Fatalf("%s asking to vote: %v", id, err)
+		}
 		nodes = append(nodes, &netNode{node, p, m})
 		// The token works once.
-		if _, err := Join(ctx, a.port.Addr().String(), fp, token, id+"2", "127.0.0.1:1", box); err == nil || !strings.Contains(err.Error(), "already used") {
+		if _, err := Join(ctx, a.port.Addr().String(), fp, token, id+"2", "127.0.0.1:1", box, nil); err == nil || !strings.Contains(err.Error(), "already used") {
 			t.Fatalf("a spent token joined again: %v", err)
 		}
 	}
@@ -133,11 +149,11 @@ func TestClusterOverMutualTLS(t *testing.T) {
 
 	// A node without the key file cannot join, even with a good token.
 	token, _ := a.node.CreateJoinToken(ctx, time.Hour)
-	if _, err := Join(ctx, a.port.Addr().String(), fp, token, "x", "127.0.0.1:1", testBox(t)); err == nil || !strings.Contains(err.Error(), "key file") {
+	if _, err := Join(ctx, a.port.Addr().String(), fp, token, "x", "127.0.0.1:1", testBox(t), nil); err == nil || !strings.Contains(err.Error(), "key file") {
 		t.Fatalf("a node with another key file: %v", err)
 	}
 	// A wrong CA fingerprint is refused before anything is sent.
-	if _, err := Join(ctx, a.port.Addr().String(), "SHA256:wrong", token, "x", "127.0.0.1:1", box); err == nil {
+	if _, err := Join(ctx, a.port.Addr().String(), "SHA256:wrong", token, "x", "127.0.0.1:1", box, nil); err == nil {
 		t.Fatal("joined a cluster whose CA does not match the pin")
 	}
 
