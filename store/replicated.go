@@ -161,7 +161,7 @@ func haltsNode(err error) bool {
 	return errors.As(err, &damaged) || errors.As(err, &record) || errors.As(err, &secrets)
 }
 
-// Head is the audit head (sequence, hash) as of tx, for cluster status
+// Head is the audit head ("seq hash") as of tx, for cluster status
 // and for comparing nodes.
 func (e replicatedExec) Head(tx *bolt.Tx) ([]byte, error) {
 	k, v := tx.Bucket(bucketAudit).Cursor().Last()
@@ -172,7 +172,7 @@ func (e replicatedExec) Head(tx *bolt.Tx) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(itob(run[len(run)-1].Seq), storedHash(v)...), nil
+	return fmt.Appendf(nil, "%d %s", run[len(run)-1].Seq, storedHash(v)), nil
 }
 
 // proposeCommand is execCommand on a cluster node.

@@ -175,6 +175,7 @@ func (a *app) topLevel() []func() *cobra.Command {
 		a.profileCommand,
 		a.backupCommand,
 		a.serveCommand,
+		a.clusterCommand,
 		a.versionCommand,
 	}
 }
