@@ -78,6 +78,8 @@ var replayEffects = map[Action]replayEffect{
 	ActionKeyProfileApplied: effectNone,
 	ActionKeyLicence:        effectNone,
 	ActionKeyRFID:           effectNone,
+	// A restore: the records are the backup's, its trail says so.
+	ActionDatabaseRestored: effectNone,
 }
 
 // ReplayKnows reports whether Apply knows what the action does.
