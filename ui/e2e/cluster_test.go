@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/anishathalye/porcupine"
 )
 
 // The chaos run (issue 20), reduced: three real `keydesk serve --cluster`
@@ -92,6 +94,25 @@ func TestClusterChaos(t *testing.T) {
 	type ack struct{ serial, code string }
 	var mu sync.Mutex
 	var acked []ack
+	var history []porcupine.Operation
+	began := time.Now()
+	clock := func() int64 { return int64(time.Since(began)) }
+	record := func(client int, in keyInput, call int64, r result) keyOutput {
+		// ssh's 255 (connection lost), a timeout, and the cluster's own
+		// "may or may not have been saved" leave the outcome open.
+		out := keyOutput{ok: r.code == 0, unknown: r.code == -1 || r.code == 255 || strings.Contains(r.stderr, "may or may not")}
+		if out.ok && in.op == "assign" {
+			out.code = strings.TrimSpace(strings.SplitN(r.stdout, "\n", 2)[0])
+		}
+		ret := clock()
+		if out.unknown {
+			ret = unknownReturn
+		}
+		mu.Lock()
+		history = append(history, porcupine.Operation{ClientId: client, Input: in, Call: call, Output: out, Return: ret})
+		mu.Unlock()
+		return out
+	}
 	ops, unknown := 0, 0
 	stop := time.Now().Add(duration)
 	var wg sync.WaitGroup
@@ -107,18 +128,21 @@ func TestClusterChaos(t *testing.T) {
 				n := c*20 + i
 				serial := fmt.Sprintf("CH%04d", n)
 				via := nodes[rng.IntN(3)]
+				call := clock()
 				r := via.command(10*time.Second, "key", "assign", serial, fmt.Sprintf("p%d@example.com", n))
+				out := record(c, keyInput{serial: serial, op: "assign"}, call, r)
 				mu.Lock()
 				ops++
-				if r.code != 0 {
+				if !out.ok {
 					unknown++
 					mu.Unlock()
 					continue
 				}
-				code := strings.TrimSpace(strings.SplitN(r.stdout, "\n", 2)[0])
-				acked = append(acked, ack{serial, code})
+				acked = append(acked, ack{serial, out.code})
 				mu.Unlock()
-				nodes[rng.IntN(3)].command(10*time.Second, "device", "activate", serial, code)
+				call = clock()
+				r = nodes[rng.IntN(3)].command(10*time.Second, "device", "activate", serial, out.code)
+				record(c, keyInput{serial: serial, op: "activate", code: out.code}, call, r)
 			}
 		}()
 	}
@@ -172,6 +196,13 @@ func TestClusterChaos(t *testing.T) {
 	for _, n := range nodes {
 		n.kill()
 		mustSucceed(t, keydesk(t, "--db", n.db, "audit", "verify"))
+	}
+	model := keyModel.ToModel()
+	res, info := porcupine.CheckOperationsVerbose(model, history, time.Minute)
+	if res != porcupine.Ok {
+		path := filepath.Join(os.TempDir(), "keydesk-chaos-history.html")
+		porcupine.VisualizePath(model, info, path)
+		t.Errorf("the keys' histories are not linearizable (%v): see %s", res, path)
 	}
 	t.Logf("%d operations, %d acknowledged, %d failed or unknown, %d faults injected, heads compared: %s", ops, len(acked), unknown, faults, heads[0])
 }
