@@ -157,7 +157,7 @@ func answerContext(id cluster.RequestID) []byte { return append([]byte("cluster 
 func haltsNode(err error) bool {
 	var damaged *ErrDamaged
 	var record *ErrDamagedRecord
-	var secrets *SecretsError
+	var secrets *ErrSecrets
 	return errors.As(err, &damaged) || errors.As(err, &record) || errors.As(err, &secrets)
 }
 
@@ -213,7 +213,7 @@ type answerError struct {
 
 func init() {
 	for _, v := range []any{CodeView{}, NewEmployee{}, model.Employee{}, model.Key{}, keyEventResult{},
-		model.Admin{}, model.Profile{}, []Handout{}} {
+		model.Admin{}, model.Profile{}, []Handout{}, syncOutcome{}} {
 		gob.Register(v)
 	}
 }
@@ -223,7 +223,7 @@ func encodeAnswer(value any, err error) ([]byte, error) {
 	if err != nil {
 		a.Err = &answerError{Kind: "other", Msg: err.Error()}
 		var field *model.FieldError
-		var key *KeyUnavailableError
+		var key *ErrKeyUnavailable
 		var applied *ErrAlreadyApplied
 		switch {
 		case errors.As(err, &field):
@@ -238,7 +238,13 @@ func encodeAnswer(value any, err error) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(&a); err != nil {
-		return nil, fmt.Errorf("cannot encode a command's answer: %w", err)
+		// A result of a type not registered above: the answer goes back
+		// without its value rather than stop every node (the same on all).
+		a.Value = nil
+		buf.Reset()
+		if err := gob.NewEncoder(&buf).Encode(&a); err != nil {
+			return nil, fmt.Errorf("cannot encode a command's answer: %w", err)
+		}
 	}
 	return buf.Bytes(), nil
 }
@@ -255,7 +261,7 @@ func decodeAnswer(b []byte) (any, error) {
 	case "field":
 		return a.Value, &model.FieldError{Field: a.Err.Field, Msg: a.Err.Msg}
 	case "key":
-		return a.Value, &KeyUnavailableError{Serial: a.Err.Serial, Msg: a.Err.Msg}
+		return a.Value, &ErrKeyUnavailable{Serial: a.Err.Serial, Msg: a.Err.Msg}
 	case "applied":
 		return a.Value, &ErrAlreadyApplied{}
 	case "refusal":
