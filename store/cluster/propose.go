@@ -126,7 +126,17 @@ func (n *Node) Lead(ctx context.Context, req Request) Reply {
 		return Reply{Retry: true}
 	}
 	fut := n.raft.Apply(data, timeout)
-	if err := fut.Error(); err != nil {
+	// raft bounds only the enqueueing by timeout; a commit that never
+	// comes (an FSM stuck, a leader cut off) must not hold the asker.
+	settled := make(chan error, 1)
+	go func() { settled <- fut.Error() }()
+	var err error
+	select {
+	case err = <-settled:
+	case <-ctx.Done():
+		return Reply{Unknown: true}
+	}
+	if err != nil {
 		switch {
 		case errors.Is(err, raft.ErrNotLeader), errors.Is(err, raft.ErrLeadershipTransferInProgress),
 			errors.Is(err, raft.ErrEnqueueTimeout):
