@@ -113,6 +113,14 @@ func (s *Store) execCommand(cmd *Command) (any, error) {
 	if s.ReadOnly() {
 		return nil, fmt.Errorf("the database %s is open read-only here: %s changes it", s.path, cmd.Op.Doing())
 	}
+	if node := s.replicaNode(); node != nil {
+		return s.proposeCommand(node, cmd) // replicated.go
+	}
+	if IsClusterNode(s.path) {
+		// Written here, the change would be on this node only: the others
+		// would never apply it, and the audit chains would fork.
+		return nil, fmt.Errorf("the database %s belongs to a cluster: %s goes through a running node (keydesk serve --cluster), over SSH", s.path, cmd.Op.Doing())
+	}
 	var result any
 	err := s.commit(func(tx *bolt.Tx) error {
 		var err error

@@ -103,6 +103,9 @@ type Store struct {
 	// refusals counts identical refusals together (refusals.go).
 	refusals refusals
 
+	// replica, set on a cluster node, sends writes through the Raft log
+	// (replicated.go); guarded by mu.
+	replica *replica
 	// syncRefused is the last directory sync refused in this process,
 	// cleared by one applied (directory_status.go): the screens tell it.
 	syncRefused atomic.Pointer[SyncRefusedNote]

@@ -186,6 +186,7 @@ func (a *app) topLevel() []func() *cobra.Command {
 		a.backupCommand,
 		a.restoreCommand,
 		a.serveCommand,
+		a.clusterCommand,
 		a.completionCommand,
 		a.manCommand,
 		a.versionCommand,

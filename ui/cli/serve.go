@@ -11,6 +11,7 @@ import (
 
 func (a *app) serveCommand() *cobra.Command {
 	var opts ServeOptions
+	var clustered bool
 	cmd := &cobra.Command{
 		Use:   "serve [--listen ADDR] [--host-key PATH] [--authorized-keys PATH] [--idle-timeout D] [--anchor FILE] [--directory-sync 1h] [--directory-snapshot FILE]",
 		Short: "Serve the screens and commands over SSH to many admins at once (public-key login only)",
@@ -39,6 +40,13 @@ file default to files beside the database.`,
 			return err
 		}
 		defer st.Close()
+		if clustered {
+			stop, err := a.startClusterServe(st) // cluster.go
+			if err != nil {
+				return err
+			}
+			defer stop()
+		}
 		opts.DBPath = st.Path()
 		dir := filepath.Dir(st.Path())
 		if !cmd.Flags().Changed("host-key") {
@@ -52,6 +60,7 @@ file default to files beside the database.`,
 		}
 		return a.env.Serve(a.ctx, st, opts)
 	})
+	cmd.Flags().BoolVar(&clustered, "cluster", false, "run as a node of the cluster this database belongs to (keydesk cluster init or join)")
 	cmd.Flags().StringVar(&opts.Listen, "listen", "127.0.0.1:2323", "address to listen on, host:port")
 	cmd.Flags().StringVar(&opts.HostKeyPath, "host-key", "", "the server's host key, created if missing (default <db dir>/keydesk_host_ed25519)")
 	cmd.Flags().StringVar(&opts.AuthorizedKeysPath, "authorized-keys", "", "the admins' public keys, one per line (default <db dir>/authorized_keys)")

@@ -1,0 +1,113 @@
+package cluster
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Join tokens are one-time secrets an admin hands to the operator of a
+// new node. The log and the file hold only their SHA-256, with an expiry;
+// using one is itself a log entry, so every node agrees it is spent.
+
+const (
+	opTokenCreate = 1
+	opTokenUse    = 2
+)
+
+// tokenPrefix makes a token recognisable in a terminal or a ticket.
+const tokenPrefix = "kdjoin-"
+
+// NewJoinToken draws a token; only its hash goes into the log.
+func NewJoinToken() string {
+	var b [24]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("cluster: no randomness: " + err.Error())
+	}
+	return tokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+func tokenHash(token string) [32]byte { return sha256.Sum256([]byte(strings.TrimSpace(token))) }
+
+// tokenCreateCommand registers a token valid until expires.
+func tokenCreateCommand(token string, expires time.Time) []byte {
+	h := tokenHash(token)
+	b := []byte{opTokenCreate}
+	b = append(b, h[:]...)
+	return binary.BigEndian.AppendUint64(b, uint64(expires.UnixNano()))
+}
+
+// tokenUseCommand spends a token for node.
+func tokenUseCommand(token, node string) []byte {
+	h := tokenHash(token)
+	b := []byte{opTokenUse}
+	b = append(b, h[:]...)
+	return append(b, node...)
+}
+
+// Token states in the tokens bucket: expiry (8 bytes) then the node that
+// used it, empty while unused.
+func execCluster(tx *bolt.Tx, at Position, body []byte) (Outcome, error) {
+	tokens := tx.Bucket(bucketTokens)
+	if len(body) < 33 {
+		return Outcome{}, errors.New("cluster entry too short")
+	}
+	hash := body[1:33]
+	switch body[0] {
+	case opTokenCreate:
+		if len(body) != 41 {
+			return Outcome{}, errors.New("token entry of the wrong size")
+		}
+		if err := pruneTokens(tokens, at.Time); err != nil {
+			return Outcome{}, err
+		}
+		if tokens.Stats().KeyN >= maxLiveTokens {
+			return Outcome{Refused: true, Result: []byte("too many join tokens are waiting to be used; let them expire first")}, nil
+		}
+		return Outcome{}, tokens.Put(hash, body[33:41])
+	case opTokenUse:
+		node := string(body[33:])
+		v := tokens.Get(hash)
+		switch {
+		case len(v) < 8:
+			return Outcome{Refused: true, Result: []byte("the join token is not known (mistyped, or made on another cluster)")}, nil
+		case len(v) > 8:
+			return Outcome{Refused: true, Result: fmt.Appendf(nil, "the join token was already used by node %s", v[8:])}, nil
+		case at.Time.UnixNano() > int64(binary.BigEndian.Uint64(v)):
+			return Outcome{Refused: true, Result: []byte("the join token has expired: ask for a new one")}, nil
+		}
+		spent := append(append([]byte(nil), v...), node...)
+		return Outcome{Result: []byte("joined")}, tokens.Put(hash, spent)
+	}
+	return Outcome{}, fmt.Errorf("%w (cluster op %d)", errUnknownVersion, body[0])
+}
+
+// maxLiveTokens bounds the tokens table.
+const maxLiveTokens = 64
+
+// pruneTokens drops tokens that expired more than a day before now (the
+// log's time): long enough for status to say "expired" rather than "not
+// known".
+func pruneTokens(tokens *bolt.Bucket, now time.Time) error {
+	limit := now.Add(-24 * time.Hour).UnixNano()
+	var dead [][]byte
+	err := tokens.ForEach(func(k, v []byte) error {
+		if len(v) >= 8 && int64(binary.BigEndian.Uint64(v)) < limit {
+			dead = append(dead, append([]byte(nil), k...))
+		}
+		return nil
+	})
+	for _, k := range dead {
+		if err == nil {
+			err = tokens.Delete(k)
+		}
+	}
+	return err
+}

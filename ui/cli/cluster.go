@@ -1,0 +1,365 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/hashicorp/raft"
+	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store"
+	"github.com/keydesk/keydesk/store/cluster"
+	"github.com/spf13/cobra"
+)
+
+// The cluster commands (design/cluster.md 4.2). Those that act on a
+// running cluster (token, status, remove, leader-transfer) work inside
+// keydesk serve --cluster, over SSH, or locally on a stopped node, which
+// they start for the time of the command. status is for auditors too;
+// the rest need an admin.
+func (a *app) clusterCommand() *cobra.Command {
+	return a.group("cluster", "Run keydesk on several machines: init, join, status, and the operator's tools",
+		a.clusterInitCommand(), a.clusterTokenCommand(), a.clusterJoinCommand(), a.clusterStatusCommand(),
+		a.clusterRemoveCommand(), a.clusterTransferCommand(), a.clusterRecoverCommand(), a.clusterDetachCommand())
+}
+
+// Roles: the permissions table has no cluster rows yet; status asks what
+// verifying the audit trail asks (auditors may), the others what serving
+// asks (admins only).
+const (
+	opClusterStatus = model.OpAuditVerify
+	opClusterAdmin  = model.OpServe
+)
+
+// localOnly refuses a command that works on files, inside serve.
+func (a *app) localOnly(what string) error {
+	if a.env.Store != nil {
+		return fmt.Errorf("%s works on the node's files: run it on the node's machine, with keydesk serve stopped", what)
+	}
+	return nil
+}
+
+func (a *app) clusterInitCommand() *cobra.Command {
+	var id, addr string
+	cmd := &cobra.Command{
+		Use:   "init --node-id ID --cluster-addr HOST:PORT",
+		Short: "Make this database the first node of a new cluster, and print how others join",
+		Args:  argsNamed(),
+	}
+	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
+		if err := a.localOnly("cluster init"); err != nil {
+			return err
+		}
+		if id == "" || addr == "" {
+			return usagef(cmd, "cluster init needs --node-id and --cluster-addr")
+		}
+		return a.withStore(mayCreate, func(st *store.Store) error {
+			if err := st.Check(a.actor(), opClusterAdmin); err != nil {
+				return err
+			}
+			node, fp, err := st.InitCluster(id, addr, store.NodeOptions{})
+			if err != nil {
+				return err
+			}
+			defer st.StopCluster()
+			token, err := node.CreateJoinToken(a.ctx, time.Hour)
+			if err != nil {
+				return err
+			}
+			w := a.env.Stdout
+			fmt.Fprintf(w, "cluster started: node %s at %s, CA %s\n", id, addr, fp)
+			fmt.Fprintf(w, "start it with: keydesk serve --cluster\n")
+			fmt.Fprintf(w, "on a new node, copy %s beside its database, then (token valid 1 hour, once):\n", st.KeyPath())
+			fmt.Fprintf(w, "  keydesk cluster join --node-id NAME --cluster-addr HOST:PORT --leader %s --ca %s --token %s\n", addr, fp, token)
+			return nil
+		})
+	})
+	cmd.Flags().StringVar(&id, "node-id", "", "this node's name in the cluster")
+	cmd.Flags().StringVar(&addr, "cluster-addr", "", "host:port other nodes reach this node's cluster port at")
+	return cmd
+}
+
+func (a *app) clusterJoinCommand() *cobra.Command {
+	var req store.JoinRequest
+	cmd := &cobra.Command{
+		Use:   "join --node-id ID --cluster-addr HOST:PORT --leader HOST:PORT --ca SHA256:... --token TOKEN",
+		Short: "Make this machine a new node of a cluster (the key file must be here already)",
+		Args:  argsNamed(),
+	}
+	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
+		if err := a.localOnly("cluster join"); err != nil {
+			return err
+		}
+		if req.NodeID == "" || req.Addr == "" || req.Leader == "" || req.CA == "" || req.Token == "" {
+			return usagef(cmd, "cluster join needs --node-id, --cluster-addr, --leader, --ca and --token")
+		}
+		path, err := a.dbPath()
+		if err != nil {
+			return err
+		}
+		req.DBPath = path
+		ctx, cancel := context.WithTimeout(a.ctx, 2*time.Minute)
+		defer cancel()
+		index, err := store.JoinCluster(ctx, req)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.env.Stdout, "joined as %s (database at log index %d); start it with: keydesk serve --cluster\n", req.NodeID, index)
+		return nil
+	})
+	cmd.Flags().StringVar(&req.NodeID, "node-id", "", "this node's name in the cluster")
+	cmd.Flags().StringVar(&req.Addr, "cluster-addr", "", "host:port other nodes reach this node's cluster port at")
+	cmd.Flags().StringVar(&req.Leader, "leader", "", "cluster address of a running node (the leader, or one that knows it)")
+	cmd.Flags().StringVar(&req.CA, "ca", "", "the cluster CA's fingerprint, as cluster init printed it")
+	cmd.Flags().StringVar(&req.Token, "token", "", "a join token (keydesk cluster token)")
+	return cmd
+}
+
+// withNode runs fn on the running node: serve's, or this database's,
+// started for the command.
+func (a *app) withNode(op model.Operation, fn func(st *store.Store, node *cluster.Node) error) error {
+	if a.env.Store != nil {
+		if err := a.env.Store.Check(a.actor(), op); err != nil {
+			return err
+		}
+		node := a.env.Store.ClusterNode()
+		if node == nil {
+			return errors.New("this keydesk serve is not a cluster node (serve --cluster)")
+		}
+		return fn(a.env.Store, node)
+	}
+	return a.withStore(mustExist, func(st *store.Store) error {
+		if err := st.Check(a.actor(), op); err != nil {
+			return err
+		}
+		if !store.IsClusterNode(st.Path()) {
+			return errors.New("this database is not a cluster node's (keydesk cluster init or join)")
+		}
+		node, err := st.StartClusterNode(store.NodeOptions{})
+		if err != nil {
+			return err
+		}
+		defer st.StopCluster()
+		ctx, cancel := context.WithTimeout(a.ctx, 10*time.Second)
+		defer cancel()
+		if _, err := node.WaitLeader(ctx); err != nil {
+			return errors.New("no leader is reachable from this node within 10 s")
+		}
+		return fn(st, node)
+	})
+}
+
+func (a *app) clusterTokenCommand() *cobra.Command {
+	var ttl time.Duration
+	cmd := &cobra.Command{
+		Use:   "token [--ttl 1h]",
+		Short: "Make a one-time join token for a new node",
+		Args:  argsNamed(),
+	}
+	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
+		return a.withNode(opClusterAdmin, func(_ *store.Store, node *cluster.Node) error {
+			token, err := node.CreateJoinToken(a.ctx, ttl)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(a.env.Stdout, token)
+			return nil
+		})
+	})
+	cmd.Flags().DurationVar(&ttl, "ttl", time.Hour, "how long the token may be used (at most 7 days)")
+	return cmd
+}
+
+func (a *app) clusterStatusCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "This node's view of the cluster: role, term, indexes, leader contact, audit head, members",
+		Args:  argsNamed(),
+	}
+	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
+		return a.withNode(opClusterStatus, func(_ *store.Store, node *cluster.Node) error {
+			st := node.Status()
+			w := tabwriter.NewWriter(a.env.Stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintf(w, "node\t%s (%s)\n", st.ID, st.Addr)
+			fmt.Fprintf(w, "role\t%s, term %d\n", strings.ToLower(st.State), st.Term)
+			fmt.Fprintf(w, "leader\t%s\n", orNone(st.Leader, st.LeaderAddr))
+			fmt.Fprintf(w, "commit index\t%d\n", st.Commit)
+			fmt.Fprintf(w, "applied index\t%d\n", st.Index)
+			if st.LastContact > 0 {
+				fmt.Fprintf(w, "last contact\t%s ago\n", st.LastContact.Round(time.Millisecond))
+			}
+			fmt.Fprintf(w, "audit head\t%s\n", st.Head)
+			if st.Halted != "" {
+				fmt.Fprintf(w, "HALTED\t%s\n", st.Halted)
+			}
+			voters := 0
+			for _, s := range st.Servers {
+				kind := "voter"
+				if s.Suffrage != raft.Voter {
+					kind = "non-voter (catching up)"
+				} else {
+					voters++
+				}
+				fmt.Fprintf(w, "member\t%s %s %s\n", s.ID, s.Address, kind)
+			}
+			if voters < 3 {
+				fmt.Fprintf(w, "warning\t%d voters: a cluster survives the loss of a node only with 3 or 5\n", voters)
+			}
+			return w.Flush()
+		})
+	})
+	return cmd
+}
+
+func orNone(id, addr string) string {
+	if id == "" {
+		return "none reachable (writes wait; reads go on)"
+	}
+	return id + " (" + addr + ")"
+}
+
+func (a *app) clusterRemoveCommand() *cobra.Command {
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "remove ID [--force]",
+		Short: "Take a node out of the cluster (its certificate stops working)",
+		Args:  argsNamed("ID"),
+	}
+	cmd.RunE = a.action(func(cmd *cobra.Command, args []string) error {
+		return a.withNode(opClusterAdmin, func(_ *store.Store, node *cluster.Node) error {
+			servers, err := node.Servers()
+			if err != nil {
+				return err
+			}
+			voters, found := 0, false
+			for _, s := range servers {
+				if s.Suffrage == raft.Voter {
+					voters++
+				}
+				found = found || string(s.ID) == args[0]
+			}
+			if !found {
+				return fmt.Errorf("no node %q in the cluster", args[0])
+			}
+			if voters <= 3 && !force {
+				return fmt.Errorf("the cluster has %d voters: removing one leaves no fault tolerance; add --force to do it anyway", voters)
+			}
+			if !node.IsLeader() {
+				return errors.New("run cluster remove on the leader (cluster status names it)")
+			}
+			if err := node.RemoveServer(args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.env.Stdout, "node %s removed\n", args[0])
+			return nil
+		})
+	})
+	cmd.Flags().BoolVar(&force, "force", false, "remove even when it leaves fewer than 3 voters")
+	return cmd
+}
+
+func (a *app) clusterTransferCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "leader-transfer [ID]",
+		Short: "Hand leadership to another node (before maintenance of the leader)",
+		Args:  cobra.MaximumNArgs(1),
+	}
+	cmd.RunE = a.action(func(cmd *cobra.Command, args []string) error {
+		return a.withNode(opClusterAdmin, func(_ *store.Store, node *cluster.Node) error {
+			if !node.IsLeader() {
+				return errors.New("run leader-transfer on the leader (cluster status names it)")
+			}
+			to := ""
+			if len(args) == 1 {
+				to = args[0]
+			}
+			if err := node.TransferLeadership(to); err != nil {
+				return err
+			}
+			fmt.Fprintln(a.env.Stdout, "leadership handed over")
+			return nil
+		})
+	})
+	return cmd
+}
+
+func (a *app) clusterRecoverCommand() *cobra.Command {
+	var peers string
+	cmd := &cobra.Command{
+		Use:   "recover --peers peers.json",
+		Short: "After losing a majority: rewrite this stopped node's membership (same file on every survivor)",
+		Args:  argsNamed(),
+	}
+	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
+		if err := a.localOnly("cluster recover"); err != nil {
+			return err
+		}
+		if peers == "" {
+			return usagef(cmd, "cluster recover needs --peers FILE (JSON: [{\"id\":..,\"address\":..,\"non_voter\":false}])")
+		}
+		return a.withStore(mustExist, func(st *store.Store) error {
+			if err := st.Check(a.actor(), opClusterAdmin); err != nil {
+				return err
+			}
+			if err := st.RecoverCluster(peers); err != nil {
+				return err
+			}
+			fmt.Fprintln(a.env.Stdout, "membership rewritten; start keydesk serve --cluster on every node of the file")
+			return nil
+		})
+	})
+	cmd.Flags().StringVar(&peers, "peers", "", "the surviving nodes, as hashicorp/raft's peers.json")
+	return cmd
+}
+
+func (a *app) clusterDetachCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "detach",
+		Short: "Make this stopped node's database a single node's again (its cluster folders are kept aside)",
+		Args:  argsNamed(),
+	}
+	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
+		if err := a.localOnly("cluster detach"); err != nil {
+			return err
+		}
+		return a.withStore(mustExist, func(st *store.Store) error {
+			if err := st.Check(a.actor(), opClusterAdmin); err != nil {
+				return err
+			}
+			if err := st.DetachCluster(); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.env.Stdout, "%s is a single node's database again\n", st.Path())
+			return nil
+		})
+	})
+	return cmd
+}
+
+// startClusterServe starts st's node for serve --cluster; the returned
+// stop is deferred by serve.
+func (a *app) startClusterServe(st *store.Store) (stop func(), err error) {
+	if !store.IsClusterNode(st.Path()) {
+		return nil, errors.New("this database is not a cluster node's: keydesk cluster init or join first")
+	}
+	node, err := st.StartClusterNode(store.NodeOptions{OnHalt: func(err error) {
+		fmt.Fprintf(a.env.Stderr, "keydesk: %v\nkeydesk: this node stopped so as not to fork the audit trail; fix the cause and restart it, or remove it and join it again\n", err)
+		os.Exit(70)
+	}})
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(a.ctx)
+	if index := st.JoinIndex(); index > 0 {
+		go func() {
+			if node.AskVoter(ctx, index) == nil {
+				st.Voting()
+			}
+		}()
+	}
+	return func() { cancel(); st.StopCluster() }, nil
+}
