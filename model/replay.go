@@ -78,6 +78,7 @@ var replayEffects = map[Action]replayEffect{
 	ActionKeyProfileApplied: effectNone,
 	ActionKeyLicence:        effectNone,
 	ActionKeyRFID:           effectNone,
+	ActionRecordsSealed:     effectNone, // digests of the records, checked by the store
 }
 
 // ReplayKnows reports whether Apply knows what the action does.

@@ -40,6 +40,7 @@ func (s *Store) importKeysAt(tx *bolt.Tx, env *applyEnv, rows []KeyRow, now time
 	b := &keysBulk{
 		firstID: keys.Sequence() + 1, firstSeq: t.entries.Sequence() + 1, now: now, by: by, random: env.Random,
 		runs: newRunPacker(actor, by, tx.DB().Info().PageSize), prevHash: hex.EncodeToString(meta.Get(metaAuditHead)),
+		seal: s.entrySeal, sealing: tx.Bucket(bucketEntrySeals) != nil,
 	}
 	if err := keys.SetSequence(b.firstID + n - 1); err != nil {
 		return err
@@ -81,6 +82,9 @@ func (s *Store) importKeysAt(tx *bolt.Tx, env *applyEnv, rows []KeyRow, now time
 	if err := meta.Put(metaAuditHead, storedHashRaw(b.runs.done[len(b.runs.done)-1].value)); err != nil {
 		return err
 	}
+	if err := putImportSeals(tx, b.firstSeq, b.seals); err != nil {
+		return err
+	}
 	return countImported(tx, b.counted)
 }
 
@@ -116,6 +120,12 @@ type keysBulk struct {
 	by                string
 	random            interface{ Read([]byte) (int, error) }
 	prevHash          string
+
+	// seal makes each entry's seal (recordseal.go), kept in seals, when
+	// sealing (a file of schema 9 on).
+	seal    func(seq uint64, hash, list []byte) []byte
+	sealing bool
+	seals   [][]byte
 
 	records [][]byte
 	runs    *runPacker
@@ -177,8 +187,20 @@ func (b *keysBulk) buildRuns(changes []imported) error {
 		id, seq := b.firstID+uint64(i), b.firstSeq+uint64(i)
 		e := model.AuditEntry{Seq: seq, Time: b.now, Actor: b.by, Action: ch.action, Target: "key " + ch.serial,
 			From: ch.from, To: ch.status, Reason: ch.reason, KeyID: id}
+		var list []byte
+		if b.sealing {
+			list = importedWrites(id, b.records[i])
+			e.Writes = writesHash(list)
+		}
 		sealer.Seal(&e, b.prevHash)
 		b.prevHash = e.Hash
+		if b.sealing {
+			var hash [auditHashSize]byte
+			if err := hexDecode(hash[:], e.Hash); err != nil {
+				return err
+			}
+			b.seals = append(b.seals, b.seal(seq, hash[:], list))
+		}
 		if err := b.runs.add(storedEntry{AuditEntry: e}); err != nil {
 			return err
 		}

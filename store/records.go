@@ -55,6 +55,7 @@ func (s *Store) putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
 	if err := keys.Put(id, encodeKey(*k, historyHead(keys.Get(id)))); err != nil {
 		return err
 	}
+	noteWrite(tx, sealKey, id)
 	if err := recountKey(tx, old, *k); err != nil {
 		return err
 	}
@@ -71,10 +72,12 @@ func (s *Store) putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
 		if err := codes.Put(id, sealed); err != nil {
 			return err
 		}
+		noteWrite(tx, sealCode, id)
 	} else if old.Code != nil {
 		if err := codes.Delete(id); err != nil {
 			return err
 		}
+		noteWrite(tx, sealCode, id)
 	}
 	for _, ix := range []struct {
 		bucket   []byte
@@ -138,6 +141,7 @@ func putEmployee(tx *bolt.Tx, old model.Employee, e *model.Employee) error {
 	if err := employees.Put(id, encodeEmployee(*e, historyHead(employees.Get(id)))); err != nil {
 		return err
 	}
+	noteWrite(tx, sealEmployee, id)
 	if err := reindex(tx.Bucket(bucketEmails), old.Email, e.Email, indexValue(e.ID)); err != nil {
 		return err
 	}
@@ -156,6 +160,7 @@ func deleteEmployee(tx *bolt.Tx, e model.Employee) error {
 	if err := employees.Delete(itob(e.ID)); err != nil {
 		return err
 	}
+	noteWrite(tx, sealEmployee, itob(e.ID))
 	if err := tx.Bucket(bucketEmails).Delete([]byte(e.Email)); err != nil {
 		return err
 	}
