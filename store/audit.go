@@ -171,9 +171,11 @@ type AuditState struct {
 	Anchors  int // anchors checked
 	Keys     int // key records checked against the trail
 	People   int // employee records checked against the trail
-	// Records is how many records were checked against the digest of
-	// their last write (0 in a file before schema 9); Signed says the
-	// entries' signatures were checked with the key file.
+	// Sealed says the file's entries carry the records they wrote
+	// (schema 9 on); Records is how many records were checked against the
+	// digest of their last write; Signed says the entries' signatures were
+	// checked with the key file.
+	Sealed  bool
 	Records int
 	Signed  bool
 }
@@ -263,7 +265,8 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 		if st.Records, err = seals.checkRecords(tx, bad); err != nil {
 			return err
 		}
-		st.Signed = seals.seals != nil && seals.box != nil
+		st.Sealed = seals.seals != nil
+		st.Signed = st.Sealed && seals.box != nil
 		if len(bad.Problems) > 0 {
 			return bad
 		}

@@ -24,7 +24,10 @@ import (
 // a file whose codes are sealed) was put there outside keydesk: it is
 // dropped, and the entry says so.
 func migrateV9(tx *bolt.Tx) error {
-	if _, err := tx.CreateBucketIfNotExists(bucketEntrySeals); err != nil {
+	if tx.Bucket(bucketEntrySeals) != nil || tx.Bucket(bucketMeta).Get(metaRecordsGenesis) != nil {
+		return fmt.Errorf("the file's records were sealed already: its schema number was changed outside keydesk; restore a backup, or run keydesk audit verify on a copy")
+	}
+	if _, err := tx.CreateBucket(bucketEntrySeals); err != nil {
 		return err
 	}
 	path := secrets.KeyPath(tx.DB().Path())

@@ -23,6 +23,7 @@ type tamperBase struct {
 	ids     map[string]uint64 // serial -> key id
 	codes   map[string]string // serial -> digits
 	oldCode []byte            // TK-RES's code before its wrong entry
+	helen   model.Actor       // a helpdesk admin over SSH
 }
 
 func tTamperBase(t *testing.T) tamperBase {
@@ -39,7 +40,7 @@ func tTamperBase(t *testing.T) tamperBase {
 	if _, err := s.SetKeyLicence(tAdmin, Serial("TK-READY"), tStart.AddDate(0, 6, 0)); err != nil {
 		t.Fatal(err)
 	}
-	tSSH(t, s, "helen", model.RoleHelpdesk, 1)
+	b.helen = tSSH(t, s, "helen", model.RoleHelpdesk, 1)
 	if _, err := s.AddProfile(tAdmin, "Strict", model.ProfileRules{PINMinLength: 6, PINMaxLength: 8, WrongPINLimit: 5}); err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +201,13 @@ func TestTamperingsWithBboltAreNamedByVerify(t *testing.T) {
 		{"a login key led to another admin", func(tx *bolt.Tx) error {
 			h, _ := decodeAdmin(tx.Bucket(bucketAdmins).Get([]byte("helen")))
 			return tx.Bucket(bucketAdminKey).Put([]byte(h.Fingerprint), []byte(tAdminName))
-		}, "the index was changed outside keydesk", nil},
+		}, "the index was changed outside keydesk", func(s *Store) error {
+			_, found, err := s.AdminByFingerprint(b.helen.Fingerprint)
+			if err == nil && !found {
+				err = errors.New("not found")
+			}
+			return err
+		}},
 		{"employee's e-mail changed", func(tx *bolt.Tx) error {
 			return editEmployee(tx, tEmail("Rita"), func(e *model.Employee) { e.Email = "attacker@evil.example" })
 		}, "employee id", nil},
@@ -302,5 +309,44 @@ func TestForgedEntryNeedsTheKeyFile(t *testing.T) {
 	}
 	if _, err := s.VerifyAudit(b.anchor); err != nil {
 		t.Errorf("an entry appended after the anchor keeps it: %v", err)
+	}
+}
+
+// The seals themselves removed: named, not taken for a file of an older
+// schema.
+func TestRemovedSealsAreNamed(t *testing.T) {
+	b := tTamperBase(t)
+	for _, c := range []struct {
+		name string
+		edit func(tx *bolt.Tx) error
+		want string
+	}{
+		{"the seals' bucket", func(tx *bolt.Tx) error { return tx.DeleteBucket(bucketEntrySeals) }, "audit_seals) are gone"},
+		{"the first records' seal", func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Delete(metaRecordsGenesis) },
+			"neither the seal of its first records"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := tTampered(t, b, true, c.edit)
+			if _, err := s.VerifyAudit(); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("VerifyAudit = %v, want %q", err, c.want)
+			}
+		})
+	}
+	// The schema number moved back, to have the upgrade seal forged
+	// records: refused.
+	dst := filepath.Join(t.TempDir(), "back.db")
+	copyFile(t, b.path, dst)
+	copyFile(t, secrets.KeyPath(b.path), secrets.KeyPath(dst))
+	db, err := bolt.Open(dst, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(metaSchema, itob(8)) })
+	db.Close()
+	if s, err := Open(dst, Options{NoSync: true}); err == nil || !strings.Contains(err.Error(), "sealed already") {
+		if s != nil {
+			s.Close()
+		}
+		t.Errorf("Open of a file moved back to schema 8 = %v, want it refused", err)
 	}
 }

@@ -38,6 +38,10 @@ type lastWrite struct {
 func (s *Store) newSealCheck(tx *bolt.Tx) (*sealCheck, error) {
 	c := &sealCheck{seals: tx.Bucket(bucketEntrySeals), box: s.box,
 		byID: map[byte]map[uint64]lastWrite{}, byName: map[byte]map[string]lastWrite{}}
+	schema := btoi(tx.Bucket(bucketMeta).Get(metaSchema))
+	if c.seals == nil && schema >= sealedRecordsSchema {
+		return nil, &RecordsError{Problems: []string{"the records' seals (the bucket audit_seals) are gone: they were removed outside keydesk"}}
+	}
 	if c.seals == nil {
 		return c, nil
 	}
@@ -156,6 +160,9 @@ func (c *sealCheck) checkRecords(tx *bolt.Tx, bad *RecordsError) (int, error) {
 	if c.unsignedN > 0 {
 		bad.add("audit entries %s are not signed: written while the key file was missing, or added outside keydesk (%d in all)",
 			joinSeqs(c.unsigned), c.unsignedN)
+	}
+	if !c.signing {
+		bad.add("the file has neither the seal of its first records nor a records.sealed entry: they were removed outside keydesk")
 	}
 	checked := 0
 	check := func(kind byte, id, v []byte) {
