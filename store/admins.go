@@ -251,6 +251,9 @@ func (s *Store) AdminByFingerprint(fingerprint string) (model.Admin, bool, error
 	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		a, found, err = adminByFingerprint(tx, fingerprint)
+		if err == nil && found {
+			err = s.checkAdminAudited(tx, a) // adminseal.go
+		}
 		return err
 	})
 	return a, found, err

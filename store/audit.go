@@ -135,9 +135,11 @@ func (s *Store) appendAudit(tx *bolt.Tx, e model.AuditEntry) error {
 		e.Time = env.Now
 	}
 	meta := tx.Bucket(bucketMeta)
+	var refs []recordRef
 	var writes []byte
 	if tx.Bucket(bucketEntrySeals) != nil { // recordseal.go
-		writes = writesOf(tx, takeWrites(tx))
+		refs = takeWrites(tx)
+		writes = writesOf(tx, refs)
 		e.Writes = writesHash(writes)
 	}
 	e.Seal(hex.EncodeToString(meta.Get(metaAuditHead)))
@@ -149,6 +151,9 @@ func (s *Store) appendAudit(tx *bolt.Tx, e model.AuditEntry) error {
 		return err
 	}
 	if err := t.put([]storedEntry{se}, meta); err != nil {
+		return err
+	}
+	if err := noteAdminWrites(tx, refs, seq); err != nil {
 		return err
 	}
 	return s.putEntrySeal(tx, seq, storedHashRaw(t.entries.Get(itob(seq))), writes)

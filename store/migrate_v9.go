@@ -24,10 +24,13 @@ import (
 // a file whose codes are sealed) was put there outside keydesk: it is
 // dropped, and the entry says so.
 func migrateV9(tx *bolt.Tx) error {
-	if tx.Bucket(bucketEntrySeals) != nil || tx.Bucket(bucketMeta).Get(metaRecordsGenesis) != nil {
+	if tx.Bucket(bucketEntrySeals) != nil || tx.Bucket(bucketAdminLastWrite) != nil || tx.Bucket(bucketMeta).Get(metaRecordsGenesis) != nil {
 		return fmt.Errorf("the file's records were sealed already: its schema number was changed outside keydesk; restore a backup, or run keydesk audit verify on a copy")
 	}
 	if _, err := tx.CreateBucket(bucketEntrySeals); err != nil {
+		return err
+	}
+	if _, err := tx.CreateBucket(bucketAdminLastWrite); err != nil {
 		return err
 	}
 	path := secrets.KeyPath(tx.DB().Path())
@@ -60,6 +63,9 @@ func migrateV9(tx *bolt.Tx) error {
 	t := openTrail(tx)
 	if t.entries.Sequence() == 0 && len(dropped) == 0 {
 		list := writesOf(tx, all)
+		if err := noteAdminWrites(tx, all, 0); err != nil {
+			return err
+		}
 		return tx.Bucket(bucketMeta).Put(metaRecordsGenesis, s.entrySeal(0, genesisHash(list), list))
 	}
 	now := time.Now().UTC()
@@ -69,7 +75,11 @@ func migrateV9(tx *bolt.Tx) error {
 		if start == 0 && len(dropped) > 0 {
 			note += "; dropped codes in a form keydesk no longer writes (put there outside keydesk) of key ids " + strings.Join(dropped, ", ")
 		}
-		if err := s.appendUpgradeEntry(tx, now, note, writesOf(tx, part)); err != nil {
+		seq, err := s.appendUpgradeEntry(tx, now, note, writesOf(tx, part))
+		if err != nil {
+			return err
+		}
+		if err := noteAdminWrites(tx, part, seq); err != nil {
 			return err
 		}
 	}
@@ -133,18 +143,18 @@ func (s *Store) rebindCodes(tx *bolt.Tx) (dropped []string, err error) {
 }
 
 // appendUpgradeEntry writes a records.sealed entry carrying list.
-func (s *Store) appendUpgradeEntry(tx *bolt.Tx, now time.Time, note string, list []byte) error {
+func (s *Store) appendUpgradeEntry(tx *bolt.Tx, now time.Time, note string, list []byte) (uint64, error) {
 	t := openTrail(tx)
 	seq, err := t.entries.NextSequence()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	meta := tx.Bucket(bucketMeta)
 	e := model.AuditEntry{Seq: seq, Time: now, Actor: "keydesk upgrade", Action: model.ActionRecordsSealed,
 		Target: "records", Note: note, Writes: writesHash(list)}
 	e.Seal(hex.EncodeToString(meta.Get(metaAuditHead)))
 	if err := t.put([]storedEntry{{AuditEntry: e}}, meta); err != nil {
-		return err
+		return 0, err
 	}
-	return s.putEntrySeal(tx, seq, storedHashRaw(t.entries.Get(itob(seq))), list)
+	return seq, s.putEntrySeal(tx, seq, storedHashRaw(t.entries.Get(itob(seq))), list)
 }

@@ -192,10 +192,16 @@ func TestTamperingsWithBboltAreNamedByVerify(t *testing.T) {
 				return err
 			}
 			return tx.Bucket(bucketAdmins).Put([]byte(a.Name), encodeAdmin(a))
-		}, `admin "mallory" is in the file, but no audit entry wrote it`, nil},
+		}, `admin "mallory" is in the file, but no audit entry wrote it`, func(s *Store) error {
+			_, err := s.CompromiseKey(model.Actor{Name: "mallory", Fingerprint: "SHA256:mallory"}, Serial("TK-OTHER"), model.Lost, "TK-OTHER", "")
+			return err
+		}},
 		{"helpdesk promoted to admin", func(tx *bolt.Tx) error {
 			return editAdmin(tx, "helen", func(a *model.Admin) { a.Role = model.RoleAdmin })
-		}, `admin "helen" is not what audit entry`, nil},
+		}, `admin "helen" is not what audit entry`, func(s *Store) error {
+			_, err := s.CompromiseKey(b.helen, Serial("TK-OTHER"), model.Lost, "TK-OTHER", "")
+			return err
+		}},
 		{"admin removed", func(tx *bolt.Tx) error { return tx.Bucket(bucketAdmins).Delete([]byte("helen")) },
 			`admin "helen" was written by audit entry`, nil},
 		{"a login key led to another admin", func(tx *bolt.Tx) error {
@@ -349,4 +355,28 @@ func TestRemovedSealsAreNamed(t *testing.T) {
 		}
 		t.Errorf("Open of a file moved back to schema 8 = %v, want it refused", err)
 	}
+}
+
+// The live check of an admin costs nothing to an honest one: helen works
+// on after her role was changed, her login noted, and the file reopened.
+func TestAuditedAdminsWorkOn(t *testing.T) {
+	s, _ := tOpen(t)
+	helen := tSSH(t, s, "helen", model.RoleHelpdesk, 1)
+	tKeyIn(t, s, "AW-1", "Ann", model.Active)
+	if err := s.AdminSeen(helen.Fingerprint); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetAdminRole(tAdmin, "helen", model.RoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AdminSeen(helen.Fingerprint); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CompromiseKey(helen, Serial("AW-1"), model.Lost, "AW-1", ""); err != nil {
+		t.Errorf("an audited admin is refused: %v", err)
+	}
+	if _, found, err := s.AdminByFingerprint(helen.Fingerprint); err != nil || !found {
+		t.Errorf("AdminByFingerprint = %v, %v", found, err)
+	}
+	tVerify(t, s)
 }
