@@ -44,7 +44,11 @@ func runServer(ctx context.Context, st *store.Store, opts cli.ServeOptions) erro
 		AuthorizedKeysPath: opts.AuthorizedKeysPath,
 		IdleTimeout:        opts.IdleTimeout,
 		AnchorPath:         opts.AnchorPath,
-		Log:                os.Stderr,
+		OpsConfig: serve.OpsConfig{
+			BackupDir: opts.Ops.BackupDir, BackupEvery: opts.Ops.BackupEvery, BackupKeep: opts.Ops.BackupKeep,
+			MetricsListen: opts.Ops.Metrics, LogFormat: opts.Ops.LogFormat,
+		},
+		Log: os.Stderr,
 		NewTUI: func(ctx context.Context, st *store.Store, actor model.Actor, r *lipgloss.Renderer) tea.Model {
 			return ui.New(ui.Config{Store: st, Actor: actor, Renderer: r, Context: ctx, Remote: true})
 		},

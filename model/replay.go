@@ -78,7 +78,10 @@ var replayEffects = map[Action]replayEffect{
 	ActionKeyProfileApplied: effectNone,
 	ActionKeyLicence:        effectNone,
 	ActionKeyRFID:           effectNone,
-	ActionRecordsSealed:     effectNone, // digests of the records, checked by the store
+	// A restore: the records are the backup's, its trail says so.
+	ActionDatabaseRestored: effectNone,
+	// The upgrade's digests of the records, checked by the store.
+	ActionRecordsSealed: effectNone,
 }
 
 // ReplayKnows reports whether Apply knows what the action does.

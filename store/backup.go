@@ -3,6 +3,7 @@ package store
 import (
 	"io"
 	"os"
+	"time"
 
 	"github.com/keydesk/keydesk/model"
 	bolt "go.etcd.io/bbolt"
@@ -17,12 +18,12 @@ import (
 // it is written first, in its own transaction with the role check, and
 // the copy, taken after, holds its own entry. A copy that then fails gets
 // a second entry saying so.
-func (s *Store) Backup(who model.Actor, w io.Writer, where string) (int64, error) {
-	_, err := s.exec(who, model.OpBackup, backupArgs{Where: where})
+func (s *Store) Backup(who model.Actor, w io.Writer, where string) (n int64, err error) {
+	defer s.observeBackup(time.Now(), &err)
+	_, err = s.exec(who, model.OpBackup, backupArgs{Where: where})
 	if err != nil {
 		return 0, err
 	}
-	var n int64
 	err = s.view(func(tx *bolt.Tx) error {
 		var err error
 		n, err = tx.WriteTo(w)

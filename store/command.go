@@ -72,9 +72,21 @@ func (s *Store) newCommand(who model.Actor, op model.Operation, args Args) (*Com
 }
 
 // exec builds who's command and applies it through the committer.
-func (s *Store) exec(who model.Actor, op model.Operation, args Args) (any, error) {
+func (s *Store) exec(who model.Actor, op model.Operation, args Args) (result any, err error) {
 	cmd, err := s.newCommand(who, op, args)
 	if err != nil {
+		return nil, err
+	}
+	defer s.observeOperation(op, time.Now(), &err)
+	// Where a command is asked for, not where it is applied (a replay
+	// applies the same commands, and must write the same bytes): a damaged
+	// file is not written to (sound.go), and a refusal identical to one
+	// just written is counted, not written again (refusals.go).
+	if err = s.CheckSound(); err != nil && op != model.OpBackup {
+		return nil, err
+	}
+	var again bool
+	if again, err = s.refusedAgain(cmd); again {
 		return nil, err
 	}
 	return s.execCommand(cmd)

@@ -58,6 +58,7 @@ var argsKinds = []struct {
 	{20, importKeysArgs{}},
 	{21, importEmployeesArgs{}},
 	{22, demoArgs{}},
+	{23, refusalCountArgs{}},
 }
 
 // ErrCommandEncoding says a command cannot be encoded or decoded.

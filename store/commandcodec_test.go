@@ -39,6 +39,7 @@ func tSampleCommands() []*Command {
 		importKeysArgs{Rows: []KeyRow{{Line: 2, KeyInput: model.KeyInput{Serial: "SN-1", MAC: "AA:BB:CC:DD:EE:FF", Model: "M", Firmware: "F", RFID: "R"}, Profile: "Strict", LicenceUntil: "2027-01-01"}}},
 		importEmployeesArgs{Rows: []EmployeeRow{{Line: 2, EmployeeInput: in, KeySerial: "SN-1"}}},
 		demoArgs{Keys: 10, Employees: 5},
+		refusalCountArgs{Actor: "una (auditor, SHA256:u)", Target: "key code", Note: "una is auditor (refused 3 more times)"},
 	}
 	var out []*Command
 	for i, a := range args {

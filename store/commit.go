@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"sync"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -89,6 +90,7 @@ func (s *Store) commitGroup(group []*write) {
 	var alone []*write // failed in the group, to be run again on their own
 	for len(group) > 0 {
 		failed := -1
+		began := time.Now()
 		err := s.guard(func() error {
 			return s.db.Update(func(tx *bolt.Tx) error {
 				for i, w := range group {
@@ -100,6 +102,7 @@ func (s *Store) commitGroup(group []*write) {
 				return nil
 			})
 		})
+		s.observeCommit(time.Since(began), len(group), failed < 0 && err == nil)
 		switch {
 		case failed == 0:
 			group = group[1:] // saw the committed database: its error stands

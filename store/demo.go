@@ -16,6 +16,9 @@ import (
 // Every change goes through the same transitions as real work, in one
 // transaction. The layout is the same for the same counts.
 func (s *Store) FillDemo(who model.Actor, keys, employees int) error {
+	if err := s.Check(who, model.OpDemo); err != nil {
+		return err // the role first (see Check)
+	}
 	if keys < 0 || employees < 0 {
 		return refused("the counts cannot be negative")
 	}

@@ -13,6 +13,9 @@ import (
 // ImportKeys adds keys to the stock as Ready (T1): all rows or none. Every
 // bad row is listed in an *ImportError.
 func (s *Store) ImportKeys(who model.Actor, rows []KeyRow) (int, error) {
+	if err := s.Check(who, model.OpImportKeys); err != nil {
+		return 0, err // the role first (see Check)
+	}
 	if len(rows) == 0 {
 		return 0, refused("the file has no keys to import")
 	}
@@ -80,6 +83,9 @@ type Handout struct {
 // ImportEmployees creates employees and assigns the keys named in the file,
 // all in one transaction: all rows or none.
 func (s *Store) ImportEmployees(who model.Actor, rows []EmployeeRow) ([]Handout, error) {
+	if err := s.Check(who, model.OpImportEmployees); err != nil {
+		return nil, err // the role first (see Check)
+	}
 	if len(rows) == 0 {
 		return nil, refused("the file has no employees to import")
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/keydesk/keydesk/model"
+	bolt "go.etcd.io/bbolt"
 )
 
 // tOpenSchema8 opens a new file that stays at schema 8 (codes sealed
@@ -42,4 +43,18 @@ func tVerifiedAfterUpgrade(t testing.TB, got, before AuditState) {
 	if got.Entries <= before.Entries || got.Keys != before.Keys || got.People != before.People || got.Records == 0 || !got.Signed {
 		t.Errorf("VerifyAudit after the upgrade: %+v, before: %+v", got, before)
 	}
+}
+
+// tForgetSeals removes from a file what schema 9 added beside the records
+// (the entries' lists and signatures, the admins' last writes, the first
+// records' seal), for a test that moves a file back to an older schema.
+// Its entries still hash their lists: such a file reads, but does not
+// verify.
+func tForgetSeals(tx *bolt.Tx) error {
+	for _, name := range [][]byte{bucketEntrySeals, bucketAdminLastWrite} {
+		if err := tx.DeleteBucket(name); err != nil {
+			return err
+		}
+	}
+	return tx.Bucket(bucketMeta).Delete(metaRecordsGenesis)
 }

@@ -96,7 +96,15 @@ type Store struct {
 	// locally have no file to ask.
 	bootstrap func(fingerprint string) bool
 
-	imports importLock
+	imports  importLock
+	alerts   alertSet                       // alerts.go
+	observer atomic.Pointer[observerHolder] // observer.go
+	upgraded *Upgrade                       // upgrade.go
+
+	// sound is the check of the file before its first write (sound.go).
+	sound soundCheck
+	// refusals counts identical refusals together (refusals.go).
+	refusals refusals
 
 	// plainKeyIndexes: the file is of a schema before 8, opened read-only,
 	// whose key indexes have one entry per value (keyindex.go).
@@ -169,7 +177,7 @@ func Open(path string, opt Options) (*Store, error) {
 	if opt.ReadOnly {
 		err = s.checkReadable()
 	} else if scrub, err = s.sealsPlainSecrets(); err == nil {
-		err = s.migrate()
+		err = s.migrateKeepingACopy() // upgrade.go
 	}
 	if err == nil && scrub {
 		if err := s.scrub(); err != nil {
@@ -225,7 +233,10 @@ func (s *Store) checkReadable() error {
 func (s *Store) Path() string { return s.path }
 
 // Close closes the database file.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.refusals.closeAll(s)
+	return s.db.Close()
+}
 
 // DB exposes bbolt for consistency checks in tests and tools.
 func (s *Store) DB() *bolt.DB { return s.db }

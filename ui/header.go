@@ -18,11 +18,10 @@ const headerLines = 3
 // header draws the tabs, who is working with their role, and the count
 // of keys in each status.
 func (a *app) header() string {
-	st := a.Styles
-	rule := st.Subtle.Render(strings.Repeat("─", a.width))
+	rule, alert := a.headerRule()
 	line1 := a.tabLine()
 	counts := a.counts()
-	if len(counts) == 2 {
+	if len(counts) == 2 && !alert {
 		// No room for the rule: the counts take its line.
 		return table.Fit(line1, a.width) + "\n" + counts[0] + "\n" + counts[1]
 	}

@@ -91,7 +91,7 @@ back or rewritten up to that entry.`,
 			return err
 		})
 	})
-	return a.group("audit", "Check the audit trail, or print its head (export it with keydesk export audit)", verify, head)
+	return a.group("audit", "Check the audit trail, print its head, or follow it (export it with keydesk export audit)", verify, head, a.auditFollowCommand())
 }
 
 // verifyError says why the trail does not verify, in one line.

@@ -74,7 +74,12 @@ func (a *app) withStore(mode openMode, fn func(st *store.Store) error) error {
 	if err != nil {
 		return err
 	}
-	err = fn(st)
+	if a.roleFirst != 0 {
+		err = st.Check(a.actor(), a.roleFirst)
+	}
+	if err == nil {
+		err = fn(st)
+	}
 	if err != nil && isNew {
 		return errors.Join(err, st.RemoveNew())
 	}
@@ -119,6 +124,10 @@ func (a *app) openStore(mode openMode) (*store.Store, error) {
 	a.dropStaleAddressFile(st)
 	for _, w := range st.Exposed() {
 		fmt.Fprintf(a.env.Stderr, "keydesk: warning: %s\n", w)
+	}
+	if up := st.Upgraded(); up != nil {
+		fmt.Fprintf(a.env.Stderr, "keydesk: upgraded the database from schema %d to %d; the file as it was is kept as %s\n",
+			up.From, up.To, up.KeptAs)
 	}
 	return st, nil
 }

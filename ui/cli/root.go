@@ -57,6 +57,7 @@ type ServeOptions struct {
 	IdleTimeout                             time.Duration
 	DBPath                                  string
 	AnchorPath                              string
+	Ops                                     OpsOptions // backups, metrics, log format (opsflags.go)
 }
 
 // Run runs one command line and returns its exit status: 0 done, 1
@@ -83,6 +84,9 @@ type app struct {
 	// started is set when a command's own code begins; an error before
 	// that came from cobra checking the command line, a usage error.
 	started bool
+	// roleFirst is the operation whose role check withStore runs before
+	// the command's code (rolefirst.go); 0 for none.
+	roleFirst model.Operation
 }
 
 func newApp(ctx context.Context, env Env) *app {
@@ -106,6 +110,9 @@ func newApp(ctx context.Context, env Env) *app {
 func (a *app) action(fn func(cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
 		a.started = true
+		if err := a.checkRoleFirst(cmd); err != nil {
+			return err
+		}
 		return fn(cmd, args)
 	}
 }
@@ -174,7 +181,10 @@ func (a *app) topLevel() []func() *cobra.Command {
 		a.adminCommand,
 		a.profileCommand,
 		a.backupCommand,
+		a.restoreCommand,
 		a.serveCommand,
+		a.completionCommand,
+		a.manCommand,
 		a.versionCommand,
 	}
 }

@@ -20,7 +20,11 @@ ssh -p PORT HOST key code SERIAL. The host key and the authorized keys
 file default to files beside the database.`,
 		Args: argsNamed(),
 	}
+	var unit unitOptions
 	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
+		if unit.print {
+			return a.printUnit(cmd, unit, opts)
+		}
 		if a.env.Store != nil {
 			if err := a.env.Store.Check(a.actor(), model.OpServe); err != nil {
 				return err
@@ -50,5 +54,7 @@ file default to files beside the database.`,
 	cmd.Flags().StringVar(&opts.AuthorizedKeysPath, "authorized-keys", "", "the admins' public keys, one per line (default <db dir>/authorized_keys)")
 	cmd.Flags().StringVar(&opts.AnchorPath, "anchor", "", "append the audit head (time, seq, hash) to FILE when it moved, at most once a minute, and at shutdown; keep FILE on another machine")
 	cmd.Flags().DurationVar(&opts.IdleTimeout, "idle-timeout", 15*time.Minute, "close a connection after the client has sent nothing for this long (keys, keepalives; screen updates sent to it do not count; 0: never)")
+	addUnitFlags(cmd, &unit)
+	addOpsFlags(cmd, &opts.Ops)
 	return cmd
 }

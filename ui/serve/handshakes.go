@@ -15,9 +15,11 @@ import (
 // is capped per address and in all, as OpenSSH's LoginGraceTime and
 // MaxStartups do.
 //
-// At a cap, the handshake least worth keeping is closed to make room,
-// rather than the newcomer refused, so that a login under way keeps its
-// place even at the address a stranger floods (it may be the admins' own):
+// At a cap, a newcomer waits its turn (see queue.go) rather than being
+// closed, so that a burst of logins from one address (a provisioning
+// script, an office behind one NAT) gets through. A handshake is closed
+// to make room only when it has stopped being worth its place (see
+// stalled); of those, the one least worth keeping:
 //
 //  1. one waiting out the delay of a refused key (see loginLimiter);
 //  2. else the one the server has answered least: a login under way is
@@ -36,10 +38,13 @@ type handshakes struct {
 	perHost int
 	total   int
 	log     *log.Logger
+	now     func() time.Time
+	dropped func(cause string) // metrics; set before the first connection
 
 	mu     sync.Mutex
 	byHost map[string][]*handshake
 	count  int
+	queue  queue // guarded by mu
 }
 
 // handshake is one connection that has not logged in yet.
@@ -48,68 +53,124 @@ type handshake struct {
 	host string
 	from string // host:port, for the log
 
-	started  time.Time
-	raw      net.Conn     // the socket, to ask what is waiting in it
-	waiting  atomic.Bool  // in the delay of a refused key
-	answers  atomic.Int64 // writes of the server to it, the greeting first
-	received atomic.Int64 // bytes the server has read from it
+	started    time.Time    // when it connected, its wait for a turn included
+	admitted   time.Time    // when its turn came: the server greeted it
+	raw        net.Conn     // the socket, to ask what is waiting in it
+	waiting    atomic.Bool  // in the delay of a refused key
+	answers    atomic.Int64 // writes of the server to it, the greeting first
+	received   atomic.Int64 // bytes the server has read from it
+	lastAnswer atomic.Int64 // when the server last wrote to it, unix nanoseconds
+	// authenticating: the key exchange is done and the client has asked
+	// to log in, which may wait on a person (see stalled).
+	authenticating atomic.Bool
 
 	timer *time.Timer
 	ended bool // logged in, closed, or made to close; guarded by handshakes.mu
 }
 
 func newHandshakes(grace time.Duration, perHost, total int, logger *log.Logger) *handshakes {
-	return &handshakes{grace: grace, perHost: perHost, total: total, log: logger, byHost: map[string][]*handshake{}}
+	return &handshakes{grace: grace, perHost: perHost, total: total, log: logger, now: time.Now,
+		byHost: map[string][]*handshake{}, queue: newQueue(perHost, total)}
 }
 
-// begin counts a new connection in, closing the one least worth keeping
-// if a cap is reached, and starts its grace time. The returned connection
-// counts what the server answers.
+// eviction is a handshake closed to make room, and why, for the log.
+type eviction struct {
+	h      *handshake
+	reason string
+	cap    int
+	cause  string // as metrics name it
+}
+
+// begin counts a new connection in, once there is room for it: at once,
+// or after closing a handshake that stopped being worth its place, or
+// after waiting its turn. The returned connection counts what the server
+// answers; nil when conn was closed instead (its wait was too long, or
+// the queue too full).
 func (hs *handshakes) begin(conn, raw net.Conn) net.Conn {
-	h := &handshake{conn: conn, raw: raw, host: hostOf(conn.RemoteAddr()), from: conn.RemoteAddr().String(), started: time.Now()}
-	type closing struct {
-		h      *handshake
-		reason string
-		cap    int
-	}
-	var closed []closing
+	w := newWaiter(conn, raw, hs.now())
 	hs.mu.Lock()
-	if len(hs.byHost[h.host]) >= hs.perHost {
-		v := leastWorthKeeping(hs.byHost[h.host])
-		hs.remove(v)
-		closed = append(closed, closing{v, "too many connections not logged in from this address: closed the one least worth keeping", hs.perHost})
+	var evicted []eviction
+	if hs.makeRoom(w.host, &evicted) {
+		h := hs.admit(w)
+		hs.mu.Unlock()
+		hs.closeEvicted(evicted)
+		return &handshakeConn{Conn: conn, h: h, hs: hs}
 	}
-	if hs.count >= hs.total {
-		v := leastWorthKeeping(hs.byHost[hs.busiestHost()])
-		hs.remove(v)
-		closed = append(closed, closing{v, "too many connections not logged in: closed the one least worth keeping, from the address with the most", hs.total})
+	dropped := hs.queue.add(w)
+	wake := !hs.queue.pumping
+	hs.queue.pumping = true
+	hs.mu.Unlock()
+	hs.closeDropped(dropped)
+	if wake {
+		go hs.pumpWhileQueued()
 	}
+	return hs.waitTurn(w)
+}
+
+// admit starts w's handshake and its grace time, what it waited counted
+// in; hs.mu is held.
+func (hs *handshakes) admit(w *waiter) *handshake {
+	now := hs.now()
+	h := &handshake{conn: w.conn, raw: w.raw, host: w.host, from: w.from, started: w.arrived, admitted: now}
+	h.lastAnswer.Store(now.UnixNano())
 	hs.byHost[h.host] = append(hs.byHost[h.host], h)
 	hs.count++
-	h.timer = time.AfterFunc(hs.grace, func() { hs.graceOver(h) })
-	hs.mu.Unlock()
-	for _, c := range closed {
-		hs.log.Warn(c.reason, "from", c.h.from, "cap", c.cap)
-		c.h.conn.Close()
+	h.timer = time.AfterFunc(max(hs.grace-now.Sub(w.arrived), 0), func() { hs.graceOver(h) })
+	return h
+}
+
+// makeRoom reports whether a handshake from host may start now, closing
+// a stalled one at a cap if that makes room; hs.mu is held.
+func (hs *handshakes) makeRoom(host string, evicted *[]eviction) bool {
+	now := hs.now()
+	if len(hs.byHost[host]) >= hs.perHost {
+		v := leastWorthKeeping(stalledOf(hs.byHost[host], now))
+		if v == nil {
+			return false
+		}
+		hs.remove(v)
+		*evicted = append(*evicted, eviction{v, "too many connections not logged in from this address: closed the one least worth keeping", hs.perHost, dropPerHostCap})
 	}
-	return &handshakeConn{Conn: conn, h: h, hs: hs}
+	if hs.count >= hs.total {
+		v := hs.stalledOfBusiest(now)
+		if v == nil {
+			return false
+		}
+		hs.remove(v)
+		*evicted = append(*evicted, eviction{v, "too many connections not logged in: closed the one least worth keeping, from the address with the most", hs.total, dropTotalCap})
+	}
+	return true
+}
+
+func (hs *handshakes) closeEvicted(evicted []eviction) {
+	for _, e := range evicted {
+		hs.log.Warn(e.reason, "from", e.h.from, "cap", e.cap)
+		hs.drop(e.cause)
+		e.h.conn.Close()
+	}
 }
 
 func (hs *handshakes) graceOver(h *handshake) {
 	if hs.end(h) {
 		hs.log.Warn("closed a connection that did not log in within the login grace time", "from", h.from, "grace", hs.grace)
+		hs.drop(dropGrace)
 		h.conn.Close()
 	}
 }
 
 // end takes h out of the count; false if it was out already.
+// Its place goes to the next waiter at once.
 func (hs *handshakes) end(h *handshake) bool {
 	hs.mu.Lock()
-	defer hs.mu.Unlock()
 	if h.ended {
+		hs.mu.Unlock()
 		return false
 	}
 	hs.remove(h)
+	evicted, gone := hs.pump()
+	hs.mu.Unlock()
+	hs.closeEvicted(evicted)
+	hs.closeDropped(gone)
 	return true
 }
 
@@ -133,15 +194,24 @@ func (hs *handshakes) remove(h *handshake) {
 	hs.count--
 }
 
-// busiestHost is the address with the most handshakes; hs.mu is held.
-func (hs *handshakes) busiestHost() string {
-	busiest, most := "", 0
-	for host, list := range hs.byHost {
-		if len(list) > most {
-			busiest, most = host, len(list)
+// stalledOfBusiest is the stalled handshake least worth keeping of the
+// address with the most handshakes (of several with as many, of one that
+// has a stalled one). nil if it has none: its logins are under way, and
+// each will end soon, logged in or stalled; hs.mu is held.
+func (hs *handshakes) stalledOfBusiest(now time.Time) *handshake {
+	most := 0
+	for _, list := range hs.byHost {
+		most = max(most, len(list))
+	}
+	for _, list := range hs.byHost {
+		if len(list) != most {
+			continue
+		}
+		if v := leastWorthKeeping(stalledOf(list, now)); v != nil {
+			return v
 		}
 	}
-	return busiest
+	return nil
 }
 
 // leastWorthKeeping is the handshake to close to make room (see
@@ -192,6 +262,7 @@ func (c *handshakeConn) Read(p []byte) (int, error) {
 func (c *handshakeConn) Write(p []byte) (int, error) {
 	n, err := c.Conn.Write(p)
 	c.h.answers.Add(1)
+	c.h.lastAnswer.Store(c.hs.now().UnixNano())
 	return n, err
 }
 

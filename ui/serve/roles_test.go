@@ -260,6 +260,14 @@ func TestEveryRefusedOperationOverSSH(t *testing.T) {
 					}
 				}
 				e := newestAudit(t, f.h.st)
+				if asked != op {
+					// The very refusal key code got just before: counted
+					// with it, not written again (store/refusals.go).
+					if auditLen(t, f.h.st) != n {
+						t.Errorf("%s as %s: the refusal identical to the one before was written again", cmd, role)
+					}
+					return
+				}
 				if auditLen(t, f.h.st) != n+1 || e.Action != model.ActionAccessRefused || e.Note != want ||
 					e.Actor != who.name+" ("+role.String()+", "+who.fingerprint()+")" {
 					t.Errorf("%s as %s: newest audit entry %+v, want one access.refused by %s", cmd, role, e, who.name)

@@ -15,7 +15,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/log"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/keydesk/keydesk/model"
@@ -76,6 +75,8 @@ type Config struct {
 	RunCommand func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, actor model.Actor) int
 	// Ready, when set, is called once listening, with the real address.
 	Ready func(addr string)
+
+	OpsConfig // backups, metrics, log format (ops.go)
 }
 
 // Run serves until ctx is cancelled, then stops accepting, gives open
@@ -85,7 +86,13 @@ func Run(ctx context.Context, cfg Config) error {
 	if err := cfg.fillDefaults(); err != nil {
 		return err
 	}
-	logger := log.NewWithOptions(cfg.Log, log.Options{ReportTimestamp: true, Prefix: "keydesk serve"})
+	logger := newLogger(cfg)
+	// Serving a damaged file would bury the damage under the admins'
+	// changes: refused before anyone can log in (see store.CheckSound).
+	if err := cfg.Store.CheckSound(); err != nil {
+		logger.Error("refusing to serve a damaged database", "path", cfg.Store.Path(), "err", err)
+		return err
+	}
 
 	admitted := admission{store: cfg.Store, path: cfg.AuthorizedKeysPath, keys: &authkeys.Cache{}}
 	fileKeys, tableKeys, err := admitted.checkAtStart(logger)
@@ -108,6 +115,11 @@ func Run(ctx context.Context, cfg Config) error {
 			return fmt.Errorf("cannot read the anchor file %s: %v", cfg.AnchorPath, innermost(err))
 		}
 	}
+	stopOps, err := startOps(ctx, cfg, s, logger)
+	if err != nil {
+		return err
+	}
+	defer stopOps()
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %v", cfg.Listen, innermost(err))
@@ -207,6 +219,7 @@ func (cfg *Config) fillDefaults() error {
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
 	}
+	cfg.fillOpsDefaults()
 	return nil
 }
 

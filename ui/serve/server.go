@@ -9,8 +9,6 @@ import (
 	"github.com/charmbracelet/log"
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
-	bm "github.com/charmbracelet/wish/bubbletea"
-	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -28,7 +26,9 @@ type server struct {
 	handshakes *handshakes
 	sessions   sessionTracker
 	conns      connSet
-	active     sync.Map // ssh.Session -> *sessionInfo
+	active     sync.Map        // ssh.Session -> *sessionInfo
+	obs        serverObserver  // metrics, or noObserver (observe.go)
+	stopping   <-chan struct{} // closed when shutdown begins (stopping.go)
 
 	// closing is cancelled when the grace period is over: screens quit,
 	// commands see their context cancelled.
@@ -37,7 +37,7 @@ type server struct {
 }
 
 func newServer(cfg Config, admitted admission, hostKey gossh.Signer, logger *log.Logger) (*server, error) {
-	s := &server{cfg: cfg, admitted: admitted, log: logger, limiter: newLoginLimiter(time.Now),
+	s := &server{cfg: cfg, admitted: admitted, log: logger, limiter: newLoginLimiter(time.Now), obs: noObserver{},
 		handshakes: newHandshakes(cfg.LoginGraceTime, cfg.MaxUnauthenticatedPerHost, cfg.MaxUnauthenticated, logger)}
 	s.sessions.max = cfg.MaxSessions
 	s.closing, s.endSessions = context.WithCancel(context.Background())
@@ -55,7 +55,7 @@ func newServer(cfg Config, admitted admission, hostKey gossh.Signer, logger *log
 		// The last middleware runs first.
 		wish.WithMiddleware(
 			s.commandMiddleware,
-			bm.MiddlewareWithProgramHandler(s.tuiProgram, termenv.Ascii),
+			s.tuiMiddleware,
 			s.sessionMiddleware,
 		),
 	)
@@ -101,6 +101,9 @@ func (s *server) acceptConn(ctx ssh.Context, conn net.Conn) net.Conn {
 		return nil // shutting down
 	}
 	hc := s.handshakes.begin(tracked, conn)
+	if hc == nil {
+		return nil // closed while waiting its turn
+	}
 	ctx.SetValue(handshakeKey{}, hc)
 	return withIdleTimeout(hc, s.cfg.IdleTimeout)
 }
@@ -121,6 +124,9 @@ func (s *server) sshConfig(ctx ssh.Context) *gossh.ServerConfig {
 // is how every client asks which methods there are.
 func (s *server) authAttempt(hc *handshakeConn, meta gossh.ConnMetadata, method string, err error) {
 	host := hostOf(meta.RemoteAddr())
+	if hc != nil {
+		hc.h.authenticating.Store(true)
+	}
 	if err == nil {
 		if hc != nil {
 			s.handshakes.loggedIn(hc)

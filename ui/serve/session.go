@@ -65,10 +65,12 @@ func kindOf(sess ssh.Session, args []string, err error) sessionKind {
 // during authentication), and counts the session for shutdown.
 func (s *server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
+		sess = boundTerminal(sess)
 		args, splitErr := splitCommand(sess.RawCommand())
 		kind := kindOf(sess, args, splitErr)
 		if err := s.sessions.begin(kind == kindScreens); err != nil {
 			if errors.Is(err, errTooManySessions) {
+				s.obs.SessionRefused()
 				s.log.Warn("session refused: too many sessions open", "from", sess.RemoteAddr().String(), "cap", s.sessions.max)
 			}
 			fmt.Fprintln(sess.Stderr(), err.Error())
@@ -86,7 +88,8 @@ func (s *server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 			return
 		}
 
-		ctx, cancel := context.WithCancel(sess.Context())
+		defer s.observeSession(actor)()
+		ctx, cancel := context.WithCancel(context.WithValue(sess.Context(), stoppingKey{}, s.stopping))
 		defer cancel()
 		defer context.AfterFunc(s.closing, cancel)()
 		s.active.Store(sess, &sessionInfo{actor: actor, kind: kind, args: args, badCommand: splitErr, ctx: ctx})

@@ -173,8 +173,10 @@ func TestLoginGraceTime(t *testing.T) {
 	}
 }
 
-// Past the cap of connections not logged in from one address, one is
-// closed (of equals, the oldest), and an admin from that address still
+// Past the cap of connections not logged in from one address, a
+// newcomer waits its turn; once the ones holding the places have stalled
+// (these never speak), they are closed to give the waiters their turn
+// (of equals, the oldest first), and an admin from that address still
 // gets in.
 func TestUnauthenticatedCapPerAddress(t *testing.T) {
 	h := newHarness(t)
@@ -191,7 +193,11 @@ func TestUnauthenticatedCapPerAddress(t *testing.T) {
 		time.Sleep(20 * time.Millisecond) // each older than the next
 	}
 	for i, c := range held {
-		if closed := closedByServer(c, 300*time.Millisecond); closed != (i < 2) {
+		limit := 300 * time.Millisecond
+		if i < 2 {
+			limit = waitLimit // they stall first
+		}
+		if closed := closedByServer(c, limit); closed != (i < 2) {
 			t.Errorf("connection %d of 5: closed %v", i+1, closed)
 		}
 	}
@@ -276,8 +282,8 @@ func TestSessionCap(t *testing.T) {
 
 // The goal: while a script from the admin's own address makes 200 bare
 // connects, holds 50 slow half-open connections and tries 100 unknown
-// keys, the admin logs in and runs a command within 2 s in at least 9 of
-// 10 tries. The issue gives the script a minute; here it has 5 seconds,
+// keys, the admin logs in and runs a command within 2 s in 10 of 10
+// tries. The issue gives the script a minute; here it has 5 seconds,
 // twelve times the rate, to keep the test short.
 func TestAdminGetsInWhileAStrangerAttacksFromTheSameAddress(t *testing.T) {
 	h := newHarness(t)
@@ -352,7 +358,7 @@ func TestAdminGetsInWhileAStrangerAttacksFromTheSameAddress(t *testing.T) {
 
 	t.Logf("attack: %d bare connects, %d slow connections opened, %d unknown keys tried; admin failures: %v",
 		bare.Load(), slowOpened.Load(), keysTried.Load(), failures)
-	if len(failures) > 1 {
+	if len(failures) > 0 {
 		t.Errorf("the admin failed %d of 10 tries:\n%s", len(failures), strings.Join(failures, "\n"))
 	}
 	if bare.Load() != 200 || slowOpened.Load() < 50 || keysTried.Load() != 100 {

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"errors"
 	"io"
 	"sync"
 
@@ -8,6 +9,41 @@ import (
 	"github.com/charmbracelet/ssh"
 	bm "github.com/charmbracelet/wish/bubbletea"
 )
+
+// tuiMiddleware runs the TUI for a session with a terminal and no
+// command, and hands every other session on. It is wish's Bubble Tea
+// middleware less its log: a screen whose client has gone is killed (see
+// tuiProgram), which is no error to report.
+func (s *server) tuiMiddleware(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		p := s.tuiProgram(sess)
+		if p == nil {
+			next(sess)
+			return
+		}
+		_, sizes, _ := sess.Pty() // bounded: see boundTerminal
+		done := make(chan struct{})
+		go func() {
+			for {
+				select {
+				case <-done:
+					return
+				case w, ok := <-sizes:
+					if !ok {
+						return
+					}
+					p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+				}
+			}
+		}()
+		if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+			s.log.Error("the screens of a session stopped with an error", "from", sess.RemoteAddr().String(), "err", err)
+		}
+		p.Kill() // restores the terminal if the program panicked
+		close(done)
+		next(sess)
+	}
+}
 
 // tuiProgram builds the TUI for a session with a terminal and no command;
 // nil lets the session through to the command handler.
@@ -34,12 +70,19 @@ func (s *server) tuiProgram(sess ssh.Session) *tea.Program {
 	)
 	go func() {
 		select {
-		case <-info.ctx.Done():
+		case <-sess.Context().Done():
+			// The connection is gone: nobody sees this screen any more, so
+			// it stops now, not after the frame or the messages queued.
+			p.Kill()
 		case <-keys.ended:
 			// The client closed this session, perhaps on a connection that
 			// carries on: nobody can quit this screen any more.
+			p.Kill()
+		case <-info.ctx.Done():
+			// The session ended, or shutdown's grace is over: the screen
+			// may say goodbye. Returns at once if the program has ended.
+			p.Quit()
 		}
-		p.Quit() // returns at once if the program has already ended
 	}()
 	return p
 }
