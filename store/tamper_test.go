@@ -256,8 +256,9 @@ func TestTamperingsWithBboltAreNamedByVerify(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			for _, anchored := range []bool{true, false} {
-				s := tTampered(t, b, true, c.edit)
+			for _, v := range []struct{ anchored, withKey bool }{{true, true}, {false, true}, {true, false}, {false, false}} {
+				anchored := v.anchored
+				s := tTampered(t, b, v.withKey, c.edit)
 				var anchors []model.AuditAnchor
 				if anchored {
 					anchors = append(anchors, b.anchor)
@@ -265,9 +266,9 @@ func TestTamperingsWithBboltAreNamedByVerify(t *testing.T) {
 				_, err := s.VerifyAudit(anchors...)
 				var bad *RecordsError
 				if !errors.As(err, &bad) || !strings.Contains(err.Error(), c.want) {
-					t.Errorf("VerifyAudit (anchored %v) = %v, want a *RecordsError saying %q", anchored, err, c.want)
+					t.Errorf("VerifyAudit (anchored %v, key file %v) = %v, want a *RecordsError saying %q", anchored, v.withKey, err, c.want)
 				}
-				if c.try != nil && anchored {
+				if c.try != nil && anchored && v.withKey {
 					if err := c.try(s); err == nil {
 						t.Error("the forgery worked")
 					}
