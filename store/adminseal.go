@@ -59,25 +59,27 @@ func (s *Store) checkAdminAudited(tx *bolt.Tx, a model.Admin) error {
 	if n <= 0 {
 		return fail("no audit entry added them")
 	}
-	var sig, list, hash []byte
+	var sl seal
+	var hash []byte
 	var err error
 	if seq == 0 {
-		if sig, list, err = splitSeal(tx.Bucket(bucketMeta).Get(metaRecordsGenesis)); err != nil {
+		if sl, err = splitSeal(0, tx.Bucket(bucketMeta).Get(metaRecordsGenesis)); err != nil {
 			return fail("the seal of the file's first records is gone")
 		}
-		hash = genesisHash(list)
+		hash = genesisHash(sl.list)
 	} else {
 		t := openTrail(tx)
 		se, err := t.entryAt(t.entries.Cursor(), seq)
 		if err != nil || se.ComputeHash() != se.Hash {
 			return fail(fmt.Sprintf("audit entry %d, which wrote them last, does not verify", seq))
 		}
-		if sig, list, err = splitSeal(tx.Bucket(bucketEntrySeals).Get(itob(seq))); err != nil {
+		if sl, err = splitSeal(seq, tx.Bucket(bucketEntrySeals).Get(itob(seq))); err != nil {
 			return fail(fmt.Sprintf("the seal of audit entry %d is damaged", seq))
 		}
 		hash = se.hash
 	}
-	if s.box != nil && !s.box.EntrySigned(seq, hash, sig) {
+	list := sl.list
+	if s.box != nil && !sl.signedBy(s.box, seq, hash) {
 		return fail(fmt.Sprintf("audit entry %d, which wrote them last, is not signed with the key file", seq))
 	}
 	raw := tx.Bucket(bucketAdmins).Get([]byte(a.Name))

@@ -218,11 +218,11 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 			for i, se := range run {
 				e := se.AuditEntry
 				e.PrevHash = hex.EncodeToString(prev)
-				sig, writes, err := seals.writesOfEntry(e.Seq)
+				sl, err := seals.sealOf(e.Seq)
 				if err != nil {
 					return &ChainError{Seq: e.Seq, Msg: "its seal cannot be read (it was changed outside keydesk)"}
 				}
-				e.Writes = writesHash(writes)
+				e.Writes = writesHash(sl.list)
 				switch {
 				case e.Seq != btoi(k)+uint64(i):
 					return &ChainError{Seq: btoi(k), Msg: fmt.Sprintf("is stored under number %d but says %d", btoi(k), e.Seq)}
@@ -233,7 +233,7 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 				case e.ComputeHash() != e.Hash:
 					return &ChainError{Seq: e.Seq, Msg: "was changed after it was written"}
 				}
-				if err := seals.accept(e, se.hash, sig, writes); err != nil {
+				if err := seals.accept(e, se.hash, sl); err != nil {
 					return err
 				}
 				if a, ok := want[e.Seq]; ok {
@@ -259,6 +259,7 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 			}
 		}
 		st.HeadHash = hex.EncodeToString(prev)
+		seals.finish(next - 1)
 		st.Keys, st.People, err = checkRecords(tx, replay)
 		bad, _ := err.(*RecordsError)
 		if err != nil && bad == nil {

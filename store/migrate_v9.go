@@ -66,7 +66,7 @@ func migrateV9(tx *bolt.Tx) error {
 		if err := noteAdminWrites(tx, all, 0); err != nil {
 			return err
 		}
-		return tx.Bucket(bucketMeta).Put(metaRecordsGenesis, s.entrySeal(0, genesisHash(list), list))
+		return tx.Bucket(bucketMeta).Put(metaRecordsGenesis, s.entrySeal(0, 0, genesisHash(list), list))
 	}
 	now := time.Now().UTC()
 	for start := 0; start == 0 || start < len(all); start += sealedPerEntry {

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
@@ -11,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -246,25 +246,51 @@ func writesHash(list []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// entrySeal is the value kept beside entry seq: its signature's length
-// (0 when it was written without the key file), the signature, the list.
-func (s *Store) entrySeal(seq uint64, hash, list []byte) []byte {
-	var sig []byte
-	if s.box != nil {
-		sig = s.box.SignEntry(seq, hash)
+// entrySeal is the value kept beside entry seq: 0 when it was written
+// without the key file; else 1, how far back the entries it signs start
+// (0: itself alone), and the signature (secrets.SignEntries); then its
+// list.
+func (s *Store) entrySeal(from, seq uint64, hash, list []byte) []byte {
+	if s.box == nil {
+		return append([]byte{0}, list...)
 	}
-	out := make([]byte, 0, 1+len(sig)+len(list))
-	out = append(out, byte(len(sig)))
-	out = append(out, sig...)
+	out := make([]byte, 0, 2+binary.MaxVarintLen64+secrets.SignSize+len(list))
+	out = append(out, 1)
+	out = binary.AppendUvarint(out, seq-from)
+	out = append(out, s.box.SignEntries(from, seq, hash)...)
 	return append(out, list...)
 }
 
-// splitSeal undoes entrySeal.
-func splitSeal(v []byte) (sig, list []byte, err error) {
-	if len(v) == 0 || len(v) < 1+int(v[0]) {
-		return nil, nil, errCorrupt
+// seal is an entry's seal as read.
+type seal struct {
+	signed bool
+	from   uint64 // the first entry the signature covers
+	sig    []byte
+	list   []byte
+}
+
+// splitSeal undoes entrySeal for entry seq.
+func splitSeal(seq uint64, v []byte) (seal, error) {
+	switch {
+	case len(v) == 0:
+		return seal{}, errCorrupt
+	case v[0] == 0:
+		return seal{list: v[1:]}, nil
+	case v[0] != 1:
+		return seal{}, errCorrupt
 	}
-	return v[1 : 1+v[0]], v[1+v[0]:], nil
+	back, n := binary.Uvarint(v[1:])
+	if n <= 0 || back > seq || len(v) < 1+n+secrets.SignSize {
+		return seal{}, errCorrupt
+	}
+	rest := v[1+n:]
+	return seal{signed: true, from: seq - back, sig: rest[:secrets.SignSize], list: rest[secrets.SignSize:]}, nil
+}
+
+// signedBy reports whether the seal's signature is box's, for entry seq
+// of the given raw hash.
+func (sl seal) signedBy(box *secrets.Box, seq uint64, hash []byte) bool {
+	return sl.signed && box.EntriesSigned(sl.from, seq, hash, sl.sig)
 }
 
 // putEntrySeal stores entry seq's seal.
@@ -274,11 +300,8 @@ func (s *Store) putEntrySeal(tx *bolt.Tx, seq uint64, hash, list []byte) error {
 		return nil // a file before schema 9, being upgraded
 	}
 	b.FillPercent = 1 // append-only
-	return b.Put(itob(seq), s.entrySeal(seq, hash, list))
+	return b.Put(itob(seq), s.entrySeal(seq, seq, hash, list))
 }
-
-// sameSum is for tests and messages.
-func sameSum(a, b [sha256.Size]byte) bool { return bytes.Equal(a[:], b[:]) }
 
 // checkWritesSealed makes sure every record the command wrote is in one of
 // its entries' lists. Bookkeeping writes only what digests leave out.
@@ -293,28 +316,26 @@ func checkWritesSealed(tx *bolt.Tx, cmd *Command) error {
 	return nil
 }
 
-// importedWrites is the list of an imported key's entry: its record.
-func importedWrites(id uint64, record []byte) []byte {
-	list := binary.AppendUvarint(nil, 1)
-	return appendWrite(list, sealedWrite{recordRef: recordRef{kind: sealKey, id: string(itob(id))}, sum: recordDigest(sealKey, record)})
+// importedWrites is the list of an import's records: the keys numbered
+// from first on, each record as it is stored. The import's last entry
+// carries it, and signs the import's entries at once.
+func importedWrites(first uint64, records [][]byte) []byte {
+	list := binary.AppendUvarint(make([]byte, 0, 8+len(records)*(1+1+8+1+sha256.Size)), uint64(len(records)))
+	for i, record := range records {
+		list = appendWrite(list, sealedWrite{recordRef: recordRef{kind: sealKey, id: string(itob(first + uint64(i)))}, sum: recordDigest(sealKey, record)})
+	}
+	return list
 }
 
-// putImportSeals stores the seals of an import's entries, numbered from
-// first on.
-func putImportSeals(tx *bolt.Tx, first uint64, seals [][]byte) error {
+// putImportSeal stores the seal of an import's last entry; the entries
+// before it have none.
+func putImportSeal(tx *bolt.Tx, last uint64, value []byte) error {
 	b := tx.Bucket(bucketEntrySeals)
 	if b == nil {
 		return nil
 	}
 	b.FillPercent = 1
-	var k [8]byte
-	for i, v := range seals {
-		binary.BigEndian.PutUint64(k[:], first+uint64(i))
-		if err := b.Put(k[:], v); err != nil {
-			return err
-		}
-	}
-	return nil
+	return b.Put(itob(last), value)
 }
 
 // fillWrites sets each entry's Writes from the list kept beside it, so
@@ -328,11 +349,11 @@ func (t *trail) fillWrites(run []storedEntry) error {
 		if v == nil {
 			continue
 		}
-		_, list, err := splitSeal(v)
+		sl, err := splitSeal(run[i].Seq, v)
 		if err != nil {
 			return err
 		}
-		run[i].Writes = writesHash(list)
+		run[i].Writes = writesHash(sl.list)
 	}
 	return nil
 }

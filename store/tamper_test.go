@@ -3,6 +3,8 @@ package store
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -380,4 +382,68 @@ func TestAuditedAdminsWorkOn(t *testing.T) {
 		t.Errorf("AdminByFingerprint = %v, %v", found, err)
 	}
 	tVerify(t, s)
+}
+
+// An import's entries are signed at once by its last one, which carries
+// the digests of all its keys: a key changed among them is named, and the
+// import verifies whole.
+func TestImportedKeysAreSealedAtOnce(t *testing.T) {
+	s, _ := tOpen(t)
+	serials := make([]string, 200)
+	for i := range serials {
+		serials[i] = fmt.Sprintf("IMP-%03d", i)
+	}
+	tImportKeys(t, s, serials...)
+	tKeyIn(t, s, "IMP-X", "Ann", model.Reserved) // entries after the import, signed one by one
+	st := tVerify(t, s)
+	if !st.Signed || st.Records < 201 {
+		t.Fatalf("VerifyAudit = %+v", st)
+	}
+	id := tKey(t, s, "IMP-117").ID
+	path := s.Path()
+	s.Close()
+	b := tamperBase{path: path}
+	s = tTampered(t, b, true, func(tx *bolt.Tx) error {
+		return editKey(tx, id, func(k *model.Key) { k.Firmware = "evil" })
+	})
+	if _, err := s.VerifyAudit(); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("key id %d is not what audit entry", id)) {
+		t.Errorf("VerifyAudit = %v, want key id %d named", err, id)
+	}
+}
+
+// An entry written while the key file was missing is unsigned: verify
+// names it once the key file is back, as it cannot tell it from a forged
+// one.
+func TestEntryWrittenWithoutTheKeyFileIsNamed(t *testing.T) {
+	s, _ := tOpen(t)
+	tKeyIn(t, s, "NK-1", "Ann", model.Active)
+	path := s.Path()
+	s.Close()
+	key := secrets.KeyPath(path)
+	if err := os.Rename(key, key+".away"); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(path, Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CompromiseKey(tAdmin, Serial("NK-1"), model.Lost, "NK-1", ""); err != nil {
+		t.Fatal(err)
+	}
+	n := tHead(t, s).Seq
+	if _, err := s.VerifyAudit(); err != nil {
+		t.Errorf("without the key file the signatures are not checked: %v", err)
+	}
+	s.Close()
+	if err := os.Rename(key+".away", key); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(path, Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.VerifyAudit(); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("audit entries %d are not signed", n)) {
+		t.Errorf("VerifyAudit = %v, want entry %d named unsigned", err, n)
+	}
 }

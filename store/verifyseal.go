@@ -22,7 +22,8 @@ type sealCheck struct {
 	// signing: entries from here on must be signed (all of them in a new
 	// file; from the first records.sealed entry in an upgraded one).
 	signing   bool
-	unsigned  []uint64
+	pending   uint64   // the first entry since the last signed one, which a later signature may cover (0: none)
+	unsigned  []uint64 // the first few entries no signature covers
 	unsignedN int
 
 	byID   map[byte]map[uint64]lastWrite // records stored under an 8-byte id
@@ -46,14 +47,14 @@ func (s *Store) newSealCheck(tx *bolt.Tx) (*sealCheck, error) {
 		return c, nil
 	}
 	if v := tx.Bucket(bucketMeta).Get(metaRecordsGenesis); v != nil {
-		sig, list, err := splitSeal(v)
+		sl, err := splitSeal(0, v)
 		if err != nil {
 			return nil, &RecordsError{Problems: []string{"the seal of the file's first records cannot be read: it was changed outside keydesk"}}
 		}
-		if c.box != nil && !c.box.EntrySigned(0, genesisHash(list), sig) {
+		if c.box != nil && !sl.signedBy(c.box, 0, genesisHash(sl.list)) {
 			return nil, &RecordsError{Problems: []string{"the seal of the file's first records is not signed with this database's key file: it was changed outside keydesk"}}
 		}
-		if err := c.remember(0, list); err != nil {
+		if err := c.remember(0, sl.list); err != nil {
 			return nil, &RecordsError{Problems: []string{"the seal of the file's first records cannot be read: it was changed outside keydesk"}}
 		}
 		c.signing = true
@@ -61,42 +62,62 @@ func (s *Store) newSealCheck(tx *bolt.Tx) (*sealCheck, error) {
 	return c, nil
 }
 
-// writesOfEntry is the list kept beside entry seq and its signature.
-func (c *sealCheck) writesOfEntry(seq uint64) (sig, list []byte, err error) {
+// sealOf is the seal kept beside entry seq (none: unsigned, no list).
+func (c *sealCheck) sealOf(seq uint64) (seal, error) {
 	if c.seals == nil {
-		return nil, nil, nil
+		return seal{}, nil
 	}
 	v := c.seals.Get(itob(seq))
 	if v == nil {
-		return nil, nil, nil
+		return seal{}, nil
 	}
-	return splitSeal(v)
+	return splitSeal(seq, v)
 }
 
 // accept takes entry e, whose hash (raw) was found right, with the
 // signature and list kept beside it.
-func (c *sealCheck) accept(e model.AuditEntry, hash, sig, list []byte) error {
+func (c *sealCheck) accept(e model.AuditEntry, hash []byte, sl seal) error {
 	if c.seals == nil {
 		return nil
 	}
-	if e.Action == model.ActionRecordsSealed {
-		c.signing = true
+	if e.Action == model.ActionRecordsSealed && !c.signing {
+		c.signing, c.pending = true, 0 // the entries before the upgrade were never signed
 	}
 	if c.signing && c.box != nil {
 		switch {
-		case len(sig) == 0:
-			if len(c.unsigned) < maxRecordProblems {
-				c.unsigned = append(c.unsigned, e.Seq)
+		case !sl.signed:
+			if c.pending == 0 {
+				c.pending = e.Seq
 			}
-			c.unsignedN++
-		case !c.box.EntrySigned(e.Seq, hash, sig):
+		case !sl.signedBy(c.box, e.Seq, hash):
 			return &ChainError{Seq: e.Seq, Msg: "is not signed with this database's key file: it was written or re-sealed outside keydesk"}
+		default:
+			if c.pending != 0 && c.pending < sl.from {
+				c.notSigned(c.pending, sl.from-1)
+			}
+			c.pending = 0
 		}
 	}
-	if err := c.remember(e.Seq, list); err != nil {
+	if err := c.remember(e.Seq, sl.list); err != nil {
 		return &ChainError{Seq: e.Seq, Msg: "its list of records cannot be read"}
 	}
 	return nil
+}
+
+// notSigned notes the entries from..to, which no signature covers.
+func (c *sealCheck) notSigned(from, to uint64) {
+	for seq := from; seq <= to && len(c.unsigned) < maxRecordProblems; seq++ {
+		c.unsigned = append(c.unsigned, seq)
+	}
+	c.unsignedN += int(to - from + 1)
+}
+
+// finish closes the walk at entry last.
+func (c *sealCheck) finish(last uint64) {
+	if c.pending != 0 {
+		c.notSigned(c.pending, last)
+		c.pending = 0
+	}
 }
 
 func (c *sealCheck) remember(seq uint64, list []byte) error {

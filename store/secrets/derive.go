@@ -4,6 +4,7 @@ import (
 	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/binary"
 )
 
 // The audit trail's entries are signed (HMAC-SHA-256) with a key derived
@@ -20,24 +21,25 @@ func deriveTrailKey(key []byte) []byte {
 	return k
 }
 
-// SignSize is the length of what SignEntry returns.
+// SignSize is the length of what SignEntries returns.
 const SignSize = sha256.Size
 
-// SignEntry is the signature of an audit entry: its number and its hash
-// (which covers every field, the records it wrote and the entry before).
-// Without the key file nobody can make one.
-func (b *Box) SignEntry(seq uint64, hash []byte) []byte {
+// SignEntries signs the audit entries from..seq by the hash of entry seq
+// (which covers every field, the records it wrote and, through the chain,
+// every entry before it). One entry signs itself with from == seq; an
+// import signs its whole run once. Without the key file nobody can make
+// one.
+func (b *Box) SignEntries(from, seq uint64, hash []byte) []byte {
 	m := hmac.New(sha256.New, b.trailKey)
-	var n [8]byte
-	for i := range n {
-		n[i] = byte(seq >> (56 - 8*i))
-	}
+	var n [16]byte
+	binary.BigEndian.PutUint64(n[:8], from)
+	binary.BigEndian.PutUint64(n[8:], seq)
 	m.Write(n[:])
 	m.Write(hash)
 	return m.Sum(nil)
 }
 
-// EntrySigned reports whether sig is SignEntry(seq, hash).
-func (b *Box) EntrySigned(seq uint64, hash, sig []byte) bool {
-	return hmac.Equal(sig, b.SignEntry(seq, hash))
+// EntriesSigned reports whether sig is SignEntries(from, seq, hash).
+func (b *Box) EntriesSigned(from, seq uint64, hash, sig []byte) bool {
+	return hmac.Equal(sig, b.SignEntries(from, seq, hash))
 }
