@@ -44,6 +44,7 @@ func runServer(ctx context.Context, st *store.Store, opts cli.ServeOptions) erro
 		AuthorizedKeysPath: opts.AuthorizedKeysPath,
 		IdleTimeout:        opts.IdleTimeout,
 		AnchorPath:         opts.AnchorPath,
+		DirectorySync:      opts.DirectorySync,
 		OpsConfig: serve.OpsConfig{
 			BackupDir: opts.Ops.BackupDir, BackupEvery: opts.Ops.BackupEvery, BackupKeep: opts.Ops.BackupKeep,
 			MetricsListen: opts.Ops.Metrics, LogFormat: opts.Ops.LogFormat,

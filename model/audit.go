@@ -46,6 +46,11 @@ const (
 	ActionKeyProfileApplied Action = "key.profile_applied"
 	ActionKeyLicence        Action = "key.licence_changed"
 	ActionKeyRFID           Action = "key.rfid_changed"
+	// The employees' lifecycle and the directory (employee_lifecycle.go).
+	ActionEmployeeLeft         Action = "employee.left"
+	ActionEmployeeReturned     Action = "employee.returned"
+	ActionDirectorySynced      Action = "directory.synced"
+	ActionDirectorySyncRefused Action = "directory.sync_refused"
 )
 
 // AuditEntry is one line of the trail. Hash covers every other field and

@@ -21,6 +21,15 @@ type Employee struct {
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	Rev        uint64
+	// ExternalID is the person's stable id in the directory (an entry's
+	// UUID, objectGUID or employee number), "" when they were typed in.
+	// It lets a changed e-mail or name be a mover, not a leaver and a
+	// joiner.
+	ExternalID string
+	// LeftAt is when the employee left (zero while active), LeftReason
+	// why; see employee_lifecycle.go.
+	LeftAt     time.Time
+	LeftReason string
 }
 
 // FullName is the name shown on screens and read over the phone.
@@ -31,6 +40,9 @@ func (e Employee) FullName() string {
 // EmployeeInput is an employee as an admin types or imports it.
 type EmployeeInput struct {
 	FirstName, LastName, Email, Phone, Department, Position, Company string
+	// ExternalID is the directory's id for the person ("" for none); an
+	// edit keeps the stored one when it is "".
+	ExternalID string
 }
 
 // FieldError names the field that is wrong, so a form can show the message
@@ -71,6 +83,7 @@ func NormalizeEmployee(in EmployeeInput) (EmployeeInput, error) {
 	out.Department = field("department", "department", in.Department, maxOrg, false)
 	out.Position = field("position", "position", in.Position, maxOrg, false)
 	out.Company = field("company", "company", in.Company, maxOrg, false)
+	out.ExternalID = field("external_id", "external id", in.ExternalID, maxExternalID, false)
 	if err != nil {
 		return out, err
 	}

@@ -18,6 +18,10 @@ type Key struct {
 	Reason     Reason
 	Note       string
 	EmployeeID uint64 // 0 when tied to nobody
+	// LastHolderID is the employee who held the key before it was last
+	// taken back (withdrawn, removed as broken, compromised); it stays
+	// through a wipe, so a returned or lost key still names its holder.
+	LastHolderID uint64
 	// ProfileID is the key's access profile; AppliedProfileID the one the
 	// device last reported it enforces. They differ while a change waits
 	// for the key's next connection (see ChangeKeyProfile).

@@ -46,6 +46,11 @@ const (
 	OpKeyLicence
 	OpKeyRFID
 	OpDeviceProfileApplied
+	OpEmployeeLeave // the directory issue
+	OpEmployeeReturn
+	OpDirectorySync
+	OpDirectorySettings
+	OpDirectoryStatus
 	opEnd // keep last: Operations is built up to it
 )
 
@@ -102,6 +107,11 @@ var operationInfo = map[Operation]struct{ command, doing string }{
 	OpKeyLicence:           {"key licence", "changing a key's licence"},
 	OpKeyRFID:              {"key rfid", "changing a key's RFID"},
 	OpDeviceProfileApplied: {"device profile-applied", "reporting a profile applied on a key"},
+	OpEmployeeLeave:        {"employee leave", "marking an employee as left"},
+	OpEmployeeReturn:       {"employee return", "marking a leaver as back"},
+	OpDirectorySync:        {"directory sync", "syncing the employees with the directory"},
+	OpDirectorySettings:    {"directory settings --url ...", "changing the directory settings"},
+	OpDirectoryStatus:      {"directory status", "reading the directory sync's state"},
 }
 
 // Command is the operation as typed after "keydesk".

@@ -47,6 +47,11 @@ var permissions = map[Operation][]Role{
 	OpKeyLicence:           {RoleAdmin},
 	OpKeyRFID:              {RoleAdmin},
 	OpDeviceProfileApplied: {RoleAdmin},
+	OpEmployeeLeave:        {RoleAdmin},
+	OpEmployeeReturn:       {RoleAdmin},
+	OpDirectorySync:        {RoleAdmin},
+	OpDirectorySettings:    {RoleAdmin},
+	OpDirectoryStatus:      {RoleAdmin, RoleHelpdesk, RoleAuditor},
 }
 
 // Permitted reports whether role r may run op.

@@ -52,6 +52,11 @@ var tAllowed = map[model.Operation]string{
 	model.OpKeyLicence:           "a",
 	model.OpKeyRFID:              "a",
 	model.OpDeviceProfileApplied: "a",
+	model.OpEmployeeLeave:        "a",
+	model.OpEmployeeReturn:       "a",
+	model.OpDirectorySync:        "a",
+	model.OpDirectorySettings:    "a",
+	model.OpDirectoryStatus:      "ahu",
 }
 
 var tRoleLetter = map[model.Role]string{model.RoleAdmin: "a", model.RoleHelpdesk: "h", model.RoleAuditor: "u"}

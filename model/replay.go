@@ -78,6 +78,12 @@ var replayEffects = map[Action]replayEffect{
 	ActionKeyProfileApplied: effectNone,
 	ActionKeyLicence:        effectNone,
 	ActionKeyRFID:           effectNone,
+	// An employee leaving or returning changes neither key nor holder
+	// (a leaver's key is withdrawn by its own key.removed entry).
+	ActionEmployeeLeft:         effectEmployeeEdited,
+	ActionEmployeeReturned:     effectEmployeeEdited,
+	ActionDirectorySynced:      effectNone,
+	ActionDirectorySyncRefused: effectNone,
 	// A restore: the records are the backup's, its trail says so.
 	ActionDatabaseRestored: effectNone,
 	// The upgrade's digests of the records, checked by the store.

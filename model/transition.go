@@ -172,6 +172,7 @@ func Transition(k Key, ev Event) (Change, error) {
 			return Change{}, refuse("%s", err)
 		}
 		next.EmployeeID, next.Code = 0, nil
+		next.LastHolderID = k.EmployeeID
 		if from == Reserved && ev.Reason == Withdrawal {
 			// Never activated, so it holds nothing to wipe (T10).
 			next.Status, next.Reason, next.Note = Ready, NoReason, ""
@@ -197,6 +198,7 @@ func Transition(k Key, ev Event) (Change, error) {
 		}
 		next.Status, next.Reason, next.Note = Compromised, ev.Reason, note
 		next.EmployeeID, next.Code = 0, nil
+		next.LastHolderID = k.EmployeeID
 		change.Action = ActionKeyCompromised
 
 	case EventReissue:

@@ -105,9 +105,7 @@ func adminTarget(name string) string { return "admin " + name }
 // AddAdmin lets a new person in over SSH with the given public key (one
 // line in authorized_keys form) and role.
 func (s *Store) AddAdmin(who model.Actor, name string, role model.Role, keyLine string) (model.Admin, error) {
-	out, err := s.exec(who, model.OpAdminAdd, addAdminArgs{Name: name, Role: role, KeyLine: keyLine})
-	a, _ := out.(model.Admin)
-	return a, err
+	return execAs[model.Admin](s, who, model.OpAdminAdd, addAdminArgs{Name: name, Role: role, KeyLine: keyLine})
 }
 
 // addAdminArgs let a new admin in.
@@ -146,9 +144,7 @@ func (a addAdminArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
 // SetAdminRole changes an admin's role; it takes effect at their next
 // action, also in a session already open. The last admin keeps the role.
 func (s *Store) SetAdminRole(who model.Actor, name string, role model.Role) (model.Admin, error) {
-	out, err := s.exec(who, model.OpAdminRole, adminRoleArgs{Name: name, Role: role})
-	a, _ := out.(model.Admin)
-	return a, err
+	return execAs[model.Admin](s, who, model.OpAdminRole, adminRoleArgs{Name: name, Role: role})
 }
 
 // adminRoleArgs change an admin's role.
@@ -183,9 +179,7 @@ func (a adminRoleArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) 
 // RemoveAdmin shuts an admin out and returns who they were; the last
 // admin stays.
 func (s *Store) RemoveAdmin(who model.Actor, name string) (model.Admin, error) {
-	out, err := s.exec(who, model.OpAdminRemove, removeAdminArgs{Name: name})
-	a, _ := out.(model.Admin)
-	return a, err
+	return execAs[model.Admin](s, who, model.OpAdminRemove, removeAdminArgs{Name: name})
 }
 
 // removeAdminArgs shut an admin out.

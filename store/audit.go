@@ -159,13 +159,13 @@ func (s *Store) appendAudit(tx *bolt.Tx, e model.AuditEntry) error {
 	return s.putEntrySeal(tx, seq, storedHashRaw(t.entries.Get(itob(seq))), writes)
 }
 
-// ChainError says where the audit chain stops verifying.
-type ChainError struct {
+// ErrChain says where the audit chain stops verifying.
+type ErrChain struct {
 	Seq uint64
 	Msg string
 }
 
-func (e *ChainError) Error() string {
+func (e *ErrChain) Error() string {
 	return fmt.Sprintf("audit entry %d: %s", e.Seq, e.Msg)
 }
 
@@ -213,7 +213,7 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			run, err := t.run(k, v)
 			if err != nil {
-				return &ChainError{Seq: btoi(k), Msg: "the entry cannot be read"}
+				return &ErrChain{Seq: btoi(k), Msg: "the entry cannot be read"}
 			}
 			for i, se := range run {
 				e := se.AuditEntry
@@ -225,25 +225,25 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 				e.Writes = writesHash(sl.list)
 				switch {
 				case e.Seq != btoi(k)+uint64(i):
-					return &ChainError{Seq: btoi(k), Msg: fmt.Sprintf("is stored under number %d but says %d", btoi(k), e.Seq)}
+					return &ErrChain{Seq: btoi(k), Msg: fmt.Sprintf("is stored under number %d but says %d", btoi(k), e.Seq)}
 				case e.Seq != next:
-					return &ChainError{Seq: next, Msg: "is missing (entries were removed)"}
+					return &ErrChain{Seq: next, Msg: "is missing (entries were removed)"}
 				case !bytes.Equal(se.link, auditLink(prev)):
-					return &ChainError{Seq: e.Seq, Msg: "does not follow the entry before it (an entry was changed or removed)"}
+					return &ErrChain{Seq: e.Seq, Msg: "does not follow the entry before it (an entry was changed or removed)"}
 				case e.ComputeHash() != e.Hash:
-					return &ChainError{Seq: e.Seq, Msg: "was changed after it was written"}
+					return &ErrChain{Seq: e.Seq, Msg: "was changed after it was written"}
 				}
 				if err := seals.accept(e, se.hash, sl); err != nil {
 					return err
 				}
 				if a, ok := want[e.Seq]; ok {
 					if a.Hash != e.Hash {
-						return &AnchorError{Anchor: a, Msg: "has a different hash now: the trail was rewritten from there on, or before"}
+						return &ErrAnchor{Anchor: a, Msg: "has a different hash now: the trail was rewritten from there on, or before"}
 					}
 					st.Anchors++
 				}
 				if err := replay.Apply(e); err != nil {
-					return &RecordsError{Problems: []string{err.Error() + ": the trail was changed, or cut at its start"}}
+					return &ErrRecords{Problems: []string{err.Error() + ": the trail was changed, or cut at its start"}}
 				}
 				prev = se.hash
 				next++
@@ -251,11 +251,11 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 			}
 		}
 		if head := tx.Bucket(bucketMeta).Get(metaAuditHead); !bytes.Equal(head, prev) {
-			return &ChainError{Seq: next, Msg: "and later entries are missing (the trail was cut short)"}
+			return &ErrChain{Seq: next, Msg: "and later entries are missing (the trail was cut short)"}
 		}
 		for _, a := range anchors {
 			if a.Seq >= next {
-				return &AnchorError{Anchor: a, Msg: fmt.Sprintf("is missing: the trail ends at entry %d (it was cut back)", next-1)}
+				return &ErrAnchor{Anchor: a, Msg: fmt.Sprintf("is missing: the trail ends at entry %d (it was cut back)", next-1)}
 			}
 		}
 		st.HeadHash = hex.EncodeToString(prev)
@@ -281,24 +281,24 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 	return st, err
 }
 
-// AnchorError says that a head seen before is no longer in the trail.
-type AnchorError struct {
+// ErrAnchor says that a head seen before is no longer in the trail.
+type ErrAnchor struct {
 	Anchor model.AuditAnchor
 	Msg    string
 }
 
-func (e *AnchorError) Error() string {
+func (e *ErrAnchor) Error() string {
 	return fmt.Sprintf("audit entry %d (expected hash %s) %s", e.Anchor.Seq, e.Anchor.Hash, e.Msg)
 }
 
-// RecordsError lists records that are not what their audit trail says:
+// ErrRecords lists records that are not what their audit trail says:
 // changed, added or removed outside keydesk.
-type RecordsError struct {
+type ErrRecords struct {
 	Problems []string
 	More     int // past the listed ones
 }
 
-func (e *RecordsError) Error() string {
+func (e *ErrRecords) Error() string {
 	msg := strings.Join(e.Problems, "; ")
 	if e.More > 0 {
 		msg += fmt.Sprintf("; and %d more", e.More)
@@ -306,7 +306,7 @@ func (e *RecordsError) Error() string {
 	return msg
 }
 
-func (e *RecordsError) add(format string, args ...any) {
+func (e *ErrRecords) add(format string, args ...any) {
 	if len(e.Problems) == maxRecordProblems {
 		e.More++
 		return
@@ -321,7 +321,7 @@ const maxRecordProblems = 10
 // status, reason and holder, an employee's key. It returns how many of
 // each it checked.
 func checkRecords(tx *bolt.Tx, replay *model.Replay) (keys, people int, err error) {
-	bad := &RecordsError{}
+	bad := &ErrRecords{}
 	err = tx.Bucket(bucketKeys).ForEach(func(id, v []byte) error {
 		k, err := decodeKey(v)
 		if err != nil {

@@ -26,12 +26,12 @@ import (
 // (schemas 1 to 5) and 3 (schema 6), audit entries in format 1 (schema 1,
 // migrate_v2.go) and 2 (schemas 2 to 6).
 const (
-	recordFormat   = 1
-	auditFormat    = 2
-	sealedFormat   = 2 // codes since schema 5: the digits sealed (sealed.go)
-	keyFormat      = 3 // schema 6
-	employeeFormat = 3 // schema 6
-	entityFormat   = 4 // keys and employees since schema 7
+	recordFormat          = 1
+	auditFormat           = 2
+	sealedFormat          = 2 // codes since schema 5: the digits sealed (sealed.go)
+	keyFormatSchema6      = 3 // schema 6
+	employeeFormatSchema6 = 3 // schema 6
+	entityFormat          = 4 // keys and employees since schema 7
 )
 
 var errCorrupt = errors.New("a record in the database is damaged")
@@ -81,8 +81,13 @@ func newDecoder(b []byte, format byte) *decoder {
 	return &decoder{buf: b[1:], text: string(b[1:])}
 }
 
+// A record that ends where a field would start reads that field and
+// every later one as empty: records written before a field was added
+// read as they are, so a new field at the end of a record needs no
+// migration. A record that ends inside a field is damaged.
+
 func (d *decoder) uint() uint64 {
-	if d.err != nil {
+	if d.err != nil || d.pos == len(d.buf) {
 		return 0
 	}
 	v, n := binary.Uvarint(d.buf[d.pos:])
@@ -95,7 +100,7 @@ func (d *decoder) uint() uint64 {
 }
 
 func (d *decoder) int() int64 {
-	if d.err != nil {
+	if d.err != nil || d.pos == len(d.buf) {
 		return 0
 	}
 	v, n := binary.Varint(d.buf[d.pos:])
@@ -120,6 +125,11 @@ func (d *decoder) str() string {
 	d.pos += int(n)
 	return s
 }
+
+// more reports whether fields follow: fields appended to a format are
+// read only when present, so records written before them decode with
+// those fields empty.
+func (d *decoder) more() bool { return d.err == nil && d.pos < len(d.buf) }
 
 // raw returns the next n bytes as they are, still in bbolt's memory.
 func (d *decoder) raw(n int) []byte {
@@ -176,6 +186,9 @@ func appendKey(dst []byte, k model.Key, head uint64) []byte {
 	e.uint(k.ProfileID)
 	e.uint(k.AppliedProfileID)
 	e.uint(licenceDay(k.LicenceUntil))
+	// Appended by the directory issue, read when present (optional):
+	// records written before decode with no last holder.
+	e.uint(k.LastHolderID)
 	return e.buf
 }
 
@@ -185,8 +198,8 @@ func decodeKey(b []byte) (model.Key, error) {
 	switch {
 	case len(b) > 0 && b[0] == recordFormat:
 		return decodeKeyV1(b) // schemas 1 to 5, for their migrations
-	case len(b) > 0 && b[0] == keyFormat: // schema 6, for its migration
-		d = newDecoder(b, keyFormat)
+	case len(b) > 0 && b[0] == keyFormatSchema6: // schema 6, for its migration
+		d = newDecoder(b, keyFormatSchema6)
 		k = d.keyV1()
 	default:
 		d = newDecoder(b, entityFormat)
@@ -201,9 +214,14 @@ func decodeKey(b []byte) (model.Key, error) {
 			d.err = errCorrupt
 		}
 	}
-	k.ProfileID, k.AppliedProfileID, k.LicenceUntil = d.uint(), d.uint(), licenceDate(d.uint())
-	if d.err == nil && (k.ProfileID == 0 || k.AppliedProfileID == 0) {
-		d.err = errCorrupt // every key has a profile
+	k.ProfileID, k.AppliedProfileID = d.uint(), d.uint()
+	day := d.uint()
+	k.LicenceUntil = licenceDate(day)
+	if d.err == nil && (k.ProfileID == 0 || k.AppliedProfileID == 0 || day > maxLicenceDay) {
+		d.err = errCorrupt // every key has a profile, and a licence date an admin could give
+	}
+	if d.more() {
+		k.LastHolderID = d.uint()
 	}
 	return k, d.err
 }
@@ -230,6 +248,10 @@ func licenceDay(t time.Time) uint64 {
 	return uint64(model.LicenceDay(t))
 }
 
+// maxLicenceDay is past every licence date an admin can give (the model
+// allows up to 2099): a day beyond is a damaged record.
+const maxLicenceDay = 1 << 17 // in 2328
+
 func licenceDate(day uint64) time.Time {
 	if day == 0 {
 		return time.Time{}
@@ -237,15 +259,8 @@ func licenceDate(day uint64) time.Time {
 	return model.LicenceDate(int(day))
 }
 
-func encodeCode(c model.ActivationCode) []byte {
-	e := newEncoder(recordFormat)
-	e.str(c.Digits)
-	e.time(c.IssuedAt)
-	e.time(c.ExpiresAt)
-	e.uint(uint64(c.Failures))
-	return e.buf
-}
-
+// decodeCode reads a code stored plain, before schema 5 (its migration
+// seals it; openCode reads it in a file of schema 4 opened read-only).
 func decodeCode(b []byte) (model.ActivationCode, error) {
 	d := newDecoder(b, recordFormat)
 	c := model.ActivationCode{Digits: d.str(), IssuedAt: d.time(), ExpiresAt: d.time(), Failures: int(d.uint())}
@@ -268,6 +283,10 @@ func encodeEmployee(p model.Employee, head uint64) []byte {
 	e.timeSince(p.UpdatedAt, p.CreatedAt)
 	e.uint(p.Rev)
 	e.str(p.Company)
+	// Appended by the directory issue, read when present (optional).
+	e.str(p.ExternalID)
+	e.time(p.LeftAt)
+	e.str(p.LeftReason)
 	return e.buf
 }
 
@@ -277,8 +296,8 @@ func decodeEmployee(b []byte) (model.Employee, error) {
 	switch {
 	case len(b) > 0 && b[0] == recordFormat:
 		return decodeEmployeeV1(b) // schemas 1 to 5, for their migrations
-	case len(b) > 0 && b[0] == employeeFormat: // schema 6, for its migration
-		d = newDecoder(b, employeeFormat)
+	case len(b) > 0 && b[0] == employeeFormatSchema6: // schema 6, for its migration
+		d = newDecoder(b, employeeFormatSchema6)
 		p = d.employeeV1()
 	default:
 		d = newDecoder(b, entityFormat)
@@ -290,6 +309,12 @@ func decodeEmployee(b []byte) (model.Employee, error) {
 		p.UpdatedAt, p.Rev = d.timeSince(p.CreatedAt), d.uint()
 	}
 	p.Company = d.str()
+	if d.more() {
+		p.ExternalID, p.LeftAt, p.LeftReason = d.str(), d.time(), d.str()
+	}
+	if d.err == nil && p.ID == 0 {
+		d.err = errCorrupt // ids start at 1
+	}
 	return p, d.err
 }
 

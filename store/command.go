@@ -92,6 +92,14 @@ func (s *Store) exec(who model.Actor, op model.Operation, args Args) (result any
 	return s.execCommand(cmd)
 }
 
+// execAs is exec for a command whose answer is a T (the zero T when it
+// has none, as when it was refused).
+func execAs[T any](s *Store, who model.Actor, op model.Operation, args Args) (T, error) {
+	out, err := s.exec(who, op, args)
+	v, _ := out.(T)
+	return v, err
+}
+
 // execCommand applies a command in one write transaction. A refused
 // operation changes nothing but the audit trail, which records an access
 // refusal.

@@ -59,6 +59,11 @@ var argsKinds = []struct {
 	{21, importEmployeesArgs{}},
 	{22, demoArgs{}},
 	{23, refusalCountArgs{}},
+	// The directory issue.
+	{24, lifecycleArgs{}},
+	{25, directorySettingsArgs{}},
+	{26, syncArgs{}},
+	{27, syncRefusedArgs{}},
 }
 
 // ErrCommandEncoding says a command cannot be encoded or decoded.
@@ -199,24 +204,14 @@ func (d *commandDecoder) fail(what string) {
 	}
 }
 
-func (d *commandDecoder) uint() uint64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(d.buf[d.pos:])
-	if n <= 0 {
-		d.fail("a damaged number")
-		return 0
-	}
-	d.pos += n
-	return v
-}
+func (d *commandDecoder) uint() uint64 { return readNumber(d, binary.Uvarint) }
+func (d *commandDecoder) int() int64   { return readNumber(d, binary.Varint) }
 
-func (d *commandDecoder) int() int64 {
+func readNumber[T uint64 | int64](d *commandDecoder, read func([]byte) (T, int)) T {
 	if d.err != nil {
 		return 0
 	}
-	v, n := binary.Varint(d.buf[d.pos:])
+	v, n := read(d.buf[d.pos:])
 	if n <= 0 {
 		d.fail("a damaged number")
 		return 0

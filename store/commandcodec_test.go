@@ -14,7 +14,7 @@ import (
 // set.
 func tSampleCommands() []*Command {
 	at := time.Date(2026, 12, 7, 12, 0, 0, 5, time.UTC)
-	in := model.EmployeeInput{FirstName: "Ann", LastName: "Lee", Email: "ann@example.com", Phone: "1", Department: "IT", Position: "Dev", Company: "Co"}
+	in := model.EmployeeInput{FirstName: "Ann", LastName: "Lee", Email: "ann@example.com", Phone: "1", Department: "IT", Position: "Dev", Company: "Co", ExternalID: "u-1"}
 	ref := KeyRef{Serial: "SN-1", Rev: 3}
 	args := []Args{
 		checkArgs{},
@@ -37,9 +37,15 @@ func tSampleCommands() []*Command {
 		codeEmailArgs{Serial: "SN-1", To: "ann@example.com", Failure: "no answer"},
 		backupArgs{Where: "/tmp/x", Failure: "disk full"},
 		importKeysArgs{Rows: []KeyRow{{Line: 2, KeyInput: model.KeyInput{Serial: "SN-1", MAC: "AA:BB:CC:DD:EE:FF", Model: "M", Firmware: "F", RFID: "R"}, Profile: "Strict", LicenceUntil: "2027-01-01"}}},
-		importEmployeesArgs{Rows: []EmployeeRow{{Line: 2, EmployeeInput: in, KeySerial: "SN-1"}}},
+		importEmployeesArgs{Rows: []EmployeeRow{{Line: 2, EmployeeInput: in, KeySerial: "SN-1", Status: "left", LeftAt: "2026-12-01", LeftReason: "r"}}},
 		demoArgs{Keys: 10, Employees: 5},
 		refusalCountArgs{Actor: "una (auditor, SHA256:u)", Target: "key code", Note: "una is auditor (refused 3 more times)"},
+		lifecycleArgs{Ref: EmployeeRef{Email: "ann@example.com", Rev: 2}, Kind: uint8(model.EmployeeLeave), Reason: "resigned"},
+		directorySettingsArgs{Settings: model.DirectorySettings{URL: "ldaps://dc1", TLS: model.LDAPS, CAFile: "/ca.pem", ServerName: "dc1",
+			BindDN: "cn=k", Password: "p", BaseDN: "dc=x", Filter: "(a=b)", PageSize: 7, Timeout: time.Minute,
+			Attributes: model.LDAPPresets["ad"], Policy: model.SyncPolicy{Grace: time.Hour, MaxLeaverPercent: 5, MinEntries: 9}}, Rev: 2, KeepPassword: true},
+		syncArgs{Source: "snapshot x", People: []model.EmployeeInput{in}, Fields: uint8(model.SyncAllFields), ConfirmLeavers: 3},
+		syncRefusedArgs{Source: "ldap x", Why: "down"},
 	}
 	var out []*Command
 	for i, a := range args {

@@ -13,13 +13,13 @@ import (
 // Import files: parsing (every bad line listed with its number) and the
 // all-or-nothing imports.
 
-// tImportError asserts err is an *ImportError listing exactly these lines,
+// tImportError asserts err is an *ErrImport listing exactly these lines,
 // each message containing its fragment.
 func tImportError(t *testing.T, err error, want map[int]string) {
 	t.Helper()
-	var ie *ImportError
+	var ie *ErrImport
 	if !errors.As(err, &ie) {
-		t.Fatalf("err = %v (%T), want *ImportError", err, err)
+		t.Fatalf("err = %v (%T), want *ErrImport", err, err)
 	}
 	got := map[int][]string{}
 	for _, r := range ie.Rows {
@@ -78,7 +78,7 @@ func TestParseKeysCSVHeaderProblems(t *testing.T) {
 		want       map[int]string
 	}{
 		{"empty file", "", map[int]string{1: "the file is empty: the first line must be the header serial,mac,model,firmware,rfid"}},
-		{"unknown column", "serial,colour\nSN-A1,red\n", map[int]string{1: `unknown column "colour" (the columns are serial,mac,model,firmware,rfid,profile,licence_until)`}},
+		{"unknown column", "serial,colour\nSN-A1,red\n", map[int]string{1: `unknown column "colour" (the columns are serial,mac,model,firmware,rfid,profile,licence_until,status,reason,note,employee_email,licence_status,last_holder)`}},
 		{"unknown column with escape", "serial,\x1b[2Jx\n", map[int]string{1: `unknown column "␛[2jx"`}},
 		{"missing required", "mac,model\nAA:BB:CC:DD:EE:01,x\n", map[int]string{1: `the header has no "serial" column`}},
 		{"column twice", "serial,mac,Serial\n", map[int]string{1: `column "serial" appears twice`}},
@@ -138,7 +138,7 @@ func TestParseKeysCSVUnterminatedQuote(t *testing.T) {
 		}()
 		_, err = ParseKeysCSV(tCtx, strings.NewReader(file))
 	}()
-	var ie *ImportError
+	var ie *ErrImport
 	if !errors.As(err, &ie) || len(ie.Rows) != 1 || !strings.Contains(ie.Rows[0].Msg, "not valid CSV") {
 		t.Fatalf("err = %v, want one CSV problem", err)
 	}
@@ -216,7 +216,7 @@ func TestImportKeysBadRowsAllListed(t *testing.T) {
 		9:  "RFID R1 is also on line 2",
 		10: "model may not contain control characters",
 	})
-	var ie *ImportError
+	var ie *ErrImport
 	errors.As(err, &ie)
 	for i := 1; i < len(ie.Rows); i++ {
 		if ie.Rows[i].Line < ie.Rows[i-1].Line {
@@ -355,33 +355,8 @@ func TestParseKeysCSVStopsAtTheRowLimit(t *testing.T) {
 		b.WriteString("S\n")
 	}
 	_, err := ParseKeysCSV(tCtx, strings.NewReader(b.String()))
-	var ie *ImportError
+	var ie *ErrImport
 	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "split it") {
 		t.Fatalf("err %v, want the row limit", err)
-	}
-}
-
-// TestColumnPlaces: the col constants name the places of keyColumns and
-// employeeColumns.
-func TestColumnPlaces(t *testing.T) {
-	for _, c := range []struct {
-		columns []string
-		place   int
-		name    string
-	}{
-		{keyColumns, colSerial, "serial"}, {keyColumns, colMAC, "mac"}, {keyColumns, colModel, "model"},
-		{keyColumns, colFirmware, "firmware"}, {keyColumns, colRFID, "rfid"}, {keyColumns, colProfile, "profile"},
-		{keyColumns, colLicenceUntil, "licence_until"},
-		{employeeColumns, colFirstName, "first_name"}, {employeeColumns, colLastName, "last_name"},
-		{employeeColumns, colEmail, "email"}, {employeeColumns, colPhone, "phone"},
-		{employeeColumns, colDepartment, "department"}, {employeeColumns, colPosition, "position"},
-		{employeeColumns, colCompany, "company"}, {employeeColumns, colKey, "key"},
-	} {
-		if c.columns[c.place] != c.name {
-			t.Errorf("column %d is %q, want %q", c.place, c.columns[c.place], c.name)
-		}
-	}
-	if len(keyColumns) != colLicenceUntil+1 || len(employeeColumns) != colKey+1 {
-		t.Errorf("a column has no constant: %v %v", keyColumns, employeeColumns)
 	}
 }

@@ -17,19 +17,19 @@ type EmployeeRef struct {
 // Email refers to an employee by e-mail alone.
 func Email(email string) EmployeeRef { return EmployeeRef{Email: email} }
 
-// KeyUnavailableError says the key picked for a new employee cannot be
+// ErrKeyUnavailable says the key picked for a new employee cannot be
 // assigned (another admin took it, or it is gone). The wizard returns to
 // its key page on this error.
-type KeyUnavailableError struct {
+type ErrKeyUnavailable struct {
 	Serial string
 	Msg    string
 }
 
-func (e *KeyUnavailableError) Error() string { return e.Msg }
+func (e *ErrKeyUnavailable) Error() string { return e.Msg }
 
-// IsKeyUnavailable reports whether err is a *KeyUnavailableError.
+// IsKeyUnavailable reports whether err is a *ErrKeyUnavailable.
 func IsKeyUnavailable(err error) bool {
-	var k *KeyUnavailableError
+	var k *ErrKeyUnavailable
 	return errors.As(err, &k)
 }
 
@@ -110,12 +110,7 @@ func (a addEmployeeArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error
 // AddEmployee creates an employee and, when keySerial is set, assigns that
 // key: both or neither are stored.
 func (s *Store) AddEmployee(who model.Actor, in model.EmployeeInput, keySerial string) (NewEmployee, error) {
-	out, err := s.exec(who, model.OpEmployeeAdd, addEmployeeArgs{Employee: in, KeySerial: keySerial})
-	if err != nil {
-		return NewEmployee{}, err
-	}
-	added, _ := out.(NewEmployee)
-	return added, nil
+	return execAs[NewEmployee](s, who, model.OpEmployeeAdd, addEmployeeArgs{Employee: in, KeySerial: keySerial})
 }
 
 func (s *Store) createEmployeeAt(tx *bolt.Tx, by string, in model.EmployeeInput, now time.Time) (model.Employee, error) {
@@ -126,6 +121,9 @@ func (s *Store) createEmployeeAt(tx *bolt.Tx, by string, in model.EmployeeInput,
 	if err := checkUnique(tx, norm, 0); err != nil {
 		return model.Employee{}, err
 	}
+	if err := checkExternalUnique(tx, norm.ExternalID, 0); err != nil {
+		return model.Employee{}, err
+	}
 	employees := tx.Bucket(bucketEmployees)
 	employees.FillPercent = 1 // ids only grow
 	id, err := employees.NextSequence()
@@ -133,7 +131,7 @@ func (s *Store) createEmployeeAt(tx *bolt.Tx, by string, in model.EmployeeInput,
 		return model.Employee{}, err
 	}
 	e := model.Employee{ID: id, FirstName: norm.FirstName, LastName: norm.LastName, Email: norm.Email,
-		Phone: norm.Phone, Department: norm.Department, Position: norm.Position, Company: norm.Company, CreatedAt: now, UpdatedAt: now}
+		Phone: norm.Phone, Department: norm.Department, Position: norm.Position, Company: norm.Company, ExternalID: norm.ExternalID, CreatedAt: now, UpdatedAt: now}
 	if err := putEmployee(tx, model.Employee{}, &e); err != nil {
 		return e, err
 	}
@@ -143,14 +141,14 @@ func (s *Store) createEmployeeAt(tx *bolt.Tx, by string, in model.EmployeeInput,
 }
 
 // assignNew assigns a key to an employee created in the same transaction,
-// turning "the key is not Ready" into a KeyUnavailableError.
+// turning "the key is not Ready" into a ErrKeyUnavailable.
 func (s *Store) assignNew(tx *bolt.Tx, by, serial string, e *model.Employee) (CodeView, error) {
 	k, err := s.keyBySerial(tx, serial)
 	if err != nil {
-		return CodeView{}, &KeyUnavailableError{Serial: serial, Msg: err.Error()}
+		return CodeView{}, &ErrKeyUnavailable{Serial: serial, Msg: err.Error()}
 	}
 	if k.Status != model.Ready {
-		return CodeView{}, &KeyUnavailableError{Serial: k.Serial,
+		return CodeView{}, &ErrKeyUnavailable{Serial: k.Serial,
 			Msg: "key " + k.Serial + " is no longer Ready (it is " + k.Status.String() + "): someone else took it, pick another"}
 	}
 	ch, err := s.applyKeyEvent(tx, by, k, model.Event{Kind: model.EventAssign, Employee: e})
@@ -182,6 +180,12 @@ func (a editEmployeeArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, erro
 	e := old
 	e.FirstName, e.LastName, e.Email = norm.FirstName, norm.LastName, norm.Email
 	e.Phone, e.Department, e.Position, e.Company = norm.Phone, norm.Department, norm.Position, norm.Company
+	if norm.ExternalID != "" {
+		if err := checkExternalUnique(tx, norm.ExternalID, old.ID); err != nil {
+			return nil, err
+		}
+		e.ExternalID = norm.ExternalID
+	}
 	if e == old {
 		return nil, refused("nothing to change for %s", old.FullName())
 	}
@@ -197,9 +201,7 @@ func (a editEmployeeArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, erro
 
 // EditEmployee replaces an employee's profile.
 func (s *Store) EditEmployee(who model.Actor, ref EmployeeRef, in model.EmployeeInput) (model.Employee, error) {
-	out, err := s.exec(who, model.OpEmployeeEdit, editEmployeeArgs{Ref: ref, Employee: in})
-	e, _ := out.(model.Employee)
-	return e, err
+	return execAs[model.Employee](s, who, model.OpEmployeeEdit, editEmployeeArgs{Ref: ref, Employee: in})
 }
 
 // changedFields lists what an edit changed, for the audit note.
@@ -217,6 +219,7 @@ func changedFields(old, e model.Employee) string {
 	add("department", old.Department, e.Department)
 	add("position", old.Position, e.Position)
 	add("company", old.Company, e.Company)
+	add("external id", old.ExternalID, e.ExternalID)
 	out := "changed: "
 	for i, n := range names {
 		if i > 0 {

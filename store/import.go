@@ -7,11 +7,12 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/csvfile"
 	bolt "go.etcd.io/bbolt"
 )
 
 // ImportKeys adds keys to the stock as Ready (T1): all rows or none. Every
-// bad row is listed in an *ImportError.
+// bad row is listed in an *ErrImport.
 func (s *Store) ImportKeys(who model.Actor, rows []KeyRow) (int, error) {
 	if err := s.Check(who, model.OpImportKeys); err != nil {
 		return 0, err // the role first (see Check)
@@ -89,9 +90,7 @@ func (s *Store) ImportEmployees(who model.Actor, rows []EmployeeRow) ([]Handout,
 	if len(rows) == 0 {
 		return nil, refused("the file has no employees to import")
 	}
-	out, err := s.exec(who, model.OpImportEmployees, importEmployeesArgs{Rows: rows})
-	handouts, _ := out.([]Handout)
-	return handouts, err
+	return execAs[[]Handout](s, who, model.OpImportEmployees, importEmployeesArgs{Rows: rows})
 }
 
 // importEmployeesArgs create employees and assign their keys, all rows or
@@ -107,24 +106,25 @@ func (a importEmployeesArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, e
 }
 
 func (s *Store) importEmployees(tx *bolt.Tx, env *applyEnv, rows []EmployeeRow) ([]Handout, error) {
-	var bad problems
-	emails, names, serials := map[string]int{}, map[string]int{}, map[string]int{}
+	var bad csvfile.BadRows
+	emails, names, serials, externals := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
 	for _, row := range rows {
 		in, err := model.NormalizeEmployee(row.EmployeeInput)
 		if err == nil {
 			err = checkUnique(tx, in, 0)
 		}
 		if err != nil {
-			bad.add(row.Line, err.Error())
+			bad.Add(row.Line, err.Error())
 			continue
 		}
+		checkRowDirectory(tx, row, in, externals, env.Now, &bad)
 		if first, dup := emails[in.Email]; dup {
-			bad.add(row.Line, fmt.Sprintf("e-mail %s is also on line %d", in.Email, first))
+			bad.Add(row.Line, fmt.Sprintf("e-mail %s is also on line %d", in.Email, first))
 		}
 		emails[in.Email] = row.Line
 		name := model.NameKey(in.FirstName, in.LastName)
 		if first, dup := names[name]; dup {
-			bad.add(row.Line, fmt.Sprintf("the name %s %s is also on line %d", in.FirstName, in.LastName, first))
+			bad.Add(row.Line, fmt.Sprintf("the name %s %s is also on line %d", in.FirstName, in.LastName, first))
 		}
 		names[name] = row.Line
 		if row.KeySerial == "" {
@@ -133,18 +133,18 @@ func (s *Store) importEmployees(tx *bolt.Tx, env *applyEnv, rows []EmployeeRow) 
 		k, err := s.keyBySerial(tx, row.KeySerial)
 		switch {
 		case err != nil:
-			bad.add(row.Line, err.Error())
+			bad.Add(row.Line, err.Error())
 			continue
-		case k.Status != model.Ready:
-			bad.add(row.Line, fmt.Sprintf("key %s is %s: only a Ready key can be assigned", k.Serial, k.Status))
+		case model.Assignable(k) != nil:
+			bad.Add(row.Line, model.Assignable(k).Error())
 		}
 		if first, dup := serials[k.Serial]; dup {
-			bad.add(row.Line, fmt.Sprintf("key %s is also on line %d (one key per employee)", k.Serial, first))
+			bad.Add(row.Line, fmt.Sprintf("key %s is also on line %d (one key per employee)", k.Serial, first))
 		}
 		serials[k.Serial] = row.Line
 	}
-	if bad.found() {
-		return nil, bad.err()
+	if bad.Found() {
+		return nil, bad.Err()
 	}
 	var out []Handout
 	for _, row := range rows {
@@ -152,14 +152,16 @@ func (s *Store) importEmployees(tx *bolt.Tx, env *applyEnv, rows []EmployeeRow) 
 		if err != nil {
 			return nil, lineError(row.Line, err)
 		}
-		if row.KeySerial == "" {
-			continue
+		if row.KeySerial != "" {
+			view, err := s.assignNew(tx, env.By, row.KeySerial, &e)
+			if err != nil {
+				return nil, lineError(row.Line, err)
+			}
+			out = append(out, Handout{Serial: view.Serial, Email: e.Email, Code: view.Digits})
 		}
-		view, err := s.assignNew(tx, env.By, row.KeySerial, &e)
-		if err != nil {
+		if err := s.leaveImported(tx, env, row, e.ID); err != nil {
 			return nil, lineError(row.Line, err)
 		}
-		out = append(out, Handout{Serial: view.Serial, Email: e.Email, Code: view.Digits})
 	}
 	return out, nil
 }
@@ -167,7 +169,7 @@ func (s *Store) importEmployees(tx *bolt.Tx, env *applyEnv, rows []EmployeeRow) 
 func lineError(line int, err error) error {
 	var fe *model.FieldError
 	if model.IsRefusal(err) || IsKeyUnavailable(err) || errors.As(err, &fe) {
-		return &ImportError{Rows: []RowError{{Line: line, Msg: err.Error()}}}
+		return &ErrImport{Rows: []RowError{{Line: line, Msg: err.Error()}}}
 	}
 	return err
 }

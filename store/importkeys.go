@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/csvfile"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -260,7 +261,7 @@ type indexEntry struct {
 
 // checkKeyRows normalizes the rows, finds their profiles and licences,
 // and checks that no serial, MAC or RFID is twice in the file or already
-// in the stock. The bad rows are listed in an *ImportError, in file order.
+// in the stock. The bad rows are listed in an *ErrImport, in file order.
 func (s *Store) checkKeyRows(tx *bolt.Tx, rows []KeyRow) ([]model.KeyInput, []keyExtras, []importIndex, error) {
 	inputs := make([]model.KeyInput, len(rows))
 	invalid := make([]error, len(rows))
@@ -323,24 +324,24 @@ func (s *Store) checkKeyRows(tx *bolt.Tx, rows []KeyRow) ([]model.KeyInput, []ke
 			}
 		}
 	}
-	var bad problems
+	var bad csvfile.BadRows
 	for i, row := range rows {
 		if invalid[i] != nil {
-			bad.add(row.Line, invalid[i].Error())
+			bad.Add(row.Line, invalid[i].Error())
 			continue
 		}
 		for f := range fields {
 			value := fields[f].field(inputs[i])
 			switch line := clash[f][i]; {
 			case line > 0:
-				bad.add(row.Line, fmt.Sprintf("%s %s is also on line %d", fields[f].label, value, line))
+				bad.Add(row.Line, fmt.Sprintf("%s %s is also on line %d", fields[f].label, value, line))
 			case line < 0:
-				bad.add(row.Line, fmt.Sprintf("%s %s is already in the stock", fields[f].label, value))
+				bad.Add(row.Line, fmt.Sprintf("%s %s is already in the stock", fields[f].label, value))
 			}
 		}
 	}
-	if bad.found() {
-		return nil, nil, nil, bad.err()
+	if bad.Found() {
+		return nil, nil, nil, bad.Err()
 	}
 	return inputs, extras, indexes, nil
 }

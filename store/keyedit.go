@@ -33,9 +33,7 @@ type keyEditArgs struct {
 
 // editKey applies an edit as one command.
 func (s *Store) editKey(who model.Actor, op model.Operation, args keyEditArgs) (model.Key, error) {
-	out, err := s.exec(who, op, args)
-	k, _ := out.(model.Key)
-	return k, err
+	return execAs[model.Key](s, who, op, args)
 }
 
 // apply loads the key, makes the new one, writes it and its audit entry

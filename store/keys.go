@@ -152,16 +152,14 @@ func (a keyEventArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
 // keyEvent runs one event on one key as one command. A Failure (wrong
 // code) is stored, then returned as the error.
 func (s *Store) keyEvent(who model.Actor, op model.Operation, args keyEventArgs) (model.Key, error) {
-	out, err := s.exec(who, op, args)
-	r, _ := out.(keyEventResult)
+	r, err := execAs[keyEventResult](s, who, op, args)
 	return r.Key, err
 }
 
 // codeEvent runs an event that issues a code and returns it for display.
 func (s *Store) codeEvent(who model.Actor, op model.Operation, args keyEventArgs) (CodeView, error) {
 	args.ShowCode = true
-	out, err := s.exec(who, op, args)
-	r, _ := out.(keyEventResult)
+	r, err := execAs[keyEventResult](s, who, op, args)
 	return r.Code, err
 }
 
@@ -207,9 +205,7 @@ func (a assignArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
 
 // AssignKey ties a Ready key to an employee (T2) and returns the new code.
 func (s *Store) AssignKey(who model.Actor, ref KeyRef, email string) (CodeView, error) {
-	out, err := s.exec(who, model.OpKeyAssign, assignArgs{Ref: ref, Email: email})
-	view, _ := out.(CodeView)
-	return view, err
+	return execAs[CodeView](s, who, model.OpKeyAssign, assignArgs{Ref: ref, Email: email})
 }
 
 // showCodeArgs show a key's code.
@@ -226,9 +222,7 @@ func (a showCodeArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
 // ShowCode returns a Reserved or Suspended key's code; every showing is
 // recorded.
 func (s *Store) ShowCode(who model.Actor, ref KeyRef) (CodeView, error) {
-	out, err := s.exec(who, model.OpKeyCode, showCodeArgs{Ref: ref})
-	view, _ := out.(CodeView)
-	return view, err
+	return execAs[CodeView](s, who, model.OpKeyCode, showCodeArgs{Ref: ref})
 }
 
 // showCode returns a key's code for display and records that it was
@@ -308,9 +302,7 @@ func (a enterCodeArgs) apply(s *Store, tx *bolt.Tx, _ *applyEnv) (any, error) {
 // a key that waits for no code): every refused activation attempt is in
 // the audit trail, never with what was typed.
 func (s *Store) DeviceEnterCode(who model.Actor, serial, code string) (model.Key, error) {
-	out, err := s.exec(who, model.OpDeviceActivate, enterCodeArgs{Serial: serial, Code: code})
-	k, _ := out.(model.Key)
-	return k, err
+	return execAs[model.Key](s, who, model.OpDeviceActivate, enterCodeArgs{Serial: serial, Code: code})
 }
 
 // DevicePinLocked is the client software reporting too many wrong PINs

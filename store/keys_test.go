@@ -563,6 +563,6 @@ func TestImportKeysInAnyOrder(t *testing.T) {
 }
 
 func isImportError(err error) bool {
-	var ie *ImportError
+	var ie *ErrImport
 	return errors.As(err, &ie)
 }

@@ -49,7 +49,7 @@ func migrateProfiles(tx *bolt.Tx) error {
 
 // encodeKeyV6 is a key in format 3, as schema 6 stored it.
 func encodeKeyV6(k model.Key) []byte {
-	e := newEncoder(keyFormat)
+	e := newEncoder(keyFormatSchema6)
 	e.keyV1(k)
 	e.uint(k.ProfileID)
 	e.uint(k.AppliedProfileID)
@@ -59,7 +59,7 @@ func encodeKeyV6(k model.Key) []byte {
 
 // encodeEmployeeV6 is an employee in format 3, as schema 6 stored it.
 func encodeEmployeeV6(p model.Employee) []byte {
-	e := newEncoder(employeeFormat)
+	e := newEncoder(employeeFormatSchema6)
 	e.employeeV1(p)
 	e.str(p.Company)
 	return e.buf

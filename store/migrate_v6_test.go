@@ -83,6 +83,7 @@ func TestMigrateSchemaV5(t *testing.T) {
 	for i := range before.Keys {
 		k := &before.Keys[i]
 		k.ProfileID, k.AppliedProfileID, k.LicenceUntil = model.DefaultProfileID, model.DefaultProfileID, time.Time{}
+		k.LastHolderID = 0 // the directory issue's field, in no old format
 	}
 	for i := range before.Employees {
 		before.Employees[i].Company = ""

@@ -140,6 +140,7 @@ func tState(t *testing.T, s *Store, maxID uint64) storeState {
 		t.Fatal(err)
 	}
 	st.snap.At = time.Time{} // when it was read
+	st.snap.Directory.At = time.Time{}
 	for id := uint64(1); id <= maxID; id++ {
 		if st.keys[id], err = s.KeyHistory(id); err != nil {
 			t.Fatal(err)
@@ -175,6 +176,9 @@ func tSchemaV6(t *testing.T, edit func([]model.AuditEntry)) (string, storeState)
 	if len(state.employees[51]) != 5 {
 		t.Fatalf("Vera's history: %d entries before the upgrade, want 5", len(state.employees[51]))
 	}
+	for i := range state.snap.Keys {
+		state.snap.Keys[i].LastHolderID = 0 // the directory issue's field, in no old format
+	}
 	path := s.Path()
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
@@ -191,7 +195,7 @@ func TestMigrateSchemaV6(t *testing.T) {
 	}
 	db.View(func(tx *bolt.Tx) error {
 		if btoi(tx.Bucket(bucketMeta).Get(metaSchema)) != 6 || tx.Bucket(bucketAuditKey) == nil ||
-			tx.Bucket(bucketAudit).Get(itob(1))[0] != auditFormat || tx.Bucket(bucketKeys).Get(itob(1))[0] != keyFormat ||
+			tx.Bucket(bucketAudit).Get(itob(1))[0] != auditFormat || tx.Bucket(bucketKeys).Get(itob(1))[0] != keyFormatSchema6 ||
 			len(tx.Bucket(bucketSerials).Get([]byte("SN-V3"))) != 8 {
 			t.Error("the test database is not in schema 6's form")
 		}

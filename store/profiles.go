@@ -205,9 +205,7 @@ func createDefaultProfile(tx *bolt.Tx) error {
 
 // AddProfile creates an access profile.
 func (s *Store) AddProfile(who model.Actor, name string, rules model.ProfileRules) (model.Profile, error) {
-	out, err := s.exec(who, model.OpProfileAdd, addProfileArgs{Name: name, Rules: rules})
-	p, _ := out.(model.Profile)
-	return p, err
+	return execAs[model.Profile](s, who, model.OpProfileAdd, addProfileArgs{Name: name, Rules: rules})
 }
 
 // addProfileArgs create an access profile.
@@ -237,9 +235,7 @@ func (a addProfileArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error)
 // EditProfile replaces a profile's name and rules. The keys that have it
 // keep it; the new rules reach each at its next connection.
 func (s *Store) EditProfile(who model.Actor, ref ProfileRef, name string, rules model.ProfileRules) (model.Profile, error) {
-	out, err := s.exec(who, model.OpProfileEdit, editProfileArgs{Ref: ref, Name: name, Rules: rules})
-	p, _ := out.(model.Profile)
-	return p, err
+	return execAs[model.Profile](s, who, model.OpProfileEdit, editProfileArgs{Ref: ref, Name: name, Rules: rules})
 }
 
 // editProfileArgs replace a profile's name and rules.

@@ -15,6 +15,8 @@ type Snapshot struct {
 	Employees []model.Employee
 	Profiles  []ProfileUse // Default first, then by name
 	At        time.Time
+	// Directory is the directory sync's state (the directory issue).
+	Directory DirectoryStatus
 }
 
 // Counts returns how many keys are in each status.
@@ -47,11 +49,15 @@ func (s *Store) Snapshot() (Snapshot, error) {
 		}
 		employees := tx.Bucket(bucketEmployees)
 		snap.Employees = make([]model.Employee, 0, employees.Stats().KeyN)
-		return employees.ForEach(func(id, v []byte) error {
+		if err := employees.ForEach(func(id, v []byte) error {
 			e, err := decodeEmployee(v)
 			snap.Employees = append(snap.Employees, e)
 			return damagedRecord(bucketEmployees, id, err)
-		})
+		}); err != nil {
+			return err
+		}
+		snap.Directory, err = s.directoryStatusTx(tx, snap.Employees, snap.At)
+		return err
 	})
 	return snap, err
 }

@@ -145,6 +145,9 @@ func putEmployee(tx *bolt.Tx, old model.Employee, e *model.Employee) error {
 	if err := reindex(tx.Bucket(bucketEmails), old.Email, e.Email, indexValue(e.ID)); err != nil {
 		return err
 	}
+	if err := reindexExternal(tx, old, *e); err != nil {
+		return err
+	}
 	oldName := ""
 	if old.ID != 0 {
 		oldName = model.NameKey(old.FirstName, old.LastName)
@@ -162,6 +165,9 @@ func deleteEmployee(tx *bolt.Tx, e model.Employee) error {
 	}
 	noteWrite(tx, sealEmployee, itob(e.ID))
 	if err := tx.Bucket(bucketEmails).Delete([]byte(e.Email)); err != nil {
+		return err
+	}
+	if err := unindexExternal(tx, e); err != nil {
 		return err
 	}
 	return tx.Bucket(bucketNames).Delete([]byte(model.NameKey(e.FirstName, e.LastName)))

@@ -244,7 +244,7 @@ func firstHashIn(tx *bolt.Tx) (string, error) {
 // have no key yet (nothing ever sealed) needs none.
 func (s *Store) openEveryCode(keyFile string) (int, error) {
 	if s.box == nil {
-		var se *SecretsError
+		var se *ErrSecrets
 		if errors.As(s.secretsErr, &se) && se.Why == "this database has no key yet" {
 			return 0, nil
 		}

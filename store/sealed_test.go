@@ -115,7 +115,7 @@ func TestDatabaseWithoutItsKeyFileOpensAndSaysWhatItCannotRead(t *testing.T) {
 	wantSecrets := func(what string, err error) {
 		t.Helper()
 		if !IsSecretsError(err) || !strings.Contains(err.Error(), "its key file is missing") {
-			t.Errorf("%s: %v, want a *SecretsError saying the key file is missing", what, err)
+			t.Errorf("%s: %v, want a *ErrSecrets saying the key file is missing", what, err)
 		}
 	}
 	_, err = s.ShowCode(tAdmin, Serial("SEC-JANE"))
@@ -281,4 +281,14 @@ func TestPlainSecretsAreSealedByTheMigration(t *testing.T) {
 	if info, err := os.Stat(secrets.KeyPath(path)); err != nil || info.Mode().Perm() != 0o600 {
 		t.Errorf("the migration's key file: %v", err)
 	}
+}
+
+// encodeCode stores a code plain, as schemas before 5 did.
+func encodeCode(c model.ActivationCode) []byte {
+	e := newEncoder(recordFormat)
+	e.str(c.Digits)
+	e.time(c.IssuedAt)
+	e.time(c.ExpiresAt)
+	e.uint(uint64(c.Failures))
+	return e.buf
 }

@@ -77,7 +77,7 @@ type Store struct {
 	// file is the file bbolt holds open, to tell when the path no longer
 	// names it (identity.go); gone is set once it does not.
 	file fs.FileInfo
-	gone atomic.Pointer[FileGoneError]
+	gone atomic.Pointer[ErrFileGone]
 
 	// writes queues the writes for group commit; committer is
 	// groupCommit, which a benchmark replaces to compare designs.
@@ -105,6 +105,10 @@ type Store struct {
 	sound soundCheck
 	// refusals counts identical refusals together (refusals.go).
 	refusals refusals
+
+	// syncRefused is the last directory sync refused in this process,
+	// cleared by one applied (directory_status.go): the screens tell it.
+	syncRefused atomic.Pointer[SyncRefusedNote]
 
 	// plainKeyIndexes: the file is of a schema before 8, opened read-only,
 	// whose key indexes have one entry per value (keyindex.go).

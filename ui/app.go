@@ -319,6 +319,8 @@ func (a *app) handleKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, a.keys.Help):
 		a.showHelp = true
 		return nil
+	case key.Matches(k, a.keys.Directory):
+		return a.directoryPreview()
 	case key.Matches(k, a.keys.Quit):
 		return a.quit()
 	}

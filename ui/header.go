@@ -130,6 +130,9 @@ func (a *app) counts() []string {
 	if item, width := licenceItem(st, idx); width > 0 {
 		items, widths = append(items, item), append(widths, width)
 	}
+	if item, width := directoryItem(st, idx); width > 0 {
+		items, widths = append(items, item), append(widths, width)
+	}
 	sep := st.Subtle.Render(" · ")
 	total := 0
 	for _, w := range widths {

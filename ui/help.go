@@ -52,7 +52,11 @@ func (a *app) helpView(width, height int) string {
 	h := a.help
 	h.Width = inner
 	lines := []string{st.Title.Render(a.current().Title() + " — keys"), "", h.FullHelpView(a.current().FullHelp()), ""}
-	lines = append(lines, common.BindingLines(st, "Everywhere", a.keys.all(a.tabs()), inner)...)
+	everywhere := a.keys.all(a.tabs())
+	if a.Access.May(model.OpDirectorySync) {
+		everywhere = append(everywhere, a.keys.Directory) // the directory sync's preview, for admins
+	}
+	lines = append(lines, common.BindingLines(st, "Everywhere", everywhere, inner)...)
 	// Notes below the keys, the most needed first, as many as fit.
 	var notes []string
 	if a.active == tabKeys && a.Remote && a.Access.May(model.OpImportKeys) {

@@ -11,6 +11,7 @@ type globalKeys struct {
 	Audit     key.Binding
 	Settings  key.Binding
 	Profiles  key.Binding
+	Directory key.Binding // the directory sync's preview (directorydialog.go)
 	Next      key.Binding
 	Prev      key.Binding
 	Help      key.Binding
@@ -26,6 +27,7 @@ func defaultGlobalKeys() *globalKeys {
 		Audit:     key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "audit")),
 		Settings:  key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "settings")),
 		Profiles:  key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "profiles")),
+		Directory: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "directory sync")),
 		Next:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next screen")),
 		Prev:      key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous screen")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),

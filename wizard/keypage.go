@@ -90,7 +90,7 @@ func fullName(in model.EmployeeInput) string {
 
 // keyUnavailable brings the admin back to pick another key: nothing was
 // stored, and the list is read again so the taken key is gone from it.
-func (m *Model) keyUnavailable(err *store.KeyUnavailableError) tea.Cmd {
+func (m *Model) keyUnavailable(err *store.ErrKeyUnavailable) tea.Cmd {
 	m.choice = nil
 	m.picker.notice = err.Msg
 	return m.openKeyPage()

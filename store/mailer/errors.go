@@ -31,8 +31,13 @@ func (k ErrorKind) String() string {
 	return "other"
 }
 
-// SendError is every error Send and SendTest return.
-type SendError struct {
+// ErrNoServer is sending before a mail server is set up. Its words are
+// the one place "no mail server" is said; the faces add where to set one
+// up.
+var ErrNoServer = errors.New("no mail server is set up")
+
+// ErrSend is every error Send and SendTest return.
+type ErrSend struct {
 	Kind ErrorKind
 	Msg  string // one short sentence for the admin; never holds the code or the password
 	Err  error  // the cause, for diagnosis; scrubbed of the code and the password
@@ -40,9 +45,9 @@ type SendError struct {
 
 // Error is only the admin's sentence: the cause's Go-style prefixes would
 // mean nothing on a screen.
-func (e *SendError) Error() string { return e.Msg }
+func (e *ErrSend) Error() string { return e.Msg }
 
-func (e *SendError) Unwrap() error { return e.Err }
+func (e *ErrSend) Unwrap() error { return e.Err }
 
 // scrub makes sure no secret can leak through a cause's text (a server
 // echoing a line, say). It gives up the cause's type only when it must.

@@ -66,7 +66,7 @@ type lastStatus struct{}
 
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
-		Dir: "testdata/script",
+		Dir: "testdata/script", UpdateScripts: os.Getenv("KEYDESK_UPDATE_SCRIPTS") != "",
 		Setup: func(env *testscript.Env) error {
 			// A home of its own, so that a script that forgets
 			// KEYDESK_DB never writes outside its directory.

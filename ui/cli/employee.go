@@ -23,6 +23,7 @@ func (p *profileFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&p.in.Department, "department", "", "department")
 	fs.StringVar(&p.in.Position, "position", "", "position")
 	fs.StringVar(&p.in.Company, "company", "", "company")
+	fs.StringVar(&p.in.ExternalID, "external-id", "", "the person's id in the directory (entryUUID, objectGUID, employee number)")
 }
 
 // applyTo changes in only where a flag was given, so that an edit keeps
@@ -37,7 +38,7 @@ func (p *profileFlags) applyTo(fs *pflag.FlagSet, in model.EmployeeInput) (model
 		{"first", &in.FirstName, p.in.FirstName}, {"last", &in.LastName, p.in.LastName},
 		{"email", &in.Email, p.in.Email}, {"phone", &in.Phone, p.in.Phone},
 		{"department", &in.Department, p.in.Department}, {"position", &in.Position, p.in.Position},
-		{"company", &in.Company, p.in.Company},
+		{"company", &in.Company, p.in.Company}, {"external-id", &in.ExternalID, p.in.ExternalID},
 	} {
 		if fs.Changed(f.name) {
 			*f.dst, changed = f.src, true
@@ -48,12 +49,13 @@ func (p *profileFlags) applyTo(fs *pflag.FlagSet, in model.EmployeeInput) (model
 
 func profileOf(e model.Employee) model.EmployeeInput {
 	return model.EmployeeInput{FirstName: e.FirstName, LastName: e.LastName, Email: e.Email,
-		Phone: e.Phone, Department: e.Department, Position: e.Position, Company: e.Company}
+		Phone: e.Phone, Department: e.Department, Position: e.Position, Company: e.Company, ExternalID: e.ExternalID}
 }
 
 func (a *app) employeeCommand() *cobra.Command {
 	return a.group("employee", "Add, edit or delete an employee",
-		a.employeeAddCommand(), a.employeeEditCommand(), a.employeeDeleteCommand())
+		a.employeeAddCommand(), a.employeeEditCommand(), a.employeeDeleteCommand(),
+		a.employeeLeaveCommand(), a.employeeReturnCommand())
 }
 
 func (a *app) employeeAddCommand() *cobra.Command {
@@ -102,10 +104,7 @@ func checkReady(st *store.Store, serial string) error {
 	if err != nil {
 		return err
 	}
-	if k.Status != model.Ready {
-		return fmt.Errorf("key %s is %s: only a Ready key can be assigned", k.Serial, k.Status)
-	}
-	return nil
+	return model.Assignable(k)
 }
 
 func (a *app) employeeEditCommand() *cobra.Command {

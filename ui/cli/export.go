@@ -26,14 +26,16 @@ type keyRecord struct {
 	Profile       string `json:"profile"`
 	LicenceUntil  string `json:"licence_until"`
 	LicenceStatus string `json:"licence_status"`
+	// The directory issue: who held the key before it was taken back.
+	LastHolder string `json:"last_holder"`
 }
 
 var keyColumns = []string{"serial", "mac", "model", "firmware", "rfid", "status", "reason", "note", "employee_email",
-	"profile", "licence_until", "licence_status"}
+	"profile", "licence_until", "licence_status", "last_holder"}
 
 func (r keyRecord) values() []string {
 	return []string{r.Serial, r.MAC, r.Model, r.Firmware, r.RFID, r.Status, r.Reason, r.Note, r.EmployeeEmail,
-		r.Profile, r.LicenceUntil, r.LicenceStatus}
+		r.Profile, r.LicenceUntil, r.LicenceStatus, r.LastHolder}
 }
 
 type employeeRecord struct {
@@ -45,12 +47,27 @@ type employeeRecord struct {
 	Position   string `json:"position"`
 	KeySerial  string `json:"key_serial"`
 	Company    string `json:"company"` // schema 5
+	// The directory issue: the directory's id and the lifecycle.
+	ExternalID string `json:"external_id"`
+	Status     string `json:"status"`  // active or left
+	LeftAt     string `json:"left_at"` // RFC 3339, "" while active
+	LeftReason string `json:"left_reason"`
 }
 
-var employeeColumns = []string{"first_name", "last_name", "email", "phone", "department", "position", "key_serial", "company"}
+var employeeColumns = []string{"first_name", "last_name", "email", "phone", "department", "position", "key_serial", "company",
+	"external_id", "status", "left_at", "left_reason"}
 
 func (r employeeRecord) values() []string {
-	return []string{r.FirstName, r.LastName, r.Email, r.Phone, r.Department, r.Position, r.KeySerial, r.Company}
+	return []string{r.FirstName, r.LastName, r.Email, r.Phone, r.Department, r.Position, r.KeySerial, r.Company,
+		r.ExternalID, r.Status, r.LeftAt, r.LeftReason}
+}
+
+// leftAt is when an employee left as exported ("" while active).
+func leftAt(e model.Employee) string {
+	if !e.HasLeft() {
+		return ""
+	}
+	return e.LeftAt.UTC().Format(time.RFC3339)
 }
 
 type auditRecord struct {
@@ -110,6 +127,7 @@ func (a *app) exportCommand() *cobra.Command {
 					EmployeeEmail: emails[k.EmployeeID],
 					Profile:       profiles[k.ProfileID], LicenceUntil: model.FormatLicenceDate(k.LicenceUntil),
 					LicenceStatus: model.LicenceStatusOf(k.LicenceUntil, snap.At).String(),
+					LastHolder:    emails[k.LastHolderID],
 				})
 				if err != nil {
 					return err
@@ -139,7 +157,8 @@ func (a *app) exportCommand() *cobra.Command {
 				err := out.add(employeeRecord{
 					FirstName: e.FirstName, LastName: e.LastName, Email: e.Email, Phone: e.Phone,
 					Department: e.Department, Position: e.Position, KeySerial: serials[e.KeyID],
-					Company: e.Company,
+					Company: e.Company, ExternalID: e.ExternalID, Status: e.Status().String(),
+					LeftAt: leftAt(e), LeftReason: e.LeftReason,
 				})
 				if err != nil {
 					return err

@@ -93,13 +93,12 @@ func printableValues(values []string) []string {
 	return values
 }
 
-// csvCell is one CSV value as written. A cell beginning with = + - @, a
-// tab or a carriage return is a formula to a spreadsheet: a name like
-// =HYPERLINK("http://...") would run when the file is opened. OWASP's rule
-// is to prefix such a cell with ', which spreadsheets show as text.
+// csvCell is one CSV value as written: a cell a spreadsheet would take
+// for a formula gets a leading ' (model.NeedsFormulaPrefix), which an
+// import takes off again (model.UndoFormulaPrefix).
 func csvCell(v string) string {
 	p := model.Printable(v)
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+	if model.NeedsFormulaPrefix(v) {
 		return "'" + p
 	}
 	return p

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -8,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 
-	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
 	"github.com/spf13/cobra"
 )
@@ -24,18 +24,16 @@ reads stdin.`,
 		Args: argsNamed("FILE"),
 	}
 	keys.RunE = a.action(func(_ *cobra.Command, args []string) error {
-		var rows []store.KeyRow
-		return a.importFile(args[0], model.OpImportKeys, func(r io.Reader) (err error) {
-			rows, err = store.ParseKeysCSV(a.ctx, r)
-			return err
-		}, func(st *store.Store) error {
-			n, err := st.ImportKeys(a.actor(), rows)
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(a.env.Stderr, "imported %d %s\n", n, plural(n, "key", "keys"))
-			return err
+		n, err := importInput(a, args[0], store.ReadKeys, func(st *store.Store, rows []store.KeyRow) (int, error) {
+			return st.ImportKeys(a.actor(), rows)
+		}, func(st *store.Store, name string, r io.Reader) (int, error) {
+			return st.ImportKeysFrom(a.ctx, a.actor(), name, r)
 		})
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(a.env.Stderr, "imported %d %s\n", n, plural(n, "key", "keys"))
+		return err
 	})
 
 	employees := &cobra.Command{
@@ -51,46 +49,57 @@ The activation codes of the assigned keys are printed on stdout as CSV
 		Args: argsNamed("FILE"),
 	}
 	employees.RunE = a.action(func(_ *cobra.Command, args []string) error {
-		var rows []store.EmployeeRow
-		return a.importFile(args[0], model.OpImportEmployees, func(r io.Reader) (err error) {
-			rows, err = store.ParseEmployeesCSV(a.ctx, r)
-			return err
-		}, func(st *store.Store) error {
-			handouts, err := st.ImportEmployees(a.actor(), rows)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(a.env.Stderr, "imported %d %s, %d with a key\n", len(rows), plural(len(rows), "employee", "employees"), len(handouts))
-			if len(handouts) == 0 {
-				return nil
-			}
-			return writeHandouts(a.env.Stdout, handouts)
+		var handouts []store.Handout
+		n, err := importInput(a, args[0], store.ReadEmployees, func(st *store.Store, rows []store.EmployeeRow) (n int, err error) {
+			handouts, err = st.ImportEmployees(a.actor(), rows)
+			return len(rows), err
+		}, func(st *store.Store, name string, r io.Reader) (n int, err error) {
+			n, handouts, err = st.ImportEmployeesFrom(a.ctx, a.actor(), name, r)
+			return n, err
 		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.env.Stderr, "imported %d %s, %d with a key\n", n, plural(n, "employee", "employees"), len(handouts))
+		if len(handouts) == 0 {
+			return nil
+		}
+		return writeHandouts(a.env.Stdout, handouts)
 	})
 
 	return a.group("import", "Import keys or employees from a CSV file", keys, employees)
 }
 
-// importFile reads an import file with parse, then stores what it read.
-// Inside keydesk serve the database is shared: one import at a time runs
-// on it, and its claim is taken before the file is read, since reading
-// is what holds memory. A local keydesk opens the file only after reading
-// it, as the only program on it.
-func (a *app) importFile(name string, op model.Operation, parse func(io.Reader) error, save func(*store.Store) error) error {
+// importInput imports the file (or stdin) name through the store. Inside
+// keydesk serve the database is shared: the store claims its import
+// before reading (from). A local keydesk reads the file first (read) and
+// opens the database only to store what it read (save), as the only
+// program on it: a file that does not parse leaves no new database.
+func importInput[R any](a *app, name string, read func(context.Context, string, io.Reader) (R, error),
+	save func(*store.Store, R) (int, error), from func(*store.Store, string, io.Reader) (int, error)) (int, error) {
+	var n int
 	if shared := a.env.Store; shared != nil {
-		done, err := shared.BeginImport(a.actor(), op)
-		if err != nil {
+		err := a.readInput(name, func(label string, r io.Reader) (err error) {
+			n, err = from(shared, label, r)
 			return err
-		}
-		defer done()
+		})
+		return n, err
 	}
-	if err := a.readInput(name, parse); err != nil {
+	var rows R
+	if err := a.readInput(name, func(label string, r io.Reader) (err error) {
+		rows, err = read(a.ctx, label, r)
 		return err
+	}); err != nil {
+		return 0, err
 	}
 	if a.ctx.Err() != nil {
-		return store.ErrImportStopped // the admin went away: nobody would see the result
+		return 0, store.ErrImportStopped // the admin went away: nobody would see the result
 	}
-	return a.withStore(mayCreate, save)
+	err := a.withStore(mayCreate, func(st *store.Store) (err error) {
+		n, err = save(st, rows)
+		return err
+	})
+	return n, err
 }
 
 // writeHandouts is the one place besides the code commands where codes
@@ -105,12 +114,13 @@ func writeHandouts(w io.Writer, handouts []store.Handout) error {
 	return cw.Error()
 }
 
-// readInput hands a file, or stdin for "-", to read. Inside keydesk serve
-// only stdin is read: a file name would name a file on the server, which
-// an admin connected over SSH has no business reading.
-func (a *app) readInput(name string, read func(io.Reader) error) error {
+// readInput hands a file, or stdin for "-", to read, with the name to
+// use in messages. Inside keydesk serve only stdin is read: a file name
+// would name a file on the server, which an admin connected over SSH has
+// no business reading.
+func (a *app) readInput(name string, read func(label string, r io.Reader) error) error {
 	if name == "-" {
-		return readAtMost("stdin", a.env.Stdin, read)
+		return read("stdin", a.env.Stdin)
 	}
 	if a.env.Store != nil {
 		return errors.New("here the file must come on stdin: give - as FILE and send the file as input")
@@ -120,21 +130,7 @@ func (a *app) readInput(name string, read func(io.Reader) error) error {
 		return fileError("cannot read", name, err)
 	}
 	defer f.Close()
-	return readAtMost(name, f, read)
-}
-
-// maxImport bounds what an import reads: the whole file is held in memory,
-// and over SSH an endless input would take the server down for everyone.
-// (The store also stops at its row limit.)
-const maxImport = 64 << 20
-
-func readAtMost(name string, r io.Reader, read func(io.Reader) error) error {
-	limited := &io.LimitedReader{R: r, N: maxImport + 1}
-	err := read(limited)
-	if limited.N == 0 {
-		return fmt.Errorf("%s is larger than 64 MiB: split it into smaller files", model.Printable(name))
-	}
-	return err
+	return read(name, f)
 }
 
 // fileError says what went wrong with a file in a few words, without Go's

@@ -6,7 +6,6 @@ import (
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
-	"github.com/keydesk/keydesk/store/mailer"
 	"github.com/spf13/cobra"
 )
 
@@ -61,31 +60,12 @@ trail, never the code itself.`,
 // emailCode sends the code and records the attempt, sent or not, in the
 // audit trail.
 func (a *app) emailCode(st *store.Store, view store.CodeView, to string) error {
-	if err := st.Check(a.actor(), model.OpKeyCodeEmail); err != nil {
-		return err
+	err := st.EmailCode(a.ctx, a.actor(), view, to, a.mailOptions())
+	if errors.Is(err, store.ErrNoMailServer) {
+		return errNoMailServer
 	}
-	settings, _, err := st.SMTPSettings()
 	if err != nil {
 		return err
-	}
-	var sendErr, shown error
-	if !settings.Configured() {
-		sendErr, shown = errors.New("no mail server is set up"), errNoMailServer
-	} else {
-		sendErr = a.mailSender(settings).Send(a.ctx, mailer.CodeMessage{
-			To: to, EmployeeName: view.Employee, Serial: view.Serial,
-			Code: view.Digits, Expires: view.ExpiresAt.UTC(),
-		})
-		shown = sendErr
-	}
-	if err := st.RecordCodeEmail(a.actor(), view.Serial, to, sendErr); err != nil {
-		if sendErr == nil {
-			return fmt.Errorf("the code was e-mailed to %s, but recording it in the audit trail failed: %v", to, err)
-		}
-		return err
-	}
-	if sendErr != nil {
-		return shown
 	}
 	_, err = fmt.Fprintf(a.env.Stderr, "code e-mailed to %s\n", model.Printable(to))
 	return err

@@ -57,7 +57,8 @@ type ServeOptions struct {
 	IdleTimeout                             time.Duration
 	DBPath                                  string
 	AnchorPath                              string
-	Ops                                     OpsOptions // backups, metrics, log format (opsflags.go)
+	DirectorySync                           time.Duration // 0: no scheduled sync
+	Ops                                     OpsOptions    // backups, metrics, log format (opsflags.go)
 }
 
 // Run runs one command line and returns its exit status: 0 done, 1
@@ -174,6 +175,7 @@ func (a *app) topLevel() []func() *cobra.Command {
 		a.importCommand,
 		a.exportCommand,
 		a.employeeCommand,
+		a.directoryCommand,
 		a.keyCommand,
 		a.deviceCommand,
 		a.auditCommand,

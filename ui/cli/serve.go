@@ -12,7 +12,7 @@ import (
 func (a *app) serveCommand() *cobra.Command {
 	var opts ServeOptions
 	cmd := &cobra.Command{
-		Use:   "serve [--listen ADDR] [--host-key PATH] [--authorized-keys PATH] [--idle-timeout D] [--anchor FILE]",
+		Use:   "serve [--listen ADDR] [--host-key PATH] [--authorized-keys PATH] [--idle-timeout D] [--anchor FILE] [--directory-sync 1h]",
 		Short: "Serve the screens and commands over SSH to many admins at once (public-key login only)",
 		Long: `Serve the terminal UI and every command over SSH: one process owns the
 database, admins connect with ssh -p PORT HOST, or run a command with
@@ -47,12 +47,16 @@ file default to files beside the database.`,
 		if !cmd.Flags().Changed("authorized-keys") {
 			opts.AuthorizedKeysPath = filepath.Join(dir, "authorized_keys")
 		}
+		if opts.DirectorySync != 0 && opts.DirectorySync < time.Minute {
+			return usagef(cmd, "--directory-sync is at least 1m")
+		}
 		return a.env.Serve(a.ctx, st, opts)
 	})
 	cmd.Flags().StringVar(&opts.Listen, "listen", "127.0.0.1:2323", "address to listen on, host:port")
 	cmd.Flags().StringVar(&opts.HostKeyPath, "host-key", "", "the server's host key, created if missing (default <db dir>/keydesk_host_ed25519)")
 	cmd.Flags().StringVar(&opts.AuthorizedKeysPath, "authorized-keys", "", "the admins' public keys, one per line (default <db dir>/authorized_keys)")
 	cmd.Flags().StringVar(&opts.AnchorPath, "anchor", "", "append the audit head (time, seq, hash) to FILE when it moved, at most once a minute, and at shutdown; keep FILE on another machine")
+	cmd.Flags().DurationVar(&opts.DirectorySync, "directory-sync", 0, "sync the employees with the LDAP directory of keydesk directory settings at this interval (e.g. 1h; 0: never), with the fail-safe of keydesk directory sync")
 	cmd.Flags().DurationVar(&opts.IdleTimeout, "idle-timeout", 15*time.Minute, "close a connection after the client has sent nothing for this long (keys, keepalives; screen updates sent to it do not count; 0: never)")
 	addUnitFlags(cmd, &unit)
 	addOpsFlags(cmd, &opts.Ops)

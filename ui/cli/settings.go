@@ -225,17 +225,11 @@ func (a *app) smtpTestCommand() *cobra.Command {
 			return usagef(cmd, "--to needs an e-mail address, not %q", to)
 		}
 		return a.withStore(readOnly, func(st *store.Store) error {
-			if err := st.Check(a.actor(), model.OpSettingsTest); err != nil {
-				return err
-			}
-			settings, _, err := st.SMTPSettings()
-			if err != nil {
-				return err
-			}
-			if !settings.Configured() {
+			err := st.SendTestMail(a.ctx, a.actor(), to, a.mailOptions())
+			if errors.Is(err, store.ErrNoMailServer) {
 				return errNoMailServer
 			}
-			if err := a.mailSender(settings).SendTest(a.ctx, to); err != nil {
+			if err != nil {
 				return err
 			}
 			_, err = fmt.Fprintf(a.env.Stderr, "test message sent to %s\n", model.Printable(to))

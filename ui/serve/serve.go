@@ -53,6 +53,9 @@ type Config struct {
 	// minute), and at shutdown.
 	AnchorPath     string
 	AnchorInterval time.Duration
+	// DirectorySync, when set, syncs the employees with the LDAP
+	// directory of the settings at this interval (directorysync.go).
+	DirectorySync time.Duration
 	// FileCheckInterval is how often the database's path is checked to
 	// still name the file serve holds, between writes; 0 = 2 s.
 	FileCheckInterval time.Duration
@@ -144,6 +147,10 @@ func Run(ctx context.Context, cfg Config) error {
 	served := make(chan error, 1)
 	go func() { served <- s.ssh.Serve(ln) }()
 	go watchFile(ctx, cfg.Store, cfg.FileCheckInterval, logger)
+	if cfg.DirectorySync > 0 {
+		logger.Info("syncing the directory", "every", cfg.DirectorySync)
+		go runDirectorySync(ctx, cfg.Store, cfg.DirectorySync, logger)
+	}
 	for _, w := range append(cfg.Store.Exposed(), store.Exposed(cfg.HostKeyPath, "the host key")) {
 		if w != "" {
 			logger.Warn(w)

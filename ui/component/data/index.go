@@ -15,13 +15,15 @@ import (
 
 // KeyRow is one key as the lists show it.
 type KeyRow struct {
-	key     *model.Key
-	holder  *model.Employee   // nil when tied to nobody
-	profile *store.ProfileUse // nil only for a damaged record
-	applied *store.ProfileUse // what the device has; nil when deleted since
-	byName  string            // lower-case holder name and e-mail, for sorting
-	licence model.LicenceStatus
-	left    int32 // licence days left at the index's moment
+	key    *model.Key
+	holder *model.Employee // nil when tied to nobody
+	// lastHolder held the key before it was taken back (lastholder.go).
+	lastHolder *model.Employee
+	profile    *store.ProfileUse // nil only for a damaged record
+	applied    *store.ProfileUse // what the device has; nil when deleted since
+	byName     string            // lower-case holder name and e-mail, for sorting
+	licence    model.LicenceStatus
+	left       int32 // licence days left at the index's moment
 }
 
 func (k *KeyRow) ID() uint64            { return k.key.ID }
@@ -211,6 +213,9 @@ func (x *Index) buildKeys() {
 		x.counts[k.Status]++
 		if j, ok := x.employeeByID.get(k.EmployeeID); ok && k.EmployeeID != 0 {
 			r.holder = &employees[j]
+		}
+		if j, ok := x.employeeByID.get(k.LastHolderID); ok && k.LastHolderID != 0 {
+			r.lastHolder = &employees[j]
 		}
 		r.profile, r.applied = profiles.get(k.ProfileID), profiles.get(k.AppliedProfileID)
 		if !k.LicenceUntil.IsZero() {

@@ -157,7 +157,7 @@ func (m *Model) Open() tea.Cmd {
 		return nil
 	case !m.configured():
 		m.state, m.failed = done, true
-		m.outcome = "no mail server is set up: " + m.cfg.setupHint()
+		m.outcome = noServer(m.cfg.setupHint()).Error()
 		return nil
 	}
 	m.state, m.invalid = prompting, ""

@@ -262,7 +262,7 @@ func (m *Model) chainLine() string {
 	case !m.verified:
 		return st.Subtle.Render("Chain: not checked yet")
 	case m.verifyErr != nil:
-		var ce *store.ChainError
+		var ce *store.ErrChain
 		if errors.As(m.verifyErr, &ce) {
 			return st.Error.Render("Chain BROKEN at entry "+humanize.Comma(int64(ce.Seq))+": "+ce.Msg) +
 				st.Subtle.Render(" (run keydesk audit verify)")

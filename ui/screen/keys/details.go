@@ -44,6 +44,9 @@ func (d *details) view(idx *data.Index, actions *keyaction.Keys) string {
 		reason = k.Reason().String()
 	}
 	holder := st.Subtle.Render("nobody")
+	if last := k.LastHolder(); last != "" {
+		holder += st.Subtle.Render("  · last held by ") + st.Text.Render(last)
+	}
 	if k.Employee() != "" {
 		holder = st.Text.Render(fmt.Sprintf("%s <%s>", k.Employee(), k.Email())) + st.Subtle.Render("  · enter opens the employee")
 	}

@@ -1,6 +1,7 @@
 package keys
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -36,25 +37,22 @@ func promptImport(c *common.Common) tea.Cmd {
 	return tea.Batch(common.Cmd(common.OpenDialogMsg{Dialog: f}), f.Init())
 }
 
-// importFile reads, checks and stores the file; it runs in a command. It
-// claims the database's import first, as the command line does.
+// importFile opens the file and has the store import it (claim, read,
+// check, store); it runs in a command.
 func importFile(st *store.Store, actor model.Actor, path string) tea.Msg {
-	done, err := st.BeginImport(actor, model.OpImportKeys)
-	if err != nil {
-		return common.ErrMsg{Err: err}
-	}
-	defer done()
 	path = expandHome(path)
-	rows, err := readKeysFile(path)
+	file, err := openKeysFile(path)
 	if err == nil {
+		defer file.Close()
 		var n int
-		n, err = st.ImportKeys(actor, rows)
+		// A local file of bounded size: nothing needs to stop reading it.
+		n, err = st.ImportKeysFrom(context.Background(), actor, path, file)
 		if err == nil {
 			return common.InfoMsg{Text: fmt.Sprintf("imported %s %s from %s", humanize.Comma(int64(n)),
 				plural(n, "key", "keys"), model.Printable(filepath.Base(path)))}
 		}
 	}
-	var ie *store.ImportError
+	var ie *store.ErrImport
 	if errors.As(err, &ie) {
 		return importProblemsMsg{err: ie}
 	}
@@ -62,7 +60,7 @@ func importFile(st *store.Store, actor model.Actor, path string) tea.Msg {
 }
 
 // importProblemsMsg carries every bad line of a refused import.
-type importProblemsMsg struct{ err *store.ImportError }
+type importProblemsMsg struct{ err *store.ErrImport }
 
 func (m importProblemsMsg) dialog(c *common.Common) common.Dialog {
 	lines := strings.Split(m.err.Error(), "\n")

@@ -1,4 +1,6 @@
-package store
+// Package csvfile reads keydesk's import files: CSV with a header, keys
+// or employees, every bad line listed, within bounds of size and count.
+package csvfile
 
 import (
 	"context"
@@ -23,17 +25,17 @@ type RowError struct {
 // line of a big file would only bury the first ones.
 const MaxListedProblems = 100
 
-// ImportError lists the first bad lines of an import (at most
+// ErrImport lists the first bad lines of an import (at most
 // MaxListedProblems) and counts the others; nothing was stored.
-type ImportError struct {
+type ErrImport struct {
 	Rows []RowError
 	More int // problems past Rows, counted but not listed
 }
 
 // Problems is how many problems the import found, listed or not.
-func (e *ImportError) Problems() int { return len(e.Rows) + e.More }
+func (e *ErrImport) Problems() int { return len(e.Rows) + e.More }
 
-func (e *ImportError) Error() string {
+func (e *ErrImport) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "nothing imported: %d %s", e.Problems(), plural(e.Problems(), "problem", "problems"))
 	for _, r := range e.Rows {
@@ -50,14 +52,15 @@ func (e *ImportError) Error() string {
 }
 
 // MoreLine is the last line of the list when some problems are not in it.
-func (e *ImportError) MoreLine() string {
+func (e *ErrImport) MoreLine() string {
 	return fmt.Sprintf("... and %d more", e.More)
 }
 
-// problems collects an import's bad lines, in the order of the file.
-type problems struct{ list ImportError }
+// BadRows collects an import's bad lines, in the order of the file.
+type BadRows struct{ list ErrImport }
 
-func (p *problems) add(line int, msg string) {
+// Add notes a problem of a line (0: of the whole file).
+func (p *BadRows) Add(line int, msg string) {
 	if len(p.list.Rows) < MaxListedProblems {
 		p.list.Rows = append(p.list.Rows, RowError{Line: line, Msg: msg})
 	} else {
@@ -65,11 +68,12 @@ func (p *problems) add(line int, msg string) {
 	}
 }
 
-func (p *problems) found() bool { return p.list.Problems() > 0 }
+// Found reports whether there is a problem.
+func (p *BadRows) Found() bool { return p.list.Problems() > 0 }
 
-// err is the *ImportError, or nil when there is no problem.
-func (p *problems) err() error {
-	if !p.found() {
+// Err is the *ErrImport, or nil when there is no problem.
+func (p *BadRows) Err() error {
+	if !p.Found() {
 		return nil
 	}
 	list := p.list
@@ -93,17 +97,26 @@ type KeyRow struct {
 	LicenceUntil string
 }
 
+// keyDerivedColumns are the columns a keys export writes that an import
+// reads and ignores: a key joins the stock Ready (T1), whatever its
+// status was where it was exported.
+var keyDerivedColumns = []string{"status", "reason", "note", "employee_email", "licence_status", "last_holder"}
+
 // EmployeeRow is one line of an employees import file; KeySerial, when set,
 // is assigned in the same transaction.
 type EmployeeRow struct {
 	Line int
 	model.EmployeeInput
 	KeySerial string
+	// Status is "active", "left" or "" (active); LeftAt (RFC 3339 or
+	// YYYY-MM-DD) and LeftReason go with left, as an export writes them.
+	Status, LeftAt, LeftReason string
 }
 
 var (
-	keyColumns      = []string{"serial", "mac", "model", "firmware", "rfid", "profile", "licence_until"}
-	employeeColumns = []string{"first_name", "last_name", "email", "phone", "department", "position", "company", "key"}
+	keyColumns      = append([]string{"serial", "mac", "model", "firmware", "rfid", "profile", "licence_until"}, keyDerivedColumns...)
+	employeeColumns = []string{"first_name", "last_name", "email", "phone", "department", "position", "company", "key",
+		"key_serial", "external_id", "status", "left_at", "left_reason"}
 )
 
 // The columns of the two files, by their place in keyColumns and
@@ -127,12 +140,17 @@ const (
 	colPosition
 	colCompany
 	colKey
+	colKeySerial // what export employees calls the key column
+	colExternalID
+	colStatus
+	colLeftAt
+	colLeftReason
 )
 
-// ParseKeysCSV reads a keys file (header serial,mac,model,firmware,rfid
+// ParseKeys reads a keys file (header serial,mac,model,firmware,rfid
 // [,profile][,licence_until]; columns in any order, only serial
 // required). It stops when ctx ends.
-func ParseKeysCSV(ctx context.Context, r io.Reader) ([]KeyRow, error) {
+func ParseKeys(ctx context.Context, r io.Reader) ([]KeyRow, error) {
 	var rows chunked[KeyRow]
 	err := parseCSV(ctx, r, keyColumns, []string{"serial"}, func(line int, f []string) {
 		rows.add(KeyRow{Line: line, KeyInput: model.KeyInput{
@@ -142,17 +160,22 @@ func ParseKeysCSV(ctx context.Context, r io.Reader) ([]KeyRow, error) {
 	return rows.all(), err
 }
 
-// ParseEmployeesCSV reads an employees file (header first_name,last_name,
-// email,phone,department,position[,company][,key]). It stops when ctx
-// ends.
-func ParseEmployeesCSV(ctx context.Context, r io.Reader) ([]EmployeeRow, error) {
+// ParseEmployees reads an employees file (header first_name,last_name,
+// email,phone,department,position[,company][,key] and what export
+// employees writes: key_serial, external_id, status, left_at,
+// left_reason). It stops when ctx ends.
+func ParseEmployees(ctx context.Context, r io.Reader) ([]EmployeeRow, error) {
 	var rows chunked[EmployeeRow]
 	err := parseCSV(ctx, r, employeeColumns, []string{"first_name", "email"}, func(line int, f []string) {
-		rows.add(EmployeeRow{Line: line, KeySerial: strings.TrimSpace(f[colKey]), EmployeeInput: model.EmployeeInput{
+		key := strings.TrimSpace(f[colKey])
+		if key == "" {
+			key = strings.TrimSpace(f[colKeySerial])
+		}
+		rows.add(EmployeeRow{Line: line, KeySerial: key, EmployeeInput: model.EmployeeInput{
 			FirstName: f[colFirstName], LastName: f[colLastName], Email: f[colEmail],
 			Phone: f[colPhone], Department: f[colDepartment], Position: f[colPosition],
-			Company: f[colCompany],
-		}})
+			Company: f[colCompany], ExternalID: f[colExternalID],
+		}, Status: f[colStatus], LeftAt: f[colLeftAt], LeftReason: f[colLeftReason]})
 	})
 	return rows.all(), err
 }
@@ -180,10 +203,10 @@ func (c *chunked[T]) all() []T {
 	return slices.Concat(append(c.full, c.cur)...)
 }
 
-// ErrImportStopped is returned when the context of a parse ended before
+// ErrStopped is returned when the context of a parse ended before
 // the end of the file: the admin who sent it went away, or the program
 // was stopped.
-var ErrImportStopped = errors.New("the import stopped before the end of the file: nothing imported")
+var ErrStopped = errors.New("the import stopped before the end of the file: nothing imported")
 
 // parseCSV hands each good row to row, in the order of the file, with its
 // fields in the order of known ("" for a column the file does not have);
@@ -196,10 +219,10 @@ func parseCSV(ctx context.Context, r io.Reader, known, required []string, row fu
 	cr := csv.NewReader(in)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	var bad problems
+	var bad BadRows
 	header, err := cr.Read()
 	if err == io.EOF {
-		return &ImportError{Rows: []RowError{{Line: 1, Msg: "the file is empty: the first line must be the header " + strings.Join(known, ",")}}}
+		return &ErrImport{Rows: []RowError{{Line: 1, Msg: "the file is empty: the first line must be the header " + strings.Join(known, ",")}}}
 	}
 	if err != nil {
 		return cannotReadOn(err, &bad)
@@ -207,8 +230,8 @@ func parseCSV(ctx context.Context, r io.Reader, known, required []string, row fu
 	index := map[string]int{}
 	names := make([]string, len(header)) // for messages about a field
 	for i, name := range header {
-		if len(name) > MaxImportField {
-			bad.add(1, fmt.Sprintf("column %d of the header is longer than %d KiB", i+1, MaxImportField>>10))
+		if len(name) > MaxField {
+			bad.Add(1, fmt.Sprintf("column %d of the header is longer than %d KiB", i+1, MaxField>>10))
 			continue
 		}
 		name = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(name, "\ufeff")))
@@ -218,21 +241,21 @@ func parseCSV(ctx context.Context, r io.Reader, known, required []string, row fu
 			continue // spreadsheets write empty columns after the last one
 		}
 		if !contains(known, name) {
-			bad.add(1, fmt.Sprintf("unknown column %q (the columns are %s)", model.Printable(name), strings.Join(known, ",")))
+			bad.Add(1, fmt.Sprintf("unknown column %q (the columns are %s)", model.Printable(name), strings.Join(known, ",")))
 			continue
 		}
 		if _, dup := index[name]; dup {
-			bad.add(1, fmt.Sprintf("column %q appears twice", name))
+			bad.Add(1, fmt.Sprintf("column %q appears twice", name))
 		}
 		index[name] = i
 	}
 	for _, name := range required {
 		if _, ok := index[name]; !ok {
-			bad.add(1, fmt.Sprintf("the header has no %q column", name))
+			bad.Add(1, fmt.Sprintf("the header has no %q column", name))
 		}
 	}
-	if bad.found() {
-		return bad.err()
+	if bad.Found() {
+		return bad.Err()
 	}
 	at := make([]int, len(known)) // where each known column is in a record, -1 when absent
 	for k, name := range known {
@@ -253,62 +276,62 @@ func parseCSV(ctx context.Context, r io.Reader, known, required []string, row fu
 			if !errors.As(err, &pe) {
 				return cannotReadOn(err, &bad)
 			}
-			bad.add(pe.Line, csvMessage(err))
+			bad.Add(pe.Line, csvMessage(err))
 			continue // encoding/csv goes on at the next line
 		}
 		line, _ := cr.FieldPos(0)
-		if rows++; rows > MaxImportRows {
-			return &ImportError{Rows: []RowError{{Line: line, Msg: fmt.Sprintf("the file has more than %d rows: split it into smaller files", MaxImportRows)}}}
+		if rows++; rows > MaxRows {
+			return &ErrImport{Rows: []RowError{{Line: line, Msg: fmt.Sprintf("the file has more than %d rows: split it into smaller files", MaxRows)}}}
 		}
 		if blankRecord(rec) {
 			continue // a blank line, or a spreadsheet's row of empty cells
 		}
 		if len(rec) != len(header) {
-			bad.add(line, fmt.Sprintf("has %d fields, the header has %d", len(rec), len(header)))
+			bad.Add(line, fmt.Sprintf("has %d fields, the header has %d", len(rec), len(header)))
 			continue
 		}
 		if i := longField(rec); i >= 0 {
-			bad.add(line, fmt.Sprintf("%s is longer than %d KiB", names[i], MaxImportField>>10))
+			bad.Add(line, fmt.Sprintf("%s is longer than %d KiB", names[i], MaxField>>10))
 			continue
 		}
-		if bad.found() {
+		if bad.Found() {
 			continue
 		}
 		for k, i := range at {
 			fields[k] = ""
 			if i >= 0 {
-				fields[k] = rec[i]
+				fields[k] = model.UndoFormulaPrefix(rec[i])
 			}
 		}
 		row(line, fields)
 	}
-	return bad.err()
+	return bad.Err()
 }
 
 // cannotReadOn is the error that ends a parse where the input cannot be
 // read on: a line too long (listed after the problems found before it),
 // the context's end, a CSV error in the header, or a failing read.
-func cannotReadOn(err error, bad *problems) error {
+func cannotReadOn(err error, bad *BadRows) error {
 	var long *errLineTooLong
 	var pe *csv.ParseError
 	switch {
 	case errors.As(err, &long):
-		bad.add(long.line, fmt.Sprintf("longer than %d KiB: the rest of the file was not read", MaxImportLine>>10))
+		bad.Add(long.line, fmt.Sprintf("longer than %d KiB: the rest of the file was not read", MaxLine>>10))
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return ErrImportStopped
+		return ErrStopped
 	case errors.As(err, &pe):
-		bad.add(pe.Line, csvMessage(err))
+		bad.Add(pe.Line, csvMessage(err))
 	default:
-		bad.add(0, csvMessage(err))
+		bad.Add(0, csvMessage(err))
 	}
-	return bad.err()
+	return bad.Err()
 }
 
-// longField is the index of the first field longer than MaxImportField,
+// longField is the index of the first field longer than MaxField,
 // or -1.
 func longField(rec []string) int {
 	for i, f := range rec {
-		if len(f) > MaxImportField {
+		if len(f) > MaxField {
 			return i
 		}
 	}
@@ -332,9 +355,9 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// MaxImportRows bounds one import: all its rows are held in memory and
+// MaxRows bounds one import: all its rows are held in memory and
 // written in one transaction.
-const MaxImportRows = 1_000_000
+const MaxRows = 1_000_000
 
 func blankRecord(rec []string) bool {
 	for _, f := range rec {

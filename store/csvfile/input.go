@@ -1,4 +1,4 @@
-package store
+package csvfile
 
 import (
 	"bufio"
@@ -12,16 +12,16 @@ import (
 // column keydesk imports holds more than 254 characters, 1016 bytes at
 // most in UTF-8: a longer field is refused. A line (one CSV record, which
 // may go on over several lines inside quotes) of a few fields is a few
-// hundred bytes: one longer than MaxImportLine is no import file, and
+// hundred bytes: one longer than MaxLine is no import file, and
 // reading stops there rather than hold it in memory.
 const (
-	MaxImportField = 1 << 10
-	MaxImportLine  = 64 << 10
+	MaxField = 1 << 10
+	MaxLine  = 64 << 10
 )
 
 // csvInput is what encoding/csv reads: the import file with its line ends
 // made '\n' (CR LF from Windows, a CR alone from old spreadsheets), cut
-// off at the first line longer than MaxImportLine, and read only while
+// off at the first line longer than MaxLine, and read only while
 // ctx lasts (over SSH, while the admin who sent the file is connected).
 type csvInput struct {
 	ctx context.Context
@@ -45,11 +45,11 @@ const (
 	quoteInQuotes          // a quote inside quotes: the end of the field, or the first of ""
 )
 
-// errLineTooLong stops reading at a line longer than MaxImportLine.
+// errLineTooLong stops reading at a line longer than MaxLine.
 type errLineTooLong struct{ line int }
 
 func (e *errLineTooLong) Error() string {
-	return fmt.Sprintf("line %d is longer than %d KiB", e.line, MaxImportLine>>10)
+	return fmt.Sprintf("line %d is longer than %d KiB", e.line, MaxLine>>10)
 }
 
 func newCSVInput(ctx context.Context, r io.Reader) *csvInput {
@@ -116,7 +116,7 @@ func (in *csvInput) lineFeedAfter(rest []byte) bool {
 }
 
 // follow counts the lines and records of p, a line at a time. If a record
-// grows past MaxImportLine, it returns where in p that record's line
+// grows past MaxLine, it returns where in p that record's line
 // began.
 func (in *csvInput) follow(p []byte) (cut int, tooLong bool) {
 	for i := 0; i < len(p); {
@@ -125,7 +125,7 @@ func (in *csvInput) follow(p []byte) (cut int, tooLong bool) {
 		if nl >= 0 {
 			end = i + nl
 		}
-		if in.recordLen+end-i > MaxImportLine {
+		if in.recordLen+end-i > MaxLine {
 			return i, true
 		}
 		in.recordLen += end - i
