@@ -220,7 +220,7 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 				e.PrevHash = hex.EncodeToString(prev)
 				sl, err := seals.sealOf(e.Seq)
 				if err != nil {
-					return &ChainError{Seq: e.Seq, Msg: "its seal cannot be read (it was changed outside keydesk)"}
+					return &ErrChain{Seq: e.Seq, Msg: "its seal cannot be read (it was changed outside keydesk)"}
 				}
 				e.Writes = writesHash(sl.list)
 				switch {
@@ -261,12 +261,12 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 		st.HeadHash = hex.EncodeToString(prev)
 		seals.finish(next - 1)
 		st.Keys, st.People, err = checkRecords(tx, replay)
-		bad, _ := err.(*RecordsError)
+		bad, _ := err.(*ErrRecords)
 		if err != nil && bad == nil {
 			return err
 		}
 		if bad == nil {
-			bad = &RecordsError{}
+			bad = &ErrRecords{}
 		}
 		if st.Records, err = seals.checkRecords(tx, bad); err != nil {
 			return err
