@@ -218,11 +218,10 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 			for i, se := range run {
 				e := se.AuditEntry
 				e.PrevHash = hex.EncodeToString(prev)
-				sl, err := seals.sealOf(e.Seq)
+				sl, err := seals.sealOf(e.Seq) // e.Writes was read with the entry (trail.run)
 				if err != nil {
 					return &ErrChain{Seq: e.Seq, Msg: "its seal cannot be read (it was changed outside keydesk)"}
 				}
-				e.Writes = writesHash(sl.list)
 				switch {
 				case e.Seq != btoi(k)+uint64(i):
 					return &ErrChain{Seq: btoi(k), Msg: fmt.Sprintf("is stored under number %d but says %d", btoi(k), e.Seq)}

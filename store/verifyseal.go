@@ -19,6 +19,7 @@ import (
 type sealCheck struct {
 	seals *bolt.Bucket // nil: a file before schema 9
 	box   *secrets.Box // nil: no key file, signatures not checked
+	check *secrets.EntryVerifier
 	// signing: entries from here on must be signed (all of them in a new
 	// file; from the first records.sealed entry in an upgraded one).
 	signing   bool
@@ -45,6 +46,9 @@ func (s *Store) newSealCheck(tx *bolt.Tx) (*sealCheck, error) {
 	}
 	if c.seals == nil {
 		return c, nil
+	}
+	if c.box != nil {
+		c.check = c.box.NewEntryVerifier()
 	}
 	if v := tx.Bucket(bucketMeta).Get(metaRecordsGenesis); v != nil {
 		sl, err := splitSeal(0, v)
@@ -89,7 +93,7 @@ func (c *sealCheck) accept(e model.AuditEntry, hash []byte, sl seal) error {
 			if c.pending == 0 {
 				c.pending = e.Seq
 			}
-		case !sl.signedBy(c.box, e.Seq, hash):
+		case !c.check.Signed(sl.from, e.Seq, hash, sl.sig):
 			return &ErrChain{Seq: e.Seq, Msg: "is not signed with this database's key file: it was written or re-sealed outside keydesk"}
 		default:
 			if c.pending != 0 && c.pending < sl.from {
