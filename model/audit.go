@@ -22,6 +22,7 @@ const (
 	ActionKeyRemoved        Action = "key.removed"
 	ActionKeyWiped          Action = "key.wiped"
 	ActionKeyCompromised    Action = "key.compromised"
+	ActionKeyReportedLost   Action = "key.reported_lost" // Suspended, waiting for an admin
 	ActionCodeReissued      Action = "code.reissued"
 	ActionCodeRejected      Action = "code.rejected"
 	ActionCodeExpired       Action = "code.expired"

@@ -20,11 +20,12 @@ const (
 	EventWiped                           // T12
 	EventCompromise                      // T13
 	EventReissue                         // T14
+	EventReportLost                      // T15: the holder called, the key is lost
 )
 
 // AdminEvents are the events an admin can choose, in the order menus and
 // help list them.
-var AdminEvents = []EventKind{EventAssign, EventReissue, EventSuspend, EventUnlock, EventRemove, EventCompromise, EventWiped}
+var AdminEvents = []EventKind{EventAssign, EventReissue, EventSuspend, EventUnlock, EventReportLost, EventRemove, EventCompromise, EventWiped}
 
 // verb says what the event does to a key, to finish "it can be ...".
 func (k EventKind) verb() string {
@@ -49,6 +50,8 @@ func (k EventKind) verb() string {
 		return "marked compromised"
 	case EventReissue:
 		return "given a new code"
+	case EventReportLost:
+		return "reported lost"
 	}
 	return "changed"
 }
@@ -61,7 +64,7 @@ type Event struct {
 	Employee *Employee // assign: who gets the key (with KeyID as stored)
 	Code     string    // enter-code: what was typed
 	Reason   Reason    // remove, compromise
-	Note     string    // suspend, remove, compromise
+	Note     string    // suspend, remove, compromise, report lost (the caller's words)
 	Confirm  string    // compromise: the serial the admin typed to confirm
 
 	// Random feeds new codes; nil means crypto/rand.

@@ -51,6 +51,7 @@ const (
 	OpDirectorySync
 	OpDirectorySettings
 	OpDirectoryStatus
+	OpKeyReportLost
 	opEnd // keep last: Operations is built up to it
 )
 
@@ -112,6 +113,7 @@ var operationInfo = map[Operation]struct{ command, doing string }{
 	OpDirectorySync:        {"directory sync", "syncing the employees with the directory"},
 	OpDirectorySettings:    {"directory settings --url ...", "changing the directory settings"},
 	OpDirectoryStatus:      {"directory status", "reading the directory sync's state"},
+	OpKeyReportLost:        {"key report-lost", "reporting a key lost"},
 }
 
 // Command is the operation as typed after "keydesk".
@@ -138,6 +140,7 @@ var eventOperations = map[EventKind]Operation{
 	EventWiped:      OpKeyWiped,
 	EventCompromise: OpKeyCompromise,
 	EventReissue:    OpKeyReissue,
+	EventReportLost: OpKeyReportLost,
 }
 
 // EventOperation is the operation that causes the event.

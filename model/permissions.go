@@ -52,6 +52,7 @@ var permissions = map[Operation][]Role{
 	OpDirectorySync:        {RoleAdmin},
 	OpDirectorySettings:    {RoleAdmin},
 	OpDirectoryStatus:      {RoleAdmin, RoleHelpdesk, RoleAuditor},
+	OpKeyReportLost:        {RoleAdmin, RoleHelpdesk},
 }
 
 // Permitted reports whether role r may run op.

@@ -57,6 +57,7 @@ var tAllowed = map[model.Operation]string{
 	model.OpDirectorySync:        "a",
 	model.OpDirectorySettings:    "a",
 	model.OpDirectoryStatus:      "ahu",
+	model.OpKeyReportLost:        "ah",
 }
 
 var tRoleLetter = map[model.Role]string{model.RoleAdmin: "a", model.RoleHelpdesk: "h", model.RoleAuditor: "u"}
@@ -126,14 +127,14 @@ func TestRoleActions(t *testing.T) {
 		}
 		for _, ev := range model.RoleActions(model.RoleHelpdesk, s) {
 			switch ev {
-			case model.EventAssign, model.EventReissue, model.EventSuspend, model.EventUnlock:
+			case model.EventAssign, model.EventReissue, model.EventSuspend, model.EventUnlock, model.EventReportLost:
 			default:
 				t.Errorf("helpdesk on a %s key is offered event %d", s, ev)
 			}
 		}
 	}
-	if got := model.RoleActions(model.RoleHelpdesk, model.Locked); len(got) != 1 || got[0] != model.EventUnlock {
-		t.Errorf("helpdesk on a Locked key: %v, want unlock only", got)
+	if got := model.RoleActions(model.RoleHelpdesk, model.Locked); len(got) != 2 || got[0] != model.EventUnlock || got[1] != model.EventReportLost {
+		t.Errorf("helpdesk on a Locked key: %v, want unlock and report lost only", got)
 	}
 }
 

@@ -5,7 +5,8 @@ import (
 	"strings"
 )
 
-// Reason qualifies Locked, Deactivated and Compromised.
+// Reason qualifies Locked, Deactivated and Compromised, and a Suspended
+// key reported lost.
 type Reason uint8
 
 const (
@@ -16,9 +17,12 @@ const (
 	Broken
 	Lost
 	Stolen
+	// ReportedLost qualifies a Suspended key whose holder called to say
+	// it is lost: it waits for an admin to mark it compromised.
+	ReportedLost
 )
 
-var reasonNames = [...]string{"", "InvalidActivationCode", "LockedByInvalidPin", "Withdrawal", "Broken", "Lost", "Stolen"}
+var reasonNames = [...]string{"", "InvalidActivationCode", "LockedByInvalidPin", "Withdrawal", "Broken", "Lost", "Stolen", "ReportedLost"}
 
 func (r Reason) String() string {
 	if int(r) < len(reasonNames) {

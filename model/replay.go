@@ -52,6 +52,7 @@ var replayEffects = map[Action]replayEffect{
 	ActionKeyRemoved:      effectKey,
 	ActionKeyWiped:        effectKey,
 	ActionKeyCompromised:  effectKey,
+	ActionKeyReportedLost: effectKey,
 	ActionCodeReissued:    effectKey,
 	ActionCodeRejected:    effectKey,
 	ActionCodeExpired:     effectKey,

@@ -37,8 +37,10 @@ func (s Status) Valid() bool { return s >= Ready && s <= Compromised }
 func (s Status) HasCode() bool { return s == Reserved || s == Suspended }
 
 // HasReason reports whether a key in this status says why it is there
-// (Locked, Deactivated and Compromised do).
-func (s Status) HasReason() bool { return s == Locked || s == Deactivated || s == Compromised }
+// (Locked, Deactivated and Compromised do; Suspended when reported lost).
+func (s Status) HasReason() bool {
+	return s == Locked || s == Deactivated || s == Compromised || s == Suspended
+}
 
 // IsTied reports whether a key in this status belongs to an employee.
 func (s Status) IsTied() bool {

@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/keydesk/keydesk/model"
@@ -60,14 +61,15 @@ func TestReasonNames(t *testing.T) {
 		model.Broken:                "Broken",
 		model.Lost:                  "Lost",
 		model.Stolen:                "Stolen",
+		model.ReportedLost:          "ReportedLost",
 	}
 	for r, name := range names {
 		if r.String() != name || !r.Valid() {
 			t.Errorf("Reason(%d): String %q Valid %v; want %q true", uint8(r), r.String(), r.Valid(), name)
 		}
 	}
-	if r := model.Reason(7); r.Valid() || r.String() != "Reason(7)" {
-		t.Errorf("Reason(7): Valid %v String %q", r.Valid(), r.String())
+	if r := model.Reason(8); r.Valid() || r.String() != "Reason(8)" {
+		t.Errorf("Reason(8): Valid %v String %q", r.Valid(), r.String())
 	}
 }
 
@@ -99,6 +101,27 @@ func TestParseCompromiseReason(t *testing.T) {
 	for _, bad := range []string{"", "broken", "withdrawal", "lose", "theft"} {
 		if got, err := model.ParseCompromiseReason(bad); err == nil || got != model.NoReason {
 			t.Errorf("ParseCompromiseReason(%q) = %v, %v; want an error", bad, got, err)
+		}
+	}
+}
+
+// Every reason and every action replay knows has words a person can
+// say; the identifiers stay for exports.
+func TestEveryReasonAndActionHasWords(t *testing.T) {
+	for r := model.NoReason + 1; r.Valid(); r++ {
+		if r.Words() == "" || r.Words() == r.String() {
+			t.Errorf("reason %s has no words", r)
+		}
+	}
+	if got := model.StatusWords(model.Locked, model.LockedByInvalidPin); got != "Locked: PIN entered wrong too many times" {
+		t.Errorf("StatusWords = %q", got)
+	}
+	if got := model.StatusWords(model.Active, model.NoReason); got != "Active" {
+		t.Errorf("StatusWords = %q", got)
+	}
+	for _, a := range []model.Action{model.ActionEmployeeCreated, model.ActionKeyProfile} {
+		if strings.ContainsAny(a.Words(), "._") {
+			t.Errorf("%s reads %q", a, a.Words())
 		}
 	}
 }

@@ -41,12 +41,47 @@ func refuse(format string, args ...any) error {
 // offer only what will work.
 var allowed = map[Status][]EventKind{
 	Ready:       {EventAssign},
-	Reserved:    {EventEnterCode, EventReissue, EventRemove, EventCompromise},
-	Active:      {EventSuspend, EventPinLocked, EventRemove, EventCompromise},
-	Locked:      {EventUnlock, EventRemove, EventCompromise},
-	Suspended:   {EventEnterCode, EventReissue, EventRemove, EventCompromise},
+	Reserved:    {EventEnterCode, EventReissue, EventReportLost, EventRemove, EventCompromise},
+	Active:      {EventSuspend, EventPinLocked, EventReportLost, EventRemove, EventCompromise},
+	Locked:      {EventUnlock, EventReportLost, EventRemove, EventCompromise},
+	Suspended:   {EventEnterCode, EventReissue, EventReportLost, EventRemove, EventCompromise},
 	Deactivated: {EventWiped},
 	Compromised: {},
+}
+
+// waitingForAdmin is what a key reported lost still accepts: its holder
+// no longer has it, so no code is entered, shown or reissued, and only
+// an admin's decision ends the wait.
+var waitingForAdmin = []EventKind{EventRemove, EventCompromise}
+
+// AllowsKey reports whether a key in status s with reason r accepts the
+// event: Allows, and a key reported lost accepts only what ends the wait.
+func AllowsKey(s Status, r Reason, ev EventKind) bool {
+	if IsReportedLost(s, r) {
+		for _, e := range waitingForAdmin {
+			if e == ev {
+				return true
+			}
+		}
+		return false
+	}
+	return Allows(s, ev)
+}
+
+// IsReportedLost reports whether a key is Suspended because its holder
+// reported it lost, waiting for an admin.
+func IsReportedLost(s Status, r Reason) bool { return s == Suspended && r == ReportedLost }
+
+// KeyActions lists what an admin can do to a key in status s with
+// reason r.
+func KeyActions(s Status, r Reason) []EventKind {
+	var out []EventKind
+	for _, ev := range AdminEvents {
+		if AllowsKey(s, r, ev) {
+			out = append(out, ev)
+		}
+	}
+	return out
 }
 
 // Allows reports whether a key in status s accepts the event.
@@ -81,9 +116,16 @@ func notAllowed(k Key, ev EventKind) error {
 	if k.Status == Compromised {
 		return refuse("key %s is Compromised: that is final, nothing more can be done with it", k.Serial)
 	}
+	// The refusal names an admin's decisions; reporting a key lost is
+	// the helpdesk's suspension for a call, offered where it applies.
 	var verbs []string
-	for _, e := range AdminActions(k.Status) {
-		verbs = append(verbs, e.verb())
+	for _, e := range KeyActions(k.Status, k.Reason) {
+		if e != EventReportLost {
+			verbs = append(verbs, e.verb())
+		}
+	}
+	if IsReportedLost(k.Status, k.Reason) {
+		return refuse("key %s was reported lost and waits for an admin: it can be %s", k.Serial, joinOr(verbs))
 	}
 	switch ev {
 	case EventEnterCode:
@@ -110,7 +152,7 @@ func joinOr(words []string) string {
 // Transition applies one event to a key: the only place a status changes.
 // The caller's key is never modified.
 func Transition(k Key, ev Event) (Change, error) {
-	if !Allows(k.Status, ev.Kind) {
+	if !AllowsKey(k.Status, k.Reason, ev.Kind) {
 		return Change{}, notAllowed(k, ev.Kind)
 	}
 	from := k.Status
@@ -200,6 +242,22 @@ func Transition(k Key, ev Event) (Change, error) {
 		next.EmployeeID, next.Code = 0, nil
 		next.LastHolderID = k.EmployeeID
 		change.Action = ActionKeyCompromised
+
+	case EventReportLost:
+		// Suspended like T5, so the key stops working, with a code that
+		// nobody is shown: whoever has the key cannot bring it back.
+		note, err := NormalizeNote(ev.Note)
+		if err != nil {
+			return Change{}, refuse("%s", err)
+		}
+		if note == "" {
+			return Change{}, refuse("say what the caller said about losing key %s (where, when)", k.Serial)
+		}
+		if err := issueCode(&next, ev); err != nil {
+			return Change{}, err
+		}
+		next.Status, next.Reason, next.Note = Suspended, ReportedLost, note
+		change.Action = ActionKeyReportedLost
 
 	case EventReissue:
 		if err := issueCode(&next, ev); err != nil {

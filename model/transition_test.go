@@ -49,6 +49,7 @@ var tEvents = []tEvent{
 		e.Reason, e.Confirm, e.Note = model.Stolen, "ABC123", "house burgled"
 	})},
 	{"reissue", model.EventReissue, tEv(model.EventReissue, nil)},
+	{"report-lost", model.EventReportLost, tEv(model.EventReportLost, func(e *model.Event) { e.Note = "left on the train" })},
 }
 
 type tCodeEffect int
@@ -82,19 +83,22 @@ var tTable = map[model.Status]map[string]tWant{
 		"remove-broken":     {model.Deactivated, model.Broken, "does not light up", 0, tCodeNone, model.ActionKeyRemoved}, // T11
 		"compromise-lost":   {model.Compromised, model.Lost, "left in a taxi", 0, tCodeNone, model.ActionKeyCompromised},  // T13
 		"compromise-stolen": {model.Compromised, model.Stolen, "house burgled", 0, tCodeNone, model.ActionKeyCompromised},
-		"reissue":           {model.Reserved, model.NoReason, "", tHolderID, tCodeIssued, model.ActionCodeReissued}, // T14
+		"reissue":           {model.Reserved, model.NoReason, "", tHolderID, tCodeIssued, model.ActionCodeReissued},                          // T14
+		"report-lost":       {model.Suspended, model.ReportedLost, "left on the train", tHolderID, tCodeIssued, model.ActionKeyReportedLost}, // T15
 	},
 	model.Active: {
-		"suspend":           {model.Suspended, model.NoReason, "holiday", tHolderID, tCodeIssued, model.ActionKeySuspended},  // T5
-		"pin-locked":        {model.Locked, model.LockedByInvalidPin, "", tHolderID, tCodeNone, model.ActionKeyPinLocked},    // T9
-		"remove-withdrawal": {model.Deactivated, model.Withdrawal, "left the company", 0, tCodeNone, model.ActionKeyRemoved}, // T11
+		"suspend":           {model.Suspended, model.NoReason, "holiday", tHolderID, tCodeIssued, model.ActionKeySuspended},                  // T5
+		"pin-locked":        {model.Locked, model.LockedByInvalidPin, "", tHolderID, tCodeNone, model.ActionKeyPinLocked},                    // T9
+		"report-lost":       {model.Suspended, model.ReportedLost, "left on the train", tHolderID, tCodeIssued, model.ActionKeyReportedLost}, // T15
+		"remove-withdrawal": {model.Deactivated, model.Withdrawal, "left the company", 0, tCodeNone, model.ActionKeyRemoved},                 // T11
 		"remove-broken":     {model.Deactivated, model.Broken, "does not light up", 0, tCodeNone, model.ActionKeyRemoved},
 		"compromise-lost":   {model.Compromised, model.Lost, "left in a taxi", 0, tCodeNone, model.ActionKeyCompromised}, // T13
 		"compromise-stolen": {model.Compromised, model.Stolen, "house burgled", 0, tCodeNone, model.ActionKeyCompromised},
 	},
 	model.Locked: {
-		"unlock":            {model.Suspended, model.NoReason, "", tHolderID, tCodeIssued, model.ActionKeyUnlocked},          // T6
-		"remove-withdrawal": {model.Deactivated, model.Withdrawal, "left the company", 0, tCodeNone, model.ActionKeyRemoved}, // T11
+		"unlock":            {model.Suspended, model.NoReason, "", tHolderID, tCodeIssued, model.ActionKeyUnlocked},                          // T6
+		"report-lost":       {model.Suspended, model.ReportedLost, "left on the train", tHolderID, tCodeIssued, model.ActionKeyReportedLost}, // T15
+		"remove-withdrawal": {model.Deactivated, model.Withdrawal, "left the company", 0, tCodeNone, model.ActionKeyRemoved},                 // T11
 		"remove-broken":     {model.Deactivated, model.Broken, "does not light up", 0, tCodeNone, model.ActionKeyRemoved},
 		"compromise-lost":   {model.Compromised, model.Lost, "left in a taxi", 0, tCodeNone, model.ActionKeyCompromised}, // T13
 		"compromise-stolen": {model.Compromised, model.Stolen, "house burgled", 0, tCodeNone, model.ActionKeyCompromised},
@@ -105,7 +109,8 @@ var tTable = map[model.Status]map[string]tWant{
 		"remove-broken":     {model.Deactivated, model.Broken, "does not light up", 0, tCodeNone, model.ActionKeyRemoved},
 		"compromise-lost":   {model.Compromised, model.Lost, "left in a taxi", 0, tCodeNone, model.ActionKeyCompromised}, // T13
 		"compromise-stolen": {model.Compromised, model.Stolen, "house burgled", 0, tCodeNone, model.ActionKeyCompromised},
-		"reissue":           {model.Suspended, model.NoReason, "on leave until May", tHolderID, tCodeIssued, model.ActionCodeReissued}, // T14
+		"reissue":           {model.Suspended, model.NoReason, "on leave until May", tHolderID, tCodeIssued, model.ActionCodeReissued},       // T14
+		"report-lost":       {model.Suspended, model.ReportedLost, "left on the train", tHolderID, tCodeIssued, model.ActionKeyReportedLost}, // T15
 	},
 	model.Deactivated: { // T12
 		"wiped": {model.Ready, model.NoReason, "", 0, tCodeNone, model.ActionKeyWiped},
@@ -275,6 +280,7 @@ func tCheckInvariants(t *testing.T, k model.Key) {
 		model.Locked:      {model.InvalidActivationCode, model.LockedByInvalidPin},
 		model.Deactivated: {model.Withdrawal, model.Broken},
 		model.Compromised: {model.Lost, model.Stolen},
+		model.Suspended:   {model.NoReason, model.ReportedLost},
 	}
 	if allowed, ok := reasons[k.Status]; ok {
 		found := false
@@ -393,10 +399,10 @@ func TestAllowsMatchesSpecTable(t *testing.T) {
 	wantActions := map[model.Status][]model.EventKind{
 		0:                 nil,
 		model.Ready:       {model.EventAssign},
-		model.Reserved:    {model.EventReissue, model.EventRemove, model.EventCompromise},
-		model.Active:      {model.EventSuspend, model.EventRemove, model.EventCompromise},
-		model.Locked:      {model.EventUnlock, model.EventRemove, model.EventCompromise},
-		model.Suspended:   {model.EventReissue, model.EventRemove, model.EventCompromise},
+		model.Reserved:    {model.EventReissue, model.EventReportLost, model.EventRemove, model.EventCompromise},
+		model.Active:      {model.EventSuspend, model.EventReportLost, model.EventRemove, model.EventCompromise},
+		model.Locked:      {model.EventUnlock, model.EventReportLost, model.EventRemove, model.EventCompromise},
+		model.Suspended:   {model.EventReissue, model.EventReportLost, model.EventRemove, model.EventCompromise},
 		model.Deactivated: {model.EventWiped},
 		model.Compromised: nil,
 	}
@@ -767,5 +773,37 @@ func TestRefusalType(t *testing.T) {
 	}
 	if model.IsRefusal(errors.New("disk full")) || model.IsRefusal(nil) {
 		t.Errorf("IsRefusal true for a plain error or nil")
+	}
+}
+
+// A key reported lost waits for an admin: no code is entered, shown or
+// reissued; only removing it or marking it compromised ends the wait,
+// and a refusal says so.
+func TestReportedLostWaitsForAnAdmin(t *testing.T) {
+	k := tKeyIn(model.Active)
+	ch, err := model.Transition(k, tEv(model.EventReportLost, func(e *model.Event) { e.Note = "left on the train" })())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lost := ch.Key
+	if !model.IsReportedLost(lost.Status, lost.Reason) || lost.Note != "left on the train" {
+		t.Fatalf("reported lost: %v %v %q", lost.Status, lost.Reason, lost.Note)
+	}
+	for _, e := range tEvents {
+		_, err := model.Transition(lost, e.make())
+		switch e.kind {
+		case model.EventRemove, model.EventCompromise:
+			if err != nil {
+				t.Errorf("%s on a key reported lost: %v", e.name, err)
+			}
+		default:
+			want := "key " + tSerial + " was reported lost and waits for an admin: it can be removed or marked compromised"
+			if err == nil || err.Error() != want {
+				t.Errorf("%s on a key reported lost: %v, want %q", e.name, err, want)
+			}
+		}
+	}
+	if _, err := model.Transition(k, tEv(model.EventReportLost, nil)()); err == nil || !strings.Contains(err.Error(), "what the caller said") {
+		t.Errorf("report lost without the caller's words: %v", err)
 	}
 }

@@ -24,7 +24,8 @@ func (s *Store) ApplyBatch(cmds []*Command) ([]Applied, error) {
 	for {
 		bad := -1
 		err := s.guard(func() error {
-			return s.db.Update(func(tx *bolt.Tx) error {
+			// tracked: the shared views learn what the batch touched.
+			return s.tracked(s.db.Update, func(tx *bolt.Tx) error {
 				for i, cmd := range cmds {
 					if failed[i] {
 						continue

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -25,42 +24,35 @@ import (
 
 const benchPeople = 100_000
 
-var benchDir struct {
-	once sync.Once
-	path string // a database of 100,000 employees with external ids
-	err  error
+// benchDirectoryTemplate builds a database of 100,000 employees with
+// external ids in the benchmark's own folder (removed after it) and
+// returns its path.
+func benchDirectoryTemplate(b *testing.B) string {
+	b.Helper()
+	path := filepath.Join(b.TempDir(), "people.db")
+	s, err := Open(path, Options{NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rows := make([]EmployeeRow, benchPeople)
+	for i := range rows {
+		rows[i] = EmployeeRow{Line: i + 2, EmployeeInput: benchPerson(i, "")}
+	}
+	if _, err := s.ImportEmployees(tAdmin, rows); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return path
 }
 
-// benchDirectoryDB builds the 100k database once and returns a fresh
-// copy of it for the caller.
-func benchDirectoryDB(b *testing.B) *Store {
+// benchDirectoryDB opens a fresh copy of the template.
+func benchDirectoryDB(b *testing.B, template string) *Store {
 	b.Helper()
-	benchDir.once.Do(func() {
-		dir, err := os.MkdirTemp("", "keydesk-bench-directory-")
-		if err != nil {
-			benchDir.err = err
-			return
-		}
-		benchDir.path = filepath.Join(dir, "people.db")
-		s, err := Open(benchDir.path, Options{NoSync: true})
-		if err != nil {
-			benchDir.err = err
-			return
-		}
-		rows := make([]EmployeeRow, benchPeople)
-		for i := range rows {
-			rows[i] = EmployeeRow{Line: i + 2, EmployeeInput: benchPerson(i, "")}
-		}
-		if _, benchDir.err = s.ImportEmployees(tAdmin, rows); benchDir.err == nil {
-			benchDir.err = s.Close()
-		}
-	})
-	if benchDir.err != nil {
-		b.Fatal(benchDir.err)
-	}
 	dst := filepath.Join(b.TempDir(), "people.db")
-	copyBenchFile(b, benchDir.path, dst)
-	copyBenchFile(b, benchDir.path+".key", dst+".key")
+	copyBenchFile(b, template, dst)
+	copyBenchFile(b, template+".key", dst+".key")
 	s, err := Open(dst, Options{NoSync: true})
 	if err != nil {
 		b.Fatal(err)
@@ -133,7 +125,7 @@ func peakHeap(fn func()) uint64 {
 }
 
 func BenchmarkDirectoryDryRun100k(b *testing.B) {
-	s := benchDirectoryDB(b)
+	s := benchDirectoryDB(b, benchDirectoryTemplate(b))
 	snap := benchSnapshot(0, benchPeople, 1000)
 	runtime.GC()
 	b.ResetTimer()
@@ -155,10 +147,11 @@ func BenchmarkDirectoryApply3k(b *testing.B) {
 	// 1,000 leavers (the first), 1,000 movers (the next), 1,000 joiners
 	// (past the end): one transaction.
 	snap := append(benchSnapshot(1000, benchPeople, 1000), benchSnapshot(benchPeople, benchPeople+1000, 0)[len("external_id,first_name,last_name,email,phone,department,position,company\n"):]...)
+	template := benchDirectoryTemplate(b)
 	var total, cpu time.Duration
 	for range b.N {
 		b.StopTimer()
-		s := benchDirectoryDB(b)
+		s := benchDirectoryDB(b, template)
 		runtime.GC()
 		b.StartTimer()
 		start, cpuStart := time.Now(), cpuTime()

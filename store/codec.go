@@ -220,9 +220,7 @@ func decodeKey(b []byte) (model.Key, error) {
 	if d.err == nil && (k.ProfileID == 0 || k.AppliedProfileID == 0 || day > maxLicenceDay) {
 		d.err = errCorrupt // every key has a profile, and a licence date an admin could give
 	}
-	if d.more() {
-		k.LastHolderID = d.uint()
-	}
+	k.LastHolderID = d.uint()
 	return k, d.err
 }
 
@@ -309,9 +307,7 @@ func decodeEmployee(b []byte) (model.Employee, error) {
 		p.UpdatedAt, p.Rev = d.timeSince(p.CreatedAt), d.uint()
 	}
 	p.Company = d.str()
-	if d.more() {
-		p.ExternalID, p.LeftAt, p.LeftReason = d.str(), d.time(), d.str()
-	}
+	p.ExternalID, p.LeftAt, p.LeftReason = d.str(), d.time(), d.str()
 	if d.err == nil && p.ID == 0 {
 		d.err = errCorrupt // ids start at 1
 	}

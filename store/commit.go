@@ -92,7 +92,7 @@ func (s *Store) commitGroup(group []*write) {
 		failed := -1
 		began := time.Now()
 		err := s.guard(func() error {
-			return s.db.Update(func(tx *bolt.Tx) error {
+			return s.tracked(s.db.Update, func(tx *bolt.Tx) error {
 				for i, w := range group {
 					if w.err = w.fn(tx); w.err != nil {
 						failed = i
@@ -126,6 +126,6 @@ func (s *Store) commitGroup(group []*write) {
 		}
 	}
 	for _, w := range alone {
-		w.err = s.guard(func() error { return s.db.Update(w.fn) })
+		w.err = s.guard(func() error { return s.tracked(s.db.Update, w.fn) })
 	}
 }

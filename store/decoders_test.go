@@ -197,19 +197,20 @@ func FuzzDecodeIndexRun(f *testing.F) {
 // empty: a field added at the end needs no migration.
 func TestRecordsEndingEarlyReadEmpty(t *testing.T) {
 	k := tSampleKey()
-	k.LicenceUntil = time.Time{} // the last field, one byte
+	k.LicenceUntil = time.Time{} // one byte, followed by the last holder's id, one byte
 	raw := encodeKey(k, 9)
-	if got, err := decodeKey(raw[:len(raw)-1]); err != nil || !reflect.DeepEqual(got, k) {
+	if got, err := decodeKey(raw[:len(raw)-2]); err != nil || !reflect.DeepEqual(got, k) {
 		t.Errorf("a key without its last field: %+v, %v; want %+v", got, err, k)
 	}
 	e := tSampleEmployee()
 	raw = encodeEmployee(e, 9)
 	e.Company = ""
-	if got, err := decodeEmployee(raw[:len(raw)-len("Co")-1]); err != nil || !reflect.DeepEqual(got, e) {
+	const lifecycle = 3 // the directory's fields, empty: one byte each
+	if got, err := decodeEmployee(raw[:len(raw)-lifecycle-len("Co")-1]); err != nil || !reflect.DeepEqual(got, e) {
 		t.Errorf("an employee without a company: %+v, %v; want %+v", got, err, e)
 	}
 	// Cut inside a field, or with nothing that identifies it: damaged.
-	if _, err := decodeEmployee(raw[:len(raw)-1]); !errors.Is(err, errCorrupt) {
+	if _, err := decodeEmployee(raw[:len(raw)-lifecycle-1]); !errors.Is(err, errCorrupt) {
 		t.Errorf("an employee cut inside its company: %v, want errCorrupt", err)
 	}
 	if _, err := decodeEmployee([]byte{entityFormat}); !errors.Is(err, errCorrupt) {

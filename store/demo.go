@@ -33,6 +33,7 @@ func (a demoArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
 	if tx.Bucket(bucketKeys).Stats().KeyN > 0 || tx.Bucket(bucketEmployees).Stats().KeyN > 0 {
 		return nil, refused("the database already holds keys or employees: demo data goes only into an empty one")
 	}
+	touchAll(tx)
 	d := demo{s: s, tx: tx, env: env, by: env.By, rng: rand.New(rand.NewPCG(uint64(a.Keys), uint64(a.Employees))),
 		// Profiles, licences and companies draw from their own
 		// source, so that the rest of the layout is as it always was.

@@ -48,6 +48,11 @@ func pushHistory(tx *bolt.Tx, records []byte, id, seq uint64) (uint64, error) {
 	if id == 0 {
 		return 0, nil
 	}
+	if string(records) == string(bucketKeys) {
+		touchKey(tx, id)
+	} else {
+		touchEmployee(tx, id)
+	}
 	b := tx.Bucket(records)
 	if record := b.Get(itob(id)); len(record) >= 2 && record[0] == entityFormat {
 		return historyHead(record), b.Put(itob(id), withHead(record, seq))

@@ -146,24 +146,7 @@ func (s *Store) importEmployees(tx *bolt.Tx, env *applyEnv, rows []EmployeeRow) 
 	if bad.Found() {
 		return nil, bad.Err()
 	}
-	var out []Handout
-	for _, row := range rows {
-		e, err := s.createEmployeeAt(tx, env.By, row.EmployeeInput, env.Now)
-		if err != nil {
-			return nil, lineError(row.Line, err)
-		}
-		if row.KeySerial != "" {
-			view, err := s.assignNew(tx, env.By, row.KeySerial, &e)
-			if err != nil {
-				return nil, lineError(row.Line, err)
-			}
-			out = append(out, Handout{Serial: view.Serial, Email: e.Email, Code: view.Digits})
-		}
-		if err := s.leaveImported(tx, env, row, e.ID); err != nil {
-			return nil, lineError(row.Line, err)
-		}
-	}
-	return out, nil
+	return s.createImported(tx, env, rows)
 }
 
 func lineError(line int, err error) error {

@@ -12,11 +12,12 @@ import (
 // import, read at most MaxImportBytes, parse, store all rows or none. The
 // faces only find the input (a file, stdin over SSH).
 
-// MaxImportBytes bounds what an import reads: the whole input is held in
-// memory, and over SSH an endless input would take the server down for
-// everyone. A keys file of 100,000 keys is a few megabytes. (Parsing also
-// stops at MaxImportRows.)
-const MaxImportBytes = 64 << 20
+// MaxImportBytes bounds what an import reads, over SSH an endless input
+// included. A file is parsed as it comes, but its rows are held until the
+// one transaction that writes them all (all or none): what bounds them is
+// this and the row limit (MaxImportRows), which a realistic file of a
+// million employees (84 MiB) is well within.
+const MaxImportBytes = 256 << 20
 
 // ErrImportTooLarge is an import input longer than MaxImportBytes.
 type ErrImportTooLarge struct{ Name string }

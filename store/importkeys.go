@@ -31,6 +31,7 @@ func (s *Store) importKeysAt(tx *bolt.Tx, env *applyEnv, rows []KeyRow, now time
 		return err
 	}
 	n := uint64(len(inputs))
+	touchAll(tx)
 	keys := tx.Bucket(bucketKeys)
 	t := openTrail(tx)
 	actor, err := t.actorID(by)

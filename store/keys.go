@@ -86,7 +86,8 @@ func (s *Store) applyKeyEvent(tx *bolt.Tx, by string, k model.Key, ev model.Even
 		reason = ev.Reason
 	}
 	note := ""
-	if ev.Kind == model.EventSuspend || ev.Kind == model.EventRemove || ev.Kind == model.EventCompromise {
+	switch ev.Kind {
+	case model.EventSuspend, model.EventRemove, model.EventCompromise, model.EventReportLost:
 		note, _ = model.NormalizeNote(ev.Note) // the model already refused a bad one
 	}
 	entry := model.AuditEntry{
@@ -166,6 +167,9 @@ func (s *Store) codeEvent(who model.Actor, op model.Operation, args keyEventArgs
 func (s *Store) codeView(tx *bolt.Tx, k model.Key) (CodeView, error) {
 	if k.Code == nil {
 		return CodeView{}, refused("key %s is %s: it has no activation code", k.Serial, k.Status)
+	}
+	if model.IsReportedLost(k.Status, k.Reason) {
+		return CodeView{}, refused("key %s was reported lost: its code is never shown; it waits for an admin to mark it compromised", k.Serial)
 	}
 	if unreadable(k.Code) {
 		return CodeView{}, s.SecretsProblem()

@@ -132,6 +132,7 @@ func (s *Store) loadProfile(tx *bolt.Tx, ref ProfileRef) (model.Profile, error) 
 // putProfile writes a profile and its name index; it sets p.Rev.
 func putProfile(tx *bolt.Tx, old model.Profile, p *model.Profile) error {
 	p.Rev = old.Rev + 1
+	touchAll(tx) // every key shows its profile's name
 	id := itob(p.ID)
 	if err := tx.Bucket(bucketProfiles).Put(id, encodeProfile(*p)); err != nil {
 		return err
@@ -281,6 +282,7 @@ func (a deleteProfileArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, err
 	if err := model.CanDeleteProfile(p, profileKeys(tx, p.ID)); err != nil {
 		return nil, err
 	}
+	touchAll(tx) // every key shows its profile's name
 	for _, del := range []func() error{
 		func() error {
 			noteWrite(tx, sealProfile, itob(p.ID))

@@ -50,6 +50,7 @@ func (s *Store) keyByID(tx *bolt.Tx, id uint64) (model.Key, error) {
 // It sets k.Rev to the new revision.
 func (s *Store) putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
 	k.Rev = old.Rev + 1
+	touchKey(tx, k.ID)
 	id := itob(k.ID)
 	keys := tx.Bucket(bucketKeys)
 	if err := keys.Put(id, encodeKey(*k, historyHead(keys.Get(id)))); err != nil {
@@ -135,17 +136,31 @@ func employeeByID(tx *bolt.Tx, id uint64) (model.Employee, error) {
 // putEmployee writes an employee and its unique indexes (e-mail, name).
 // It sets e.Rev to the new revision.
 func putEmployee(tx *bolt.Tx, old model.Employee, e *model.Employee) error {
+	if err := putEmployeeRecord(tx, old, e); err != nil {
+		return err
+	}
+	return reindexEmployee(tx, old, *e)
+}
+
+// putEmployeeRecord is putEmployee without the indexes, for an import
+// that writes them all at the end, sorted (importemployees.go).
+func putEmployeeRecord(tx *bolt.Tx, old model.Employee, e *model.Employee) error {
 	e.Rev = old.Rev + 1
+	touchEmployee(tx, e.ID)
 	id := itob(e.ID)
 	employees := tx.Bucket(bucketEmployees)
 	if err := employees.Put(id, encodeEmployee(*e, historyHead(employees.Get(id)))); err != nil {
 		return err
 	}
-	noteWrite(tx, sealEmployee, id)
+	noteWrite(tx, sealEmployee, id) // recordseal.go
+	return nil
+}
+
+func reindexEmployee(tx *bolt.Tx, old model.Employee, e model.Employee) error {
 	if err := reindex(tx.Bucket(bucketEmails), old.Email, e.Email, indexValue(e.ID)); err != nil {
 		return err
 	}
-	if err := reindexExternal(tx, old, *e); err != nil {
+	if err := reindexExternal(tx, old, e); err != nil {
 		return err
 	}
 	oldName := ""
@@ -156,6 +171,7 @@ func putEmployee(tx *bolt.Tx, old model.Employee, e *model.Employee) error {
 }
 
 func deleteEmployee(tx *bolt.Tx, e model.Employee) error {
+	touchEmployee(tx, e.ID)
 	employees := tx.Bucket(bucketEmployees)
 	if err := keepHistory(tx, employees.Get(itob(e.ID)), e.ID); err != nil {
 		return err

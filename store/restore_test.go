@@ -10,6 +10,7 @@ import (
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store/secrets"
+	bolt "go.etcd.io/bbolt"
 )
 
 // restoreFixture is a database with a Reserved key (a sealed code), a
@@ -211,4 +212,30 @@ func TestRestoreOntoANewPath(t *testing.T) {
 	if view, err := s.ShowCode(tAdmin, Serial("K-1")); err != nil || view.Digits != f.code {
 		t.Errorf("the code on the new host: %q, %v", view.Digits, err)
 	}
+}
+
+// A backup whose audit trail was cut (its newest entry removed) is
+// refused: the file is whole, but it is not what keydesk wrote.
+func TestRestoreRefusesABackupWhoseTrailDoesNotVerify(t *testing.T) {
+	f := newRestoreFixture(t)
+	before, _ := os.ReadFile(f.db)
+	cut := filepath.Join(t.TempDir(), "cut-trail.db")
+	copyFile(t, f.backup, cut)
+	copyFile(t, secrets.KeyPath(f.backup), secrets.KeyPath(cut))
+	db, err := bolt.Open(cut, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		k, _ := tx.Bucket(bucketAudit).Cursor().Last()
+		return tx.Bucket(bucketAudit).Delete(k)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	_, err = Restore(f.db, RestoreOptions{Backup: cut, Actor: tAdmin})
+	if err == nil || !strings.Contains(err.Error(), "its audit trail does not verify") {
+		t.Fatalf("a backup with a cut trail: %v", err)
+	}
+	unchanged(t, f.db, before)
 }

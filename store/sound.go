@@ -36,7 +36,7 @@ func (e *DamagedFileError) Error() string {
 		what += fmt.Sprintf("; and %d more", e.More)
 	}
 	return fmt.Sprintf("the database %s is damaged, so nothing is written to it: %s. "+
-		"Restore it from a backup, or run `keydesk audit verify` to see what is wrong", e.Path, what)
+		"Restore it from a backup (keydesk restore BACKUP), or run `keydesk audit verify` to see what is wrong", e.Path, what)
 }
 
 func (e *DamagedFileError) add(format string, args ...any) {

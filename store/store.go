@@ -91,6 +91,7 @@ type Store struct {
 
 	mu       sync.Mutex
 	watchers map[chan struct{}]struct{}
+	feeds    map[*Feed]struct{} // changes.go
 	// bootstrap says whether authorized_keys still lists a key (see
 	// SetBootstrap); nil trusts the session's word, as commands run
 	// locally have no file to ask.

@@ -41,7 +41,12 @@ func (a *app) resolved(msg resolvedMsg) tea.Cmd {
 		a.notice = errorNotice(msg.err) // the database could not say: keep the role
 		return nil
 	}
+	before := a.Access.Role()
 	a.Access.Resolved(msg.actor, msg.err)
+	if after := a.Access.Role(); a.Access.Removed() == nil && before != 0 && after != before {
+		// Told, not only applied: the keys offered change under them.
+		a.notice = notice{text: "your role is now " + after.String() + " (it was " + before.String() + "): the keys offered follow it"}
+	}
 	if a.Access.Removed() != nil {
 		a.dialog, a.wizard, a.code, a.showHelp = nil, nil, nil, false
 		return nil

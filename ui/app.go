@@ -72,7 +72,9 @@ type app struct {
 	resolveGen  int // the last role lookup asked for
 	resolvedGen int // the newest one answered
 
-	// Data: one snapshot load at a time, one more if changes came meanwhile.
+	// Data: the process's shared view (data.Live), asked one load at a
+	// time, one more if changes came meanwhile.
+	live          *data.Live
 	idx           *data.Index
 	preview       *data.Index // the first page, shown until idx arrives
 	previewRows   int         // the first page's length; tests read a short one
@@ -85,10 +87,12 @@ type app struct {
 	subscribe     func() (<-chan struct{}, func()) // the store's Watch; tests count unsubscriptions
 
 	// Modal layers, top first: a dialog, the wizard, the code screen, help.
-	dialog   common.Dialog
-	wizard   wizardModel
-	code     *codeScreen
-	showHelp bool
+	dialog     common.Dialog
+	wizard     wizardModel
+	code       *codeScreen
+	showHelp   bool
+	helpOffset int     // the first line of the help shown, when it scrolls
+	back       []place // where jumps came from (backstack.go)
 
 	mail   mailprompt.Config // what e-mailing a code needs
 	notice notice            // the footer line; cleared by the next key
@@ -106,6 +110,9 @@ func newApp(cfg Config) *app {
 	}
 	a := &app{keys: defaultGlobalKeys(), width: 80, height: 24, previewRows: firstPageRows}
 	a.ctx, a.cancel = context.WithCancel(parent)
+	var release func()
+	a.live, release = data.Share(cfg.Store)
+	context.AfterFunc(a.ctx, release)
 	a.Common = common.Common{
 		Styles: styles.New(cfg.Renderer),
 		Store:  cfg.Store,
@@ -197,8 +204,16 @@ func (a *app) update(msg tea.Msg) tea.Cmd {
 		a.notice = notice{text: msg.Text, untilLoaded: true}
 		return nil
 	case common.CodeMsg:
-		if a.active == tabCall && a.dialog == nil && a.call.TakeCode(msg.View) {
-			return nil // the call goes on on its own screen
+		if msg.Done != "" {
+			a.notice = notice{text: msg.Done}
+		}
+		if a.active == tabCall && a.dialog == nil {
+			if done, ok := a.call.TakeCode(msg); ok {
+				if done != "" {
+					a.notice = notice{text: done}
+				}
+				return nil // the call goes on on its own screen
+			}
 		}
 		a.code = newCodeScreen(&a.Common, msg.View, a.mail)
 		return nil
@@ -207,10 +222,10 @@ func (a *app) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case common.OpenKeyMsg:
 		a.dialog, a.code, a.showHelp = nil, nil, false
-		return tea.Batch(a.switchTo(tabKeys), a.keysTab.OpenSerial(msg.Serial))
+		return tea.Batch(a.jumpTo(tabKeys), a.keysTab.OpenSerial(msg.Serial))
 	case common.OpenEmployeeMsg:
 		a.dialog, a.code, a.showHelp = nil, nil, false
-		return tea.Batch(a.switchTo(tabEmployees), a.employees.Open(msg.ID))
+		return tea.Batch(a.jumpTo(tabEmployees), a.employees.Open(msg.ID))
 	case common.StartWizardMsg:
 		if !a.Access.May(model.OpEmployeeAdd) {
 			return nil
@@ -304,25 +319,36 @@ func (a *app) handleKey(k tea.KeyMsg) tea.Cmd {
 	case a.code != nil:
 		return a.code.update(k, a)
 	case a.showHelp:
-		if key.Matches(k, a.keys.Help, a.Keys.Back, a.keys.Quit) {
+		switch {
+		case a.scrollHelp(k):
+		case key.Matches(k, a.keys.Quit):
+			a.showHelp = false
+			return a.quit()
+		case key.Matches(k, a.keys.Help, a.Keys.Back):
 			a.showHelp = false
 		}
 		return nil
 	case a.current().Capturing() && !a.tabLeavesCall(k):
 		return a.current().Update(k)
 	case a.tabKey(k) >= 0:
+		a.back = nil
 		return a.switchTo(a.tabKey(k))
 	case key.Matches(k, a.keys.Next):
+		a.back = nil
 		return a.switchTo(a.tabAfter(1))
 	case key.Matches(k, a.keys.Prev):
+		a.back = nil
 		return a.switchTo(a.tabAfter(-1))
 	case key.Matches(k, a.keys.Help):
-		a.showHelp = true
+		a.showHelp, a.helpOffset = true, 0
 		return nil
 	case key.Matches(k, a.keys.Directory):
 		return a.directoryPreview()
 	case key.Matches(k, a.keys.Quit):
 		return a.quit()
+	}
+	if cmd, ok := a.goBack(k); ok {
+		return cmd
 	}
 	return a.current().Update(k)
 }

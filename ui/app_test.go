@@ -14,7 +14,7 @@ import (
 
 func TestStartsOnEmployeesWithCountsInTheHeader(t *testing.T) {
 	st := tDemoStore(t)
-	d := newDriver(t, st, 80, 24)
+	d := newDriver(t, st, 160, 48)
 	snap, _ := st.Snapshot()
 	counts := snap.Counts()
 	d.mustSee("[1 Employees]", "2 Keys", "3 Audit", "alice")
@@ -22,6 +22,17 @@ func TestStartsOnEmployeesWithCountsInTheHeader(t *testing.T) {
 		d.mustSee(s.String() + " " + itoa(counts[s]))
 	}
 	d.mustSee("40 of 40", "sorted by name")
+
+	// At 80 columns the header is two lines: the counts that call for
+	// action stay, the others give way to "…".
+	d.send(resize(80, 24))
+	lines := strings.Split(d.view(), "\n")
+	if !strings.Contains(lines[1], "Locked "+itoa(counts[model.Locked])) || !strings.Contains(lines[1], "Suspended "+itoa(counts[model.Suspended])) || !strings.HasSuffix(strings.TrimRight(lines[1], " "), "…") {
+		t.Errorf("the counts line at 80 columns: %q", lines[1])
+	}
+	if !strings.HasPrefix(lines[2], "Employees  40 of 40") {
+		t.Errorf("the header is more than two lines: the third is %q", lines[2])
+	}
 }
 
 func TestEveryLineFitsTheTerminal(t *testing.T) {
@@ -56,7 +67,7 @@ func TestTooSmallSaysSo(t *testing.T) {
 func TestSwitchingScreens(t *testing.T) {
 	d := newDriver(t, tDemoStore(t), 80, 24)
 	d.press("2")
-	d.mustSee("[2 Keys]", "all statuses")
+	d.mustSee("[2 Keys]", "no filter")
 	d.press("3")
 	d.mustSee("[3 Audit]", "Chain verified")
 	d.press("tab")
@@ -130,10 +141,12 @@ func TestCtrlCAsksBeforeDroppingAnEdit(t *testing.T) {
 func TestHelpListsTheScreensKeys(t *testing.T) {
 	d := newDriver(t, tDemoStore(t), 80, 24)
 	d.press("2", "?")
-	d.mustSee("Keys — keys", "f     filter", "F     filter back", "import", "compromised", "wiped", "p profile", "quit")
+	d.mustSee("Keys of the Keys screen", "f     filter", "w     waiting", "import", "compromised", "wiped", "p profile", "more lines below")
+	d.press("G") // it scrolls, to the keys that work everywhere
+	d.mustSee("? help", "q quit", "end of the help")
 	d.press("esc")
-	d.mustNotSee("Keys — keys")
-	d.mustSee("all statuses")
+	d.mustNotSee("Keys of the Keys screen")
+	d.mustSee("no filter")
 }
 
 func TestFooterShowsTheKeysOfTheScreen(t *testing.T) {
@@ -163,43 +176,42 @@ func TestEmployeesSortCycles(t *testing.T) {
 	}
 }
 
-// f cycles every status, then every licence status; F goes back, to
-// the expired licences first.
-func TestKeysFilterCyclesEveryStatus(t *testing.T) {
+// f opens one picker, the same as the Employees list's: a status and a
+// licence status combine, the filter is always named with how to clear
+// it, and one esc clears it.
+func TestKeysFilterPickerCombinesAndIsAlwaysShown(t *testing.T) {
 	st := tDemoStore(t)
 	d := newDriver(t, st, 80, 24)
 	snap, _ := st.Snapshot()
 	counts := snap.Counts()
-	licences := map[model.LicenceStatus]int{}
+	both := map[model.Status]int{}
+	expired := 0
 	for _, k := range snap.Keys {
-		licences[model.LicenceStatusOf(k.LicenceUntil, tNow)]++
-	}
-	for _, l := range model.LicenceStatuses {
-		if licences[l] == 0 {
-			t.Fatalf("the demo has no key with a licence %s: the test cannot tell", l)
+		if model.LicenceStatusOf(k.LicenceUntil, tNow) == model.LicenceExpired {
+			both[k.Status]++
+			expired++
 		}
 	}
 	d.press("2")
+	d.mustSee("40 of 40 · no filter")
 	for _, s := range model.Statuses {
 		d.press("f")
-		d.mustSee(itoa(counts[s]) + " of 40 · " + s.String() + " ·")
+		d.mustSee("Show the keys…", "reported lost, for an admin")
+		d.press(strings.ToLower(s.String()), "enter")
+		d.mustSee(itoa(counts[s]) + " of 40 · filter: " + s.String() + " · esc clears it")
 	}
-	for _, l := range model.LicenceStatuses {
-		d.press("f")
-		word := "licence " + l.String()
-		if l == model.LicenceNone {
-			word = "no licence"
-		}
-		d.mustSee(itoa(licences[l]) + " of 40 · " + word + " ·")
-	}
-	d.press("f")
-	d.mustSee("40 of 40 · all statuses")
-	d.press("F")
-	d.mustSee(itoa(licences[model.LicenceExpired]) + " of 40 · licence expired ·")
-	d.press("F")
-	d.mustSee(itoa(licences[model.LicenceCritical]) + " of 40 · licence critical ·")
-	d.press("f", "f")
-	d.mustSee("40 of 40 · all statuses")
+	d.press("f", "expired", "enter")
+	d.mustSee(itoa(both[model.Compromised]) + " of 40 · filter: Compromised + licence expired · esc clears it")
+	d.press("f", "no filter", "enter")
+	d.mustSee("40 of 40 · no filter")
+	d.press("f", "expired", "enter")
+	d.mustSee(itoa(expired) + " of 40 · filter: licence expired")
+	d.press("esc")
+	d.mustSee("40 of 40 · no filter")
+
+	// A search that the filter empties says so.
+	d.press("f", "ready", "enter", "/", "no-such-key-zz", "enter")
+	d.mustSee("0 of 40 · filter: Ready · esc clears it", "the filter (Ready) hides the others")
 }
 
 func TestKeysSearchByMACWithoutColons(t *testing.T) {
@@ -285,9 +297,10 @@ func TestDeleteEmployeeWithAKeyShowsTheRefusal(t *testing.T) {
 	k := keyIn(t, st, model.Active)
 	e, _ := st.EmployeeByID(k.EmployeeID)
 	d.press("/", e.Email, "enter", "D")
-	d.mustSee("Delete " + e.FullName() + "?")
-	d.press("y")
-	d.mustSee("holds key " + k.Serial + " (Active): remove the key first")
+	d.mustSee("holds key " + k.Serial + ": remove the key first (R)") // said at once, not offered
+	if d.app.dialog != nil {
+		t.Fatal("D offered a deletion that cannot succeed")
+	}
 	if _, err := st.Employee(e.Email); err != nil {
 		t.Fatalf("employee was deleted: %v", err)
 	}
@@ -359,6 +372,10 @@ func TestEditEmployeeEscCancels(t *testing.T) {
 	st := tFixtureStore(t)
 	d := newDriver(t, st, 100, 30)
 	d.press("/", "grace@", "enter", "e", "XYZ", "esc")
+	d.mustSee("Drop your changes to Grace Hopper?") // asked first, as the wizard does
+	d.press("n")
+	d.mustSee("Edit Grace Hopper", "First name *", "E-mail *")
+	d.press("esc", "y")
 	d.mustNotSee("Edit Grace Hopper")
 	e, _ := st.Employee("grace@example.com")
 	if strings.Contains(e.FirstName, "XYZ") {
@@ -376,12 +393,16 @@ func TestEmployeeDetailsShowsKeyHistoryAndActions(t *testing.T) {
 	e, _ := st.EmployeeByID(k.EmployeeID)
 	d := newDriver(t, st, 120, 30)
 	d.press("/", e.Email, "enter", "enter")
-	d.mustSee(e.FullName(), "E-mail", e.Email, "Key", k.Serial, "Suspended", "History (", "key.suspended",
+	d.mustSee(e.FullName(), "E-mail", e.Email, "Key", k.Serial, "Suspended", "History (", "key suspended",
 		"e edit", "D delete", "c show code", "r reissue code")
 	d.press("enter") // opens the key
 	d.mustSee("[2 Keys]", "Key "+k.Serial)
 	d.press("enter") // and back to its employee
 	d.mustSee("[1 Employees]", e.Email)
+	d.press("esc") // back where each jump came from: the key, then the employee
+	d.mustSee("[2 Keys]", "Key "+k.Serial)
+	d.press("esc")
+	d.mustSee("[1 Employees]", e.Email, "History (")
 	d.press("esc")
 	d.mustSee("1 of 40")
 }
@@ -447,7 +468,8 @@ func TestAuditSearchesTheWholeTrail(t *testing.T) {
 	d.press("3")
 	d.mustSee("Chain verified", "entries · head ")
 	d.press("/", strings.ToLower(k.Serial))
-	d.mustSee("matches in the whole trail", "key.compromised", "key.imported")
+	d.mustSee("entry ", "key compromised", "key imported")
+	d.mustNotSee("searching…")
 	d.press("enter", "enter") // keep the search; open the newest match
 	d.mustSee("Audit entry", "Hash", "Previous hash")
 }
@@ -460,7 +482,7 @@ func TestAuditChainStateShowsTheHead(t *testing.T) {
 	}
 	d := newDriver(t, st, 200, 40)
 	d.press("3")
-	d.mustSee("Chain verified · "+itoa(int(state.Entries))+" entries · head "+state.HeadHash, "newest ")
+	d.mustSee("Chain verified · "+itoa(int(state.Entries))+" entries · head "+state.HeadHash, "entry "+itoa(int(state.Entries))+" of "+itoa(int(state.Entries)))
 }
 
 func TestChangesMadeElsewhereAppearOnReload(t *testing.T) {

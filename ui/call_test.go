@@ -36,12 +36,13 @@ func codeOnScreen(view string) string {
 func TestCallFindsTheCallerByNameEmailPhoneOrSerial(t *testing.T) {
 	d := helpdeskDriver(t)
 	d.mustSee("[0 Call]", "helen · helpdesk")
-	for _, q := range []string{"ada lovelace", "ADA@EXAMPLE", "+44 20 7946 0001", "442079460001", "7946", "kd-0002"} {
+	for _, q := range []string{"ada lovelace", "ADA@EXAMPLE", "+44 20 7946 0001", "/442079460001", "7946", "kd-0002"} {
 		d.press(q)
 		d.mustSee("1 match", "Ada Lovelace")
 		d.mustNotSee("Grace Hopper")
-		d.press("esc") // clears the line, which stays open for the next one
+		d.press("esc") // clears the line and closes it: the next caller is typed at once
 		d.mustSee("find the caller")
+		d.mustNotSee("esc clear")
 	}
 	d.press("nobody-like-this")
 	d.mustSee("nobody matches")
@@ -77,7 +78,7 @@ func TestCallShowsTheCodeOnlyWhenAsked(t *testing.T) {
 		t.Fatalf("the code on the call screen does not activate the key: %v", err)
 	}
 	d.reload()
-	d.mustSee("KD-0002  Active", "no longer works: key KD-0002 is Active now")
+	d.mustSee("KD-0002  Active", "✓ activated: key KD-0002 is Active")
 	d.mustNotSee("Activation code")
 }
 

@@ -10,9 +10,9 @@ import (
 // keeps the screen's own keys, help and quit.
 func TestEmployeesListShowsTheSelectedRowsKeyActions(t *testing.T) {
 	d := newDriver(t, tFixtureStore(t), 80, 24)
-	d.mustSee("> Ada Lovelace", "Key actions   c show code · r reissue code · R remove · X compromised")
+	d.mustSee("> Ada Lovelace", "Key actions   c show code · r reissue code · L report lost · R remove …")
 	d.press("down") // Alan Turing, Locked
-	d.mustSee("> Alan Turing", "Key actions   u unlock · R remove · X compromised")
+	d.mustSee("> Alan Turing", "Key actions   u unlock · L report lost · R remove · X compromised")
 	d.mustNotSee("c show code")
 	if f := d.footer(); !strings.Contains(f, "n new") || !strings.Contains(f, "? help") || !strings.Contains(f, "q quit") {
 		t.Fatalf("footer: %q", f)
@@ -29,5 +29,5 @@ func TestEmployeesListHidesKeyActionsWhileSearching(t *testing.T) {
 	d.press("/")
 	d.mustNotSee("Key actions")
 	d.press("grace", "enter")
-	d.mustSee("> Grace Hopper", "Key actions   s suspend · R remove · X compromised")
+	d.mustSee("> Grace Hopper", "Key actions   s suspend · L report lost · R remove · X compromised")
 }

@@ -12,20 +12,26 @@ import (
 	"github.com/muesli/termenv"
 )
 
-// headerLines: the tabs, the counts and a rule.
-const headerLines = 3
+// headerLines: the tabs, then the counts, on one line each at any
+// width (80 columns included).
+const headerLines = 2
 
 // header draws the tabs, who is working with their role, and the count
 // of keys in each status.
 func (a *app) header() string {
-	rule, alert := a.headerRule()
-	line1 := a.tabLine()
-	counts := a.counts()
-	if len(counts) == 2 && !alert {
-		// No room for the rule: the counts take its line.
-		return table.Fit(line1, a.width) + "\n" + counts[0] + "\n" + counts[1]
+	header := table.Fit(a.tabLine(), a.width) + "\n" + a.counts()
+	if alert, ok := a.headerRule(); ok {
+		header += "\n" + alert // an admin's alert: a third line while it lasts
 	}
-	return table.Fit(line1, a.width) + "\n" + table.Fit(counts[0], a.width) + "\n" + rule
+	return header
+}
+
+// headerHeight is the header's lines: two, three while an alert shows.
+func (a *app) headerHeight() int {
+	if _, ok := a.headerRule(); ok {
+		return headerLines + 1
+	}
+	return headerLines
 }
 
 // tabLine is the tabs at the left and "name · role" at the right. Where
@@ -112,49 +118,88 @@ func (a *app) tabsText(compact, title bool, bare int) string {
 	return strings.Join(parts, " ")
 }
 
-// counts is "Ready 12 · Reserved 3 · …" on one line, or on two when one is
-// too narrow (the status words are never shortened).
-func (a *app) counts() []string {
+// countItem is one count of the header line, with how much it matters
+// when the line is short of room (the highest stays longest).
+type countItem struct {
+	text     string
+	width    int
+	priority int
+}
+
+// countPriority: what a helpdesk or an admin acts on first stays when
+// the line is short: what waits for an admin, Locked and Suspended keys
+// (calls), the keys in use and the stock; the keys out of use last.
+var countPriority = map[model.Status]int{
+	model.Locked: 70, model.Suspended: 60, model.Reserved: 50, model.Active: 40,
+	model.Ready: 30, model.Deactivated: 20, model.Compromised: 10,
+}
+
+// Licences running out come after the statuses of keys in use (the
+// Keys screen's filter has them), and what waits for an admin first.
+const licencePriority, waitingPriority = 25, 100
+
+// directoryPriority: a refused sync or leavers' keys about to be
+// withdrawn are an admin's to act on, after the keys reported lost.
+const directoryPriority = 90
+
+// counts is "Ready 12 · Reserved 3 · …" on one line: where the width is
+// short, the least pressing counts give way to a "…" (the Keys screen
+// has them all, `f`).
+func (a *app) counts() string {
 	st := a.Styles
 	idx := a.countsIndex()
 	if idx == nil {
-		return []string{st.Subtle.Render("loading…")}
+		return st.Subtle.Render("loading…")
 	}
-	items := make([]string, len(model.Statuses))
-	widths := make([]int, len(model.Statuses))
-	for i, s := range model.Statuses {
+	var items []countItem
+	if n := len(idx.ReportedLost()); n > 0 {
+		text := "Reported lost " + humanize.Comma(int64(n))
+		items = append(items, countItem{st.Warning.Bold(true).Render(text), len(text), waitingPriority})
+	}
+	for _, s := range model.Statuses {
 		n := humanize.Comma(int64(idx.Count(s)))
-		items[i] = st.Status(s).Render(s.String()) + " " + st.Text.Render(n)
-		widths[i] = len(s.String()) + 1 + len(n)
+		items = append(items, countItem{st.Status(s).Render(s.String()) + " " + st.Text.Render(n), len(s.String()) + 1 + len(n), countPriority[s]})
 	}
 	if item, width := licenceItem(st, idx); width > 0 {
-		items, widths = append(items, item), append(widths, width)
+		items = append(items, countItem{item, width, licencePriority})
 	}
 	if item, width := directoryItem(st, idx); width > 0 {
-		items, widths = append(items, item), append(widths, width)
+		items = append(items, countItem{item, width, directoryPriority})
 	}
-	sep := st.Subtle.Render(" · ")
-	total := 0
-	for _, w := range widths {
-		total += w + 3
-	}
-	if total-3 <= a.width {
-		return []string{strings.Join(items, sep)}
-	}
-	// Split where the first line is as full as it can be.
-	split, used := 0, 0
-	for i, w := range widths {
-		if used+w > a.width {
-			break
+	sep, sepWidth := st.Subtle.Render(" · "), 3
+	fits := func(items []countItem, more bool) bool {
+		total := -sepWidth
+		for _, it := range items {
+			total += it.width + sepWidth
 		}
-		used += w + 3
-		split = i + 1
+		if more {
+			total += 2
+		}
+		return total <= a.width
 	}
-	split = max(split, 1)
-	return []string{
-		table.Fit(strings.Join(items[:split], sep), a.width),
-		table.Fit(strings.Join(items[split:], sep), a.width),
+	if !fits(items, false) {
+		sep, sepWidth = "  ", 2 // closer together before any goes
 	}
+	dropped := false
+	for !fits(items, dropped) && len(items) > 1 {
+		low := 0
+		for i, it := range items {
+			if it.priority < items[low].priority {
+				low = i
+			}
+		}
+		items = append(items[:low], items[low+1:]...)
+		dropped = true
+	}
+	texts := make([]string, len(items))
+	for i, it := range items {
+		texts[i] = it.text
+	}
+	line := strings.Join(texts, sep)
+	if dropped {
+		line += st.Subtle.Render(" …")
+	}
+	return table.Fit(line, a.width)
 }
 
 // licenceItem is "Licences 3 critical, 1 expired": the keys whose licence

@@ -1,14 +1,17 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/ui/component/common"
 	"github.com/keydesk/keydesk/ui/component/styles"
+	"github.com/keydesk/keydesk/ui/component/table"
 	"github.com/keydesk/keydesk/ui/screen/keys"
 )
 
@@ -36,11 +39,24 @@ func (a *app) footerHelp() []key.Binding {
 	case a.code != nil:
 		return a.code.help()
 	case a.showHelp:
-		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/?", "close help"))}
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("down"), key.WithHelp("↑/↓ pgup/pgdn", "scroll")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/?", "close help")),
+		}
 	case a.current().Capturing():
 		return a.current().ShortHelp()
 	}
 	return append(a.current().ShortHelp(), a.keys.Help, a.keys.Quit)
+}
+
+// footerTail is what the footer keeps whatever the width: `? help` and
+// `q quit` wherever they work, so the way to every other key is always
+// on screen.
+func (a *app) footerTail() int {
+	if a.dialog != nil || a.code != nil || a.showHelp || a.current().Capturing() {
+		return 0
+	}
+	return 2
 }
 
 // helpView is the full help: every key of the screen in columns, then
@@ -49,9 +65,9 @@ func (a *app) helpView(width, height int) string {
 	st := a.Styles
 	box := st.Box.Padding(1, 2)
 	inner := width - box.GetHorizontalFrameSize() - 2
-	h := a.help
-	h.Width = inner
-	lines := []string{st.Title.Render(a.current().Title() + " — keys"), "", h.FullHelpView(a.current().FullHelp()), ""}
+	lines := []string{st.Title.Render("Keys of the " + a.current().Title() + " screen"), ""}
+	lines = append(lines, helpColumns(st, a.current().FullHelp(), inner)...)
+	lines = append(lines, "")
 	everywhere := a.keys.all(a.tabs())
 	if a.Access.May(model.OpDirectorySync) {
 		everywhere = append(everywhere, a.keys.Directory) // the directory sync's preview, for admins
@@ -69,19 +85,121 @@ func (a *app) helpView(width, height int) string {
 	if a.active == tabEmployees || a.active == tabKeys || a.active == tabCall {
 		notes = append(notes, a.notOfferedNote())
 	}
-	used := lipgloss.Height(strings.Join(lines, "\n")) + box.GetVerticalFrameSize()
 	for _, n := range notes {
-		wrapped := common.Wrap(n, inner, 2)
-		if used+1+len(wrapped) > height {
-			break
-		}
 		lines = append(lines, "")
-		for _, l := range wrapped {
+		for _, l := range common.Wrap(n, inner, 8) {
 			lines = append(lines, st.Subtle.Render(l))
 		}
-		used += 1 + len(wrapped)
 	}
-	return lipgloss.Place(width, height, lipgloss.Center, lipgloss.Center, box.Render(strings.Join(lines, "\n")))
+	all := strings.Split(box.Render(strings.Join(lines, "\n")), "\n")
+	if len(all) <= height {
+		a.helpOffset = 0
+		return lipgloss.Place(width, height, lipgloss.Center, lipgloss.Center, strings.Join(all, "\n"))
+	}
+	// Taller than the screen: it scrolls, and says how much is left.
+	room := height - 1
+	a.helpOffset = max(min(a.helpOffset, len(all)-room), 0)
+	shown := all[a.helpOffset : a.helpOffset+room]
+	below := len(all) - room - a.helpOffset
+	var more string
+	switch {
+	case below > 0 && a.helpOffset > 0:
+		more = fmt.Sprintf("↑/↓ scroll · %d more lines below", below)
+	case below > 0:
+		more = fmt.Sprintf("↓ scroll · %d more lines below", below)
+	default:
+		more = "↑ scroll back · end of the help"
+	}
+	body := lipgloss.PlaceHorizontal(width, lipgloss.Center, strings.Join(shown, "\n"))
+	return body + "\n" + lipgloss.PlaceHorizontal(width, lipgloss.Center, st.Subtle.Render(more))
+}
+
+// scrollHelp moves the help by a key; it reports whether the key was one
+// that scrolls.
+func (a *app) scrollHelp(k tea.KeyMsg) bool {
+	page := max(a.bodyHeight()-2, 1)
+	switch k.String() {
+	case "down", "j":
+		a.helpOffset++
+	case "up", "k":
+		a.helpOffset--
+	case "pgdown", " ", "space":
+		a.helpOffset += page
+	case "pgup":
+		a.helpOffset -= page
+	case "home", "g":
+		a.helpOffset = 0
+	case "end", "G":
+		a.helpOffset = 1 << 20
+	default:
+		return false
+	}
+	a.helpOffset = max(a.helpOffset, 0)
+	return true
+}
+
+// helpColumns lays the groups of keys side by side while they fit, then
+// on further rows: never cut (the help scrolls instead).
+func helpColumns(st *styles.Styles, groups [][]key.Binding, width int) []string {
+	var out, row []string
+	rowWidth := 0
+	flush := func() {
+		if len(row) > 0 {
+			out = append(out, row...)
+			out = append(out, "")
+		}
+		row, rowWidth = nil, 0
+	}
+	for _, g := range groups {
+		var col []string
+		keyWidth := 0
+		for _, b := range g {
+			if b.Enabled() {
+				keyWidth = max(keyWidth, lipgloss.Width(b.Help().Key))
+			}
+		}
+		colWidth := 0
+		for _, b := range g {
+			if !b.Enabled() {
+				continue
+			}
+			k := b.Help().Key
+			line := st.HelpKey.Render(k) + strings.Repeat(" ", keyWidth-lipgloss.Width(k)+1) + st.HelpDesc.Render(b.Help().Desc)
+			col = append(col, line)
+			colWidth = max(colWidth, lipgloss.Width(line))
+		}
+		if len(col) == 0 {
+			continue
+		}
+		if colWidth > width-1 {
+			for i := range col {
+				col[i] = table.Fit(col[i], width)
+			}
+			colWidth = width
+		}
+		if rowWidth > 0 && rowWidth+4+colWidth > width {
+			flush()
+		}
+		gap := 0
+		if rowWidth > 0 {
+			gap = 4
+		}
+		for i := range col {
+			if i >= len(row) {
+				row = append(row, strings.Repeat(" ", rowWidth))
+			}
+			row[i] += strings.Repeat(" ", rowWidth-lipgloss.Width(row[i])+gap) + col[i]
+		}
+		for i := len(col); i < len(row); i++ {
+			row[i] += strings.Repeat(" ", gap+colWidth)
+		}
+		rowWidth += gap + colWidth
+	}
+	flush()
+	if len(out) > 0 {
+		out = out[:len(out)-1]
+	}
+	return out
 }
 
 // notOfferedNote says why some actions are missing: the key's status,
@@ -94,8 +212,25 @@ func (a *app) notOfferedNote() string {
 }
 
 // shortHelp is the footer's line of keys, cut with "…" where the width
-// ends (never in the middle of a key).
-func shortHelp(st *styles.Styles, bindings []key.Binding, width int) string {
+// ends (never in the middle of a key); the last keep keys always stay,
+// the others give way before them.
+func shortHelp(st *styles.Styles, bindings []key.Binding, width int, keep int) string {
+	if keep > 0 && keep <= len(bindings) {
+		head, tail := bindings[:len(bindings)-keep], bindings[len(bindings)-keep:]
+		tailLine := shortHelp(st, tail, width, 0)
+		room := width - lipgloss.Width(tailLine) - 3
+		for len(head) > 0 && lipgloss.Width(shortHelp(st, head, 1<<20, 0)) > room-2 {
+			head = head[:len(head)-1]
+		}
+		if len(head) == 0 {
+			return tailLine
+		}
+		line := shortHelp(st, head, 1<<20, 0)
+		if len(head) < len(bindings)-keep {
+			line += st.Subtle.Render(" …")
+		}
+		return line + st.Subtle.Render(" • ") + tailLine
+	}
 	var b strings.Builder
 	used := 0
 	sep := st.Subtle.Render(" • ")

@@ -34,7 +34,7 @@ func TestImportOverSSHIsNotOfferedAndSaysHow(t *testing.T) {
 		t.Fatalf("i opened a dialog over SSH:\n%s", d.view())
 	}
 	d.mustSee(keys.RemoteImportHint)
-	d.press("?")
+	d.press("?", "G") // the help scrolls: the notes are at its end
 	d.mustSee("Over SSH, import from your machine: ssh … import keys - < keys.csv")
 }
 
@@ -81,6 +81,8 @@ func TestImportWhileAnotherRunsSaysWhose(t *testing.T) {
 	d.press("2", "i", path, "enter")
 	d.mustSee("an import by bob (admin, local) is running on this database")
 	done()
-	d.press("i", path, "enter")
+	d.press("i") // the path typed before is offered again
+	d.mustSee(filepath.Base(path))
+	d.press("enter")
 	d.mustSee("imported 1 key from keys.csv")
 }

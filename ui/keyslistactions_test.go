@@ -13,7 +13,7 @@ func TestKeysListShowsTheSelectedRowsKeyActions(t *testing.T) {
 	d.press("2")
 	d.mustSee("> KD-0001", "Key actions   a assign")
 	d.press("down", "down", "down") // KD-0004, Locked
-	d.mustSee("> KD-0004", "Key actions   u unlock · R remove · X compromised")
+	d.mustSee("> KD-0004", "Key actions   u unlock · L report lost · R remove · X compromised")
 	d.mustNotSee("a assign")
 	if f := d.footer(); !strings.Contains(f, "f filter") || !strings.Contains(f, "? help") || !strings.Contains(f, "q quit") {
 		t.Fatalf("footer: %q", f)
@@ -30,5 +30,5 @@ func TestKeysListHidesKeyActionsWhileSearching(t *testing.T) {
 	d.press("2", "/")
 	d.mustNotSee("Key actions")
 	d.press("KD-0003", "enter")
-	d.mustSee("> KD-0003", "Key actions   s suspend · R remove · X compromised")
+	d.mustSee("> KD-0003", "Key actions   s suspend · L report lost · R remove · X compromised")
 }

@@ -67,7 +67,7 @@ func TestAuditEntryShowsALongNoteWhole(t *testing.T) {
 	note := longNote(500)
 	d := newDriver(t, suspendedWithNote(t, note), 80, 24)
 	d.press("3", "/", "key.suspended", "enter", "enter")
-	d.mustSee("Action        key.suspended", "Previous hash", "esc back")
+	d.mustSee("Action        key suspended (key.suspended)", "Previous hash", "esc back")
 	if got := noteOnScreen(t, d.view()); got != note {
 		t.Fatalf("the note on screen:\n%q\nwant:\n%q", got, note)
 	}

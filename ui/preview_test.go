@@ -80,7 +80,7 @@ func TestFirstPageThenWholeIndex(t *testing.T) {
 	}
 
 	d.send(full)
-	d.mustSee("7 of 7 · sorted by name", "Grace Hopper")
+	d.mustSee("7 of 7 · no filter · sorted by name", "Grace Hopper")
 	d.mustNotSee("loading")
 	if l := selectedLine(d); !strings.Contains(l, "Barbara Liskov") {
 		t.Fatalf("cursor on %q after the whole index came, want it still on Barbara Liskov", l)
@@ -130,7 +130,7 @@ func TestSortOnTheFirstPageWaitsForTheWholeIndex(t *testing.T) {
 	d.mustNotSee("Ada Lovelace")
 
 	d.send(full)
-	d.mustSee("7 of 7 · sorted by e-mail")
+	d.mustSee("7 of 7 · no filter · sorted by e-mail")
 	if l := selectedLine(d); !strings.Contains(l, "ada@example.com") {
 		t.Fatalf("first row %q, want ada@example.com first by e-mail", l)
 	}

@@ -143,7 +143,7 @@ func TestKeyPageChangesTheProfile(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.reload()
-	d.mustSee("Profile       Strict ", "key.profile_app… Reserved                  device")
+	d.mustSee("Profile       Strict ", "profile applied  Reserved                  device")
 	d.mustNotSee("(pending)", "the key keeps")
 }
 

@@ -135,7 +135,7 @@ func TestSearchAndEscInOneReadOnAList(t *testing.T) {
 	p := startOnPty(t, tFixtureStore(t))
 	p.see("[1 Employees]", "Ada")
 	p.write("2")
-	p.see("[2 Keys]", "all statuses")
+	p.see("[2 Keys]", "no filter")
 	p.write("/kd-0003")
 	p.see("/ kd-0003", "1 of 10")
 	p.write("\x1b3")
@@ -157,7 +157,7 @@ func TestEscAndAKeyInOneReadInTheWizardAndADialog(t *testing.T) {
 	p.write("n")
 	p.see("Who is the new employee?")
 	p.write("\x1b2") // nothing typed: esc leaves at once, 2 opens Keys
-	p.see("[2 Keys]", "all statuses")
+	p.see("[2 Keys]", "no filter")
 
 	p.write("/kd-0003\r")
 	p.see("1 of 10")
@@ -165,4 +165,36 @@ func TestEscAndAKeyInOneReadInTheWizardAndADialog(t *testing.T) {
 	p.see("Suspend key KD-0003")
 	p.write("\x1b1") // esc cancels it, 1 opens Employees
 	p.see("[1 Employees]", "Ada")
+}
+
+// The call screen's key rule, as a terminal delivers keys: a screen's
+// number, then a name, esc and another screen's number in one read.
+func TestCallKeyRuleInOneRead(t *testing.T) {
+	p := startOnPty(t, tFixtureStore(t))
+	p.see("[1 Employees]", "Ada")
+	p.write("0")
+	p.see("[0 Call]", "a-z type a name")
+	p.write("2")
+	p.see("[2 Keys]")
+	p.write("0lovelace")
+	p.see("/ lovelace", "1 match")
+	p.write("\x1b3") // one esc clears the search; 3 goes to Audit
+	p.see("[3 Audit]")
+	p.write("0?")
+	p.see("Keys of the Call screen")
+	p.write("\x1bq")
+	p.waitQuit()
+}
+
+// The back stack, as a terminal delivers keys: the search, the employee,
+// their key in one read; esc in the next brings the employee back.
+func TestBackStackInOneRead(t *testing.T) {
+	p := startOnPty(t, tFixtureStore(t))
+	p.see("[1 Employees]", "Ada")
+	p.write("/lovelace\r\r\r")
+	p.see("[2 Keys]", "Key KD-0002")
+	p.write("\x1b")
+	p.see("[1 Employees]", "History (")
+	p.write("\x1b1")
+	p.see("1 of 7")
 }

@@ -91,7 +91,7 @@ func TestRoleChangeTakesEffectInTheOpenSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.reload()
-	d.mustSee("ann · helpdesk", "Actions       s suspend")
+	d.mustSee("ann · helpdesk", "Actions       s suspend", "your role is now helpdesk (it was admin)")
 	d.mustNotSee("X compromised")
 	d.press("X")
 	d.mustNotSee("Mark key")

@@ -73,7 +73,7 @@ func (f *flow) openKey(serial string) {
 	f.t.Helper()
 	f.see("of 40")
 	f.keys("2")
-	f.see("all statuses")
+	f.see("no filter")
 	f.keys("/", serial, "enter")
 	f.see("1 of 40")
 }
@@ -190,7 +190,7 @@ func TestFlowCompromiseNeedsTheSerialTyped(t *testing.T) {
 		f.keys("backspace")
 	}
 	f.keys(strings.ToLower(k.Serial), "enter")
-	f.see("marked Compromised (Stolen)")
+	f.see("is now Compromised: stolen")
 	f.waitStatus(k.Serial, model.Compromised)
 }
 
@@ -273,7 +273,7 @@ func TestFlowHelpdeskCall(t *testing.T) {
 	f.keys("enter")
 	f.see("Call  Ada Lovelace", "3 of 3 wrong entries left", "press c to show it")
 	f.keys("c")
-	f.see("Activation code", "KD-0002")
+	f.see("Activation code", "KD-0002", "╚") // the box's last line: the code above it is drawn too
 	shown := newestEntry(t, st)
 	if shown.Action != model.ActionCodeShown || shown.Actor != helen.String() {
 		t.Fatalf("newest entry %+v, want the code shown by %s", shown, helen)
@@ -289,7 +289,7 @@ func TestFlowHelpdeskCall(t *testing.T) {
 	if _, err := st.DeviceEnterCode(tActor, "KD-0002", code); err != nil {
 		t.Fatalf("the code on the screen does not activate the key: %v", err)
 	}
-	f.see("KD-0002  Active", "no longer works: key KD-0002 is Active now")
+	f.see("KD-0002  Active", "✓ activated: key KD-0002 is Active")
 }
 
 // codeOf reads a key's current code the way an admin command would: a

@@ -19,7 +19,7 @@ func (a *app) layout() {
 		a.dialog.SetSize(a.width-4, body)
 	}
 	if a.wizard != nil {
-		a.wizard.SetSize(a.width, a.height-headerLines)
+		a.wizard.SetSize(a.width, a.height-a.headerHeight())
 	}
 }
 
@@ -36,14 +36,14 @@ func (a *app) footerLines() []string {
 		}
 		lines = lines[:min(len(lines), 3)]
 	}
-	return append(lines, shortHelp(a.Styles, a.footerHelp(), a.width))
+	return append(lines, shortHelp(a.Styles, a.footerHelp(), a.width, a.footerTail()))
 }
 
 func (a *app) bodyHeight() int {
 	if a.wizard != nil {
-		return max(a.height-headerLines, 1)
+		return max(a.height-a.headerHeight(), 1)
 	}
-	return max(a.height-headerLines-len(a.footerLines()), 1)
+	return max(a.height-a.headerHeight()-len(a.footerLines()), 1)
 }
 
 // View draws the whole terminal.
@@ -60,7 +60,7 @@ func (a *app) View() string {
 		return header + "\n" + a.wizard.View()
 	}
 	footer := a.footerLines()
-	height := a.height - headerLines - len(footer)
+	height := a.height - a.headerHeight() - len(footer)
 	var body string
 	switch {
 	case a.dialog != nil:

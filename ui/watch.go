@@ -33,8 +33,11 @@ func watch(ctx context.Context, changes <-chan struct{}) tea.Cmd {
 	}
 }
 
-// load reads the whole snapshot and builds the rows, off the UI's
-// goroutine. One load runs at a time; changes during it ask for one more.
+// load asks the process's shared view for the data as it is now, off
+// the UI's goroutine: the first session's load builds it, a write's
+// first session updates it with what the write touched, and every other
+// session gets the same index. One load runs at a time; changes during
+// it ask for one more.
 func (a *app) load() tea.Cmd {
 	if a.loading {
 		a.reloadPending = true
@@ -42,26 +45,19 @@ func (a *app) load() tea.Cmd {
 	}
 	a.loading = true
 	a.loadGen++
-	st, gen := a.Store, a.loadGen
+	live, gen := a.live, a.loadGen
 	return func() tea.Msg {
-		snap, err := st.Snapshot()
-		if err != nil {
-			return indexMsg{gen: gen, err: err}
-		}
-		return indexMsg{gen: gen, idx: data.Build(snap)}
+		idx, err := live.Latest()
+		return indexMsg{gen: gen, idx: idx, err: err}
 	}
 }
 
 // warmOrders sorts the lists every other way in the background, so that
-// `o` answers at once even with 100,000 rows.
+// `o` answers at once even with 100,000 rows (once per index built, for
+// every session).
 func warmOrders(idx *data.Index) tea.Cmd {
 	return func() tea.Msg {
-		for _, by := range data.KeySorts {
-			idx.KeyOrder(by)
-		}
-		for _, by := range data.EmployeeSorts {
-			idx.EmployeeOrder(by)
-		}
+		idx.WarmOrders()
 		return nil
 	}
 }

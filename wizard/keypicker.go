@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -35,15 +36,17 @@ func newKeyRow(k model.Key) keyRow {
 // readyKeys loads the keys that can be assigned, sorted by serial, with
 // their search text prepared here rather than on every keystroke.
 func readyKeys(s *store.Store) ([]keyRow, error) {
-	snap, err := s.Snapshot()
+	// Read one key at a time: only the Ready ones are held, not every
+	// key and employee.
+	var ready []model.Key
+	err := s.EachKey(func(l store.KeyLine, _ time.Time) error {
+		if l.Key.Status == model.Ready {
+			ready = append(ready, l.Key)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	var ready []model.Key
-	for _, k := range snap.Keys {
-		if k.Status == model.Ready {
-			ready = append(ready, k)
-		}
 	}
 	sort.Slice(ready, func(i, j int) bool { return ready[i].Serial < ready[j].Serial })
 	rows := make([]keyRow, len(ready))

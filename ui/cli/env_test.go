@@ -263,12 +263,12 @@ func TestPasswordIsNotReadFromAnSSHTerminal(t *testing.T) {
 
 // An endless input over SSH must not take the server's memory: here
 // lines of blanks, each within the limit of a line.
-func TestImportReadsAtMost64MiB(t *testing.T) {
+func TestImportReadsAtMost256MiB(t *testing.T) {
 	st := openStore(t, filepath.Join(t.TempDir(), "k.db"))
 	endless := io.MultiReader(strings.NewReader("serial\n"), &endless{pattern: strings.Repeat(" ", 60000) + "\n"})
 	env := cli.Env{Store: st, Actor: tAnn, Stdin: endless}
 	status, _, stderr := run(t, env, "import", "keys", "-")
-	if status != 1 || !strings.Contains(stderr, "larger than 64 MiB") {
+	if status != 1 || !strings.Contains(stderr, "larger than 256 MiB") {
 		t.Fatalf("status %d, stderr %q", status, stderr)
 	}
 }

@@ -107,31 +107,21 @@ func (a *app) exportCommand() *cobra.Command {
 	}
 	keys.RunE = a.action(func(*cobra.Command, []string) error {
 		return a.readAs(model.OpExportKeys, func(st *store.Store) error {
-			snap, err := st.Snapshot()
-			if err != nil {
-				return err
-			}
-			emails := make(map[uint64]string, len(snap.Employees))
-			for _, e := range snap.Employees {
-				emails[e.ID] = e.Email
-			}
-			profiles := make(map[uint64]string, len(snap.Profiles))
-			for _, p := range snap.Profiles {
-				profiles[p.ID] = p.Name
-			}
+			// Streamed, one key at a time: an export of a million keys to
+			// a client that reads slowly, or not at all, holds no more.
 			out := newExporter(a.env.Stdout, format.value, keyColumns)
-			for _, k := range snap.Keys {
-				err := out.add(keyRecord{
+			if err := st.EachKey(func(l store.KeyLine, at time.Time) error {
+				k := l.Key
+				return out.add(keyRecord{
 					Serial: k.Serial, MAC: k.MAC, Model: k.Model, Firmware: k.Firmware, RFID: k.RFID,
 					Status: model.StatusName(k.Status), Reason: k.Reason.String(), Note: k.Note,
-					EmployeeEmail: emails[k.EmployeeID],
-					Profile:       profiles[k.ProfileID], LicenceUntil: model.FormatLicenceDate(k.LicenceUntil),
-					LicenceStatus: model.LicenceStatusOf(k.LicenceUntil, snap.At).String(),
-					LastHolder:    emails[k.LastHolderID],
+					EmployeeEmail: l.HolderEmail,
+					Profile:       l.Profile, LicenceUntil: model.FormatLicenceDate(k.LicenceUntil),
+					LicenceStatus: model.LicenceStatusOf(k.LicenceUntil, at).String(),
+					LastHolder:    l.LastHolderEmail,
 				})
-				if err != nil {
-					return err
-				}
+			}); err != nil {
+				return err
 			}
 			return out.finish()
 		})
@@ -144,25 +134,16 @@ func (a *app) exportCommand() *cobra.Command {
 	}
 	employees.RunE = a.action(func(*cobra.Command, []string) error {
 		return a.readAs(model.OpExportEmployees, func(st *store.Store) error {
-			snap, err := st.Snapshot()
-			if err != nil {
-				return err
-			}
-			serials := make(map[uint64]string, len(snap.Keys))
-			for _, k := range snap.Keys {
-				serials[k.ID] = k.Serial
-			}
 			out := newExporter(a.env.Stdout, format.value, employeeColumns)
-			for _, e := range snap.Employees {
-				err := out.add(employeeRecord{
+			if err := st.EachEmployee(func(e model.Employee, serial string) error {
+				return out.add(employeeRecord{
 					FirstName: e.FirstName, LastName: e.LastName, Email: e.Email, Phone: e.Phone,
-					Department: e.Department, Position: e.Position, KeySerial: serials[e.KeyID],
+					Department: e.Department, Position: e.Position, KeySerial: serial,
 					Company: e.Company, ExternalID: e.ExternalID, Status: e.Status().String(),
 					LeftAt: leftAt(e), LeftReason: e.LeftReason,
 				})
-				if err != nil {
-					return err
-				}
+			}); err != nil {
+				return err
 			}
 			return out.finish()
 		})

@@ -9,7 +9,7 @@ import (
 )
 
 func (a *app) keyCommand() *cobra.Command {
-	return a.group("key", "Act on a key: assign, show or renew its code, suspend, unlock, remove, mark compromised or wiped; its profile, licence, RFID",
+	return a.group("key", "Act on a key: assign, show or renew its code, suspend, unlock, report lost, remove, mark compromised or wiped; its profile, licence, RFID",
 		a.assignCommand(),
 		a.keyCodeCommand(),
 		a.codeCommand(&cobra.Command{
@@ -27,6 +27,7 @@ func (a *app) keyCommand() *cobra.Command {
 			view, err := st.UnlockKey(a.actor(), store.Serial(args[0]))
 			return view, fmt.Sprintf("key %s is now Suspended until the new code is entered", view.Serial), err
 		}),
+		a.reportLostCommand(),
 		a.removeCommand(),
 		a.compromiseCommand(),
 		a.wipedCommand(),

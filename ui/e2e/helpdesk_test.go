@@ -53,7 +53,7 @@ func TestHelpdeskCallOverOpenSSH(t *testing.T) {
 	if mustSucceed(t, activated); !strings.Contains(activated.stderr, "Active") {
 		t.Fatalf("device activate %s %s said %q, want the key Active", callerKey, code, activated.stderr)
 	}
-	s.waitFor("the call screen to see the key activated without a key pressed", showsAll(callerKey+"  Active", "no longer works"))
+	s.waitFor("the call screen to see the key activated without a key pressed", showsAll(callerKey+"  Active", "✓ activated: key "+callerKey+" is Active"))
 
 	audit := decodeExport[auditRecord](t, "audit", mustSucceed(t, admin.run(t, "export", "audit")))
 	shownByHelen := slices.ContainsFunc(audit, func(e auditRecord) bool {
@@ -81,7 +81,7 @@ func TestHelpdeskCallOverOpenSSH(t *testing.T) {
 	}
 	s.send("X")
 	s.send("?") // a key after X: once its answer is on screen, X's would be too
-	s.waitFor("the help", showsAll("Keys — keys"))
+	s.waitFor("the help", showsAll("Keys of the Keys screen"))
 	if screen := s.capture(); strings.Contains(screen, "Mark key") || strings.Contains(screen, "X compromised") {
 		t.Fatalf("X opened something, or the help offers it:\n%s", screen)
 	}

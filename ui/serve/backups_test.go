@@ -107,6 +107,8 @@ func TestScheduledBackupsAreTakenVerifiedAndRotated(t *testing.T) {
 		}
 	}()
 	defer func() { stopWriting(); <-writing }()
+	// The first backup is taken at start: let the writer be under way.
+	eventually(t, "the writer under way", func() bool { return wrote.Load() > 0 })
 
 	h.start()
 	want := func(names ...string) {

@@ -43,6 +43,9 @@ func TestMain(m *testing.M) {
 	if benchDB.dir != "" {
 		os.RemoveAll(benchDB.dir)
 	}
+	if bench1M.dir != "" {
+		os.RemoveAll(bench1M.dir)
+	}
 	os.Exit(code)
 }
 

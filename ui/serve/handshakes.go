@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"bytes"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -40,6 +41,9 @@ type handshakes struct {
 	log     *log.Logger
 	now     func() time.Time
 	dropped func(cause string) // metrics; set before the first connection
+	// banner is the server's version line as the SSH server sends it;
+	// a waiter gets it at once (see greetEarly). nil: waiters wait silent.
+	banner []byte
 
 	mu     sync.Mutex
 	byHost map[string][]*handshake
@@ -53,9 +57,12 @@ type handshake struct {
 	host string
 	from string // host:port, for the log
 
-	started    time.Time    // when it connected, its wait for a turn included
-	admitted   time.Time    // when its turn came: the server greeted it
-	raw        net.Conn     // the socket, to ask what is waiting in it
+	started  time.Time // when it connected, its wait for a turn included
+	admitted time.Time // when its turn came: the server greeted it
+	raw      net.Conn  // the socket, to ask what is waiting in it
+	// greeted is the banner already sent while it waited its turn; the
+	// SSH server's own, its first write, is then not sent again.
+	greeted    []byte
 	waiting    atomic.Bool  // in the delay of a refused key
 	answers    atomic.Int64 // writes of the server to it, the greeting first
 	received   atomic.Int64 // bytes the server has read from it
@@ -88,14 +95,16 @@ type eviction struct {
 // the queue too full).
 func (hs *handshakes) begin(conn, raw net.Conn) net.Conn {
 	w := newWaiter(conn, raw, hs.now())
-	hs.mu.Lock()
-	var evicted []eviction
-	if hs.makeRoom(w.host, &evicted) {
-		h := hs.admit(w)
-		hs.mu.Unlock()
-		hs.closeEvicted(evicted)
-		return &handshakeConn{Conn: conn, h: h, hs: hs}
+	if h := hs.admitNow(w); h != nil {
+		return h
 	}
+	// It will wait: greeted first, before the queue (where a turn may
+	// come at once) can hand it to the SSH server, which greets too.
+	hs.greetEarly(w)
+	if h := hs.admitNow(w); h != nil {
+		return h
+	}
+	hs.mu.Lock()
 	dropped := hs.queue.add(w)
 	wake := !hs.queue.pumping
 	hs.queue.pumping = true
@@ -107,11 +116,25 @@ func (hs *handshakes) begin(conn, raw net.Conn) net.Conn {
 	return hs.waitTurn(w)
 }
 
+// admitNow begins w's handshake if there is room now, else returns nil.
+func (hs *handshakes) admitNow(w *waiter) net.Conn {
+	hs.mu.Lock()
+	var evicted []eviction
+	if !hs.makeRoom(w.host, &evicted) {
+		hs.mu.Unlock()
+		return nil
+	}
+	h := hs.admit(w)
+	hs.mu.Unlock()
+	hs.closeEvicted(evicted)
+	return &handshakeConn{Conn: w.conn, h: h, hs: hs}
+}
+
 // admit starts w's handshake and its grace time, what it waited counted
 // in; hs.mu is held.
 func (hs *handshakes) admit(w *waiter) *handshake {
 	now := hs.now()
-	h := &handshake{conn: w.conn, raw: w.raw, host: w.host, from: w.from, started: w.arrived, admitted: now}
+	h := &handshake{conn: w.conn, raw: w.raw, host: w.host, from: w.from, started: w.arrived, admitted: now, greeted: w.greeted}
 	h.lastAnswer.Store(now.UnixNano())
 	hs.byHost[h.host] = append(hs.byHost[h.host], h)
 	hs.count++
@@ -260,6 +283,14 @@ func (c *handshakeConn) Read(p []byte) (int, error) {
 }
 
 func (c *handshakeConn) Write(p []byte) (int, error) {
+	if b := c.h.greeted; b != nil {
+		c.h.greeted = nil // the first write only, in the connection's goroutine
+		if bytes.Equal(p, b) {
+			c.h.answers.Add(1)
+			c.h.lastAnswer.Store(c.hs.now().UnixNano())
+			return len(p), nil
+		}
+	}
 	n, err := c.Conn.Write(p)
 	c.h.answers.Add(1)
 	c.h.lastAnswer.Store(c.hs.now().UnixNano())

@@ -8,8 +8,8 @@ import (
 )
 
 // A connection that finds the handshakes at a cap waits its turn here,
-// before the server has said a word to it: it costs a socket and a
-// sleeping goroutine, not a handshake. A turn is given when a handshake
+// greeted with the server's version line and nothing more: it costs a
+// socket and a sleeping goroutine, not a handshake. A turn is given when a handshake
 // ends (logged in, gone, out of time) or stalls (see stalled), to the
 // waiter most likely to log in at once: one whose client has sent its
 // whole version line (every SSH client sends it on connecting, a
@@ -87,6 +87,7 @@ type waiter struct {
 	conn, raw  net.Conn
 	host, from string
 	arrived    time.Time
+	greeted    []byte // the banner it was sent while waiting, if any
 	// place gets the handshake begun for it, or nil if it was closed
 	// instead; exactly once, as it leaves the queue.
 	place chan *handshake
@@ -191,6 +192,22 @@ func rankWaiters(list []*waiter) []rankedWaiter {
 		return a.w.arrived.Compare(b.w.arrived)
 	})
 	return ranked
+}
+
+// greetEarly sends a waiter the server's version line at once, as the
+// SSH server would have: a client gives up on a server that does not
+// greet it within its connect timeout (OpenSSH's ConnectTimeout covers
+// the banner), and a burst may wait longer than that. The SSH server's
+// own greeting is then swallowed (handshakeConn.Write).
+func (hs *handshakes) greetEarly(w *waiter) {
+	if hs.banner == nil {
+		return
+	}
+	w.conn.SetWriteDeadline(time.Now().Add(time.Second))
+	if _, err := w.conn.Write(hs.banner); err == nil {
+		w.greeted = hs.banner
+	}
+	w.conn.SetWriteDeadline(time.Time{})
 }
 
 // waitTurn waits until w is given a handshake, or closed, or out of time.

@@ -22,10 +22,17 @@ func TestWaitingCountsInTheLoginGraceTime(t *testing.T) {
 		t.Fatal("the first connection was not let in")
 	}
 	hs.grace = 200 * time.Millisecond // the newcomer's, shorter than the holder's stall
+	hs.banner = []byte("SSH-2.0-test\r\n")
 	waitingConn, waitingPeer := tcpPair(t)
 	waitingPeer.Write([]byte("SSH-2.0-waiting\r\n"))
 	got := make(chan net.Conn, 1)
 	go func() { got <- hs.begin(waitingConn, waitingConn) }()
+	// Greeted at once, as it starts to wait.
+	waitingPeer.SetReadDeadline(time.Now().Add(5 * time.Second))
+	greeting := make([]byte, len(hs.banner))
+	if _, err := io.ReadFull(waitingPeer, greeting); err != nil || string(greeting) != string(hs.banner) {
+		t.Errorf("the newcomer was sent %q (%v) as it started to wait, want the server's version line", greeting, err)
+	}
 	select {
 	case c := <-got:
 		if c != nil {

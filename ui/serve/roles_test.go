@@ -120,6 +120,8 @@ func (f *roleFixture) commandFor(t *testing.T, op model.Operation) (cmd, stdin s
 		return "key unlock " + s[model.Locked], "", true
 	case model.OpKeyRemove:
 		return "key remove " + s[model.Active] + " --reason broken", "", true
+	case model.OpKeyReportLost:
+		return "key report-lost " + s[model.Active] + " --note 'left on a train'", "", true
 	case model.OpKeyCompromise:
 		return "key compromise " + s[model.Active] + " --reason lost --confirm " + s[model.Active], "", true
 	case model.OpKeyWiped:

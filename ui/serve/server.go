@@ -62,6 +62,9 @@ func newServer(cfg Config, admitted admission, hostKey gossh.Signer, logger *log
 	if err != nil {
 		return nil, err
 	}
+	// What the SSH server sends first (x/crypto/ssh's version exchange):
+	// a connection waiting its turn gets it at once (see greetEarly).
+	s.handshakes.banner = []byte("SSH-2.0-" + s.ssh.Version + "\r\n")
 	s.ssh.ConnectionFailedCallback = s.connectionFailed
 	s.ssh.ServerConfigCallback = s.sshConfig
 	return s, nil

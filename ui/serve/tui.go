@@ -4,11 +4,16 @@ import (
 	"errors"
 	"io"
 	"sync"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/ssh"
 	bm "github.com/charmbracelet/wish/bubbletea"
 )
+
+// resizesPerSecond bounds how often a session's screen is redrawn whole
+// for a new terminal size.
+const resizesPerSecond = 10
 
 // tuiMiddleware runs the TUI for a session with a terminal and no
 // command, and hands every other session on. It is wish's Bubble Tea
@@ -33,6 +38,14 @@ func (s *server) tuiMiddleware(next ssh.Handler) ssh.Handler {
 						return
 					}
 					p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+					// A new size redraws the whole screen: a client sending
+					// sizes in a loop gets at most resizesPerSecond of them
+					// drawn, the newest each time (see newestWindow).
+					select {
+					case <-done:
+						return
+					case <-time.After(time.Second / resizesPerSecond):
+					}
 				}
 			}
 		}()

@@ -26,9 +26,11 @@ func FormTheme(st *styles.Styles) *huh.Theme {
 	t.Focused.Option = st.Text
 	t.Focused.SelectedOption = st.Success
 	t.Focused.UnselectedOption = st.Text
-	t.Focused.FocusedButton = st.Selected.Padding(0, 2).MarginRight(1)
-	t.Focused.BlurredButton = st.Subtle.Padding(0, 2).MarginRight(1)
-	t.Focused.Next = t.Focused.FocusedButton
+	// The chosen one is marked, not only coloured: with NO_COLOR a yes/no
+	// field must still say which it holds.
+	t.Focused.FocusedButton = st.Selected.Padding(0, 1).MarginRight(1).SetString("(•)")
+	t.Focused.BlurredButton = st.Subtle.Padding(0, 1).MarginRight(1).SetString("( )")
+	t.Focused.Next = st.Selected.Padding(0, 2).MarginRight(1)
 	t.Focused.TextInput.Cursor = st.Title
 	t.Focused.TextInput.Placeholder = st.Subtle
 	t.Focused.TextInput.Prompt = st.Title

@@ -18,8 +18,14 @@ type InfoMsg struct{ Text string }
 // the first page is loaded; the footer says it until the index comes.
 type StillLoadingMsg struct{ Text string }
 
-// CodeMsg asks the root to open the activation code screen.
-type CodeMsg struct{ View store.CodeView }
+// CodeMsg asks the root to open the activation code screen. Done says
+// what the action changed, for the line under it ("key KD-1 is now
+// Suspended"); Reissued: the code before this one stopped working.
+type CodeMsg struct {
+	View     store.CodeView
+	Done     string
+	Reissued bool
+}
 
 // OpenDialogMsg asks the root to show a modal dialog over the screen.
 type OpenDialogMsg struct{ Dialog Dialog }

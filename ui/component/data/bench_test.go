@@ -2,6 +2,9 @@ package data
 
 import (
 	"fmt"
+	"os"
+	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -73,5 +76,79 @@ func BenchmarkStatusFilter(b *testing.B) {
 	order := x.KeyOrder(KeysBySerial)
 	for b.Loop() {
 		Filter(order, func(i int32) bool { return x.Keys[i].Status() == model.Ready })
+	}
+}
+
+// big is the synthetic snapshot of a million rows for the figures of
+// issue 18 and its index with every order sorted, made once per run and
+// only where make bench asks for them.
+func big(b *testing.B) (store.Snapshot, *Index) {
+	b.Helper()
+	if os.Getenv("KEYDESK_BENCH_1M") == "" {
+		b.Skip("the million-row figures run in make bench (KEYDESK_BENCH_1M=1)")
+	}
+	bigOnce.Do(func() {
+		bigSnap = synthetic(1_000_000)
+		bigIndex = Build(bigSnap)
+		for _, by := range KeySorts {
+			bigIndex.KeyOrder(by)
+		}
+		for _, by := range EmployeeSorts {
+			bigIndex.EmployeeOrder(by)
+		}
+	})
+	return bigSnap, bigIndex
+}
+
+var (
+	bigOnce  sync.Once
+	bigSnap  store.Snapshot
+	bigIndex *Index
+)
+
+// BenchmarkUpdate1M is what one write costs the shared view at a million
+// keys and employees, every order sorted before: a key assigned to an
+// employee (both rows change, and move in the orders), and the two lists
+// the sessions show first (employees by name, keys by serial) moved.
+func BenchmarkUpdate1M(b *testing.B) {
+	snap, x := big(b)
+	runtime.GC() // the build's garbage is not the write's
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		k := snap.Keys[(i*3)%len(snap.Keys)]
+		e := snap.Employees[(i*3)%len(snap.Employees)]
+		k.Status, k.EmployeeID, k.Rev = model.Reserved, e.ID, k.Rev+uint64(i)+1
+		e.KeyID, e.Rev = k.ID, e.Rev+uint64(i)+1
+		next, ok := x.Update(store.Touched{Keys: []model.Key{k}, Employees: []model.Employee{e}, Profiles: x.Profiles})
+		if !ok {
+			b.StopTimer()
+			x = Build(snap) // past maxDirty: what Live does
+			b.StartTimer()
+			continue
+		}
+		next.EmployeeOrder(EmployeesByName)
+		next.KeyOrder(KeysBySerial)
+		x = next
+	}
+	bigIndex = x
+}
+
+// BenchmarkFind1M is a search of a million employees as typed, one key
+// after the other ("olivia sm" again and again, as a new version of the
+// data each time: nothing cached but the keys typed before).
+func BenchmarkFind1M(b *testing.B) {
+	_, x := big(b)
+	runtime.GC()
+	queries := []string{"o", "ol", "oli", "oliv", "olivia", "olivia s", "olivia sm"}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		q := queries[i%len(queries)]
+		if i%len(queries) == 0 {
+			x.mu.Lock()
+			x.found = foundCache{}
+			x.mu.Unlock()
+		}
+		x.FindEmployees(q, EmployeesByName)
 	}
 }

@@ -185,7 +185,7 @@ func TestSortBeyondTheFirstSixteenBytes(t *testing.T) {
 	x := Build(snap)
 	var got []string
 	for _, i := range x.EmployeeOrder(EmployeesByName) {
-		got = append(got, x.Employees[i].emp.LastName)
+		got = append(got, x.Employees[i].r().emp.LastName)
 	}
 	if want := []string{"Smith-Abe", "Smith-Moe", "Smith-Zed"}; !slices.Equal(got, want) {
 		t.Fatalf("%v, want %v", got, want)

@@ -43,7 +43,11 @@ func (x *Index) groups(name groupsKey, field func(*model.Employee) string) []Gro
 	at := map[string]int{}
 	var out []Group
 	for i := range x.Employees {
-		v := field(x.Employees[i].emp)
+		r := x.Employees[i].r()
+		if r.gone {
+			continue
+		}
+		v := field(r.emp)
 		k := strings.ToLower(v)
 		j, ok := at[k]
 		if !ok {
@@ -71,10 +75,10 @@ func (x *Index) groups(name groupsKey, field func(*model.Employee) string) []Gro
 
 // InCompany reports whether the employee works for company (case aside).
 func (e *EmployeeRow) InCompany(company string) bool {
-	return strings.EqualFold(e.emp.Company, company)
+	return strings.EqualFold(e.r().emp.Company, company)
 }
 
 // InDepartment reports whether the employee is in department (case aside).
 func (e *EmployeeRow) InDepartment(department string) bool {
-	return strings.EqualFold(e.emp.Department, department)
+	return strings.EqualFold(e.r().emp.Department, department)
 }

@@ -7,6 +7,7 @@ package data
 type idTable struct {
 	dense  []int32 // position+1 by id; 0 = none
 	sparse map[uint64]int32
+	added  map[uint64]int32 // records added since the table was built (update.go)
 }
 
 func newIDTable(n int, id func(i int) uint64) idTable {
@@ -29,6 +30,9 @@ func newIDTable(n int, id func(i int) uint64) idTable {
 }
 
 func (t idTable) get(id uint64) (int32, bool) {
+	if i, ok := t.added[id]; ok {
+		return i, true
+	}
 	if t.sparse != nil {
 		i, ok := t.sparse[id]
 		return i, ok
@@ -37,4 +41,16 @@ func (t idTable) get(id uint64) (int32, bool) {
 		return 0, false
 	}
 	return t.dense[id] - 1, true
+}
+
+// with is the table with one more record: the table it came from is
+// left as it was (another version of the index reads it).
+func (t idTable) with(id uint64, pos int32) idTable {
+	added := make(map[uint64]int32, len(t.added)+1)
+	for k, v := range t.added {
+		added[k] = v
+	}
+	added[id] = pos
+	t.added = added
+	return t
 }

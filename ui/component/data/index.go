@@ -7,191 +7,242 @@ package data
 import (
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
 )
 
-// KeyRow is one key as the lists show it.
-type KeyRow struct {
+// KeyRow is one key as the lists show it. Its record is swapped whole
+// when a write touches the key (see update.go), so that a row is the
+// same place in every version of the index and a write copies no list.
+type KeyRow struct{ p atomic.Pointer[keyRec] }
+
+// keyRec is a KeyRow's content; never changed once stored.
+type keyRec struct {
 	key    *model.Key
 	holder *model.Employee // nil when tied to nobody
-	// lastHolder held the key before it was taken back (lastholder.go).
-	lastHolder *model.Employee
+	// lastHolder is the row of who held the key before it was taken
+	// back (lastholder.go): a row, so that their name is always the one
+	// the index has now.
+	lastHolder *EmployeeRow
 	profile    *store.ProfileUse // nil only for a damaged record
 	applied    *store.ProfileUse // what the device has; nil when deleted since
 	byName     string            // lower-case holder name and e-mail, for sorting
 	licence    model.LicenceStatus
-	left       int32 // licence days left at the index's moment
+	left       int32  // licence days left at the index's moment
+	text       string // search text, for a row changed since the index's text was built
+	gone       bool   // deleted since the index was built
 }
 
-func (k *KeyRow) ID() uint64            { return k.key.ID }
-func (k *KeyRow) Rev() uint64           { return k.key.Rev }
-func (k *KeyRow) Status() model.Status  { return k.key.Status }
-func (k *KeyRow) Reason() model.Reason  { return k.key.Reason }
-func (k *KeyRow) EmployeeID() uint64    { return k.key.EmployeeID }
-func (k *KeyRow) ImportedAt() time.Time { return k.key.ImportedAt }
-func (k *KeyRow) UpdatedAt() time.Time  { return k.key.UpdatedAt }
-func (k *KeyRow) Serial() string        { return model.Printable(k.key.Serial) }
-func (k *KeyRow) MAC() string           { return model.Printable(k.key.MAC) }
-func (k *KeyRow) Model() string         { return model.Printable(k.key.Model) }
-func (k *KeyRow) Firmware() string      { return model.Printable(k.key.Firmware) }
-func (k *KeyRow) RFID() string          { return model.Printable(k.key.RFID) }
-func (k *KeyRow) Note() string          { return model.Printable(k.key.Note) }
-func (k *KeyRow) Ref() store.KeyRef     { return store.KeyRef{Serial: k.key.Serial, Rev: k.key.Rev} }
+func (k *KeyRow) r() *keyRec { return k.p.Load() }
+
+// Snapshot is a row that keeps the record this one holds now, whatever
+// the writes after: an action started on a key acts on the revision the
+// admin saw.
+func (k *KeyRow) Snapshot() *KeyRow {
+	s := &KeyRow{}
+	s.p.Store(k.r())
+	return s
+}
+
+func (k *KeyRow) ID() uint64            { return k.r().key.ID }
+func (k *KeyRow) Rev() uint64           { return k.r().key.Rev }
+func (k *KeyRow) Status() model.Status  { return k.r().key.Status }
+func (k *KeyRow) Reason() model.Reason  { return k.r().key.Reason }
+func (k *KeyRow) EmployeeID() uint64    { return k.r().key.EmployeeID }
+func (k *KeyRow) ImportedAt() time.Time { return k.r().key.ImportedAt }
+func (k *KeyRow) UpdatedAt() time.Time  { return k.r().key.UpdatedAt }
+func (k *KeyRow) Serial() string        { return model.Printable(k.r().key.Serial) }
+func (k *KeyRow) MAC() string           { return model.Printable(k.r().key.MAC) }
+func (k *KeyRow) Model() string         { return model.Printable(k.r().key.Model) }
+func (k *KeyRow) Firmware() string      { return model.Printable(k.r().key.Firmware) }
+func (k *KeyRow) RFID() string          { return model.Printable(k.r().key.RFID) }
+func (k *KeyRow) Note() string          { return model.Printable(k.r().key.Note) }
+func (k *KeyRow) Ref() store.KeyRef {
+	key := k.r().key
+	return store.KeyRef{Serial: key.Serial, Rev: key.Rev}
+}
 
 // Licence is the licence's status when the index was built.
-func (k *KeyRow) Licence() model.LicenceStatus { return k.licence }
+func (k *KeyRow) Licence() model.LicenceStatus { return k.r().licence }
 
 // LicenceUntil is the licence's end date (zero for none).
-func (k *KeyRow) LicenceUntil() time.Time { return k.key.LicenceUntil }
+func (k *KeyRow) LicenceUntil() time.Time { return k.r().key.LicenceUntil }
 
 // LicenceDaysLeft is how many days the licence had left when the index
 // was built (meaningless without a licence).
-func (k *KeyRow) LicenceDaysLeft() int { return int(k.left) }
+func (k *KeyRow) LicenceDaysLeft() int { return int(k.r().left) }
 
 // Profile is the key's access profile (nil only in a damaged database).
 func (k *KeyRow) Profile() *model.Profile {
-	if k.profile == nil {
+	r := k.r()
+	if r.profile == nil {
 		return nil
 	}
-	return &k.profile.Profile
+	return &r.profile.Profile
 }
 
 // ProfileName is the profile's name, safe to print.
 func (k *KeyRow) ProfileName() string {
-	if k.profile == nil {
+	r := k.r()
+	if r.profile == nil {
 		return "?"
 	}
-	return model.Printable(k.profile.Name)
+	return model.Printable(r.profile.Name)
 }
 
 // ProfilePending reports whether the device has yet to apply the profile.
-func (k *KeyRow) ProfilePending() bool { return k.key.ProfilePending() }
+func (k *KeyRow) ProfilePending() bool { return k.r().key.ProfilePending() }
 
 // AppliedProfileName is the profile the device still has while a change
 // is pending ("" when that profile was deleted since).
 func (k *KeyRow) AppliedProfileName() string {
-	if k.applied == nil {
+	r := k.r()
+	if r.applied == nil {
 		return ""
 	}
-	return model.Printable(k.applied.Name)
+	return model.Printable(r.applied.Name)
 }
 
 // ProfileChangeable reports whether the model allows the key another
 // profile now.
-func (k *KeyRow) ProfileChangeable() bool { return model.ProfileChangeAllowed(k.key.Status) }
+func (k *KeyRow) ProfileChangeable() bool { return model.ProfileChangeAllowed(k.r().key.Status) }
 
 // Employee is the holder's name ("" when tied to nobody).
 func (k *KeyRow) Employee() string {
-	if k.holder == nil {
+	r := k.r()
+	if r.holder == nil {
 		return ""
 	}
-	return model.Printable(k.holder.FullName())
+	return model.Printable(r.holder.FullName())
 }
 
 // Email is the holder's e-mail ("" when tied to nobody).
 func (k *KeyRow) Email() string {
-	if k.holder == nil {
+	r := k.r()
+	if r.holder == nil {
 		return ""
 	}
-	return model.Printable(k.holder.Email)
+	return model.Printable(r.holder.Email)
 }
 
-// EmployeeRow is one employee as the lists show it.
-type EmployeeRow struct {
+// EmployeeRow is one employee as the lists show it; like KeyRow, its
+// record is swapped whole when a write touches the employee.
+type EmployeeRow struct{ p atomic.Pointer[employeeRec] }
+
+type employeeRec struct {
 	emp      *model.Employee
 	key      *model.Key // nil when holding none
 	sortName string     // lower-case name, for sorting
+	text     string     // as in keyRec
+	gone     bool
 }
 
-func (e *EmployeeRow) ID() uint64           { return e.emp.ID }
-func (e *EmployeeRow) Rev() uint64          { return e.emp.Rev }
-func (e *EmployeeRow) KeyID() uint64        { return e.emp.KeyID }
-func (e *EmployeeRow) CreatedAt() time.Time { return e.emp.CreatedAt }
-func (e *EmployeeRow) UpdatedAt() time.Time { return e.emp.UpdatedAt }
-func (e *EmployeeRow) Name() string         { return model.Printable(e.emp.FullName()) }
-func (e *EmployeeRow) Email() string        { return model.Printable(e.emp.Email) }
-func (e *EmployeeRow) Phone() string        { return model.Printable(e.emp.Phone) }
-func (e *EmployeeRow) Department() string   { return model.Printable(e.emp.Department) }
-func (e *EmployeeRow) Position() string     { return model.Printable(e.emp.Position) }
-func (e *EmployeeRow) Company() string      { return model.Printable(e.emp.Company) }
+func (e *EmployeeRow) r() *employeeRec { return e.p.Load() }
+
+func (e *EmployeeRow) ID() uint64           { return e.r().emp.ID }
+func (e *EmployeeRow) Rev() uint64          { return e.r().emp.Rev }
+func (e *EmployeeRow) KeyID() uint64        { return e.r().emp.KeyID }
+func (e *EmployeeRow) CreatedAt() time.Time { return e.r().emp.CreatedAt }
+func (e *EmployeeRow) UpdatedAt() time.Time { return e.r().emp.UpdatedAt }
+func (e *EmployeeRow) Name() string         { return model.Printable(e.r().emp.FullName()) }
+func (e *EmployeeRow) Email() string        { return model.Printable(e.r().emp.Email) }
+func (e *EmployeeRow) Phone() string        { return model.Printable(e.r().emp.Phone) }
+func (e *EmployeeRow) Department() string   { return model.Printable(e.r().emp.Department) }
+func (e *EmployeeRow) Position() string     { return model.Printable(e.r().emp.Position) }
+func (e *EmployeeRow) Company() string      { return model.Printable(e.r().emp.Company) }
 func (e *EmployeeRow) Ref() store.EmployeeRef {
-	return store.EmployeeRef{Email: e.emp.Email, Rev: e.emp.Rev}
+	emp := e.r().emp
+	return store.EmployeeRef{Email: emp.Email, Rev: emp.Rev}
 }
-func (e *EmployeeRow) RawEmail() string { return e.emp.Email }
+func (e *EmployeeRow) RawEmail() string { return e.r().emp.Email }
 
 // KeySerial is the serial of the key held ("" for none).
 func (e *EmployeeRow) KeySerial() string {
-	if e.key == nil {
+	r := e.r()
+	if r.key == nil {
 		return ""
 	}
-	return model.Printable(e.key.Serial)
+	return model.Printable(r.key.Serial)
 }
 
 // KeyStatus is the status of the key held (0 for none).
 func (e *EmployeeRow) KeyStatus() model.Status {
-	if e.key == nil {
+	r := e.r()
+	if r.key == nil {
 		return 0
 	}
-	return e.key.Status
+	return r.key.Status
 }
 
 // Input is the profile as stored, to prefill an edit form.
 func (e *EmployeeRow) Input() model.EmployeeInput {
-	return model.EmployeeInput{FirstName: e.emp.FirstName, LastName: e.emp.LastName, Email: e.emp.Email,
-		Phone: e.emp.Phone, Department: e.emp.Department, Position: e.emp.Position, Company: e.emp.Company}
+	emp := e.r().emp
+	return model.EmployeeInput{FirstName: emp.FirstName, LastName: emp.LastName, Email: emp.Email,
+		Phone: emp.Phone, Department: emp.Department, Position: emp.Position, Company: emp.Company}
 }
 
-// Index is one snapshot of the data, ready for the screens. It is never
-// changed after Build; a change in the store builds a new one.
+// Index is the data the screens read: one per local TUI or serve
+// process (see Live), shared by every session. A write makes a new
+// version from the one before (update.go): the rows it touched get new
+// records in place, the rest is shared.
 type Index struct {
-	Keys      []KeyRow
+	Keys      []KeyRow // rows of deleted records stay, Gone; Len counts the others
 	Employees []EmployeeRow
 
-	snap         store.Snapshot
-	keyText      searchText // serial, MAC, RFID, holder of each key
+	keyText      searchText // serial, MAC, RFID, holder of each key, as built
 	employeeText searchText // name, e-mail, department, position, phone digits, key of each employee
 	keyByID      idTable
 	employeeByID idTable
-	counts       [model.Compromised + 1]int
-	licences     [model.LicenceExpired + 1]int // keys by licence status at At
-	partial      bool                          // a Preview: the first employees only
+	// Rows whose search text is their record's own: changed or added since
+	// the texts above were built.
+	dirtyKeys, dirtyEmployees map[int32]struct{}
+	nKeys, nEmployees         int // rows not gone
+	counts                    [model.Compromised + 1]int
+	licences                  [model.LicenceExpired + 1]int // keys by licence status at At
+	partial                   bool                          // a Preview: the first employees only
+	version                   uint64                        // counts the updates since the last Build
 
 	// Profiles are every profile with its number of keys (counted by the
 	// store, not here), Default first. At is when the snapshot was read:
 	// the licence statuses are those of that moment.
-	Profiles []store.ProfileUse
-	At       time.Time
+	Profiles  []store.ProfileUse
+	At        time.Time
+	directory store.DirectoryStatus // directory.go
 
 	mu         sync.Mutex
-	orders     map[any][]int32 // sorted orders, computed once per sort
+	orders     map[any][]int32       // sorted orders, computed once per sort
+	pending    map[any]*pendingOrder // sorted before writes that moved rows (pending.go)
 	groupLists map[groupsKey][]Group
+	found      foundCache // searches, once per query and order
 }
 
 // Build makes the rows of a snapshot. Keys and employees are built at
 // once on two cores, with the orders the first screens show.
 func Build(snap store.Snapshot) *Index {
 	x := &Index{
-		Keys:         make([]KeyRow, len(snap.Keys)),
-		Employees:    make([]EmployeeRow, len(snap.Employees)),
-		snap:         snap,
+		Keys:         make([]KeyRow, len(snap.Keys), rowCap(len(snap.Keys))),
+		Employees:    make([]EmployeeRow, len(snap.Employees), rowCap(len(snap.Employees))),
 		keyByID:      newIDTable(len(snap.Keys), func(i int) uint64 { return snap.Keys[i].ID }),
 		employeeByID: newIDTable(len(snap.Employees), func(i int) uint64 { return snap.Employees[i].ID }),
+		nKeys:        len(snap.Keys),
+		nEmployees:   len(snap.Employees),
 		orders:       map[any][]int32{},
 		Profiles:     snap.Profiles,
 		At:           snap.At,
+		directory:    snap.Directory,
 	}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	var bySerial []int32
 	go func() {
 		defer wg.Done()
-		x.buildKeys()
+		x.buildKeys(snap)
 		bySerial = sortKeys(x.Keys, KeysBySerial)
 	}()
-	x.buildEmployees()
+	x.buildEmployees(snap)
 	byName := sortEmployees(x.Employees, EmployeesByName)
 	wg.Wait()
 	x.orders[KeysBySerial] = bySerial
@@ -199,23 +250,28 @@ func Build(snap store.Snapshot) *Index {
 	return x
 }
 
+// rowCap leaves room for the rows writes add before the next Build, so
+// that adding one copies no list.
+func rowCap(n int) int { return n + n/16 + 64 }
+
 // buildKeys fills the key rows: holder, profile, licence, counts and
 // search text.
-func (x *Index) buildKeys() {
-	keys, employees := x.snap.Keys, x.snap.Employees
-	profiles := x.profileTable()
+func (x *Index) buildKeys(snap store.Snapshot) {
+	keys, employees := snap.Keys, snap.Employees
+	profiles := newProfileTable(x.Profiles)
 	today := model.LicenceDay(x.At)
+	recs := make([]keyRec, len(keys))
 	size := 0
 	for i := range keys {
 		k := &keys[i]
-		r := &x.Keys[i]
+		r := &recs[i]
 		r.key = k
 		x.counts[k.Status]++
 		if j, ok := x.employeeByID.get(k.EmployeeID); ok && k.EmployeeID != 0 {
 			r.holder = &employees[j]
 		}
 		if j, ok := x.employeeByID.get(k.LastHolderID); ok && k.LastHolderID != 0 {
-			r.lastHolder = &employees[j]
+			r.lastHolder = &x.Employees[j]
 		}
 		r.profile, r.applied = profiles.get(k.ProfileID), profiles.get(k.AppliedProfileID)
 		if !k.LicenceUntil.IsZero() {
@@ -223,76 +279,64 @@ func (x *Index) buildKeys() {
 			r.licence = model.LicenceStatusForDays(int(r.left))
 		}
 		x.licences[r.licence]++
-		size += len(k.Serial) + 2*len(k.MAC) + len(k.RFID) + 4
-		if h := x.Keys[i].holder; h != nil {
-			size += len(h.FirstName) + len(h.LastName) + len(h.Email) + 3
-		}
+		size += keyTextSize(k, r.holder)
 	}
 	var text lowerText
 	text.grow(size)
-	spans := make([][3]int32, len(keys))
-	for i := range x.Keys {
-		r := &x.Keys[i]
+	spans := make([][2]int32, len(keys))
+	for i := range recs {
 		start := text.len()
-		text.add(r.key.Serial, r.key.MAC)
-		text.addMACDigits(r.key.MAC)
-		text.add(r.key.RFID)
-		holder := text.len()
-		if r.holder != nil {
-			text.addName(r.holder.FirstName, r.holder.LastName)
-			text.add(r.holder.Email)
-		}
-		spans[i] = [3]int32{int32(start), int32(holder), int32(text.len())}
+		holder := text.addKey(recs[i].key, recs[i].holder)
+		spans[i] = [2]int32{int32(start), int32(holder)}
 	}
 	all := text.String()
 	x.keyText = searchText{text: all, starts: make([]int32, len(spans)+1)}
 	for i, sp := range spans {
 		x.keyText.starts[i] = sp[0]
-		x.Keys[i].byName = all[sp[1]:sp[2]]
+		end := len(all)
+		if i+1 < len(spans) {
+			end = int(spans[i+1][0])
+		}
+		recs[i].byName = all[sp[1]:end]
+		x.Keys[i].p.Store(&recs[i])
 	}
 	x.keyText.starts[len(spans)] = int32(len(all))
 }
 
 // buildEmployees fills the employee rows: key and search text.
-func (x *Index) buildEmployees() {
-	keys, employees := x.snap.Keys, x.snap.Employees
+func (x *Index) buildEmployees(snap store.Snapshot) {
+	keys, employees := snap.Keys, snap.Employees
+	recs := make([]employeeRec, len(employees))
 	size := 0
 	for i := range employees {
 		e := &employees[i]
-		x.Employees[i].emp = e
+		recs[i].emp = e
 		if j, ok := x.keyByID.get(e.KeyID); ok && e.KeyID != 0 {
-			x.Employees[i].key = &keys[j]
-			size += len(keys[j].Serial) + 1
+			recs[i].key = &keys[j]
 		}
-		size += len(e.FirstName) + len(e.LastName) + len(e.Email) + len(e.Department) + len(e.Position) + len(e.Phone) + 6
+		size += employeeTextSize(e, recs[i].key)
 	}
 	var text lowerText
 	text.grow(size)
-	spans := make([][3]int32, len(employees))
-	for i := range x.Employees {
-		r := &x.Employees[i]
+	spans := make([][2]int32, len(employees))
+	for i := range recs {
 		start := text.len()
-		text.addName(r.emp.FirstName, r.emp.LastName)
-		name := text.len() - 1 // without its NUL
-		text.add(r.emp.Email, r.emp.Department, r.emp.Position)
-		text.addDigits(r.emp.Phone)
-		if r.key != nil {
-			text.add(r.key.Serial)
-		}
-		spans[i] = [3]int32{int32(start), int32(name), int32(text.len())}
+		name := text.addEmployee(recs[i].emp, recs[i].key)
+		spans[i] = [2]int32{int32(start), int32(name)}
 	}
 	all := text.String()
 	x.employeeText = searchText{text: all, starts: make([]int32, len(spans)+1)}
 	for i, sp := range spans {
 		x.employeeText.starts[i] = sp[0]
-		x.Employees[i].sortName = all[sp[0]:sp[1]]
+		recs[i].sortName = all[sp[0]:sp[1]]
+		x.Employees[i].p.Store(&recs[i])
 	}
 	x.employeeText.starts[len(spans)] = int32(len(all))
 }
 
 // Key returns the key with this id.
 func (x *Index) Key(id uint64) (*KeyRow, bool) {
-	if i, ok := x.keyByID.get(id); ok {
+	if i, ok := x.keyByID.get(id); ok && !x.Keys[i].r().gone {
 		return &x.Keys[i], true
 	}
 	return nil, false
@@ -301,33 +345,49 @@ func (x *Index) Key(id uint64) (*KeyRow, bool) {
 // KeyBySerial returns the key with this serial (as stored).
 func (x *Index) KeyBySerial(serial string) (*KeyRow, bool) {
 	order := x.KeyOrder(KeysBySerial)
-	n := sort.Search(len(order), func(i int) bool { return x.Keys[order[i]].key.Serial >= serial })
-	if n < len(order) && x.Keys[order[n]].key.Serial == serial {
+	n := sort.Search(len(order), func(i int) bool { return x.Keys[order[i]].r().key.Serial >= serial })
+	if n < len(order) && x.Keys[order[n]].r().key.Serial == serial {
 		return &x.Keys[order[n]], true
+	}
+	// A key whose serial changed since the order was sorted.
+	for i := range x.dirtyKeys {
+		if r := x.Keys[i].r(); !r.gone && r.key.Serial == serial {
+			return &x.Keys[i], true
+		}
 	}
 	return nil, false
 }
 
 // Employee returns the employee with this id.
 func (x *Index) Employee(id uint64) (*EmployeeRow, bool) {
-	if i, ok := x.employeeByID.get(id); ok {
+	if i, ok := x.employeeByID.get(id); ok && !x.Employees[i].r().gone {
 		return &x.Employees[i], true
 	}
 	return nil, false
 }
 
+// KeyCount and EmployeeCount are how many keys and employees there are
+// (rows of deleted records aside).
+func (x *Index) KeyCount() int      { return x.nKeys }
+func (x *Index) EmployeeCount() int { return x.nEmployees }
+
+// Gone reports whether the row's record was deleted since the index
+// was built.
+func (k *KeyRow) Gone() bool      { return k.r().gone }
+func (e *EmployeeRow) Gone() bool { return e.r().gone }
+
 // profileTable finds the profiles of the keys by id: ids are small and
 // few, so a slice indexed by id.
 type profileTable []*store.ProfileUse
 
-func (x *Index) profileTable() profileTable {
+func newProfileTable(profiles []store.ProfileUse) profileTable {
 	var maxID uint64
-	for _, p := range x.Profiles {
+	for _, p := range profiles {
 		maxID = max(maxID, p.ID)
 	}
 	t := make(profileTable, maxID+1)
-	for i := range x.Profiles {
-		t[x.Profiles[i].ID] = &x.Profiles[i]
+	for i := range profiles {
+		t[profiles[i].ID] = &profiles[i]
 	}
 	return t
 }

@@ -5,8 +5,13 @@ import "github.com/keydesk/keydesk/model"
 // LastHolder is who held the key before it was last taken back (name and
 // e-mail, safe to print), "" when nobody did or they were deleted since.
 func (k *KeyRow) LastHolder() string {
-	if k.lastHolder == nil {
+	row := k.r().lastHolder
+	if row == nil {
 		return ""
 	}
-	return model.Printable(k.lastHolder.FullName()) + " <" + model.Printable(k.lastHolder.Email) + ">"
+	e := row.r()
+	if e == nil || e.gone {
+		return ""
+	}
+	return model.Printable(e.emp.FullName()) + " <" + model.Printable(e.emp.Email) + ">"
 }

@@ -1,6 +1,10 @@
 package data
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+	"sync"
+)
 
 // searchText is the lower-case search text of every row, one after the
 // other in one string, each field ended by a NUL (a query never holds
@@ -39,39 +43,408 @@ func phoneDigits(q string) (string, bool) {
 	return b.String(), b.Len() > 0 && b.Len() < len(q)
 }
 
-// matching marks the rows whose text holds query; nil means every row
-// (an empty query).
-func (s *searchText) matching(query string) []bool {
-	if query == "" {
-		return nil
+// The ranks of a row for a query: how well it matched (0: not at all).
+const (
+	noMatch   uint8 = iota
+	exact           // a field is the whole query ("ada lovelace", a serial)
+	wordStart       // every word begins a word of the row ("ada love")
+	inside          // every word is somewhere in the row ("vela")
+)
+
+// words splits a normalized query: every word must be found in the row,
+// each in any field.
+func words(query string) []string { return strings.Fields(query) }
+
+// ranks scans the text for rows holding every word of query and ranks
+// them. The text is scanned for the longest word only (the rarest, as
+// a rule); each row found is then checked for the others. dirty rows
+// are ranked from their own record's text instead (text of them is
+// stale); rows at or past the text's end are all dirty.
+func (s *searchText) ranks(query string, rows int, dirty map[int32]struct{}, own func(i int32) (string, bool)) []uint8 {
+	ws := words(query)
+	rank := make([]uint8, rows)
+	if len(ws) == 0 {
+		return rank
 	}
-	hit := make([]bool, len(s.starts)-1)
-	row, pos := 0, 0
-	for {
-		j := strings.Index(s.text[pos:], query)
+	scan := ws[0]
+	for _, w := range ws[1:] {
+		if len(w) > len(scan) {
+			scan = w
+		}
+	}
+	// Two halves of the text on two cores: a search of a million rows
+	// is a few tens of megabytes to read.
+	built := len(s.starts) - 1
+	if len(s.text) < parallelText || built < 2 {
+		s.scan(0, built, scan, query, ws, rank, dirty)
+	} else {
+		var wg sync.WaitGroup
+		wg.Add(1)
+		half := built / 2
+		go func() {
+			defer wg.Done()
+			s.scan(half, built, scan, query, ws, rank, dirty)
+		}()
+		s.scan(0, half, scan, query, ws, rank, dirty)
+		wg.Wait()
+	}
+	for i := range dirty {
+		if text, ok := own(i); ok {
+			rank[i] = rankOf(text, query, ws)
+		}
+	}
+	return rank
+}
+
+// parallelText is the size of text past which a search uses both cores.
+const parallelText = 4 << 20
+
+// scan ranks the rows [from, to) of the text that hold the word scan.
+func (s *searchText) scan(from, to int, scan, query string, ws []string, rank []uint8, dirty map[int32]struct{}) {
+	row, pos, end := from, int(s.starts[from]), int(s.starts[to])
+	for pos < end {
+		j := strings.Index(s.text[pos:end], scan)
 		if j < 0 {
-			return hit
+			break
 		}
 		at := pos + j
 		for int(s.starts[row+1]) <= at {
 			row++
 		}
-		hit[row] = true
-		pos = int(s.starts[row+1]) // one hit is enough: on to the next row
-		if pos >= len(s.text) {
-			return hit
+		next := int(s.starts[row+1])
+		if _, stale := dirty[int32(row)]; !stale {
+			rank[row] = rankOf(s.text[s.starts[row]:next], query, ws)
 		}
+		pos = next // one hit is enough: on to the next row
 	}
 }
 
+// refine ranks for query only the rows that matched an earlier query of
+// which it is a longer form (what typing one more key makes): every row
+// that holds the longer holds the shorter, so the others need no look.
+func (s *searchText) refine(query string, earlier []uint8, dirty map[int32]struct{}, own func(i int32) (string, bool)) []uint8 {
+	ws := words(query)
+	rank := make([]uint8, len(earlier))
+	built := int32(len(s.starts) - 1)
+	for i, r := range earlier {
+		if r == noMatch {
+			continue
+		}
+		row := int32(i)
+		_, stale := dirty[row]
+		if stale || row >= built {
+			if text, ok := own(row); ok {
+				rank[i] = rankOf(text, query, ws)
+			}
+			continue
+		}
+		rank[i] = rankOf(s.text[s.starts[row]:s.starts[row+1]], query, ws)
+	}
+	return rank
+}
+
+// rankOf ranks one row's text (fields each ended by a NUL).
+func rankOf(text, query string, ws []string) uint8 {
+	starts := true
+	for _, w := range ws {
+		at := strings.Index(text, w)
+		if at < 0 {
+			return noMatch
+		}
+		if starts && !startsWord(text, w, at) {
+			starts = false
+		}
+	}
+	switch {
+	case !starts:
+		return inside
+	case hasField(text, query):
+		return exact
+	}
+	return wordStart
+}
+
+// startsWord reports whether w occurs at the start of a word of text,
+// at its first occurrence at or after at.
+func startsWord(text, w string, at int) bool {
+	for at >= 0 {
+		if at == 0 || !isWordByte(text[at-1]) {
+			return true
+		}
+		next := strings.Index(text[at+1:], w)
+		if next < 0 {
+			return false
+		}
+		at += 1 + next
+	}
+	return false
+}
+
+func isWordByte(c byte) bool {
+	return c >= 0x80 || 'a' <= c && c <= 'z' || '0' <= c && c <= '9'
+}
+
+// hasField reports whether a field of text is exactly q.
+func hasField(text, q string) bool {
+	for text != "" {
+		end := strings.IndexByte(text, 0)
+		if end < 0 {
+			return text == q
+		}
+		if text[:end] == q {
+			return true
+		}
+		text = text[end+1:]
+	}
+	return false
+}
+
+// fieldOf is the number of the field of text where the query's longest
+// word is found, at a word's start if it is somewhere, or -1.
+func fieldOf(text, query string) int {
+	ws := words(query)
+	if len(ws) == 0 {
+		return -1
+	}
+	scan := ws[0]
+	for _, w := range ws[1:] {
+		if len(w) > len(scan) {
+			scan = w
+		}
+	}
+	if hasField(text, query) {
+		at := strings.Index(text, query)
+		return strings.Count(text[:at], "\x00")
+	}
+	at := strings.Index(text, scan)
+	if at < 0 {
+		return -1
+	}
+	for a := at; a >= 0; {
+		if a == 0 || !isWordByte(text[a-1]) {
+			at = a
+			break
+		}
+		next := strings.Index(text[a+1:], scan)
+		if next < 0 {
+			break
+		}
+		a += 1 + next
+	}
+	return strings.Count(text[:at], "\x00")
+}
+
+// keyRanks and employeeRanks are the ranks of every row for a query,
+// computed once per index and query and shared.
+func (x *Index) keyRanks(query string) []uint8 {
+	own := func(i int32) (string, bool) {
+		r := x.Keys[i].r()
+		return r.text, !r.gone
+	}
+	return x.found.ranks(&x.mu, "rk"+query, func() []uint8 {
+		if earlier := x.found.earlier(&x.mu, "rk", query); earlier != nil {
+			return x.keyText.refine(query, earlier, x.dirtyKeys, own)
+		}
+		return x.keyText.ranks(query, len(x.Keys), x.dirtyKeys, own)
+	})
+}
+
+func (x *Index) employeeRanks(query string) []uint8 {
+	own := func(i int32) (string, bool) {
+		r := x.Employees[i].r()
+		return r.text, !r.gone
+	}
+	return x.found.ranks(&x.mu, "re"+query, func() []uint8 {
+		if earlier := x.found.earlier(&x.mu, "re", query); earlier != nil {
+			return x.employeeText.refine(query, earlier, x.dirtyEmployees, own)
+		}
+		return x.employeeText.ranks(query, len(x.Employees), x.dirtyEmployees, own)
+	})
+}
+
+// FindKeys is the keys that hold every word of the normalized query,
+// best matches first (a field that is the whole query, then every word
+// at a word's start, then anywhere), each group in the order by; for ""
+// it is KeyOrder(by). Shared: callers must not change it.
+func (x *Index) FindKeys(query string, by KeySort) []int32 {
+	if query == "" {
+		return x.KeyOrder(by)
+	}
+	return x.found.list(&x.mu, fmt.Sprintf("k%d %s", by, query), func() []int32 {
+		return ranked(x.KeyOrder(by), x.keyRanks(query))
+	})
+}
+
+// FindEmployees is FindKeys for employees: name, e-mail, department,
+// position, phone (its digits) and key serial.
+func (x *Index) FindEmployees(query string, by EmployeeSort) []int32 {
+	if query == "" {
+		return x.EmployeeOrder(by)
+	}
+	return x.found.list(&x.mu, fmt.Sprintf("e%d %s", by, query), func() []int32 {
+		return ranked(x.EmployeeOrder(by), x.employeeRanks(query))
+	})
+}
+
+// ranked is the rows of order that match, best rank first, each rank in
+// order.
+func ranked(order []int32, rank []uint8) []int32 {
+	var n [inside + 1]int
+	for _, i := range order {
+		n[rank[i]]++
+	}
+	out := make([]int32, n[exact]+n[wordStart]+n[inside])
+	at := [inside + 1]int{exact: 0, wordStart: n[exact], inside: n[exact] + n[wordStart]}
+	for _, i := range order {
+		if r := rank[i]; r != noMatch {
+			out[at[r]] = i
+			at[r]++
+		}
+	}
+	return out
+}
+
+// KeyMatchField names the field of a key where a query matched ("serial",
+// "MAC", "RFID", "holder", "e-mail"), "" if none: a screen can say why a
+// row is in the list.
+func (x *Index) KeyMatchField(k *KeyRow, query string) string {
+	r := k.r()
+	i, ok := x.keyByID.get(r.key.ID)
+	if !ok {
+		return ""
+	}
+	return fieldName(keyFields, fieldOf(x.rowText(&x.keyText, x.dirtyKeys, i, r.text), query))
+}
+
+// EmployeeMatchField is KeyMatchField for employees ("name", "e-mail",
+// "department", "position", "phone", "key").
+func (x *Index) EmployeeMatchField(e *EmployeeRow, query string) string {
+	r := e.r()
+	i, ok := x.employeeByID.get(r.emp.ID)
+	if !ok {
+		return ""
+	}
+	return fieldName(employeeFields, fieldOf(x.rowText(&x.employeeText, x.dirtyEmployees, i, r.text), query))
+}
+
+func (x *Index) rowText(s *searchText, dirty map[int32]struct{}, i int32, own string) string {
+	if _, ok := dirty[i]; ok || int(i) >= len(s.starts)-1 {
+		return own
+	}
+	return s.text[s.starts[i]:s.starts[i+1]]
+}
+
+func fieldName(names []string, i int) string {
+	if i < 0 || i >= len(names) {
+		return ""
+	}
+	return names[i]
+}
+
 // KeysMatching marks the keys whose serial, MAC (with or without its
-// colons), RFID or holder holds the normalized query; nil for "" (all).
-func (x *Index) KeysMatching(query string) []bool { return x.keyText.matching(query) }
+// colons), RFID or holder holds every word of the normalized query; nil
+// for "" (all).
+func (x *Index) KeysMatching(query string) []bool {
+	if query == "" {
+		return nil
+	}
+	return hits(x.keyRanks(query))
+}
 
 // EmployeesMatching marks the employees whose name, e-mail, department,
-// position, phone (its digits) or key serial holds the normalized
-// query; nil for "" (all).
-func (x *Index) EmployeesMatching(query string) []bool { return x.employeeText.matching(query) }
+// position, phone (its digits) or key serial holds every word of the
+// normalized query; nil for "" (all).
+func (x *Index) EmployeesMatching(query string) []bool {
+	if query == "" {
+		return nil
+	}
+	return hits(x.employeeRanks(query))
+}
+
+func hits(rank []uint8) []bool {
+	hit := make([]bool, len(rank))
+	for i, r := range rank {
+		hit[i] = r != noMatch
+	}
+	return hit
+}
+
+// foundCache keeps the last searches of an index: sessions typing the
+// same query share one answer, and its memory is bounded whatever the
+// number of sessions.
+type foundCache struct {
+	rankOf map[string][]uint8
+	listOf map[string][]int32
+	order  []string // oldest first
+}
+
+const foundCacheSize = 16
+
+func (c *foundCache) remember(key string) {
+	c.order = append(c.order, key)
+	if len(c.order) > foundCacheSize {
+		old := c.order[0]
+		c.order = c.order[1:]
+		delete(c.rankOf, old)
+		delete(c.listOf, old)
+	}
+}
+
+func (c *foundCache) ranks(mu *sync.Mutex, key string, compute func() []uint8) []uint8 {
+	mu.Lock()
+	r, ok := c.rankOf[key]
+	mu.Unlock()
+	if ok {
+		return r
+	}
+	r = compute()
+	mu.Lock()
+	defer mu.Unlock()
+	if c.rankOf == nil {
+		c.rankOf = map[string][]uint8{}
+	}
+	if _, ok := c.rankOf[key]; !ok {
+		c.rankOf[key] = r
+		c.remember(key)
+	}
+	return r
+}
+
+// earlier is the ranks of the longest query searched in this index
+// that query begins with (nil for none).
+func (c *foundCache) earlier(mu *sync.Mutex, kind, query string) []uint8 {
+	mu.Lock()
+	defer mu.Unlock()
+	var best []uint8
+	longest := 0
+	for key, r := range c.rankOf {
+		q, ok := strings.CutPrefix(key, kind)
+		if ok && q != "" && len(q) > longest && strings.HasPrefix(query, q) {
+			best, longest = r, len(q)
+		}
+	}
+	return best
+}
+
+func (c *foundCache) list(mu *sync.Mutex, key string, compute func() []int32) []int32 {
+	mu.Lock()
+	l, ok := c.listOf[key]
+	mu.Unlock()
+	if ok {
+		return l
+	}
+	l = compute()
+	mu.Lock()
+	defer mu.Unlock()
+	if c.listOf == nil {
+		c.listOf = map[string][]int32{}
+	}
+	if _, ok := c.listOf[key]; !ok {
+		c.listOf[key] = l
+		c.remember(key)
+	}
+	return l
+}
 
 // Filter keeps the positions of order for which keep is true. With no
 // filter at all (keep nil) it returns order itself.

@@ -50,7 +50,13 @@ func (x *Index) KeyOrder(by KeySort) []int32 {
 	if o, ok := x.orders[by]; ok {
 		return o
 	}
-	o := sortKeys(x.Keys, by)
+	var o []int32
+	if p, ok := x.pending[by]; ok {
+		o = p.moveRows(x.keyNow(by))
+		delete(x.pending, by)
+	} else {
+		o = sortKeys(x.Keys, by)
+	}
 	x.orders[by] = o
 	return o
 }
@@ -62,7 +68,13 @@ func (x *Index) EmployeeOrder(by EmployeeSort) []int32 {
 	if o, ok := x.orders[by]; ok {
 		return o
 	}
-	o := sortEmployees(x.Employees, by)
+	var o []int32
+	if p, ok := x.pending[by]; ok {
+		o = p.moveRows(x.employeeNow(by))
+		delete(x.pending, by)
+	} else {
+		o = sortEmployees(x.Employees, by)
+	}
 	x.orders[by] = o
 	return o
 }
@@ -101,13 +113,15 @@ func compareItems(a, b sortItem) int {
 	return cmp.Compare(a.row, b.row) // stable
 }
 
-func sortRows(n int, item func(i int32) sortItem) []int32 {
-	items := make([]sortItem, n)
-	for i := range items {
-		items[i] = item(int32(i))
+func sortRows[R any](rows []R, item func(i int32) sortItem, gone func(i int32) bool) []int32 {
+	items := make([]sortItem, 0, len(rows))
+	for i := range rows {
+		if !gone(int32(i)) {
+			items = append(items, item(int32(i)))
+		}
 	}
 	slices.SortFunc(items, compareItems)
-	out := make([]int32, n)
+	out := make([]int32, len(items))
 	for i, it := range items {
 		out[i] = it.row
 	}
@@ -115,43 +129,47 @@ func sortRows(n int, item func(i int32) sortItem) []int32 {
 }
 
 func sortKeys(keys []KeyRow, by KeySort) []int32 {
-	return sortRows(len(keys), func(i int32) sortItem {
-		k := &keys[i]
-		switch by {
-		case KeysByStatus:
-			return newSortItem(i, int64(k.key.Status), k.key.Serial)
-		case KeysByLastChange:
-			return newSortItem(i, -k.key.UpdatedAt.UnixNano(), k.key.Serial) // newest first
-		case KeysByEmployee:
-			if k.holder == nil {
-				return newSortItem(i, 1, k.key.Serial) // keys held by nobody last
-			}
-			return newSortItem(i, 0, k.byName)
-		case KeysByLicence:
-			if k.key.LicenceUntil.IsZero() {
-				return newSortItem(i, 1<<62, k.key.Serial) // keys with no licence last
-			}
-			return newSortItem(i, k.key.LicenceUntil.Unix(), k.key.Serial) // soonest first
+	return sortRows(keys, func(i int32) sortItem { return keyItem(keys[i].r(), i, by) }, func(i int32) bool { return keys[i].r().gone })
+}
+
+// keyItem is where a key goes in an order.
+func keyItem(k *keyRec, i int32, by KeySort) sortItem {
+	switch by {
+	case KeysByStatus:
+		return newSortItem(i, int64(k.key.Status), k.key.Serial)
+	case KeysByLastChange:
+		return newSortItem(i, -k.key.UpdatedAt.UnixNano(), k.key.Serial) // newest first
+	case KeysByEmployee:
+		if k.holder == nil {
+			return newSortItem(i, 1, k.key.Serial) // keys held by nobody last
 		}
-		return newSortItem(i, 0, k.key.Serial)
-	})
+		return newSortItem(i, 0, k.byName)
+	case KeysByLicence:
+		if k.key.LicenceUntil.IsZero() {
+			return newSortItem(i, 1<<62, k.key.Serial) // keys with no licence last
+		}
+		return newSortItem(i, k.key.LicenceUntil.Unix(), k.key.Serial) // soonest first
+	}
+	return newSortItem(i, 0, k.key.Serial)
 }
 
 func sortEmployees(emps []EmployeeRow, by EmployeeSort) []int32 {
-	return sortRows(len(emps), func(i int32) sortItem {
-		e := &emps[i]
-		switch by {
-		case EmployeesByEmail:
-			return newSortItem(i, 0, e.emp.Email)
-		case EmployeesByDepartment:
-			return newSortItem(i, 0, strings.ToLower(e.emp.Department)+"\x00"+e.sortName)
-		case EmployeesByKeyStatus:
-			status := int64(99) // no key: last
-			if e.key != nil {
-				status = int64(e.key.Status)
-			}
-			return newSortItem(i, status, e.sortName)
+	return sortRows(emps, func(i int32) sortItem { return employeeItem(emps[i].r(), i, by) }, func(i int32) bool { return emps[i].r().gone })
+}
+
+// employeeItem is where an employee goes in an order.
+func employeeItem(e *employeeRec, i int32, by EmployeeSort) sortItem {
+	switch by {
+	case EmployeesByEmail:
+		return newSortItem(i, 0, e.emp.Email)
+	case EmployeesByDepartment:
+		return newSortItem(i, 0, strings.ToLower(e.emp.Department)+"\x00"+e.sortName)
+	case EmployeesByKeyStatus:
+		status := int64(99) // no key: last
+		if e.key != nil {
+			status = int64(e.key.Status)
 		}
-		return newSortItem(i, 0, e.sortName)
-	})
+		return newSortItem(i, status, e.sortName)
+	}
+	return newSortItem(i, 0, e.sortName)
 }

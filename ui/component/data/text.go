@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/keydesk/keydesk/model"
 )
 
 // lowerText collects the lower-case search text of many rows in one
@@ -85,4 +87,55 @@ func (t *lowerText) addDigits(phone string) {
 		}
 	}
 	t.buf = append(t.buf, 0)
+}
+
+// The search text of a key: serial, MAC, MAC digits, RFID, then the
+// holder's name and e-mail (keyFields names them in that order).
+var keyFields = []string{"serial", "MAC", "MAC", "RFID", "holder", "e-mail"}
+
+func keyTextSize(k *model.Key, holder *model.Employee) int {
+	n := len(k.Serial) + 2*len(k.MAC) + len(k.RFID) + 4
+	if holder != nil {
+		n += len(holder.FirstName) + len(holder.LastName) + len(holder.Email) + 3
+	}
+	return n
+}
+
+// addKey appends a key's text and returns where its holder's part
+// begins (the key list sorts by it).
+func (t *lowerText) addKey(k *model.Key, holder *model.Employee) int {
+	t.add(k.Serial, k.MAC)
+	t.addMACDigits(k.MAC)
+	t.add(k.RFID)
+	at := t.len()
+	if holder != nil {
+		t.addName(holder.FirstName, holder.LastName)
+		t.add(holder.Email)
+	}
+	return at
+}
+
+// The search text of an employee: name, e-mail, department, position,
+// phone digits, key serial.
+var employeeFields = []string{"name", "e-mail", "department", "position", "phone", "key"}
+
+func employeeTextSize(e *model.Employee, key *model.Key) int {
+	n := len(e.FirstName) + len(e.LastName) + len(e.Email) + len(e.Department) + len(e.Position) + len(e.Phone) + 6
+	if key != nil {
+		n += len(key.Serial) + 1
+	}
+	return n
+}
+
+// addEmployee appends an employee's text and returns where its name
+// ends (the employee list sorts by the name).
+func (t *lowerText) addEmployee(e *model.Employee, key *model.Key) int {
+	t.addName(e.FirstName, e.LastName)
+	name := t.len() - 1 // without its NUL
+	t.add(e.Email, e.Department, e.Position)
+	t.addDigits(e.Phone)
+	if key != nil {
+		t.add(key.Serial)
+	}
+	return name
 }

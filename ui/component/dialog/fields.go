@@ -1,6 +1,7 @@
 package dialog
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -68,6 +69,11 @@ func (c *Choice) view(st *styles.Styles, focused bool, labelWidth, _ int) string
 type Input struct {
 	Key, Label, Placeholder string
 	Validate                func(string) error
+	// Required marks the label with * (as every form does) and refuses
+	// an empty value under the field.
+	Required bool
+	// Value is the text the field starts with (what was typed before).
+	Value string
 
 	ti  textinput.Model
 	err error
@@ -77,6 +83,7 @@ func (in *Input) init(st *styles.Styles) {
 	in.ti = NewTextInput(st)
 	in.ti.Placeholder = in.Placeholder
 	in.ti.CharLimit = 500
+	in.ti.SetValue(in.Value)
 }
 
 // NewTextInput is a text input in keydesk's styles with a steady cursor
@@ -100,6 +107,10 @@ func (in *Input) blur()          { in.ti.Blur() }
 
 func (in *Input) validate() error {
 	in.err = nil
+	if in.Required && in.value() == "" {
+		in.err = fmt.Errorf("%s is required", strings.ToLower(in.Label))
+		return in.err
+	}
 	if in.Validate != nil {
 		in.err = in.Validate(in.value())
 	}
@@ -117,7 +128,11 @@ func (in *Input) update(msg tea.Msg) tea.Cmd {
 
 func (in *Input) view(st *styles.Styles, focused bool, labelWidth, width int) string {
 	in.ti.Width = max(width-labelWidth-1, 4)
-	line := label(st, in.Label, focused, labelWidth) + in.ti.View()
+	text := in.Label
+	if in.Required {
+		text += " *"
+	}
+	line := label(st, text, focused, labelWidth) + in.ti.View()
 	if in.err != nil {
 		line += "\n" + strings.Repeat(" ", labelWidth) + st.Error.Render(in.err.Error())
 	}

@@ -165,6 +165,9 @@ func fieldLabel(fl field) string {
 	case *Choice:
 		return fl.Label
 	case *Input:
+		if fl.Required {
+			return fl.Label + " *"
+		}
 		return fl.Label
 	}
 	return ""

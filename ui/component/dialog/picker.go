@@ -1,6 +1,8 @@
 package dialog
 
 import (
+	"strings"
+
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -47,7 +49,7 @@ type PickerSource struct {
 func NewPicker(st *styles.Styles, title string, src PickerSource, onPick func(i int32) tea.Cmd) *Picker {
 	p := &Picker{Title: title, st: st, search: src.Search, cells: src.Cells, onPick: onPick, noun: src.Noun}
 	p.input = NewTextInput(st)
-	p.input.Placeholder = "type to search"
+	p.input.Placeholder = "type part of it"
 	p.input.CharLimit = 100
 	p.table.Columns = src.Columns
 	p.table.Empty = "nothing matches"
@@ -134,8 +136,12 @@ func (p *Picker) View() string {
 	if p.Body != "" {
 		lines = append(lines, p.st.Text.Render(p.Body))
 	}
-	count := p.st.Subtle.Render("  " + humanize.Comma(int64(len(p.rows))) + " " + p.noun)
-	lines = append(lines, p.st.Subtle.Render("/ ")+p.input.View(), count)
+	noun := p.noun
+	if len(p.rows) == 1 {
+		noun = strings.TrimSuffix(noun, "s") // "1 choice"
+	}
+	count := p.st.Subtle.Render("  " + humanize.Comma(int64(len(p.rows))) + " " + noun)
+	lines = append(lines, p.st.Subtle.Render("Find ")+p.input.View(), count)
 	lines = append(lines, p.table.View(p.st, func(i int) []table.Cell { return p.cells(p.rows[i]) }))
 	lines = append(lines, helpLine(p.st, p.Help()))
 	frame := p.st.Dialog.GetHorizontalFrameSize()

@@ -18,6 +18,7 @@ const TimeFormat = "2006-01-02 15:04"
 type Model struct {
 	entries []model.AuditEntry
 	table   table.Model
+	trail   bool // NewTrail's columns
 }
 
 // New builds an empty history; withTarget adds the Target column (the
@@ -74,7 +75,10 @@ func (m *Model) View(st *styles.Styles) string {
 	withTarget := len(m.table.Columns) == 6
 	return m.table.View(st, func(i int) []table.Cell {
 		e := &m.entries[i]
-		cells := []table.Cell{{Text: e.Time.UTC().Format(TimeFormat)}, {Text: model.Printable(string(e.Action))}}
+		if m.trail {
+			return m.trailCells(e)
+		}
+		cells := []table.Cell{{Text: e.Time.UTC().Format(TimeFormat)}, {Text: model.Printable(e.Action.Words())}}
 		if withTarget {
 			cells = append(cells, table.Cell{Text: model.Printable(e.Target)})
 		}
@@ -96,7 +100,7 @@ func Change(e *model.AuditEntry) string {
 		out = e.From.String() + " → " + e.To.String()
 	}
 	if e.Reason != model.NoReason {
-		out += " (" + e.Reason.String() + ")"
+		out += ": " + e.Reason.Words()
 	}
 	return out
 }

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
+	"github.com/keydesk/keydesk/ui/component/common"
 	"github.com/keydesk/keydesk/ui/component/styles"
 )
 
@@ -14,6 +16,7 @@ import (
 // record's audit trail from the store and shows it once it comes.
 type Page struct {
 	Model
+	Focus
 	of   record
 	read func(id uint64) ([]model.AuditEntry, error)
 }
@@ -93,4 +96,46 @@ func (p *Page) below(st *styles.Styles, above []string, width, height int) strin
 	lines := append(above, st.Title.Render(fmt.Sprintf("History (%d)", len(p.Entries()))))
 	p.SetSize(width, max(height-len(lines), MinLines))
 	return strings.Join(lines, "\n") + "\n" + p.View(st)
+}
+
+// HandleKey gives a key of the page to its history first: the arrows
+// move into it, enter then opens the entry under the cursor (esc or
+// enter closes it), and esc leaves the history. handled is false for
+// the keys it leaves to the page.
+func (p *Page) HandleKey(k tea.KeyMsg, keys *common.ListKeys) (handled bool) {
+	switch {
+	case p.Opened != nil:
+		if key.Matches(k, keys.Back, keys.Open) {
+			p.Opened = nil
+		}
+		return true
+	case p.Move(k, keys):
+		p.Focused = true
+		return true
+	case p.Focused && key.Matches(k, keys.Open):
+		if e, ok := p.Selected(); ok {
+			p.Opened = &e
+		}
+		return true
+	case p.Focused && key.Matches(k, keys.Back):
+		p.Focused = false
+		return true
+	}
+	return false
+}
+
+// Busy reports whether the history holds the page's keys (focused, or
+// an entry open): esc is its own then.
+func (p *Page) Busy() bool { return p.Focused || p.Opened != nil }
+
+// FocusHelp is the footer's keys while the history holds them.
+func (p *Page) FocusHelp() []key.Binding {
+	if p.Opened != nil {
+		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the page"))}
+	}
+	return []key.Binding{
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open the entry")),
+		key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "entries")),
+		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave the history")),
+	}
 }

@@ -25,7 +25,7 @@ type Target struct {
 func (k *Keys) actions(t Target) []bound {
 	switch {
 	case t.Key != nil:
-		return k.allowed(t.Key.Status())
+		return k.allowed(t.Key.Status(), t.Key.Reason())
 	case t.Employee != nil && k.access.May(model.OpKeyAssign):
 		return []bound{{k.Assign, action.pickKey}}
 	}
@@ -52,10 +52,12 @@ func (k *Keys) Handle(c *common.Common, idx *data.Index, t Target, msg tea.KeyMs
 		}
 		a := action{c: c, idx: idx, t: t}
 		if t.Key != nil {
-			row := *t.Key // the key as on screen now, with its revision
-			a.key = &row
+			a.key = t.Key.Snapshot() // the key as on screen now, with its revision
 		}
 		return b.start(a), true
+	}
+	if why := k.whyNot(c, t, msg); why != "" {
+		return common.Cmd(common.ErrMsg{Err: &model.Refusal{Msg: why}}), true
 	}
 	return nil, false
 }
@@ -84,13 +86,39 @@ func (a action) holder() string {
 	return fmt.Sprintf("Held by %s <%s>.", a.key.Employee(), a.key.Email())
 }
 
-// codeResult turns a store call that issues a code into the code screen.
+// codeResult turns a store call that shows a code into the code screen.
 func codeResult(view store.CodeView, err error) tea.Msg {
 	if err != nil {
 		return common.ErrMsg{Err: err}
 	}
 	return common.CodeMsg{View: view}
 }
+
+// changed turns a store call that issued a new code into the code
+// screen, with the line that says what changed: done is given the view.
+func changed(done func(v store.CodeView) string, reissued bool) func(store.CodeView, error) tea.Msg {
+	return func(view store.CodeView, err error) tea.Msg {
+		if err != nil {
+			return common.ErrMsg{Err: err}
+		}
+		return common.CodeMsg{View: view, Done: "✓ " + done(view), Reissued: reissued}
+	}
+}
+
+var (
+	reissued = changed(func(v store.CodeView) string {
+		return "new code for key " + model.Printable(v.Serial) + ": the code read before no longer works"
+	}, true)
+	suspended = changed(func(v store.CodeView) string {
+		return "key " + model.Printable(v.Serial) + " is now Suspended: it works again with this code"
+	}, false)
+	unlocked = changed(func(v store.CodeView) string {
+		return "key " + model.Printable(v.Serial) + " unlocked: it is now Suspended, until this code is entered"
+	}, false)
+	assigned = changed(func(v store.CodeView) string {
+		return "key " + model.Printable(v.Serial) + " assigned to " + model.Printable(v.Employee) + ": it is now Reserved"
+	}, false)
+)
 
 func (a action) showCode() tea.Cmd {
 	st, actor, ref := a.c.Store, a.c.Actor, a.key.Ref()
@@ -100,7 +128,7 @@ func (a action) showCode() tea.Cmd {
 func (a action) reissue() tea.Cmd {
 	st, actor, ref := a.c.Store, a.c.Actor, a.key.Ref()
 	f := dialog.NewForm(a.c.Styles, "Issue a new code for key "+a.key.Serial()+"?", "reissue", func(dialog.Values) tea.Cmd {
-		return func() tea.Msg { return codeResult(st.ReissueCode(actor, ref)) }
+		return func() tea.Msg { return reissued(st.ReissueCode(actor, ref)) }
 	}).WithBody(a.holder(), "The current code stops working; the new one is shown next.")
 	return open(f)
 }
@@ -109,7 +137,7 @@ func (a action) suspend() tea.Cmd {
 	st, actor, ref := a.c.Store, a.c.Actor, a.key.Ref()
 	f := dialog.NewForm(a.c.Styles, "Suspend key "+a.key.Serial()+"?", "suspend", func(v dialog.Values) tea.Cmd {
 		note := v["note"]
-		return func() tea.Msg { return codeResult(st.SuspendKey(actor, ref, note)) }
+		return func() tea.Msg { return suspended(st.SuspendKey(actor, ref, note)) }
 	}).WithBody(a.holder(), "The key stops working until the employee enters the new activation code, shown next.").
 		WithInput(&dialog.Input{Key: "note", Label: "Note", Placeholder: "optional", Validate: checkNote})
 	return open(f)
@@ -118,7 +146,7 @@ func (a action) suspend() tea.Cmd {
 func (a action) unlock() tea.Cmd {
 	st, actor, ref := a.c.Store, a.c.Actor, a.key.Ref()
 	f := dialog.NewForm(a.c.Styles, "Unlock key "+a.key.Serial()+"?", "unlock", func(dialog.Values) tea.Cmd {
-		return func() tea.Msg { return codeResult(st.UnlockKey(actor, ref)) }
+		return func() tea.Msg { return unlocked(st.UnlockKey(actor, ref)) }
 	}).WithBody(a.holder(), "It becomes Suspended with a new activation code, shown next.")
 	return open(f)
 }
@@ -139,7 +167,7 @@ func (a action) remove() tea.Cmd {
 			if err != nil {
 				return common.ErrMsg{Err: err}
 			}
-			return common.InfoMsg{Text: fmt.Sprintf("key %s removed: it is now %s", model.Printable(k.Serial), k.Status)}
+			return common.InfoMsg{Text: fmt.Sprintf("✓ key %s removed: it is now %s", model.Printable(k.Serial), model.StatusWords(k.Status, k.Reason))}
 		}
 	}).WithBody(body...).
 		WithChoice(&dialog.Choice{Key: "reason", Label: "Reason", Options: []string{"withdrawal", "broken"}}).
@@ -157,7 +185,7 @@ func (a action) compromise() tea.Cmd {
 			if err != nil {
 				return common.ErrMsg{Err: err}
 			}
-			return common.InfoMsg{Text: fmt.Sprintf("key %s marked Compromised (%s)", model.Printable(k.Serial), k.Reason)}
+			return common.InfoMsg{Text: fmt.Sprintf("✓ key %s is now %s", model.Printable(k.Serial), model.StatusWords(k.Status, k.Reason))}
 		}
 	}).WithDanger().
 		WithBody(a.holder(), "Lost or stolen. This is final: the key can never be used again.").
@@ -181,7 +209,7 @@ func (a action) wiped() tea.Cmd {
 			if err != nil {
 				return common.ErrMsg{Err: err}
 			}
-			return common.InfoMsg{Text: fmt.Sprintf("key %s wiped: back in stock as %s", model.Printable(k.Serial), k.Status)}
+			return common.InfoMsg{Text: fmt.Sprintf("✓ key %s wiped: back in stock as %s", model.Printable(k.Serial), k.Status)}
 		}
 	}).WithBody("The key was returned and wiped: it goes back to the stock as Ready.")
 	return open(f)

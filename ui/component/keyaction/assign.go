@@ -41,7 +41,7 @@ func (a action) pickEmployee() tea.Cmd {
 	}
 	p := dialog.NewPicker(a.c.Styles, "Assign key "+a.key.Serial()+" to…", src, func(i int32) tea.Cmd {
 		email := idx.Employees[i].RawEmail()
-		return func() tea.Msg { return codeResult(st.AssignKey(actor, ref, email)) }
+		return func() tea.Msg { return assigned(st.AssignKey(actor, ref, email)) }
 	})
 	return open(p)
 }
@@ -78,7 +78,7 @@ func (a action) pickKey() tea.Cmd {
 	}
 	p := dialog.NewPicker(a.c.Styles, fmt.Sprintf("Give %s a key…", a.t.Employee.Name()), src, func(i int32) tea.Cmd {
 		ref := idx.Keys[i].Ref()
-		return func() tea.Msg { return codeResult(st.AssignKey(actor, ref, email)) }
+		return func() tea.Msg { return assigned(st.AssignKey(actor, ref, email)) }
 	})
 	return open(p)
 }

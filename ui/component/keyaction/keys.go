@@ -23,6 +23,7 @@ type Keys struct {
 	Unlock     key.Binding
 	Remove     key.Binding
 	Compromise key.Binding
+	ReportLost key.Binding
 	Wiped      key.Binding
 	Profile    key.Binding
 }
@@ -39,6 +40,7 @@ func DefaultKeys(access *common.Access) *Keys {
 		Unlock:     key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unlock")),
 		Remove:     key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "remove")),
 		Compromise: key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "compromised")),
+		ReportLost: key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "report lost")),
 		Wiped:      key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "wiped")),
 		Profile:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "profile")),
 	}
@@ -65,6 +67,8 @@ func (k *Keys) forEvent(ev model.EventKind) (bound, bool) {
 		return bound{k.Remove, action.remove}, true
 	case model.EventCompromise:
 		return bound{k.Compromise, action.compromise}, true
+	case model.EventReportLost:
+		return bound{k.ReportLost, action.reportLost}, true
 	case model.EventWiped:
 		return bound{k.Wiped, action.wiped}, true
 	}
@@ -76,12 +80,16 @@ func (k *Keys) forEvent(ev model.EventKind) (bound, bool) {
 // first where a code exists and the role may see it, and the profile
 // change last where the model allows one and the role may. It asks the
 // model: a screen never decides what a status or a role allows.
-func (k *Keys) allowed(s model.Status) []bound {
+func (k *Keys) allowed(s model.Status, r model.Reason) []bound {
 	var out []bound
-	if s.HasCode() && k.access.May(model.OpKeyCode) {
+	lost := model.IsReportedLost(s, r)
+	if s.HasCode() && !lost && k.access.May(model.OpKeyCode) {
 		out = append(out, bound{k.Code, action.showCode})
 	}
-	for _, ev := range model.RoleActions(k.access.Role(), s) {
+	for _, ev := range model.KeyActions(s, r) {
+		if !k.access.May(model.EventOperation(ev)) {
+			continue
+		}
 		if b, ok := k.forEvent(ev); ok {
 			out = append(out, b)
 		}
@@ -92,10 +100,11 @@ func (k *Keys) allowed(s model.Status) []bound {
 	return out
 }
 
-// Allowed lists the bindings that work on a key in status s.
-func (k *Keys) Allowed(s model.Status) []key.Binding {
+// Allowed lists the bindings that work on a key in status s with
+// reason r.
+func (k *Keys) Allowed(s model.Status, r model.Reason) []key.Binding {
 	var out []key.Binding
-	for _, b := range k.allowed(s) {
+	for _, b := range k.allowed(s, r) {
 		out = append(out, b.Binding)
 	}
 	return out

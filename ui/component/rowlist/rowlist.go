@@ -61,8 +61,20 @@ func (m *Model[R]) Row(i int) (*R, bool) {
 	return &m.all[m.shown[i]], true
 }
 
-// SelectID puts the cursor on a record, if shown.
+// SelectID puts the cursor on a record, if shown. The record is looked
+// for around the cursor first: after a write, or a search cleared, it
+// has moved by a few rows at most, and a list of a million rows is not
+// read through for every write in every session.
 func (m *Model[R]) SelectID(id uint64) bool {
+	at := min(m.Table.Cursor(), len(m.shown)-1)
+	for d := 0; d <= nearRows && at >= 0; d++ {
+		for _, pos := range [2]int{at - d, at + d} {
+			if pos >= 0 && pos < len(m.shown) && m.id(&m.all[m.shown[pos]]) == id {
+				m.Table.SetCursor(pos)
+				return true
+			}
+		}
+	}
 	for pos, i := range m.shown {
 		if m.id(&m.all[i]) == id {
 			m.Table.SetCursor(pos)
@@ -72,6 +84,9 @@ func (m *Model[R]) SelectID(id uint64) bool {
 	return false
 }
 
+// nearRows is how far around the cursor SelectID looks first.
+const nearRows = 64
+
 // KeepSelection runs change, which shows other rows (new data, another
 // order), and puts the cursor back on the record it was on.
 func (m *Model[R]) KeepSelection(change func()) {
@@ -80,9 +95,10 @@ func (m *Model[R]) KeepSelection(change func()) {
 	if had {
 		id = m.id(keep)
 	}
+	row := m.Table.ScreenRow()
 	change()
-	if had {
-		m.SelectID(id)
+	if had && m.SelectID(id) {
+		m.Table.SetCursorAt(m.Table.Cursor(), row)
 	}
 }
 

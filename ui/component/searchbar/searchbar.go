@@ -3,6 +3,8 @@
 package searchbar
 
 import (
+	"strings"
+
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -37,6 +39,11 @@ func (m *Model) Typing() bool { return m.input.Focused() }
 
 // Query is the search, normalized for data.Search.
 func (m *Model) Query() string { return data.NormalizeQuery(m.input.Value()) }
+
+// Text is the search as typed, in lower case: for searches of text as
+// shown (the audit trail's dates), which a phone number's reading would
+// turn into digits.
+func (m *Model) Text() string { return strings.ToLower(strings.TrimSpace(m.input.Value())) }
 
 // Clear empties and closes the line; it reports whether there was a
 // search to clear.

@@ -47,8 +47,18 @@ type Model struct {
 
 	count          int
 	cursor, offset int
+	mustShow       int // 1 + the column kept whatever its Drop (the sorted-by one); 0: none
 	width, height  int
 	widths         []int // one per column; 0 = dropped
+}
+
+// MustShow keeps column i at every width (the one the rows are sorted
+// by: an order must be seen); -1 for none.
+func (m *Model) MustShow(i int) {
+	if m.mustShow != i+1 {
+		m.mustShow = i + 1
+		m.layout()
+	}
 }
 
 // SetSize sets the space for the header and the rows.
@@ -84,8 +94,25 @@ func (m *Model) SetCursor(i int) {
 	m.clamp()
 }
 
+// ScreenRow is where the cursor is on screen: its row under the header.
+func (m *Model) ScreenRow() int { return m.cursor - m.offset }
+
+// SetCursorAt moves the cursor to row i, drawn at screen row row where
+// the rows allow it: after a re-sort the record under the cursor stays
+// where the eye was, with the rows that now come before it above it.
+func (m *Model) SetCursorAt(i, row int) {
+	m.SetCursor(i)
+	// Never scrolled further than moving the cursor alone would: new rows
+	// above a record that stayed put are shown, not pushed off.
+	m.offset = min(m.offset, i-row)
+	m.clamp()
+}
+
 // pageRows is how many rows fit under the header.
 func (m *Model) pageRows() int { return max(m.height-1, 1) }
+
+// PageRows is how many rows one screen of the table shows.
+func (m *Model) PageRows() int { return m.pageRows() }
 
 // Move handles the list keys; it reports whether the key was one.
 func (m *Model) Move(msg tea.KeyMsg, k *common.ListKeys) bool {
@@ -146,7 +173,7 @@ func (m *Model) layout() {
 	for need(Column.want) > avail {
 		drop, worst := -1, 0
 		for i, c := range m.Columns {
-			if keep[i] && c.Drop > worst {
+			if keep[i] && c.Drop > worst && i != m.mustShow-1 {
 				drop, worst = i, c.Drop
 			}
 		}

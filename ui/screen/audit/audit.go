@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -24,22 +23,30 @@ import (
 // Model is the Audit screen.
 type Model struct {
 	common.Common
-	// SearchDelay is the pause in typing after which the whole trail is
-	// searched (tests set it to 0).
+	// SearchDelay is the pause in typing after which the trail is read
+	// again for the search (tests set it to 0).
 	SearchDelay time.Duration
 
-	gen     int // bumped by every change in the store
-	newest  []model.AuditEntry
-	loaded  bool
+	idx     *data.Index // for a key's own history (a filter by one key)
+	gen     int         // bumped by every change in the store
+	viewGen int         // bumped by every new read of the window
+	stale   bool        // the store changed while the screen was hidden
 	table   history.Model
 	search  searchbar.Model
+	filter  filter
 	detail  *model.AuditEntry // the entry opened with enter
 	visible bool
 
-	// The search of the whole trail.
-	searchGen   atomic.Int64
-	searchQuery string // the query the shown results are for
-	results     []model.AuditEntry
+	// The window: the entries read, newest first, and whether the trail
+	// goes on beyond each end (for the filter and search as they are).
+	window     []model.AuditEntry
+	olderMore  bool
+	newerMore  bool
+	loaded     bool
+	loading    bool
+	newest     uint64 // the newest entry's number: how many there are
+	date       string // the day gone to, while its page is shown
+	searchedAs string // the search the window was read for
 
 	// The chain check.
 	verifyGen int // the generation last checked (or being checked)
@@ -47,11 +54,23 @@ type Model struct {
 	verified  bool
 	state     store.AuditState
 	verifyErr error
+
+	keys keyMap
+}
+
+// keyMap is what the Audit screen adds to the list keys.
+type keyMap struct {
+	Filter key.Binding
+	Date   key.Binding
 }
 
 // New builds the screen.
 func New(c common.Common) *Model {
-	m := &Model{Common: c, SearchDelay: DefaultSearchDelay, table: history.New(true), search: searchbar.New(c.Styles), verifyGen: -1}
+	m := &Model{Common: c, SearchDelay: DefaultSearchDelay, table: history.NewTrail(), search: searchbar.New(c.Styles), verifyGen: -1,
+		keys: keyMap{
+			Filter: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter")),
+			Date:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "date")),
+		}}
 	m.table.SetEmpty("loading…")
 	return m
 }
@@ -71,24 +90,47 @@ func (m *Model) SetSize(width, height int) {
 // Capturing reports whether the search line takes every key.
 func (m *Model) Capturing() bool { return m.detail == nil && m.search.Typing() }
 
-// SetIndex is called after every change in the store: the newest entries
-// are read again, and the chain checked again if the screen is shown.
-func (m *Model) SetIndex(*data.Index) tea.Cmd {
+// SetIndex is called after every change in the store: the newest page is
+// read again when it is the one shown (an admin paging back in time
+// keeps their place), and the chain checked again if the screen is
+// shown.
+func (m *Model) SetIndex(idx *data.Index) tea.Cmd {
 	m.gen++
-	cmds := []tea.Cmd{loadNewest(m.Store, m.gen)}
+	if idx != nil {
+		m.idx = idx
+	}
+	if m.loaded && !m.visible {
+		// A write costs the sessions on other screens nothing here: Shown
+		// reads what changed.
+		m.stale = true
+		return nil
+	}
+	return m.refresh()
+}
+
+// refresh reads the newest page again when it is the one shown (an admin
+// paging back in time keeps their place), and checks the chain again if
+// the screen is shown.
+func (m *Model) refresh() tea.Cmd {
+	m.stale = false
+	var cmds []tea.Cmd
+	if !m.loaded || (!m.newerMore && m.date == "") {
+		cmds = append(cmds, m.read(atNewest, 0))
+	}
 	if m.visible {
 		cmds = append(cmds, m.startVerify())
-	}
-	if q := m.search.Query(); q != "" {
-		cmds = append(cmds, m.startSearch(q))
 	}
 	return tea.Batch(cmds...)
 }
 
-// Shown is called when the tab becomes the current one: the chain is
-// checked when it changed since the last check.
+// Shown is called when the tab becomes the current one: the entries are
+// read if they changed while it was hidden, and the chain is checked when
+// it changed since the last check.
 func (m *Model) Shown() tea.Cmd {
 	m.visible = true
+	if m.stale {
+		return m.refresh()
+	}
 	return m.startVerify()
 }
 
@@ -103,23 +145,45 @@ func (m *Model) startVerify() tea.Cmd {
 	return verify(m.Store, m.gen)
 }
 
-func (m *Model) startSearch(query string) tea.Cmd {
-	mine := m.searchGen.Add(1)
-	return searchTrail(m.Store, query, &m.searchGen, mine)
+// read asks for a page; a read that replaces the window (not one that
+// extends it) makes every read before it stale.
+func (m *Model) read(w where, seq uint64) tea.Cmd {
+	if w != older && w != newer {
+		m.viewGen++
+	}
+	m.loading = true
+	keep := m.filter.keep(m.search.Text())
+	if id, ok := m.oneKey(); ok && (w == atNewest || w == atOldest) {
+		return readKeyHistory(m.Store, m.viewGen, w, id, keep)
+	}
+	return readPage(m.Store, m.viewGen, w, seq, keep)
+}
+
+// oneKey is the key the filter names by its whole serial: its entries
+// are read from its own history, not found among all the trail's.
+func (m *Model) oneKey() (uint64, bool) {
+	if m.filter.key == "" || m.idx == nil {
+		return 0, false
+	}
+	k, ok := m.idx.KeyBySerial(strings.ToUpper(strings.TrimSpace(m.filter.key)))
+	if !ok {
+		return 0, false
+	}
+	return k.ID(), true
 }
 
 // Update handles a message meant for this screen.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case entriesMsg:
-		if msg.gen != m.gen {
+	case pageMsg:
+		if msg.gen != m.viewGen {
 			return nil
 		}
+		m.loading = false
 		if msg.err != nil {
 			return common.Cmd(common.ErrMsg{Err: fmt.Errorf("cannot read the audit trail: %w", msg.err)})
 		}
-		m.newest, m.loaded = msg.entries, true
-		m.refresh()
+		m.placePage(msg)
 		return nil
 	case verifyMsg:
 		m.verifying = false
@@ -129,20 +193,22 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case searchTickMsg:
-		if msg.query != m.search.Query() || msg.query == "" {
+		if msg.query != m.search.Text() {
 			return nil
 		}
-		return m.startSearch(msg.query)
-	case searchMsg:
-		if msg.query != m.search.Query() {
-			return nil
+		m.searchedAs = msg.query
+		return m.read(atNewest, 0)
+	case filterSetMsg:
+		m.filter, m.date = msg.filter, ""
+		return m.read(atNewest, 0)
+	case dateMsg:
+		day, err := time.Parse("2006-01-02", strings.TrimSpace(msg.day))
+		if err != nil {
+			return common.Cmd(common.ErrMsg{Err: &model.Refusal{Msg: "a date is written YYYY-MM-DD, e.g. 2026-10-01"}})
 		}
-		if msg.err != nil {
-			return common.Cmd(common.ErrMsg{Err: fmt.Errorf("cannot search the audit trail: %w", msg.err)})
-		}
-		m.searchQuery, m.results = msg.query, msg.entries
-		m.refresh()
-		return nil
+		m.viewGen++
+		m.loading = true
+		return readDate(m.Store, m.viewGen, day, day.Format("2006-01-02"), m.filter.keep(m.search.Text()))
 	}
 	k, ok := msg.(tea.KeyMsg)
 	if !ok {
@@ -157,8 +223,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	}
 	if m.search.Typing() {
 		if searchbar.Scrolls(k) {
-			m.table.Move(k, m.Keys)
-			return nil
+			return m.move(k)
 		}
 		changed, cmd := m.search.Update(k)
 		if changed {
@@ -167,12 +232,30 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	switch {
-	case m.table.Move(k, m.Keys):
+	case key.Matches(k, m.Keys.Top):
+		m.date = ""
+		return m.read(atNewest, 0)
+	case key.Matches(k, m.Keys.Bottom):
+		m.date = ""
+		return m.read(atOldest, 0)
+	case key.Matches(k, m.Keys.Up, m.Keys.Down, m.Keys.PageUp, m.Keys.PageDown):
+		return m.move(k)
 	case key.Matches(k, m.Keys.Search):
 		return m.search.Open()
+	case key.Matches(k, m.keys.Filter):
+		return m.askFilter()
+	case key.Matches(k, m.keys.Date):
+		return m.askDate()
 	case key.Matches(k, m.Keys.Back):
-		if m.search.Clear() {
+		switch {
+		case m.search.Clear():
 			return m.queryChanged()
+		case m.filter.active():
+			m.filter = filter{}
+			return m.read(atNewest, 0)
+		case m.date != "":
+			m.date = ""
+			return m.read(atNewest, 0)
 		}
 	case key.Matches(k, m.Keys.Open):
 		if e, ok := m.table.Selected(); ok {
@@ -182,51 +265,87 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// queryChanged filters the newest entries at once, and asks for a search
-// of the whole trail once typing pauses.
-func (m *Model) queryChanged() tea.Cmd {
-	m.searchGen.Add(1) // a running search is no longer wanted
-	m.results, m.searchQuery = nil, ""
-	m.refresh()
-	m.table.Top()
-	if q := m.search.Query(); q != "" {
-		return debounce(q, m.SearchDelay)
+// move moves the cursor, and reads the next page when it comes to an
+// end of the window that is not an end of the trail.
+func (m *Model) move(k tea.KeyMsg) tea.Cmd {
+	before := m.table.Cursor()
+	m.table.Move(k, m.Keys)
+	at, n := m.table.Cursor(), len(m.window)
+	if m.loading || n == 0 {
+		return nil
+	}
+	page := m.table.PageRows()
+	switch {
+	case m.olderMore && at >= n-page && (at != before || key.Matches(k, m.Keys.Down, m.Keys.PageDown)):
+		return m.read(older, m.window[n-1].Seq-1)
+	case m.newerMore && at < page && (at != before || key.Matches(k, m.Keys.Up, m.Keys.PageUp)):
+		return m.read(newer, m.window[0].Seq+1)
 	}
 	return nil
 }
 
-// refresh puts on the table what the search asks for.
-func (m *Model) refresh() {
-	q := m.search.Query()
-	switch {
-	case q == "":
-		m.table.SetEntries(m.newest)
-	case m.searchQuery == q:
-		m.table.SetEntries(m.results)
-	default:
-		var quick []model.AuditEntry
-		for i := range m.newest {
-			if Matches(&m.newest[i], q) {
-				quick = append(quick, m.newest[i])
-			}
+// placePage puts a page read on the table.
+func (m *Model) placePage(msg pageMsg) {
+	m.loaded = true
+	switch msg.where {
+	case atNewest:
+		m.window, m.olderMore, m.newerMore = msg.entries, msg.more, false
+		m.table.SetEntries(m.window)
+		m.table.SetCursor(0)
+		if m.filter.keep(m.search.Text()) == nil && len(msg.entries) > 0 {
+			m.newest = msg.entries[0].Seq
 		}
-		m.table.SetEntries(quick)
+	case atOldest:
+		m.window, m.olderMore, m.newerMore = msg.entries, false, msg.more
+		m.table.SetEntries(m.window)
+		m.table.SetCursor(len(m.window) - 1)
+	case atDate:
+		m.date = msg.date
+		m.window, m.olderMore = msg.entries, msg.more
+		m.newerMore = true // the days after it
+		m.table.SetEntries(m.window)
+		m.table.SetCursor(0)
+	case older:
+		cursor := m.table.Cursor()
+		m.window = append(m.window, msg.entries...)
+		m.olderMore = msg.more
+		if drop := len(m.window) - windowPages*PageEntries; drop > 0 {
+			m.window = append([]model.AuditEntry(nil), m.window[drop:]...)
+			cursor -= drop
+			m.newerMore = true
+		}
+		m.table.SetEntries(m.window)
+		m.table.SetCursor(max(cursor, 0))
+	case newer:
+		cursor := m.table.Cursor() + len(msg.entries)
+		m.window = append(append([]model.AuditEntry(nil), msg.entries...), m.window...)
+		m.newerMore = msg.more
+		if keep := windowPages * PageEntries; len(m.window) > keep {
+			m.window = m.window[:keep]
+			m.olderMore = true
+		}
+		m.table.SetEntries(m.window)
+		m.table.SetCursor(min(cursor, len(m.window)-1))
 	}
-	if m.loaded {
+	switch {
+	case m.search.Text() != "" || m.filter.active():
+		m.table.SetEmpty("no entry matches")
+	case msg.where == atDate:
+		m.table.SetEmpty("no entry on or before " + msg.date)
+	default:
 		m.table.SetEmpty("no entries")
-		if q != "" {
-			m.table.SetEmpty("no entry matches")
-		}
 	}
 }
 
-// total is the number of entries in the trail (sequence numbers have no
-// gaps, so the newest one's is the count).
-func (m *Model) total() uint64 {
-	if len(m.newest) == 0 {
-		return 0
+// queryChanged reads the trail again for the search once typing pauses.
+func (m *Model) queryChanged() tea.Cmd {
+	m.viewGen++ // a read for the query before is no longer wanted
+	q := m.search.Text()
+	if q == "" {
+		m.searchedAs = ""
+		return m.read(atNewest, 0)
 	}
-	return m.newest[0].Seq
+	return debounce(q, m.SearchDelay)
 }
 
 // View draws the screen.
@@ -235,22 +354,39 @@ func (m *Model) View() string {
 		return m.detailView(m.detail)
 	}
 	st, w := m.Styles, m.Width
-	var info string
-	switch q := m.search.Query(); {
+	var parts []string
+	switch {
 	case !m.loaded:
-		info = "loading…"
-	case q == "":
-		info = fmt.Sprintf("newest %s of %s entries", humanize.Comma(int64(len(m.newest))), humanize.Comma(int64(m.total())))
-	case m.searchQuery == q:
-		info = fmt.Sprintf("%s matches in the whole trail", humanize.Comma(int64(len(m.results))))
-		if len(m.results) >= ShownEntries {
-			info = fmt.Sprintf("the newest %s matches in the whole trail", humanize.Comma(ShownEntries))
-		}
+		parts = append(parts, "loading…")
 	default:
-		info = fmt.Sprintf("%d matches among the newest · searching the whole trail…", len(m.table.Entries()))
+		if e, ok := m.table.Selected(); ok {
+			parts = append(parts, fmt.Sprintf("entry %s of %s", humanize.Comma(int64(e.Seq)), humanize.Comma(int64(m.total()))))
+		} else {
+			parts = append(parts, humanize.Comma(int64(m.total()))+" entries")
+		}
+		if m.date != "" {
+			parts = append(parts, "from "+m.date+" back")
+		}
+		if m.filter.active() {
+			parts = append(parts, "filter: "+m.filter.String()+" · esc clears it")
+		} else if m.search.Text() == "" {
+			parts = append(parts, "no filter")
+		}
+		if q := m.search.Text(); q != "" && q != m.searchedAs {
+			parts = append(parts, "searching…")
+		}
 	}
-	title := m.search.TitleLine(st.Title.Render("Audit")+"  "+st.Subtle.Render(info), w)
+	title := m.search.TitleLine(st.Title.Render("Audit")+"  "+st.Subtle.Render(strings.Join(parts, " · ")), w)
 	return title + "\n" + table.Fit(m.chainLine(), w) + "\n" + m.table.View(st)
+}
+
+// total is the number of entries in the trail (sequence numbers have no
+// gaps, so the newest one's is the count), as last read.
+func (m *Model) total() uint64 {
+	if m.verified && m.state.Entries > m.newest {
+		return uint64(m.state.Entries)
+	}
+	return m.newest
 }
 
 // chainLine says whether the hash chain holds, and its head.
@@ -282,31 +418,7 @@ func (m *Model) chainLine() string {
 }
 
 func (m *Model) detailView(e *model.AuditEntry) string {
-	st, w := m.Styles, m.Width
-	row := func(label, value string) string { return st.Label.Render(label) + st.Text.Render(value) }
-	fields := []string{
-		st.Title.Render(fmt.Sprintf("Audit entry %s", humanize.Comma(int64(e.Seq)))),
-		row("Time", e.Time.UTC().Format("2006-01-02 15:04:05 UTC")),
-	}
-	// All of the actor, the key's fingerprint too, over two lines if
-	// it must.
-	fields = append(fields, common.FieldLines(st, "Actor", model.Printable(e.Actor), w, 2)...)
-	fields = append(fields,
-		row("Action", model.Printable(string(e.Action))),
-		row("Target", model.Printable(e.Target)),
-		row("Change", history.Change(e)),
-	)
-	hashes := []string{row("Hash", e.Hash), row("Previous hash", e.PrevHash)}
-	foot := []string{"", st.Subtle.Render("esc back")}
-	// The note is free text of up to 500 characters: all of it, unless
-	// the screen is too short.
-	spare := m.Height - len(fields) - len(hashes) - len(foot)
-	lines := append(fields, common.FieldLines(st, "Note", model.Printable(e.Note), w, spare)...)
-	lines = append(lines, hashes...)
-	for i := range lines {
-		lines[i] = table.Fit(lines[i], w)
-	}
-	return strings.Join(append(lines, foot...), "\n")
+	return history.EntryView(m.Styles, e, m.Width, m.Height)
 }
 
 // ShortHelp is the footer's keys for what is on screen.
@@ -317,10 +429,15 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.search.Typing():
 		return searchbar.Help()
 	}
-	return []key.Binding{m.Keys.Open, m.Keys.Search}
+	return []key.Binding{m.Keys.Open, m.Keys.Search, m.keys.Filter, m.keys.Date, m.Keys.Top, m.Keys.Bottom}
 }
 
 // FullHelp is every key of the screen, for `?`.
 func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{m.Keys.Navigation(), {m.Keys.Open, m.Keys.Search, m.Keys.Back}}
+	filterHelp := key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter by actor, action, key, employee"))
+	dateHelp := key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "go to a date (YYYY-MM-DD)"))
+	return [][]key.Binding{m.Keys.Navigation(), {m.Keys.Open, m.Keys.Search, filterHelp, dateHelp, m.Keys.Back}}
 }
+
+// Selected is the entry under the cursor.
+func (m *Model) Selected() (model.AuditEntry, bool) { return m.table.Selected() }

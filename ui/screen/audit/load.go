@@ -2,7 +2,6 @@ package audit
 
 import (
 	"strings"
-	"sync/atomic"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -11,32 +10,42 @@ import (
 	"github.com/keydesk/keydesk/ui/component/history"
 )
 
-// ShownEntries is how many of the newest entries the screen keeps; a
-// search looks through the whole trail.
-const ShownEntries = 2000
+// PageEntries is how many entries one read from the store brings; the
+// screen keeps at most windowPages of them, and reads the next ones as
+// the cursor comes near an end: the whole trail is reachable, never
+// loaded whole.
+const PageEntries = 200
 
-// DefaultSearchDelay lets an admin finish typing before the whole trail
-// is read.
+const windowPages = 3
+
+// DefaultSearchDelay lets an admin finish typing before the trail is
+// read again.
 const DefaultSearchDelay = 200 * time.Millisecond
 
-// entriesMsg is the newest part of the trail, tagged with the data
-// generation it was read for.
-type entriesMsg struct {
+// where says what a read is for.
+type where int
+
+const (
+	atNewest where = iota // the newest page (g, a new filter, a change)
+	atOldest              // the oldest page (G)
+	atDate                // the page from a date back
+	older                 // the page after the window, appended
+	newer                 // the page before the window, prepended
+)
+
+// pageMsg is one read of the trail, tagged with the view generation it
+// was asked for (a new filter or search makes older answers stale).
+type pageMsg struct {
 	gen     int
-	entries []model.AuditEntry
+	where   where
+	entries []model.AuditEntry // newest first
+	more    bool               // entries remain beyond them, in the read's direction
+	date    string             // atDate: the day asked for
 	err     error
 }
 
 // searchTickMsg fires searchDelay after a keystroke in the search line.
 type searchTickMsg struct{ query string }
-
-// searchMsg is the result of a search of the whole trail, for the query
-// it was run for.
-type searchMsg struct {
-	query   string
-	entries []model.AuditEntry
-	err     error
-}
 
 // verifyMsg is the result of checking the chain, for a data generation.
 type verifyMsg struct {
@@ -45,33 +54,59 @@ type verifyMsg struct {
 	err   error
 }
 
-func loadNewest(st *store.Store, gen int) tea.Cmd {
+// readPage reads one page for w, from seq (0: the newest).
+func readPage(st *store.Store, gen int, w where, seq uint64, keep func(*model.AuditEntry) bool) tea.Cmd {
 	return func() tea.Msg {
-		entries := make([]model.AuditEntry, 0, ShownEntries)
-		err := st.AuditNewestFirst(func(e model.AuditEntry) bool {
-			entries = append(entries, e)
-			return len(entries) < ShownEntries
-		})
-		return entriesMsg{gen: gen, entries: entries, err: err}
+		var entries []model.AuditEntry
+		var more bool
+		var err error
+		switch w {
+		case atOldest:
+			entries, more, err = st.AuditNewer(1, PageEntries, keep)
+			reverse(entries)
+		case newer:
+			entries, more, err = st.AuditNewer(seq, PageEntries, keep)
+			reverse(entries)
+		default:
+			entries, more, err = st.AuditOlder(seq, PageEntries, keep)
+		}
+		return pageMsg{gen: gen, where: w, entries: entries, more: more, err: err}
 	}
 }
 
-// searchTrail reads the whole trail from the newest entry back and keeps
-// up to ShownEntries matches. It stops early when a newer search starts
-// (current no longer holds its number).
-func searchTrail(st *store.Store, query string, current *atomic.Int64, mine int64) tea.Cmd {
+// readKeyHistory reads the whole history of one key (short, and kept
+// linked in the store), then keeps what the rest of the filter keeps.
+func readKeyHistory(st *store.Store, gen int, w where, keyID uint64, keep func(*model.AuditEntry) bool) tea.Cmd {
 	return func() tea.Msg {
-		var found []model.AuditEntry
-		err := st.AuditNewestFirst(func(e model.AuditEntry) bool {
-			if current.Load() != mine {
-				return false
+		all, err := st.KeyHistory(keyID)
+		var entries []model.AuditEntry
+		for i := range all {
+			if keep == nil || keep(&all[i]) {
+				entries = append(entries, all[i])
 			}
-			if Matches(&e, query) {
-				found = append(found, e)
-			}
-			return len(found) < ShownEntries
-		})
-		return searchMsg{query: query, entries: found, err: err}
+		}
+		return pageMsg{gen: gen, where: w, entries: entries, err: err}
+	}
+}
+
+// readDate reads the page from the end of day back.
+func readDate(st *store.Store, gen int, day time.Time, text string, keep func(*model.AuditEntry) bool) tea.Cmd {
+	return func() tea.Msg {
+		seq, err := st.AuditSeqBefore(day.AddDate(0, 0, 1))
+		if err != nil {
+			return pageMsg{gen: gen, where: atDate, err: err, date: text}
+		}
+		if seq == 0 {
+			return pageMsg{gen: gen, where: atDate, date: text}
+		}
+		entries, more, err := st.AuditOlder(seq, PageEntries, keep)
+		return pageMsg{gen: gen, where: atDate, entries: entries, more: more, err: err, date: text}
+	}
+}
+
+func reverse(entries []model.AuditEntry) {
+	for i, j := 0, len(entries)-1; i < j; i, j = i+1, j-1 {
+		entries[i], entries[j] = entries[j], entries[i]
 	}
 }
 
@@ -87,12 +122,12 @@ func debounce(query string, delay time.Duration) tea.Cmd {
 }
 
 // Matches reports whether an entry holds the normalized query in any of
-// the words the screen shows.
+// the words the screen shows (and the action's identifier).
 func Matches(e *model.AuditEntry, query string) bool {
 	if query == "" {
 		return true
 	}
-	text := strings.ToLower(e.Time.UTC().Format(history.TimeFormat) + "\x00" + e.Actor + "\x00" + string(e.Action) +
+	text := strings.ToLower(e.Time.UTC().Format(history.TimeFormat) + "\x00" + e.Actor + "\x00" + string(e.Action) + "\x00" + e.Action.Words() +
 		"\x00" + e.Target + "\x00" + history.Change(e) + "\x00" + e.Note)
 	return strings.Contains(text, query)
 }

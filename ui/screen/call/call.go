@@ -42,6 +42,11 @@ type Model struct {
 	code *store.CodeView
 	mail *mailprompt.Model // e-mails the code on screen
 	note string
+	good bool // the note is good news (the key was activated)
+	// lastStatus is the caller's key's status as last seen, to tell a
+	// code used (Reserved or Suspended, then Active) while on the call.
+	lastStatus model.Status
+	lastSerial string
 }
 
 // New builds the screen; mail is what e-mailing a code needs.
@@ -70,13 +75,10 @@ func (m *Model) Capturing() bool {
 }
 
 // Shown is called when the tab becomes the current one: a new call
-// starts by typing.
-func (m *Model) Shown() tea.Cmd {
-	if m.caller != 0 {
-		return nil
-	}
-	return m.list.Search.Open()
-}
+// starts by typing a name. The search line waits, closed, for the first
+// letter, so that 0-5, ?, tab and q keep the meaning they have on every
+// screen until something is typed (`/` opens it for everything else).
+func (m *Model) Shown() tea.Cmd { return nil }
 
 // SetIndex shows new data: the matches again, and the caller's key as it
 // is now.
@@ -97,6 +99,7 @@ func (m *Model) SetIndex(idx *data.Index) tea.Cmd {
 		return tea.Batch(m.list.Search.Open(), common.Cmd(common.InfoMsg{Text: "the caller's record was deleted meanwhile"}))
 	}
 	m.checkShownCode()
+	m.noticeActivation()
 	return m.loadState()
 }
 
@@ -123,6 +126,12 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// searchKey is the one key rule of every screen, with the call screen's
+// shortcut: the keys that work everywhere reach the app while nothing is
+// typed (it handles them before this screen sees them); `/` opens the
+// search line, where every key types; and here a letter (or any other
+// character) also opens it and is its first character. One esc clears
+// the search and closes the line.
 func (m *Model) searchKey(k tea.KeyMsg) tea.Cmd {
 	typing := m.list.Search.Typing()
 	switch {
@@ -130,11 +139,12 @@ func (m *Model) searchKey(k tea.KeyMsg) tea.Cmd {
 		return m.openSelected()
 	case typing && key.Matches(k, m.keys.NewSearch) && m.list.Search.Query() == "":
 		return nil // `/` out of habit: the line is open already
-	case typing && k.Type == tea.KeyEsc && m.list.Search.Query() != "":
-		// A new caller: the line empties and stays open for them.
-		m.list.Search.Clear()
-		m.refilter()
+	case !typing && key.Matches(k, m.keys.NewSearch):
 		return m.list.Search.Open()
+	case !typing && k.Type == tea.KeyRunes && !k.Alt:
+		open := m.list.Search.Open()
+		_, cmd := m.list.Update(k, m.Keys, m.refilter)
+		return tea.Batch(open, cmd)
 	}
 	_, cmd := m.list.Update(k, m.Keys, m.refilter)
 	return cmd
@@ -183,11 +193,13 @@ func (m *Model) open(id uint64) tea.Cmd {
 	m.closeCaller()
 	m.caller = id
 	m.list.Search.Blur()
+	m.noticeActivation() // the status the call starts from
 	return m.loadState()
 }
 
 func (m *Model) closeCaller() {
-	m.caller, m.code, m.mail, m.note, m.hasState = 0, nil, nil, "", false
+	m.caller, m.code, m.mail, m.note, m.good, m.hasState = 0, nil, nil, "", false, false
+	m.lastStatus, m.lastSerial = 0, ""
 	m.stateGen++ // an answer about the last caller is not wanted
 }
 
@@ -207,10 +219,12 @@ func (m *Model) target() keyaction.Target {
 // TakeCode shows on this screen a code an action issued for the caller
 // (a reissue, an unlock, a new key assigned), rather than on the code
 // screen: the call goes on here. It reports whether the code was the
-// caller's.
-func (m *Model) TakeCode(v store.CodeView) bool {
+// caller's, and the line that says what changed: after a reissue, the
+// digits read before, which no longer work.
+func (m *Model) TakeCode(msg common.CodeMsg) (done string, ok bool) {
+	v := msg.View
 	if m.caller == 0 {
-		return false
+		return "", false
 	}
 	t := m.target()
 	mine := t.Employee != nil && v.Email == t.Employee.RawEmail()
@@ -218,12 +232,16 @@ func (m *Model) TakeCode(v store.CodeView) bool {
 		mine = true
 	}
 	if !mine {
-		return false
+		return "", false
 	}
-	m.code, m.note = &v, ""
+	done = msg.Done
+	if msg.Reissued && m.code != nil && m.code.Serial == v.Serial && m.code.Digits != v.Digits {
+		done = "✓ new code; " + model.GroupCode(m.code.Digits) + " no longer works"
+	}
+	m.code, m.note, m.good = &v, "", false
 	m.mail = mailprompt.ForCode(m.mailCfg, v)
 	m.stateGen++ // a state read before this code is older than it
-	return true
+	return done, true
 }
 
 // mailOffered reports whether `m` e-mails the code on screen.
@@ -240,8 +258,10 @@ func (m *Model) ShortHelp() []key.Binding {
 		return append([]key.Binding{m.keys.BackToSearch}, m.callerActions()...)
 	case m.list.Search.Typing():
 		return []key.Binding{m.keys.OpenCaller, m.keys.Choose, m.keys.Clear}
+	case m.list.Search.Query() != "":
+		return []key.Binding{m.keys.OpenCaller, m.keys.Choose, m.keys.Clear, m.keys.NewSearch}
 	}
-	return []key.Binding{m.keys.OpenCaller, m.keys.NewSearch}
+	return []key.Binding{m.keys.TypeName, m.keys.NewSearch}
 }
 
 // callerActions are the keys that act in the call now.
@@ -259,7 +279,7 @@ func (m *Model) callerActions() []key.Binding {
 // FullHelp is every key of the screen for this role, for `?`: the
 // search, the key actions, and the keys of the call.
 func (m *Model) FullHelp() [][]key.Binding {
-	groups := [][]key.Binding{{m.keys.OpenCaller, m.keys.Choose, m.keys.Clear, m.keys.NewSearch}}
+	groups := [][]key.Binding{{m.keys.TypeName, m.keys.NewSearch, m.keys.OpenCaller, m.keys.Choose, m.keys.Clear}}
 	if all := m.actions.All(); len(all) > 0 {
 		groups = append(groups, all)
 	}

@@ -76,16 +76,34 @@ func (m *Model) checkShownCode() {
 	switch {
 	case !ok:
 		m.dropCode("the key of the code shown before no longer exists")
+	case k.Status() == model.Active:
+		m.dropCode(fmt.Sprintf("✓ activated: key %s is Active", k.Serial()))
+		m.good = true
 	case !k.Status().HasCode():
-		m.dropCode(fmt.Sprintf("the code shown before no longer works: key %s is %s now", k.Serial(), k.Status()))
+		m.dropCode(fmt.Sprintf("the code shown before no longer works: key %s is %s now", k.Serial(), model.StatusWords(k.Status(), k.Reason())))
 	}
+}
+
+// noticeActivation: the caller's key went from waiting for a code to
+// Active while on the call (the code read aloud was typed): the best
+// moment of the call, said in green, code on screen or not.
+func (m *Model) noticeActivation() {
+	k := m.target().Key
+	if k == nil {
+		m.lastStatus, m.lastSerial = 0, ""
+		return
+	}
+	if k.Serial() == m.lastSerial && m.lastStatus.HasCode() && k.Status() == model.Active && m.note == "" {
+		m.note, m.good = fmt.Sprintf("✓ activated: key %s is Active", k.Serial()), true
+	}
+	m.lastStatus, m.lastSerial = k.Status(), k.Serial()
 }
 
 func (m *Model) dropCode(why string) {
 	if m.mail != nil && m.mail.Sending() {
 		return // the line says how the send went first
 	}
-	m.code, m.mail, m.note = nil, nil, why
+	m.code, m.mail, m.note, m.good = nil, nil, why, false
 }
 
 // callerView is the call: who, their key, its code and what can be done.
@@ -117,6 +135,9 @@ func (m *Model) callerView() string {
 	case m.code != nil:
 		lines = append(lines, "")
 		lines = append(lines, m.codeBlock(m.Height-len(lines)))
+	case m.note != "" && m.good:
+		lines = append(lines, "")
+		lines = append(lines, st.Success.Render(table.Fit(m.note, w)))
 	case m.note != "":
 		lines = append(lines, "")
 		lines = append(lines, st.Warning.Render(table.Fit(m.note, w)))
@@ -134,10 +155,12 @@ func (m *Model) keyLines(t keyaction.Target) []string {
 	}
 	status := st.Status(k.Status()).Render(k.Status().String())
 	if k.Reason() != model.NoReason {
-		status += st.Subtle.Render(" (" + k.Reason().String() + ")")
+		status += st.Subtle.Render(": " + k.Reason().Words())
 	}
 	lines := []string{st.Label.Render("Key") + st.Text.Render(k.Serial()) + "  " + status + st.Subtle.Render("  "+dash(k.Model()))}
 	switch {
+	case model.IsReportedLost(k.Status(), k.Reason()):
+		return append(lines, st.Label.Render("Code")+st.Subtle.Render("never shown: the key was reported lost and waits for an admin"))
 	case !k.Status().HasCode():
 		return append(lines, st.Label.Render("Code")+st.Subtle.Render("none: a key that is "+k.Status().String()+" has no activation code"))
 	case !m.hasState || m.stateSerial != k.Ref().Serial:
@@ -194,3 +217,7 @@ func dash(s string) string {
 	}
 	return s
 }
+
+// NoteIsGood reports whether the line under the caller is good news
+// (drawn in the success colour), for tests.
+func (m *Model) NoteIsGood() bool { return m.note != "" && m.good }

@@ -38,8 +38,7 @@ func (m *Model) refilter() {
 		m.list.Show(m.idx.Employees, []int32{})
 	default:
 		m.list.Table.Empty = "nobody matches"
-		hit := m.idx.EmployeesMatching(q)
-		m.list.Show(m.idx.Employees, data.Filter(m.idx.EmployeeOrder(data.EmployeesByName), func(i int32) bool { return hit[i] }))
+		m.list.Show(m.idx.Employees, m.idx.FindEmployees(q, data.EmployeesByName))
 	}
 	m.list.Table.SetCursor(0)
 }
@@ -53,7 +52,7 @@ func (m *Model) searchView() string {
 	title := table.Fit(st.Title.Render("Call")+"  "+st.Subtle.Render(info), w)
 	line := m.list.Search.View(w - st.Label.GetWidth())
 	if line == "" {
-		line = st.Subtle.Render("press / to search")
+		line = st.Subtle.Render("type a name, e-mail or serial · / first for a phone number")
 	}
 	search := st.Label.Render("Caller") + line
 	body := m.list.Table.View(st, func(i int) []table.Cell {

@@ -49,7 +49,7 @@ func (d *details) view(t keyaction.Target, own []key.Binding, actions *keyaction
 	if k := t.Key; k != nil {
 		status := st.Status(k.Status()).Render(k.Status().String())
 		if k.Reason() != model.NoReason {
-			status += st.Subtle.Render(" (" + k.Reason().String() + ")")
+			status += st.Subtle.Render(": " + k.Reason().Words())
 		}
 		lines = append(lines, st.Label.Render("Key")+st.Text.Render(k.Serial())+"  "+status+
 			st.Subtle.Render(fmt.Sprintf("  %s · enter opens the key", dash(k.Model()))))

@@ -2,6 +2,7 @@ package employees
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -26,22 +27,33 @@ type editForm struct {
 	ref    store.EmployeeRef
 	name   string
 	values *model.EmployeeInput
+	// original is what the form opened with: esc drops nothing changed
+	// without asking.
+	original model.EmployeeInput
 }
 
-var editFields = []struct{ key, title string }{
-	{"first_name", "First name"},
-	{"last_name", "Last name"},
-	{"email", "E-mail"},
-	{"phone", "Phone"},
-	{"department", "Department"},
-	{"position", "Position"},
-	{"company", "Company"},
+// changed reports whether the form holds typed changes.
+func (f *editForm) changed() bool { return *f.values != f.original }
+
+// editFields are the form's fields; the required ones are marked * and
+// refused empty under the field, as in the wizard.
+var editFields = []struct {
+	key, title string
+	required   bool
+}{
+	{"first_name", "First name", true},
+	{"last_name", "Last name", false},
+	{"email", "E-mail", true},
+	{"phone", "Phone", false},
+	{"department", "Department", false},
+	{"position", "Position", false},
+	{"company", "Company", false},
 }
 
 // newEditForm builds the form prefilled with in; fieldErr, from the
 // store's last answer, is shown at its field until that field changes.
 func newEditForm(c *common.Common, id uint64, ref store.EmployeeRef, name string, in model.EmployeeInput, fieldErr *model.FieldError) (*editForm, tea.Cmd) {
-	f := &editForm{c: c, id: id, ref: ref, name: name, values: &in}
+	f := &editForm{c: c, id: id, ref: ref, name: name, values: &in, original: in}
 	ptrs := map[string]*string{
 		"first_name": &in.FirstName, "last_name": &in.LastName, "email": &in.Email,
 		"phone": &in.Phone, "department": &in.Department, "position": &in.Position, "company": &in.Company,
@@ -50,7 +62,20 @@ func newEditForm(c *common.Common, id uint64, ref store.EmployeeRef, name string
 	errAt := -1
 	var errInput *huh.Input
 	for i, ef := range editFields {
-		input := huh.NewInput().Key(ef.key).Title(common.FieldTitle(ef.title)).Inline(true).Value(ptrs[ef.key]).CharLimit(254)
+		title := ef.title
+		if ef.required {
+			title += " *"
+		}
+		input := huh.NewInput().Key(ef.key).Title(common.FieldTitle(title)).Inline(true).Value(ptrs[ef.key]).CharLimit(254)
+		if ef.required {
+			what := strings.ToLower(ef.title)
+			input.Validate(func(s string) error {
+				if strings.TrimSpace(s) == "" {
+					return errors.New(what + " is required")
+				}
+				return nil
+			})
+		}
 		if fieldErr != nil && fieldErr.Field == ef.key {
 			rejected, msg := *ptrs[ef.key], fieldErr.Msg
 			input.Validate(func(s string) error {

@@ -151,8 +151,16 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case filterChosenMsg:
 		m.list.applyFilter(msg.choice)
 		return nil
+	case discardMsg:
+		if m.edit != nil && m.edit.id == msg.id {
+			m.edit = nil
+		}
+		return nil
 	}
 	if m.edit != nil {
+		if k, ok := msg.(tea.KeyMsg); ok && k.Type == tea.KeyEsc && m.edit.changed() {
+			return m.askDiscard()
+		}
 		closed, cmd := m.edit.Update(msg)
 		if closed {
 			m.edit = nil
@@ -187,6 +195,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 
 func (m *Model) updateDetails(k tea.KeyMsg) tea.Cmd {
 	switch {
+	case m.details.history.HandleKey(k, m.Keys):
+		return nil
 	case key.Matches(k, m.Keys.Back):
 		m.details = nil
 		return nil
@@ -194,8 +204,6 @@ func (m *Model) updateDetails(k tea.KeyMsg) tea.Cmd {
 		if t := m.target(); t.Key != nil {
 			return common.Cmd(common.OpenKeyMsg{Serial: t.Key.Ref().Serial})
 		}
-		return nil
-	case m.details.history.Move(k, m.Keys):
 		return nil
 	}
 	return m.employeeKeys(k)
@@ -266,10 +274,12 @@ func (m *Model) confirmDelete() tea.Cmd {
 		return nil
 	}
 	st, actor, ref, name := m.Store, m.Actor, e.Ref(), e.Name()
-	body := []string{fmt.Sprintf("%s <%s> is removed from the list; the audit trail keeps their history.", e.Name(), e.Email())}
 	if e.KeyID() != 0 {
-		body = append(body, fmt.Sprintf("They hold key %s: remove it first, or deleting is refused.", e.KeySerial()))
+		// It cannot succeed: say why at once rather than offer it.
+		return common.Cmd(common.ErrMsg{Err: &model.Refusal{Msg: fmt.Sprintf(
+			"%s holds key %s: remove the key first (R), then delete them", model.Printable(e.Name()), model.Printable(e.KeySerial()))}})
 	}
+	body := []string{fmt.Sprintf("%s <%s> is removed from the list; the audit trail keeps their history.", e.Name(), e.Email())}
 	f := dialog.NewForm(m.Styles, "Delete "+name+"?", "delete", func(dialog.Values) tea.Cmd {
 		return func() tea.Msg {
 			if err := st.DeleteEmployee(actor, ref); err != nil {
@@ -286,6 +296,8 @@ func (m *Model) View() string {
 	switch {
 	case m.edit != nil:
 		return m.edit.View()
+	case m.details != nil && m.details.history.Opened != nil:
+		return history.EntryView(m.Styles, m.details.history.Opened, m.Width, m.Height)
 	case m.details != nil && m.idx != nil:
 		return m.details.view(m.target(), m.pageKeys(), m.actions)
 	}
@@ -297,6 +309,8 @@ func (m *Model) ShortHelp() []key.Binding {
 	switch {
 	case m.edit != nil:
 		return m.edit.help()
+	case m.details != nil && m.details.history.Busy():
+		return m.details.history.FocusHelp()
 	case m.details != nil:
 		out := []key.Binding{m.Keys.Back}
 		if t := m.target(); t.Key != nil {
@@ -340,3 +354,36 @@ func (m *Model) Editing() bool { return m.edit != nil }
 // Current is the employee the screen's keys act on: the open page's, or
 // the one under the cursor.
 func (m *Model) Current() (*data.EmployeeRow, bool) { return m.current() }
+
+// PageOpen reports whether one employee's page is shown (esc closes it).
+func (m *Model) PageOpen() bool {
+	return m.details != nil && m.edit == nil && !m.details.history.Busy()
+}
+
+// PageID is the employee whose page is shown, if one is.
+func (m *Model) PageID() (uint64, bool) {
+	if m.details == nil {
+		return 0, false
+	}
+	return m.details.id, true
+}
+
+// discardMsg drops the edit form's changes, once confirmed.
+type discardMsg struct{ id uint64 }
+
+// askDiscard asks before dropping what was typed in the edit form, as
+// the wizard does.
+func (m *Model) askDiscard() tea.Cmd {
+	id := m.edit.id
+	f := dialog.NewForm(m.Styles, "Drop your changes to "+model.Printable(m.edit.name)+"?", "drop them", func(dialog.Values) tea.Cmd {
+		return common.Cmd(discardMsg{id: id})
+	}).WithBody("What you typed is not saved. n or esc goes back to the form.")
+	return tea.Batch(common.Cmd(common.OpenDialogMsg{Dialog: f}), f.Init())
+}
+
+// ListScreenRow and ListCursor are where the list's cursor is, on screen
+// and among the rows (for tests).
+func (m *Model) ListScreenRow() int { return m.list.Table.ScreenRow() }
+
+// ListCursor is the row under the list's cursor.
+func (m *Model) ListCursor() int { return m.list.Table.Cursor() }

@@ -46,7 +46,7 @@ func (m *Model) pickFilter() tea.Cmd {
 	cells := func(c filterChoice) (kind, name string, n int) {
 		switch {
 		case c.kind == "":
-			return "everyone", "(no filter)", len(m.idx.Employees)
+			return "everyone", "(no filter)", m.idx.EmployeeCount()
 		case c.group.Value == "":
 			return c.kind, "(none)", c.group.Count
 		}

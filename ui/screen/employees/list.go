@@ -33,8 +33,10 @@ type list struct {
 
 func newList(c *common.Common) list {
 	return list{c: c, Model: rowlist.New(c.Styles, (*data.EmployeeRow).ID,
-		table.Column{Title: "Name", Min: 14, Flex: 3},
-		table.Column{Title: "E-mail", Min: 18, Flex: 3},
+		table.Column{Title: "Name", Min: 14, Want: 18, Flex: 3},
+		table.Column{Title: "E-mail", Min: 18, Want: 20, Flex: 3},
+		// The helpdesk finds callers by phone: on a wide screen.
+		table.Column{Title: "Phone", Min: 16, Max: 20, Flex: 1, Drop: 5},
 		table.Column{Title: "Department", Min: 10, Max: 20, Flex: 1, Drop: 2},
 		table.Column{Title: "Position", Min: 12, Max: 24, Flex: 1, Drop: 4},
 		table.Column{Title: "Company", Min: 12, Max: 24, Flex: 1, Drop: 3},
@@ -65,17 +67,20 @@ func (l *list) refilter() {
 		return
 	}
 	l.Table.Empty = "no employees"
+	if w := l.filterWords(); w != "" {
+		l.Table.Empty = "no employees: the filter (" + w + ") hides the others — esc clears it"
+	}
 	emps := l.idx.Employees
-	hit := l.idx.EmployeesMatching(l.Search.Query())
 	var keep func(int32) bool
-	if hit != nil || l.byCompany || l.byDepartment {
+	if l.byCompany || l.byDepartment {
 		keep = func(i int32) bool {
 			e := &emps[i]
-			return (hit == nil || hit[i]) && (!l.byCompany || e.InCompany(l.company)) &&
-				(!l.byDepartment || e.InDepartment(l.department))
+			return (!l.byCompany || e.InCompany(l.company)) && (!l.byDepartment || e.InDepartment(l.department))
 		}
 	}
-	l.Show(emps, data.Filter(l.idx.EmployeeOrder(l.sort), keep))
+	// The search's best matches first (shared by the sessions), then the
+	// session's own filter.
+	l.Show(emps, data.Filter(l.idx.FindEmployees(l.Search.Query(), l.sort), keep))
 }
 
 // filterWords names the filter for the title line: "company Contoso ·
@@ -94,7 +99,7 @@ func (l *list) filterWords() string {
 	if l.byDepartment {
 		parts = append(parts, name("department", l.department))
 	}
-	return strings.Join(parts, " · ")
+	return strings.Join(parts, " + ")
 }
 
 // waitsForAll reports a search or an order asked of a preview: the
@@ -111,6 +116,11 @@ func (l *list) update(msg tea.KeyMsg) (handled bool, cmd tea.Cmd) {
 	// G waits for the whole list on a first page; any other key changes
 	// what the admin asked for.
 	l.lastPending = !l.Search.Typing() && key.Matches(msg, keys.Bottom) && l.idx != nil && l.idx.Partial()
+	// esc with no search to clear clears the filter, as on Keys.
+	if !l.Search.Typing() && l.Search.Query() == "" && (l.byCompany || l.byDepartment) && key.Matches(msg, keys.Back) {
+		l.applyFilter(filterChoice{})
+		return true, nil
+	}
 	if handled, cmd := l.Update(msg, keys, l.refilter); handled {
 		return true, cmd
 	}
@@ -126,13 +136,15 @@ func (l *list) update(msg tea.KeyMsg) (handled bool, cmd tea.Cmd) {
 
 func (l *list) view() string {
 	st := l.c.Styles
+	// The sorted-by column stays at every width.
+	l.Table.MustShow(map[data.EmployeeSort]int{data.EmployeesByName: 0, data.EmployeesByEmail: 1, data.EmployeesByDepartment: 3, data.EmployeesByKeyStatus: 8}[l.sort])
 	return l.View(st, l.c.Width, "Employees", l.info(), func(e *data.EmployeeRow) []table.Cell {
 		status := table.Cell{}
 		if e.KeyStatus() != 0 {
 			s := st.Status(e.KeyStatus())
 			status = table.Cell{Text: e.KeyStatus().String(), Style: &s}
 		}
-		return []table.Cell{{Text: e.Name()}, {Text: e.Email()}, {Text: e.Department()}, {Text: e.Position()}, {Text: e.Company()},
+		return []table.Cell{{Text: e.Name()}, {Text: e.Email()}, {Text: e.Phone()}, {Text: e.Department()}, {Text: e.Position()}, {Text: e.Company()},
 			{Text: e.KeySerial()}, status}
 	})
 }
@@ -147,9 +159,9 @@ func (l *list) info() string {
 	case l.idx.Partial():
 		return fmt.Sprintf("first %s · sorted by %s · loading all employees…", humanize.Comma(int64(l.Len())), l.sort)
 	}
-	filter := ""
+	filter := " · no filter"
 	if w := l.filterWords(); w != "" {
-		filter = " · " + w
+		filter = " · filter: " + w + " · esc clears it"
 	}
-	return fmt.Sprintf("%s of %s%s · sorted by %s", humanize.Comma(int64(l.Len())), humanize.Comma(int64(len(l.idx.Employees))), filter, l.sort)
+	return fmt.Sprintf("%s of %s%s · sorted by %s", humanize.Comma(int64(l.Len())), humanize.Comma(int64(l.idx.EmployeeCount())), filter, l.sort)
 }

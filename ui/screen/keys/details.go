@@ -39,10 +39,6 @@ func (d *details) view(idx *data.Index, actions *keyaction.Keys) string {
 		return st.Label.Render(l1) + st.Text.Render(table.Fit(v1, half-15)) + " " + st.Label.Render(l2) + st.Text.Render(v2)
 	}
 	status := st.Status(k.Status()).Render(k.Status().String())
-	reason := "—"
-	if k.Reason() != model.NoReason {
-		reason = k.Reason().String()
-	}
 	holder := st.Subtle.Render("nobody")
 	if last := k.LastHolder(); last != "" {
 		holder += st.Subtle.Render("  · last held by ") + st.Text.Render(last)
@@ -54,7 +50,7 @@ func (d *details) view(idx *data.Index, actions *keyaction.Keys) string {
 		titleLine(st, k, st.Title.Render("Key "+k.Serial())+"  "+status, w),
 		pair("MAC", dash(k.MAC()), "Model", dash(k.Model())),
 		pair("RFID", dash(k.RFID()), "Firmware", dash(k.Firmware())),
-		st.Label.Render("Status") + st.Text.Render(table.Fit(k.Status().String(), half-15)) + " " + st.Label.Render("Reason") + st.Text.Render(reason),
+		st.Label.Render("Status") + st.Text.Render(model.StatusWords(k.Status(), k.Reason())),
 	}
 	fields = append(fields, profileLines(st, k, half)...)
 	fields = append(fields, st.Label.Render("Employee")+holder)
@@ -64,6 +60,8 @@ func (d *details) view(idx *data.Index, actions *keyaction.Keys) string {
 	switch {
 	case len(allowed) == 0 && len(model.AdminActions(k.Status())) == 0:
 		actionLines = []string{st.Label.Render("Actions") + st.Subtle.Render(fmt.Sprintf("none: %s is final", k.Status()))}
+	case len(allowed) == 0 && model.IsReportedLost(k.Status(), k.Reason()):
+		actionLines = []string{st.Label.Render("Actions") + st.Subtle.Render("none for you: it waits for an admin to mark it compromised")}
 	case len(allowed) == 0:
 		actionLines = []string{st.Label.Render("Actions") + st.Subtle.Render(fmt.Sprintf("none for your role (%s)", d.c.Access.Role()))}
 	default:

@@ -19,15 +19,18 @@ import (
 
 // promptImport asks for the path of a keys CSV file, then imports it with
 // the same rules and messages as `keydesk import keys`.
-func promptImport(c *common.Common) tea.Cmd {
+// last is the path typed the time before, offered again (a file fixed
+// after a refused import is imported again with enter).
+func promptImport(c *common.Common, last *string) tea.Cmd {
 	st, actor, styles := c.Store, c.Actor, c.Styles
 	f := dialog.NewForm(styles, "Import keys", "import", func(v dialog.Values) tea.Cmd {
 		path := v["path"]
+		*last = path
 		return func() tea.Msg { return importFile(st, actor, path) }
 	}).WithBody(
-		"A CSV file with the header serial,mac,model,firmware,rfid (only serial is required).",
+		"A CSV file with the header serial,mac,model,firmware,rfid[,profile][,licence_until] (only serial is required).",
 		"All rows are imported, or none: every bad line is listed.",
-	).WithInput(&dialog.Input{Key: "path", Label: "File", Placeholder: "path to the .csv file",
+	).WithInput(&dialog.Input{Key: "path", Label: "File", Placeholder: "e.g. ~/keys.csv", Value: *last, Required: true,
 		Validate: func(s string) error {
 			if s == "" {
 				return errors.New("type the path of the file")

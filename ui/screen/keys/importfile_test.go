@@ -1,6 +1,7 @@
 package keys
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -18,7 +19,7 @@ func TestOpenKeysFileRefusesALargeFileUnread(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := openKeysFile(path)
-	if err == nil || err.Error() != path+" is larger than 64 MiB: split it into smaller files" {
+	if err == nil || err.Error() != path+fmt.Sprintf(" is larger than %d MiB: split it into smaller files", store.MaxImportBytes>>20) {
 		t.Fatalf("got %v", err)
 	}
 }

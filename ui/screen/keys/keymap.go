@@ -9,7 +9,7 @@ import (
 // keyMap is what the Keys screen adds to the list keys and key actions.
 type keyMap struct {
 	Filter       key.Binding
-	FilterBack   key.Binding
+	Waiting      key.Binding
 	Import       common.Guarded
 	OpenEmployee key.Binding
 }
@@ -17,7 +17,7 @@ type keyMap struct {
 func defaultKeyMap() *keyMap {
 	return &keyMap{
 		Filter:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter")),
-		FilterBack:   key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "filter back")),
+		Waiting:      key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "waiting: reported lost")),
 		Import:       common.Guard(key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import")), model.OpImportKeys),
 		OpenEmployee: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open the employee")),
 	}

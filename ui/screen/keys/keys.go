@@ -22,6 +22,7 @@ type Model struct {
 	details *details // nil: the list is shown
 
 	pendingOpen string // a serial to open once the data has it
+	importPath  string // the file typed at the last import
 }
 
 // New builds the screen; data comes with SetIndex.
@@ -101,6 +102,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.details.history.Loaded(msg)
 		}
 		return nil
+	case filterChosenMsg:
+		m.list.applyFilter(msg.choice)
+		return nil
 	case importProblemsMsg:
 		return common.Cmd(common.OpenDialogMsg{Dialog: msg.dialog(&m.Common)})
 	}
@@ -114,6 +118,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	}
 	if m.details != nil {
 		switch {
+		case m.details.history.HandleKey(k, m.Keys):
+			return nil
 		case key.Matches(k, m.Keys.Back):
 			m.details = nil
 			return nil
@@ -122,8 +128,6 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 				return common.Cmd(common.OpenEmployeeMsg{ID: cur.EmployeeID()})
 			}
 			return nil
-		case m.details.history.Move(k, m.Keys):
-			return nil
 		}
 		return m.keyActions(k)
 	}
@@ -131,6 +135,13 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	switch {
+	case key.Matches(k, m.keys.Filter):
+		return m.pickFilter()
+	case key.Matches(k, m.keys.Waiting):
+		if m.idx != nil {
+			m.list.applyFilter(filterChoice{kind: "lost"})
+		}
+		return nil
 	case key.Matches(k, m.Keys.Open):
 		if cur, ok := m.list.Selected(); ok {
 			m.details = newDetails(&m.Common, cur.ID())
@@ -141,7 +152,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if m.Remote {
 			return common.Cmd(common.InfoMsg{Text: RemoteImportHint})
 		}
-		return promptImport(&m.Common)
+		return promptImport(&m.Common, &m.importPath)
 	}
 	return m.keyActions(k)
 }
@@ -157,6 +168,9 @@ func (m *Model) keyActions(k tea.KeyMsg) tea.Cmd {
 
 // View draws the screen.
 func (m *Model) View() string {
+	if m.details != nil && m.details.history.Opened != nil {
+		return history.EntryView(m.Styles, m.details.history.Opened, m.Width, m.Height)
+	}
 	if m.details != nil && m.idx != nil {
 		return m.details.view(m.idx, m.actions)
 	}
@@ -166,6 +180,8 @@ func (m *Model) View() string {
 // ShortHelp is the footer's keys for what is on screen.
 func (m *Model) ShortHelp() []key.Binding {
 	switch {
+	case m.details != nil && m.details.history.Busy():
+		return m.details.history.FocusHelp()
 	case m.details != nil:
 		out := []key.Binding{m.Keys.Back}
 		cur, ok := m.current()
@@ -198,6 +214,21 @@ func (m *Model) listKeys() []key.Binding {
 func (m *Model) FullHelp() [][]key.Binding {
 	return append([][]key.Binding{
 		m.Keys.Navigation(),
-		append(m.listKeys(), m.keys.FilterBack, m.Keys.Back),
+		append(m.listKeys(), m.keys.Waiting, m.Keys.Back),
 	}, m.actions.Columns()...)
+}
+
+// PageOpen reports whether one key's page is shown (esc closes it).
+func (m *Model) PageOpen() bool { return m.details != nil && !m.details.history.Busy() }
+
+// PageSerial is the key whose page is shown, if one is.
+func (m *Model) PageSerial() (string, bool) {
+	if m.details == nil || m.idx == nil {
+		return "", false
+	}
+	k, ok := m.idx.Key(m.details.id)
+	if !ok {
+		return "", false
+	}
+	return k.Serial(), true
 }

@@ -2,6 +2,7 @@ package keys
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -24,52 +25,7 @@ type list struct {
 	c      *common.Common
 	idx    *data.Index
 	sort   data.KeySort
-	filter int // in keyFilters; 0: every key
-}
-
-// keyFilter keeps the keys in one status, or with a licence in one
-// status.
-type keyFilter struct {
-	status    model.Status
-	licence   model.LicenceStatus
-	byLicence bool
-}
-
-// keyFilters are what `f` cycles through (`F` backwards): every key,
-// each status, then each licence status, so that `F` from every key
-// comes to the expired licences first.
-var keyFilters = func() []keyFilter {
-	out := []keyFilter{{}}
-	for _, s := range model.Statuses {
-		out = append(out, keyFilter{status: s})
-	}
-	for _, l := range model.LicenceStatuses {
-		out = append(out, keyFilter{licence: l, byLicence: true})
-	}
-	return out
-}()
-
-func (f keyFilter) String() string {
-	switch {
-	case f.byLicence && f.licence == model.LicenceNone:
-		return "no licence"
-	case f.byLicence:
-		return "licence " + f.licence.String()
-	case f.status != 0:
-		return f.status.String()
-	}
-	return "all statuses"
-}
-
-// keep is the filter's test of one key; nil keeps every key.
-func (f keyFilter) keep(keys []data.KeyRow) func(i int32) bool {
-	switch {
-	case f.byLicence:
-		return func(i int32) bool { return keys[i].Licence() == f.licence }
-	case f.status != 0:
-		return func(i int32) bool { return keys[i].Status() == f.status }
-	}
-	return nil
+	filter keyFilter
 }
 
 func newList(c *common.Common) list {
@@ -99,40 +55,32 @@ func (l *list) refilter() {
 		return
 	}
 	l.Table.Empty = "no keys"
-	keys := l.idx.Keys
-	hit := l.idx.KeysMatching(l.Search.Query())
-	keep := keyFilters[l.filter].keep(keys)
-	switch {
-	case hit != nil && keep != nil:
-		inFilter := keep
-		keep = func(i int32) bool { return hit[i] && inFilter(i) }
-	case hit != nil:
-		keep = func(i int32) bool { return hit[i] }
+	if l.filter.active() {
+		l.Table.Empty = "no keys: the filter (" + l.filter.String() + ") hides the others — esc clears it"
 	}
-	l.Show(keys, data.Filter(l.idx.KeyOrder(l.sort), keep))
+	keys := l.idx.Keys
+	// The search's best matches first (shared by the sessions), then the
+	// session's own filter.
+	l.Show(keys, data.Filter(l.idx.FindKeys(l.Search.Query(), l.sort), l.filter.keep(keys)))
 }
 
 // showAll drops the search and the filter so that any key can be shown.
 func (l *list) showAll() {
 	l.Search.Clear()
-	l.filter = 0
+	l.filter = keyFilter{}
 	l.refilter()
 }
 
 func (l *list) update(msg tea.KeyMsg, keys *keyMap) (handled bool, cmd tea.Cmd) {
+	// esc with no search to clear clears the filter: one esc, one thing.
+	if !l.Search.Typing() && l.Search.Query() == "" && l.filter.active() && key.Matches(msg, l.c.Keys.Back) {
+		l.applyFilter(filterChoice{})
+		return true, nil
+	}
 	if handled, cmd := l.Update(msg, l.c.Keys, l.refilter); handled {
 		return true, cmd
 	}
 	switch {
-	case key.Matches(msg, keys.Filter, keys.FilterBack):
-		step := 1
-		if key.Matches(msg, keys.FilterBack) {
-			step = len(keyFilters) - 1
-		}
-		l.filter = (l.filter + step) % len(keyFilters)
-		l.refilter()
-		l.Table.SetCursor(0)
-		return true, nil
 	case key.Matches(msg, l.c.Keys.Sort):
 		l.KeepSelection(func() {
 			l.sort = data.KeySorts[(int(l.sort)+1)%len(data.KeySorts)]
@@ -145,10 +93,15 @@ func (l *list) update(msg tea.KeyMsg, keys *keyMap) (handled bool, cmd tea.Cmd) 
 
 func (l *list) view() string {
 	st := l.c.Styles
+	l.Table.MustShow(l.sortedColumn())
 	info := "loading…"
 	if l.idx != nil {
+		filter := "no filter"
+		if l.filter.active() {
+			filter = "filter: " + l.filter.String() + " · esc clears it"
+		}
 		info = fmt.Sprintf("%s of %s · %s · sorted by %s", humanize.Comma(int64(l.Len())),
-			humanize.Comma(int64(len(l.idx.Keys))), keyFilters[l.filter], l.sort)
+			humanize.Comma(int64(l.idx.KeyCount())), filter, l.sort)
 	}
 	// The time of day only where there is room for it.
 	changeFormat := history.TimeFormat
@@ -159,7 +112,7 @@ func (l *list) view() string {
 		s := st.Status(k.Status())
 		reason := ""
 		if k.Reason() != model.NoReason {
-			reason = k.Reason().String()
+			reason = k.Reason().Words()
 		}
 		licence := table.Cell{}
 		if l := k.Licence(); l != model.LicenceNone {
@@ -170,4 +123,20 @@ func (l *list) view() string {
 			{Text: reason}, {Text: k.Employee()}, {Text: k.Email()}, {Text: k.ProfileName()}, licence,
 			{Text: k.UpdatedAt().UTC().Format(changeFormat)}}
 	})
+}
+
+// sortedColumn is the column the rows are sorted by, kept on screen
+// whatever the width: an order that cannot be seen is no use.
+func (l *list) sortedColumn() int {
+	switch strings.ToLower(l.sort.String()) {
+	case "status":
+		return 2
+	case "employee":
+		return 4
+	case "licence end":
+		return 7
+	case "last change":
+		return colLastChange
+	}
+	return 0
 }

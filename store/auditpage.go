@@ -1,0 +1,128 @@
+package store
+
+import (
+	"time"
+
+	"github.com/keydesk/keydesk/model"
+	bolt "go.etcd.io/bbolt"
+)
+
+// The Audit screen pages through the trail rather than loading it: each
+// call reads from one entry on, in one direction, until it has n entries
+// that keep accepts (nil: all), and stops. A trail of 100,000 entries is
+// never in memory at once; the first, the last and any date are a few
+// seeks away (entries are numbered without gaps, oldest first, and their
+// times never go back).
+
+// AuditOlder returns up to n entries with a sequence number at most
+// from (0: from the newest), newest first, that keep accepts; more
+// reports whether older entries remain to be read.
+func (s *Store) AuditOlder(from uint64, n int, keep func(*model.AuditEntry) bool) (entries []model.AuditEntry, more bool, err error) {
+	err = s.view(func(tx *bolt.Tx) error {
+		t := openTrail(tx)
+		c := t.entries.Cursor()
+		var k, v []byte
+		if from == 0 {
+			k, v = c.Last()
+		} else if k, v = c.Seek(itob(from)); k == nil || btoi(k) > from {
+			if k == nil {
+				k, v = c.Last()
+			} else {
+				k, v = c.Prev()
+			}
+		}
+		for ; k != nil; k, v = c.Prev() {
+			run, err := t.run(k, v)
+			if err != nil {
+				return err
+			}
+			for i := len(run) - 1; i >= 0; i-- {
+				e := run[i].AuditEntry
+				if from != 0 && e.Seq > from {
+					continue
+				}
+				if len(entries) == n {
+					more = true
+					return nil
+				}
+				if keep == nil || keep(&e) {
+					entries = append(entries, e)
+				}
+			}
+		}
+		return nil
+	})
+	return entries, more, err
+}
+
+// AuditNewer returns up to n entries with a sequence number at least
+// from, oldest first, that keep accepts; more reports whether newer
+// entries remain to be read.
+func (s *Store) AuditNewer(from uint64, n int, keep func(*model.AuditEntry) bool) (entries []model.AuditEntry, more bool, err error) {
+	err = s.view(func(tx *bolt.Tx) error {
+		t := openTrail(tx)
+		c := t.entries.Cursor()
+		k, v := c.Seek(itob(from))
+		if k == nil || btoi(k) > from {
+			if pk, pv := c.Prev(); pk != nil {
+				k, v = pk, pv // the run that holds from
+			} else {
+				k, v = c.First()
+			}
+		}
+		for ; k != nil; k, v = c.Next() {
+			run, err := t.run(k, v)
+			if err != nil {
+				return err
+			}
+			for i := range run {
+				e := run[i].AuditEntry
+				if e.Seq < from {
+					continue
+				}
+				if len(entries) == n {
+					more = true
+					return nil
+				}
+				if keep == nil || keep(&e) {
+					entries = append(entries, e)
+				}
+			}
+		}
+		return nil
+	})
+	return entries, more, err
+}
+
+// AuditSeqBefore is the newest entry written before the moment t (0 when
+// none is): a binary search on the numbers, as times never go back.
+func (s *Store) AuditSeqBefore(t time.Time) (uint64, error) {
+	var found uint64
+	err := s.view(func(tx *bolt.Tx) error {
+		tr := openTrail(tx)
+		c := tr.entries.Cursor()
+		k, v := c.Last()
+		if k == nil {
+			return nil
+		}
+		run, err := tr.run(k, v)
+		if err != nil {
+			return err
+		}
+		lo, hi := uint64(1), run[len(run)-1].Seq // the answer is in [lo-1, hi]
+		for lo <= hi {
+			mid := lo + (hi-lo)/2
+			e, err := tr.entryAt(c, mid)
+			if err != nil {
+				return err
+			}
+			if e.Time.Before(t) {
+				found, lo = mid, mid+1
+			} else {
+				hi = mid - 1
+			}
+		}
+		return nil
+	})
+	return found, err
+}

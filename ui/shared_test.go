@@ -1,0 +1,114 @@
+package ui
+
+import (
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store"
+)
+
+// heapNow is the live heap after a full collection.
+func heapNow() int64 {
+	var m runtime.MemStats
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
+}
+
+// perSession opens sessions on a store of n keys and n employees and
+// returns the heap of the first session (the shared view with it) and
+// what each further session adds, with the drivers (kept alive until the
+// caller is done).
+func perSession(t *testing.T, n, sessions int) (first, each int64, ds []*driver) {
+	t.Helper()
+	st := tStore(t)
+	if err := st.FillDemo(model.LocalAdmin("demo"), n, n); err != nil {
+		t.Fatal(err)
+	}
+	before := heapNow()
+	ds = append(ds, whole(t, newDriver(t, st, 120, 40)))
+	afterFirst := heapNow()
+	for i := 1; i < sessions; i++ {
+		d := whole(t, newDriver(t, st, 120, 40))
+		d.press("2", "o") // the keys, sorted another way: shared too
+		if i%2 == 0 {
+			d.press("/", "ab", "enter") // the same search: one answer for all
+		}
+		ds = append(ds, d)
+	}
+	afterAll := heapNow()
+	return afterFirst - before, (afterAll - afterFirst) / int64(sessions-1), ds
+}
+
+// whole waits until the session holds the whole index: the driver gives
+// up on a command after a while, and the first build of thousands of
+// rows on a busy machine under the race detector takes longer.
+func whole(t *testing.T, d *driver) *driver {
+	t.Helper()
+	for deadline := time.Now().Add(2 * time.Minute); d.app.idx == nil; {
+		if time.Now().After(deadline) {
+			t.Fatal("the whole index never came")
+		}
+		d.app.loading = false // the load the driver gave up on
+		d.reload()
+	}
+	return d
+}
+
+// serve's memory with N sessions is the shared view plus a per-session
+// amount that does not grow with the data: eight times the rows cost the
+// shared view several times more, and each session about the same.
+func TestSessionsShareOneView(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fills two databases")
+	}
+	const sessions = 8
+	// Both trails are longer than the audit screen's page (its newest
+	// entries, a bounded amount per session).
+	smallFirst, smallEach, small := perSession(t, 1000, sessions)
+	bigFirst, bigEach, big := perSession(t, 8000, sessions)
+	t.Logf("1000 rows: first session %d KiB, each other %d KiB; 8000 rows: %d KiB, %d KiB",
+		smallFirst>>10, smallEach>>10, bigFirst>>10, bigEach>>10)
+	if bigFirst < 4*smallFirst {
+		t.Errorf("the shared view did not grow with the data (%d -> %d bytes): is it measured?", smallFirst, bigFirst)
+	}
+	// What a session holds on its own: its models and screens, not rows.
+	// The slack is for the collector's and the allocator's noise.
+	if bigEach > smallEach+smallEach/4+64<<10 {
+		t.Errorf("a session costs %d bytes with 1000 rows but %d with 8000: sessions hold rows of their own", smallEach, bigEach)
+	}
+	for _, ds := range [][]*driver{small, big} {
+		for _, d := range ds[1:] {
+			if d.app.idx != ds[0].app.idx {
+				t.Fatal("two sessions of one store hold different indexes")
+			}
+		}
+	}
+
+	// One write: the first session to hear of it updates the view, the
+	// others get the same update; nothing is built again.
+	live := big[0].app.live
+	builds, updates := live.Builds(), live.Updates()
+	if _, err := big[0].st.AddEmployee(tActor, model.EmployeeInput{FirstName: "Newt", LastName: "Scamander", Email: "newt@example.com"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range big {
+		d.reload()
+	}
+	if live.Builds() != builds || live.Updates() != updates+1 {
+		t.Fatalf("one write: %d builds and %d updates, want 0 and 1", live.Builds()-builds, live.Updates()-updates)
+	}
+	for _, d := range big {
+		if d.app.idx != big[0].app.idx {
+			t.Fatal("after the write two sessions hold different indexes")
+		}
+	}
+	big[len(big)-1].press("1", "/", "newt", "enter")
+	big[len(big)-1].mustSee("Newt Scamander")
+	runtime.KeepAlive(small)
+}
+
+var _ = store.Serial
