@@ -74,6 +74,13 @@ type AuditEntry struct {
 	// by the hash too.
 	KeyID      uint64
 	EmployeeID uint64
+
+	// Writes is the hex SHA-256 of the list of records the entry's
+	// command wrote, each with the digest of its new bytes (the store's
+	// record seals); "" for an entry that wrote none or was written
+	// before records were sealed. Covered by the hash only when set, so
+	// that older entries keep their hashes.
+	Writes string
 }
 
 // ComputeHash returns the hex SHA-256 of the entry's content and PrevHash:
@@ -114,6 +121,9 @@ func (e AuditEntry) hashWith(timeText []byte) string {
 	appended(func(b []byte) []byte { return strconv.AppendUint(b, e.KeyID, 10) })
 	appended(func(b []byte) []byte { return strconv.AppendUint(b, e.EmployeeID, 10) })
 	field(e.PrevHash)
+	if e.Writes != "" {
+		field(e.Writes)
+	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }

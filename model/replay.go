@@ -87,6 +87,8 @@ var replayEffects = map[Action]replayEffect{
 	ActionDirectorySyncRefused: effectNone,
 	// A restore: the records are the backup's, its trail says so.
 	ActionDatabaseRestored: effectNone,
+	// The upgrade's digests of the records, checked by the store.
+	ActionRecordsSealed: effectNone,
 }
 
 // ReplayKnows reports whether Apply knows what the action does.

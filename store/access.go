@@ -49,6 +49,9 @@ func (s *Store) resolve(tx *bolt.Tx, who model.Actor) (model.Actor, error) {
 	case err != nil:
 		return who, err
 	case found:
+		if err := s.checkAdminAudited(tx, a); err != nil { // adminseal.go
+			return who, err
+		}
 		return model.SSHAdmin(a.Name, a.Fingerprint, a.Role), nil
 	case who.Bootstrap:
 		who.Role = model.RoleAdmin

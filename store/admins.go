@@ -71,6 +71,9 @@ func adminByFingerprint(tx *bolt.Tx, fingerprint string) (model.Admin, bool, err
 		return model.Admin{}, false, damagedRecord(bucketAdminKey, []byte(fingerprint), errCorrupt)
 	}
 	a, err := decodeAdmin(raw)
+	if err == nil && a.Fingerprint != fingerprint {
+		err = errCorrupt // the index leads a key to someone else's record: not written by keydesk
+	}
 	return a, err == nil, damagedRecord(bucketAdmins, name, err)
 }
 
@@ -79,6 +82,7 @@ func putAdmin(tx *bolt.Tx, old model.Admin, a *model.Admin) error {
 	if err := tx.Bucket(bucketAdmins).Put([]byte(a.Name), encodeAdmin(*a)); err != nil {
 		return err
 	}
+	noteWrite(tx, sealAdmin, []byte(a.Name))
 	return reindex(tx.Bucket(bucketAdminKey), old.Fingerprint, a.Fingerprint, []byte(a.Name))
 }
 
@@ -192,6 +196,7 @@ func (r removeAdminArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error
 	if err := tx.Bucket(bucketAdmins).Delete([]byte(a.Name)); err != nil {
 		return nil, err
 	}
+	noteWrite(tx, sealAdmin, []byte(a.Name))
 	if err := tx.Bucket(bucketAdminKey).Delete([]byte(a.Fingerprint)); err != nil {
 		return nil, err
 	}
@@ -240,6 +245,9 @@ func (s *Store) AdminByFingerprint(fingerprint string) (model.Admin, bool, error
 	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		a, found, err = adminByFingerprint(tx, fingerprint)
+		if err == nil && found {
+			err = s.checkAdminAudited(tx, a) // adminseal.go
+		}
 		return err
 	})
 	return a, found, err

@@ -17,6 +17,7 @@ func (s *Store) apply(tx *bolt.Tx, cmd *Command) (any, error) {
 	env := &applyEnv{Now: cmd.Time, Random: rand.NewChaCha8(cmd.Seed)}
 	s.applying = appliedTx{tx: tx, env: env}
 	defer func() { s.applying = appliedTx{} }()
+	defer beginWrites(tx)() // recordseal.go
 
 	if done, err := requestDone(tx, cmd.RequestID); done || err != nil {
 		return committedRefusal{err: &ErrAlreadyApplied{}}, err
@@ -40,6 +41,9 @@ func (s *Store) apply(tx *bolt.Tx, cmd *Command) (any, error) {
 	}
 	result, err := cmd.Args.apply(s, tx, env)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkWritesSealed(tx, cmd); err != nil {
 		return nil, err
 	}
 	return result, recordRequest(tx, cmd.RequestID)

@@ -26,11 +26,12 @@ var bucketAuditActors = []byte("audit_actors")
 // so a number saves much of an entry.
 type trail struct {
 	entries, actors *bolt.Bucket
+	seals           *bolt.Bucket      // nil before schema 9 (recordseal.go)
 	names           map[uint64]string // number to actor, loaded on first read
 }
 
 func openTrail(tx *bolt.Tx) *trail {
-	return &trail{entries: tx.Bucket(bucketAudit), actors: tx.Bucket(bucketAuditActors)}
+	return &trail{entries: tx.Bucket(bucketAudit), actors: tx.Bucket(bucketAuditActors), seals: tx.Bucket(bucketEntrySeals)}
 }
 
 // loadNames reads the actor table, once per transaction.
@@ -71,6 +72,9 @@ func (t *trail) run(k, v []byte) ([]storedEntry, error) {
 		return []storedEntry{{AuditEntry: e, link: storedLink(v), hash: storedHashRaw(v)}}, nil
 	}
 	run, err := decodeAuditRun(btoi(k), v, t.names)
+	if err == nil {
+		err = t.fillWrites(run)
+	}
 	return run, damagedRecord(bucketAudit, k, err)
 }
 
@@ -131,6 +135,13 @@ func (s *Store) appendAudit(tx *bolt.Tx, e model.AuditEntry) error {
 		e.Time = env.Now
 	}
 	meta := tx.Bucket(bucketMeta)
+	var refs []recordRef
+	var writes []byte
+	if tx.Bucket(bucketEntrySeals) != nil { // recordseal.go
+		refs = takeWrites(tx)
+		writes = writesOf(tx, refs)
+		e.Writes = writesHash(writes)
+	}
 	e.Seal(hex.EncodeToString(meta.Get(metaAuditHead)))
 	se := storedEntry{AuditEntry: e}
 	if se.prevOfKey, err = pushHistory(tx, bucketKeys, e.KeyID, seq); err != nil {
@@ -139,7 +150,13 @@ func (s *Store) appendAudit(tx *bolt.Tx, e model.AuditEntry) error {
 	if se.prevOfEmployee, err = pushHistory(tx, bucketEmployees, e.EmployeeID, seq); err != nil {
 		return err
 	}
-	return t.put([]storedEntry{se}, meta)
+	if err := t.put([]storedEntry{se}, meta); err != nil {
+		return err
+	}
+	if err := noteAdminWrites(tx, refs, seq); err != nil {
+		return err
+	}
+	return s.putEntrySeal(tx, seq, storedHashRaw(t.entries.Get(itob(seq))), writes)
 }
 
 // ErrChain says where the audit chain stops verifying.
@@ -159,6 +176,13 @@ type AuditState struct {
 	Anchors  int // anchors checked
 	Keys     int // key records checked against the trail
 	People   int // employee records checked against the trail
+	// Sealed says the file's entries carry the records they wrote
+	// (schema 9 on); Records is how many records were checked against the
+	// digest of their last write; Signed says the entries' signatures were
+	// checked with the key file.
+	Sealed  bool
+	Records int
+	Signed  bool
 }
 
 // VerifyAudit walks the chain from the first entry: each entry's hash must
@@ -178,6 +202,10 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 			want[a.Seq] = a
 		}
 		replay := model.NewReplay()
+		seals, err := s.newSealCheck(tx) // verifyseal.go
+		if err != nil {
+			return err
+		}
 		var prev []byte // the raw hash of the entry before
 		next := uint64(1)
 		t := openTrail(tx)
@@ -190,6 +218,10 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 			for i, se := range run {
 				e := se.AuditEntry
 				e.PrevHash = hex.EncodeToString(prev)
+				sl, err := seals.sealOf(e.Seq) // e.Writes was read with the entry (trail.run)
+				if err != nil {
+					return &ErrChain{Seq: e.Seq, Msg: "its seal cannot be read (it was changed outside keydesk)"}
+				}
 				switch {
 				case e.Seq != btoi(k)+uint64(i):
 					return &ErrChain{Seq: btoi(k), Msg: fmt.Sprintf("is stored under number %d but says %d", btoi(k), e.Seq)}
@@ -199,6 +231,9 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 					return &ErrChain{Seq: e.Seq, Msg: "does not follow the entry before it (an entry was changed or removed)"}
 				case e.ComputeHash() != e.Hash:
 					return &ErrChain{Seq: e.Seq, Msg: "was changed after it was written"}
+				}
+				if err := seals.accept(e, se.hash, sl); err != nil {
+					return err
 				}
 				if a, ok := want[e.Seq]; ok {
 					if a.Hash != e.Hash {
@@ -223,9 +258,24 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 			}
 		}
 		st.HeadHash = hex.EncodeToString(prev)
-		var err error
+		seals.finish(next - 1)
 		st.Keys, st.People, err = checkRecords(tx, replay)
-		return err
+		bad, _ := err.(*ErrRecords)
+		if err != nil && bad == nil {
+			return err
+		}
+		if bad == nil {
+			bad = &ErrRecords{}
+		}
+		if st.Records, err = seals.checkRecords(tx, bad); err != nil {
+			return err
+		}
+		st.Sealed = seals.seals != nil
+		st.Signed = st.Sealed && seals.box != nil
+		if len(bad.Problems) > 0 {
+			return bad
+		}
+		return nil
 	})
 	return st, err
 }

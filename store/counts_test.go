@@ -57,7 +57,7 @@ func TestStatusCountsFollowEveryChange(t *testing.T) {
 }
 
 func TestCountsAreBuiltForAnOlderDatabase(t *testing.T) {
-	s, _ := tOpen(t)
+	s, _ := tOpenSchema8(t)
 	if err := s.FillDemo(tAdmin, 100, 60); err != nil {
 		t.Fatal(err)
 	}

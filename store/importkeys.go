@@ -42,6 +42,7 @@ func (s *Store) importKeysAt(tx *bolt.Tx, env *applyEnv, rows []KeyRow, now time
 	b := &keysBulk{
 		firstID: keys.Sequence() + 1, firstSeq: t.entries.Sequence() + 1, now: now, by: by, random: env.Random,
 		runs: newRunPacker(actor, by, tx.DB().Info().PageSize), prevHash: hex.EncodeToString(meta.Get(metaAuditHead)),
+		seal: s.entrySeal, sealing: tx.Bucket(bucketEntrySeals) != nil,
 	}
 	if err := keys.SetSequence(b.firstID + n - 1); err != nil {
 		return err
@@ -83,6 +84,11 @@ func (s *Store) importKeysAt(tx *bolt.Tx, env *applyEnv, rows []KeyRow, now time
 	if err := meta.Put(metaAuditHead, storedHashRaw(b.runs.done[len(b.runs.done)-1].value)); err != nil {
 		return err
 	}
+	if b.sealing {
+		if err := putImportSeal(tx, b.firstSeq+n-1, b.sealValue); err != nil {
+			return err
+		}
+	}
 	return countImported(tx, b.counted)
 }
 
@@ -118,6 +124,12 @@ type keysBulk struct {
 	by                string
 	random            interface{ Read([]byte) (int, error) }
 	prevHash          string
+
+	// seal makes the seal of the import's last entry (recordseal.go),
+	// kept in sealValue, when sealing (a file of schema 9 on).
+	seal      func(from, seq uint64, hash, list []byte) []byte
+	sealing   bool
+	sealValue []byte
 
 	records [][]byte
 	runs    *runPacker
@@ -175,12 +187,27 @@ func (b *keysBulk) buildRecords(rows []KeyRow, inputs []model.KeyInput, extras [
 // buildRuns chains each key's first audit entry and packs them in runs.
 func (b *keysBulk) buildRuns(changes []imported) error {
 	var sealer model.Sealer
+	var list []byte
+	if b.sealing {
+		list = importedWrites(b.firstID, b.records)
+	}
 	for i, ch := range changes {
 		id, seq := b.firstID+uint64(i), b.firstSeq+uint64(i)
 		e := model.AuditEntry{Seq: seq, Time: b.now, Actor: b.by, Action: ch.action, Target: "key " + ch.serial,
 			From: ch.from, To: ch.status, Reason: ch.reason, KeyID: id}
+		last := i == len(changes)-1
+		if b.sealing && last {
+			e.Writes = writesHash(list)
+		}
 		sealer.Seal(&e, b.prevHash)
 		b.prevHash = e.Hash
+		if b.sealing && last {
+			var hash [auditHashSize]byte
+			if err := hexDecode(hash[:], e.Hash); err != nil {
+				return err
+			}
+			b.sealValue = b.seal(b.firstSeq, seq, hash[:], list)
+		}
 		if err := b.runs.add(storedEntry{AuditEntry: e}); err != nil {
 			return err
 		}

@@ -157,7 +157,7 @@ func tState(t *testing.T, s *Store, maxID uint64) storeState {
 // schema 6.
 func tSchemaV6(t *testing.T, edit func([]model.AuditEntry)) (string, storeState) {
 	t.Helper()
-	s, _ := tOpen(t)
+	s, _ := tOpenSchema8(t)
 	if err := s.FillDemo(tAdmin, 80, 50); err != nil {
 		t.Fatal(err)
 	}
@@ -227,6 +227,9 @@ func TestMigrateSchemaV6(t *testing.T) {
 		return nil
 	})
 	got := tState(t, s, 90)
+	got.trail = tWithoutUpgrade(t, got.trail)
+	tVerifiedAfterUpgrade(t, got.audit, want.audit)
+	got.audit = want.audit
 	if !reflect.DeepEqual(got.trail, want.trail) || got.audit != want.audit {
 		t.Errorf("the trail changed in the upgrade: %d entries %+v, had %d %+v", len(got.trail), got.audit, len(want.trail), want.audit)
 	}
@@ -272,7 +275,7 @@ func TestMigrateSchemaV6KeepsTampering(t *testing.T) {
 
 // The upgrade run on an upgraded database changes nothing.
 func TestMigrateV7Twice(t *testing.T) {
-	s, _ := tOpen(t)
+	s, _ := tOpenSchema8(t)
 	if err := s.FillDemo(tAdmin, 80, 50); err != nil {
 		t.Fatal(err)
 	}

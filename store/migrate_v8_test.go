@@ -78,7 +78,7 @@ func keyIndexContents(t *testing.T, s *Store) map[string]map[string]uint64 {
 // read-only, and is upgraded on a writable open: same values, same ids,
 // lookups and changes work.
 func TestMigrateSchemaV7(t *testing.T) {
-	s, _ := tOpen(t)
+	s, _ := tOpenSchema8(t)
 	if err := s.FillDemo(tAdmin, 300, 100); err != nil {
 		t.Fatal(err)
 	}

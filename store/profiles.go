@@ -137,6 +137,7 @@ func putProfile(tx *bolt.Tx, old model.Profile, p *model.Profile) error {
 	if err := tx.Bucket(bucketProfiles).Put(id, encodeProfile(*p)); err != nil {
 		return err
 	}
+	noteWrite(tx, sealProfile, id)
 	oldName := ""
 	if old.ID != 0 {
 		oldName = model.ProfileNameKey(old.Name)
@@ -283,7 +284,10 @@ func (a deleteProfileArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, err
 	}
 	touchAll(tx) // every key shows its profile's name
 	for _, del := range []func() error{
-		func() error { return tx.Bucket(bucketProfiles).Delete(itob(p.ID)) },
+		func() error {
+			noteWrite(tx, sealProfile, itob(p.ID))
+			return tx.Bucket(bucketProfiles).Delete(itob(p.ID))
+		},
 		func() error { return tx.Bucket(bucketProfileNames).Delete([]byte(model.ProfileNameKey(p.Name))) },
 		func() error { return tx.Bucket(bucketProfileCounts).Delete(itob(p.ID)) },
 	} {

@@ -56,6 +56,7 @@ func (s *Store) putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
 	if err := keys.Put(id, encodeKey(*k, historyHead(keys.Get(id)))); err != nil {
 		return err
 	}
+	noteWrite(tx, sealKey, id)
 	if err := recountKey(tx, old, *k); err != nil {
 		return err
 	}
@@ -72,10 +73,12 @@ func (s *Store) putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
 		if err := codes.Put(id, sealed); err != nil {
 			return err
 		}
+		noteWrite(tx, sealCode, id)
 	} else if old.Code != nil {
 		if err := codes.Delete(id); err != nil {
 			return err
 		}
+		noteWrite(tx, sealCode, id)
 	}
 	for _, ix := range []struct {
 		bucket   []byte
@@ -146,7 +149,11 @@ func putEmployeeRecord(tx *bolt.Tx, old model.Employee, e *model.Employee) error
 	touchEmployee(tx, e.ID)
 	id := itob(e.ID)
 	employees := tx.Bucket(bucketEmployees)
-	return employees.Put(id, encodeEmployee(*e, historyHead(employees.Get(id))))
+	if err := employees.Put(id, encodeEmployee(*e, historyHead(employees.Get(id)))); err != nil {
+		return err
+	}
+	noteWrite(tx, sealEmployee, id) // recordseal.go
+	return nil
 }
 
 func reindexEmployee(tx *bolt.Tx, old model.Employee, e model.Employee) error {
@@ -172,6 +179,7 @@ func deleteEmployee(tx *bolt.Tx, e model.Employee) error {
 	if err := employees.Delete(itob(e.ID)); err != nil {
 		return err
 	}
+	noteWrite(tx, sealEmployee, itob(e.ID))
 	if err := tx.Bucket(bucketEmails).Delete([]byte(e.Email)); err != nil {
 		return err
 	}

@@ -104,8 +104,21 @@ func innermostError(err error) error {
 	}
 }
 
-// sealCode stores a code with its digits sealed (format 2).
+// sealCode stores a code with its digits sealed, its fields bound
+// (codeseal.go).
 func (s *Store) sealCode(nonces io.Reader, keyID uint64, c model.ActivationCode) ([]byte, error) {
+	if s.box == nil {
+		return nil, s.SecretsProblem()
+	}
+	if s.olderRecords {
+		return s.sealCodeV5(nonces, keyID, c) // a test's file of an older schema
+	}
+	return sealBoundCode(s.box, nonces, keyID, c)
+}
+
+// sealCodeV5 stores a code with its digits sealed (format 2), as schemas
+// 5 to 8 did; for tests that make their files.
+func (s *Store) sealCodeV5(nonces io.Reader, keyID uint64, c model.ActivationCode) ([]byte, error) {
 	if s.box == nil {
 		return nil, s.SecretsProblem()
 	}
@@ -125,6 +138,12 @@ func (s *Store) sealCode(nonces io.Reader, keyID uint64, c model.ActivationCode)
 // code's dates and failures still read, and applyKeyEvent refuses what
 // would need the digits (see unreadable).
 func (s *Store) openCode(keyID uint64, raw []byte) (model.ActivationCode, error) {
+	if len(raw) > 0 && raw[0] == boundCodeFormat {
+		return s.openBoundCode(keyID, raw)
+	}
+	if !s.olderRecords {
+		return model.ActivationCode{}, olderCode(keyID)
+	}
 	if len(raw) > 0 && raw[0] == recordFormat {
 		return decodeCode(raw) // plain, from before schema 5
 	}

@@ -204,6 +204,9 @@ func TestPlainSecretsAreSealedByTheMigration(t *testing.T) {
 	// Back to schema 4 as it was written: plain codes, plain password,
 	// no check value, no key file.
 	if err := s.db.Update(func(tx *bolt.Tx) error {
+		if err := tForgetSeals(tx); err != nil {
+			return err
+		}
 		codes := tx.Bucket(bucketCodes)
 		for serial := range want {
 			k, err := s.keyBySerial(tx, serial)

@@ -93,6 +93,7 @@ func (a smtpArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
 	if err := tx.Bucket(bucketMeta).Put(metaSMTP, raw); err != nil {
 		return nil, err
 	}
+	noteWrite(tx, sealSetting, metaSMTP)
 	return nil, s.appendAudit(tx, model.AuditEntry{
 		Actor: env.By, Action: model.ActionSettingsChanged, Target: "mail server",
 		Note: settingsNote(old, a.Settings),

@@ -55,6 +55,10 @@ type Options struct {
 	// its bytes never change, and it works on a read-only filesystem. Every
 	// write is refused, and no migration runs (see checkReadable).
 	ReadOnly bool
+
+	// schemaCap, when set, upgrades a new file only that far: tests make
+	// files of older schemas with it.
+	schemaCap uint64
 }
 
 // Store is an open database. It is safe for concurrent use.
@@ -113,6 +117,10 @@ type Store struct {
 	// plainKeyIndexes: the file is of a schema before 8, opened read-only,
 	// whose key indexes have one entry per value (keyindex.go).
 	plainKeyIndexes bool
+	// olderRecords: the file is of a schema before 9, opened read-only:
+	// its codes are in older forms, its records not sealed (codeseal.go).
+	olderRecords bool
+	schemaCap    uint64 // Options.schemaCap
 }
 
 // ErrInUse is returned by Open when another process holds the database.
@@ -166,7 +174,7 @@ func Open(path string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("cannot open the database %s: %v", path, detail)
 	}
 	db.AllocSize = fileGrowStep
-	s := &Store{db: db, path: path, now: opt.Now, random: opt.Random, watchers: map[chan struct{}]struct{}{}}
+	s := &Store{db: db, path: path, now: opt.Now, random: opt.Random, watchers: map[chan struct{}]struct{}{}, schemaCap: opt.schemaCap}
 	s.committer = s.groupCommit
 	if s.file, err = held.Stat(); err != nil {
 		db.Close()
@@ -224,6 +232,7 @@ func (s *Store) checkReadable() error {
 				"open it once for writing to upgrade it (keydesk serve does, as does any command that changes something), or verify a copy", s.path, version)
 		}
 		s.plainKeyIndexes = version < keyIndexRunsSchema
+		s.olderRecords = version < sealedRecordsSchema
 		return nil
 	})
 }
@@ -251,9 +260,10 @@ var migrations = []func(tx *bolt.Tx) error{
 	migrateProfiles, // 5 -> 6: access profiles, licences, companies
 	migrateV7,       // 6 -> 7: histories as chains, audit runs, compact records
 	migrateV8,       // 7 -> 8: the keys' unique indexes in runs
+	migrateV9,       // 8 -> 9: codes bind their fields, entries carry the records they wrote
 }
 
-const schemaVersion = 8
+const schemaVersion = 9
 
 // initialMmapSize reserves address space (not disk) up front: growing the
 // map later copies every node a big transaction touched, and waits for
@@ -286,12 +296,17 @@ func (s *Store) migrateTx(tx *bolt.Tx) error {
 	if version > schemaVersion {
 		return fmt.Errorf("the database %s was written by a newer keydesk (schema %d, this one knows %d)", s.path, version, schemaVersion)
 	}
-	for v := version; v < schemaVersion; v++ {
+	target := uint64(schemaVersion)
+	if s.schemaCap != 0 {
+		target = max(version, s.schemaCap)
+	}
+	for v := version; v < target; v++ {
 		if err := migrations[v](tx); err != nil {
 			return fmt.Errorf("upgrading the database to schema %d: %w", v+1, err)
 		}
 	}
-	return tx.Bucket(bucketMeta).Put(metaSchema, itob(schemaVersion))
+	s.olderRecords = target < sealedRecordsSchema
+	return tx.Bucket(bucketMeta).Put(metaSchema, itob(target))
 }
 
 // Watch returns a channel that receives a signal after every committed

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -13,7 +14,7 @@ import (
 // keeps a copy of it, byte for byte, with its key file, before upgrading
 // it; a file of this schema gets none.
 func TestUpgradeKeepsTheFileAsItWas(t *testing.T) {
-	s, _ := tOpen(t)
+	s, _ := tOpenSchema8(t)
 	tKeyIn(t, s, "K-1", "Ann", model.Reserved)
 	path := s.Path()
 	s.Close()
@@ -37,7 +38,7 @@ func TestUpgradeKeepsTheFileAsItWas(t *testing.T) {
 	}
 	up := s.Upgraded()
 	s.Close()
-	if up == nil || up.From != 7 || up.To != schemaVersion || !strings.HasSuffix(up.KeptAs, ".before-schema-8.db") {
+	if up == nil || up.From != 7 || up.To != schemaVersion || !strings.HasSuffix(up.KeptAs, fmt.Sprintf(".before-schema-%d.db", schemaVersion)) {
 		t.Fatalf("upgrade: %+v", up)
 	}
 	// The copy holds the same data (bbolt's WriteTo may lay free pages

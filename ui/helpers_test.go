@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand"
+	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -17,6 +18,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
+	"github.com/keydesk/keydesk/store/secrets"
 	"github.com/muesli/termenv"
 	bolt "go.etcd.io/bbolt"
 )
@@ -54,7 +56,14 @@ func tStore(t testing.TB) *store.Store {
 
 func tStoreAt(t testing.TB, now func() time.Time) *store.Store {
 	t.Helper()
-	st, err := store.Open(filepath.Join(t.TempDir(), "keydesk.db"), store.Options{
+	path := filepath.Join(t.TempDir(), "keydesk.db")
+	// A fixed key file: the sealed codes' bytes, and so the audit entries'
+	// hashes (which cover the records they wrote), are the same each run.
+	fixedKey := "keydesk secrets key v1 " + strings.Repeat("5a", 32) + "\n"
+	if err := os.WriteFile(secrets.KeyPath(path), []byte(fixedKey), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(path, store.Options{
 		NoSync: true,
 		Now:    now,
 		Random: &lockedReader{r: rand.New(rand.NewSource(1))},

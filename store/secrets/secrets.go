@@ -33,7 +33,11 @@ const (
 )
 
 // Box seals and opens secrets with one key.
-type Box struct{ aead cipher.AEAD }
+type Box struct {
+	aead cipher.AEAD
+	// trailKey signs the audit trail's entries (derive.go).
+	trailKey []byte
+}
 
 // ErrNoKey is the key file's absence.
 var ErrNoKey = errors.New("no key file")
@@ -111,7 +115,7 @@ func newBox(key []byte) (*Box, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Box{aead: aead}, nil
+	return &Box{aead: aead, trailKey: deriveTrailKey(key)}, nil
 }
 
 // Seal encrypts plain. context is bound to the result (GCM's additional

@@ -59,6 +59,7 @@ with the same hash.`,
 				state.Entries, plural(int(state.Entries), "entry", "entries"), head)
 			fmt.Fprintf(a.env.Stdout, "records match the trail: %d %s, %d %s\n",
 				state.Keys, plural(state.Keys, "key", "keys"), state.People, plural(state.People, "employee", "employees"))
+			printSealState(a.env.Stdout, state)
 			if len(anchors) > 0 {
 				fmt.Fprintf(a.env.Stdout, "heads kept outside found unchanged: %d\n", state.Anchors)
 			}

@@ -1,0 +1,359 @@
+package store
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/secrets"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Record seals: since schema 9 every audit entry says which records its
+// command wrote and what their bytes became (a SHA-256 of each, or that
+// the record was deleted), and its hash covers that list. `audit verify`
+// then knows, for every record, the digest of its last write, and finds a
+// record that was added, changed or removed with bbolt alone: the trail,
+// not the file, is the evidence (see verifyseal.go).
+//
+// The lists are kept beside the entries, in the bucket audit_seals under
+// the entry's number, after the entry's signature (secrets.SignEntry, a
+// MAC made with the key file): an entry written without the key file
+// cannot be passed off as keydesk's.
+
+var bucketEntrySeals = []byte("audit_seals")
+
+// The records sealed, each kind a bucket. Indexes, counts and the
+// trail's own bookkeeping are derived from these and are not sealed.
+const (
+	sealKey      byte = 1
+	sealCode     byte = 2
+	sealEmployee byte = 3
+	sealAdmin    byte = 4
+	sealProfile  byte = 5
+	sealSetting  byte = 6 // meta values other than secrets and bookkeeping
+)
+
+// sealedKinds maps each kind to its bucket, in the order verify walks them.
+var sealedKinds = []struct {
+	kind   byte
+	bucket []byte
+}{
+	{sealKey, bucketKeys}, {sealCode, bucketCodes}, {sealEmployee, bucketEmployees},
+	{sealAdmin, bucketAdmins}, {sealProfile, bucketProfiles}, {sealSetting, bucketMeta},
+}
+
+func sealedBucket(kind byte) []byte {
+	for _, k := range sealedKinds {
+		if k.kind == kind {
+			return k.bucket
+		}
+	}
+	return nil
+}
+
+// sealedSettings are the meta values that are records: the mail settings.
+// The rest of meta is the schema, the chain's head, the secrets check.
+var sealedSettings = [][]byte{metaSMTP}
+
+// recordRef names one record.
+type recordRef struct {
+	kind byte
+	id   string
+}
+
+// writeSet is what the command being applied wrote and no entry carries
+// yet. bbolt runs one write transaction at a time per file, and a command
+// is applied in one; the set is found by the transaction because the
+// helpers that write (putEmployee, putAdmin...) are handed only that.
+type writeSet struct {
+	refs []recordRef
+	seen map[recordRef]struct{}
+}
+
+var openWriteSets sync.Map // *bolt.Tx -> *writeSet
+
+// beginWrites starts noting tx's writes for one command; the returned
+// function stops.
+func beginWrites(tx *bolt.Tx) func() {
+	if tx.Bucket(bucketEntrySeals) == nil {
+		return func() {} // a test's file of an older schema
+	}
+	openWriteSets.Store(tx, &writeSet{seen: map[recordRef]struct{}{}})
+	return func() { openWriteSets.Delete(tx) }
+}
+
+// noteWrite says the command in tx wrote (or deleted) record id of kind.
+// Outside a command (a migration) it does nothing.
+func noteWrite(tx *bolt.Tx, kind byte, id []byte) {
+	v, ok := openWriteSets.Load(tx)
+	if !ok {
+		return
+	}
+	ws := v.(*writeSet)
+	ref := recordRef{kind: kind, id: string(id)}
+	if _, dup := ws.seen[ref]; dup {
+		return
+	}
+	ws.seen[ref] = struct{}{}
+	ws.refs = append(ws.refs, ref)
+}
+
+// takeWrites hands over the writes noted so far, in a fixed order.
+func takeWrites(tx *bolt.Tx) []recordRef {
+	v, ok := openWriteSets.Load(tx)
+	if !ok {
+		return nil
+	}
+	ws := v.(*writeSet)
+	refs := ws.refs
+	ws.refs, ws.seen = nil, map[recordRef]struct{}{}
+	slices.SortFunc(refs, func(a, b recordRef) int {
+		return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.id, b.id))
+	})
+	return refs
+}
+
+// pendingWrites is how many writes no entry carries yet.
+func pendingWrites(tx *bolt.Tx) int {
+	if v, ok := openWriteSets.Load(tx); ok {
+		return len(v.(*writeSet).refs)
+	}
+	return 0
+}
+
+// recordDigest is the digest of a record's value as the trail vouches for
+// it. A key's or employee's history head is left out: it only finds
+// entries, and every entry about the record moves it. An admin's last
+// login and revision are left out: noting a login is bookkeeping, with no
+// entry.
+func recordDigest(kind byte, v []byte) [sha256.Size]byte {
+	h := sha256.New()
+	h.Write([]byte{kind})
+	switch {
+	case (kind == sealKey || kind == sealEmployee) && len(v) >= 2 && v[0] == entityFormat:
+		_, n := binary.Uvarint(v[1:])
+		if n > 0 {
+			h.Write(v[:1])
+			h.Write(v[1+n:])
+			break
+		}
+		h.Write(v)
+	case kind == sealAdmin:
+		if a, err := decodeAdmin(v); err == nil {
+			a.LastSeen, a.Rev = model.Admin{}.LastSeen, 0
+			h.Write(encodeAdmin(a))
+			break
+		}
+		h.Write(v)
+	default:
+		h.Write(v)
+	}
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	return sum
+}
+
+// sealedWrite is one record of an entry's list: its digest, or gone.
+type sealedWrite struct {
+	recordRef
+	gone bool
+	sum  [sha256.Size]byte
+}
+
+// appendWrite encodes w: kind, id, then 0 for gone or 1 and the digest.
+func appendWrite(b []byte, w sealedWrite) []byte {
+	b = append(b, w.kind)
+	b = binary.AppendUvarint(b, uint64(len(w.id)))
+	b = append(b, w.id...)
+	if w.gone {
+		return append(b, 0)
+	}
+	b = append(b, 1)
+	return append(b, w.sum[:]...)
+}
+
+// writesOf reads the records refs as tx holds them now, as an entry's list.
+func writesOf(tx *bolt.Tx, refs []recordRef) []byte {
+	if len(refs) == 0 {
+		return nil
+	}
+	list := binary.AppendUvarint(nil, uint64(len(refs)))
+	for _, ref := range refs {
+		w := sealedWrite{recordRef: ref}
+		if v := tx.Bucket(sealedBucket(ref.kind)).Get([]byte(ref.id)); v == nil {
+			w.gone = true
+		} else {
+			w.sum = recordDigest(ref.kind, v)
+		}
+		list = appendWrite(list, w)
+	}
+	return list
+}
+
+// decodeWrites reads an entry's list, calling fn with each write.
+func decodeWrites(list []byte, fn func(sealedWrite)) error {
+	n, k := binary.Uvarint(list)
+	if k <= 0 || n > uint64(len(list)) {
+		return errCorrupt
+	}
+	list = list[k:]
+	for range n {
+		if len(list) < 2 {
+			return errCorrupt
+		}
+		w := sealedWrite{recordRef: recordRef{kind: list[0]}}
+		size, k := binary.Uvarint(list[1:])
+		if k <= 0 || size > uint64(len(list)) || sealedBucket(w.kind) == nil {
+			return errCorrupt
+		}
+		list = list[1+k:]
+		if uint64(len(list)) < size+1 {
+			return errCorrupt
+		}
+		w.id, list = string(list[:size]), list[size:]
+		switch list[0] {
+		case 0:
+			w.gone, list = true, list[1:]
+		case 1:
+			if len(list) < 1+sha256.Size {
+				return errCorrupt
+			}
+			copy(w.sum[:], list[1:])
+			list = list[1+sha256.Size:]
+		default:
+			return errCorrupt
+		}
+		fn(w)
+	}
+	if len(list) != 0 {
+		return errCorrupt
+	}
+	return nil
+}
+
+// writesHash is what an entry's Writes holds for list: "" for none.
+func writesHash(list []byte) string {
+	if len(list) == 0 {
+		return ""
+	}
+	sum := sha256.Sum256(list)
+	return hex.EncodeToString(sum[:])
+}
+
+// entrySeal is the value kept beside entry seq: 0 when it was written
+// without the key file; else 1, how far back the entries it signs start
+// (0: itself alone), and the signature (secrets.SignEntries); then its
+// list.
+func (s *Store) entrySeal(from, seq uint64, hash, list []byte) []byte {
+	if s.box == nil {
+		return append([]byte{0}, list...)
+	}
+	out := make([]byte, 0, 2+binary.MaxVarintLen64+secrets.SignSize+len(list))
+	out = append(out, 1)
+	out = binary.AppendUvarint(out, seq-from)
+	out = append(out, s.box.SignEntries(from, seq, hash)...)
+	return append(out, list...)
+}
+
+// seal is an entry's seal as read.
+type seal struct {
+	signed bool
+	from   uint64 // the first entry the signature covers
+	sig    []byte
+	list   []byte
+}
+
+// splitSeal undoes entrySeal for entry seq.
+func splitSeal(seq uint64, v []byte) (seal, error) {
+	switch {
+	case len(v) == 0:
+		return seal{}, errCorrupt
+	case v[0] == 0:
+		return seal{list: v[1:]}, nil
+	case v[0] != 1:
+		return seal{}, errCorrupt
+	}
+	back, n := binary.Uvarint(v[1:])
+	if n <= 0 || back > seq || len(v) < 1+n+secrets.SignSize {
+		return seal{}, errCorrupt
+	}
+	rest := v[1+n:]
+	return seal{signed: true, from: seq - back, sig: rest[:secrets.SignSize], list: rest[secrets.SignSize:]}, nil
+}
+
+// signedBy reports whether the seal's signature is box's, for entry seq
+// of the given raw hash.
+func (sl seal) signedBy(box *secrets.Box, seq uint64, hash []byte) bool {
+	return sl.signed && box.EntriesSigned(sl.from, seq, hash, sl.sig)
+}
+
+// putEntrySeal stores entry seq's seal.
+func (s *Store) putEntrySeal(tx *bolt.Tx, seq uint64, hash, list []byte) error {
+	b := tx.Bucket(bucketEntrySeals)
+	if b == nil {
+		return nil // a file before schema 9, being upgraded
+	}
+	b.FillPercent = 1 // append-only
+	return b.Put(itob(seq), s.entrySeal(seq, seq, hash, list))
+}
+
+// checkWritesSealed makes sure every record the command wrote is in one of
+// its entries' lists. Bookkeeping writes only what digests leave out.
+func checkWritesSealed(tx *bolt.Tx, cmd *Command) error {
+	if _, bookkeeping := cmd.Args.(unchecked); bookkeeping {
+		takeWrites(tx)
+		return nil
+	}
+	if n := pendingWrites(tx); n > 0 {
+		return fmt.Errorf("%s wrote %d records after its last audit entry", cmd.Op.Doing(), n) // a programming error
+	}
+	return nil
+}
+
+// importedWrites is the list of an import's records: the keys numbered
+// from first on, each record as it is stored. The import's last entry
+// carries it, and signs the import's entries at once.
+func importedWrites(first uint64, records [][]byte) []byte {
+	list := binary.AppendUvarint(make([]byte, 0, 8+len(records)*(1+1+8+1+sha256.Size)), uint64(len(records)))
+	for i, record := range records {
+		list = appendWrite(list, sealedWrite{recordRef: recordRef{kind: sealKey, id: string(itob(first + uint64(i)))}, sum: recordDigest(sealKey, record)})
+	}
+	return list
+}
+
+// putImportSeal stores the seal of an import's last entry; the entries
+// before it have none.
+func putImportSeal(tx *bolt.Tx, last uint64, value []byte) error {
+	b := tx.Bucket(bucketEntrySeals)
+	if b == nil {
+		return nil
+	}
+	b.FillPercent = 1
+	return b.Put(itob(last), value)
+}
+
+// fillWrites sets each entry's Writes from the list kept beside it, so
+// that every reader's entries hash as they were sealed.
+func (t *trail) fillWrites(run []storedEntry) error {
+	if t.seals == nil {
+		return nil
+	}
+	for i := range run {
+		v := t.seals.Get(itob(run[i].Seq))
+		if v == nil {
+			continue
+		}
+		sl, err := splitSeal(run[i].Seq, v)
+		if err != nil {
+			return err
+		}
+		run[i].Writes = writesHash(sl.list)
+	}
+	return nil
+}
