@@ -127,7 +127,10 @@ func liveUpdates(t *testing.T, lookEachTime bool) {
 			return err
 		}},
 		{"suspend", func() error { _, err := st.SuspendKey(tAdmin, store.Serial(active[0].Serial), "x"); return err }},
-		{"report lost", func() error { _, err := st.ReportLost(tAdmin, store.Serial(active[3].Serial), "on the train"); return err }},
+		{"report lost", func() error {
+			_, err := st.ReportLost(tAdmin, store.Serial(active[3].Serial), "on the train")
+			return err
+		}},
 		{"remove", func() error {
 			_, err := st.RemoveKey(tAdmin, store.Serial(active[1].Serial), model.Withdrawal, "")
 			return err
