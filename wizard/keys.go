@@ -64,6 +64,6 @@ func newKeyMap() keyMap {
 		Discard: key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "discard")),
 		Keep:    key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "keep editing")),
 
-		Quit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "cancel")),
+		Quit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 	}
 }

@@ -351,6 +351,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 // Editing reports whether the edit form is open.
 func (m *Model) Editing() bool { return m.edit != nil }
 
+// Unsaved reports whether the edit form is open with something changed.
+func (m *Model) Unsaved() bool { return m.edit != nil && m.edit.changed() }
+
 // Current is the employee the screen's keys act on: the open page's, or
 // the one under the cursor.
 func (m *Model) Current() (*data.EmployeeRow, bool) { return m.current() }
