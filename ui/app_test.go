@@ -499,7 +499,7 @@ func TestChangesMadeElsewhereAppearOnReload(t *testing.T) {
 func TestWizardOpensAndCancels(t *testing.T) {
 	d := newDriver(t, tDemoStore(t), 100, 30)
 	d.press("n")
-	d.mustSee("New employee", "Profile")
+	d.mustSee("New employee", "1 Person")
 	d.press("q") // typed into the form, not quitting
 	if d.quit {
 		t.Fatal("q quit from the wizard")

@@ -10,7 +10,8 @@ import (
 	"github.com/keydesk/keydesk/model"
 )
 
-// profileField is one input of the Profile page. name is the Field of the
+// profileField is one input of the Person page (the step named "Person"
+// beside the Profiles screen of access profiles). name is the Field of the
 // *model.FieldError that reports a problem with it.
 type profileField struct {
 	name        string
@@ -152,7 +153,7 @@ func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
 // checkProfile asks the store whether the profile can be created (rules
 // and uniqueness) before the admin moves on.
 func (m *Model) checkProfile() tea.Cmd {
-	id := m.nextRequest("Checking the profile…")
+	id := m.nextRequest("Checking the person's details…")
 	s, in := m.cfg.Store, m.profile
 	return func() tea.Msg {
 		norm, err := s.CheckNewEmployee(in)
@@ -177,7 +178,7 @@ func (m *Model) profileChecked(msg profileCheckedMsg) tea.Cmd {
 	return m.openKeyPage()
 }
 
-// profileRefused brings the admin back to the Profile page with the
+// profileRefused brings the admin back to the Person page with the
 // message at the field it is about.
 func (m *Model) profileRefused(err error) tea.Cmd {
 	var fe *model.FieldError
