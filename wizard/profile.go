@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/ui/component/common"
 )
 
 // profileField is one input of the Person page (the step named "Person"
@@ -59,12 +60,12 @@ type profileCheckedMsg struct {
 // field.
 func (m *Model) openProfile(focus string) tea.Cmd {
 	m.page = pageProfile
-	theme := formTheme(m.st)
+	theme := common.FormTheme(m.st)
 	m.inputs = make([]*huh.Input, len(profileFields))
 	fields := make([]huh.Field, len(profileFields))
 	for i, f := range profileFields {
 		m.inputs[i] = huh.NewInput().
-			Title(f.label).
+			Title(fieldTitle(m.st, f.label)).
 			Inline(true).
 			Prompt("").
 			Placeholder(f.placeholder).
