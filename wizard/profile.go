@@ -77,7 +77,7 @@ func (m *Model) openProfile(focus string) tea.Cmd {
 		fields[i] = m.inputs[i].WithTheme(theme)
 	}
 	keys := huh.NewDefaultKeyMap()
-	keys.Quit.SetEnabled(false) // ctrl+c is the wizard's: it asks before discarding
+	keys.Quit.SetEnabled(false) // ctrl+c is not huh's: the app answers it (quit, asking first), or the wizard alone
 	m.form = huh.NewForm(huh.NewGroup(fields...)).
 		WithTheme(theme).
 		WithKeyMap(keys).

@@ -30,8 +30,8 @@ func promptImport(c *common.Common, last *string) tea.Cmd {
 		*last = path
 		return func() tea.Msg { return importFile(st, actor, path) }
 	}).WithBody(
-		"A CSV file with the header first_name,last_name,email,phone,department,position[,company][,key] "+
-			"(first_name and email are required); a key named is assigned, and its code shown once.",
+		"A CSV file with a header naming its columns: first_name and email (required), last_name, phone, "+
+			"department, position, company, key (a key to assign: its code is shown once).",
 		"All rows are imported, or none: every bad line is listed.",
 	).WithInput(&dialog.Input{Key: "path", Label: "File", Placeholder: "e.g. ~/employees.csv", Value: *last, Required: true,
 		Validate: func(s string) error {
