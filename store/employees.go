@@ -47,14 +47,24 @@ func (s *Store) loadEmployee(tx *bolt.Tx, ref EmployeeRef) (model.Employee, erro
 // checkUnique refuses an e-mail or name pair that belongs to another
 // employee (self is the employee being edited, 0 for a new one).
 func checkUnique(tx *bolt.Tx, in model.EmployeeInput, self uint64) error {
+	if errs := uniqueProblems(tx, in, self); len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
+}
+
+// uniqueProblems is every clash of in with the directory: its e-mail,
+// then its name (an import lists both).
+func uniqueProblems(tx *bolt.Tx, in model.EmployeeInput, self uint64) []error {
+	var errs []error
 	if id := tx.Bucket(bucketEmails).Get([]byte(in.Email)); id != nil && indexID(id) != self {
-		return &model.FieldError{Field: "email", Msg: "another employee already has the e-mail " + in.Email}
+		errs = append(errs, &model.FieldError{Field: "email", Msg: "another employee already has the e-mail " + in.Email})
 	}
 	if id := tx.Bucket(bucketNames).Get([]byte(model.NameKey(in.FirstName, in.LastName))); id != nil && indexID(id) != self {
 		name := model.Employee{FirstName: in.FirstName, LastName: in.LastName}.FullName()
-		return &model.FieldError{Field: "first_name", Msg: "an employee named " + name + " already exists"}
+		errs = append(errs, &model.FieldError{Field: "first_name", Msg: "an employee named " + name + " already exists"})
 	}
-	return nil
+	return errs
 }
 
 // CheckNewEmployee validates a profile against the rules and the database

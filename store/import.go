@@ -46,31 +46,40 @@ type profileIDs struct {
 	known map[string]uint64
 }
 
-func (p *profileIDs) extras(row KeyRow) (keyExtras, error) {
-	x := keyExtras{profile: model.DefaultProfileID}
+// extras finds a row's profile and licence; it returns every problem of
+// the two, the first as err.
+func (p *profileIDs) extras(row KeyRow) (x keyExtras, errs []error) {
+	x = keyExtras{profile: model.DefaultProfileID}
 	if strings.TrimSpace(row.LicenceUntil) != "" {
 		var err error
 		if x.licence, err = model.ParseLicenceDate(row.LicenceUntil); err != nil {
-			return x, err
+			errs = append(errs, err)
 		}
 	}
+	if err := p.profile(row, &x); err != nil {
+		errs = append(errs, err)
+	}
+	return x, errs
+}
+
+func (p *profileIDs) profile(row KeyRow, x *keyExtras) error {
 	if strings.TrimSpace(row.Profile) == "" {
-		return x, nil
+		return nil
 	}
 	name := model.ProfileNameKey(row.Profile)
 	if id, ok := p.known[name]; ok {
 		x.profile = id
-		return x, nil
+		return nil
 	}
 	prof, err := profileByName(p.tx, row.Profile)
 	if err != nil {
-		return x, err
+		return err
 	}
 	if p.known == nil {
 		p.known = map[string]uint64{}
 	}
 	p.known[name], x.profile = prof.ID, prof.ID
-	return x, nil
+	return nil
 }
 
 // Handout is one assignment made by an employee import: what the admin
@@ -108,25 +117,37 @@ func (a importEmployeesArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, e
 func (s *Store) importEmployees(tx *bolt.Tx, env *applyEnv, rows []EmployeeRow) ([]Handout, error) {
 	var bad csvfile.BadRows
 	emails, names, serials, externals := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
+	// Every problem of a line is listed, not only its first: the fields
+	// each on its own, then (when they are good) what the directory and
+	// the rest of the file say, and the key.
 	for _, row := range rows {
-		in, err := model.NormalizeEmployee(row.EmployeeInput)
-		if err == nil {
-			err = checkUnique(tx, in, 0)
+		if problems := model.EmployeeProblems(row.EmployeeInput); len(problems) > 0 {
+			for _, err := range problems {
+				bad.Add(row.Line, err.Error())
+			}
+			if _, _, err := rowLeaving(row, env.Now); err != nil {
+				bad.Add(row.Line, err.Error())
+			}
+		} else {
+			in, err := model.NormalizeEmployee(row.EmployeeInput)
+			if err != nil {
+				bad.Add(row.Line, err.Error()) // EmployeeProblems missed it: still refused
+				continue
+			}
+			for _, err := range uniqueProblems(tx, in, 0) {
+				bad.Add(row.Line, err.Error())
+			}
+			checkRowDirectory(tx, row, in, externals, env.Now, &bad)
+			if first, dup := emails[in.Email]; dup {
+				bad.Add(row.Line, fmt.Sprintf("e-mail %s is also on line %d", in.Email, first))
+			}
+			emails[in.Email] = row.Line
+			name := model.NameKey(in.FirstName, in.LastName)
+			if first, dup := names[name]; dup {
+				bad.Add(row.Line, fmt.Sprintf("the name %s %s is also on line %d", in.FirstName, in.LastName, first))
+			}
+			names[name] = row.Line
 		}
-		if err != nil {
-			bad.Add(row.Line, err.Error())
-			continue
-		}
-		checkRowDirectory(tx, row, in, externals, env.Now, &bad)
-		if first, dup := emails[in.Email]; dup {
-			bad.Add(row.Line, fmt.Sprintf("e-mail %s is also on line %d", in.Email, first))
-		}
-		emails[in.Email] = row.Line
-		name := model.NameKey(in.FirstName, in.LastName)
-		if first, dup := names[name]; dup {
-			bad.Add(row.Line, fmt.Sprintf("the name %s %s is also on line %d", in.FirstName, in.LastName, first))
-		}
-		names[name] = row.Line
 		if row.KeySerial == "" {
 			continue
 		}

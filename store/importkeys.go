@@ -273,9 +273,26 @@ func (s *Store) checkKeyRows(tx *bolt.Tx, rows []KeyRow) ([]model.KeyInput, []ke
 	})
 	extras := make([]keyExtras, len(rows))
 	profiles := profileIDs{tx: tx}
+	var more map[int][]error // a bad row's problems past invalid[i], by row
 	for i, row := range rows {
-		if invalid[i] == nil {
-			extras[i], invalid[i] = profiles.extras(row)
+		var errs []error
+		if invalid[i] != nil {
+			errs = model.KeyProblems(rows[i].KeyInput)
+			if len(errs) == 0 {
+				errs = []error{invalid[i]}
+			}
+		}
+		x, extraErrs := profiles.extras(row)
+		extras[i] = x
+		if errs = append(errs, extraErrs...); len(errs) == 0 {
+			continue
+		}
+		invalid[i] = errs[0]
+		if len(errs) > 1 {
+			if more == nil {
+				more = map[int][]error{}
+			}
+			more[i] = errs[1:]
 		}
 	}
 	fields := []struct {
@@ -329,6 +346,9 @@ func (s *Store) checkKeyRows(tx *bolt.Tx, rows []KeyRow) ([]model.KeyInput, []ke
 	for i, row := range rows {
 		if invalid[i] != nil {
 			bad.Add(row.Line, invalid[i].Error())
+			for _, err := range more[i] {
+				bad.Add(row.Line, err.Error())
+			}
 			continue
 		}
 		for f := range fields {

@@ -301,12 +301,12 @@ func (a *app) handleKey(k tea.KeyMsg) tea.Cmd {
 			return a.quit()
 		}
 		return nil
-	case a.wizard != nil:
-		// The wizard answers ctrl+c itself: it asks before dropping what
-		// was typed.
+	case a.wizard != nil && a.dialog == nil && !key.Matches(k, a.keys.ForceQuit):
 		return a.toWizard(k)
 	case key.Matches(k, a.keys.ForceQuit):
-		if a.formOpen() && a.dialog == nil {
+		// One rule everywhere: ctrl+c quits keydesk, and asks first when
+		// a form (the wizard, an edit form) holds what would be lost.
+		if a.unsaved() && a.dialog == nil {
 			return a.confirmQuit()
 		}
 		return a.quit()
@@ -393,6 +393,19 @@ func (a *app) tabAfter(step int) int {
 
 // formOpen reports whether an edit form (an employee's, the mail
 // settings) holds typed text that quitting would drop.
+// unsaved reports whether quitting now would lose what was typed in a
+// form: the wizard or the employee form with something typed, or the
+// settings or profile form open (they do not track their changes).
+func (a *app) unsaved() bool {
+	switch {
+	case a.wizard != nil:
+		return a.wizard.Dirty()
+	case a.active == tabEmployees:
+		return a.employees.Unsaved()
+	}
+	return a.formOpen()
+}
+
 func (a *app) formOpen() bool {
 	switch a.active {
 	case tabEmployees:

@@ -127,7 +127,7 @@ func TestCtrlCQuitsFromADialog(t *testing.T) {
 
 func TestCtrlCAsksBeforeDroppingAnEdit(t *testing.T) {
 	d := newDriver(t, tDemoStore(t), 100, 30)
-	d.press("e", "ctrl+c")
+	d.press("e", "x", "ctrl+c")
 	if d.quit {
 		t.Fatal("quit without asking while the edit form was open")
 	}
@@ -499,7 +499,7 @@ func TestChangesMadeElsewhereAppearOnReload(t *testing.T) {
 func TestWizardOpensAndCancels(t *testing.T) {
 	d := newDriver(t, tDemoStore(t), 100, 30)
 	d.press("n")
-	d.mustSee("New employee", "Profile")
+	d.mustSee("New employee", "1 Person")
 	d.press("q") // typed into the form, not quitting
 	if d.quit {
 		t.Fatal("q quit from the wizard")
@@ -545,4 +545,42 @@ func writeFile(t *testing.T, dir, name, content string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// ctrl+c is one rule everywhere: it quits keydesk, and asks first only
+// when a form holds what would be lost. An edit form opened and left
+// unchanged loses nothing.
+func TestCtrlCQuitsAnUnchangedEditForm(t *testing.T) {
+	d := newDriver(t, tDemoStore(t), 100, 30)
+	d.press("e", "ctrl+c")
+	if !d.quit {
+		t.Fatalf("ctrl+c did not quit from an unchanged edit form:\n%s", d.view())
+	}
+}
+
+// In the wizard ctrl+c does what it does in the employee form: with
+// something typed it asks "Quit keydesk?" (no keeps the wizard and what
+// was typed), and quits once confirmed; with nothing typed it quits.
+func TestCtrlCInTheWizardAsksThenQuits(t *testing.T) {
+	d := newDriver(t, tDemoStore(t), 100, 30)
+	d.press("n", "Ada", "ctrl+c")
+	if d.quit {
+		t.Fatal("quit without asking while the wizard held typing")
+	}
+	d.mustSee("Quit keydesk?", "not saved")
+	d.press("esc")
+	d.mustNotSee("Quit keydesk?")
+	d.mustSee("New employee", "Ada")
+	d.press("ctrl+c")
+	d.mustSee("Quit keydesk?")
+	d.press("ctrl+c")
+	if !d.quit {
+		t.Fatal("a second ctrl+c did not quit")
+	}
+
+	d = newDriver(t, tDemoStore(t), 100, 30)
+	d.press("n", "ctrl+c")
+	if !d.quit {
+		t.Fatalf("ctrl+c did not quit from an empty wizard:\n%s", d.view())
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/keydesk/keydesk/ui/component/common"
 	"github.com/keydesk/keydesk/ui/component/styles"
 	"github.com/keydesk/keydesk/ui/component/table"
+	"github.com/keydesk/keydesk/ui/screen/employees"
 	"github.com/keydesk/keydesk/ui/screen/keys"
 )
 
@@ -77,6 +78,10 @@ func (a *app) helpView(width, height int) string {
 	var notes []string
 	if a.active == tabKeys && a.Remote && a.Access.May(model.OpImportKeys) {
 		hint := keys.RemoteImportHint
+		notes = append(notes, strings.ToUpper(hint[:1])+hint[1:])
+	}
+	if a.active == tabEmployees && a.Remote && a.Access.May(model.OpImportEmployees) {
+		hint := employees.RemoteImportHint
 		notes = append(notes, strings.ToUpper(hint[:1])+hint[1:])
 	}
 	if a.active == tabCall {

@@ -56,6 +56,10 @@ func (a *app) View() string {
 		return a.removedView()
 	}
 	header := a.header()
+	if a.wizard != nil && a.dialog != nil { // "Quit keydesk?" over the wizard
+		height := max(a.height-a.headerHeight(), 1)
+		return header + "\n" + lipgloss.Place(a.width, height, lipgloss.Center, lipgloss.Center, a.dialog.View())
+	}
 	if a.wizard != nil {
 		return header + "\n" + a.wizard.View()
 	}

@@ -158,7 +158,7 @@ func TestBackKeepsEverythingTyped(t *testing.T) {
 	if k := h.w.picker.selected(); k == nil || k.serial != "IPI-0003" {
 		t.Errorf("cursor is on %+v after Back, want the chosen IPI-0003", k)
 	}
-	h.press("shift+tab") // Key -> Profile
+	h.press("shift+tab") // Key -> Person
 	h.wantPage(pageProfile)
 	if h.w.profile != tJane {
 		t.Errorf("profile after Back is %+v, want %+v", h.w.profile, tJane)

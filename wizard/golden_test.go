@@ -10,7 +10,7 @@ import (
 // testdata/<test name>.golden. Regenerate with `go test ./wizard/ -update`
 // (the flag is golden's own) and read the diff before committing it.
 
-func TestGoldenProfile(t *testing.T) {
+func TestGoldenPerson(t *testing.T) {
 	h := newHarness(t)
 	h.typeText("Jane")
 	h.press("enter")

@@ -6,7 +6,7 @@ import "github.com/charmbracelet/bubbles/key"
 // Update and the help line, so the help never lists a key that does
 // nothing.
 type keyMap struct {
-	// Profile (the huh form moves between fields itself; these are for
+	// Person page (the huh form moves between fields itself; these are for
 	// the help line and for leaving).
 	NextField     key.Binding
 	PrevField     key.Binding
@@ -64,6 +64,6 @@ func newKeyMap() keyMap {
 		Discard: key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "discard")),
 		Keep:    key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "keep editing")),
 
-		Quit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "cancel")),
+		Quit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 	}
 }

@@ -13,7 +13,7 @@ import (
 // status line and the help line at the bottom.
 const frameLines = 4
 
-var stepNames = [...]string{"Profile", "Key", "Review", "Done"}
+var stepNames = [...]string{"Person", "Key", "Review", "Done"}
 
 // View draws the page in exactly the size given by SetSize.
 func (m *Model) View() string {
@@ -43,7 +43,7 @@ func (m *Model) View() string {
 
 func (m *Model) bodyHeight() int { return max(m.height-frameLines, 1) }
 
-// stepBar is "New employee  1 Profile › 2 Key › 3 Review › 4 Done" with
+// stepBar is "New employee  1 Person › 2 Key › 3 Review › 4 Done" with
 // the current step highlighted (and bracketed where there is no colour to
 // show it).
 func (m *Model) stepBar() string {

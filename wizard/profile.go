@@ -8,9 +8,11 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/ui/component/common"
 )
 
-// profileField is one input of the Profile page. name is the Field of the
+// profileField is one input of the Person page (the step named "Person"
+// beside the Profiles screen of access profiles). name is the Field of the
 // *model.FieldError that reports a problem with it.
 type profileField struct {
 	name        string
@@ -58,12 +60,12 @@ type profileCheckedMsg struct {
 // field.
 func (m *Model) openProfile(focus string) tea.Cmd {
 	m.page = pageProfile
-	theme := formTheme(m.st)
+	theme := common.FormTheme(m.st)
 	m.inputs = make([]*huh.Input, len(profileFields))
 	fields := make([]huh.Field, len(profileFields))
 	for i, f := range profileFields {
 		m.inputs[i] = huh.NewInput().
-			Title(f.label).
+			Title(fieldTitle(m.st, f.label)).
 			Inline(true).
 			Prompt("").
 			Placeholder(f.placeholder).
@@ -75,7 +77,7 @@ func (m *Model) openProfile(focus string) tea.Cmd {
 		fields[i] = m.inputs[i].WithTheme(theme)
 	}
 	keys := huh.NewDefaultKeyMap()
-	keys.Quit.SetEnabled(false) // ctrl+c is the wizard's: it asks before discarding
+	keys.Quit.SetEnabled(false) // ctrl+c is not huh's: the app answers it (quit, asking first), or the wizard alone
 	m.form = huh.NewForm(huh.NewGroup(fields...)).
 		WithTheme(theme).
 		WithKeyMap(keys).
@@ -152,7 +154,7 @@ func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
 // checkProfile asks the store whether the profile can be created (rules
 // and uniqueness) before the admin moves on.
 func (m *Model) checkProfile() tea.Cmd {
-	id := m.nextRequest("Checking the profile…")
+	id := m.nextRequest("Checking the person's details…")
 	s, in := m.cfg.Store, m.profile
 	return func() tea.Msg {
 		norm, err := s.CheckNewEmployee(in)
@@ -177,7 +179,7 @@ func (m *Model) profileChecked(msg profileCheckedMsg) tea.Cmd {
 	return m.openKeyPage()
 }
 
-// profileRefused brings the admin back to the Profile page with the
+// profileRefused brings the admin back to the Person page with the
 // message at the field it is about.
 func (m *Model) profileRefused(err error) tea.Cmd {
 	var fe *model.FieldError

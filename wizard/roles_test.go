@@ -21,7 +21,7 @@ func allowAllBut(denied ...model.Operation) func(model.Operation) bool {
 }
 
 // A role that may add employees but not assign keys goes from the
-// Profile straight to the Review, with no key; Back goes to the Profile.
+// Person page straight to the Review, with no key; Back goes to the Person page.
 func TestWithoutAssignTheKeyPageIsSkipped(t *testing.T) {
 	h := newHarnessWith(t, func(c *Config) { c.May = allowAllBut(model.OpKeyAssign) })
 	h.fillProfile(tJane)

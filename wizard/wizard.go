@@ -88,7 +88,7 @@ type Model struct {
 	result *store.NewEmployee // what was created; nil when cancelled
 }
 
-// New opens the wizard on its Profile page.
+// New opens the wizard on its Person page.
 func New(cfg Config) *Model {
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -286,12 +286,24 @@ func parseCSV(ctx context.Context, r io.Reader, known, required []string, row fu
 		if blankRecord(rec) {
 			continue // a blank line, or a spreadsheet's row of empty cells
 		}
+		// Every problem of the line is listed: its count of fields, and
+		// each field too long.
+		problems := false
 		if len(rec) != len(header) {
 			bad.Add(line, fmt.Sprintf("has %d fields, the header has %d", len(rec), len(header)))
-			continue
+			problems = true
 		}
-		if i := longField(rec); i >= 0 {
-			bad.Add(line, fmt.Sprintf("%s is longer than %d KiB", names[i], MaxField>>10))
+		for i, f := range rec {
+			if len(f) > MaxField {
+				name := fmt.Sprintf("column %d", i+1)
+				if i < len(names) {
+					name = names[i]
+				}
+				bad.Add(line, fmt.Sprintf("%s is longer than %d KiB", name, MaxField>>10))
+				problems = true
+			}
+		}
+		if problems {
 			continue
 		}
 		if bad.Found() {
@@ -325,17 +337,6 @@ func cannotReadOn(err error, bad *BadRows) error {
 		bad.Add(0, csvMessage(err))
 	}
 	return bad.Err()
-}
-
-// longField is the index of the first field longer than MaxField,
-// or -1.
-func longField(rec []string) int {
-	for i, f := range rec {
-		if len(f) > MaxField {
-			return i
-		}
-	}
-	return -1
 }
 
 func csvMessage(err error) string {

@@ -13,6 +13,7 @@ import (
 	"github.com/keydesk/keydesk/ui/component/data"
 	"github.com/keydesk/keydesk/ui/component/dialog"
 	"github.com/keydesk/keydesk/ui/component/history"
+	"github.com/keydesk/keydesk/ui/component/importfile"
 	"github.com/keydesk/keydesk/ui/component/keyaction"
 	"github.com/keydesk/keydesk/ui/component/searchbar"
 )
@@ -28,6 +29,7 @@ type Model struct {
 	edit    *editForm // nil: no form open
 
 	pendingSelect uint64 // an employee to select once the data has it
+	importPath    string // the file typed at the last import
 }
 
 // New builds the screen; data comes with SetIndex.
@@ -156,6 +158,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.edit = nil
 		}
 		return nil
+	case importProblemsMsg:
+		return common.Cmd(common.OpenDialogMsg{Dialog: importfile.ProblemsDialog(&m.Common, msg.err)})
+	case importedMsg:
+		return msg.show(&m.Common)
 	}
 	if m.edit != nil {
 		if k, ok := msg.(tea.KeyMsg); ok && k.Type == tea.KeyEsc && m.edit.changed() {
@@ -189,6 +195,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case key.Matches(k, m.keys.Filter):
 		return m.pickFilter()
+	case m.Access.Pressed(k, m.keys.Import):
+		if m.Remote {
+			return common.Cmd(common.InfoMsg{Text: RemoteImportHint})
+		}
+		return promptImport(&m.Common, &m.importPath)
 	}
 	return m.employeeKeys(k)
 }
@@ -332,8 +343,13 @@ func (m *Model) ShortHelp() []key.Binding {
 const footerWithFilter = 90
 
 // listKeys are the keys that change employees, as the role allows them.
+// Over SSH there is no import: the path would name a file on the server.
 func (m *Model) listKeys() []key.Binding {
-	return m.Access.Offered(m.keys.New, m.keys.Edit, m.keys.Delete)
+	out := m.Access.Offered(m.keys.New, m.keys.Edit, m.keys.Delete)
+	if !m.Remote {
+		out = append(out, m.Access.Offered(m.keys.Import)...)
+	}
+	return out
 }
 
 // pageKeys are the keys that change the employee on their page.
@@ -350,6 +366,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 
 // Editing reports whether the edit form is open.
 func (m *Model) Editing() bool { return m.edit != nil }
+
+// Unsaved reports whether the edit form is open with something changed.
+func (m *Model) Unsaved() bool { return m.edit != nil && m.edit.changed() }
 
 // Current is the employee the screen's keys act on: the open page's, or
 // the one under the cursor.

@@ -12,6 +12,7 @@ type keyMap struct {
 	New     common.Guarded
 	Edit    common.Guarded
 	Delete  common.Guarded
+	Import  common.Guarded
 	Filter  key.Binding
 	OpenKey key.Binding
 }
@@ -21,6 +22,7 @@ func defaultKeyMap() *keyMap {
 		New:     common.Guard(key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new")), model.OpEmployeeAdd),
 		Edit:    common.Guard(key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")), model.OpEmployeeEdit),
 		Delete:  common.Guard(key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "delete")), model.OpEmployeeDelete),
+		Import:  common.Guard(key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import")), model.OpImportEmployees),
 		Filter:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter")),
 		OpenKey: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open the key")),
 	}

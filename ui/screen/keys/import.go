@@ -4,10 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
-	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/dustin/go-humanize"
@@ -15,6 +12,7 @@ import (
 	"github.com/keydesk/keydesk/store"
 	"github.com/keydesk/keydesk/ui/component/common"
 	"github.com/keydesk/keydesk/ui/component/dialog"
+	"github.com/keydesk/keydesk/ui/component/importfile"
 )
 
 // promptImport asks for the path of a keys CSV file, then imports it with
@@ -43,7 +41,7 @@ func promptImport(c *common.Common, last *string) tea.Cmd {
 // importFile opens the file and has the store import it (claim, read,
 // check, store); it runs in a command.
 func importFile(st *store.Store, actor model.Actor, path string) tea.Msg {
-	path = expandHome(path)
+	path = importfile.ExpandHome(path)
 	file, err := openKeysFile(path)
 	if err == nil {
 		defer file.Close()
@@ -66,35 +64,7 @@ func importFile(st *store.Store, actor model.Actor, path string) tea.Msg {
 type importProblemsMsg struct{ err *store.ErrImport }
 
 func (m importProblemsMsg) dialog(c *common.Common) common.Dialog {
-	lines := strings.Split(m.err.Error(), "\n")
-	title := lines[0] // "nothing imported: 3 problems"
-	title = strings.ToUpper(title[:1]) + title[1:]
-	return dialog.NewMessage(c.Styles, title, lines[1:], true)
-}
-
-func expandHome(path string) string {
-	if rest, ok := strings.CutPrefix(path, "~/"); ok {
-		if home, err := os.UserHomeDir(); err == nil {
-			return filepath.Join(home, rest)
-		}
-	}
-	return path
-}
-
-// fileError says in plain words why a file cannot be read.
-func fileError(path string, err error) error {
-	path = model.Printable(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("there is no file %s", path)
-	case errors.Is(err, fs.ErrPermission):
-		return fmt.Errorf("no permission to read %s", path)
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return fmt.Errorf("cannot read %s: %v", path, err)
+	return importfile.ProblemsDialog(c, m.err)
 }
 
 func plural(n int, one, many string) string {
