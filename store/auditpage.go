@@ -14,11 +14,33 @@ import (
 // seeks away (entries are numbered without gaps, oldest first, and their
 // times never go back).
 
+// auditPage gathers one page of entries as a read goes along the trail.
+type auditPage struct {
+	n       int
+	keep    func(*model.AuditEntry) bool
+	entries []model.AuditEntry
+	more    bool // an entry past the page was met
+}
+
+// full takes e if keep accepts it, and reports that the page already
+// holds n entries: the read stops there, knowing there is more.
+func (p *auditPage) full(e model.AuditEntry) bool {
+	if len(p.entries) == p.n {
+		p.more = true
+		return true
+	}
+	if p.keep == nil || p.keep(&e) {
+		p.entries = append(p.entries, e)
+	}
+	return false
+}
+
 // AuditOlder returns up to n entries with a sequence number at most
 // from (0: from the newest), newest first, that keep accepts; more
 // reports whether older entries remain to be read.
-func (s *Store) AuditOlder(from uint64, n int, keep func(*model.AuditEntry) bool) (entries []model.AuditEntry, more bool, err error) {
-	err = s.view(func(tx *bolt.Tx) error {
+func (s *Store) AuditOlder(from uint64, n int, keep func(*model.AuditEntry) bool) ([]model.AuditEntry, bool, error) {
+	p := auditPage{n: n, keep: keep}
+	err := s.view(func(tx *bolt.Tx) error {
 		t := openTrail(tx)
 		c := t.entries.Cursor()
 		var k, v []byte
@@ -41,25 +63,22 @@ func (s *Store) AuditOlder(from uint64, n int, keep func(*model.AuditEntry) bool
 				if from != 0 && e.Seq > from {
 					continue
 				}
-				if len(entries) == n {
-					more = true
+				if p.full(e) {
 					return nil
-				}
-				if keep == nil || keep(&e) {
-					entries = append(entries, e)
 				}
 			}
 		}
 		return nil
 	})
-	return entries, more, err
+	return p.entries, p.more, err
 }
 
 // AuditNewer returns up to n entries with a sequence number at least
 // from, oldest first, that keep accepts; more reports whether newer
 // entries remain to be read.
-func (s *Store) AuditNewer(from uint64, n int, keep func(*model.AuditEntry) bool) (entries []model.AuditEntry, more bool, err error) {
-	err = s.view(func(tx *bolt.Tx) error {
+func (s *Store) AuditNewer(from uint64, n int, keep func(*model.AuditEntry) bool) ([]model.AuditEntry, bool, error) {
+	p := auditPage{n: n, keep: keep}
+	err := s.view(func(tx *bolt.Tx) error {
 		t := openTrail(tx)
 		c := t.entries.Cursor()
 		k, v := c.Seek(itob(from))
@@ -80,18 +99,14 @@ func (s *Store) AuditNewer(from uint64, n int, keep func(*model.AuditEntry) bool
 				if e.Seq < from {
 					continue
 				}
-				if len(entries) == n {
-					more = true
+				if p.full(e) {
 					return nil
-				}
-				if keep == nil || keep(&e) {
-					entries = append(entries, e)
 				}
 			}
 		}
 		return nil
 	})
-	return entries, more, err
+	return p.entries, p.more, err
 }
 
 // AuditSeqBefore is the newest entry written before the moment t (0 when
