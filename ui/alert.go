@@ -7,17 +7,16 @@ import (
 	"github.com/keydesk/keydesk/ui/component/table"
 )
 
-// headerRule is the header's third line: the rule, or, for an admin,
-// the store's alerts (a scheduled backup that failed) in its place, so
-// that whoever can fix it sees it on every screen. Where the counts
-// need two lines, an alert takes the second one (the keys screen still
-// has every count).
-func (a *app) headerRule() (line string, alert bool) {
-	st := a.Styles
-	if a.Access.Role() == model.RoleAdmin && a.Store != nil {
-		if alerts := a.Store.Alerts(); len(alerts) > 0 {
-			return st.Error.Render(table.Fit("! "+model.Printable(strings.Join(alerts, " · ")), a.width)), true
-		}
+// headerAlert is, for an admin, the store's alerts (a scheduled backup
+// that failed) as a third header line while they last, so that whoever
+// can fix it sees it on every screen.
+func (a *app) headerAlert() (line string, ok bool) {
+	if a.Access.Role() != model.RoleAdmin || a.Store == nil {
+		return "", false
 	}
-	return st.Subtle.Render(strings.Repeat("─", a.width)), false
+	alerts := a.Store.Alerts()
+	if len(alerts) == 0 {
+		return "", false
+	}
+	return a.Styles.Error.Render(table.Fit("! "+model.Printable(strings.Join(alerts, " · ")), a.width)), true
 }

@@ -20,7 +20,7 @@ const headerLines = 2
 // of keys in each status.
 func (a *app) header() string {
 	header := table.Fit(a.tabLine(), a.width) + "\n" + a.counts()
-	if alert, ok := a.headerRule(); ok {
+	if alert, ok := a.headerAlert(); ok {
 		header += "\n" + alert // an admin's alert: a third line while it lasts
 	}
 	return header
@@ -28,7 +28,7 @@ func (a *app) header() string {
 
 // headerHeight is the header's lines: two, three while an alert shows.
 func (a *app) headerHeight() int {
-	if _, ok := a.headerRule(); ok {
+	if _, ok := a.headerAlert(); ok {
 		return headerLines + 1
 	}
 	return headerLines
