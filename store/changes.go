@@ -221,7 +221,7 @@ func (s *Store) ReadTouched(ch Change) (Touched, error) {
 			}
 			k, err := decodeKey(raw)
 			if err != nil {
-				return err
+				return damagedRecord(bucketKeys, itob(id), err)
 			}
 			t.Keys = append(t.Keys, k)
 		}
@@ -233,7 +233,7 @@ func (s *Store) ReadTouched(ch Change) (Touched, error) {
 			}
 			e, err := decodeEmployee(raw)
 			if err != nil {
-				return err
+				return damagedRecord(bucketEmployees, itob(id), err)
 			}
 			t.Employees = append(t.Employees, e)
 		}
