@@ -44,6 +44,13 @@ func (s *Store) Replicate(opt cluster.MachineOptions) (*cluster.Machine, error) 
 	if s.box == nil {
 		return nil, fmt.Errorf("a cluster node needs the database's key file %s: copy it from another node", s.KeyPath())
 	}
+	// The file is checked before the log may write to it, as before any
+	// write (sound.go): a damaged node does not apply; and bbolt's page
+	// check must not run beside the log's writes, which do not pass
+	// through exec, where a single node checks.
+	if err := s.CheckSound(); err != nil {
+		return nil, err
+	}
 	notify := opt.Notify
 	opt.Notify = func(index uint64) {
 		s.notify()
