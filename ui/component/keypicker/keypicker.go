@@ -186,9 +186,6 @@ func (p *Model) filter(query string, reload bool) {
 // Lines is the number of list lines: the none line and the matches.
 func (p *Model) Lines() int { return len(p.matches) + p.first() }
 
-// Visible is the number of list lines on screen, a page.
-func (p *Model) Visible() int { return p.visible }
-
 // Move moves the cursor delta lines, within the list.
 func (p *Model) Move(delta int) {
 	p.cursor = min(max(p.cursor+delta, 0), max(p.Lines()-1, 0))
