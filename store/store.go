@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/index"
 	"github.com/keydesk/keydesk/store/record"
 	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
@@ -341,4 +342,10 @@ func (s *Store) notify() {
 // (not found, taken, changed meanwhile).
 func refused(format string, args ...any) error {
 	return &model.Refusal{Msg: fmt.Sprintf(format, args...)}
+}
+
+// keyIndex is the keys' index name (bucketSerials, bucketMACs or
+// bucketRFIDs) in tx.
+func (s *Store) keyIndex(tx *bolt.Tx, name []byte) index.Runs {
+	return index.OpenRuns(tx.Bucket(name), s.plainKeyIndexes)
 }
