@@ -87,6 +87,8 @@ type Store struct {
 	committer func(fn func(tx *bolt.Tx) error) error
 	// applying is the command in the write transaction (apply.go).
 	applying appliedTx
+	// single: the file was found not to be a cluster node's (command.go).
+	single atomic.Bool
 	// randomMu serialises the draws from random, which need not be safe
 	// for concurrent use.
 	randomMu sync.Mutex
