@@ -7,15 +7,24 @@ import bolt "go.etcd.io/bbolt"
 // record, some megabytes of the map are resident at a time.
 var walkRelease = 1 << 14
 
+// runRelease is walkRelease for the audit trail's runs, which fill a
+// page or more each.
+var runRelease = 1 << 10
+
 // mappedWalk releases the file's pages every walkRelease records of a
-// walk in tx.
+// walk in tx (every `every`, when set).
 type mappedWalk struct {
-	tx *bolt.Tx
-	n  int
+	tx    *bolt.Tx
+	n     int
+	every int
 }
 
 func (w *mappedWalk) step() {
-	if w.n++; w.n%walkRelease == 0 {
+	every := w.every
+	if every == 0 {
+		every = walkRelease
+	}
+	if w.n++; w.n%every == 0 {
 		releaseMapped(w.tx)
 	}
 }
