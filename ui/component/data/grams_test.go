@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
@@ -164,5 +165,42 @@ func TestGramPostings(t *testing.T) {
 	}
 	if got := g.keep(all, id); !slices.Equal(got, want) {
 		t.Fatalf("kept with v: %d, want %d", len(got), len(want))
+	}
+}
+
+// A list being computed (a million rows sorted another way) keeps no
+// other session from its own lists and searches; those asking for the
+// same list wait for the one computing it.
+func TestAListBeingSortedBlocksNoOtherList(t *testing.T) {
+	x := Build(gramSnapshot(500))
+	release := make(chan struct{})
+	started := make(chan struct{})
+	go x.list("slow", func() []int32 {
+		close(started)
+		<-release
+		return []int32{7}
+	})
+	<-started
+	done := make(chan []int32)
+	go func() {
+		x.FindEmployees("vic", EmployeesByEmail)
+		x.ReportedLost()
+		done <- x.KeyOrder(KeysByStatus)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("a search and another order waited for a list being computed")
+	}
+	same := make(chan []int32)
+	go func() { same <- x.list("slow", func() []int32 { t.Error("computed twice"); return nil }) }()
+	select {
+	case <-same:
+		t.Fatal("the same list did not wait for the one computing it")
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	if got := <-same; !slices.Equal(got, []int32{7}) {
+		t.Fatalf("the list waited for is %v", got)
 	}
 }

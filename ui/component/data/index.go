@@ -215,6 +215,7 @@ type Index struct {
 
 	mu         sync.Mutex
 	orders     map[any][]int32       // sorted orders, computed once per sort
+	computing  map[any]*listCall     // orders being sorted (sort.go)
 	pending    map[any]*pendingOrder // sorted before writes that moved rows (pending.go)
 	groupLists map[groupsKey][]Group
 	found      foundCache // searches, once per query and order
