@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // gramIndex finds the rows of a searchText that hold a word without
@@ -120,10 +121,20 @@ func (g *gramIndex) slot(id uint32) (uint32, bool) {
 	return uint32(k), ok
 }
 
-// buildGrams indexes the grams of every row of s (nil if the postings
-// would not fit 32-bit offsets).
+// gramsFrom is the rows from which a text gets a gram index: below, a
+// scan of the text takes microseconds, less than making the index's
+// tables.
+var gramsFrom atomic.Int64
+
+func init() { gramsFrom.Store(4096) }
+
+// buildGrams indexes the grams of every row of s (nil if the text is
+// small, or if the postings would not fit 32-bit offsets).
 func buildGrams(s *searchText) *gramIndex {
 	rows := len(s.starts) - 1
+	if rows < int(gramsFrom.Load()) {
+		return nil
+	}
 	g := &gramIndex{rows: rows}
 	b := &gramBuilder{g: g, last: make([]int32, gramIDs), n: make([]uint32, gramIDs), at: make([]uint32, gramIDs)}
 	b.pass(s)

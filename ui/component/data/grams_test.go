@@ -71,6 +71,7 @@ func queriesOf(x *Index, r *rand.Rand, n int) []string {
 // rank, for every query: on a build, and on the versions after writes
 // (rows changed, added, deleted).
 func TestGramIndexFindsWhatTheScanFinds(t *testing.T) {
+	defer gramsFrom.Store(gramsFrom.Swap(0))
 	snap := gramSnapshot(2000)
 	r := rand.New(rand.NewPCG(1, 2))
 	indexed := Build(snap)
@@ -128,7 +129,7 @@ func head(rows []int32) []int32 { return rows[:min(len(rows), 8)] }
 // The postings decode to the rows that hold each gram, as lists and as
 // bitmaps.
 func TestGramPostings(t *testing.T) {
-	x := Build(gramSnapshot(3000))
+	x := Build(gramSnapshot(int(gramsFrom.Load())))
 	g := x.employeeText.grams
 	bitmaps, lists := 0, 0
 	for k, id := range g.ids {
