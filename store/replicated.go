@@ -65,7 +65,10 @@ func (s *Store) Replicate(opt cluster.MachineOptions) (*cluster.Machine, error) 
 			replaced(db)
 		}
 	}
-	return cluster.NewMachine(s.db, replicatedExec{s}, opt)
+	// A restore swaps the file under the store's readers: they wait on
+	// the handle's lock for the new one rather than meet a closed file.
+	opt.Swap = s.db
+	return cluster.NewMachine(s.db.Load(), replicatedExec{s}, opt)
 }
 
 // ServeCluster routes every write of s through node from now on.
@@ -84,12 +87,9 @@ func (s *Store) replicaNode() *cluster.Node {
 	return s.replica.node
 }
 
-// swapDB takes the file a snapshot put in place of the old one.
-func (s *Store) swapDB(db *bolt.DB) {
-	s.mu.Lock()
-	s.db = db
-	s.mu.Unlock()
-}
+// swapDB takes the file a snapshot put in place of the old one; the
+// machine holds the handle's lock (MachineOptions.Swap) while it runs.
+func (s *Store) swapDB(db *bolt.DB) { s.db.replace(db) }
 
 // Stamp is the leader's part of a command: its time and a fresh seed,
 // sealed. The body is the command without its seed, then the sealed seed.

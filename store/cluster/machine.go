@@ -84,8 +84,12 @@ type MachineOptions struct {
 	// audit chain). Nil accepts any file this package can read.
 	Check func(db *bolt.DB) error
 	// Replaced is told the new *bolt.DB after a restore: the store reads
-	// through it from then on.
+	// through it from then on. It runs with Swap held.
 	Replaced func(db *bolt.DB)
+	// Swap, when set, is held by a restore from the moment it closes the
+	// old file until Replaced has run: the store's readers that found the
+	// old file closed wait on it for the new one.
+	Swap sync.Locker
 	// Notify is called after every committed batch (live refresh).
 	Notify func(index uint64)
 }
@@ -178,9 +182,17 @@ func readApplied(tx *bolt.Tx) appliedAt {
 	return appliedAt{binary.BigEndian.Uint64(v), binary.BigEndian.Uint64(v[8:])}
 }
 
+// view runs fn in a read transaction of the file, which a restore does
+// not replace meanwhile.
+func (m *Machine) view(fn func(tx *bolt.Tx) error) error {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.db.View(fn)
+}
+
 // AppliedAt reads the applied index and term from the file.
 func (m *Machine) AppliedAt() (index, term uint64, err error) {
-	err = m.DB().View(func(tx *bolt.Tx) error {
+	err = m.view(func(tx *bolt.Tx) error {
 		a := readApplied(tx)
 		index, term = a.Index, a.Term
 		return nil
@@ -381,7 +393,7 @@ func (m *Machine) Head() ([]byte, error) {
 		return nil, nil
 	}
 	var head []byte
-	err := m.DB().View(func(tx *bolt.Tx) (err error) {
+	err := m.view(func(tx *bolt.Tx) (err error) {
 		head, err = h.Head(tx)
 		return err
 	})
