@@ -92,6 +92,9 @@ type MachineOptions struct {
 	Swap sync.Locker
 	// Notify is called after every committed batch (live refresh).
 	Notify func(index uint64)
+	// CheckpointEvery is how many log indexes apart the audit head is
+	// recorded for comparing nodes (default 1,024; checkpoint.go).
+	CheckpointEvery uint64
 }
 
 // Machine is the replicated state machine: a bbolt file, the executor
@@ -108,6 +111,12 @@ type Machine struct {
 
 	waitMu sync.Mutex
 	moved  chan struct{} // closed and replaced whenever applied moves
+}
+
+// haltWith stops the machine for err (a divergence found outside an
+// apply); it reports whether this call stopped it.
+func (m *Machine) haltWith(err error) bool {
+	return m.halted.CompareAndSwap(nil, &haltError{err: err})
 }
 
 // haltError is why a machine stopped applying.
@@ -129,6 +138,9 @@ func NewMachine(db *bolt.DB, exec Executor, opt MachineOptions) (*Machine, error
 	if opt.KeepRequests == 0 {
 		opt.KeepRequests = 100_000
 	}
+	if opt.CheckpointEvery == 0 {
+		opt.CheckpointEvery = 1024
+	}
 	if opt.Open == nil {
 		opt.Open = func(path string) (*bolt.DB, error) {
 			return bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
@@ -136,7 +148,7 @@ func NewMachine(db *bolt.DB, exec Executor, opt MachineOptions) (*Machine, error
 	}
 	m := &Machine{db: db, exec: exec, opt: opt, moved: make(chan struct{})}
 	err := db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketClusterMeta, bucketRequests, bucketRequestAge, bucketTokens} {
+		for _, name := range [][]byte{bucketClusterMeta, bucketRequests, bucketRequestAge, bucketTokens, bucketCheckpoints} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
@@ -272,6 +284,7 @@ func (m *Machine) applyInTx(tx *bolt.Tx, entries []Entry, out []Applied, refused
 		}
 		// Gaps are normal: raft keeps no-op and barrier entries from the
 		// state machine.
+		prev := applied.Index
 		applied = appliedAt{e.Index, e.Term}
 		// Pruned entry by entry, so that whether an id is still known
 		// does not depend on where the batches split.
@@ -310,6 +323,9 @@ func (m *Machine) applyInTx(tx *bolt.Tx, entries []Entry, out []Applied, refused
 					return err
 				}
 			}
+		}
+		if err := m.checkpoint(tx, prev, e.Index); err != nil {
+			return err
 		}
 		*last = applied
 	}

@@ -76,6 +76,9 @@ func (n *Node) isMember(id string) bool {
 
 // serveForwarded answers a request forwarded by node peer.
 func (n *Node) serveForwarded(ctx context.Context, peer string, req Request) Reply {
+	if req.Kind == KindCheckpoints {
+		return n.serveCheckpoints()
+	}
 	if req.Kind != KindPromote {
 		return n.Lead(ctx, req)
 	}

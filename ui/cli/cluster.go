@@ -196,6 +196,9 @@ func (a *app) clusterStatusCommand() *cobra.Command {
 			if st.Halted != "" {
 				fmt.Fprintf(w, "HALTED\t%s\n", st.Halted)
 			}
+			if st.Compared != "" {
+				fmt.Fprintf(w, "checkpoints\t%s\n", st.Compared)
+			}
 			voters := 0
 			for _, s := range st.Servers {
 				kind := "voter"
