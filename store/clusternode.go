@@ -76,6 +76,19 @@ func (s *Store) StartClusterNode(opt NodeOptions) (*cluster.Node, error) {
 	return node, nil
 }
 
+// ClusterHostKey writes the cluster's SSH host key into the node's TLS
+// folder and answers its path: every node serves the same host key
+// (derived from the cluster's CA key every node holds; see
+// cluster.Identity.HostKey).
+func ClusterHostKey(dbPath string) (string, error) {
+	_, tlsDir := ClusterDirs(dbPath)
+	ident, err := cluster.LoadIdentity(tlsDir)
+	if err != nil {
+		return "", fmt.Errorf("this database is not a cluster node's (no %s): %w", tlsDir, err)
+	}
+	return ident.WriteHostKey(tlsDir)
+}
+
 // reopen opens the file a snapshot put in place, as Open would.
 func (s *Store) reopen(path string) (*bolt.DB, error) {
 	return bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, InitialMmapSize: initialMmapSize})

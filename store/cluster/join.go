@@ -292,6 +292,11 @@ func joinOnce(ctx context.Context, addr, fingerprint, token, id, nodeAddr string
 			ident.CAKey, _ = k.(ed25519.PrivateKey)
 		}
 	}
+	if ident.CAKey == nil {
+		// Every node signs joiners and derives the cluster's SSH host key
+		// from it (hostkey.go).
+		return nil, errors.New("the cluster's CA key did not arrive whole: try the join again")
+	}
 	if snapshot == nil {
 		snapshot = io.Discard
 	}
