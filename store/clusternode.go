@@ -67,7 +67,7 @@ func (s *Store) StartClusterNode(opt NodeOptions) (*cluster.Node, error) {
 	}
 	node, _, err := cluster.StartNetNode(cluster.NetConfig{
 		ID: ident.ID, Listen: strings.TrimSpace(string(addr)), Dir: raftDir, Identity: ident, Machine: m,
-		Box: s.box, Stamp: s.Stamp, Log: opt.Log, Tune: opt.Tune, OnHalt: opt.OnHalt,
+		Box: s.box, Stamp: s.Stamp, Log: opt.Log, Tune: opt.Tune, OnHalt: opt.OnHalt, UseToken: s.useJoinToken,
 	})
 	if err != nil {
 		return nil, err

@@ -110,14 +110,23 @@ func (n *Node) serveJoin(conn net.Conn, id *Identity, box Sealer) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	spent, err := n.Propose(ctx, Request{ID: NewRequestID(), Kind: KindCluster, Body: tokenUseCommand(hello.Token, hello.Node)})
-	if err != nil {
-		fail("%v", err)
-		return
-	}
-	if spent.Refused {
-		fail("%s", spent.Data)
-		return
+	if n.cfg.UseToken != nil {
+		// The store spends the token in a command of its own, with the
+		// join's audit entry in the same transaction.
+		if err := n.cfg.UseToken(ctx, hello.Token, hello.Node, hello.Addr); err != nil {
+			fail("%v", err)
+			return
+		}
+	} else {
+		spent, err := n.Propose(ctx, Request{ID: NewRequestID(), Kind: KindCluster, Body: tokenUseCommand(hello.Token, hello.Node)})
+		if err != nil {
+			fail("%v", err)
+			return
+		}
+		if spent.Refused {
+			fail("%s", spent.Data)
+			return
+		}
 	}
 	if id.CAKey == nil {
 		fail("this node cannot sign certificates (no CA key)")

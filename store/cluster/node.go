@@ -52,6 +52,9 @@ type NodeConfig struct {
 	// OnHalt is told once when the machine halts; Raft is shut down
 	// first. The serve command exits with the message.
 	OnHalt func(error)
+	// UseToken, when set, spends a joiner's token through the store (a
+	// command with its audit entry); nil spends it with a cluster entry.
+	UseToken func(ctx context.Context, token, node, addr string) error
 	// CheckEvery is how often the node compares its audit checkpoints
 	// with its peers' (default 1 minute; negative: never, tests call
 	// CompareCheckpoints).
