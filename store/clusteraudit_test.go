@@ -100,5 +100,8 @@ func tClusterSampleArgs(at time.Time) []Args {
 	return []Args{
 		clusterEventArgs{Action: string(model.ActionClusterTokenIssued), Node: "b", Note: "n", TokenHash: strings.Repeat("ab", 32), Expires: at},
 		clusterJoinArgs{TokenHash: strings.Repeat("cd", 32), Node: "b", Addr: "10.0.0.2:2324"},
+		importStageArgs{ImportID: "0a0b", Part: 1, Parts: 3, Data: "\x00\x01part"},
+		importCommitArgs{ImportID: "0a0b", Parts: 3, Sum: strings.Repeat("ef", 32)},
+		importAbortArgs{ImportID: "0a0b"},
 	}
 }

@@ -190,6 +190,9 @@ func (s *Store) proposeCommand(node *cluster.Node, cmd *Command) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s cannot be done on a cluster node yet: %w", cmd.Op.Doing(), err)
 	}
+	if inParts(cmd, body) {
+		return s.proposeInParts(node, cmd, body) // clusterimport.go
+	}
 	req := cluster.Request{ID: cluster.NewRequestID(), Kind: cluster.KindCommand, Body: body}
 	r, err := node.Propose(context.Background(), req)
 	if errors.Is(err, cluster.ErrOutcomeUnknown) {

@@ -33,6 +33,9 @@ type storeCluster struct {
 
 func nodeAddr(i int) string { return fmt.Sprintf("n%d", i) }
 
+// clusterRetryFor bounds a write's attempts in the test clusters.
+var clusterRetryFor = 5 * time.Second
+
 // newStoreCluster: node 0's file is made as a single node's, then copied
 // with its key file to the others (what a join receives as a snapshot).
 func newStoreCluster(t *testing.T, n int, opts ...cluster.MachineOptions) *storeCluster {
@@ -97,7 +100,7 @@ func (c *storeCluster) start(i int) {
 	node, err := cluster.StartNode(cluster.NodeConfig{
 		ID: fmt.Sprint(i), Addr: nodeAddr(i), Stores: c.raft[i], Machine: c.mach[i],
 		Transport: c.net.Transport(nodeAddr(i)), Forwarder: c.net.Forwarder(nodeAddr(i)),
-		Stamp: s.Stamp, Tune: cluster.FastTimings, RetryFor: 5 * time.Second, ApplyTimeout: time.Second,
+		Stamp: s.Stamp, Tune: cluster.FastTimings, RetryFor: clusterRetryFor, ApplyTimeout: time.Second,
 		CheckEvery: -1, // tests compare checkpoints when they mean to
 	})
 	if err != nil {
