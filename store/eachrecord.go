@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -40,7 +41,7 @@ func (s *Store) EachKey(fn func(line KeyLine, at time.Time) error) error {
 			}
 			line := KeyLine{Key: k, Profile: profiles[k.ProfileID]}
 			email := func(id uint64) (string, error) {
-				raw := employees.Get(itob(id))
+				raw := employees.Get(record.ID(id))
 				if id == 0 || raw == nil {
 					return "", nil
 				}
@@ -71,7 +72,7 @@ func (s *Store) EachEmployee(fn func(e model.Employee, keySerial string) error) 
 			}
 			serial := ""
 			if e.KeyID != 0 {
-				if raw := keys.Get(itob(e.KeyID)); raw != nil {
+				if raw := keys.Get(record.ID(e.KeyID)); raw != nil {
 					k, err := decodeKey(raw)
 					if err != nil {
 						return err

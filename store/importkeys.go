@@ -12,6 +12,7 @@ import (
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store/csvfile"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -77,11 +78,11 @@ func (s *Store) importKeysAt(tx *bolt.Tx, env *applyEnv, rows []KeyRow, now time
 	}
 	t.entries.FillPercent = 1
 	for _, run := range b.runs.done {
-		if err := t.entries.Put(itob(run.first), run.value); err != nil {
+		if err := t.entries.Put(record.ID(run.first), run.value); err != nil {
 			return err
 		}
 	}
-	if err := meta.Put(metaAuditHead, storedHashRaw(b.runs.done[len(b.runs.done)-1].value)); err != nil {
+	if err := meta.Put(metaAuditHead, record.StoredHashRaw(b.runs.done[len(b.runs.done)-1].value)); err != nil {
 		return err
 	}
 	if b.sealing {
@@ -105,12 +106,12 @@ func countImported(tx *bolt.Tx, c importCounts) error {
 		return err
 	}
 	for id, n := range c.profiles {
-		if err := addToCount(tx.Bucket(bucketProfileCounts), itob(id), n); err != nil {
+		if err := addToCount(tx.Bucket(bucketProfileCounts), record.ID(id), n); err != nil {
 			return err
 		}
 	}
 	for day, n := range c.days {
-		if err := addToCount(tx.Bucket(bucketLicenceDays), itob(day), n); err != nil {
+		if err := addToCount(tx.Bucket(bucketLicenceDays), record.ID(day), n); err != nil {
 			return err
 		}
 	}
@@ -173,10 +174,10 @@ func (b *keysBulk) buildRecords(rows []KeyRow, inputs []model.KeyInput, extras [
 			return nil, fmt.Errorf("an import made key %s %s: it counts only Ready keys without a code", ch.Key.Serial, ch.Key.Status)
 		}
 		ch.Key.Rev = 1
-		b.records[i] = held.hold(func(buf []byte) []byte { return appendKey(buf, ch.Key, seq) })
+		b.records[i] = held.hold(func(buf []byte) []byte { return record.AppendKey(buf, ch.Key, seq) })
 		b.counted.ready++
 		b.counted.profiles[ch.Key.ProfileID]++
-		if day := licenceDay(ch.Key.LicenceUntil); day != 0 {
+		if day := record.LicenceDay(ch.Key.LicenceUntil); day != 0 {
 			b.counted.days[day]++
 		}
 		changes[i] = imported{serial: ch.Key.Serial, action: ch.Action, from: ch.From, status: ch.Key.Status, reason: ch.Key.Reason}
@@ -202,7 +203,7 @@ func (b *keysBulk) buildRuns(changes []imported) error {
 		sealer.Seal(&e, b.prevHash)
 		b.prevHash = e.Hash
 		if b.sealing && last {
-			var hash [auditHashSize]byte
+			var hash [record.AuditHashSize]byte
 			if err := hexDecode(hash[:], e.Hash); err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -46,7 +47,7 @@ func (s *Store) keyIndex(tx *bolt.Tx, name []byte) runIndex {
 // get is the id value names, 0 when none does.
 func (ix runIndex) get(value string) (uint64, error) {
 	if ix.plain {
-		return indexID(ix.b.Get([]byte(value))), nil
+		return record.IndexID(ix.b.Get([]byte(value))), nil
 	}
 	_, raw := ix.runOf([]byte(value))
 	for len(raw) > 0 {
@@ -293,13 +294,13 @@ func decodeRun(raw []byte) ([]indexed, error) {
 func nextInRun(raw []byte) (indexed, []byte, error) {
 	size, n := binary.Uvarint(raw)
 	if n <= 0 || uint64(len(raw)-n) < size {
-		return indexed{}, nil, errCorrupt
+		return indexed{}, nil, record.ErrCorrupt
 	}
 	value := raw[n : n+int(size)]
 	raw = raw[n+int(size):]
 	id, n := binary.Uvarint(raw)
 	if n <= 0 {
-		return indexed{}, nil, errCorrupt
+		return indexed{}, nil, record.ErrCorrupt
 	}
 	return indexed{value, id}, raw[n:], nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -15,8 +16,8 @@ func migrateV8(tx *bolt.Tx) error {
 	for _, name := range [][]byte{bucketSerials, bucketMACs, bucketRFIDs} {
 		var entries []indexed
 		err := tx.Bucket(name).ForEach(func(value, id []byte) error {
-			if indexID(id) != 0 { // a damaged entry named no key before either
-				entries = append(entries, indexed{bytes.Clone(value), indexID(id)})
+			if record.IndexID(id) != 0 { // a damaged entry named no key before either
+				entries = append(entries, indexed{bytes.Clone(value), record.IndexID(id)})
 			}
 			return nil
 		})

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -37,7 +38,7 @@ func writePlainKeyIndexes(tx *bolt.Tx) error {
 			return err
 		}
 		for _, e := range all {
-			if err := b.Put(e.value, indexValue(e.id)); err != nil {
+			if err := b.Put(e.value, record.IndexValue(e.id)); err != nil {
 				return err
 			}
 		}
@@ -59,7 +60,7 @@ func keyIndexContents(t *testing.T, s *Store) map[string]map[string]uint64 {
 			}
 			plain := map[string]uint64{}
 			if err := tx.Bucket(name).ForEach(func(k, v []byte) error {
-				plain[string(k)] = indexID(v)
+				plain[string(k)] = record.IndexID(v)
 				return nil
 			}); err != nil {
 				return err
@@ -97,7 +98,7 @@ func TestMigrateSchemaV7(t *testing.T) {
 		if err := writePlainKeyIndexes(tx); err != nil {
 			return err
 		}
-		return tx.Bucket(bucketMeta).Put(metaSchema, itob(7))
+		return tx.Bucket(bucketMeta).Put(metaSchema, record.ID(7))
 	}); err != nil {
 		t.Fatal(err)
 	}

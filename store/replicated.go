@@ -14,6 +14,7 @@ import (
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store/cluster"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -163,7 +164,7 @@ func answerContext(id cluster.RequestID) []byte { return append([]byte("cluster 
 // fork the audit chain: the node stops instead.
 func haltsNode(err error) bool {
 	var damaged *ErrDamaged
-	var record *ErrDamagedRecord
+	var record *record.ErrDamagedRecord
 	var secrets *ErrSecrets
 	return errors.As(err, &damaged) || errors.As(err, &record) || errors.As(err, &secrets)
 }
@@ -179,7 +180,7 @@ func (e replicatedExec) Head(tx *bolt.Tx) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fmt.Appendf(nil, "%d %s", run[len(run)-1].Seq, storedHash(v)), nil
+	return fmt.Appendf(nil, "%d %s", run[len(run)-1].Seq, record.StoredHash(v)), nil
 }
 
 // proposeCommand is execCommand on a cluster node.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
@@ -222,7 +223,7 @@ func (s *Store) checkReadable() error {
 	return s.view(func(tx *bolt.Tx) error {
 		version := uint64(0)
 		if meta := tx.Bucket(bucketMeta); meta != nil {
-			version = btoi(meta.Get(metaSchema))
+			version = record.ParseID(meta.Get(metaSchema))
 		}
 		switch {
 		case version > schemaVersion:
@@ -291,7 +292,7 @@ func (s *Store) migrate() error {
 func (s *Store) migrateTx(tx *bolt.Tx) error {
 	version := uint64(0)
 	if meta := tx.Bucket(bucketMeta); meta != nil {
-		version = btoi(meta.Get(metaSchema))
+		version = record.ParseID(meta.Get(metaSchema))
 	}
 	if version > schemaVersion {
 		return fmt.Errorf("the database %s was written by a newer keydesk (schema %d, this one knows %d)", s.path, version, schemaVersion)
@@ -306,7 +307,7 @@ func (s *Store) migrateTx(tx *bolt.Tx) error {
 		}
 	}
 	s.olderRecords = target < sealedRecordsSchema
-	return tx.Bucket(bucketMeta).Put(metaSchema, itob(target))
+	return tx.Bucket(bucketMeta).Put(metaSchema, record.ID(target))
 }
 
 // Watch returns a channel that receives a signal after every committed
