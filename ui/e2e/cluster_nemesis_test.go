@@ -19,7 +19,8 @@ import (
 // the next: the leader killed with SIGKILL and restarted, a node paused
 // with SIGSTOP (the leader too: the stale-leader case), and links cut
 // with iptables on the loopback interface (the leader isolated, a pair
-// of nodes cut both ways, one direction dropped).
+// of nodes cut both ways, one direction dropped, the leader isolated
+// for longer than a write retries).
 
 // firewall cuts links between the nodes' addresses, in a chain of its
 // own (KEYDESK-CHAOS-<pid>) that INPUT and OUTPUT jump to only for
@@ -169,10 +170,10 @@ func (n *nemesis) hold() time.Duration {
 func (n *nemesis) run(stop time.Time, began time.Time) {
 	kinds := []string{"kill-leader", "pause"}
 	if n.fw.ok {
-		kinds = append(kinds, "isolate-leader", "cut-pair", "one-way")
+		kinds = append(kinds, "isolate-leader", "cut-pair", "one-way", "isolate-leader-long")
 	}
 	var order []string
-	for i := 0; time.Until(stop) > 6*time.Second && i < 1000; i++ {
+	for i := 0; time.Until(stop) > 15*time.Second && i < 1000; i++ {
 		if len(order) == 0 {
 			order = append(order, kinds...)
 			n.rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
@@ -221,6 +222,15 @@ func (n *nemesis) inject(kind string, began time.Time) {
 		}
 		n.note(kind, "cut "+leader.name+" from both", began)
 		time.Sleep(n.hold())
+		n.must(n.fw.heal())
+	case "isolate-leader-long":
+		// Longer than a write's retries (10 s): a write asked of the
+		// cut-off leader cannot learn its outcome ("may or may not").
+		for _, o := range other(leader) {
+			n.must(n.fw.cut(leader, o, false))
+		}
+		n.note(kind, "cut "+leader.name+" from both for 12 s", began)
+		time.Sleep(12 * time.Second)
 		n.must(n.fw.heal())
 	case "cut-pair":
 		pair := other(nodes[n.rng.IntN(3)])
