@@ -4,9 +4,12 @@ package e2e
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -114,6 +117,7 @@ func BenchmarkClusterSessions(b *testing.B) {
 	var mu sync.Mutex
 	var took []time.Duration
 	failed := 0
+	serversBefore, clientBefore := c.cpu(), selfCPU()
 	b.ResetTimer()
 	for run := range b.N {
 		var wg sync.WaitGroup
@@ -154,6 +158,7 @@ func BenchmarkClusterSessions(b *testing.B) {
 		wg.Wait()
 	}
 	b.StopTimer()
+	servers, client := c.cpu()-serversBefore, selfCPU()-clientBefore
 	if failed > 0 {
 		b.Errorf("%d of %d commands failed", failed, failed+len(took))
 	}
@@ -161,6 +166,10 @@ func BenchmarkClusterSessions(b *testing.B) {
 	b.ReportMetric(ms(percentile(took, 50)), "p50-ms")
 	b.ReportMetric(ms(percentile(took, 99)), "p99-ms")
 	b.ReportMetric(ms((fsyncBefore+diskFlush(b, c.root, 200))/2), "fsync-p50-ms")
+	// CPU per operation: the three nodes', and the SSH clients' (this
+	// process); what the rate would be with two idle cores follows.
+	b.ReportMetric(ms(servers)/float64(len(took)), "nodes-cpu-ms/op")
+	b.ReportMetric(ms(client)/float64(len(took)), "clients-cpu-ms/op")
 	c.converged(time.Minute)
 }
 
@@ -243,6 +252,38 @@ func BenchmarkClusterLeaderKill(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(ms(percentile(recovery, 50)), "recovery-p50-ms")
 	b.ReportMetric(ms(slices.Max(recovery)), "recovery-max-ms")
+}
+
+// cpu is the CPU time the running nodes have used (user + system).
+func (c *chaosCluster) cpu() time.Duration {
+	var total time.Duration
+	for _, n := range c.nodes {
+		n.mu.Lock()
+		pid := n.cmd.Process.Pid
+		n.mu.Unlock()
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue
+		}
+		// The fields after the command's name (which is in parentheses):
+		// utime and stime are the 12th and 13th, in clock ticks (100/s).
+		_, rest, _ := strings.Cut(string(stat), ") ")
+		f := strings.Fields(rest)
+		if len(f) < 13 {
+			continue
+		}
+		user, _ := strconv.Atoi(f[11])
+		sys, _ := strconv.Atoi(f[12])
+		total += time.Duration(user+sys) * 10 * time.Millisecond
+	}
+	return total
+}
+
+// selfCPU is the CPU time this process has used.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // dial opens an in-process SSH connection to n as the admin; it is
