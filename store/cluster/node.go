@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -50,6 +52,13 @@ type NodeConfig struct {
 	// OnHalt is told once when the machine halts; Raft is shut down
 	// first. The serve command exits with the message.
 	OnHalt func(error)
+	// UseToken, when set, spends a joiner's token through the store (a
+	// command with its audit entry); nil spends it with a cluster entry.
+	UseToken func(ctx context.Context, token, node, addr string) error
+	// CheckEvery is how often the node compares its audit checkpoints
+	// with its peers' (default 1 minute; negative: never, tests call
+	// CompareCheckpoints).
+	CheckEvery time.Duration
 }
 
 // Stores is Raft's own storage, kept across an in-process restart.
@@ -94,6 +103,10 @@ type Node struct {
 	raft   *raft.Raft
 	stores *Stores
 	m      *Machine
+
+	compared atomic.Pointer[string] // the last checkpoint comparison's words
+	stopped  chan struct{}          // closed by Shutdown
+	stopOnce sync.Once
 }
 
 // StartNode starts Raft on the machine. A node whose storage holds no
@@ -113,6 +126,9 @@ func StartNode(cfg NodeConfig) (*Node, error) {
 	}
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
+	}
+	if cfg.CheckEvery == 0 {
+		cfg.CheckEvery = time.Minute
 	}
 	if h := cfg.Machine.Halted(); h != nil {
 		return nil, h
@@ -145,7 +161,7 @@ func StartNode(cfg NodeConfig) (*Node, error) {
 	if cfg.Tune != nil {
 		cfg.Tune(rc)
 	}
-	n := &Node{cfg: cfg, stores: stores, m: cfg.Machine}
+	n := &Node{cfg: cfg, stores: stores, m: cfg.Machine, stopped: make(chan struct{})}
 	f := &fsm{m: cfg.Machine, halt: n.halt}
 	r, err := raft.NewRaft(rc, f, stores.Log, stores.Stable, stores.Snapshots, cfg.Transport)
 	if err != nil {
@@ -155,6 +171,9 @@ func StartNode(cfg NodeConfig) (*Node, error) {
 		return nil, fmt.Errorf("cannot start raft: %w", err)
 	}
 	n.raft = r
+	if cfg.CheckEvery > 0 {
+		go n.checkLoop()
+	}
 	return n, nil
 }
 
@@ -178,6 +197,7 @@ func (n *Node) Bootstrap(servers ...raft.Server) error {
 
 // Shutdown stops Raft and closes its storage (not the machine's file).
 func (n *Node) Shutdown() error {
+	n.stopOnce.Do(func() { close(n.stopped) })
 	err := n.raft.Shutdown().Error()
 	if n.cfg.Stores == nil && n.stores.closer != nil {
 		if cerr := n.stores.closer.Close(); err == nil {
