@@ -52,6 +52,7 @@ func tSampleCommands() []*Command {
 		syncArgs{Source: "snapshot x", People: []model.EmployeeInput{in}, Fields: uint8(model.SyncAllFields), ConfirmLeavers: 3},
 		syncRefusedArgs{Source: "ldap x", Why: "down"},
 	}
+	args = append(args, tClusterSampleArgs(at)...) // clusteraudit_test.go
 	var out []*Command
 	for i, a := range args {
 		cmd := &Command{Version: commandVersion, RequestID: [16]byte{byte(i), 1}, Op: model.OpKeyAssign,

@@ -66,7 +66,10 @@ func (s *Store) Replicate(opt cluster.MachineOptions) (*cluster.Machine, error) 
 			replaced(db)
 		}
 	}
-	return cluster.NewMachine(s.db, replicatedExec{s}, opt)
+	// A restore swaps the file under the store's readers: they wait on
+	// the handle's lock for the new one rather than meet a closed file.
+	opt.Swap = s.db
+	return cluster.NewMachine(s.db.Load(), replicatedExec{s}, opt)
 }
 
 // ServeCluster routes every write of s through node from now on.
@@ -85,12 +88,9 @@ func (s *Store) replicaNode() *cluster.Node {
 	return s.replica.node
 }
 
-// swapDB takes the file a snapshot put in place of the old one.
-func (s *Store) swapDB(db *bolt.DB) {
-	s.mu.Lock()
-	s.db = db
-	s.mu.Unlock()
-}
+// swapDB takes the file a snapshot put in place of the old one; the
+// machine holds the handle's lock (MachineOptions.Swap) while it runs.
+func (s *Store) swapDB(db *bolt.DB) { s.db.replace(db) }
 
 // Stamp is the leader's part of a command: its time and a fresh seed,
 // sealed. The body is the command without its seed, then the sealed seed.
@@ -189,6 +189,9 @@ func (s *Store) proposeCommand(node *cluster.Node, cmd *Command) (any, error) {
 	body, err := EncodeCommand(cmd, s.box)
 	if err != nil {
 		return nil, fmt.Errorf("%s cannot be done on a cluster node yet: %w", cmd.Op.Doing(), err)
+	}
+	if inParts(cmd, body) {
+		return s.proposeInParts(node, cmd, body) // clusterimport.go
 	}
 	req := cluster.Request{ID: cluster.NewRequestID(), Kind: cluster.KindCommand, Body: body}
 	r, err := node.Propose(context.Background(), req)

@@ -38,7 +38,7 @@ func (s *Store) scrub() error {
 	if err != nil {
 		return err
 	}
-	err = s.guard(func() error { return bolt.Compact(dst, s.db, 64<<20) })
+	err = s.guard(func() error { return bolt.Compact(dst, s.db.Load(), 64<<20) })
 	if cerr := dst.Close(); err == nil {
 		err = cerr
 	}

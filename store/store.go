@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/index"
 	"github.com/keydesk/keydesk/store/record"
 	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
@@ -64,7 +65,7 @@ type Options struct {
 
 // Store is an open database. It is safe for concurrent use.
 type Store struct {
-	db     *bolt.DB
+	db     *dbHandle // the open file; a cluster restore swaps it (dbhandle.go)
 	path   string
 	now    func() time.Time
 	random io.Reader
@@ -75,9 +76,8 @@ type Store struct {
 	secretsErr  error
 	madeKeyFile bool // this open made the key file
 
-	// file is the file bbolt holds open, to tell when the path no longer
-	// names it (identity.go); gone is set once it does not.
-	file fs.FileInfo
+	// gone is set once the path no longer names the file bbolt holds
+	// open (identity.go; the file is the db handle's).
 	gone atomic.Pointer[ErrFileGone]
 
 	// writes queues the writes for group commit; committer is
@@ -177,12 +177,13 @@ func Open(path string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("cannot open the database %s: %v", path, detail)
 	}
 	db.AllocSize = fileGrowStep
-	s := &Store{db: db, path: path, now: opt.Now, random: opt.Random, watchers: map[chan struct{}]struct{}{}, schemaCap: opt.schemaCap}
-	s.committer = s.groupCommit
-	if s.file, err = held.Stat(); err != nil {
+	info, err := held.Stat()
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("cannot open the database %s: %v", path, err)
 	}
+	s := &Store{db: newDBHandle(db, info), path: path, now: opt.Now, random: opt.Random, watchers: map[chan struct{}]struct{}{}, schemaCap: opt.schemaCap}
+	s.committer = s.groupCommit
 	_, keyErr := os.Stat(s.KeyPath())
 	scrub := false
 	if opt.ReadOnly {
@@ -250,7 +251,7 @@ func (s *Store) Close() error {
 }
 
 // DB exposes bbolt for consistency checks in tests and tools.
-func (s *Store) DB() *bolt.DB { return s.db }
+func (s *Store) DB() *bolt.DB { return s.db.Load() }
 
 // migrations bring a database from version i to i+1; the schema version in
 // the meta bucket says how many have run.
@@ -343,4 +344,10 @@ func (s *Store) notify() {
 // (not found, taken, changed meanwhile).
 func refused(format string, args ...any) error {
 	return &model.Refusal{Msg: fmt.Sprintf(format, args...)}
+}
+
+// keyIndex is the keys' index name (bucketSerials, bucketMACs or
+// bucketRFIDs) in tx.
+func (s *Store) keyIndex(tx *bolt.Tx, name []byte) index.Runs {
+	return index.OpenRuns(tx.Bucket(name), s.plainKeyIndexes)
 }
