@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/index"
 	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
@@ -84,7 +85,7 @@ func putAdmin(tx *bolt.Tx, old model.Admin, a *model.Admin) error {
 		return err
 	}
 	noteWrite(tx, sealAdmin, []byte(a.Name))
-	return reindex(tx.Bucket(bucketAdminKey), old.Fingerprint, a.Fingerprint, []byte(a.Name))
+	return index.Reindex(tx.Bucket(bucketAdminKey), old.Fingerprint, a.Fingerprint, []byte(a.Name))
 }
 
 // roleCounts counts the admins of each role.

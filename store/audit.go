@@ -5,8 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/keydesk/keydesk/model"
@@ -212,7 +210,9 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 		next := uint64(1)
 		t := openTrail(tx)
 		c := t.entries.Cursor()
+		walk := mappedWalk{tx: tx, every: runRelease}
 		for k, v := c.First(); k != nil; k, v = c.Next() {
+			walk.step()
 			run, err := t.run(k, v)
 			if err != nil {
 				return &ErrChain{Seq: record.ParseID(k), Msg: "the entry cannot be read"}
@@ -323,14 +323,15 @@ const maxRecordProblems = 10
 // each it checked.
 func checkRecords(tx *bolt.Tx, replay *model.Replay) (keys, people int, err error) {
 	bad := &ErrRecords{}
+	walk := mappedWalk{tx: tx}
 	err = tx.Bucket(bucketKeys).ForEach(func(id, v []byte) error {
+		walk.step()
 		k, err := decodeKey(v)
 		if err != nil {
 			return record.Damaged(bucketKeys, id, err)
 		}
 		keys++
-		r, ok := replay.Keys[k.ID]
-		delete(replay.Keys, k.ID)
+		r, ok := replay.TakeKey(k.ID)
 		switch {
 		case !ok:
 			bad.add("key %s has no entry in the audit trail: it was added outside keydesk, or the trail was cut", k.Serial)
@@ -346,17 +347,17 @@ func checkRecords(tx *bolt.Tx, replay *model.Replay) (keys, people int, err erro
 	if err != nil {
 		return keys, people, err
 	}
-	for _, id := range slices.Sorted(maps.Keys(replay.Keys)) {
-		bad.add("key id %d is in the audit trail (entry %d) but not in the database: it was removed outside keydesk", id, replay.Keys[id].Seq)
-	}
+	replay.KeysLeft(func(id uint64, r model.ReplayedKey) {
+		bad.add("key id %d is in the audit trail (entry %d) but not in the database: it was removed outside keydesk", id, r.Seq)
+	})
 	err = tx.Bucket(bucketEmployees).ForEach(func(id, v []byte) error {
+		walk.step()
 		e, err := decodeEmployee(v)
 		if err != nil {
 			return record.Damaged(bucketEmployees, id, err)
 		}
 		people++
-		r, ok := replay.Employees[e.ID]
-		delete(replay.Employees, e.ID)
+		r, ok := replay.TakeEmployee(e.ID)
 		switch {
 		case !ok:
 			bad.add("employee %s has no entry in the audit trail: added outside keydesk, or the trail was cut", e.Email)
@@ -369,9 +370,9 @@ func checkRecords(tx *bolt.Tx, replay *model.Replay) (keys, people int, err erro
 	if err != nil {
 		return keys, people, err
 	}
-	for _, id := range slices.Sorted(maps.Keys(replay.Employees)) {
-		bad.add("employee id %d is in the audit trail (entry %d) but not in the database: removed outside keydesk", id, replay.Employees[id].Seq)
-	}
+	replay.EmployeesLeft(func(id uint64, r model.ReplayedEmployee) {
+		bad.add("employee id %d is in the audit trail (entry %d) but not in the database: removed outside keydesk", id, r.Seq)
+	})
 	if len(bad.Problems) > 0 {
 		return keys, people, bad
 	}

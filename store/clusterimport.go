@@ -194,7 +194,7 @@ func (a importCommitArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, erro
 	if sum := sha256.Sum256(body); hex.EncodeToString(sum[:]) != a.Sum {
 		return nil, refused("the import's parts do not add up to what was sent: nothing was imported; import again")
 	}
-	inner, err := DecodeCommand(body)
+	inner, err := DecodeCommand(body, s.box)
 	if err != nil {
 		return nil, err
 	}

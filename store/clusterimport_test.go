@@ -53,7 +53,7 @@ func TestClusterImportInParts(t *testing.T) {
 	f := (l + 1) % 3
 
 	rows := manyKeyRows("K", 600)
-	body, err := EncodeCommand(&Command{Version: commandVersion, Op: model.OpImportKeys, Args: importKeysArgs{Rows: rows}})
+	body, err := EncodeCommand(&Command{Version: commandVersion, Op: model.OpImportKeys, Args: importKeysArgs{Rows: rows}}, c.stores[l].box)
 	if err != nil || len(body) < 4*importPartSize {
 		t.Fatalf("the import is %d bytes (%v): it would not go in parts", len(body), err)
 	}
@@ -108,7 +108,7 @@ func TestClusterImportAboveOneEntry(t *testing.T) {
 	clusterRetryFor = 2 * time.Minute
 	c := newStoreCluster(t, 3)
 	rows := manyKeyRows("BIG", 12000)
-	body, _ := EncodeCommand(&Command{Version: commandVersion, Op: model.OpImportKeys, Args: importKeysArgs{Rows: rows}})
+	body, _ := EncodeCommand(&Command{Version: commandVersion, Op: model.OpImportKeys, Args: importKeysArgs{Rows: rows}}, c.stores[0].box)
 	if len(body) <= cluster.MaxCommandSize {
 		t.Fatalf("the import is %d bytes, not above one entry's %d", len(body), cluster.MaxCommandSize)
 	}

@@ -104,18 +104,6 @@ func licenceCounts(tx *bolt.Tx, now time.Time) (map[model.LicenceStatus]int, err
 	return out, err
 }
 
-// LicenceCounts returns how many keys have a licence in each status now
-// (keys with none are not counted).
-func (s *Store) LicenceCounts() (map[model.LicenceStatus]int, error) {
-	var out map[model.LicenceStatus]int
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		out, err = licenceCounts(tx, s.now())
-		return err
-	})
-	return out, err
-}
-
 // addToCount counts n more keys under key (a status, a profile, a day).
 func addToCount(counts *bolt.Bucket, key []byte, n uint64) error {
 	if n == 0 {
@@ -144,17 +132,6 @@ func migrateCounts(tx *bolt.Tx) error {
 		}
 	}
 	return nil
-}
-
-// StatusCounts returns how many keys are in each status.
-func (s *Store) StatusCounts() (map[model.Status]int, error) {
-	var out map[model.Status]int
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		out, err = statusCounts(tx)
-		return err
-	})
-	return out, err
 }
 
 func statusCounts(tx *bolt.Tx) (map[model.Status]int, error) {

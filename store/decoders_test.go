@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/index"
 	"github.com/keydesk/keydesk/store/migrate"
 	"github.com/keydesk/keydesk/store/record"
 )
@@ -182,13 +183,13 @@ func FuzzDecodeAuditRun(f *testing.F) {
 }
 
 func FuzzDecodeIndexRun(f *testing.F) {
-	f.Add(encodeRun([]indexed{{value: []byte("SN-1"), id: 1}, {value: []byte("SN-2"), id: 300}}))
+	f.Add(index.EncodeRun([]index.Entry{{Value: []byte("SN-1"), ID: 1}, {Value: []byte("SN-2"), ID: 300}}))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		run, err := decodeRun(raw)
+		run, err := index.DecodeRun(raw)
 		if !tDecodeErr(t, err) {
 			return
 		}
-		back, err := decodeRun(encodeRun(run))
+		back, err := index.DecodeRun(index.EncodeRun(run))
 		if err != nil || !reflect.DeepEqual(run, back) {
 			t.Fatalf("read %+v, written and read back %+v, %v", run, back, err)
 		}

@@ -34,15 +34,20 @@ func (s *Store) EachKey(fn func(line KeyLine, at time.Time) error) error {
 			profiles[p.ID] = p.Name
 		}
 		employees := tx.Bucket(bucketEmployees)
+		walk := mappedWalk{tx: tx}
 		return tx.Bucket(bucketKeys).ForEach(func(_, v []byte) error {
+			walk.step()
 			k, err := decodeKey(v)
 			if err != nil {
 				return err
 			}
 			line := KeyLine{Key: k, Profile: profiles[k.ProfileID]}
 			email := func(id uint64) (string, error) {
+				if id == 0 {
+					return "", nil
+				}
 				raw := employees.Get(record.ID(id))
-				if id == 0 || raw == nil {
+				if raw == nil {
 					return "", nil
 				}
 				e, err := decodeEmployee(raw)
@@ -65,7 +70,9 @@ func (s *Store) EachKey(fn func(line KeyLine, at time.Time) error) error {
 func (s *Store) EachEmployee(fn func(e model.Employee, keySerial string) error) error {
 	return s.view(func(tx *bolt.Tx) error {
 		keys := tx.Bucket(bucketKeys)
+		walk := mappedWalk{tx: tx}
 		return tx.Bucket(bucketEmployees).ForEach(func(_, v []byte) error {
+			walk.step()
 			e, err := decodeEmployee(v)
 			if err != nil {
 				return err

@@ -2,6 +2,7 @@ package store
 
 import (
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/index"
 	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
@@ -21,7 +22,7 @@ func reindexExternal(tx *bolt.Tx, old, e model.Employee) error {
 	if err != nil {
 		return err
 	}
-	return reindex(b, old.ExternalID, e.ExternalID, record.IndexValue(e.ID))
+	return index.Reindex(b, old.ExternalID, e.ExternalID, record.IndexValue(e.ID))
 }
 
 // unindexExternal drops a deleted employee's directory id.

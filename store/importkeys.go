@@ -12,6 +12,7 @@ import (
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store/csvfile"
+	"github.com/keydesk/keydesk/store/index"
 	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
@@ -55,7 +56,7 @@ func (s *Store) importKeysAt(tx *bolt.Tx, env *applyEnv, rows []KeyRow, now time
 	go func() { built <- b.build(rows, inputs, extras, recorded) }()
 
 	for _, ix := range indexes {
-		if err := s.keyIndex(tx, ix.bucket).insert(ix.entries(b.firstID)); err != nil {
+		if err := s.keyIndex(tx, ix.bucket).Insert(ix.entries(b.firstID)); err != nil {
 			<-built
 			return err
 		}
@@ -242,16 +243,16 @@ type importIndex struct {
 
 // entries are the index's new entries for keys numbered from firstID on,
 // their values in one buffer.
-func (ix importIndex) entries(firstID uint64) []indexed {
+func (ix importIndex) entries(firstID uint64) []index.Entry {
 	size := 0
 	for _, v := range ix.values {
 		size += len(v.value)
 	}
 	buf := make([]byte, 0, size)
-	entries := make([]indexed, len(ix.values))
+	entries := make([]index.Entry, len(ix.values))
 	for i, v := range ix.values {
 		buf = append(buf, v.value...)
-		entries[i] = indexed{buf[len(buf)-len(v.value):], firstID + uint64(v.row)}
+		entries[i] = index.Entry{Value: buf[len(buf)-len(v.value):], ID: firstID + uint64(v.row)}
 	}
 	return entries
 }
@@ -331,7 +332,7 @@ func (s *Store) checkKeyRows(tx *bolt.Tx, rows []KeyRow) ([]model.KeyInput, []ke
 		for j, v := range ix.values {
 			values[j] = v.value
 		}
-		inStock, err := stored.contains(values)
+		inStock, err := stored.Contains(values)
 		if err != nil {
 			return nil, nil, nil, err
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/keydesk/keydesk/store/index"
 	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
@@ -99,7 +100,7 @@ func migrateV7(tx *bolt.Tx) error {
 	// migrateV8, which reads either and writes them anew.
 	for _, name := range [][]byte{bucketEmails, bucketNames} {
 		b := tx.Bucket(name)
-		b.FillPercent = indexFillPercent
+		b.FillPercent = index.FillPercent
 		if err := rewrite(b, func(v []byte) ([]byte, error) { return record.IndexValue(record.IndexID(v)), nil }); err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/keydesk/keydesk/store/index"
 	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
@@ -15,15 +16,15 @@ import (
 // already in that layout is left as it is.
 func writePlainKeyIndexes(tx *bolt.Tx) error {
 	for _, name := range [][]byte{bucketSerials, bucketMACs, bucketRFIDs} {
-		var all []indexed
+		var all []index.Entry
 		err := tx.Bucket(name).ForEach(func(k, v []byte) error {
-			run, err := decodeRun(v)
-			if err != nil || len(run) == 0 || !bytes.Equal(run[0].value, k) {
+			run, err := index.DecodeRun(v)
+			if err != nil || len(run) == 0 || !bytes.Equal(run[0].Value, k) {
 				all = nil
 				return errAlreadyPlain
 			}
 			for _, e := range run {
-				all = append(all, indexed{bytes.Clone(e.value), e.id})
+				all = append(all, index.Entry{Value: bytes.Clone(e.Value), ID: e.ID})
 			}
 			return nil
 		})
@@ -38,7 +39,7 @@ func writePlainKeyIndexes(tx *bolt.Tx) error {
 			return err
 		}
 		for _, e := range all {
-			if err := b.Put(e.value, record.IndexValue(e.id)); err != nil {
+			if err := b.Put(e.Value, record.IndexValue(e.ID)); err != nil {
 				return err
 			}
 		}
@@ -131,7 +132,7 @@ func TestMigrateSchemaV7(t *testing.T) {
 		t.Error("the upgrade changed the indexes' values or ids")
 	}
 	s.db.View(func(tx *bolt.Tx) error {
-		if n := tx.Bucket(bucketSerials).Stats().KeyN; n > 300*20/runBytes+1 {
+		if n := tx.Bucket(bucketSerials).Stats().KeyN; n > 300*20/index.RunBytes+1 {
 			t.Errorf("the upgraded serial index has %d entries for 300 serials", n)
 		}
 		return nil

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/index"
 	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
@@ -143,7 +144,7 @@ func putProfile(tx *bolt.Tx, old model.Profile, p *model.Profile) error {
 	if old.ID != 0 {
 		oldName = model.ProfileNameKey(old.Name)
 	}
-	return reindex(tx.Bucket(bucketProfileNames), oldName, model.ProfileNameKey(p.Name), id)
+	return index.Reindex(tx.Bucket(bucketProfileNames), oldName, model.ProfileNameKey(p.Name), id)
 }
 
 // checkProfileName refuses a name another profile has (self is the one

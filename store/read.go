@@ -75,18 +75,6 @@ func (s *Store) Key(serial string) (model.Key, error) {
 	return k, err
 }
 
-// KeyByID returns one key by id, without its code.
-func (s *Store) KeyByID(id uint64) (model.Key, error) {
-	var k model.Key
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		k, err = s.keyByID(tx, id)
-		k.Code = nil
-		return err
-	})
-	return k, err
-}
-
 // Employee returns one employee by e-mail.
 func (s *Store) Employee(email string) (model.Employee, error) {
 	var e model.Employee

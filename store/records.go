@@ -2,6 +2,7 @@ package store
 
 import (
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/index"
 	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
@@ -15,7 +16,7 @@ func (s *Store) keyBySerial(tx *bolt.Tx, serial string) (model.Key, error) {
 	if err != nil {
 		return model.Key{}, refused("%s", err)
 	}
-	id, err := s.keyIndex(tx, bucketSerials).get(norm)
+	id, err := s.keyIndex(tx, bucketSerials).Get(norm)
 	if err != nil {
 		return model.Key{}, err
 	}
@@ -85,30 +86,9 @@ func (s *Store) putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
 		bucket   []byte
 		old, new string
 	}{{bucketSerials, old.Serial, k.Serial}, {bucketMACs, old.MAC, k.MAC}, {bucketRFIDs, old.RFID, k.RFID}} {
-		if err := s.keyIndex(tx, ix.bucket).reindex(ix.old, ix.new, k.ID); err != nil {
+		if err := s.keyIndex(tx, ix.bucket).Reindex(ix.old, ix.new, k.ID); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// indexFillPercent packs index pages full rather than bbolt's default half: a
-// bulk import writes them in one go, and half-empty pages would double
-// their share of the file.
-const indexFillPercent = 1.0
-
-func reindex(b *bolt.Bucket, old, new string, value []byte) error {
-	b.FillPercent = indexFillPercent
-	if old == new {
-		return nil
-	}
-	if old != "" {
-		if err := b.Delete([]byte(old)); err != nil {
-			return err
-		}
-	}
-	if new != "" {
-		return b.Put([]byte(new), value)
 	}
 	return nil
 }
@@ -158,7 +138,7 @@ func putEmployeeRecord(tx *bolt.Tx, old model.Employee, e *model.Employee) error
 }
 
 func reindexEmployee(tx *bolt.Tx, old model.Employee, e model.Employee) error {
-	if err := reindex(tx.Bucket(bucketEmails), old.Email, e.Email, record.IndexValue(e.ID)); err != nil {
+	if err := index.Reindex(tx.Bucket(bucketEmails), old.Email, e.Email, record.IndexValue(e.ID)); err != nil {
 		return err
 	}
 	if err := reindexExternal(tx, old, e); err != nil {
@@ -168,7 +148,7 @@ func reindexEmployee(tx *bolt.Tx, old model.Employee, e model.Employee) error {
 	if old.ID != 0 {
 		oldName = model.NameKey(old.FirstName, old.LastName)
 	}
-	return reindex(tx.Bucket(bucketNames), oldName, model.NameKey(e.FirstName, e.LastName), record.IndexValue(e.ID))
+	return index.Reindex(tx.Bucket(bucketNames), oldName, model.NameKey(e.FirstName, e.LastName), record.IndexValue(e.ID))
 }
 
 func deleteEmployee(tx *bolt.Tx, e model.Employee) error {

@@ -95,7 +95,7 @@ func (s *Store) swapDB(db *bolt.DB) { s.db.replace(db) }
 // Stamp is the leader's part of a command: its time and a fresh seed,
 // sealed. The body is the command without its seed, then the sealed seed.
 func (s *Store) Stamp(id cluster.RequestID, body []byte, now time.Time) ([]byte, error) {
-	cmd, err := DecodeCommand(body)
+	cmd, err := DecodeCommand(body, s.box)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +105,7 @@ func (s *Store) Stamp(id cluster.RequestID, body []byte, now time.Time) ([]byte,
 		return nil, err
 	}
 	cmd.Seed = [32]byte{}
-	enc, err := EncodeCommand(cmd)
+	enc, err := EncodeCommand(cmd, s.box)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +124,7 @@ func (e replicatedExec) Exec(tx *bolt.Tx, at cluster.Position, body []byte) (clu
 	if k <= 0 || uint64(len(body)-k) < n {
 		return cluster.Outcome{}, fmt.Errorf("%w: no stamped command", ErrCommandEncoding)
 	}
-	cmd, err := DecodeCommand(body[k : k+int(n)])
+	cmd, err := DecodeCommand(body[k:k+int(n)], e.s.box)
 	if err != nil {
 		return cluster.Outcome{}, err
 	}
@@ -186,7 +186,7 @@ func (e replicatedExec) Head(tx *bolt.Tx) ([]byte, error) {
 // proposeCommand is execCommand on a cluster node.
 func (s *Store) proposeCommand(node *cluster.Node, cmd *Command) (any, error) {
 	cmd.Seed = [32]byte{} // drawn by the leader
-	body, err := EncodeCommand(cmd)
+	body, err := EncodeCommand(cmd, s.box)
 	if err != nil {
 		return nil, fmt.Errorf("%s cannot be done on a cluster node yet: %w", cmd.Op.Doing(), err)
 	}

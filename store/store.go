@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/index"
 	"github.com/keydesk/keydesk/store/record"
 	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
@@ -85,6 +86,8 @@ type Store struct {
 	committer func(fn func(tx *bolt.Tx) error) error
 	// applying is the command in the write transaction (apply.go).
 	applying appliedTx
+	// single: the file was found not to be a cluster node's (command.go).
+	single atomic.Bool
 	// randomMu serialises the draws from random, which need not be safe
 	// for concurrent use.
 	randomMu sync.Mutex
@@ -341,4 +344,10 @@ func (s *Store) notify() {
 // (not found, taken, changed meanwhile).
 func refused(format string, args ...any) error {
 	return &model.Refusal{Msg: fmt.Sprintf(format, args...)}
+}
+
+// keyIndex is the keys' index name (bucketSerials, bucketMACs or
+// bucketRFIDs) in tx.
+func (s *Store) keyIndex(tx *bolt.Tx, name []byte) index.Runs {
+	return index.OpenRuns(tx.Bucket(name), s.plainKeyIndexes)
 }
