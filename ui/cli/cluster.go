@@ -181,10 +181,13 @@ func (a *app) clusterStatusCommand() *cobra.Command {
 		Args:  argsNamed(),
 	}
 	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
-		return a.withNode(opClusterStatus, func(_ *store.Store, node *cluster.Node) error {
+		return a.withNode(opClusterStatus, func(s *store.Store, node *cluster.Node) error {
 			st := node.Status()
 			w := tabwriter.NewWriter(a.env.Stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintf(w, "node\t%s (%s)\n", st.ID, st.Addr)
+			if fp, err := store.ClusterHostKeyFingerprint(s.Path()); err == nil {
+				fmt.Fprintf(w, "ssh host key\t%s (every node)\n", fp)
+			}
 			fmt.Fprintf(w, "role\t%s, term %d\n", strings.ToLower(st.State), st.Term)
 			fmt.Fprintf(w, "leader\t%s\n", orNone(st.Leader, st.LeaderAddr))
 			fmt.Fprintf(w, "commit index\t%d\n", st.Commit)
