@@ -162,7 +162,7 @@ func (a *app) Init() tea.Cmd {
 	// Ends when the admin quits, and when the session ends without
 	// quitting (Config.Context).
 	context.AfterFunc(a.ctx, stop)
-	return tea.Batch(a.loadPreview(), a.load(), a.resolve(), a.current().Shown(), watch(a.ctx, a.changes))
+	return tea.Batch(a.loadPreview(), a.load(), a.resolve(), a.current().Shown(), watch(a.ctx, a.changes), a.clusterTick())
 }
 
 func (a *app) current() screen { return a.screens[a.active] }
@@ -185,6 +185,11 @@ func (a *app) update(msg tea.Msg) tea.Cmd {
 			return a.handleKeys(keys)
 		}
 		return a.handleKey(msg)
+	case clusterTickMsg:
+		if a.noWatch {
+			return nil // tests send the ticks they mean
+		}
+		return a.clusterTick()
 	case dataChangedMsg:
 		// A role change is a write too: the role is looked up again.
 		if a.changes == nil {
