@@ -205,3 +205,30 @@ func TestAListBeingSortedBlocksNoOtherList(t *testing.T) {
 		t.Fatalf("the list waited for is %v", got)
 	}
 }
+
+// Every gram has an id of its own, in its kind's range.
+func TestGramIDsAreDistinct(t *testing.T) {
+	seen := map[uint32]string{}
+	add := func(id, from, to uint32, what string) {
+		if id < from || id >= to {
+			t.Fatalf("%s: id %d out of [%d, %d)", what, id, from, to)
+		}
+		if other, ok := seen[id]; ok {
+			t.Fatalf("%s and %s share the id %d", what, other, id)
+		}
+		seen[id] = what
+	}
+	for a := uint8(1); a < 64; a++ {
+		add(gramUni+uint32(a), gramUni, gramBi, fmt.Sprint("uni ", a))
+		add(gramUniAt+uint32(a), gramUniAt, gramBiAt, fmt.Sprint("uni at ", a))
+		for b := uint8(1); b < 64; b++ {
+			add(gramBi+biID(a, b), gramBi, gramTri, fmt.Sprint("bi ", a, b))
+			add(gramBiAt+biID(a, b), gramBiAt, gramTriAt, fmt.Sprint("bi at ", a, b))
+			for c := uint8(1); c < 64; c++ {
+				add(triID(a, b, c), gramTri, gramUniAt, fmt.Sprint("tri ", a, b, c))
+				add(triID(a, b, c)-gramTri+gramTriAt, gramTriAt, gramField, fmt.Sprint("tri at ", a, b, c))
+				add(triID(a, b, c)-gramTri+gramField, gramField, gramIDs, fmt.Sprint("field ", a, b, c))
+			}
+		}
+	}
+}
