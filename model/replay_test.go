@@ -20,10 +20,10 @@ func TestReplayFollowsAKeyAndItsHolder(t *testing.T) {
 			t.Fatalf("entry %d: %v", e.Seq, err)
 		}
 	}
-	if got, want := r.Keys[7], (ReplayedKey{Status: Compromised, Reason: Lost, Seq: 6}); got != want {
-		t.Errorf("key %+v, want %+v", got, want)
+	if got, _ := r.Key(7); got != (ReplayedKey{Status: Compromised, Reason: Lost, Seq: 6}) {
+		t.Errorf("key %+v", got)
 	}
-	if got := r.Employees[3]; got.KeyID != 0 {
+	if got, _ := r.Employee(3); got.KeyID != 0 {
 		t.Errorf("employee still holds key %d after it was compromised", got.KeyID)
 	}
 }
@@ -48,5 +48,33 @@ func TestReplayRefusesEntriesThatCannotFollow(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "audit entry 3") {
 			t.Errorf("%s: %v, want entry 3 saying %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+// Ids far past the number of entries (which no store writes) are kept
+// all the same, and listed with the others.
+func TestReplayKeepsFarIDs(t *testing.T) {
+	r := NewReplay()
+	far := uint64(1) << 50
+	for _, e := range []AuditEntry{
+		{Seq: 1, Action: ActionKeyImported, To: Ready, KeyID: 2},
+		{Seq: 2, Action: ActionKeyImported, To: Ready, KeyID: far},
+		{Seq: 3, Action: ActionEmployeeCreated, EmployeeID: far},
+		{Seq: 4, Action: ActionKeyAssigned, From: Ready, To: Reserved, KeyID: far, EmployeeID: far},
+	} {
+		if err := r.Apply(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p, ok := r.Employee(far); !ok || p.KeyID != far {
+		t.Errorf("employee %+v %v, want holding key %d", p, ok, far)
+	}
+	if k, ok := r.TakeKey(2); !ok || k.Status != Ready {
+		t.Errorf("key 2: %+v %v", k, ok)
+	}
+	var left []uint64
+	r.KeysLeft(func(id uint64, _ ReplayedKey) { left = append(left, id) })
+	if len(left) != 1 || left[0] != far {
+		t.Errorf("keys left %v, want only %d", left, far)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -33,15 +34,20 @@ func (s *Store) EachKey(fn func(line KeyLine, at time.Time) error) error {
 			profiles[p.ID] = p.Name
 		}
 		employees := tx.Bucket(bucketEmployees)
+		walk := mappedWalk{tx: tx}
 		return tx.Bucket(bucketKeys).ForEach(func(_, v []byte) error {
+			walk.step()
 			k, err := decodeKey(v)
 			if err != nil {
 				return err
 			}
 			line := KeyLine{Key: k, Profile: profiles[k.ProfileID]}
 			email := func(id uint64) (string, error) {
-				raw := employees.Get(itob(id))
-				if id == 0 || raw == nil {
+				if id == 0 {
+					return "", nil
+				}
+				raw := employees.Get(record.ID(id))
+				if raw == nil {
 					return "", nil
 				}
 				e, err := decodeEmployee(raw)
@@ -64,14 +70,16 @@ func (s *Store) EachKey(fn func(line KeyLine, at time.Time) error) error {
 func (s *Store) EachEmployee(fn func(e model.Employee, keySerial string) error) error {
 	return s.view(func(tx *bolt.Tx) error {
 		keys := tx.Bucket(bucketKeys)
+		walk := mappedWalk{tx: tx}
 		return tx.Bucket(bucketEmployees).ForEach(func(_, v []byte) error {
+			walk.step()
 			e, err := decodeEmployee(v)
 			if err != nil {
 				return err
 			}
 			serial := ""
 			if e.KeyID != 0 {
-				if raw := keys.Get(itob(e.KeyID)); raw != nil {
+				if raw := keys.Get(record.ID(e.KeyID)); raw != nil {
 					k, err := decodeKey(raw)
 					if err != nil {
 						return err

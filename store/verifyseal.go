@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
 )
@@ -27,7 +28,8 @@ type sealCheck struct {
 	unsigned  []uint64 // the first few entries no signature covers
 	unsignedN int
 
-	byID   map[byte]map[uint64]lastWrite // records stored under an 8-byte id
+	byID   map[byte]*lastWrites          // records stored under an 8-byte id (verifywrites.go)
+	limits map[byte]uint64               // the largest id each kind's bucket gave
 	byName map[byte]map[string]lastWrite // the others (admins, settings)
 }
 
@@ -39,8 +41,17 @@ type lastWrite struct {
 
 func (s *Store) newSealCheck(tx *bolt.Tx) (*sealCheck, error) {
 	c := &sealCheck{seals: tx.Bucket(bucketEntrySeals), box: s.box,
-		byID: map[byte]map[uint64]lastWrite{}, byName: map[byte]map[string]lastWrite{}}
-	schema := btoi(tx.Bucket(bucketMeta).Get(metaSchema))
+		byID: map[byte]*lastWrites{}, byName: map[byte]map[string]lastWrite{}, limits: map[byte]uint64{}}
+	for _, k := range sealedKinds {
+		ids := k.bucket
+		if k.kind == sealCode {
+			ids = bucketKeys // a code is stored under its key's id
+		}
+		if b := tx.Bucket(ids); b != nil {
+			c.limits[k.kind] = b.Sequence()
+		}
+	}
+	schema := record.ParseID(tx.Bucket(bucketMeta).Get(metaSchema))
 	if c.seals == nil && schema >= sealedRecordsSchema {
 		return nil, &ErrRecords{Problems: []string{"the records' seals (the bucket audit_seals) are gone: they were removed outside keydesk"}}
 	}
@@ -71,7 +82,7 @@ func (c *sealCheck) sealOf(seq uint64) (seal, error) {
 	if c.seals == nil {
 		return seal{}, nil
 	}
-	v := c.seals.Get(itob(seq))
+	v := c.seals.Get(record.ID(seq))
 	if v == nil {
 		return seal{}, nil
 	}
@@ -131,12 +142,12 @@ func (c *sealCheck) remember(seq uint64, list []byte) error {
 	return decodeWrites(list, func(w sealedWrite) {
 		lw := lastWrite{seq: seq, gone: w.gone, sum: w.sum}
 		if len(w.id) == 8 && w.kind != sealAdmin && w.kind != sealSetting {
-			m := c.byID[w.kind]
-			if m == nil {
-				m = map[uint64]lastWrite{}
-				c.byID[w.kind] = m
+			t := c.byID[w.kind]
+			if t == nil {
+				t = newLastWrites(c.limits[w.kind])
+				c.byID[w.kind] = t
 			}
-			m[btoi([]byte(w.id))] = lw
+			t.put(record.ParseID([]byte(w.id)), lw)
 			return
 		}
 		m := c.byName[w.kind]
@@ -150,9 +161,10 @@ func (c *sealCheck) remember(seq uint64, list []byte) error {
 
 func (c *sealCheck) take(kind byte, id []byte) (lastWrite, bool) {
 	if len(id) == 8 && kind != sealAdmin && kind != sealSetting {
-		lw, ok := c.byID[kind][btoi(id)]
-		delete(c.byID[kind], btoi(id))
-		return lw, ok
+		if t := c.byID[kind]; t != nil {
+			return t.take(record.ParseID(id))
+		}
+		return lastWrite{}, false
 	}
 	lw, ok := c.byName[kind][string(id)]
 	delete(c.byName[kind], string(id))
@@ -192,14 +204,14 @@ func (c *sealCheck) checkRecords(tx *bolt.Tx, bad *ErrRecords) (int, error) {
 	checked := 0
 	check := func(kind byte, id, v []byte) {
 		checked++
-		name := kindName(kind) + " " + recordID(id)
+		name := kindName(kind) + " " + record.Name(id)
 		lw, ok := c.take(kind, id)
 		switch {
 		case !ok:
 			bad.add("%s is in the file, but no audit entry wrote it: it was added outside keydesk", name)
 		case lw.gone:
 			bad.add("%s is in the file, but audit entry %d removed it: it was put back outside keydesk", name, lw.seq)
-		case recordDigest(kind, v) != lw.sum:
+		case !lw.matches(recordDigest(kind, v)):
 			bad.add("%s is not what audit entry %d wrote: it was changed outside keydesk", name, lw.seq)
 		}
 	}
@@ -212,7 +224,9 @@ func (c *sealCheck) checkRecords(tx *bolt.Tx, bad *ErrRecords) (int, error) {
 			}
 			continue
 		}
+		walk := mappedWalk{tx: tx}
 		if err := tx.Bucket(k.bucket).ForEach(func(id, v []byte) error {
+			walk.step()
 			check(k.kind, id, v)
 			return nil
 		}); err != nil {
@@ -220,14 +234,16 @@ func (c *sealCheck) checkRecords(tx *bolt.Tx, bad *ErrRecords) (int, error) {
 		}
 	}
 	for _, k := range sealedKinds {
-		for _, id := range sortedIDs(c.byID[k.kind]) {
-			if lw := c.byID[k.kind][id]; !lw.gone {
-				bad.add("%s id %d was written by audit entry %d but is not in the file: it was removed outside keydesk", kindName(k.kind), id, lw.seq)
-			}
+		if t := c.byID[k.kind]; t != nil {
+			t.left(func(id uint64, lw lastWrite) {
+				if !lw.gone {
+					bad.add("%s id %d was written by audit entry %d but is not in the file: it was removed outside keydesk", kindName(k.kind), id, lw.seq)
+				}
+			})
 		}
 		for _, name := range sortedNames(c.byName[k.kind]) {
 			if lw := c.byName[k.kind][name]; !lw.gone {
-				bad.add("%s %s was written by audit entry %d but is not in the file: it was removed outside keydesk", kindName(k.kind), recordID([]byte(name)), lw.seq)
+				bad.add("%s %s was written by audit entry %d but is not in the file: it was removed outside keydesk", kindName(k.kind), record.Name([]byte(name)), lw.seq)
 			}
 		}
 	}
@@ -242,13 +258,13 @@ func checkAdminKeys(tx *bolt.Tx, bad *ErrRecords) {
 	_ = index.ForEach(func(fp, name []byte) error {
 		a, err := decodeAdmin(admins.Get(name))
 		if err != nil || a.Fingerprint != string(fp) {
-			bad.add("the login key %s leads to admin %s, whose record names another key: the index was changed outside keydesk", recordID(fp), recordID(name))
+			bad.add("the login key %s leads to admin %s, whose record names another key: the index was changed outside keydesk", record.Name(fp), record.Name(name))
 		}
 		return nil
 	})
 	_ = admins.ForEach(func(name, v []byte) error {
 		if a, err := decodeAdmin(v); err == nil && !bytes.Equal(index.Get([]byte(a.Fingerprint)), name) {
-			bad.add("admin %s cannot log in with its key: the index was changed outside keydesk", recordID(name))
+			bad.add("admin %s cannot log in with its key: the index was changed outside keydesk", record.Name(name))
 		}
 		return nil
 	})
@@ -265,5 +281,4 @@ func joinSeqs(seqs []uint64) string {
 	return b.String()
 }
 
-func sortedIDs(m map[uint64]lastWrite) []uint64   { return slices.Sorted(maps.Keys(m)) }
 func sortedNames(m map[string]lastWrite) []string { return slices.Sorted(maps.Keys(m)) }

@@ -33,9 +33,9 @@ type keyRecord struct {
 var keyColumns = []string{"serial", "mac", "model", "firmware", "rfid", "status", "reason", "note", "employee_email",
 	"profile", "licence_until", "licence_status", "last_holder"}
 
-func (r keyRecord) values() []string {
-	return []string{r.Serial, r.MAC, r.Model, r.Firmware, r.RFID, r.Status, r.Reason, r.Note, r.EmployeeEmail,
-		r.Profile, r.LicenceUntil, r.LicenceStatus, r.LastHolder}
+func (r *keyRecord) appendValues(dst []string) []string {
+	return append(dst, r.Serial, r.MAC, r.Model, r.Firmware, r.RFID, r.Status, r.Reason, r.Note, r.EmployeeEmail,
+		r.Profile, r.LicenceUntil, r.LicenceStatus, r.LastHolder)
 }
 
 type employeeRecord struct {
@@ -57,9 +57,9 @@ type employeeRecord struct {
 var employeeColumns = []string{"first_name", "last_name", "email", "phone", "department", "position", "key_serial", "company",
 	"external_id", "status", "left_at", "left_reason"}
 
-func (r employeeRecord) values() []string {
-	return []string{r.FirstName, r.LastName, r.Email, r.Phone, r.Department, r.Position, r.KeySerial, r.Company,
-		r.ExternalID, r.Status, r.LeftAt, r.LeftReason}
+func (r *employeeRecord) appendValues(dst []string) []string {
+	return append(dst, r.FirstName, r.LastName, r.Email, r.Phone, r.Department, r.Position, r.KeySerial, r.Company,
+		r.ExternalID, r.Status, r.LeftAt, r.LeftReason)
 }
 
 // leftAt is when an employee left as exported ("" while active).
@@ -86,8 +86,8 @@ type auditRecord struct {
 
 var auditColumns = []string{"seq", "time", "actor", "action", "target", "from_status", "to_status", "reason", "note", "hash", "prev_hash"}
 
-func (r auditRecord) values() []string {
-	return []string{formatUint(r.Seq), r.Time, r.Actor, r.Action, r.Target, r.FromStatus, r.ToStatus, r.Reason, r.Note, r.Hash, r.PrevHash}
+func (r *auditRecord) appendValues(dst []string) []string {
+	return append(dst, formatUint(r.Seq), r.Time, r.Actor, r.Action, r.Target, r.FromStatus, r.ToStatus, r.Reason, r.Note, r.Hash, r.PrevHash)
 }
 
 func newAuditRecord(e model.AuditEntry) auditRecord {
@@ -110,16 +110,18 @@ func (a *app) exportCommand() *cobra.Command {
 			// Streamed, one key at a time: an export of a million keys to
 			// a client that reads slowly, or not at all, holds no more.
 			out := newExporter(a.env.Stdout, format.value, keyColumns)
+			var rec keyRecord // one, reused: nothing allocated per key for it
 			if err := st.EachKey(func(l store.KeyLine, at time.Time) error {
 				k := l.Key
-				return out.add(keyRecord{
+				rec = keyRecord{
 					Serial: k.Serial, MAC: k.MAC, Model: k.Model, Firmware: k.Firmware, RFID: k.RFID,
 					Status: model.StatusName(k.Status), Reason: k.Reason.String(), Note: k.Note,
 					EmployeeEmail: l.HolderEmail,
 					Profile:       l.Profile, LicenceUntil: model.FormatLicenceDate(k.LicenceUntil),
 					LicenceStatus: model.LicenceStatusOf(k.LicenceUntil, at).String(),
 					LastHolder:    l.LastHolderEmail,
-				})
+				}
+				return out.add(&rec)
 			}); err != nil {
 				return err
 			}
@@ -135,13 +137,15 @@ func (a *app) exportCommand() *cobra.Command {
 	employees.RunE = a.action(func(*cobra.Command, []string) error {
 		return a.readAs(model.OpExportEmployees, func(st *store.Store) error {
 			out := newExporter(a.env.Stdout, format.value, employeeColumns)
+			var rec employeeRecord
 			if err := st.EachEmployee(func(e model.Employee, serial string) error {
-				return out.add(employeeRecord{
+				rec = employeeRecord{
 					FirstName: e.FirstName, LastName: e.LastName, Email: e.Email, Phone: e.Phone,
 					Department: e.Department, Position: e.Position, KeySerial: serial,
 					Company: e.Company, ExternalID: e.ExternalID, Status: e.Status().String(),
 					LeftAt: leftAt(e), LeftReason: e.LeftReason,
-				})
+				}
+				return out.add(&rec)
 			}); err != nil {
 				return err
 			}
@@ -159,7 +163,8 @@ func (a *app) exportCommand() *cobra.Command {
 			out := newExporter(a.env.Stdout, format.value, auditColumns)
 			// Streamed: the trail only grows, and can outgrow memory.
 			if err := st.AuditOldestFirst(a.actor(), func(e model.AuditEntry) error {
-				return out.add(newAuditRecord(e))
+				rec := newAuditRecord(e)
+				return out.add(&rec)
 			}); err != nil {
 				return err
 			}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -16,7 +17,7 @@ import (
 // record is one row of an export: JSON from its struct tags, CSV from
 // its values in column order.
 type record interface {
-	values() []string
+	appendValues(dst []string) []string
 }
 
 // exporter writes records one at a time, so that a long audit trail is
@@ -26,6 +27,7 @@ type exporter struct {
 	csv     *csv.Writer // nil for JSON
 	columns []string
 	n       int
+	cells   []string // one CSV line's, reused
 	buf     bytes.Buffer
 	enc     *json.Encoder
 }
@@ -33,7 +35,10 @@ type exporter struct {
 func newExporter(w io.Writer, format string, columns []string) *exporter {
 	e := &exporter{w: w, columns: columns}
 	if format == "csv" {
-		e.csv = csv.NewWriter(w)
+		// csv.Writer buffers 4 KiB: a million lines would be 15,000
+		// writes; one buffer of 64 KiB is under it (it takes a
+		// *bufio.Writer as it is), and finish flushes it.
+		e.csv = csv.NewWriter(bufio.NewWriterSize(w, 64<<10))
 		return e
 	}
 	e.enc = json.NewEncoder(&e.buf)
@@ -47,7 +52,8 @@ func (e *exporter) add(r record) error {
 			e.csv.Write(e.columns)
 		}
 		e.n++
-		return e.csv.Write(printableValues(r.values()))
+		e.cells = r.appendValues(e.cells[:0])
+		return e.csv.Write(printableValues(e.cells))
 	}
 	e.buf.Reset()
 	if e.n == 0 {
@@ -97,11 +103,29 @@ func printableValues(values []string) []string {
 // for a formula gets a leading ' (model.NeedsFormulaPrefix), which an
 // import takes off again (model.UndoFormulaPrefix).
 func csvCell(v string) string {
+	if plainCell(v) {
+		return v
+	}
 	p := model.Printable(v)
 	if model.NeedsFormulaPrefix(v) {
 		return "'" + p
 	}
 	return p
+}
+
+// plainCell says v is printable ASCII that no spreadsheet takes for a
+// formula: written as it is (most cells of an export; Printable and the
+// formula check would return it unchanged).
+func plainCell(v string) bool {
+	if model.NeedsFormulaPrefix(v) {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] < 0x20 || v[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // escapeUnsafeRunes writes the runes that model.UnsafeRune names and that
