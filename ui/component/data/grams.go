@@ -378,10 +378,11 @@ func (g *gramIndex) candidates(ws []string) (rows []int32, exact, ok bool) {
 // cannot answer (no index, or a word it does not index). As ranks.
 func (s *searchText) indexed(query string, rows int, earlier []uint8, dirty map[int32]struct{}, own func(i int32) (string, bool)) (rank []uint8, ok bool) {
 	ws := words(query)
-	if s.grams == nil || len(ws) == 0 {
+	g := s.grams.get()
+	if g == nil || len(ws) == 0 {
 		return nil, false
 	}
-	cands, whole, ok := s.grams.candidates(ws)
+	cands, whole, ok := g.candidates(ws)
 	if !ok {
 		return nil, false
 	}
@@ -410,13 +411,13 @@ func (s *searchText) indexed(query string, rows int, earlier []uint8, dirty map[
 			rank[r] = inside
 		}
 		for _, w := range ws {
-			cands = s.grams.keep(cands, atStartGram(w))
+			cands = g.keep(cands, atStartGram(w))
 		}
 		for _, r := range cands {
 			rank[r] = wordStart
 		}
 		ended := query + "\x00" // a field is the query: the query, then the field's end
-		for _, r := range s.grams.fieldRows(cands, query) {
+		for _, r := range g.fieldRows(cands, query) {
 			if isField(s.text[s.starts[r]:s.starts[r+1]], ended) {
 				rank[r] = exact
 			}
@@ -495,4 +496,33 @@ func (g *gramIndex) fieldRows(cands []int32, query string) []int32 {
 		return cands
 	}
 	return g.keep(slices.Clone(cands), id)
+}
+
+// gramHolder holds a text's gram index once made: the versions of the
+// Index that share the text share it. A Live publishes a Build before
+// its gram indexes are made (MakeGrams): searches read the text until
+// then.
+type gramHolder struct{ p atomic.Pointer[gramIndex] }
+
+func (h *gramHolder) get() *gramIndex {
+	if h == nil {
+		return nil
+	}
+	return h.p.Load()
+}
+
+// makeGrams makes the gram indexes of the texts that have none yet.
+func (x *Index) makeGrams() {
+	for _, s := range []*searchText{&x.employeeText, &x.keyText} {
+		if s.grams != nil && s.grams.get() == nil {
+			if g := buildGrams(s); g != nil {
+				s.grams.p.Store(g)
+			}
+		}
+	}
+}
+
+// GramBytes is the memory of the gram indexes.
+func (x *Index) GramBytes() int {
+	return x.keyText.grams.get().Bytes() + x.employeeText.grams.get().Bytes()
 }

@@ -75,7 +75,7 @@ func TestGramIndexFindsWhatTheScanFinds(t *testing.T) {
 	snap := gramSnapshot(2000)
 	r := rand.New(rand.NewPCG(1, 2))
 	indexed := Build(snap)
-	if indexed.employeeText.grams == nil || indexed.keyText.grams == nil {
+	if indexed.employeeText.grams.get() == nil || indexed.keyText.grams.get() == nil {
 		t.Fatal("no gram index built")
 	}
 	queries := queriesOf(indexed, r, 400)
@@ -130,7 +130,7 @@ func head(rows []int32) []int32 { return rows[:min(len(rows), 8)] }
 // bitmaps.
 func TestGramPostings(t *testing.T) {
 	x := Build(gramSnapshot(int(gramsFrom.Load())))
-	g := x.employeeText.grams
+	g := x.employeeText.grams.get()
 	bitmaps, lists := 0, 0
 	for k, id := range g.ids {
 		if g.isBitmap(uint32(k)) {

@@ -13,8 +13,8 @@ import (
 // 100,000 rows whatever they hold, a few milliseconds.
 type searchText struct {
 	text   string
-	starts []int32    // where each row begins; one more: the end
-	grams  *gramIndex // the rows of each gram (grams.go); nil: scan
+	starts []int32     // where each row begins; one more: the end
+	grams  *gramHolder // the rows of each gram (grams.go); none yet: scan
 }
 
 // NormalizeQuery is the form a query is compared in: lower case, and a
