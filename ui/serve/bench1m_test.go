@@ -81,8 +81,9 @@ type measured struct {
 var bench1M run1M
 
 // wholeList is the list's title once the whole index is in ("1,000,000
-// of 1,000,000 · sorted by name"; the first page says "first 200").
-var wholeList = regexp.MustCompile(`[0-9] of [0-9,]+ · sorted by`)
+// of 1,000,000 · no filter · sorted by name"; the first page says "first
+// 200").
+var wholeList = regexp.MustCompile(`[0-9] of [0-9,]+ · no filter · sorted by`)
 
 func need1M(b *testing.B) *run1M {
 	b.Helper()
