@@ -80,10 +80,6 @@ func LicenceStatusForDays(left int) LicenceStatus {
 	return LicenceExpired
 }
 
-// LicenceDueDays is the last number of days left at which a licence
-// needs attention (critical or expired): the header counts those keys.
-const LicenceDueDays = licenceCriticalDays
-
 // The range of end dates an admin may give: earlier or later is a typo.
 var (
 	firstLicenceDate = time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)

@@ -86,18 +86,6 @@ func Permit(a Actor, op Operation) error {
 	return refuse("%s is %s: %s needs %s", a.Name, role, op.Doing(), strings.Join(who, " or "))
 }
 
-// RoleActions lists what an actor of role r can do to a key in status s:
-// what the status allows (AdminActions) and the role permits.
-func RoleActions(r Role, s Status) []EventKind {
-	var out []EventKind
-	for _, ev := range AdminActions(s) {
-		if Permitted(r, EventOperation(ev)) {
-			out = append(out, ev)
-		}
-	}
-	return out
-}
-
 // RoleOperations lists what role r may do, in the order of Operations.
 func RoleOperations(r Role) []Operation {
 	var out []Operation

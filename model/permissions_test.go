@@ -114,18 +114,30 @@ func TestRefusalNamesWhoMay(t *testing.T) {
 	}
 }
 
-// A key's actions on a screen are what its status allows and the role
-// permits: a helpdesk person is never offered compromise.
+// roleActions is what a screen offers an actor of role r on a key in
+// status s: what the status allows and the role permits.
+func roleActions(r model.Role, s model.Status) []model.EventKind {
+	var out []model.EventKind
+	for _, ev := range model.AdminActions(s) {
+		if model.Permitted(r, model.EventOperation(ev)) {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// The roles table against the status table: a helpdesk person is never
+// offered compromise.
 func TestRoleActions(t *testing.T) {
 	for _, s := range model.Statuses {
 		all := model.AdminActions(s)
-		if got := model.RoleActions(model.RoleAdmin, s); len(got) != len(all) {
+		if got := roleActions(model.RoleAdmin, s); len(got) != len(all) {
 			t.Errorf("admin on a %s key: %v, want every action %v", s, got, all)
 		}
-		if got := model.RoleActions(model.RoleAuditor, s); len(got) != 0 {
+		if got := roleActions(model.RoleAuditor, s); len(got) != 0 {
 			t.Errorf("auditor on a %s key: %v, want none", s, got)
 		}
-		for _, ev := range model.RoleActions(model.RoleHelpdesk, s) {
+		for _, ev := range roleActions(model.RoleHelpdesk, s) {
 			switch ev {
 			case model.EventAssign, model.EventReissue, model.EventSuspend, model.EventUnlock, model.EventReportLost:
 			default:
@@ -133,7 +145,7 @@ func TestRoleActions(t *testing.T) {
 			}
 		}
 	}
-	if got := model.RoleActions(model.RoleHelpdesk, model.Locked); len(got) != 2 || got[0] != model.EventUnlock || got[1] != model.EventReportLost {
+	if got := roleActions(model.RoleHelpdesk, model.Locked); len(got) != 2 || got[0] != model.EventUnlock || got[1] != model.EventReportLost {
 		t.Errorf("helpdesk on a Locked key: %v, want unlock and report lost only", got)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
-	"strings"
 	"unicode"
 )
 
@@ -35,15 +34,6 @@ func (m TLSMode) DefaultPort() int {
 	default:
 		return 587
 	}
-}
-
-// ParseTLSMode accepts a mode name in any letter case.
-func ParseTLSMode(name string) (TLSMode, error) {
-	m := TLSMode(strings.ToLower(strings.TrimSpace(name)))
-	if !m.Valid() {
-		return "", fmt.Errorf("unknown TLS mode %q (one of: starttls, tls, none)", name)
-	}
-	return m, nil
 }
 
 // SMTPSettings say how to reach the mail server that sends activation codes.

@@ -5,25 +5,6 @@ import (
 	"testing"
 )
 
-func TestSMTPParseTLSMode(t *testing.T) {
-	for _, tc := range []struct {
-		in      string
-		want    TLSMode
-		wantErr bool
-	}{
-		{in: "starttls", want: TLSStartTLS},
-		{in: "TLS", want: TLSImplicit},
-		{in: " none ", want: TLSNone},
-		{in: "ssl", wantErr: true},
-		{in: "", wantErr: true},
-	} {
-		got, err := ParseTLSMode(tc.in)
-		if (err != nil) != tc.wantErr || got != tc.want {
-			t.Errorf("ParseTLSMode(%q) = %q, %v; want %q, error %v", tc.in, got, err, tc.want, tc.wantErr)
-		}
-	}
-}
-
 func TestSMTPSettingsConfigured(t *testing.T) {
 	for _, tc := range []struct {
 		s    SMTPSettings

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/index"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -27,25 +29,25 @@ func migrateAdmins(tx *bolt.Tx) error {
 }
 
 func encodeAdmin(a model.Admin) []byte {
-	e := newEncoder(recordFormat)
-	e.str(a.Name)
-	e.uint(uint64(a.Role))
-	e.str(a.Key)
-	e.str(a.Fingerprint)
-	e.time(a.AddedAt)
-	e.time(a.LastSeen)
-	e.uint(a.Rev)
-	return e.buf
+	e := record.NewEncoder(record.Format1)
+	e.Str(a.Name)
+	e.Uint(uint64(a.Role))
+	e.Str(a.Key)
+	e.Str(a.Fingerprint)
+	e.Time(a.AddedAt)
+	e.Time(a.LastSeen)
+	e.Uint(a.Rev)
+	return e.Buf
 }
 
 func decodeAdmin(b []byte) (model.Admin, error) {
-	d := newDecoder(b, recordFormat)
-	a := model.Admin{Name: d.str(), Role: model.Role(d.uint()), Key: d.str(), Fingerprint: d.str(),
-		AddedAt: d.time(), LastSeen: d.time(), Rev: d.uint()}
-	if d.err == nil && !a.Role.Valid() {
-		d.err = errCorrupt
+	d := record.NewDecoder(b, record.Format1)
+	a := model.Admin{Name: d.Str(), Role: model.Role(d.Uint()), Key: d.Str(), Fingerprint: d.Str(),
+		AddedAt: d.Time(), LastSeen: d.Time(), Rev: d.Uint()}
+	if d.Err() == nil && !a.Role.Valid() {
+		d.Fail()
 	}
-	return a, d.err
+	return a, d.Err()
 }
 
 func adminByName(tx *bolt.Tx, name string) (model.Admin, error) {
@@ -58,7 +60,7 @@ func adminByName(tx *bolt.Tx, name string) (model.Admin, error) {
 		return model.Admin{}, refused("there is no admin named %s", norm)
 	}
 	a, err := decodeAdmin(raw)
-	return a, damagedRecord(bucketAdmins, []byte(norm), err)
+	return a, record.Damaged(bucketAdmins, []byte(norm), err)
 }
 
 func adminByFingerprint(tx *bolt.Tx, fingerprint string) (model.Admin, bool, error) {
@@ -68,13 +70,13 @@ func adminByFingerprint(tx *bolt.Tx, fingerprint string) (model.Admin, bool, err
 	}
 	raw := tx.Bucket(bucketAdmins).Get(name)
 	if raw == nil {
-		return model.Admin{}, false, damagedRecord(bucketAdminKey, []byte(fingerprint), errCorrupt)
+		return model.Admin{}, false, record.Damaged(bucketAdminKey, []byte(fingerprint), record.ErrCorrupt)
 	}
 	a, err := decodeAdmin(raw)
 	if err == nil && a.Fingerprint != fingerprint {
-		err = errCorrupt // the index leads a key to someone else's record: not written by keydesk
+		err = record.ErrCorrupt // the index leads a key to someone else's record: not written by keydesk
 	}
-	return a, err == nil, damagedRecord(bucketAdmins, name, err)
+	return a, err == nil, record.Damaged(bucketAdmins, name, err)
 }
 
 func putAdmin(tx *bolt.Tx, old model.Admin, a *model.Admin) error {
@@ -83,7 +85,7 @@ func putAdmin(tx *bolt.Tx, old model.Admin, a *model.Admin) error {
 		return err
 	}
 	noteWrite(tx, sealAdmin, []byte(a.Name))
-	return reindex(tx.Bucket(bucketAdminKey), old.Fingerprint, a.Fingerprint, []byte(a.Name))
+	return index.Reindex(tx.Bucket(bucketAdminKey), old.Fingerprint, a.Fingerprint, []byte(a.Name))
 }
 
 // roleCounts counts the admins of each role.
@@ -92,7 +94,7 @@ func roleCounts(tx *bolt.Tx) (map[model.Role]int, error) {
 	err := tx.Bucket(bucketAdmins).ForEach(func(k, v []byte) error {
 		a, err := decodeAdmin(v)
 		if err != nil {
-			return damagedRecord(bucketAdmins, k, err)
+			return record.Damaged(bucketAdmins, k, err)
 		}
 		n[a.Role]++
 		return nil
@@ -228,7 +230,7 @@ func (s *Store) Admins(who model.Actor) ([]model.Admin, error) {
 		return tx.Bucket(bucketAdmins).ForEach(func(k, v []byte) error {
 			a, err := decodeAdmin(v)
 			out = append(out, a)
-			return damagedRecord(bucketAdmins, k, err)
+			return record.Damaged(bucketAdmins, k, err)
 		})
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })

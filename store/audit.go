@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/migrate"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -41,7 +43,7 @@ func (t *trail) loadNames() error {
 	err := t.actors.ForEach(func(name, v []byte) error {
 		id, n := binary.Uvarint(v)
 		if n <= 0 {
-			return errCorrupt
+			return record.ErrCorrupt
 		}
 		names[id] = string(name)
 		return nil
@@ -62,18 +64,18 @@ func (t *trail) run(k, v []byte) ([]storedEntry, error) {
 	if err := t.loadNames(); err != nil {
 		return nil, err
 	}
-	if len(v) > 0 && v[0] == auditFormat {
-		e, err := decodeAudit(v, t.names)
+	if len(v) > 0 && v[0] == record.AuditFormat2 {
+		e, err := migrate.DecodeAuditV2(v, t.names)
 		if err != nil {
-			return nil, damagedRecord(bucketAudit, k, err)
+			return nil, record.Damaged(bucketAudit, k, err)
 		}
-		return []storedEntry{{AuditEntry: e, link: storedLink(v), hash: storedHashRaw(v)}}, nil
+		return []storedEntry{{AuditEntry: e, link: record.StoredLink(v), hash: record.StoredHashRaw(v)}}, nil
 	}
-	run, err := decodeAuditRun(btoi(k), v, t.names)
+	run, err := decodeAuditRun(record.ParseID(k), v, t.names)
 	if err == nil {
 		err = t.fillWrites(run)
 	}
-	return run, damagedRecord(bucketAudit, k, err)
+	return run, record.Damaged(bucketAudit, k, err)
 }
 
 // put writes a run of sealed entries, numbering their actor if new, and
@@ -88,10 +90,10 @@ func (t *trail) put(run []storedEntry, meta *bolt.Bucket) error {
 		return err
 	}
 	t.entries.FillPercent = 1 // append-only: pack pages full
-	if err := t.entries.Put(itob(run[0].Seq), v); err != nil {
+	if err := t.entries.Put(record.ID(run[0].Seq), v); err != nil {
 		return err
 	}
-	return meta.Put(metaAuditHead, storedHashRaw(v))
+	return meta.Put(metaAuditHead, record.StoredHashRaw(v))
 }
 
 func (t *trail) actorID(name string) (uint64, error) {
@@ -101,7 +103,7 @@ func (t *trail) actorID(name string) (uint64, error) {
 	if v := t.actors.Get([]byte(name)); v != nil {
 		id, n := binary.Uvarint(v)
 		if n <= 0 {
-			return 0, errCorrupt
+			return 0, record.ErrCorrupt
 		}
 		return id, nil
 	}
@@ -154,7 +156,7 @@ func (s *Store) appendAudit(tx *bolt.Tx, e model.AuditEntry) error {
 	if err := noteAdminWrites(tx, refs, seq); err != nil {
 		return err
 	}
-	return s.putEntrySeal(tx, seq, storedHashRaw(t.entries.Get(itob(seq))), writes)
+	return s.putEntrySeal(tx, seq, record.StoredHashRaw(t.entries.Get(record.ID(seq))), writes)
 }
 
 // ErrChain says where the audit chain stops verifying.
@@ -214,7 +216,7 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 			walk.step()
 			run, err := t.run(k, v)
 			if err != nil {
-				return &ErrChain{Seq: btoi(k), Msg: "the entry cannot be read"}
+				return &ErrChain{Seq: record.ParseID(k), Msg: "the entry cannot be read"}
 			}
 			for i, se := range run {
 				e := se.AuditEntry
@@ -224,11 +226,11 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 					return &ErrChain{Seq: e.Seq, Msg: "its seal cannot be read (it was changed outside keydesk)"}
 				}
 				switch {
-				case e.Seq != btoi(k)+uint64(i):
-					return &ErrChain{Seq: btoi(k), Msg: fmt.Sprintf("is stored under number %d but says %d", btoi(k), e.Seq)}
+				case e.Seq != record.ParseID(k)+uint64(i):
+					return &ErrChain{Seq: record.ParseID(k), Msg: fmt.Sprintf("is stored under number %d but says %d", record.ParseID(k), e.Seq)}
 				case e.Seq != next:
 					return &ErrChain{Seq: next, Msg: "is missing (entries were removed)"}
-				case !bytes.Equal(se.link, auditLink(prev)):
+				case !bytes.Equal(se.link, record.AuditLink(prev)):
 					return &ErrChain{Seq: e.Seq, Msg: "does not follow the entry before it (an entry was changed or removed)"}
 				case e.ComputeHash() != e.Hash:
 					return &ErrChain{Seq: e.Seq, Msg: "was changed after it was written"}
@@ -327,7 +329,7 @@ func checkRecords(tx *bolt.Tx, replay *model.Replay) (keys, people int, err erro
 		walk.step()
 		k, err := decodeKey(v)
 		if err != nil {
-			return damagedRecord(bucketKeys, id, err)
+			return record.Damaged(bucketKeys, id, err)
 		}
 		keys++
 		r, ok := replay.TakeKey(k.ID)
@@ -353,7 +355,7 @@ func checkRecords(tx *bolt.Tx, replay *model.Replay) (keys, people int, err erro
 		walk.step()
 		e, err := decodeEmployee(v)
 		if err != nil {
-			return damagedRecord(bucketEmployees, id, err)
+			return record.Damaged(bucketEmployees, id, err)
 		}
 		people++
 		r, ok := replay.TakeEmployee(e.ID)
@@ -398,7 +400,7 @@ func (s *Store) AuditHead() (model.AuditAnchor, error) {
 		if err != nil {
 			return err
 		}
-		head = model.AuditAnchor{Seq: run[len(run)-1].Seq, Hash: storedHash(v)}
+		head = model.AuditAnchor{Seq: run[len(run)-1].Seq, Hash: record.StoredHash(v)}
 		return nil
 	})
 	return head, err
@@ -421,7 +423,7 @@ func (s *Store) AuditNewestFirst(fn func(model.AuditEntry) bool) error {
 				if i > 0 {
 					e.PrevHash = run[i-1].Hash
 				} else {
-					e.PrevHash = storedHash(v)
+					e.PrevHash = record.StoredHash(v)
 				}
 				if !fn(e) {
 					return nil
@@ -456,30 +458,30 @@ func (s *Store) AuditOldestFirst(who model.Actor, fn func(model.AuditEntry) erro
 
 // entryAt reads entry seq, and its PrevHash from the entry before it.
 func (t *trail) entryAt(c *bolt.Cursor, seq uint64) (storedEntry, error) {
-	k, v := c.Seek(itob(seq))
+	k, v := c.Seek(record.ID(seq))
 	switch {
 	case k == nil:
 		k, v = c.Last()
-	case btoi(k) > seq:
+	case record.ParseID(k) > seq:
 		k, v = c.Prev()
 	}
-	if k == nil || btoi(k) > seq {
-		return storedEntry{}, errCorrupt
+	if k == nil || record.ParseID(k) > seq {
+		return storedEntry{}, record.ErrCorrupt
 	}
 	run, err := t.run(k, v)
 	if err != nil {
 		return storedEntry{}, err
 	}
-	i := seq - btoi(k)
+	i := seq - record.ParseID(k)
 	if i >= uint64(len(run)) || run[i].Seq != seq {
-		return storedEntry{}, errCorrupt
+		return storedEntry{}, record.ErrCorrupt
 	}
 	e := run[i]
 	if i > 0 {
 		e.PrevHash = run[i-1].Hash
 	} else {
 		_, prev := c.Prev()
-		e.PrevHash = storedHash(prev)
+		e.PrevHash = record.StoredHash(prev)
 	}
 	return e, nil
 }

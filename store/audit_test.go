@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -132,15 +133,15 @@ func readEntry(t *testing.T, tr *trail, seq uint64) model.AuditEntry {
 func writeEntry(t *testing.T, tr *trail, seq uint64, e model.AuditEntry) error {
 	t.Helper()
 	c := tr.entries.Cursor()
-	k, v := c.Seek(itob(seq))
-	if k == nil || btoi(k) > seq {
+	k, v := c.Seek(record.ID(seq))
+	if k == nil || record.ParseID(k) > seq {
 		k, v = c.Prev()
 	}
 	run, err := tr.run(k, v)
 	if err != nil {
 		t.Fatalf("entry %d: %v", seq, err)
 	}
-	i := seq - btoi(k)
+	i := seq - record.ParseID(k)
 	run[i].AuditEntry, run[i].link = e, nil
 	if err := tr.entries.Delete(k); err != nil {
 		return err
@@ -157,7 +158,7 @@ func writeEntry(t *testing.T, tr *trail, seq uint64, e model.AuditEntry) error {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := tr.entries.Put(itob(piece[0].Seq), v); err != nil {
+		if err := tr.entries.Put(record.ID(piece[0].Seq), v); err != nil {
 			return err
 		}
 	}
@@ -206,15 +207,15 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 		wantChainError(t, s, n, "was changed after it was written")
 	})
 	t.Run("entry deleted", func(t *testing.T) {
-		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error { return audit.entries.Delete(itob(n)) })
+		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error { return audit.entries.Delete(record.ID(n)) })
 		wantChainError(t, s, n, "is missing")
 	})
 	t.Run("first entry deleted", func(t *testing.T) {
-		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error { return audit.entries.Delete(itob(1)) })
+		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error { return audit.entries.Delete(record.ID(1)) })
 		wantChainError(t, s, 1, "is missing")
 	})
 	t.Run("last entry deleted", func(t *testing.T) {
-		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error { return audit.entries.Delete(itob(entries)) })
+		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error { return audit.entries.Delete(record.ID(entries)) })
 		wantChainError(t, s, entries, "missing")
 	})
 	t.Run("last entries deleted and head rewritten", func(t *testing.T) {
@@ -224,7 +225,7 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 		// an anchor finds.
 		s := tamper(t, path, func(audit *trail, meta *bolt.Bucket) error {
 			last := readEntry(t, audit, entries-1)
-			if err := audit.entries.Delete(itob(entries)); err != nil {
+			if err := audit.entries.Delete(record.ID(entries)); err != nil {
 				return err
 			}
 			head, err := hex.DecodeString(last.Hash)
@@ -258,9 +259,9 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 			if err := writeEntry(t, audit, n, e); err != nil {
 				return err
 			}
-			next := slices.Clone(audit.entries.Get(itob(n + 1)))
-			copy(storedLink(next), storedHashRaw(audit.entries.Get(itob(n))))
-			return audit.entries.Put(itob(n+1), next)
+			next := slices.Clone(audit.entries.Get(record.ID(n + 1)))
+			copy(record.StoredLink(next), record.StoredHashRaw(audit.entries.Get(record.ID(n))))
+			return audit.entries.Put(record.ID(n+1), next)
 		})
 		wantChainError(t, s, n+1, "was changed after it was written")
 	})
@@ -280,13 +281,13 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 	})
 	t.Run("entry stored under another number", func(t *testing.T) {
 		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error {
-			return audit.entries.Put(itob(n), audit.entries.Get(itob(n+1)))
+			return audit.entries.Put(record.ID(n), audit.entries.Get(record.ID(n+1)))
 		})
 		wantChainError(t, s, n, "does not follow the entry before it")
 	})
 	t.Run("entry unreadable", func(t *testing.T) {
 		s := tamper(t, path, func(audit *trail, _ *bolt.Bucket) error {
-			return audit.entries.Put(itob(n), []byte{auditRunFormat, 0xff})
+			return audit.entries.Put(record.ID(n), []byte{record.AuditRunFormat, 0xff})
 		})
 		wantChainError(t, s, n, "cannot be read")
 	})

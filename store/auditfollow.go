@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -36,11 +37,11 @@ func (s *Store) AuditAfter(who model.Actor, since model.AuditAnchor, fn func(mod
 		if since.Seq == 0 {
 			k, v = c.First()
 		} else {
-			k, v = c.Seek(itob(since.Seq))
+			k, v = c.Seek(record.ID(since.Seq))
 			switch {
 			case k == nil:
 				k, v = c.Last()
-			case btoi(k) > since.Seq:
+			case record.ParseID(k) > since.Seq:
 				k, v = c.Prev()
 			}
 			var run []storedEntry
@@ -50,7 +51,7 @@ func (s *Store) AuditAfter(who model.Actor, since model.AuditAnchor, fn func(mod
 				if run, err = t.run(k, v); err != nil {
 					return err
 				}
-				i = int(since.Seq - btoi(k))
+				i = int(since.Seq - record.ParseID(k))
 			}
 			if i >= len(run) {
 				ends := uint64(0)

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -46,7 +47,7 @@ func (s *Store) AuditOlder(from uint64, n int, keep func(*model.AuditEntry) bool
 		var k, v []byte
 		if from == 0 {
 			k, v = c.Last()
-		} else if k, v = c.Seek(itob(from)); k == nil || btoi(k) > from {
+		} else if k, v = c.Seek(record.ID(from)); k == nil || record.ParseID(k) > from {
 			if k == nil {
 				k, v = c.Last()
 			} else {
@@ -81,8 +82,8 @@ func (s *Store) AuditNewer(from uint64, n int, keep func(*model.AuditEntry) bool
 	err := s.view(func(tx *bolt.Tx) error {
 		t := openTrail(tx)
 		c := t.entries.Cursor()
-		k, v := c.Seek(itob(from))
-		if k == nil || btoi(k) > from {
+		k, v := c.Seek(record.ID(from))
+		if k == nil || record.ParseID(k) > from {
 			if pk, pv := c.Prev(); pk != nil {
 				k, v = pk, pv // the run that holds from
 			} else {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 )
 
 // Since schema 7 an audit value holds a run of consecutive entries that
@@ -20,7 +21,6 @@ import (
 // about the same key and the same employee (0: none; these make the
 // histories, see history.go), its link and its hash. The entry's number is
 // where it stands in the run; its previous hash is the hash before it.
-const auditRunFormat = 3
 
 // auditRunMax bounds a run, so that reading one entry decodes few.
 const auditRunMax = 64
@@ -45,63 +45,63 @@ func runShares(first, e model.AuditEntry) bool {
 // after the other) that share their fields (runShares). actor is the
 // actor's number in the trail's actor table.
 func encodeAuditRun(run []storedEntry, actor uint64) ([]byte, error) {
-	var body encoder
+	var body record.Encoder
 	for i := range run {
 		if err := appendRunEntry(&body, run[:i], run[i]); err != nil {
 			return nil, err
 		}
 	}
-	return joinRun(run, actor, body.buf), nil
+	return joinRun(run, actor, body.Buf), nil
 }
 
 // joinRun puts the run's shared fields before its entries.
 func joinRun(run []storedEntry, actor uint64, body []byte) []byte {
 	first := run[0].AuditEntry
-	e := &encoder{buf: make([]byte, 0, 32+len(first.Note)+len(body))}
-	e.buf = append(e.buf, auditRunFormat)
-	e.uint(uint64(len(run)))
-	e.time(first.Time)
-	e.uint(actor)
-	e.action(first.Action)
-	e.uint(uint64(first.From))
-	e.uint(uint64(first.To))
-	e.uint(uint64(first.Reason))
-	e.str(first.Note)
-	e.uint(first.EmployeeID)
-	e.buf = append(e.buf, body...)
-	return e.buf
+	e := &record.Encoder{Buf: make([]byte, 0, 32+len(first.Note)+len(body))}
+	e.Buf = append(e.Buf, record.AuditRunFormat)
+	e.Uint(uint64(len(run)))
+	e.Time(first.Time)
+	e.Uint(actor)
+	e.Action(first.Action)
+	e.Uint(uint64(first.From))
+	e.Uint(uint64(first.To))
+	e.Uint(uint64(first.Reason))
+	e.Str(first.Note)
+	e.Uint(first.EmployeeID)
+	e.Buf = append(e.Buf, body...)
+	return e.Buf
 }
 
 // appendRunEntry encodes se as the entry after before in a run.
-func appendRunEntry(e *encoder, before []storedEntry, se storedEntry) error {
+func appendRunEntry(e *record.Encoder, before []storedEntry, se storedEntry) error {
 	a := se.AuditEntry
 	if len(before) == 0 {
-		e.uint(a.KeyID)
+		e.Uint(a.KeyID)
 	} else {
 		first, last := before[0].AuditEntry, before[len(before)-1].AuditEntry
 		if a.Seq != last.Seq+1 || !runShares(first, a) {
 			return fmt.Errorf("audit entry %d cannot be stored with entry %d", a.Seq, first.Seq)
 		}
-		e.int(int64(a.KeyID - last.KeyID))
+		e.Int(int64(a.KeyID - last.KeyID))
 	}
-	e.target(a.Target)
-	e.uint(distance(a.Seq, se.prevOfKey))
-	e.uint(distance(a.Seq, se.prevOfEmployee))
-	var hash, prev [auditHashSize]byte
-	if len(a.Hash) != 2*auditHashSize || hexDecode(hash[:], a.Hash) != nil {
+	e.Target(a.Target)
+	e.Uint(distance(a.Seq, se.prevOfKey))
+	e.Uint(distance(a.Seq, se.prevOfEmployee))
+	var hash, prev [record.AuditHashSize]byte
+	if len(a.Hash) != 2*record.AuditHashSize || hexDecode(hash[:], a.Hash) != nil {
 		return fmt.Errorf("audit entry %d: its hash %q is not a SHA-256", a.Seq, a.Hash)
 	}
 	switch {
 	case se.link != nil:
-		e.buf = append(e.buf, se.link...)
+		e.Buf = append(e.Buf, se.link...)
 	case a.PrevHash == "":
-		e.buf = append(e.buf, auditLink(nil)...)
-	case len(a.PrevHash) != 2*auditHashSize || hexDecode(prev[:], a.PrevHash) != nil:
+		e.Buf = append(e.Buf, record.AuditLink(nil)...)
+	case len(a.PrevHash) != 2*record.AuditHashSize || hexDecode(prev[:], a.PrevHash) != nil:
 		return fmt.Errorf("audit entry %d: its previous hash %q is not a SHA-256", a.Seq, a.PrevHash)
 	default:
-		e.buf = append(e.buf, prev[:auditLinkSize]...)
+		e.Buf = append(e.Buf, prev[:record.AuditLinkSize]...)
 	}
-	e.buf = append(e.buf, hash[:]...)
+	e.Buf = append(e.Buf, hash[:]...)
 	return nil
 }
 
@@ -113,7 +113,7 @@ type runPacker struct {
 	by     string
 	budget int // bytes a run's value may take
 	run    []storedEntry
-	body   encoder
+	body   record.Encoder
 	done   []packedRun
 }
 
@@ -137,12 +137,12 @@ func (p *runPacker) add(se storedEntry) error {
 	if len(p.run) > 0 && (len(p.run) == auditRunMax || !runShares(p.run[0].AuditEntry, se.AuditEntry)) {
 		p.finish()
 	}
-	mark := len(p.body.buf)
+	mark := len(p.body.Buf)
 	if err := appendRunEntry(&p.body, p.run, se); err != nil {
 		return err
 	}
-	if len(p.run) > 0 && len(p.body.buf)+runHeaderMax > p.budget {
-		p.body.buf = p.body.buf[:mark]
+	if len(p.run) > 0 && len(p.body.Buf)+runHeaderMax > p.budget {
+		p.body.Buf = p.body.Buf[:mark]
 		p.finish()
 		return p.add(se)
 	}
@@ -156,8 +156,8 @@ const runHeaderMax = 1 + 2 + binary.MaxVarintLen64 + 3*binary.MaxVarintLen16 + 4
 // finish closes the run so far.
 func (p *runPacker) finish() {
 	if len(p.run) > 0 {
-		p.done = append(p.done, packedRun{first: p.run[0].Seq, value: joinRun(p.run, p.actor, p.body.buf)})
-		p.run, p.body.buf = p.run[:0], p.body.buf[:0]
+		p.done = append(p.done, packedRun{first: p.run[0].Seq, value: joinRun(p.run, p.actor, p.body.Buf)})
+		p.run, p.body.Buf = p.run[:0], p.body.Buf[:0]
 	}
 }
 
@@ -199,18 +199,18 @@ func distance(seq, prev uint64) uint64 {
 // decodeAuditRun reads the run stored under number first. actors names the
 // actor numbers.
 func decodeAuditRun(first uint64, b []byte, actors map[uint64]string) ([]storedEntry, error) {
-	d := newDecoder(b, auditRunFormat)
-	n := d.uint()
+	d := record.NewDecoder(b, record.AuditRunFormat)
+	n := d.Uint()
 	shared := model.AuditEntry{
-		Time: d.time(), Actor: d.actor(actors), Action: d.action(),
-		From: model.Status(d.uint()), To: model.Status(d.uint()), Reason: model.Reason(d.uint()), Note: d.str(),
-		EmployeeID: d.uint(),
+		Time: d.Time(), Actor: d.Actor(actors), Action: d.Action(),
+		From: model.Status(d.Uint()), To: model.Status(d.Uint()), Reason: model.Reason(d.Uint()), Note: d.Str(),
+		EmployeeID: d.Uint(),
 	}
-	if d.err == nil && (n == 0 || n > uint64(len(d.buf))) {
-		d.err = errCorrupt
+	if d.Err() == nil && (n == 0 || n > uint64(d.Left())) {
+		d.Fail()
 	}
-	if d.err != nil {
-		return nil, d.err
+	if d.Err() != nil {
+		return nil, d.Err()
 	}
 	run := make([]storedEntry, n)
 	for i := range run {
@@ -218,22 +218,22 @@ func decodeAuditRun(first uint64, b []byte, actors map[uint64]string) ([]storedE
 		se.AuditEntry = shared
 		se.Seq = first + uint64(i)
 		if i == 0 {
-			se.KeyID = d.uint()
+			se.KeyID = d.Uint()
 		} else {
-			se.KeyID = run[i-1].KeyID + uint64(d.int())
+			se.KeyID = run[i-1].KeyID + uint64(d.Int())
 		}
-		se.Target = d.target()
-		se.prevOfKey = back(se.Seq, d.uint())
-		se.prevOfEmployee = back(se.Seq, d.uint())
-		se.link = d.raw(auditLinkSize)
-		se.hash = d.raw(auditHashSize)
-		if d.err != nil {
-			return nil, d.err
+		se.Target = d.Target()
+		se.prevOfKey = back(se.Seq, d.Uint())
+		se.prevOfEmployee = back(se.Seq, d.Uint())
+		se.link = d.Raw(record.AuditLinkSize)
+		se.hash = d.Raw(record.AuditHashSize)
+		if d.Err() != nil {
+			return nil, d.Err()
 		}
 		se.Hash = hex.EncodeToString(se.hash)
 	}
-	if d.pos != len(d.buf) {
-		return nil, errCorrupt
+	if d.Left() != 0 {
+		return nil, record.ErrCorrupt
 	}
 	return run, nil
 }

@@ -27,10 +27,10 @@ func BenchmarkCommitDesigns(b *testing.B) {
 		{"Batch-1ms", s.batchCommit, time.Millisecond},
 		{"one-by-one", func(fn func(tx *bolt.Tx) error) error { return s.guard(func() error { return s.db.Update(fn) }) }, 0},
 	}
-	defaultDelay := s.db.MaxBatchDelay
-	defer func() { s.committer, s.db.MaxBatchDelay = s.groupCommit, defaultDelay }()
+	defaultDelay := s.db.Load().MaxBatchDelay
+	defer func() { s.committer, s.db.Load().MaxBatchDelay = s.groupCommit, defaultDelay }()
 	for _, d := range designs {
-		s.committer, s.db.MaxBatchDelay = d.committer, d.delay
+		s.committer, s.db.Load().MaxBatchDelay = d.committer, d.delay
 		b.Run(d.name+"/alone", func(b *testing.B) {
 			serials, emails := benchPairs(b, s, b.N)
 			againstFsync(b, bench.dir, func(i int) {

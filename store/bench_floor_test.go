@@ -16,8 +16,8 @@ import (
 func BenchmarkAssignUnflushed(b *testing.B) {
 	s := benchStore(b)
 	serials, emails := benchPairs(b, s, b.N)
-	s.db.NoSync = true
-	defer func() { s.db.NoSync = false }()
+	s.db.Load().NoSync = true
+	defer func() { s.db.Load().NoSync = false }()
 	againstFsync(b, bench.dir, func(i int) {
 		if _, err := s.AssignKey(model.LocalAdmin("bench"), Serial(serials[i]), emails[i]); err != nil {
 			b.Fatal(err)

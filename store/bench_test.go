@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/demodata"
 )
 
 // The figures the project reports (make bench). The operation benchmarks
@@ -179,7 +180,7 @@ func benchKeyRows(shuffled bool) []KeyRow {
 	rng := rand.New(rand.NewPCG(1, 2))
 	rows := make([]KeyRow, 100_000)
 	for i := range rows {
-		rows[i] = KeyRow{Line: i + 2, KeyInput: demoKey(i, rng)}
+		rows[i] = KeyRow{Line: i + 2, KeyInput: demodata.Key(i, rng)}
 	}
 	if shuffled {
 		rng.Shuffle(len(rows), func(i, j int) { rows[i].KeyInput, rows[j].KeyInput = rows[j].KeyInput, rows[i].KeyInput })

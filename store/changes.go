@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -214,26 +215,26 @@ func (s *Store) ReadTouched(ch Change) (Touched, error) {
 		}
 		keys, employees := tx.Bucket(bucketKeys), tx.Bucket(bucketEmployees)
 		for _, id := range ch.Keys {
-			raw := keys.Get(itob(id))
+			raw := keys.Get(record.ID(id))
 			if raw == nil {
 				t.GoneKeys = append(t.GoneKeys, id)
 				continue
 			}
 			k, err := decodeKey(raw)
 			if err != nil {
-				return damagedRecord(bucketKeys, itob(id), err)
+				return record.Damaged(bucketKeys, record.ID(id), err)
 			}
 			t.Keys = append(t.Keys, k)
 		}
 		for _, id := range ch.Employees {
-			raw := employees.Get(itob(id))
+			raw := employees.Get(record.ID(id))
 			if raw == nil {
 				t.GoneEmployees = append(t.GoneEmployees, id)
 				continue
 			}
 			e, err := decodeEmployee(raw)
 			if err != nil {
-				return damagedRecord(bucketEmployees, itob(id), err)
+				return record.Damaged(bucketEmployees, record.ID(id), err)
 			}
 			t.Employees = append(t.Employees, e)
 		}

@@ -67,13 +67,26 @@ func (s *Store) StartClusterNode(opt NodeOptions) (*cluster.Node, error) {
 	}
 	node, _, err := cluster.StartNetNode(cluster.NetConfig{
 		ID: ident.ID, Listen: strings.TrimSpace(string(addr)), Dir: raftDir, Identity: ident, Machine: m,
-		Box: s.box, Stamp: s.Stamp, Log: opt.Log, Tune: opt.Tune, OnHalt: opt.OnHalt,
+		Box: s.box, Stamp: s.Stamp, Log: opt.Log, Tune: opt.Tune, OnHalt: opt.OnHalt, UseToken: s.useJoinToken,
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.ServeCluster(node)
 	return node, nil
+}
+
+// ClusterHostKey writes the cluster's SSH host key into the node's TLS
+// folder and answers its path: every node serves the same host key
+// (derived from the cluster's CA key every node holds; see
+// cluster.Identity.HostKey).
+func ClusterHostKey(dbPath string) (string, error) {
+	_, tlsDir := ClusterDirs(dbPath)
+	ident, err := cluster.LoadIdentity(tlsDir)
+	if err != nil {
+		return "", fmt.Errorf("this database is not a cluster node's (no %s): %w", tlsDir, err)
+	}
+	return ident.WriteHostKey(tlsDir)
 }
 
 // reopen opens the file a snapshot put in place, as Open would.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 )
 
 // The directory issue appended fields to keys and employees: a record
@@ -14,7 +15,7 @@ func TestCodecAppendedDirectoryFields(t *testing.T) {
 	at := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
 	k := model.Key{ID: 7, Serial: "K7", Status: model.Deactivated, Reason: model.Withdrawal, ImportedAt: at, UpdatedAt: at,
 		Rev: 3, ProfileID: 1, AppliedProfileID: 1, LastHolderID: 42}
-	rec := encodeKey(k, 9)
+	rec := record.EncodeKey(k, 9)
 	got, err := decodeKey(rec)
 	if err != nil || !reflect.DeepEqual(got, k) {
 		t.Fatalf("key: %+v, %v", got, err)
@@ -27,14 +28,14 @@ func TestCodecAppendedDirectoryFields(t *testing.T) {
 
 	e := model.Employee{ID: 3, FirstName: "Ann", Email: "ann@example.com", CreatedAt: at, UpdatedAt: at, Rev: 2, Company: "Acme",
 		ExternalID: "uuid-1", LeftAt: at.Add(time.Hour), LeftReason: "resigned"}
-	rec = encodeEmployee(e, 0)
+	rec = record.EncodeEmployee(e, 0)
 	gotE, err := decodeEmployee(rec)
 	if err != nil || !reflect.DeepEqual(gotE, e) {
 		t.Fatalf("employee: %+v, %v", gotE, err)
 	}
 	plain := e
 	plain.ExternalID, plain.LeftAt, plain.LeftReason = "", time.Time{}, ""
-	full := encodeEmployee(plain, 0)
+	full := record.EncodeEmployee(plain, 0)
 	before := full[:len(full)-3] // "", zero time, "": one byte each
 	oldE, err := decodeEmployee(before)
 	if err != nil || !reflect.DeepEqual(oldE, plain) {

@@ -33,9 +33,6 @@ type Command struct {
 	Seed [32]byte
 }
 
-// commandVersion is the encoding of commands written by this keydesk.
-const commandVersion = 1
-
 // Args are an operation's arguments, and the body that applies them.
 // Bodies read the database through tx and everything else from env.
 type Args interface {
@@ -116,11 +113,16 @@ func (s *Store) execCommand(cmd *Command) (any, error) {
 	if node := s.replicaNode(); node != nil {
 		return s.proposeCommand(node, cmd) // replicated.go
 	}
-	if IsClusterNode(s.path) {
+	if !s.single.Load() && IsClusterNode(s.path) {
 		// Written here, the change would be on this node only: the others
 		// would never apply it, and the audit chains would fork.
 		return nil, fmt.Errorf("the database %s belongs to a cluster: %s goes through a running node (keydesk serve --cluster), over SSH", s.path, cmd.Op.Doing())
 	}
+	// Asked once: a file becomes a node's only by InitCluster on this
+	// open store (which routes its writes through the node from then on)
+	// or by JoinCluster, which makes a file nobody has open; bbolt's lock
+	// keeps every other process out while this store is open.
+	s.single.Store(true)
 	var result any
 	err := s.commit(func(tx *bolt.Tx) error {
 		var err error

@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/migrate"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -30,16 +32,16 @@ func recountKey(tx *bolt.Tx, old, k model.Key) error {
 	}
 	var oldProfile, newProfile, oldDay, newDay []byte
 	if old.ProfileID != 0 {
-		oldProfile = itob(old.ProfileID)
+		oldProfile = record.ID(old.ProfileID)
 	}
 	if k.ProfileID != 0 {
-		newProfile = itob(k.ProfileID)
+		newProfile = record.ID(k.ProfileID)
 	}
-	if d := licenceDay(old.LicenceUntil); d != 0 {
-		oldDay = itob(d)
+	if d := record.LicenceDay(old.LicenceUntil); d != 0 {
+		oldDay = record.ID(d)
 	}
-	if d := licenceDay(k.LicenceUntil); d != 0 {
-		newDay = itob(d)
+	if d := record.LicenceDay(k.LicenceUntil); d != 0 {
+		newDay = record.ID(d)
 	}
 	if err := move(tx.Bucket(bucketProfileCounts), oldProfile, newProfile); err != nil {
 		return err
@@ -67,12 +69,12 @@ func move(counts *bolt.Bucket, from, to []byte) error {
 		return nil
 	}
 	if from != nil {
-		n := btoi(counts.Get(from))
+		n := record.ParseID(counts.Get(from))
 		var err error
 		if n <= 1 {
 			err = counts.Delete(from)
 		} else {
-			err = counts.Put(from, itob(n-1))
+			err = counts.Put(from, record.ID(n-1))
 		}
 		if err != nil {
 			return err
@@ -81,7 +83,7 @@ func move(counts *bolt.Bucket, from, to []byte) error {
 	if to == nil {
 		return nil
 	}
-	return counts.Put(to, itob(btoi(counts.Get(to))+1))
+	return counts.Put(to, record.ID(record.ParseID(counts.Get(to))+1))
 }
 
 // licenceCounts is how many keys have a licence in each status at now,
@@ -94,22 +96,10 @@ func licenceCounts(tx *bolt.Tx, now time.Time) (map[model.LicenceStatus]int, err
 	today := model.LicenceDay(now)
 	err := tx.Bucket(bucketLicenceDays).ForEach(func(k, v []byte) error {
 		if len(k) != 8 {
-			return errCorrupt
+			return record.ErrCorrupt
 		}
-		out[model.LicenceStatusForDays(int(btoi(k))-today)] += int(btoi(v))
+		out[model.LicenceStatusForDays(int(record.ParseID(k))-today)] += int(record.ParseID(v))
 		return nil
-	})
-	return out, err
-}
-
-// LicenceCounts returns how many keys have a licence in each status now
-// (keys with none are not counted).
-func (s *Store) LicenceCounts() (map[model.LicenceStatus]int, error) {
-	var out map[model.LicenceStatus]int
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		out, err = licenceCounts(tx, s.now())
-		return err
 	})
 	return out, err
 }
@@ -119,7 +109,7 @@ func addToCount(counts *bolt.Bucket, key []byte, n uint64) error {
 	if n == 0 {
 		return nil
 	}
-	return counts.Put(key, itob(btoi(counts.Get(key))+n))
+	return counts.Put(key, record.ID(record.ParseID(counts.Get(key))+n))
 }
 
 // migrateCounts (schema 2 -> 3) counts the keys already stored.
@@ -130,38 +120,27 @@ func migrateCounts(tx *bolt.Tx) error {
 	}
 	n := map[model.Status]uint64{}
 	if err := tx.Bucket(bucketKeys).ForEach(func(_, v []byte) error {
-		k, err := decodeKeyV1(v) // keys were in format 1 until schema 6
+		k, err := migrate.DecodeKey(v) // keys were in format 1 until schema 6
 		n[k.Status]++
 		return err
 	}); err != nil {
 		return err
 	}
 	for s, c := range n {
-		if err := counts.Put(countKey(s), itob(c)); err != nil {
+		if err := counts.Put(countKey(s), record.ID(c)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// StatusCounts returns how many keys are in each status.
-func (s *Store) StatusCounts() (map[model.Status]int, error) {
-	var out map[model.Status]int
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		out, err = statusCounts(tx)
-		return err
-	})
-	return out, err
-}
-
 func statusCounts(tx *bolt.Tx) (map[model.Status]int, error) {
 	out := make(map[model.Status]int, len(model.Statuses))
 	err := tx.Bucket(bucketCounts).ForEach(func(k, v []byte) error {
 		if len(k) != 1 || !model.Status(k[0]).Valid() {
-			return errCorrupt
+			return record.ErrCorrupt
 		}
-		if c := btoi(v); c > 0 {
+		if c := record.ParseID(v); c > 0 {
 			out[model.Status(k[0])] = int(c)
 		}
 		return nil
@@ -186,7 +165,7 @@ func (s *Store) EmployeesFirstPage(n int) (FirstPage, error) {
 	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketNames).Cursor()
 		for k, id := c.First(); k != nil && len(page.Employees) < n; k, id = c.Next() {
-			e, err := employeeByID(tx, indexID(id))
+			e, err := employeeByID(tx, record.IndexID(id))
 			if err != nil {
 				return err
 			}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -71,7 +72,7 @@ func TestCountsAreBuiltForAnOlderDatabase(t *testing.T) {
 		if err := downgradeToV5(tx); err != nil {
 			return err
 		}
-		return tx.Bucket(bucketMeta).Put(metaSchema, itob(2))
+		return tx.Bucket(bucketMeta).Put(metaSchema, record.ID(2))
 	}); err != nil {
 		t.Fatal(err)
 	}

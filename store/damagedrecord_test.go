@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -23,15 +24,15 @@ func TestDamagedRecordIsNamed(t *testing.T) {
 	} {
 		if err := s.db.Update(func(tx *bolt.Tx) error {
 			b := tx.Bucket(c.bucket)
-			v := b.Get(itob(c.id))
-			return b.Put(itob(c.id), v[:len(v)/2]) // cut in the middle of a field
+			v := b.Get(record.ID(c.id))
+			return b.Put(record.ID(c.id), v[:len(v)/2]) // cut in the middle of a field
 		}); err != nil {
 			t.Fatal(err)
 		}
 		err := c.read()
-		var named *ErrDamagedRecord
-		if !errors.As(err, &named) || !errors.Is(err, errCorrupt) {
-			t.Fatalf("%s: %v, want an ErrDamagedRecord", c.bucket, err)
+		var named *record.ErrDamagedRecord
+		if !errors.As(err, &named) || !errors.Is(err, record.ErrCorrupt) {
+			t.Fatalf("%s: %v, want an record.ErrDamagedRecord", c.bucket, err)
 		}
 		for _, want := range []string{string(c.bucket), "id " + string(rune('0'+c.id))} {
 			if !strings.Contains(err.Error(), want) {

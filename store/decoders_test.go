@@ -7,10 +7,13 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/index"
+	"github.com/keydesk/keydesk/store/migrate"
+	"github.com/keydesk/keydesk/store/record"
 )
 
 // Every decoder of what the file holds is fuzzed: whatever the bytes, it
-// returns a value or errCorrupt, never panics; and what it reads, written
+// returns a value or record.ErrCorrupt, never panics; and what it reads, written
 // again and read back, is the same. The seeds (records of every kind as
 // keydesk writes them) run in every `go test`.
 
@@ -31,24 +34,24 @@ func tSampleEmployee() model.Employee {
 // tDecodeErr fails on an error a decoder should never give.
 func tDecodeErr(t *testing.T, err error) bool {
 	t.Helper()
-	if err != nil && !errors.Is(err, errCorrupt) {
-		t.Fatalf("an error that is not errCorrupt: %v", err)
+	if err != nil && !errors.Is(err, record.ErrCorrupt) {
+		t.Fatalf("an error that is not record.ErrCorrupt: %v", err)
 	}
 	return err == nil
 }
 
 func FuzzDecodeKey(f *testing.F) {
-	f.Add(encodeKey(tSampleKey(), 9))
-	f.Add(encodeKey(model.Key{ID: 1, Serial: "S", Status: model.Ready, ProfileID: 1, AppliedProfileID: 1}, 0))
+	f.Add(record.EncodeKey(tSampleKey(), 9))
+	f.Add(record.EncodeKey(model.Key{ID: 1, Serial: "S", Status: model.Ready, ProfileID: 1, AppliedProfileID: 1}, 0))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		if len(raw) > 0 && (raw[0] == recordFormat || raw[0] == keyFormatSchema6) {
+		if len(raw) > 0 && (raw[0] == record.Format1 || raw[0] == record.EntityFormatSchema6) {
 			return // older formats: read by their migrations, tested there
 		}
 		k, err := decodeKey(raw)
 		if !tDecodeErr(t, err) {
 			return
 		}
-		back, err := decodeKey(encodeKey(k, 0))
+		back, err := decodeKey(record.EncodeKey(k, 0))
 		if err != nil || !reflect.DeepEqual(k, back) {
 			t.Fatalf("read %+v, written and read back %+v, %v", k, back, err)
 		}
@@ -56,16 +59,16 @@ func FuzzDecodeKey(f *testing.F) {
 }
 
 func FuzzDecodeEmployee(f *testing.F) {
-	f.Add(encodeEmployee(tSampleEmployee(), 9))
+	f.Add(record.EncodeEmployee(tSampleEmployee(), 9))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		if len(raw) > 0 && (raw[0] == recordFormat || raw[0] == employeeFormatSchema6) {
+		if len(raw) > 0 && (raw[0] == record.Format1 || raw[0] == record.EntityFormatSchema6) {
 			return
 		}
 		e, err := decodeEmployee(raw)
 		if !tDecodeErr(t, err) {
 			return
 		}
-		back, err := decodeEmployee(encodeEmployee(e, 0))
+		back, err := decodeEmployee(record.EncodeEmployee(e, 0))
 		if err != nil || !reflect.DeepEqual(e, back) {
 			t.Fatalf("read %+v, written and read back %+v, %v", e, back, err)
 		}
@@ -105,11 +108,11 @@ func FuzzDecodeProfile(f *testing.F) {
 func FuzzDecodeCode(f *testing.F) {
 	f.Add(encodeCode(model.ActivationCode{Digits: "012345", IssuedAt: tRecordTime, ExpiresAt: tRecordTime.Add(time.Hour), Failures: 2}))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		c, err := decodeCode(raw)
+		c, err := migrate.DecodeCode(raw)
 		if !tDecodeErr(t, err) {
 			return
 		}
-		back, err := decodeCode(encodeCode(c))
+		back, err := migrate.DecodeCode(encodeCode(c))
 		if err != nil || !reflect.DeepEqual(c, back) {
 			t.Fatalf("read %+v, written and read back %+v, %v", c, back, err)
 		}
@@ -126,13 +129,13 @@ func tSampleEntry(seq uint64) model.AuditEntry {
 
 func FuzzDecodeAudit(f *testing.F) {
 	actors := map[uint64]string{1: "alice"}
-	raw, err := encodeAudit(tSampleEntry(5), 1)
+	raw, err := migrate.EncodeAuditV2(tSampleEntry(5), 1)
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Add(raw)
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		e, err := decodeAudit(raw, actors)
+		e, err := migrate.DecodeAuditV2(raw, actors)
 		if !tDecodeErr(t, err) {
 			return
 		}
@@ -140,11 +143,11 @@ func FuzzDecodeAudit(f *testing.F) {
 		if e.Actor != "" {
 			actor = 1
 		}
-		again, err := encodeAudit(e, actor)
+		again, err := migrate.EncodeAuditV2(e, actor)
 		if err != nil {
 			t.Fatal(err)
 		}
-		back, err := decodeAudit(again, actors)
+		back, err := migrate.DecodeAuditV2(again, actors)
 		if err != nil || !reflect.DeepEqual(e, back) {
 			t.Fatalf("read %+v, written and read back %+v, %v", e, back, err)
 		}
@@ -180,13 +183,13 @@ func FuzzDecodeAuditRun(f *testing.F) {
 }
 
 func FuzzDecodeIndexRun(f *testing.F) {
-	f.Add(encodeRun([]indexed{{value: []byte("SN-1"), id: 1}, {value: []byte("SN-2"), id: 300}}))
+	f.Add(index.EncodeRun([]index.Entry{{Value: []byte("SN-1"), ID: 1}, {Value: []byte("SN-2"), ID: 300}}))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		run, err := decodeRun(raw)
+		run, err := index.DecodeRun(raw)
 		if !tDecodeErr(t, err) {
 			return
 		}
-		back, err := decodeRun(encodeRun(run))
+		back, err := index.DecodeRun(index.EncodeRun(run))
 		if err != nil || !reflect.DeepEqual(run, back) {
 			t.Fatalf("read %+v, written and read back %+v, %v", run, back, err)
 		}
@@ -198,22 +201,22 @@ func FuzzDecodeIndexRun(f *testing.F) {
 func TestRecordsEndingEarlyReadEmpty(t *testing.T) {
 	k := tSampleKey()
 	k.LicenceUntil = time.Time{} // one byte, followed by the last holder's id, one byte
-	raw := encodeKey(k, 9)
+	raw := record.EncodeKey(k, 9)
 	if got, err := decodeKey(raw[:len(raw)-2]); err != nil || !reflect.DeepEqual(got, k) {
 		t.Errorf("a key without its last field: %+v, %v; want %+v", got, err, k)
 	}
 	e := tSampleEmployee()
-	raw = encodeEmployee(e, 9)
+	raw = record.EncodeEmployee(e, 9)
 	e.Company = ""
 	const lifecycle = 3 // the directory's fields, empty: one byte each
 	if got, err := decodeEmployee(raw[:len(raw)-lifecycle-len("Co")-1]); err != nil || !reflect.DeepEqual(got, e) {
 		t.Errorf("an employee without a company: %+v, %v; want %+v", got, err, e)
 	}
 	// Cut inside a field, or with nothing that identifies it: damaged.
-	if _, err := decodeEmployee(raw[:len(raw)-lifecycle-1]); !errors.Is(err, errCorrupt) {
-		t.Errorf("an employee cut inside its company: %v, want errCorrupt", err)
+	if _, err := decodeEmployee(raw[:len(raw)-lifecycle-1]); !errors.Is(err, record.ErrCorrupt) {
+		t.Errorf("an employee cut inside its company: %v, want record.ErrCorrupt", err)
 	}
-	if _, err := decodeEmployee([]byte{entityFormat}); !errors.Is(err, errCorrupt) {
-		t.Errorf("an empty employee: %v, want errCorrupt", err)
+	if _, err := decodeEmployee([]byte{record.EntityFormat}); !errors.Is(err, record.ErrCorrupt) {
+		t.Errorf("an empty employee: %v, want record.ErrCorrupt", err)
 	}
 }

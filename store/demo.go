@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/demodata"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -70,7 +71,7 @@ func (d *demo) fill(nKeys, nEmployees int) error {
 	}
 	rows := make([]KeyRow, nKeys)
 	for i := range rows {
-		rows[i] = KeyRow{Line: i + 2, KeyInput: demoKey(i, d.rng)}
+		rows[i] = KeyRow{Line: i + 2, KeyInput: demodata.Key(i, d.rng)}
 		rows[i].Profile, rows[i].LicenceUntil = d.keyExtras(profiles, now)
 	}
 	if nKeys > 0 {
@@ -83,8 +84,8 @@ func (d *demo) fill(nKeys, nEmployees int) error {
 	// appending, where random order moves half the index at each insert.
 	inputs := make([]model.EmployeeInput, nEmployees)
 	for i := range inputs {
-		inputs[i] = demoEmployee(i, d.rng)
-		inputs[i].Company = demoCompanies[d.extra.IntN(len(demoCompanies))]
+		inputs[i] = demodata.Employee(i, d.rng)
+		inputs[i].Company = demodata.Companies[d.extra.IntN(len(demodata.Companies))]
 	}
 	slices.SortFunc(inputs, func(a, b model.EmployeeInput) int {
 		return strings.Compare(model.NameKey(a.FirstName, a.LastName), model.NameKey(b.FirstName, b.LastName))
@@ -160,25 +161,12 @@ func (d *demo) fill(nKeys, nEmployees int) error {
 	return d.pendingProfiles(rows, profiles, plan)
 }
 
-// demoProfiles are the access profiles of the demo, besides Default.
-var demoProfiles = []struct {
-	name  string
-	rules model.ProfileRules
-}{
-	{"Standard", model.ProfileRules{RequirePIN: true, PINExpiryDays: 180, PINMinLength: 6, PINMaxLength: 8, WrongPINLimit: 5}},
-	{"High security", model.ProfileRules{RequirePIN: true, PINExpiryDays: 90, PINMinLength: 8, PINMaxLength: 12,
-		WrongPINLimit: 3, RequireButton: true, RequireServerConfirm: true}},
-	{"Shared desk", model.ProfileRules{RequirePIN: true, PINMinLength: 4, PINMaxLength: 6, WrongPINLimit: 10, RequireButton: true}},
-}
-
-var demoCompanies = []string{"Northwind Traders", "Contoso Ltd", "Fabrikam Inc"}
-
 // profiles adds the demo's profiles and returns every profile's name,
 // Default first.
 func (d *demo) profiles() ([]string, error) {
 	names := []string{model.DefaultProfileName}
-	for _, dp := range demoProfiles {
-		p, err := model.NewProfile(dp.name, dp.rules)
+	for _, dp := range demodata.Profiles {
+		p, err := model.NewProfile(dp.Name, dp.Rules)
 		if err != nil {
 			return nil, err
 		}
@@ -314,77 +302,4 @@ func wrongCode(code string) string {
 	b := []byte(code)
 	b[0] = '0' + (b[0]-'0'+1)%10
 	return string(b)
-}
-
-var demoModels = []struct{ name, firmware string }{
-	{"IPI Key 3", "3.4.2"}, {"IPI Key 3", "3.5.0"}, {"IPI Key 4", "4.1.7"}, {"IPI Key 4 NFC", "4.2.1"},
-}
-
-func demoKey(i int, rng *rand.Rand) model.KeyInput {
-	m := demoModels[rng.IntN(len(demoModels))]
-	mac := fmt.Sprintf("D0:7E:%02X:%02X:%02X:%02X", byte(i>>24), byte(i>>16), byte(i>>8), byte(i))
-	return model.KeyInput{
-		Serial:   fmt.Sprintf("ST1010%010d", 2310000+i),
-		MAC:      mac,
-		Model:    m.name,
-		Firmware: m.firmware,
-		RFID:     fmt.Sprintf("%010X", 0x3A00000000+uint64(i)*7919),
-	}
-}
-
-var (
-	demoFirst = strings.Fields(`Olivia Liam Emma Noah Ava Oliver Sophia Elijah Isabella James Mia William
-		Amelia Benjamin Harper Lucas Evelyn Henry Abigail Alexander Emily Daniel Ella Michael Elizabeth
-		Mateo Camila Sebastian Luna Jack Sofia Owen Avery Samuel Mila Ethan Aria Leo Scarlett Levi
-		Penelope Aiden Layla Joseph Chloe Wyatt Victoria John Madison David Eleanor Luke Grace Julian
-		Nora Anna Oscar Hanna Marta Pavel Olena Taras Ines Kenji Yuki Amara Kofi Priya Arjun Lena Jonas`)
-	demoLast = strings.Fields(`Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez
-		Hernandez Lopez Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson
-		White Harris Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres
-		Nguyen Hill Flores Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Kowalski
-		Novak Schmidt Fischer Weber Meyer Rossi Bianchi Dubois Moreau Silva Santos Tanaka Sato Kim Park
-		Shevchenko Bondarenko Kovalenko Petrenko Larsen Jensen Nielsen Berg Lindqvist Okafor Mensah`)
-	demoDepartments = []struct {
-		name      string
-		positions []string
-	}{
-		{"Finance", []string{"Accountant", "Controller", "Payroll Specialist", "CFO"}},
-		{"IT", []string{"System Administrator", "Help Desk Technician", "Network Engineer", "Security Analyst"}},
-		{"Sales", []string{"Account Executive", "Sales Manager", "Sales Representative"}},
-		{"Operations", []string{"Operations Manager", "Logistics Coordinator", "Warehouse Lead"}},
-		{"Human Resources", []string{"HR Generalist", "Recruiter", "HR Director"}},
-		{"Engineering", []string{"Software Engineer", "QA Engineer", "Engineering Manager"}},
-		{"Legal", []string{"Counsel", "Paralegal"}},
-	}
-)
-
-// demoName gives every index its own first + last name pair; past the
-// plain pairs, a second surname keeps them unique.
-func demoName(i int) (first, last string) {
-	nf, nl := len(demoFirst), len(demoLast)
-	// Shifting the surname by the first name's place mixes the pairs (a
-	// small demo is not all Smiths) and keeps them unique: two indexes with
-	// the same first name differ in i/nf.
-	first = demoFirst[i%nf]
-	last = demoLast[(i/nf+(i%nf)*17)%nl]
-	if extra := i / (nf * nl); extra > 0 {
-		last += "-" + demoLast[(extra-1)%nl]
-		if extra > nl {
-			last += fmt.Sprintf("-%d", extra/nl)
-		}
-	}
-	return first, last
-}
-
-func demoEmployee(i int, rng *rand.Rand) model.EmployeeInput {
-	first, last := demoName(i)
-	dep := demoDepartments[rng.IntN(len(demoDepartments))]
-	return model.EmployeeInput{
-		FirstName:  first,
-		LastName:   last,
-		Email:      strings.ToLower(first + "." + last + "@example.com"),
-		Phone:      fmt.Sprintf("+1 555 %03d %04d", rng.IntN(1000), rng.IntN(10000)),
-		Department: dep.name,
-		Position:   dep.positions[rng.IntN(len(dep.positions))],
-	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/demodata"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -153,14 +154,14 @@ func TestFillDemoHasEveryStatus(t *testing.T) {
 			t.Errorf("no key has the profile %s", p.Name)
 		}
 	}
-	if len(snap.Profiles) != 1+len(demoProfiles) {
+	if len(snap.Profiles) != 1+len(demodata.Profiles) {
 		t.Errorf("%d profiles", len(snap.Profiles))
 	}
 	companies := map[string]bool{}
 	for _, e := range snap.Employees {
 		companies[e.Company] = true
 	}
-	if len(companies) != len(demoCompanies) || companies[""] {
+	if len(companies) != len(demodata.Companies) || companies[""] {
 		t.Errorf("the employees work for %v", companies)
 	}
 	// The history reads in order of time.
@@ -241,7 +242,7 @@ func TestFillDemoRefusals(t *testing.T) {
 func TestDemoNamesAreUnique(t *testing.T) {
 	seen := map[string]int{}
 	for i := range 300_000 {
-		first, last := demoName(i)
+		first, last := demodata.Name(i)
 		k := model.NameKey(first, last)
 		if j, dup := seen[k]; dup {
 			t.Fatalf("demo names %d and %d are both %s %s", j, i, first, last)

@@ -11,37 +11,63 @@ import (
 	"testing"
 )
 
-// writePathFuncs are the store's functions a command's application can
-// reach: apply, every arguments' apply, and what they call, by name (a
-// method or function of that name anywhere in the package counts, which
-// errs towards checking too much).
+// modulePath is keydesk's module; its packages are followed by the walk.
+const modulePath = "github.com/keydesk/keydesk"
+
+// walkedPackage is one of keydesk's packages as the walk sees it: its
+// functions and methods by name.
+type walkedPackage struct {
+	path   string
+	byName map[string][]*ast.FuncDecl
+}
+
+// writePathFuncs are the functions a command's application can reach:
+// apply, every arguments' apply, and what they call, by name (a method or
+// function of that name anywhere in the package counts, which errs towards
+// checking too much), in store and in every keydesk package store's
+// write path calls into (the record format, the model, the secrets...):
+// a clock read moved into a subpackage is found as well.
 func writePathFuncs(t *testing.T) (map[*ast.FuncDecl]*ast.File, map[*ast.FuncDecl]string, *token.FileSet) {
 	t.Helper()
 	fset := token.NewFileSet()
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	byName := map[string][]*ast.FuncDecl{}
 	fileOf := map[*ast.FuncDecl]*ast.File{}
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
+	pkgOf := map[*ast.FuncDecl]*walkedPackage{}
+	packages := map[string]*walkedPackage{}
+	load := func(path string) *walkedPackage {
+		if p, ok := packages[path]; ok {
+			return p
 		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
+		p := &walkedPackage{path: path, byName: map[string][]*ast.FuncDecl{}}
+		packages[path] = p
+		dir := "." // the test runs in store
+		if path != modulePath+"/store" {
+			dir = filepath.Join("..", strings.TrimPrefix(path, modulePath+"/"))
 		}
-		for _, d := range f.Decls {
-			if fn, ok := d.(*ast.FuncDecl); ok && fn.Body != nil {
-				byName[fn.Name.Name] = append(byName[fn.Name.Name], fn)
-				fileOf[fn] = f
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("package %s: no files in %s (%v)", path, dir, err)
+		}
+		for _, name := range files {
+			if strings.HasSuffix(name, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(fset, name, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range f.Decls {
+				if fn, ok := d.(*ast.FuncDecl); ok && fn.Body != nil {
+					p.byName[fn.Name.Name] = append(p.byName[fn.Name.Name], fn)
+					fileOf[fn], pkgOf[fn] = f, p
+				}
 			}
 		}
+		return p
 	}
+	store := load(modulePath + "/store")
 	reached := map[*ast.FuncDecl]*ast.File{}
 	via := map[*ast.FuncDecl]string{}
-	queue := append([]*ast.FuncDecl(nil), byName["apply"]...)
+	queue := append([]*ast.FuncDecl(nil), store.byName["apply"]...)
 	if len(queue) < 10 {
 		t.Fatalf("found %d apply functions: the walk is looking in the wrong place", len(queue))
 	}
@@ -51,7 +77,29 @@ func writePathFuncs(t *testing.T) (map[*ast.FuncDecl]*ast.File, map[*ast.FuncDec
 		if _, seen := reached[fn]; seen {
 			continue
 		}
-		reached[fn] = fileOf[fn]
+		f, p := fileOf[fn], pkgOf[fn]
+		reached[fn] = f
+		// The keydesk packages this file imports, by the name it uses.
+		ours := map[string]string{}
+		for _, imp := range f.Imports {
+			path, _ := strconv.Unquote(imp.Path.Value)
+			if !strings.HasPrefix(path, modulePath+"/") {
+				continue
+			}
+			name := path[strings.LastIndex(path, "/")+1:]
+			if imp.Name != nil {
+				name = imp.Name.Name
+			}
+			ours[name] = path
+		}
+		follow := func(callees []*ast.FuncDecl) {
+			for _, callee := range callees {
+				if _, ok := via[callee]; !ok {
+					via[callee] = fn.Name.Name
+				}
+			}
+			queue = append(queue, callees...)
+		}
 		notCalls := map[*ast.Ident]bool{} // field names, and keys of composite literals
 		ast.Inspect(fn.Body, func(n ast.Node) bool {
 			switch x := n.(type) {
@@ -65,17 +113,62 @@ func writePathFuncs(t *testing.T) (map[*ast.FuncDecl]*ast.File, map[*ast.FuncDec
 			if id, ok := n.(*ast.Ident); ok && notCalls[id] {
 				return true
 			}
-			name := calledName(n, fileOf[fn])
-			for _, callee := range byName[name] {
-				if _, ok := via[callee]; !ok {
-					via[callee] = fn.Name.Name
+			// A function of one of our packages: followed there.
+			if call, ok := n.(*ast.CallExpr); ok {
+				if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+					if pkg, ok := sel.X.(*ast.Ident); ok && ours[pkg.Name] != "" {
+						follow(load(ours[pkg.Name]).byName[sel.Sel.Name])
+						return true
+					}
 				}
 			}
-			queue = append(queue, byName[name]...)
+			name := calledName(n, f)
+			if p != store && onField(n) {
+				// x.f.M() outside store: a method of a field's value,
+				// which there is a library's (an AEAD's Seal, a hash's
+				// Write), not the package's own of that name.
+				return true
+			}
+			follow(p.byName[name])
+			// A method of a type of one of our packages (record.Key's
+			// Encode, say), called on a value of it.
+			if _, isCall := n.(*ast.CallExpr); isCall && name != "" {
+				for _, path := range ours {
+					follow(methods(load(path).byName[name]))
+				}
+			}
 			return true
 		})
 	}
+	if len(packages) < 3 {
+		t.Errorf("the walk reached %d packages: it misses the calls into store's subpackages and the model", len(packages))
+	}
 	return reached, via, fset
+}
+
+// onField reports whether n calls a method of a field's value (x.f.M()).
+func onField(n ast.Node) bool {
+	call, ok := n.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	_, ok = sel.X.(*ast.SelectorExpr)
+	return ok
+}
+
+// methods are the methods among fns.
+func methods(fns []*ast.FuncDecl) []*ast.FuncDecl {
+	var out []*ast.FuncDecl
+	for _, fn := range fns {
+		if fn.Recv != nil {
+			out = append(out, fn)
+		}
+	}
+	return out
 }
 
 // calledName is the name of a store function n calls or passes on: a
@@ -139,6 +232,9 @@ func nondeterministic(n ast.Node, imports map[string]string) string {
 		}
 		if pkg.Name == "s" && (sel.Sel.Name == "now" || sel.Sel.Name == "random") {
 			return "reads the store's " + sel.Sel.Name + " (s." + sel.Sel.Name + "): use env"
+		}
+		if pkg.Name == "s" && sel.Sel.Name == "bootstrap" {
+			return "asks authorized_keys (s.bootstrap): the command says it (Actor.Bootstrap, fixed by newCommand)"
 		}
 	}
 	if inner, ok := sel.X.(*ast.SelectorExpr); ok && inner.Sel.Name == "box" && sel.Sel.Name == "Seal" {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -30,7 +31,7 @@ func (s *Store) readDirectory(tx *bolt.Tx) (model.DirectorySettings, uint64, err
 	}
 	var stored storedDirectory
 	if err := json.Unmarshal(raw, &stored); err != nil {
-		return model.DefaultDirectorySettings(), 0, fmt.Errorf("the directory settings are damaged: %w", errCorrupt)
+		return model.DefaultDirectorySettings(), 0, fmt.Errorf("the directory settings are damaged: %w", record.ErrCorrupt)
 	}
 	if len(stored.Sealed) > 0 {
 		if s.box == nil {
@@ -38,7 +39,7 @@ func (s *Store) readDirectory(tx *bolt.Tx) (model.DirectorySettings, uint64, err
 		}
 		plain, err := s.box.Open(stored.Sealed, directoryContext)
 		if err != nil {
-			return stored.DirectorySettings, stored.Rev, fmt.Errorf("the directory password does not open with the key file: %w", errCorrupt)
+			return stored.DirectorySettings, stored.Rev, fmt.Errorf("the directory password does not open with the key file: %w", record.ErrCorrupt)
 		}
 		stored.Password = string(plain)
 	}

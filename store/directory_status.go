@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -81,7 +82,7 @@ func (s *Store) directoryStatusTx(tx *bolt.Tx, employees []model.Employee, now t
 	out.Policy = set.Policy
 	if raw := tx.Bucket(bucketMeta).Get(metaDirectoryLast); raw != nil {
 		if err := json.Unmarshal(raw, &out.Last); err != nil {
-			return out, errCorrupt
+			return out, record.ErrCorrupt
 		}
 	}
 	for _, e := range employees {

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -45,7 +46,7 @@ func (s *Store) EachKey(fn func(line KeyLine, at time.Time) error) error {
 				if id == 0 {
 					return "", nil
 				}
-				raw := employees.Get(itob(id))
+				raw := employees.Get(record.ID(id))
 				if raw == nil {
 					return "", nil
 				}
@@ -78,7 +79,7 @@ func (s *Store) EachEmployee(fn func(e model.Employee, keySerial string) error) 
 			}
 			serial := ""
 			if e.KeyID != 0 {
-				if raw := keys.Get(itob(e.KeyID)); raw != nil {
+				if raw := keys.Get(record.ID(e.KeyID)); raw != nil {
 					k, err := decodeKey(raw)
 					if err != nil {
 						return err

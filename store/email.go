@@ -18,6 +18,10 @@ import (
 // (errors.Is); the faces add where to set one up.
 var ErrNoMailServer = mailer.ErrNoServer
 
+// NoMailServer says there is no mail server, for a face's shorter words
+// ("e-mail (no mail server: ask an admin)").
+const NoMailServer = mailer.NoServer
+
 // MailOptions are how this process reaches mail servers.
 type MailOptions struct {
 	RootCAs *x509.CertPool // trusted for the server's certificate; nil = the system's

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -57,10 +58,10 @@ func checkUnique(tx *bolt.Tx, in model.EmployeeInput, self uint64) error {
 // then its name (an import lists both).
 func uniqueProblems(tx *bolt.Tx, in model.EmployeeInput, self uint64) []error {
 	var errs []error
-	if id := tx.Bucket(bucketEmails).Get([]byte(in.Email)); id != nil && indexID(id) != self {
+	if id := tx.Bucket(bucketEmails).Get([]byte(in.Email)); id != nil && record.IndexID(id) != self {
 		errs = append(errs, &model.FieldError{Field: "email", Msg: "another employee already has the e-mail " + in.Email})
 	}
-	if id := tx.Bucket(bucketNames).Get([]byte(model.NameKey(in.FirstName, in.LastName))); id != nil && indexID(id) != self {
+	if id := tx.Bucket(bucketNames).Get([]byte(model.NameKey(in.FirstName, in.LastName))); id != nil && record.IndexID(id) != self {
 		name := model.Employee{FirstName: in.FirstName, LastName: in.LastName}.FullName()
 		errs = append(errs, &model.FieldError{Field: "first_name", Msg: "an employee named " + name + " already exists"})
 	}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/index"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -20,7 +22,7 @@ func reindexExternal(tx *bolt.Tx, old, e model.Employee) error {
 	if err != nil {
 		return err
 	}
-	return reindex(b, old.ExternalID, e.ExternalID, indexValue(e.ID))
+	return index.Reindex(b, old.ExternalID, e.ExternalID, record.IndexValue(e.ID))
 }
 
 // unindexExternal drops a deleted employee's directory id.
@@ -42,7 +44,7 @@ func employeeIDByExternal(tx *bolt.Tx, externalID string) uint64 {
 	if v == nil {
 		return 0
 	}
-	return indexID(v)
+	return record.IndexID(v)
 }
 
 // checkExternalUnique refuses a directory id another employee has.

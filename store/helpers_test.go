@@ -315,3 +315,40 @@ func tAuthorizedLine(pub []byte) (string, error) {
 	}
 	return strings.TrimSpace(string(gossh.MarshalAuthorizedKey(key))), nil
 }
+
+// Reads only the tests need.
+
+// LicenceCounts returns how many keys have a licence in each status now
+// (keys with none are not counted).
+func (s *Store) LicenceCounts() (map[model.LicenceStatus]int, error) {
+	var out map[model.LicenceStatus]int
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		out, err = licenceCounts(tx, s.now())
+		return err
+	})
+	return out, err
+}
+
+// StatusCounts returns how many keys are in each status.
+func (s *Store) StatusCounts() (map[model.Status]int, error) {
+	var out map[model.Status]int
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		out, err = statusCounts(tx)
+		return err
+	})
+	return out, err
+}
+
+// KeyByID returns one key by id, without its code.
+func (s *Store) KeyByID(id uint64) (model.Key, error) {
+	var k model.Key
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		k, err = s.keyByID(tx, id)
+		k.Code = nil
+		return err
+	})
+	return k, err
+}

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -18,11 +19,11 @@ import (
 // the entries are.
 
 // historyHead is the head of a record in format 2; 0 for none.
-func historyHead(record []byte) uint64 {
-	if len(record) < 2 || record[0] != entityFormat {
+func historyHead(rec []byte) uint64 {
+	if len(rec) < 2 || rec[0] != record.EntityFormat {
 		return 0
 	}
-	head, n := binary.Uvarint(record[1:])
+	head, n := binary.Uvarint(rec[1:])
 	if n <= 0 {
 		return 0
 	}
@@ -30,12 +31,12 @@ func historyHead(record []byte) uint64 {
 }
 
 // withHead is record with its head replaced.
-func withHead(record []byte, head uint64) []byte {
-	_, n := binary.Uvarint(record[1:])
-	out := make([]byte, 0, len(record)+binary.MaxVarintLen64)
-	out = append(out, record[0])
+func withHead(rec []byte, head uint64) []byte {
+	_, n := binary.Uvarint(rec[1:])
+	out := make([]byte, 0, len(rec)+binary.MaxVarintLen64)
+	out = append(out, rec[0])
 	out = binary.AppendUvarint(out, head)
-	return append(out, record[1+n:]...)
+	return append(out, rec[1+n:]...)
 }
 
 // bucketDeletedHeads keeps the history heads of deleted employees, whose
@@ -54,25 +55,25 @@ func pushHistory(tx *bolt.Tx, records []byte, id, seq uint64) (uint64, error) {
 		touchEmployee(tx, id)
 	}
 	b := tx.Bucket(records)
-	if record := b.Get(itob(id)); len(record) >= 2 && record[0] == entityFormat {
-		return historyHead(record), b.Put(itob(id), withHead(record, seq))
+	if rec := b.Get(record.ID(id)); len(rec) >= 2 && rec[0] == record.EntityFormat {
+		return historyHead(rec), b.Put(record.ID(id), withHead(rec, seq))
 	}
 	deleted := tx.Bucket(bucketDeletedHeads)
-	prev, _ := binary.Uvarint(deleted.Get(itob(id)))
-	return prev, deleted.Put(itob(id), binary.AppendUvarint(nil, seq))
+	prev, _ := binary.Uvarint(deleted.Get(record.ID(id)))
+	return prev, deleted.Put(record.ID(id), binary.AppendUvarint(nil, seq))
 }
 
 // keepHistory keeps the head of a record that is being deleted.
-func keepHistory(tx *bolt.Tx, record []byte, id uint64) error {
-	return tx.Bucket(bucketDeletedHeads).Put(itob(id), binary.AppendUvarint(nil, historyHead(record)))
+func keepHistory(tx *bolt.Tx, rec []byte, id uint64) error {
+	return tx.Bucket(bucketDeletedHeads).Put(record.ID(id), binary.AppendUvarint(nil, historyHead(rec)))
 }
 
 // headOf is the head of id's history, deleted or not.
 func headOf(tx *bolt.Tx, records []byte, id uint64) uint64 {
-	if record := tx.Bucket(records).Get(itob(id)); record != nil {
-		return historyHead(record)
+	if rec := tx.Bucket(records).Get(record.ID(id)); rec != nil {
+		return historyHead(rec)
 	}
-	head, _ := binary.Uvarint(tx.Bucket(bucketDeletedHeads).Get(itob(id)))
+	head, _ := binary.Uvarint(tx.Bucket(bucketDeletedHeads).Get(record.ID(id)))
 	return head
 }
 
@@ -96,7 +97,7 @@ func (s *Store) history(records, index []byte, id uint64, link func(storedEntry)
 		t := openTrail(tx)
 		c := t.entries.Cursor()
 		if old := tx.Bucket(index); old != nil {
-			seqs, err := historySeqs(old.Get(itob(id)))
+			seqs, err := historySeqs(old.Get(record.ID(id)))
 			for _, seq := range slices.Backward(seqs) {
 				e, err := t.entryAt(c, seq)
 				if err != nil {
@@ -113,7 +114,7 @@ func (s *Store) history(records, index []byte, id uint64, link func(storedEntry)
 			}
 			about, prev := link(e)
 			if about != id {
-				return errCorrupt
+				return record.ErrCorrupt
 			}
 			out = append(out, e.AuditEntry)
 			seq = prev
@@ -131,7 +132,7 @@ func historySeqs(v []byte) ([]uint64, error) {
 	for len(v) > 0 {
 		d, n := binary.Uvarint(v)
 		if n <= 0 || d == 0 {
-			return nil, errCorrupt
+			return nil, record.ErrCorrupt
 		}
 		last += d
 		seqs = append(seqs, last)

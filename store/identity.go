@@ -39,7 +39,7 @@ func (s *Store) CheckFile() error {
 		gone = &ErrFileGone{Path: s.path, What: "removed"}
 	case err != nil:
 		return nil // cannot tell (a permission hiccup): do not stop the service for it
-	case !os.SameFile(s.file, now):
+	case !os.SameFile(s.db.fileInfo(), now):
 		gone = &ErrFileGone{Path: s.path, What: "replaced by another file"}
 	default:
 		return nil

@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/index"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -86,9 +88,9 @@ type uniqueEntry struct {
 // checked unique, against the index and each other, before.
 func putSorted(b *bolt.Bucket, entries []uniqueEntry) error {
 	slices.SortFunc(entries, func(a, b uniqueEntry) int { return bytes.Compare(a.key, b.key) })
-	b.FillPercent = indexFillPercent
+	b.FillPercent = index.FillPercent
 	for _, e := range entries {
-		if err := b.Put(e.key, indexValue(e.id)); err != nil {
+		if err := b.Put(e.key, record.IndexValue(e.id)); err != nil {
 			return err
 		}
 	}

@@ -12,6 +12,8 @@ import (
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store/csvfile"
+	"github.com/keydesk/keydesk/store/index"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -54,7 +56,7 @@ func (s *Store) importKeysAt(tx *bolt.Tx, env *applyEnv, rows []KeyRow, now time
 	go func() { built <- b.build(rows, inputs, extras, recorded) }()
 
 	for _, ix := range indexes {
-		if err := s.keyIndex(tx, ix.bucket).insert(ix.entries(b.firstID)); err != nil {
+		if err := s.keyIndex(tx, ix.bucket).Insert(ix.entries(b.firstID)); err != nil {
 			<-built
 			return err
 		}
@@ -77,11 +79,11 @@ func (s *Store) importKeysAt(tx *bolt.Tx, env *applyEnv, rows []KeyRow, now time
 	}
 	t.entries.FillPercent = 1
 	for _, run := range b.runs.done {
-		if err := t.entries.Put(itob(run.first), run.value); err != nil {
+		if err := t.entries.Put(record.ID(run.first), run.value); err != nil {
 			return err
 		}
 	}
-	if err := meta.Put(metaAuditHead, storedHashRaw(b.runs.done[len(b.runs.done)-1].value)); err != nil {
+	if err := meta.Put(metaAuditHead, record.StoredHashRaw(b.runs.done[len(b.runs.done)-1].value)); err != nil {
 		return err
 	}
 	if b.sealing {
@@ -105,12 +107,12 @@ func countImported(tx *bolt.Tx, c importCounts) error {
 		return err
 	}
 	for id, n := range c.profiles {
-		if err := addToCount(tx.Bucket(bucketProfileCounts), itob(id), n); err != nil {
+		if err := addToCount(tx.Bucket(bucketProfileCounts), record.ID(id), n); err != nil {
 			return err
 		}
 	}
 	for day, n := range c.days {
-		if err := addToCount(tx.Bucket(bucketLicenceDays), itob(day), n); err != nil {
+		if err := addToCount(tx.Bucket(bucketLicenceDays), record.ID(day), n); err != nil {
 			return err
 		}
 	}
@@ -173,10 +175,10 @@ func (b *keysBulk) buildRecords(rows []KeyRow, inputs []model.KeyInput, extras [
 			return nil, fmt.Errorf("an import made key %s %s: it counts only Ready keys without a code", ch.Key.Serial, ch.Key.Status)
 		}
 		ch.Key.Rev = 1
-		b.records[i] = held.hold(func(buf []byte) []byte { return appendKey(buf, ch.Key, seq) })
+		b.records[i] = held.hold(func(buf []byte) []byte { return record.AppendKey(buf, ch.Key, seq) })
 		b.counted.ready++
 		b.counted.profiles[ch.Key.ProfileID]++
-		if day := licenceDay(ch.Key.LicenceUntil); day != 0 {
+		if day := record.LicenceDay(ch.Key.LicenceUntil); day != 0 {
 			b.counted.days[day]++
 		}
 		changes[i] = imported{serial: ch.Key.Serial, action: ch.Action, from: ch.From, status: ch.Key.Status, reason: ch.Key.Reason}
@@ -202,7 +204,7 @@ func (b *keysBulk) buildRuns(changes []imported) error {
 		sealer.Seal(&e, b.prevHash)
 		b.prevHash = e.Hash
 		if b.sealing && last {
-			var hash [auditHashSize]byte
+			var hash [record.AuditHashSize]byte
 			if err := hexDecode(hash[:], e.Hash); err != nil {
 				return err
 			}
@@ -241,16 +243,16 @@ type importIndex struct {
 
 // entries are the index's new entries for keys numbered from firstID on,
 // their values in one buffer.
-func (ix importIndex) entries(firstID uint64) []indexed {
+func (ix importIndex) entries(firstID uint64) []index.Entry {
 	size := 0
 	for _, v := range ix.values {
 		size += len(v.value)
 	}
 	buf := make([]byte, 0, size)
-	entries := make([]indexed, len(ix.values))
+	entries := make([]index.Entry, len(ix.values))
 	for i, v := range ix.values {
 		buf = append(buf, v.value...)
-		entries[i] = indexed{buf[len(buf)-len(v.value):], firstID + uint64(v.row)}
+		entries[i] = index.Entry{Value: buf[len(buf)-len(v.value):], ID: firstID + uint64(v.row)}
 	}
 	return entries
 }
@@ -330,7 +332,7 @@ func (s *Store) checkKeyRows(tx *bolt.Tx, rows []KeyRow) ([]model.KeyInput, []ke
 		for j, v := range ix.values {
 			values[j] = v.value
 		}
-		inStock, err := stored.contains(values)
+		inStock, err := stored.Contains(values)
 		if err != nil {
 			return nil, nil, nil, err
 		}

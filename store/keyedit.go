@@ -152,7 +152,7 @@ func (s *Store) changeRFID(tx *bolt.Tx, k model.Key, rfid string, now time.Time)
 	if err != nil {
 		return k, "", err
 	}
-	id, err := s.keyIndex(tx, bucketRFIDs).get(next.RFID)
+	id, err := s.keyIndex(tx, bucketRFIDs).Get(next.RFID)
 	if err != nil {
 		return k, "", err
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/keydesk/keydesk/store/index"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -18,19 +19,19 @@ func tIndexEntries(t *testing.T, tx *bolt.Tx, name []byte) map[string]uint64 {
 	entries := map[string]uint64{}
 	var last []byte
 	err := tx.Bucket(name).ForEach(func(k, v []byte) error {
-		run, err := decodeRun(v)
+		run, err := index.DecodeRun(v)
 		if err != nil {
 			return err
 		}
-		if len(run) == 0 || !bytes.Equal(run[0].value, k) {
+		if len(run) == 0 || !bytes.Equal(run[0].Value, k) {
 			t.Errorf("%s: the run under %q does not begin with it", name, k)
 		}
 		for _, e := range run {
-			if last != nil && bytes.Compare(last, e.value) >= 0 {
-				t.Errorf("%s: %q comes after %q", name, e.value, last)
+			if last != nil && bytes.Compare(last, e.Value) >= 0 {
+				t.Errorf("%s: %q comes after %q", name, e.Value, last)
 			}
-			last = e.value
-			entries[string(e.value)] = e.id
+			last = e.Value
+			entries[string(e.Value)] = e.ID
 		}
 		return nil
 	})
@@ -62,13 +63,13 @@ func TestRunIndexAgainstAMap(t *testing.T) {
 				for range rng.IntN(400) {
 					bulk[value()] = rng.Uint64N(1e6) + 1
 				}
-				var entries []indexed
+				var entries []index.Entry
 				for v, id := range bulk {
-					entries = append(entries, indexed{[]byte(v), id})
+					entries = append(entries, index.Entry{Value: []byte(v), ID: id})
 					want[v] = id
 				}
-				slices.SortFunc(entries, func(a, b indexed) int { return bytes.Compare(a.value, b.value) })
-				if err := ix.insert(entries); err != nil {
+				slices.SortFunc(entries, func(a, b index.Entry) int { return bytes.Compare(a.Value, b.Value) })
+				if err := ix.Insert(entries); err != nil {
 					return err
 				}
 			default: // one at a time, as edits do
@@ -84,7 +85,7 @@ func TestRunIndexAgainstAMap(t *testing.T) {
 					if old == v {
 						continue
 					}
-					if err := ix.reindex(old, v, id); err != nil {
+					if err := ix.Reindex(old, v, id); err != nil {
 						return err
 					}
 					delete(want, old)
@@ -103,7 +104,7 @@ func TestRunIndexAgainstAMap(t *testing.T) {
 			}
 			for i := range 3000 {
 				v := fmt.Sprintf("V%05d", i)
-				if id, err := ix.get(v); err != nil || id != want[v] {
+				if id, err := ix.Get(v); err != nil || id != want[v] {
 					t.Fatalf("round %d: %s names %d (%v), want %d", round, v, id, err, want[v])
 				}
 			}
@@ -113,7 +114,7 @@ func TestRunIndexAgainstAMap(t *testing.T) {
 					values = append(values, fmt.Sprintf("V%05d", i))
 				}
 				values = append(values, "W", "Z")
-				found, err := ix.contains(values)
+				found, err := ix.Contains(values)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -124,7 +125,7 @@ func TestRunIndexAgainstAMap(t *testing.T) {
 				}
 			}
 			for _, v := range []string{"", "A", "V", "Z"} { // before, between and after every value
-				if id, err := ix.get(v); err != nil || id != 0 {
+				if id, err := ix.Get(v); err != nil || id != 0 {
 					t.Fatalf("round %d: %q names %d (%v)", round, v, id, err)
 				}
 			}

@@ -64,7 +64,7 @@ func (s *Store) applyKeyEvent(tx *bolt.Tx, by string, k model.Key, ev model.Even
 	}
 	stored := k
 	if k.Status == 0 {
-		stored = model.Key{} // a new key: nothing indexed yet
+		stored = model.Key{} // a new key: nothing index.Entry yet
 	}
 	if err := s.putKey(tx, stored, &ch.Key); err != nil {
 		return ch, err

@@ -512,7 +512,7 @@ func TestImportKeysInAnyOrder(t *testing.T) {
 		rows[i] = KeyRow{Line: i + 2, KeyInput: model.KeyInput{Serial: fmt.Sprintf("SN-%04d", j+1),
 			MAC: fmt.Sprintf("02:00:00:00:%02X:%02X", byte(j*37>>8), byte(j*37)), RFID: fmt.Sprintf("RF%04d", (j*53)%1000)}}
 	}
-	rows[10].MAC = "" // keys without a MAC or RFID are not indexed by them
+	rows[10].MAC = "" // keys without a MAC or RFID are not index.Entry by them
 	rows[20].RFID = ""
 	if _, err := s.ImportKeys(tAdmin, rows); err != nil {
 		t.Fatalf("ImportKeys: %v", err)
@@ -533,7 +533,7 @@ func TestImportKeysInAnyOrder(t *testing.T) {
 				if ix.value == "" {
 					continue
 				}
-				if id, err := s.keyIndex(tx, ix.bucket).get(ix.value); err != nil || id != k.ID {
+				if id, err := s.keyIndex(tx, ix.bucket).Get(ix.value); err != nil || id != k.ID {
 					t.Errorf("index %s: %s names key %d, want %d", ix.bucket, ix.value, id, k.ID)
 				}
 			}

@@ -5,7 +5,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/migrate"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
@@ -46,19 +47,19 @@ func migrateAuditV2(tx *bolt.Tx) error {
 	var seqs []uint64
 	var values [][]byte
 	err := t.entries.ForEach(func(k, v []byte) error {
-		e, err := decodeAuditV1(v)
+		e, err := migrate.DecodeAuditV1(v)
 		if err != nil {
-			return fmt.Errorf("audit entry %d cannot be read", btoi(k))
+			return fmt.Errorf("audit entry %d cannot be read", record.ParseID(k))
 		}
 		actor, err := t.actorID(e.Actor)
 		if err != nil {
 			return err
 		}
-		nv, err := encodeAudit(e, actor)
+		nv, err := migrate.EncodeAuditV2(e, actor)
 		if err != nil {
 			return err
 		}
-		seqs = append(seqs, btoi(k))
+		seqs = append(seqs, record.ParseID(k))
 		values = append(values, nv)
 		return nil
 	})
@@ -75,7 +76,7 @@ func migrateAuditV2(tx *bolt.Tx) error {
 	}
 	audit.FillPercent = 1
 	for i, seq := range seqs {
-		if err := audit.Put(itob(seq), values[i]); err != nil {
+		if err := audit.Put(record.ID(seq), values[i]); err != nil {
 			return err
 		}
 	}
@@ -93,15 +94,4 @@ func migrateAuditV2(tx *bolt.Tx) error {
 		return fmt.Errorf("the audit trail's head %q cannot be read", head)
 	}
 	return meta.Put(metaAuditHead, raw)
-}
-
-// decodeAuditV1 reads an entry in format 1, which only schema 1 wrote.
-func decodeAuditV1(b []byte) (model.AuditEntry, error) {
-	d := newDecoder(b, recordFormat)
-	a := model.AuditEntry{
-		Seq: d.uint(), Time: d.time(), Actor: d.str(), Action: model.Action(d.str()), Target: d.str(),
-		From: model.Status(d.uint()), To: model.Status(d.uint()), Reason: model.Reason(d.uint()), Note: d.str(),
-		KeyID: d.uint(), EmployeeID: d.uint(), PrevHash: d.str(), Hash: d.str(),
-	}
-	return a, d.err
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -14,21 +15,21 @@ import (
 
 // encodeAuditV1 is how schema 1 stored an entry.
 func encodeAuditV1(a model.AuditEntry) []byte {
-	e := newEncoder(recordFormat)
-	e.uint(a.Seq)
-	e.time(a.Time)
-	e.str(a.Actor)
-	e.str(string(a.Action))
-	e.str(a.Target)
-	e.uint(uint64(a.From))
-	e.uint(uint64(a.To))
-	e.uint(uint64(a.Reason))
-	e.str(a.Note)
-	e.uint(a.KeyID)
-	e.uint(a.EmployeeID)
-	e.str(a.PrevHash)
-	e.str(a.Hash)
-	return e.buf
+	e := record.NewEncoder(record.Format1)
+	e.Uint(a.Seq)
+	e.Time(a.Time)
+	e.Str(a.Actor)
+	e.Str(string(a.Action))
+	e.Str(a.Target)
+	e.Uint(uint64(a.From))
+	e.Uint(uint64(a.To))
+	e.Uint(uint64(a.Reason))
+	e.Str(a.Note)
+	e.Uint(a.KeyID)
+	e.Uint(a.EmployeeID)
+	e.Str(a.PrevHash)
+	e.Str(a.Hash)
+	return e.Buf
 }
 
 // writeSchemaV1 rewrites a closed database as schema 1 had it: format 1
@@ -69,14 +70,14 @@ func writeSchemaV1(t *testing.T, path string, edit func([]model.AuditEntry)) {
 		byKey, _ := tx.CreateBucket(bucketAuditKey)
 		byEmployee, _ := tx.CreateBucket(bucketAuditEmp)
 		for _, e := range entries {
-			if err := audit.Put(itob(e.Seq), encodeAuditV1(e)); err != nil {
+			if err := audit.Put(record.ID(e.Seq), encodeAuditV1(e)); err != nil {
 				return err
 			}
 			if e.KeyID != 0 {
-				byKey.Put(append(itob(e.KeyID), itob(e.Seq)...), nil)
+				byKey.Put(append(record.ID(e.KeyID), record.ID(e.Seq)...), nil)
 			}
 			if e.EmployeeID != 0 {
-				byEmployee.Put(append(itob(e.EmployeeID), itob(e.Seq)...), nil)
+				byEmployee.Put(append(record.ID(e.EmployeeID), record.ID(e.Seq)...), nil)
 			}
 		}
 		audit.SetSequence(sequence)
@@ -88,7 +89,7 @@ func writeSchemaV1(t *testing.T, path string, edit func([]model.AuditEntry)) {
 		}
 		meta := tx.Bucket(bucketMeta)
 		meta.Put(metaAuditHead, []byte(prev))
-		return meta.Put(metaSchema, itob(1))
+		return meta.Put(metaSchema, record.ID(1))
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -137,8 +138,8 @@ func TestMigrateSchemaV1(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.View(func(tx *bolt.Tx) error {
-		last := tx.Bucket(bucketAudit).Get(itob(state.Entries))
-		if btoi(tx.Bucket(bucketMeta).Get(metaSchema)) != 1 || !bytes.Contains(last, []byte(state.HeadHash)) || tx.Bucket(bucketAuditActors) != nil {
+		last := tx.Bucket(bucketAudit).Get(record.ID(state.Entries))
+		if record.ParseID(tx.Bucket(bucketMeta).Get(metaSchema)) != 1 || !bytes.Contains(last, []byte(state.HeadHash)) || tx.Bucket(bucketAuditActors) != nil {
 			t.Error("the test database is not in schema 1's form")
 		}
 		return nil
@@ -151,7 +152,7 @@ func TestMigrateSchemaV1(t *testing.T) {
 	}
 	t.Cleanup(func() { s.Close() })
 	s.DB().View(func(tx *bolt.Tx) error {
-		if v := btoi(tx.Bucket(bucketMeta).Get(metaSchema)); v != schemaVersion {
+		if v := record.ParseID(tx.Bucket(bucketMeta).Get(metaSchema)); v != schemaVersion {
 			t.Errorf("schema %d after the upgrade, want %d", v, schemaVersion)
 		}
 		return nil

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -16,15 +17,32 @@ import (
 
 // encodeKeyV1 and encodeEmployeeV1 are how schemas 1 to 5 stored them.
 func encodeKeyV1(k model.Key) []byte {
-	e := newEncoder(recordFormat)
-	e.keyV1(k)
-	return e.buf
+	e := record.NewEncoder(record.Format1)
+	e.Uint(k.ID)
+	for _, s := range []string{k.Serial, k.MAC, k.Model, k.Firmware, k.RFID} {
+		e.Str(s)
+	}
+	e.Uint(uint64(k.Status))
+	e.Uint(uint64(k.Reason))
+	e.Str(k.Note)
+	e.Uint(k.EmployeeID)
+	e.Time(k.ImportedAt)
+	e.Time(k.UpdatedAt)
+	e.Uint(k.Rev)
+	return e.Buf
 }
 
 func encodeEmployeeV1(p model.Employee) []byte {
-	e := newEncoder(recordFormat)
-	e.employeeV1(p)
-	return e.buf
+	e := record.NewEncoder(record.Format1)
+	e.Uint(p.ID)
+	for _, s := range []string{p.FirstName, p.LastName, p.Email, p.Phone, p.Department, p.Position} {
+		e.Str(s)
+	}
+	e.Uint(p.KeyID)
+	e.Time(p.CreatedAt)
+	e.Time(p.UpdatedAt)
+	e.Uint(p.Rev)
+	return e.Buf
 }
 
 // downgradeToV5 puts keys and employees back in format 1 and drops what
@@ -64,7 +82,7 @@ func writeSchemaV5(t *testing.T, path string) {
 		if err := downgradeToV5(tx); err != nil {
 			return err
 		}
-		return tx.Bucket(bucketMeta).Put(metaSchema, itob(5))
+		return tx.Bucket(bucketMeta).Put(metaSchema, record.ID(5))
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +120,7 @@ func TestMigrateSchemaV5(t *testing.T) {
 	db.View(func(tx *bolt.Tx) error {
 		_, v := tx.Bucket(bucketKeys).Cursor().First()
 		_, e := tx.Bucket(bucketEmployees).Cursor().First()
-		if v[0] != recordFormat || e[0] != recordFormat || tx.Bucket(bucketProfiles) != nil || btoi(tx.Bucket(bucketMeta).Get(metaSchema)) != 5 {
+		if v[0] != record.Format1 || e[0] != record.Format1 || tx.Bucket(bucketProfiles) != nil || record.ParseID(tx.Bucket(bucketMeta).Get(metaSchema)) != 5 {
 			t.Error("the test database is not in schema 5's form")
 		}
 		return nil

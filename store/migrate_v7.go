@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/keydesk/keydesk/store/index"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -28,17 +30,17 @@ func migrateV7(tx *bolt.Tx) error {
 	err := t.entries.ForEach(func(k, v []byte) error {
 		run, err := t.run(k, v)
 		if err != nil {
-			return fmt.Errorf("audit entry %d cannot be read", btoi(k))
+			return fmt.Errorf("audit entry %d cannot be read", record.ParseID(k))
 		}
 		for i := range run {
 			se := &run[i]
-			se.Seq = btoi(k) + uint64(i) // as it is stored: a different number inside is tampering, kept
+			se.Seq = record.ParseID(k) + uint64(i) // as it is stored: a different number inside is tampering, kept
 			// bbolt's memory, in a bucket that is about to go:
 			se.link, se.hash = slices.Clone(se.link), slices.Clone(se.hash)
 			se.prevOfKey = link(keys, se.KeyID, se.Seq)
 			se.prevOfEmployee = link(employees, se.EmployeeID, se.Seq)
 		}
-		seqs = append(seqs, btoi(k))
+		seqs = append(seqs, record.ParseID(k))
 		runs = append(runs, run)
 		return nil
 	})
@@ -63,7 +65,7 @@ func migrateV7(tx *bolt.Tx) error {
 		if err != nil {
 			return err
 		}
-		if err := audit.Put(itob(seqs[i]), v); err != nil {
+		if err := audit.Put(record.ID(seqs[i]), v); err != nil {
 			return err
 		}
 	}
@@ -75,21 +77,21 @@ func migrateV7(tx *bolt.Tx) error {
 		return err
 	}
 	for id, head := range employees {
-		if tx.Bucket(bucketEmployees).Get(itob(id)) == nil {
-			if err := deleted.Put(itob(id), binary.AppendUvarint(nil, head)); err != nil {
+		if tx.Bucket(bucketEmployees).Get(record.ID(id)) == nil {
+			if err := deleted.Put(record.ID(id), binary.AppendUvarint(nil, head)); err != nil {
 				return err
 			}
 		}
 	}
 	if err := rewrite(tx.Bucket(bucketKeys), func(v []byte) ([]byte, error) {
 		k, err := decodeKey(v)
-		return encodeKey(k, keys[k.ID]), err
+		return record.EncodeKey(k, keys[k.ID]), err
 	}); err != nil {
 		return err
 	}
 	if err := rewrite(tx.Bucket(bucketEmployees), func(v []byte) ([]byte, error) {
 		e, err := decodeEmployee(v)
-		return encodeEmployee(e, employees[e.ID]), err
+		return record.EncodeEmployee(e, employees[e.ID]), err
 	}); err != nil {
 		return err
 	}
@@ -98,8 +100,8 @@ func migrateV7(tx *bolt.Tx) error {
 	// migrateV8, which reads either and writes them anew.
 	for _, name := range [][]byte{bucketEmails, bucketNames} {
 		b := tx.Bucket(name)
-		b.FillPercent = indexFillPercent
-		if err := rewrite(b, func(v []byte) ([]byte, error) { return indexValue(indexID(v)), nil }); err != nil {
+		b.FillPercent = index.FillPercent
+		if err := rewrite(b, func(v []byte) ([]byte, error) { return record.IndexValue(record.IndexID(v)), nil }); err != nil {
 			return err
 		}
 	}

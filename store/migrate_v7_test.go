@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/migrate"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -66,11 +68,11 @@ func writeSchemaV6(t *testing.T, path string, edit func([]model.AuditEntry)) {
 			if err != nil {
 				return err
 			}
-			v, err := encodeAudit(e, actor)
+			v, err := migrate.EncodeAuditV2(e, actor)
 			if err != nil {
 				return err
 			}
-			if err := audit.Put(itob(e.Seq), v); err != nil {
+			if err := audit.Put(record.ID(e.Seq), v); err != nil {
 				return err
 			}
 			add(&byKey, e.KeyID, e.Seq)
@@ -83,25 +85,25 @@ func writeSchemaV6(t *testing.T, path string, edit func([]model.AuditEntry)) {
 				return err
 			}
 			for id, v := range ix {
-				b.Put(itob(id), v)
+				b.Put(record.ID(id), v)
 			}
 		}
 		if err := rewrite(tx.Bucket(bucketKeys), func(v []byte) ([]byte, error) {
 			k, err := decodeKey(v)
-			return encodeKeyV6(k), err
+			return migrate.EncodeKeySchema6(k), err
 		}); err != nil {
 			return err
 		}
 		if err := rewrite(tx.Bucket(bucketEmployees), func(v []byte) ([]byte, error) {
 			e, err := decodeEmployee(v)
-			return encodeEmployeeV6(e), err
+			return migrate.EncodeEmployeeSchema6(e), err
 		}); err != nil {
 			return err
 		}
 		if err := writeIndexesV3(tx); err != nil {
 			return err
 		}
-		return tx.Bucket(bucketMeta).Put(metaSchema, itob(6))
+		return tx.Bucket(bucketMeta).Put(metaSchema, record.ID(6))
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +117,7 @@ func writeIndexesV3(tx *bolt.Tx) error {
 		return err
 	}
 	for _, name := range [][]byte{bucketSerials, bucketMACs, bucketRFIDs, bucketEmails, bucketNames} {
-		if err := rewrite(tx.Bucket(name), func(v []byte) ([]byte, error) { return itob(indexID(v)), nil }); err != nil {
+		if err := rewrite(tx.Bucket(name), func(v []byte) ([]byte, error) { return record.ID(record.IndexID(v)), nil }); err != nil {
 			return err
 		}
 	}
@@ -194,8 +196,8 @@ func TestMigrateSchemaV6(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.View(func(tx *bolt.Tx) error {
-		if btoi(tx.Bucket(bucketMeta).Get(metaSchema)) != 6 || tx.Bucket(bucketAuditKey) == nil ||
-			tx.Bucket(bucketAudit).Get(itob(1))[0] != auditFormat || tx.Bucket(bucketKeys).Get(itob(1))[0] != keyFormatSchema6 ||
+		if record.ParseID(tx.Bucket(bucketMeta).Get(metaSchema)) != 6 || tx.Bucket(bucketAuditKey) == nil ||
+			tx.Bucket(bucketAudit).Get(record.ID(1))[0] != record.AuditFormat2 || tx.Bucket(bucketKeys).Get(record.ID(1))[0] != record.EntityFormatSchema6 ||
 			len(tx.Bucket(bucketSerials).Get([]byte("SN-V3"))) != 8 {
 			t.Error("the test database is not in schema 6's form")
 		}
@@ -218,7 +220,7 @@ func TestMigrateSchemaV6(t *testing.T) {
 	}
 	t.Cleanup(func() { s.Close() })
 	s.DB().View(func(tx *bolt.Tx) error {
-		if v := btoi(tx.Bucket(bucketMeta).Get(metaSchema)); v != schemaVersion {
+		if v := record.ParseID(tx.Bucket(bucketMeta).Get(metaSchema)); v != schemaVersion {
 			t.Errorf("schema %d after the upgrade, want %d", v, schemaVersion)
 		}
 		if tx.Bucket(bucketAuditKey) != nil || tx.Bucket(bucketAuditEmp) != nil {

@@ -3,6 +3,8 @@ package store
 import (
 	"bytes"
 
+	"github.com/keydesk/keydesk/store/index"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -13,10 +15,10 @@ const keyIndexRunsSchema = 8
 // index is read whole, in order, and written again as runs.
 func migrateV8(tx *bolt.Tx) error {
 	for _, name := range [][]byte{bucketSerials, bucketMACs, bucketRFIDs} {
-		var entries []indexed
+		var entries []index.Entry
 		err := tx.Bucket(name).ForEach(func(value, id []byte) error {
-			if indexID(id) != 0 { // a damaged entry named no key before either
-				entries = append(entries, indexed{bytes.Clone(value), indexID(id)})
+			if record.IndexID(id) != 0 { // a damaged entry named no key before either
+				entries = append(entries, index.Entry{Value: bytes.Clone(value), ID: record.IndexID(id)})
 			}
 			return nil
 		})
@@ -27,8 +29,7 @@ func migrateV8(tx *bolt.Tx) error {
 		if err != nil {
 			return err
 		}
-		b.FillPercent = indexFillPercent
-		if err := (runIndex{b: b}).insert(entries); err != nil {
+		if err := index.OpenRuns(b, false).Insert(entries); err != nil {
 			return err
 		}
 	}

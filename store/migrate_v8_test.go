@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/keydesk/keydesk/store/index"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -14,15 +16,15 @@ import (
 // already in that layout is left as it is.
 func writePlainKeyIndexes(tx *bolt.Tx) error {
 	for _, name := range [][]byte{bucketSerials, bucketMACs, bucketRFIDs} {
-		var all []indexed
+		var all []index.Entry
 		err := tx.Bucket(name).ForEach(func(k, v []byte) error {
-			run, err := decodeRun(v)
-			if err != nil || len(run) == 0 || !bytes.Equal(run[0].value, k) {
+			run, err := index.DecodeRun(v)
+			if err != nil || len(run) == 0 || !bytes.Equal(run[0].Value, k) {
 				all = nil
 				return errAlreadyPlain
 			}
 			for _, e := range run {
-				all = append(all, indexed{bytes.Clone(e.value), e.id})
+				all = append(all, index.Entry{Value: bytes.Clone(e.Value), ID: e.ID})
 			}
 			return nil
 		})
@@ -37,7 +39,7 @@ func writePlainKeyIndexes(tx *bolt.Tx) error {
 			return err
 		}
 		for _, e := range all {
-			if err := b.Put(e.value, indexValue(e.id)); err != nil {
+			if err := b.Put(e.Value, record.IndexValue(e.ID)); err != nil {
 				return err
 			}
 		}
@@ -59,7 +61,7 @@ func keyIndexContents(t *testing.T, s *Store) map[string]map[string]uint64 {
 			}
 			plain := map[string]uint64{}
 			if err := tx.Bucket(name).ForEach(func(k, v []byte) error {
-				plain[string(k)] = indexID(v)
+				plain[string(k)] = record.IndexID(v)
 				return nil
 			}); err != nil {
 				return err
@@ -97,7 +99,7 @@ func TestMigrateSchemaV7(t *testing.T) {
 		if err := writePlainKeyIndexes(tx); err != nil {
 			return err
 		}
-		return tx.Bucket(bucketMeta).Put(metaSchema, itob(7))
+		return tx.Bucket(bucketMeta).Put(metaSchema, record.ID(7))
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +132,7 @@ func TestMigrateSchemaV7(t *testing.T) {
 		t.Error("the upgrade changed the indexes' values or ids")
 	}
 	s.db.View(func(tx *bolt.Tx) error {
-		if n := tx.Bucket(bucketSerials).Stats().KeyN; n > 300*20/runBytes+1 {
+		if n := tx.Bucket(bucketSerials).Stats().KeyN; n > 300*20/index.RunBytes+1 {
 			t.Errorf("the upgraded serial index has %d entries for 300 serials", n)
 		}
 		return nil

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
 )
@@ -97,7 +98,7 @@ func genesisHash(list []byte) []byte {
 	return sum[:]
 }
 
-// rebindCodes seals every code again in boundCodeFormat; it drops plain
+// rebindCodes seals every code again in record.BoundCodeFormat; it drops plain
 // ones and returns their key ids.
 func (s *Store) rebindCodes(tx *bolt.Tx) (dropped []string, err error) {
 	codes := tx.Bucket(bucketCodes)
@@ -106,11 +107,11 @@ func (s *Store) rebindCodes(tx *bolt.Tx) (dropped []string, err error) {
 	}
 	var out []rebound
 	err = codes.ForEach(func(k, v []byte) error {
-		id := btoi(k)
+		id := record.ParseID(k)
 		switch {
-		case len(v) > 0 && v[0] == boundCodeFormat:
+		case len(v) > 0 && v[0] == record.BoundCodeFormat:
 			return nil
-		case len(v) > 0 && v[0] == sealedFormat:
+		case len(v) > 0 && v[0] == record.SealedCodeFormat:
 			s.olderRecords = true
 			c, err := s.openCode(id, v)
 			s.olderRecords = false
@@ -156,5 +157,5 @@ func (s *Store) appendUpgradeEntry(tx *bolt.Tx, now time.Time, note string, list
 	if err := t.put([]storedEntry{{AuditEntry: e}}, meta); err != nil {
 		return 0, err
 	}
-	return seq, s.putEntrySeal(tx, seq, storedHashRaw(t.entries.Get(itob(seq))), list)
+	return seq, s.putEntrySeal(tx, seq, record.StoredHashRaw(t.entries.Get(record.ID(seq))), list)
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/index"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -50,33 +52,33 @@ func encodeProfile(p model.Profile) []byte {
 			flags |= f.bit
 		}
 	}
-	e := newEncoder(recordFormat)
-	e.uint(p.ID)
-	e.str(p.Name)
-	e.uint(flags)
-	e.uint(uint64(p.PINExpiryDays))
-	e.uint(uint64(p.PINMinLength))
-	e.uint(uint64(p.PINMaxLength))
-	e.uint(uint64(p.WrongPINLimit))
-	e.time(p.CreatedAt)
-	e.time(p.UpdatedAt)
-	e.uint(p.Rev)
-	return e.buf
+	e := record.NewEncoder(record.Format1)
+	e.Uint(p.ID)
+	e.Str(p.Name)
+	e.Uint(flags)
+	e.Uint(uint64(p.PINExpiryDays))
+	e.Uint(uint64(p.PINMinLength))
+	e.Uint(uint64(p.PINMaxLength))
+	e.Uint(uint64(p.WrongPINLimit))
+	e.Time(p.CreatedAt)
+	e.Time(p.UpdatedAt)
+	e.Uint(p.Rev)
+	return e.Buf
 }
 
 func decodeProfile(b []byte) (model.Profile, error) {
-	d := newDecoder(b, recordFormat)
-	p := model.Profile{ID: d.uint(), Name: d.str()}
-	flags := d.uint()
+	d := record.NewDecoder(b, record.Format1)
+	p := model.Profile{ID: d.Uint(), Name: d.Str()}
+	flags := d.Uint()
 	p.RequirePIN = flags&flagRequirePIN != 0
 	p.RequireButton = flags&flagRequireButton != 0
 	p.RequireServerConfirm = flags&flagRequireServerConfirm != 0
-	p.PINExpiryDays, p.PINMinLength, p.PINMaxLength, p.WrongPINLimit = int(d.uint()), int(d.uint()), int(d.uint()), int(d.uint())
-	p.CreatedAt, p.UpdatedAt, p.Rev = d.time(), d.time(), d.uint()
-	if d.err == nil && p.ID == 0 {
-		d.err = errCorrupt
+	p.PINExpiryDays, p.PINMinLength, p.PINMaxLength, p.WrongPINLimit = int(d.Uint()), int(d.Uint()), int(d.Uint()), int(d.Uint())
+	p.CreatedAt, p.UpdatedAt, p.Rev = d.Time(), d.Time(), d.Uint()
+	if d.Err() == nil && p.ID == 0 {
+		d.Fail()
 	}
-	return p, d.err
+	return p, d.Err()
 }
 
 // A schema 4 or 5 file opened read-only has no profiles yet (its
@@ -92,13 +94,13 @@ func profileByID(tx *bolt.Tx, id uint64) (model.Profile, error) {
 	}
 	var raw []byte
 	if !beforeProfiles(tx) {
-		raw = tx.Bucket(bucketProfiles).Get(itob(id))
+		raw = tx.Bucket(bucketProfiles).Get(record.ID(id))
 	}
 	if raw == nil {
 		return model.Profile{}, refused("the profile no longer exists")
 	}
 	p, err := decodeProfile(raw)
-	return p, damagedRecord(bucketProfiles, itob(id), err)
+	return p, record.Damaged(bucketProfiles, record.ID(id), err)
 }
 
 func profileByName(tx *bolt.Tx, name string) (model.Profile, error) {
@@ -112,7 +114,7 @@ func profileByName(tx *bolt.Tx, name string) (model.Profile, error) {
 		return defaultBeforeProfiles, nil
 	case !beforeProfiles(tx):
 		if id := tx.Bucket(bucketProfileNames).Get([]byte(key)); id != nil {
-			return profileByID(tx, btoi(id))
+			return profileByID(tx, record.ParseID(id))
 		}
 	}
 	return model.Profile{}, refused("there is no profile named %s", norm)
@@ -133,7 +135,7 @@ func (s *Store) loadProfile(tx *bolt.Tx, ref ProfileRef) (model.Profile, error) 
 func putProfile(tx *bolt.Tx, old model.Profile, p *model.Profile) error {
 	p.Rev = old.Rev + 1
 	touchAll(tx) // every key shows its profile's name
-	id := itob(p.ID)
+	id := record.ID(p.ID)
 	if err := tx.Bucket(bucketProfiles).Put(id, encodeProfile(*p)); err != nil {
 		return err
 	}
@@ -142,14 +144,14 @@ func putProfile(tx *bolt.Tx, old model.Profile, p *model.Profile) error {
 	if old.ID != 0 {
 		oldName = model.ProfileNameKey(old.Name)
 	}
-	return reindex(tx.Bucket(bucketProfileNames), oldName, model.ProfileNameKey(p.Name), id)
+	return index.Reindex(tx.Bucket(bucketProfileNames), oldName, model.ProfileNameKey(p.Name), id)
 }
 
 // checkProfileName refuses a name another profile has (self is the one
 // being edited, 0 for a new one).
 func checkProfileName(tx *bolt.Tx, name string, self uint64) error {
-	if id := tx.Bucket(bucketProfileNames).Get([]byte(model.ProfileNameKey(name))); id != nil && btoi(id) != self {
-		other, err := profileByID(tx, btoi(id))
+	if id := tx.Bucket(bucketProfileNames).Get([]byte(model.ProfileNameKey(name))); id != nil && record.ParseID(id) != self {
+		other, err := profileByID(tx, record.ParseID(id))
 		if err != nil {
 			return err
 		}
@@ -162,7 +164,7 @@ func profileKeys(tx *bolt.Tx, id uint64) int {
 	if beforeProfiles(tx) {
 		return tx.Bucket(bucketKeys).Stats().KeyN // all Default's
 	}
-	return int(btoi(tx.Bucket(bucketProfileCounts).Get(itob(id))))
+	return int(record.ParseID(tx.Bucket(bucketProfileCounts).Get(record.ID(id))))
 }
 
 func profileTarget(name string) string { return "profile " + name }
@@ -190,7 +192,7 @@ func rulesNote(p model.Profile) string {
 // database: the first profile, so that it has model.DefaultProfileID.
 func createDefaultProfile(tx *bolt.Tx) error {
 	b := tx.Bucket(bucketProfiles)
-	if b.Get(itob(model.DefaultProfileID)) != nil {
+	if b.Get(record.ID(model.DefaultProfileID)) != nil {
 		return nil
 	}
 	id, err := b.NextSequence()
@@ -198,7 +200,7 @@ func createDefaultProfile(tx *bolt.Tx) error {
 		return err
 	}
 	if id != model.DefaultProfileID {
-		return errCorrupt
+		return record.ErrCorrupt
 	}
 	p := model.Profile{ID: id, Name: model.DefaultProfileName, ProfileRules: model.DefaultRules}
 	return putProfile(tx, model.Profile{}, &p)
@@ -285,11 +287,11 @@ func (a deleteProfileArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, err
 	touchAll(tx) // every key shows its profile's name
 	for _, del := range []func() error{
 		func() error {
-			noteWrite(tx, sealProfile, itob(p.ID))
-			return tx.Bucket(bucketProfiles).Delete(itob(p.ID))
+			noteWrite(tx, sealProfile, record.ID(p.ID))
+			return tx.Bucket(bucketProfiles).Delete(record.ID(p.ID))
 		},
 		func() error { return tx.Bucket(bucketProfileNames).Delete([]byte(model.ProfileNameKey(p.Name))) },
-		func() error { return tx.Bucket(bucketProfileCounts).Delete(itob(p.ID)) },
+		func() error { return tx.Bucket(bucketProfileCounts).Delete(record.ID(p.ID)) },
 	} {
 		if err := del(); err != nil {
 			return nil, err
@@ -329,7 +331,7 @@ func profileUses(tx *bolt.Tx) ([]ProfileUse, error) {
 	err := tx.Bucket(bucketProfiles).ForEach(func(k, v []byte) error {
 		p, err := decodeProfile(v)
 		out = append(out, ProfileUse{Profile: p, Keys: profileKeys(tx, p.ID)})
-		return damagedRecord(bucketProfiles, k, err)
+		return record.Damaged(bucketProfiles, k, err)
 	})
 	sortProfiles(out)
 	return out, err

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -43,7 +44,7 @@ func (s *Store) Snapshot() (Snapshot, error) {
 		if err := keys.ForEach(func(id, v []byte) error {
 			k, err := decodeKey(v)
 			snap.Keys = append(snap.Keys, k)
-			return damagedRecord(bucketKeys, id, err)
+			return record.Damaged(bucketKeys, id, err)
 		}); err != nil {
 			return err
 		}
@@ -52,7 +53,7 @@ func (s *Store) Snapshot() (Snapshot, error) {
 		if err := employees.ForEach(func(id, v []byte) error {
 			e, err := decodeEmployee(v)
 			snap.Employees = append(snap.Employees, e)
-			return damagedRecord(bucketEmployees, id, err)
+			return record.Damaged(bucketEmployees, id, err)
 		}); err != nil {
 			return err
 		}
@@ -68,18 +69,6 @@ func (s *Store) Key(serial string) (model.Key, error) {
 	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		k, err = s.keyBySerial(tx, serial)
-		k.Code = nil
-		return err
-	})
-	return k, err
-}
-
-// KeyByID returns one key by id, without its code.
-func (s *Store) KeyByID(id uint64) (model.Key, error) {
-	var k model.Key
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		k, err = s.keyByID(tx, id)
 		k.Code = nil
 		return err
 	})

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -137,7 +138,7 @@ func TestReadOnlyOpenOfAFileNobodyMayWrite(t *testing.T) {
 func TestReadOnlyOpenOfAnOldSchemaSaysToUpgradeIt(t *testing.T) {
 	s, _ := tOpen(t)
 	path := s.Path()
-	if err := s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(metaSchema, itob(3)) }); err != nil {
+	if err := s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(metaSchema, record.ID(3)) }); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

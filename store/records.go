@@ -2,6 +2,8 @@ package store
 
 import (
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/index"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -14,7 +16,7 @@ func (s *Store) keyBySerial(tx *bolt.Tx, serial string) (model.Key, error) {
 	if err != nil {
 		return model.Key{}, refused("%s", err)
 	}
-	id, err := s.keyIndex(tx, bucketSerials).get(norm)
+	id, err := s.keyIndex(tx, bucketSerials).Get(norm)
 	if err != nil {
 		return model.Key{}, err
 	}
@@ -27,15 +29,15 @@ func (s *Store) keyBySerial(tx *bolt.Tx, serial string) (model.Key, error) {
 // keyByID loads a key with its activation code, if it has one (its
 // digits "" when they cannot be read here: see openCode).
 func (s *Store) keyByID(tx *bolt.Tx, id uint64) (model.Key, error) {
-	raw := tx.Bucket(bucketKeys).Get(itob(id))
+	raw := tx.Bucket(bucketKeys).Get(record.ID(id))
 	if raw == nil {
 		return model.Key{}, refused("the key no longer exists")
 	}
 	k, err := decodeKey(raw)
 	if err != nil {
-		return k, damagedRecord(bucketKeys, itob(id), err)
+		return k, record.Damaged(bucketKeys, record.ID(id), err)
 	}
-	if raw := tx.Bucket(bucketCodes).Get(itob(id)); raw != nil {
+	if raw := tx.Bucket(bucketCodes).Get(record.ID(id)); raw != nil {
 		code, err := s.openCode(id, raw)
 		if err != nil {
 			return k, err
@@ -51,9 +53,9 @@ func (s *Store) keyByID(tx *bolt.Tx, id uint64) (model.Key, error) {
 func (s *Store) putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
 	k.Rev = old.Rev + 1
 	touchKey(tx, k.ID)
-	id := itob(k.ID)
+	id := record.ID(k.ID)
 	keys := tx.Bucket(bucketKeys)
-	if err := keys.Put(id, encodeKey(*k, historyHead(keys.Get(id)))); err != nil {
+	if err := keys.Put(id, record.EncodeKey(*k, historyHead(keys.Get(id)))); err != nil {
 		return err
 	}
 	noteWrite(tx, sealKey, id)
@@ -84,30 +86,9 @@ func (s *Store) putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
 		bucket   []byte
 		old, new string
 	}{{bucketSerials, old.Serial, k.Serial}, {bucketMACs, old.MAC, k.MAC}, {bucketRFIDs, old.RFID, k.RFID}} {
-		if err := s.keyIndex(tx, ix.bucket).reindex(ix.old, ix.new, k.ID); err != nil {
+		if err := s.keyIndex(tx, ix.bucket).Reindex(ix.old, ix.new, k.ID); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// indexFillPercent packs index pages full rather than bbolt's default half: a
-// bulk import writes them in one go, and half-empty pages would double
-// their share of the file.
-const indexFillPercent = 1.0
-
-func reindex(b *bolt.Bucket, old, new string, value []byte) error {
-	b.FillPercent = indexFillPercent
-	if old == new {
-		return nil
-	}
-	if old != "" {
-		if err := b.Delete([]byte(old)); err != nil {
-			return err
-		}
-	}
-	if new != "" {
-		return b.Put([]byte(new), value)
 	}
 	return nil
 }
@@ -121,16 +102,16 @@ func employeeByEmail(tx *bolt.Tx, email string) (model.Employee, error) {
 	if id == nil {
 		return model.Employee{}, refused("there is no employee with e-mail %s", norm)
 	}
-	return employeeByID(tx, indexID(id))
+	return employeeByID(tx, record.IndexID(id))
 }
 
 func employeeByID(tx *bolt.Tx, id uint64) (model.Employee, error) {
-	raw := tx.Bucket(bucketEmployees).Get(itob(id))
+	raw := tx.Bucket(bucketEmployees).Get(record.ID(id))
 	if raw == nil {
 		return model.Employee{}, refused("the employee no longer exists")
 	}
 	e, err := decodeEmployee(raw)
-	return e, damagedRecord(bucketEmployees, itob(id), err)
+	return e, record.Damaged(bucketEmployees, record.ID(id), err)
 }
 
 // putEmployee writes an employee and its unique indexes (e-mail, name).
@@ -147,9 +128,9 @@ func putEmployee(tx *bolt.Tx, old model.Employee, e *model.Employee) error {
 func putEmployeeRecord(tx *bolt.Tx, old model.Employee, e *model.Employee) error {
 	e.Rev = old.Rev + 1
 	touchEmployee(tx, e.ID)
-	id := itob(e.ID)
+	id := record.ID(e.ID)
 	employees := tx.Bucket(bucketEmployees)
-	if err := employees.Put(id, encodeEmployee(*e, historyHead(employees.Get(id)))); err != nil {
+	if err := employees.Put(id, record.EncodeEmployee(*e, historyHead(employees.Get(id)))); err != nil {
 		return err
 	}
 	noteWrite(tx, sealEmployee, id) // recordseal.go
@@ -157,7 +138,7 @@ func putEmployeeRecord(tx *bolt.Tx, old model.Employee, e *model.Employee) error
 }
 
 func reindexEmployee(tx *bolt.Tx, old model.Employee, e model.Employee) error {
-	if err := reindex(tx.Bucket(bucketEmails), old.Email, e.Email, indexValue(e.ID)); err != nil {
+	if err := index.Reindex(tx.Bucket(bucketEmails), old.Email, e.Email, record.IndexValue(e.ID)); err != nil {
 		return err
 	}
 	if err := reindexExternal(tx, old, e); err != nil {
@@ -167,19 +148,19 @@ func reindexEmployee(tx *bolt.Tx, old model.Employee, e model.Employee) error {
 	if old.ID != 0 {
 		oldName = model.NameKey(old.FirstName, old.LastName)
 	}
-	return reindex(tx.Bucket(bucketNames), oldName, model.NameKey(e.FirstName, e.LastName), indexValue(e.ID))
+	return index.Reindex(tx.Bucket(bucketNames), oldName, model.NameKey(e.FirstName, e.LastName), record.IndexValue(e.ID))
 }
 
 func deleteEmployee(tx *bolt.Tx, e model.Employee) error {
 	touchEmployee(tx, e.ID)
 	employees := tx.Bucket(bucketEmployees)
-	if err := keepHistory(tx, employees.Get(itob(e.ID)), e.ID); err != nil {
+	if err := keepHistory(tx, employees.Get(record.ID(e.ID)), e.ID); err != nil {
 		return err
 	}
-	if err := employees.Delete(itob(e.ID)); err != nil {
+	if err := employees.Delete(record.ID(e.ID)); err != nil {
 		return err
 	}
-	noteWrite(tx, sealEmployee, itob(e.ID))
+	noteWrite(tx, sealEmployee, record.ID(e.ID))
 	if err := tx.Bucket(bucketEmails).Delete([]byte(e.Email)); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
 )
@@ -136,7 +137,7 @@ func recordDigest(kind byte, v []byte) [sha256.Size]byte {
 	h := sha256.New()
 	h.Write([]byte{kind})
 	switch {
-	case (kind == sealKey || kind == sealEmployee) && len(v) >= 2 && v[0] == entityFormat:
+	case (kind == sealKey || kind == sealEmployee) && len(v) >= 2 && v[0] == record.EntityFormat:
 		_, n := binary.Uvarint(v[1:])
 		if n > 0 {
 			h.Write(v[:1])
@@ -200,21 +201,21 @@ func writesOf(tx *bolt.Tx, refs []recordRef) []byte {
 func decodeWrites(list []byte, fn func(sealedWrite)) error {
 	n, k := binary.Uvarint(list)
 	if k <= 0 || n > uint64(len(list)) {
-		return errCorrupt
+		return record.ErrCorrupt
 	}
 	list = list[k:]
 	for range n {
 		if len(list) < 2 {
-			return errCorrupt
+			return record.ErrCorrupt
 		}
 		w := sealedWrite{recordRef: recordRef{kind: list[0]}}
 		size, k := binary.Uvarint(list[1:])
 		if k <= 0 || size > uint64(len(list)) || sealedBucket(w.kind) == nil {
-			return errCorrupt
+			return record.ErrCorrupt
 		}
 		list = list[1+k:]
 		if uint64(len(list)) < size+1 {
-			return errCorrupt
+			return record.ErrCorrupt
 		}
 		w.id, list = string(list[:size]), list[size:]
 		switch list[0] {
@@ -222,17 +223,17 @@ func decodeWrites(list []byte, fn func(sealedWrite)) error {
 			w.gone, list = true, list[1:]
 		case 1:
 			if len(list) < 1+sha256.Size {
-				return errCorrupt
+				return record.ErrCorrupt
 			}
 			copy(w.sum[:], list[1:])
 			list = list[1+sha256.Size:]
 		default:
-			return errCorrupt
+			return record.ErrCorrupt
 		}
 		fn(w)
 	}
 	if len(list) != 0 {
-		return errCorrupt
+		return record.ErrCorrupt
 	}
 	return nil
 }
@@ -273,15 +274,15 @@ type seal struct {
 func splitSeal(seq uint64, v []byte) (seal, error) {
 	switch {
 	case len(v) == 0:
-		return seal{}, errCorrupt
+		return seal{}, record.ErrCorrupt
 	case v[0] == 0:
 		return seal{list: v[1:]}, nil
 	case v[0] != 1:
-		return seal{}, errCorrupt
+		return seal{}, record.ErrCorrupt
 	}
 	back, n := binary.Uvarint(v[1:])
 	if n <= 0 || back > seq || len(v) < 1+n+secrets.SignSize {
-		return seal{}, errCorrupt
+		return seal{}, record.ErrCorrupt
 	}
 	rest := v[1+n:]
 	return seal{signed: true, from: seq - back, sig: rest[:secrets.SignSize], list: rest[secrets.SignSize:]}, nil
@@ -300,7 +301,7 @@ func (s *Store) putEntrySeal(tx *bolt.Tx, seq uint64, hash, list []byte) error {
 		return nil // a file before schema 9, being upgraded
 	}
 	b.FillPercent = 1 // append-only
-	return b.Put(itob(seq), s.entrySeal(seq, seq, hash, list))
+	return b.Put(record.ID(seq), s.entrySeal(seq, seq, hash, list))
 }
 
 // checkWritesSealed makes sure every record the command wrote is in one of
@@ -321,8 +322,8 @@ func checkWritesSealed(tx *bolt.Tx, cmd *Command) error {
 // carries it, and signs the import's entries at once.
 func importedWrites(first uint64, records [][]byte) []byte {
 	list := binary.AppendUvarint(make([]byte, 0, 8+len(records)*(1+1+8+1+sha256.Size)), uint64(len(records)))
-	for i, record := range records {
-		list = appendWrite(list, sealedWrite{recordRef: recordRef{kind: sealKey, id: string(itob(first + uint64(i)))}, sum: recordDigest(sealKey, record)})
+	for i, rec := range records {
+		list = appendWrite(list, sealedWrite{recordRef: recordRef{kind: sealKey, id: string(record.ID(first + uint64(i)))}, sum: recordDigest(sealKey, rec)})
 	}
 	return list
 }
@@ -335,7 +336,7 @@ func putImportSeal(tx *bolt.Tx, last uint64, value []byte) error {
 		return nil
 	}
 	b.FillPercent = 1
-	return b.Put(itob(last), value)
+	return b.Put(record.ID(last), value)
 }
 
 // fillWrites sets each entry's Writes from the list kept beside it, so
@@ -345,7 +346,7 @@ func (t *trail) fillWrites(run []storedEntry) error {
 		return nil
 	}
 	for i := range run {
-		v := t.seals.Get(itob(run[i].Seq))
+		v := t.seals.Get(record.ID(run[i].Seq))
 		if v == nil {
 			continue
 		}

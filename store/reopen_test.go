@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -53,7 +54,7 @@ func TestSchemaVersion(t *testing.T) {
 	s, _ := tOpen(t)
 	var version uint64
 	s.DB().View(func(tx *bolt.Tx) error {
-		version = btoi(tx.Bucket(bucketMeta).Get(metaSchema))
+		version = record.ParseID(tx.Bucket(bucketMeta).Get(metaSchema))
 		return nil
 	})
 	if version != schemaVersion {
@@ -81,7 +82,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(metaSchema, itob(99)) })
+	db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(metaSchema, record.ID(99)) })
 	db.Close()
 
 	_, err = Open(path, Options{NoSync: true})
@@ -100,7 +101,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 	}
 	defer db.Close()
 	db.View(func(tx *bolt.Tx) error {
-		if v := btoi(tx.Bucket(bucketMeta).Get(metaSchema)); v != 99 {
+		if v := record.ParseID(tx.Bucket(bucketMeta).Get(metaSchema)); v != 99 {
 			t.Errorf("schema version rewritten to %d", v)
 		}
 		return nil

@@ -254,11 +254,11 @@ func TestReplayGivesTheSameBytes(t *testing.T) {
 	tVerify(t, first)
 
 	for i, cmd := range cmds {
-		raw, err := EncodeCommand(cmd)
+		raw, err := EncodeCommand(cmd, first.box)
 		if err != nil {
 			t.Fatal(err)
 		}
-		decoded, err := DecodeCommand(raw)
+		decoded, err := DecodeCommand(raw, second.box) // the key file copied with the database
 		if err != nil {
 			t.Fatalf("command %d: %v", i, err)
 		}

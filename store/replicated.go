@@ -14,6 +14,7 @@ import (
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store/cluster"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -65,7 +66,10 @@ func (s *Store) Replicate(opt cluster.MachineOptions) (*cluster.Machine, error) 
 			replaced(db)
 		}
 	}
-	return cluster.NewMachine(s.db, replicatedExec{s}, opt)
+	// A restore swaps the file under the store's readers: they wait on
+	// the handle's lock for the new one rather than meet a closed file.
+	opt.Swap = s.db
+	return cluster.NewMachine(s.db.Load(), replicatedExec{s}, opt)
 }
 
 // ServeCluster routes every write of s through node from now on.
@@ -84,17 +88,14 @@ func (s *Store) replicaNode() *cluster.Node {
 	return s.replica.node
 }
 
-// swapDB takes the file a snapshot put in place of the old one.
-func (s *Store) swapDB(db *bolt.DB) {
-	s.mu.Lock()
-	s.db = db
-	s.mu.Unlock()
-}
+// swapDB takes the file a snapshot put in place of the old one; the
+// machine holds the handle's lock (MachineOptions.Swap) while it runs.
+func (s *Store) swapDB(db *bolt.DB) { s.db.replace(db) }
 
 // Stamp is the leader's part of a command: its time and a fresh seed,
 // sealed. The body is the command without its seed, then the sealed seed.
 func (s *Store) Stamp(id cluster.RequestID, body []byte, now time.Time) ([]byte, error) {
-	cmd, err := DecodeCommand(body)
+	cmd, err := DecodeCommand(body, s.box)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +105,7 @@ func (s *Store) Stamp(id cluster.RequestID, body []byte, now time.Time) ([]byte,
 		return nil, err
 	}
 	cmd.Seed = [32]byte{}
-	enc, err := EncodeCommand(cmd)
+	enc, err := EncodeCommand(cmd, s.box)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +124,7 @@ func (e replicatedExec) Exec(tx *bolt.Tx, at cluster.Position, body []byte) (clu
 	if k <= 0 || uint64(len(body)-k) < n {
 		return cluster.Outcome{}, fmt.Errorf("%w: no stamped command", ErrCommandEncoding)
 	}
-	cmd, err := DecodeCommand(body[k : k+int(n)])
+	cmd, err := DecodeCommand(body[k:k+int(n)], e.s.box)
 	if err != nil {
 		return cluster.Outcome{}, err
 	}
@@ -163,7 +164,7 @@ func answerContext(id cluster.RequestID) []byte { return append([]byte("cluster 
 // fork the audit chain: the node stops instead.
 func haltsNode(err error) bool {
 	var damaged *ErrDamaged
-	var record *ErrDamagedRecord
+	var record *record.ErrDamagedRecord
 	var secrets *ErrSecrets
 	return errors.As(err, &damaged) || errors.As(err, &record) || errors.As(err, &secrets)
 }
@@ -179,15 +180,18 @@ func (e replicatedExec) Head(tx *bolt.Tx) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fmt.Appendf(nil, "%d %s", run[len(run)-1].Seq, storedHash(v)), nil
+	return fmt.Appendf(nil, "%d %s", run[len(run)-1].Seq, record.StoredHash(v)), nil
 }
 
 // proposeCommand is execCommand on a cluster node.
 func (s *Store) proposeCommand(node *cluster.Node, cmd *Command) (any, error) {
 	cmd.Seed = [32]byte{} // drawn by the leader
-	body, err := EncodeCommand(cmd)
+	body, err := EncodeCommand(cmd, s.box)
 	if err != nil {
 		return nil, fmt.Errorf("%s cannot be done on a cluster node yet: %w", cmd.Op.Doing(), err)
+	}
+	if inParts(cmd, body) {
+		return s.proposeInParts(node, cmd, body) // clusterimport.go
 	}
 	req := cluster.Request{ID: cluster.NewRequestID(), Kind: cluster.KindCommand, Body: body}
 	r, err := node.Propose(context.Background(), req)

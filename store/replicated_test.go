@@ -33,9 +33,12 @@ type storeCluster struct {
 
 func nodeAddr(i int) string { return fmt.Sprintf("n%d", i) }
 
+// clusterRetryFor bounds a write's attempts in the test clusters.
+var clusterRetryFor = 5 * time.Second
+
 // newStoreCluster: node 0's file is made as a single node's, then copied
 // with its key file to the others (what a join receives as a snapshot).
-func newStoreCluster(t *testing.T, n int) *storeCluster {
+func newStoreCluster(t *testing.T, n int, opts ...cluster.MachineOptions) *storeCluster {
 	dir := t.TempDir()
 	first := filepath.Join(dir, "0", "keydesk.db")
 	os.MkdirAll(filepath.Dir(first), 0o700)
@@ -63,7 +66,11 @@ func newStoreCluster(t *testing.T, n int) *storeCluster {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, err := s.Replicate(cluster.MachineOptions{})
+		var opt cluster.MachineOptions
+		if len(opts) > 0 {
+			opt = opts[0]
+		}
+		m, err := s.Replicate(opt)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +100,8 @@ func (c *storeCluster) start(i int) {
 	node, err := cluster.StartNode(cluster.NodeConfig{
 		ID: fmt.Sprint(i), Addr: nodeAddr(i), Stores: c.raft[i], Machine: c.mach[i],
 		Transport: c.net.Transport(nodeAddr(i)), Forwarder: c.net.Forwarder(nodeAddr(i)),
-		Stamp: s.Stamp, Tune: cluster.FastTimings, RetryFor: 5 * time.Second, ApplyTimeout: time.Second,
+		Stamp: s.Stamp, Tune: cluster.FastTimings, RetryFor: clusterRetryFor, ApplyTimeout: time.Second,
+		CheckEvery: -1, // tests compare checkpoints when they mean to
 	})
 	if err != nil {
 		c.t.Fatal(err)

@@ -59,12 +59,3 @@ func TestReportLostWaitsForAnAdmin(t *testing.T) {
 		t.Fatalf("the trail does not verify: %v", err)
 	}
 }
-
-// Every action the store writes reads as words on the screens.
-func TestEveryStoredActionHasWords(t *testing.T) {
-	for _, a := range append(auditActions[1:], model.ActionKeyReportedLost) {
-		if !model.ActionWordsKnown(a) {
-			t.Errorf("%q has no words for the screens", a)
-		}
-	}
-}

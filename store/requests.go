@@ -1,6 +1,7 @@
 package store
 
 import (
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -39,5 +40,5 @@ func recordRequest(tx *bolt.Tx, id [16]byte) error {
 	if err != nil {
 		return err
 	}
-	return b.Put(id[:], itob(openTrail(tx).entries.Sequence()))
+	return b.Put(id[:], record.ID(openTrail(tx).entries.Sequence()))
 }

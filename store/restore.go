@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
@@ -234,7 +235,7 @@ func firstHashIn(tx *bolt.Tx) (string, error) {
 	}
 	run, err := t.run(k, v)
 	if err != nil || len(run) == 0 {
-		return "", errCorrupt
+		return "", record.ErrCorrupt
 	}
 	return run[0].Hash, nil
 }
@@ -261,8 +262,8 @@ func (s *Store) openEveryCode(keyFile string) (int, error) {
 	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketCodes).ForEach(func(k, v []byte) error {
 			n++
-			if _, err := s.openCode(btoi(k), v); err != nil {
-				return fmt.Errorf("the key file %s does not open the activation code of key id %d", keyFile, btoi(k))
+			if _, err := s.openCode(record.ParseID(k), v); err != nil {
+				return fmt.Errorf("the key file %s does not open the activation code of key id %d", keyFile, record.ParseID(k))
 			}
 			return nil
 		})

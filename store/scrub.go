@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -20,7 +21,7 @@ func (s *Store) sealsPlainSecrets() (bool, error) {
 	var version uint64
 	err := s.view(func(tx *bolt.Tx) error {
 		if meta := tx.Bucket(bucketMeta); meta != nil {
-			version = btoi(meta.Get(metaSchema))
+			version = record.ParseID(meta.Get(metaSchema))
 		}
 		return nil
 	})
@@ -37,7 +38,7 @@ func (s *Store) scrub() error {
 	if err != nil {
 		return err
 	}
-	err = s.guard(func() error { return bolt.Compact(dst, s.db, 64<<20) })
+	err = s.guard(func() error { return bolt.Compact(dst, s.db.Load(), 64<<20) })
 	if cerr := dst.Close(); err == nil {
 		err = cerr
 	}

@@ -9,6 +9,8 @@ import (
 	"os"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/migrate"
+	"github.com/keydesk/keydesk/store/record"
 	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
 )
@@ -29,7 +31,7 @@ var (
 
 // codeContext binds a sealed code to its key's id: a code copied into
 // another key's record does not open.
-func codeContext(keyID uint64) []byte { return append([]byte("code "), itob(keyID)...) }
+func codeContext(keyID uint64) []byte { return append([]byte("code "), record.ID(keyID)...) }
 
 // ErrSecrets says the codes and the mail password cannot be read or
 // written: the key file is missing, or belongs to another database.
@@ -126,39 +128,39 @@ func (s *Store) sealCodeV5(nonces io.Reader, keyID uint64, c model.ActivationCod
 	if err != nil {
 		return nil, err
 	}
-	e := newEncoder(sealedFormat)
-	e.str(string(sealed))
-	e.time(c.IssuedAt)
-	e.time(c.ExpiresAt)
-	e.uint(uint64(c.Failures))
-	return e.buf, nil
+	e := record.NewEncoder(record.SealedCodeFormat)
+	e.Str(string(sealed))
+	e.Time(c.IssuedAt)
+	e.Time(c.ExpiresAt)
+	e.Uint(uint64(c.Failures))
+	return e.Buf, nil
 }
 
 // openCode reads a stored code. Without the key its digits are "": the
 // code's dates and failures still read, and applyKeyEvent refuses what
 // would need the digits (see unreadable).
 func (s *Store) openCode(keyID uint64, raw []byte) (model.ActivationCode, error) {
-	if len(raw) > 0 && raw[0] == boundCodeFormat {
+	if len(raw) > 0 && raw[0] == record.BoundCodeFormat {
 		return s.openBoundCode(keyID, raw)
 	}
 	if !s.olderRecords {
 		return model.ActivationCode{}, olderCode(keyID)
 	}
-	if len(raw) > 0 && raw[0] == recordFormat {
-		return decodeCode(raw) // plain, from before schema 5
+	if len(raw) > 0 && raw[0] == record.Format1 {
+		return migrate.DecodeCode(raw) // plain, from before schema 5
 	}
-	d := newDecoder(raw, sealedFormat)
-	sealed := d.str()
-	c := model.ActivationCode{IssuedAt: d.time(), ExpiresAt: d.time(), Failures: int(d.uint())}
-	if d.err != nil {
-		return c, damagedRecord(bucketCodes, itob(keyID), d.err)
+	d := record.NewDecoder(raw, record.SealedCodeFormat)
+	sealed := d.Str()
+	c := model.ActivationCode{IssuedAt: d.Time(), ExpiresAt: d.Time(), Failures: int(d.Uint())}
+	if d.Err() != nil {
+		return c, record.Damaged(bucketCodes, record.ID(keyID), d.Err())
 	}
 	if s.box == nil {
 		return c, nil
 	}
 	digits, err := s.box.Open([]byte(sealed), codeContext(keyID))
 	if err != nil {
-		return c, fmt.Errorf("the activation code of key id %d does not open with the key file: %w", keyID, errCorrupt)
+		return c, fmt.Errorf("the activation code of key id %d does not open with the key file: %w", keyID, record.ErrCorrupt)
 	}
 	c.Digits = string(digits)
 	return c, nil
@@ -194,7 +196,7 @@ func (s *Store) openPassword(stored *storedSMTP) error {
 	}
 	plain, err := s.box.Open(stored.Sealed, smtpContext)
 	if err != nil {
-		return fmt.Errorf("the mail password does not open with the key file: %w", errCorrupt)
+		return fmt.Errorf("the mail password does not open with the key file: %w", record.ErrCorrupt)
 	}
 	stored.Password = string(plain)
 	return nil
@@ -222,14 +224,14 @@ func migrateSecrets(tx *bolt.Tx) error {
 	type sealed struct{ k, v []byte }
 	var out []sealed
 	if err := codes.ForEach(func(k, v []byte) error {
-		if len(v) == 0 || v[0] != recordFormat {
+		if len(v) == 0 || v[0] != record.Format1 {
 			return nil
 		}
-		c, err := decodeCode(v)
+		c, err := migrate.DecodeCode(v)
 		if err != nil {
 			return err
 		}
-		nv, err := s.sealCode(rand.Reader, btoi(k), c)
+		nv, err := s.sealCode(rand.Reader, record.ParseID(k), c)
 		out = append(out, sealed{append([]byte(nil), k...), nv})
 		return err
 	}); err != nil {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
 )
@@ -182,7 +183,7 @@ func TestSealedCodeMovedToAnotherKeyDoesNotOpen(t *testing.T) {
 	jane, omar := tKey(t, s, "SEC-JANE"), tKey(t, s, "SEC-OMAR")
 	if err := s.db.Update(func(tx *bolt.Tx) error {
 		codes := tx.Bucket(bucketCodes)
-		return codes.Put(itob(omar.ID), append([]byte(nil), codes.Get(itob(jane.ID))...))
+		return codes.Put(record.ID(omar.ID), append([]byte(nil), codes.Get(record.ID(jane.ID))...))
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +214,7 @@ func TestPlainSecretsAreSealedByTheMigration(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if err := codes.Put(itob(k.ID), encodeCode(*k.Code)); err != nil {
+			if err := codes.Put(record.ID(k.ID), encodeCode(*k.Code)); err != nil {
 				return err
 			}
 		}
@@ -232,7 +233,7 @@ func TestPlainSecretsAreSealedByTheMigration(t *testing.T) {
 		if err := writePlainKeyIndexes(tx); err != nil {
 			return err
 		}
-		return meta.Put(metaSchema, itob(4))
+		return meta.Put(metaSchema, record.ID(4))
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -285,10 +286,10 @@ func TestPlainSecretsAreSealedByTheMigration(t *testing.T) {
 
 // encodeCode stores a code plain, as schemas before 5 did.
 func encodeCode(c model.ActivationCode) []byte {
-	e := newEncoder(recordFormat)
-	e.str(c.Digits)
-	e.time(c.IssuedAt)
-	e.time(c.ExpiresAt)
-	e.uint(uint64(c.Failures))
-	return e.buf
+	e := record.NewEncoder(record.Format1)
+	e.Str(c.Digits)
+	e.Time(c.IssuedAt)
+	e.Time(c.ExpiresAt)
+	e.Uint(uint64(c.Failures))
+	return e.Buf
 }

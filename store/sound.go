@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -116,13 +117,13 @@ func checkHead(tx *bolt.Tx, bad *DamagedFileError) {
 	}
 	run, err := t.run(k, v)
 	if err != nil || len(run) == 0 {
-		bad.add("the newest audit entry, from number %d, cannot be read", btoi(k))
+		bad.add("the newest audit entry, from number %d, cannot be read", record.ParseID(k))
 		return
 	}
 	var prev []byte
 	if pk, pv := c.Prev(); pk != nil {
-		if prev = storedHashRaw(pv); prev == nil {
-			bad.add("the audit entry before number %d cannot be read", btoi(k))
+		if prev = record.StoredHashRaw(pv); prev == nil {
+			bad.add("the audit entry before number %d cannot be read", record.ParseID(k))
 			return
 		}
 	}
@@ -131,10 +132,10 @@ func checkHead(tx *bolt.Tx, bad *DamagedFileError) {
 		e := se.AuditEntry
 		e.PrevHash = hex.EncodeToString(prev)
 		switch {
-		case e.Seq != btoi(k)+uint64(i):
-			bad.add("audit entry %d is stored under number %d", e.Seq, btoi(k)+uint64(i))
+		case e.Seq != record.ParseID(k)+uint64(i):
+			bad.add("audit entry %d is stored under number %d", e.Seq, record.ParseID(k)+uint64(i))
 			return
-		case !bytes.Equal(se.link, auditLink(prev)):
+		case !bytes.Equal(se.link, record.AuditLink(prev)):
 			bad.add("audit entry %d does not follow the entry before it", e.Seq)
 			return
 		case e.ComputeHash() != e.Hash:
@@ -168,27 +169,27 @@ func checkTouched(tx *bolt.Tx, isKey bool, id, seq uint64, bad *DamagedFileError
 	if isKey {
 		records, what = bucketKeys, "key"
 	}
-	if record := tx.Bucket(records).Get(itob(id)); record != nil {
+	if rec := tx.Bucket(records).Get(record.ID(id)); rec != nil {
 		var err error
 		var name string
 		if isKey {
 			var k model.Key
-			k, err = decodeKey(record)
+			k, err = decodeKey(rec)
 			name = k.Serial
 		} else {
 			var e model.Employee
-			e, err = decodeEmployee(record)
+			e, err = decodeEmployee(rec)
 			name = e.Email
 		}
 		if err != nil {
-			bad.add("the record of %s id %d, which audit entry %d is about, cannot be read", what, id, seq)
+			bad.add("the rec of %s id %d, which audit entry %d is about, cannot be read", what, id, seq)
 			return
 		}
-		if record[0] != entityFormat {
+		if rec[0] != record.EntityFormat {
 			return // an older format keeps no history head
 		}
-		if got := historyHead(record); got != seq {
-			bad.add("%s %s holds audit entry %d as its newest, but the trail's newest about it is %d (the record was changed outside keydesk)",
+		if got := historyHead(rec); got != seq {
+			bad.add("%s %s holds audit entry %d as its newest, but the trail's newest about it is %d (the rec was changed outside keydesk)",
 				what, model.Printable(name), got, seq)
 		}
 		return

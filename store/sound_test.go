@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -37,7 +38,7 @@ func soundBase(t *testing.T) (path string, newestEntry, keyRecord []byte) {
 	err = s.view(func(tx *bolt.Tx) error {
 		_, v := tx.Bucket(bucketAudit).Cursor().Last()
 		newestEntry = bytes.Clone(v)
-		keyRecord = bytes.Clone(tx.Bucket(bucketKeys).Get(itob(k.ID)))
+		keyRecord = bytes.Clone(tx.Bucket(bucketKeys).Get(record.ID(k.ID)))
 		return nil
 	})
 	if err != nil {

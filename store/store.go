@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/index"
+	"github.com/keydesk/keydesk/store/record"
 	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
@@ -63,7 +65,7 @@ type Options struct {
 
 // Store is an open database. It is safe for concurrent use.
 type Store struct {
-	db     *bolt.DB
+	db     *dbHandle // the open file; a cluster restore swaps it (dbhandle.go)
 	path   string
 	now    func() time.Time
 	random io.Reader
@@ -74,9 +76,8 @@ type Store struct {
 	secretsErr  error
 	madeKeyFile bool // this open made the key file
 
-	// file is the file bbolt holds open, to tell when the path no longer
-	// names it (identity.go); gone is set once it does not.
-	file fs.FileInfo
+	// gone is set once the path no longer names the file bbolt holds
+	// open (identity.go; the file is the db handle's).
 	gone atomic.Pointer[ErrFileGone]
 
 	// writes queues the writes for group commit; committer is
@@ -85,6 +86,8 @@ type Store struct {
 	committer func(fn func(tx *bolt.Tx) error) error
 	// applying is the command in the write transaction (apply.go).
 	applying appliedTx
+	// single: the file was found not to be a cluster node's (command.go).
+	single atomic.Bool
 	// randomMu serialises the draws from random, which need not be safe
 	// for concurrent use.
 	randomMu sync.Mutex
@@ -174,12 +177,13 @@ func Open(path string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("cannot open the database %s: %v", path, detail)
 	}
 	db.AllocSize = fileGrowStep
-	s := &Store{db: db, path: path, now: opt.Now, random: opt.Random, watchers: map[chan struct{}]struct{}{}, schemaCap: opt.schemaCap}
-	s.committer = s.groupCommit
-	if s.file, err = held.Stat(); err != nil {
+	info, err := held.Stat()
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("cannot open the database %s: %v", path, err)
 	}
+	s := &Store{db: newDBHandle(db, info), path: path, now: opt.Now, random: opt.Random, watchers: map[chan struct{}]struct{}{}, schemaCap: opt.schemaCap}
+	s.committer = s.groupCommit
 	_, keyErr := os.Stat(s.KeyPath())
 	scrub := false
 	if opt.ReadOnly {
@@ -222,7 +226,7 @@ func (s *Store) checkReadable() error {
 	return s.view(func(tx *bolt.Tx) error {
 		version := uint64(0)
 		if meta := tx.Bucket(bucketMeta); meta != nil {
-			version = btoi(meta.Get(metaSchema))
+			version = record.ParseID(meta.Get(metaSchema))
 		}
 		switch {
 		case version > schemaVersion:
@@ -247,7 +251,7 @@ func (s *Store) Close() error {
 }
 
 // DB exposes bbolt for consistency checks in tests and tools.
-func (s *Store) DB() *bolt.DB { return s.db }
+func (s *Store) DB() *bolt.DB { return s.db.Load() }
 
 // migrations bring a database from version i to i+1; the schema version in
 // the meta bucket says how many have run.
@@ -291,7 +295,7 @@ func (s *Store) migrate() error {
 func (s *Store) migrateTx(tx *bolt.Tx) error {
 	version := uint64(0)
 	if meta := tx.Bucket(bucketMeta); meta != nil {
-		version = btoi(meta.Get(metaSchema))
+		version = record.ParseID(meta.Get(metaSchema))
 	}
 	if version > schemaVersion {
 		return fmt.Errorf("the database %s was written by a newer keydesk (schema %d, this one knows %d)", s.path, version, schemaVersion)
@@ -306,7 +310,7 @@ func (s *Store) migrateTx(tx *bolt.Tx) error {
 		}
 	}
 	s.olderRecords = target < sealedRecordsSchema
-	return tx.Bucket(bucketMeta).Put(metaSchema, itob(target))
+	return tx.Bucket(bucketMeta).Put(metaSchema, record.ID(target))
 }
 
 // Watch returns a channel that receives a signal after every committed
@@ -340,4 +344,10 @@ func (s *Store) notify() {
 // (not found, taken, changed meanwhile).
 func refused(format string, args ...any) error {
 	return &model.Refusal{Msg: fmt.Sprintf(format, args...)}
+}
+
+// keyIndex is the keys' index name (bucketSerials, bucketMACs or
+// bucketRFIDs) in tx.
+func (s *Store) keyIndex(tx *bolt.Tx, name []byte) index.Runs {
+	return index.OpenRuns(tx.Bucket(name), s.plainKeyIndexes)
 }

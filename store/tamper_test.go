@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
 )
@@ -51,7 +52,7 @@ func tTamperBase(t *testing.T) tamperBase {
 		t.Fatal(err)
 	}
 	s.db.View(func(tx *bolt.Tx) error {
-		b.oldCode = append([]byte(nil), tx.Bucket(bucketCodes).Get(itob(tKey(t, s, "TK-RES").ID))...)
+		b.oldCode = append([]byte(nil), tx.Bucket(bucketCodes).Get(record.ID(tKey(t, s, "TK-RES").ID))...)
 		return nil
 	})
 	if _, err := s.DeviceEnterCode(tAdmin, "TK-RES", otherCode(b.codes["TK-RES"])); err == nil {
@@ -96,37 +97,37 @@ func tTampered(t *testing.T, b tamperBase, withKey bool, edit func(tx *bolt.Tx) 
 }
 
 func codeRecord(sealed string, c model.ActivationCode) []byte {
-	e := newEncoder(boundCodeFormat)
-	e.str(sealed)
-	e.buf = append(e.buf, codeFields(c)...)
-	return e.buf
+	e := record.NewEncoder(record.BoundCodeFormat)
+	e.Str(sealed)
+	e.Buf = append(e.Buf, codeFields(c)...)
+	return e.Buf
 }
 
 func editCode(tx *bolt.Tx, id uint64, change func(*model.ActivationCode)) error {
-	raw := tx.Bucket(bucketCodes).Get(itob(id))
-	d := newDecoder(raw, boundCodeFormat)
-	sealed := d.str()
-	c := model.ActivationCode{IssuedAt: d.time(), ExpiresAt: d.time(), Failures: int(d.uint())}
-	if d.err != nil {
-		return d.err
+	raw := tx.Bucket(bucketCodes).Get(record.ID(id))
+	d := record.NewDecoder(raw, record.BoundCodeFormat)
+	sealed := d.Str()
+	c := model.ActivationCode{IssuedAt: d.Time(), ExpiresAt: d.Time(), Failures: int(d.Uint())}
+	if d.Err() != nil {
+		return d.Err()
 	}
 	change(&c)
-	return tx.Bucket(bucketCodes).Put(itob(id), codeRecord(sealed, c))
+	return tx.Bucket(bucketCodes).Put(record.ID(id), codeRecord(sealed, c))
 }
 
 func editKey(tx *bolt.Tx, id uint64, change func(*model.Key)) error {
-	raw := tx.Bucket(bucketKeys).Get(itob(id))
+	raw := tx.Bucket(bucketKeys).Get(record.ID(id))
 	k, err := decodeKey(raw)
 	if err != nil {
 		return err
 	}
 	change(&k)
-	return tx.Bucket(bucketKeys).Put(itob(id), encodeKey(k, historyHead(raw)))
+	return tx.Bucket(bucketKeys).Put(record.ID(id), record.EncodeKey(k, historyHead(raw)))
 }
 
 func editEmployee(tx *bolt.Tx, email string, change func(*model.Employee)) error {
 	id := tx.Bucket(bucketEmails).Get([]byte(email))
-	raw := tx.Bucket(bucketEmployees).Get(itob(indexID(id)))
+	raw := tx.Bucket(bucketEmployees).Get(record.ID(record.IndexID(id)))
 	e, err := decodeEmployee(raw)
 	if err != nil {
 		return err
@@ -137,7 +138,7 @@ func editEmployee(tx *bolt.Tx, email string, change func(*model.Employee)) error
 		tx.Bucket(bucketEmails).Delete([]byte(old))
 		tx.Bucket(bucketEmails).Put([]byte(e.Email), id)
 	}
-	return tx.Bucket(bucketEmployees).Put(itob(e.ID), encodeEmployee(e, historyHead(raw)))
+	return tx.Bucket(bucketEmployees).Put(record.ID(e.ID), record.EncodeEmployee(e, historyHead(raw)))
 }
 
 func editAdmin(tx *bolt.Tx, name string, change func(*model.Admin)) error {
@@ -153,7 +154,7 @@ func TestTamperingsWithBboltAreNamedByVerify(t *testing.T) {
 	b := tTamperBase(t)
 	plain := func(serial string) func(tx *bolt.Tx) error {
 		return func(tx *bolt.Tx) error {
-			return tx.Bucket(bucketCodes).Put(itob(b.ids[serial]), encodeCode(model.ActivationCode{
+			return tx.Bucket(bucketCodes).Put(record.ID(b.ids[serial]), encodeCode(model.ActivationCode{
 				Digits: "123456", IssuedAt: tStart, ExpiresAt: tStart.AddDate(1, 0, 0)}))
 		}
 	}
@@ -178,14 +179,14 @@ func TestTamperingsWithBboltAreNamedByVerify(t *testing.T) {
 		}, "activation code of key id 1 is not what audit entry",
 			func(s *Store) error { _, err := s.ShowCode(tAdmin, Serial("TK-RES")); return err }},
 		{"code put back as it was before a wrong entry", func(tx *bolt.Tx) error {
-			return tx.Bucket(bucketCodes).Put(itob(b.ids["TK-RES"]), b.oldCode)
+			return tx.Bucket(bucketCodes).Put(record.ID(b.ids["TK-RES"]), b.oldCode)
 		}, "activation code of key id 1 is not what audit entry", nil},
 		{"another key's sealed code copied", func(tx *bolt.Tx) error {
 			codes := tx.Bucket(bucketCodes)
-			return codes.Put(itob(b.ids["TK-SUS"]), append([]byte(nil), codes.Get(itob(b.ids["TK-OTHER"]))...))
+			return codes.Put(record.ID(b.ids["TK-SUS"]), append([]byte(nil), codes.Get(record.ID(b.ids["TK-OTHER"]))...))
 		}, "activation code of key id 2 is not what audit entry",
 			func(s *Store) error { _, err := s.DeviceEnterCode(tAdmin, "TK-SUS", b.codes["TK-OTHER"]); return err }},
-		{"code removed", func(tx *bolt.Tx) error { return tx.Bucket(bucketCodes).Delete(itob(b.ids["TK-OTHER"])) },
+		{"code removed", func(tx *bolt.Tx) error { return tx.Bucket(bucketCodes).Delete(record.ID(b.ids["TK-OTHER"])) },
 			"activation code of key id 3 was written by audit entry", nil},
 		{"admin inserted", func(tx *bolt.Tx) error {
 			a := model.Admin{Name: "mallory", Role: model.RoleAdmin, Key: tKeyLine(t, 9), AddedAt: tStart}
@@ -298,11 +299,11 @@ func TestForgedEntryNeedsTheKeyFile(t *testing.T) {
 		list := writesOf(tx, []recordRef{{kind: sealAdmin, id: "helen"}})
 		e := model.AuditEntry{Seq: seq, Time: tStart.Add(time.Minute), Actor: "alice (admin, local)", Action: model.ActionAdminRole,
 			Target: "admin helen", Note: "helpdesk -> admin", Writes: writesHash(list)}
-		e.Seal(storedHash(t.entries.Get(itob(seq - 1))))
+		e.Seal(record.StoredHash(t.entries.Get(record.ID(seq - 1))))
 		if err := t.put([]storedEntry{{AuditEntry: e}}, meta); err != nil {
 			return err
 		}
-		return s.putEntrySeal(tx, seq, storedHashRaw(t.entries.Get(itob(seq))), list)
+		return s.putEntrySeal(tx, seq, record.StoredHashRaw(t.entries.Get(record.ID(seq))), list)
 	}
 	s := tTampered(t, b, true, forge)
 	_, err := s.VerifyAudit()
@@ -350,7 +351,7 @@ func TestRemovedSealsAreNamed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(metaSchema, itob(8)) })
+	db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(metaSchema, record.ID(8)) })
 	db.Close()
 	if s, err := Open(dst, Options{NoSync: true}); err == nil || !strings.Contains(err.Error(), "sealed already") {
 		if s != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/keydesk/keydesk/store/record"
 	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
 )
@@ -32,7 +33,7 @@ func (s *Store) migrateKeepingACopy() error {
 	var version uint64
 	if err := s.view(func(tx *bolt.Tx) error {
 		if meta := tx.Bucket(bucketMeta); meta != nil {
-			version = btoi(meta.Get(metaSchema))
+			version = record.ParseID(meta.Get(metaSchema))
 		}
 		return nil
 	}); err != nil {

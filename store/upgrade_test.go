@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -26,7 +27,7 @@ func TestUpgradeKeepsTheFileAsItWas(t *testing.T) {
 		if err := writePlainKeyIndexes(tx); err != nil {
 			return err
 		}
-		return tx.Bucket(bucketMeta).Put(metaSchema, itob(7))
+		return tx.Bucket(bucketMeta).Put(metaSchema, record.ID(7))
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/record"
 	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
 )
@@ -50,7 +51,7 @@ func (s *Store) newSealCheck(tx *bolt.Tx) (*sealCheck, error) {
 			c.limits[k.kind] = b.Sequence()
 		}
 	}
-	schema := btoi(tx.Bucket(bucketMeta).Get(metaSchema))
+	schema := record.ParseID(tx.Bucket(bucketMeta).Get(metaSchema))
 	if c.seals == nil && schema >= sealedRecordsSchema {
 		return nil, &ErrRecords{Problems: []string{"the records' seals (the bucket audit_seals) are gone: they were removed outside keydesk"}}
 	}
@@ -81,7 +82,7 @@ func (c *sealCheck) sealOf(seq uint64) (seal, error) {
 	if c.seals == nil {
 		return seal{}, nil
 	}
-	v := c.seals.Get(itob(seq))
+	v := c.seals.Get(record.ID(seq))
 	if v == nil {
 		return seal{}, nil
 	}
@@ -146,7 +147,7 @@ func (c *sealCheck) remember(seq uint64, list []byte) error {
 				t = newLastWrites(c.limits[w.kind])
 				c.byID[w.kind] = t
 			}
-			t.put(btoi([]byte(w.id)), lw)
+			t.put(record.ParseID([]byte(w.id)), lw)
 			return
 		}
 		m := c.byName[w.kind]
@@ -161,7 +162,7 @@ func (c *sealCheck) remember(seq uint64, list []byte) error {
 func (c *sealCheck) take(kind byte, id []byte) (lastWrite, bool) {
 	if len(id) == 8 && kind != sealAdmin && kind != sealSetting {
 		if t := c.byID[kind]; t != nil {
-			return t.take(btoi(id))
+			return t.take(record.ParseID(id))
 		}
 		return lastWrite{}, false
 	}
@@ -203,7 +204,7 @@ func (c *sealCheck) checkRecords(tx *bolt.Tx, bad *ErrRecords) (int, error) {
 	checked := 0
 	check := func(kind byte, id, v []byte) {
 		checked++
-		name := kindName(kind) + " " + recordID(id)
+		name := kindName(kind) + " " + record.Name(id)
 		lw, ok := c.take(kind, id)
 		switch {
 		case !ok:
@@ -242,7 +243,7 @@ func (c *sealCheck) checkRecords(tx *bolt.Tx, bad *ErrRecords) (int, error) {
 		}
 		for _, name := range sortedNames(c.byName[k.kind]) {
 			if lw := c.byName[k.kind][name]; !lw.gone {
-				bad.add("%s %s was written by audit entry %d but is not in the file: it was removed outside keydesk", kindName(k.kind), recordID([]byte(name)), lw.seq)
+				bad.add("%s %s was written by audit entry %d but is not in the file: it was removed outside keydesk", kindName(k.kind), record.Name([]byte(name)), lw.seq)
 			}
 		}
 	}
@@ -257,13 +258,13 @@ func checkAdminKeys(tx *bolt.Tx, bad *ErrRecords) {
 	_ = index.ForEach(func(fp, name []byte) error {
 		a, err := decodeAdmin(admins.Get(name))
 		if err != nil || a.Fingerprint != string(fp) {
-			bad.add("the login key %s leads to admin %s, whose record names another key: the index was changed outside keydesk", recordID(fp), recordID(name))
+			bad.add("the login key %s leads to admin %s, whose record names another key: the index was changed outside keydesk", record.Name(fp), record.Name(name))
 		}
 		return nil
 	})
 	_ = admins.ForEach(func(name, v []byte) error {
 		if a, err := decodeAdmin(v); err == nil && !bytes.Equal(index.Get([]byte(a.Fingerprint)), name) {
-			bad.add("admin %s cannot log in with its key: the index was changed outside keydesk", recordID(name))
+			bad.add("admin %s cannot log in with its key: the index was changed outside keydesk", record.Name(name))
 		}
 		return nil
 	})

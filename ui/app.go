@@ -80,6 +80,7 @@ type app struct {
 	previewRows   int         // the first page's length; tests read a short one
 	loading       bool
 	reloadPending bool
+	awaiting      <-chan struct{} // the build of the next version, waited for (watch.go)
 	loadGen       int
 	changes       <-chan struct{}
 	noWatch       bool                             // tests drive changes themselves
@@ -196,7 +197,7 @@ func (a *app) update(msg tea.Msg) tea.Cmd {
 		return a.previewLoaded(msg)
 	case indexMsg:
 		return a.indexLoaded(msg)
-	case dayChangedMsg:
+	case dayChangedMsg, builtMsg:
 		return a.load()
 	case common.ErrMsg:
 		a.notice = errorNotice(msg.Err)
@@ -281,6 +282,7 @@ func (a *app) indexLoaded(msg indexMsg) tea.Cmd {
 		a.notice = errorNotice(msg.err)
 		return tea.Batch(cmds...)
 	}
+	cmds = append(cmds, a.awaitBuild(msg.next))
 	a.idx, a.preview = msg.idx, nil
 	if a.notice.untilLoaded {
 		a.notice = notice{}

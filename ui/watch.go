@@ -13,11 +13,35 @@ import (
 // another's).
 type dataChangedMsg struct{}
 
-// indexMsg is a freshly loaded snapshot, ready for the screens.
+// indexMsg is a freshly loaded snapshot, ready for the screens. next,
+// when not nil, says a newer version is being built (see data.Live.Read).
 type indexMsg struct {
-	gen int
-	idx *data.Index
-	err error
+	gen  int
+	idx  *data.Index
+	next <-chan struct{}
+	err  error
+}
+
+// builtMsg says the version being built when the index was loaded is
+// ready: the session loads again.
+type builtMsg struct{}
+
+// awaitBuild waits for the version under way, once per build whatever
+// the number of loads meanwhile.
+func (a *app) awaitBuild(next <-chan struct{}) tea.Cmd {
+	if next == nil || next == a.awaiting {
+		return nil
+	}
+	a.awaiting = next
+	ctx := a.ctx
+	return func() tea.Msg {
+		select {
+		case <-next:
+			return builtMsg{}
+		case <-ctx.Done():
+			return nil
+		}
+	}
 }
 
 // watch waits for the next change in the store; the root re-arms it
@@ -36,8 +60,10 @@ func watch(ctx context.Context, changes <-chan struct{}) tea.Cmd {
 // load asks the process's shared view for the data as it is now, off
 // the UI's goroutine: the first session's load builds it, a write's
 // first session updates it with what the write touched, and every other
-// session gets the same index. One load runs at a time; changes during
-// it ask for one more.
+// session gets the same index. While a new version is built (a bulk
+// change, a new day), the session shows the one before and loads again
+// once it is ready. One load runs at a time; changes during it ask for
+// one more.
 func (a *app) load() tea.Cmd {
 	if a.loading {
 		a.reloadPending = true
@@ -47,8 +73,8 @@ func (a *app) load() tea.Cmd {
 	a.loadGen++
 	live, gen := a.live, a.loadGen
 	return func() tea.Msg {
-		idx, err := live.Latest()
-		return indexMsg{gen: gen, idx: idx, err: err}
+		idx, next, err := live.Read()
+		return indexMsg{gen: gen, idx: idx, next: next, err: err}
 	}
 }
 

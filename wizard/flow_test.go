@@ -2,8 +2,11 @@ package wizard
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/keydesk/keydesk/ui/component/keypicker"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/keydesk/keydesk/model"
@@ -152,10 +155,10 @@ func TestBackKeepsEverythingTyped(t *testing.T) {
 
 	h.press("esc") // Review -> Key
 	h.wantPage(pageKey)
-	if got := h.w.picker.search.Value(); got != "nfc" {
-		t.Errorf("search is %q after Back, want %q", got, "nfc")
+	if got := searchLine(h); !strings.HasSuffix(strings.TrimSpace(got), " nfc") {
+		t.Errorf("search line is %q after Back, want the search %q", got, "nfc")
 	}
-	if k := h.w.picker.selected(); k == nil || k.serial != "IPI-0003" {
+	if k := h.w.picker.Selected(); k == nil || k.Serial != "IPI-0003" {
 		t.Errorf("cursor is on %+v after Back, want the chosen IPI-0003", k)
 	}
 	h.press("shift+tab") // Key -> Person
@@ -196,10 +199,8 @@ func TestKeyTakenMeanwhileStoresNothing(t *testing.T) {
 	if after := len(h.employees()); after != before {
 		t.Fatalf("%d employees before Create, %d after", before, after)
 	}
-	for _, i := range h.w.picker.matches {
-		if h.w.picker.rows[i].stored == "IPI-0002" {
-			t.Fatal("the taken key is still offered")
-		}
+	if slices.Contains(listed(h), "IPI-0002") {
+		t.Fatal("the taken key is still offered")
 	}
 	if h.w.choice != nil {
 		t.Fatalf("the taken key is still chosen: %+v", h.w.choice)
@@ -320,10 +321,7 @@ func TestKeySearch(t *testing.T) {
 	for _, c := range cases {
 		h.press("ctrl+u") // clear the search box
 		h.typeText(c.search)
-		var got []string
-		for _, i := range h.w.picker.matches {
-			got = append(got, h.w.picker.rows[i].serial)
-		}
+		got := listed(h)
 		if strings.Join(got, ",") != strings.Join(c.want, ",") {
 			t.Errorf("search %q matched %v, want %v", c.search, got, c.want)
 		}
@@ -349,7 +347,7 @@ func TestKeyListPaging(t *testing.T) {
 	}
 	h.fillProfile(tJane)
 	h.wantScreen("105 Ready keys")
-	visible := h.w.picker.visible
+	visible := len(listed(h)) + 1 // the list lines on screen: "No key now" and the keys
 	if visible < 10 {
 		t.Fatalf("only %d rows visible at 80x24", visible)
 	}
@@ -358,8 +356,8 @@ func TestKeyListPaging(t *testing.T) {
 		t.Helper()
 		h.press(key)
 		got := "No key now"
-		if k := h.w.picker.selected(); k != nil {
-			got = k.serial
+		if k := h.w.picker.Selected(); k != nil {
+			got = k.Serial
 		}
 		if got != wantSerial {
 			t.Errorf("after %s the cursor is on %s, want %s", key, got, wantSerial)
@@ -369,16 +367,49 @@ func TestKeyListPaging(t *testing.T) {
 	check("down", "BULK-000")
 	check("pgdown", "BULK-"+threeDigits(visible))
 	check("end", "IPI-0005")
-	check("pgup", serialAt(h, 105-visible))
+	check("pgup", serialAt(105-visible))
 	check("home", "No key now")
 	check("up", "No key now")
 }
 
 func threeDigits(i int) string { return fmt.Sprintf("%03d", i) }
 
-// serialAt names the key on list line i (line 0 is "No key now").
-func serialAt(h *harness, line int) string {
-	return h.w.picker.rows[h.w.picker.matches[line-1]].serial
+// serialAt names the key on list line i (line 0 is "No key now") of
+// TestKeyListPaging: the 100 bulk keys, then the harness's Ready ones.
+func serialAt(line int) string {
+	if line <= 100 {
+		return "BULK-" + threeDigits(line-1)
+	}
+	return fmt.Sprintf("IPI-%04d", line-100)
+}
+
+// searchLine is the Key page's search line as shown.
+func searchLine(h *harness) string {
+	for _, l := range strings.Split(h.w.View(), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "Search") {
+			return l
+		}
+	}
+	return ""
+}
+
+// listed is the serials the Key page lists on screen, in order.
+func listed(h *harness) []string {
+	var out []string
+	heading := false
+	for _, l := range strings.Split(h.w.View(), "\n") {
+		fields := strings.Fields(strings.TrimPrefix(l, "> "))
+		switch {
+		case len(fields) >= 4 && fields[0] == "Serial" && fields[1] == "Model":
+			heading = true
+		case !heading || len(fields) == 0 || strings.HasPrefix(strings.TrimSpace(l), "No key now") || strings.HasPrefix(strings.TrimSpace(l), "> No key now"):
+		case strings.Contains(fields[0], "-"):
+			out = append(out, fields[0])
+		default:
+			return out // the help line
+		}
+	}
+	return out
 }
 
 func TestStaleStoreAnswersAreDropped(t *testing.T) {
@@ -461,8 +492,8 @@ func TestKeyDataIsShownNotExecuted(t *testing.T) {
 	h := newHarness(t)
 	h.fillProfile(tJane)
 	// The store refuses such data; the screens must not trust that.
-	evil := newKeyRow(model.Key{Serial: "EVIL-1", Model: "Key\x1b[2J\x1b]52;c;aGk=\x07", RFID: "\u202eRFID"})
-	h.send(keysLoadedMsg{id: h.w.request, rows: []keyRow{evil}})
+	evil := keypicker.NewKey(model.Key{Serial: "EVIL-1", Model: "Key\x1b[2J\x1b]52;c;aGk=\x07", RFID: "\u202eRFID"})
+	h.send(keysLoadedMsg{id: h.w.request, rows: []keypicker.Key{evil}})
 	check := func(page string) {
 		t.Helper()
 		view := h.w.View()
@@ -477,14 +508,6 @@ func TestKeyDataIsShownNotExecuted(t *testing.T) {
 	h.press("down", "enter")
 	h.wantPage(pageReview)
 	check("review")
-}
-
-func TestThousands(t *testing.T) {
-	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 50000: "50,000", 1234567: "1,234,567"} {
-		if got := thousands(n); got != want {
-			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
-		}
-	}
 }
 
 // TestResultShowsTheBigDigitsBelowTheAppHeader: inside the app at 80x24

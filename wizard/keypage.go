@@ -1,15 +1,19 @@
 package wizard
 
 import (
+	"sort"
+	"time"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
+	"github.com/keydesk/keydesk/ui/component/keypicker"
 )
 
 type keysLoadedMsg struct {
 	id   int
-	rows []keyRow
+	rows []keypicker.Key
 	err  error
 }
 
@@ -17,14 +21,14 @@ type keysLoadedMsg struct {
 // may have changed since the list was last read.
 func (m *Model) openKeyPage() tea.Cmd {
 	m.page = pageKey
-	m.picker.setSize(m.width, m.bodyHeight()-1)
+	m.picker.SetSize(m.width, m.bodyHeight()-1)
 	id := m.nextRequest("")
 	s := m.cfg.Store
 	load := func() tea.Msg {
 		rows, err := readyKeys(s)
 		return keysLoadedMsg{id: id, rows: rows, err: err}
 	}
-	return tea.Batch(m.picker.search.Focus(), load)
+	return tea.Batch(m.picker.Focus(), load)
 }
 
 func (m *Model) keysLoaded(msg keysLoadedMsg) {
@@ -32,14 +36,14 @@ func (m *Model) keysLoaded(msg keysLoadedMsg) {
 		return
 	}
 	if msg.err != nil {
-		m.picker.err = msg.err.Error()
+		m.picker.SetError(msg.err.Error())
 		return
 	}
 	chosen := ""
 	if m.choice != nil {
-		chosen = m.choice.stored
+		chosen = m.choice.Ref.Serial
 	}
-	m.picker.setRows(msg.rows, chosen)
+	m.picker.SetRows(msg.rows, chosen)
 }
 
 func (m *Model) keyPageKey(msg tea.KeyMsg) tea.Cmd {
@@ -50,27 +54,17 @@ func (m *Model) keyPageKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Back):
 		return m.openProfile("")
 	case key.Matches(msg, m.keys.Choose):
-		if !p.loaded {
+		if !p.Loaded() {
 			return nil
 		}
-		m.choice = p.selected()
-		p.notice = ""
+		m.choice = p.Selected()
+		p.SetNotice("")
 		m.page = pageReview
 		m.failure = ""
-	case key.Matches(msg, m.keys.Up):
-		p.move(-1)
-	case key.Matches(msg, m.keys.Down):
-		p.move(1)
-	case key.Matches(msg, m.keys.PageUp):
-		p.move(-p.visible)
-	case key.Matches(msg, m.keys.PageDown):
-		p.move(p.visible)
-	case key.Matches(msg, m.keys.First):
-		p.move(-p.lines())
-	case key.Matches(msg, m.keys.Last):
-		p.move(p.lines())
+	case p.Navigate(msg, keypicker.NavKeys{Up: m.keys.Up, Down: m.keys.Down, PageUp: m.keys.PageUp,
+		PageDown: m.keys.PageDown, First: m.keys.First, Last: m.keys.Last}):
 	default:
-		return p.updateSearch(msg)
+		return p.UpdateSearch(msg)
 	}
 	return nil
 }
@@ -81,7 +75,7 @@ func (m *Model) keyPageHelp() []key.Binding {
 
 func (m *Model) keyPageView() string {
 	name := model.Printable(fullName(m.checked))
-	return m.st.Text.Render("Choose the key to give to "+name+`, or "No key now".`) + "\n" + m.picker.view()
+	return m.st.Text.Render("Choose the key to give to "+name+`, or "No key now".`) + "\n" + m.picker.View()
 }
 
 func fullName(in model.EmployeeInput) string {
@@ -92,6 +86,28 @@ func fullName(in model.EmployeeInput) string {
 // stored, and the list is read again so the taken key is gone from it.
 func (m *Model) keyUnavailable(err *store.ErrKeyUnavailable) tea.Cmd {
 	m.choice = nil
-	m.picker.notice = err.Msg
+	m.picker.SetNotice(err.Msg)
 	return m.openKeyPage()
+}
+
+// readyKeys loads the keys that can be assigned, sorted by serial.
+func readyKeys(s *store.Store) ([]keypicker.Key, error) {
+	// Read one key at a time: only the Ready ones are held, not every
+	// key and employee.
+	var ready []model.Key
+	err := s.EachKey(func(l store.KeyLine, _ time.Time) error {
+		if l.Key.Status == model.Ready {
+			ready = append(ready, l.Key)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(ready, func(i, j int) bool { return ready[i].Serial < ready[j].Serial })
+	rows := make([]keypicker.Key, len(ready))
+	for i, k := range ready {
+		rows[i] = keypicker.NewKey(k)
+	}
+	return rows, nil
 }

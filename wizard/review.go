@@ -38,7 +38,7 @@ func (m *Model) create() tea.Cmd {
 	s, actor, in := m.cfg.Store, m.cfg.Actor, m.checked
 	serial := ""
 	if m.choice != nil {
-		serial = m.choice.stored
+		serial = m.choice.Ref.Serial
 	}
 	return func() tea.Msg {
 		created, err := s.AddEmployee(actor, in, serial)
@@ -100,8 +100,8 @@ func (m *Model) reviewView(height int) string {
 	}
 	indent := strings.Repeat(" ", m.st.Label.GetWidth())
 	if k := m.choice; k != nil {
-		desc := k.serial
-		for _, extra := range []string{k.model, prefixed("firmware ", k.firmware), prefixed("RFID ", k.rfid)} {
+		desc := k.Serial
+		for _, extra := range []string{k.Model, prefixed("firmware ", k.Firmware), prefixed("RFID ", k.RFID)} {
 			if extra != "" {
 				desc += " · " + extra
 			}

@@ -14,6 +14,7 @@ import (
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
 	"github.com/keydesk/keydesk/ui/component/codeview"
+	"github.com/keydesk/keydesk/ui/component/keypicker"
 	"github.com/keydesk/keydesk/ui/component/mailprompt"
 	"github.com/keydesk/keydesk/ui/component/styles"
 )
@@ -69,8 +70,8 @@ type Model struct {
 	initCmd  tea.Cmd
 
 	// Key.
-	picker keyPicker
-	choice *keyRow // nil: no key; valid once the Key page was passed
+	picker keypicker.Model
+	choice *keypicker.Key // nil: no key; valid once the Key page was passed
 
 	// Talking to the store. Every request carries an id; an answer with
 	// another id is stale and dropped.
@@ -94,7 +95,7 @@ func New(cfg Config) *Model {
 		cfg.Now = time.Now
 	}
 	m := &Model{cfg: cfg, st: cfg.Styles, keys: newKeyMap(), width: 80, height: 24}
-	m.picker = newKeyPicker(cfg.Styles)
+	m.picker = keypicker.New(cfg.Styles, "No key now: create the employee without a key")
 	m.initCmd = m.openProfile("")
 	return m
 }
@@ -110,7 +111,7 @@ func (m *Model) SetSize(width, height int) {
 	if m.form != nil {
 		m.form.WithWidth(formWidth(m.width))
 	}
-	m.picker.setSize(m.width, m.bodyHeight())
+	m.picker.SetSize(m.width, m.bodyHeight())
 }
 
 // Dirty reports whether the admin typed something not yet created.
@@ -154,7 +155,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case pageProfile:
 		return m, m.updateForm(msg)
 	case pageKey:
-		return m, m.picker.updateSearch(msg)
+		return m, m.picker.UpdateSearch(msg)
 	case pageResult:
 		if m.mail != nil {
 			return m, m.mail.Update(msg) // the prompt's cursor, the spinner, the send's answer

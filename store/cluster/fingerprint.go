@@ -13,7 +13,7 @@ import (
 // fingerprint; their files are not byte-identical (bbolt's page placement
 // depends on each node's readers), so files are never compared directly.
 func (m *Machine) Fingerprint() (index uint64, sum []byte, err error) {
-	err = m.DB().View(func(tx *bolt.Tx) error {
+	err = m.view(func(tx *bolt.Tx) error {
 		index = readApplied(tx).Index
 		h := sha256.New()
 		err := tx.ForEach(func(name []byte, b *bolt.Bucket) error {

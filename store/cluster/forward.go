@@ -49,7 +49,7 @@ func readRequest(r io.Reader) (Request, error) {
 	req := Request{Kind: Kind(h[0])}
 	copy(req.ID[:], h[1:17])
 	n := binary.BigEndian.Uint32(h[17:])
-	if n > MaxCommandSize || (req.Kind != KindCommand && req.Kind != KindCluster && req.Kind != KindPromote) {
+	if n > MaxCommandSize || (req.Kind != KindCommand && req.Kind != KindCluster && req.Kind != KindPromote && req.Kind != KindCheckpoints) {
 		return Request{}, errors.New("forwarded request out of bounds")
 	}
 	req.Body = make([]byte, n)
@@ -139,19 +139,30 @@ func (p *Port) serveForward(conn net.Conn, peer string) {
 // Forward sends req to the leader through the port: the Forwarder of a
 // node on the network.
 func (p *Port) Forward(ctx context.Context, leader raft.ServerAddress, req Request) (Reply, error) {
-	timeout := 5 * time.Second
-	conn, err := p.dial(string(leader), protoForward, timeout)
-	if err != nil {
-		return Reply{Retry: true}, nil // nothing was sent
+	addr := string(leader)
+	conn := p.fwd.get(addr)
+	if conn == nil {
+		var err error
+		if conn, err = p.dial(addr, protoForward, 5*time.Second); err != nil {
+			return Reply{Retry: true}, nil // nothing was sent
+		}
 	}
-	defer conn.Close()
 	if d, ok := ctx.Deadline(); ok {
 		conn.SetDeadline(d)
 	}
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Now()) })
-	defer stop()
 	if err := writeRequest(conn, req); err != nil {
+		stop()
+		conn.Close()
 		return Reply{}, err
 	}
-	return readReply(bufio.NewReader(conn))
+	// One reply per request, read straight from the connection, which
+	// then carries the next request.
+	reply, err := readReply(conn)
+	if !stop() || err != nil {
+		conn.Close() // the deadline fired, or the stream is out of step
+		return reply, err
+	}
+	p.fwd.put(addr, conn)
+	return reply, nil
 }

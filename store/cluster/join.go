@@ -110,14 +110,23 @@ func (n *Node) serveJoin(conn net.Conn, id *Identity, box Sealer) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	spent, err := n.Propose(ctx, Request{ID: NewRequestID(), Kind: KindCluster, Body: tokenUseCommand(hello.Token, hello.Node)})
-	if err != nil {
-		fail("%v", err)
-		return
-	}
-	if spent.Refused {
-		fail("%s", spent.Data)
-		return
+	if n.cfg.UseToken != nil {
+		// The store spends the token in a command of its own, with the
+		// join's audit entry in the same transaction.
+		if err := n.cfg.UseToken(ctx, hello.Token, hello.Node, hello.Addr); err != nil {
+			fail("%v", err)
+			return
+		}
+	} else {
+		spent, err := n.Propose(ctx, Request{ID: NewRequestID(), Kind: KindCluster, Body: tokenUseCommand(hello.Token, hello.Node)})
+		if err != nil {
+			fail("%v", err)
+			return
+		}
+		if spent.Refused {
+			fail("%s", spent.Data)
+			return
+		}
 	}
 	if id.CAKey == nil {
 		fail("this node cannot sign certificates (no CA key)")
@@ -291,6 +300,11 @@ func joinOnce(ctx context.Context, addr, fingerprint, token, id, nodeAddr string
 		if k, err := x509.ParsePKCS8PrivateKey(caKey); err == nil {
 			ident.CAKey, _ = k.(ed25519.PrivateKey)
 		}
+	}
+	if ident.CAKey == nil {
+		// Every node signs joiners and derives the cluster's SSH host key
+		// from it (hostkey.go).
+		return nil, errors.New("the cluster's CA key did not arrive whole: try the join again")
 	}
 	if snapshot == nil {
 		snapshot = io.Discard

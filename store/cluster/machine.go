@@ -84,10 +84,17 @@ type MachineOptions struct {
 	// audit chain). Nil accepts any file this package can read.
 	Check func(db *bolt.DB) error
 	// Replaced is told the new *bolt.DB after a restore: the store reads
-	// through it from then on.
+	// through it from then on. It runs with Swap held.
 	Replaced func(db *bolt.DB)
+	// Swap, when set, is held by a restore from the moment it closes the
+	// old file until Replaced has run: the store's readers that found the
+	// old file closed wait on it for the new one.
+	Swap sync.Locker
 	// Notify is called after every committed batch (live refresh).
 	Notify func(index uint64)
+	// CheckpointEvery is how many log indexes apart the audit head is
+	// recorded for comparing nodes (default 1,024; checkpoint.go).
+	CheckpointEvery uint64
 }
 
 // Machine is the replicated state machine: a bbolt file, the executor
@@ -104,6 +111,12 @@ type Machine struct {
 
 	waitMu sync.Mutex
 	moved  chan struct{} // closed and replaced whenever applied moves
+}
+
+// haltWith stops the machine for err (a divergence found outside an
+// apply); it reports whether this call stopped it.
+func (m *Machine) haltWith(err error) bool {
+	return m.halted.CompareAndSwap(nil, &haltError{err: err})
 }
 
 // haltError is why a machine stopped applying.
@@ -125,6 +138,9 @@ func NewMachine(db *bolt.DB, exec Executor, opt MachineOptions) (*Machine, error
 	if opt.KeepRequests == 0 {
 		opt.KeepRequests = 100_000
 	}
+	if opt.CheckpointEvery == 0 {
+		opt.CheckpointEvery = 1024
+	}
 	if opt.Open == nil {
 		opt.Open = func(path string) (*bolt.DB, error) {
 			return bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
@@ -132,7 +148,7 @@ func NewMachine(db *bolt.DB, exec Executor, opt MachineOptions) (*Machine, error
 	}
 	m := &Machine{db: db, exec: exec, opt: opt, moved: make(chan struct{})}
 	err := db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketClusterMeta, bucketRequests, bucketRequestAge, bucketTokens} {
+		for _, name := range [][]byte{bucketClusterMeta, bucketRequests, bucketRequestAge, bucketTokens, bucketCheckpoints} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
@@ -178,9 +194,17 @@ func readApplied(tx *bolt.Tx) appliedAt {
 	return appliedAt{binary.BigEndian.Uint64(v), binary.BigEndian.Uint64(v[8:])}
 }
 
+// view runs fn in a read transaction of the file, which a restore does
+// not replace meanwhile.
+func (m *Machine) view(fn func(tx *bolt.Tx) error) error {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.db.View(fn)
+}
+
 // AppliedAt reads the applied index and term from the file.
 func (m *Machine) AppliedAt() (index, term uint64, err error) {
-	err = m.DB().View(func(tx *bolt.Tx) error {
+	err = m.view(func(tx *bolt.Tx) error {
 		a := readApplied(tx)
 		index, term = a.Index, a.Term
 		return nil
@@ -260,6 +284,7 @@ func (m *Machine) applyInTx(tx *bolt.Tx, entries []Entry, out []Applied, refused
 		}
 		// Gaps are normal: raft keeps no-op and barrier entries from the
 		// state machine.
+		prev := applied.Index
 		applied = appliedAt{e.Index, e.Term}
 		// Pruned entry by entry, so that whether an id is still known
 		// does not depend on where the batches split.
@@ -298,6 +323,9 @@ func (m *Machine) applyInTx(tx *bolt.Tx, entries []Entry, out []Applied, refused
 					return err
 				}
 			}
+		}
+		if err := m.checkpoint(tx, prev, e.Index); err != nil {
+			return err
 		}
 		*last = applied
 	}
@@ -381,7 +409,7 @@ func (m *Machine) Head() ([]byte, error) {
 		return nil, nil
 	}
 	var head []byte
-	err := m.DB().View(func(tx *bolt.Tx) (err error) {
+	err := m.view(func(tx *bolt.Tx) (err error) {
 		head, err = h.Head(tx)
 		return err
 	})

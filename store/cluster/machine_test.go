@@ -116,9 +116,14 @@ func fingerprint(t testing.TB, m *Machine) (uint64, []byte, []byte) {
 
 func TestBatchSplitsGiveIdenticalState(t *testing.T) {
 	log := randomLog(7, 400)
-	one := newTestMachine(t, ledger{}, MachineOptions{})
+	// Checkpoints every 16 indexes: the fingerprint covers them, so they
+	// too must not depend on the batch boundaries.
+	one := newTestMachine(t, ledger{}, MachineOptions{CheckpointEvery: 16})
 	want := applyInSplits(t, one, log, func() int { return 1 })
 	wantIndex, wantSum, wantHead := fingerprint(t, one)
+	if cps, err := one.Checkpoints(); err != nil || len(cps) != 400/16 {
+		t.Fatalf("%d checkpoints (%v), want %d", len(cps), err, 400/16)
+	}
 	if wantIndex != 400 || len(wantHead) == 0 {
 		t.Fatalf("applied %d, head %x", wantIndex, wantHead)
 	}
@@ -143,7 +148,7 @@ func TestBatchSplitsGiveIdenticalState(t *testing.T) {
 	}
 	for name, next := range splits {
 		t.Run(name, func(t *testing.T) {
-			m := newTestMachine(t, ledger{}, MachineOptions{})
+			m := newTestMachine(t, ledger{}, MachineOptions{CheckpointEvery: 16})
 			got := applyInSplits(t, m, log, next)
 			for i := range want {
 				if !sameResult(got[i].Result, want[i].Result) {

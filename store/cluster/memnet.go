@@ -96,6 +96,9 @@ func (f memForward) Forward(ctx context.Context, leader raft.ServerAddress, req 
 	if node == nil || cut {
 		return Reply{}, errMemUnreachable
 	}
+	if req.Kind == KindCheckpoints {
+		return node.serveCheckpoints(), nil
+	}
 	return node.Lead(ctx, req), nil
 }
 

@@ -25,6 +25,8 @@ type NetConfig struct {
 	OnHalt            func(error)
 	// Stores replaces Dir (tests).
 	Stores *Stores
+	// UseToken: see NodeConfig.
+	UseToken func(ctx context.Context, token, node, addr string) error
 }
 
 // StartNetNode opens the port and starts the node on it: Raft, write
@@ -44,7 +46,7 @@ func StartNetNode(cfg NetConfig) (*Node, *Port, error) {
 	node, err := StartNode(NodeConfig{
 		ID: cfg.ID, Addr: addr, Dir: cfg.Dir, Stores: cfg.Stores, Machine: cfg.Machine,
 		Transport: port.Transport(cfg.Log), Forwarder: port, Stamp: cfg.Stamp,
-		Log: cfg.Log, Tune: cfg.Tune, OnHalt: cfg.OnHalt,
+		Log: cfg.Log, Tune: cfg.Tune, OnHalt: cfg.OnHalt, UseToken: cfg.UseToken,
 	})
 	if err != nil {
 		port.Close()
@@ -76,6 +78,9 @@ func (n *Node) isMember(id string) bool {
 
 // serveForwarded answers a request forwarded by node peer.
 func (n *Node) serveForwarded(ctx context.Context, peer string, req Request) Reply {
+	if req.Kind == KindCheckpoints {
+		return n.serveCheckpoints()
+	}
 	if req.Kind != KindPromote {
 		return n.Lead(ctx, req)
 	}

@@ -42,6 +42,8 @@ type Port struct {
 	join    func(conn net.Conn)
 	// joins bounds the unauthenticated join handshakes in flight.
 	joins chan struct{}
+
+	fwd forwardPool // forwarding connections kept open (forwardpool.go)
 }
 
 // Listen opens the cluster port at addr. member says whether a node id
@@ -188,6 +190,7 @@ func (p *Port) Close() error {
 	p.closeOnce.Do(func() {
 		close(p.closed)
 		err = p.ln.Close()
+		p.fwd.closeAll()
 	})
 	return err
 }

@@ -55,8 +55,13 @@ func (m *Machine) Restore(r io.Reader) error {
 		return fmt.Errorf("the received snapshot is refused: %w", err)
 	}
 
+	if m.opt.Swap != nil {
+		m.opt.Swap.Lock()
+		defer m.opt.Swap.Unlock()
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	// Close waits for the transactions still open on the old file.
 	if err := m.db.Close(); err != nil {
 		return m.haltRestore(fmt.Errorf("cannot close the database to replace it: %w", err))
 	}

@@ -22,6 +22,9 @@ type Status struct {
 	Head    string
 	Servers []raft.Server
 	Halted  string
+	// Compared is what the last checkpoint comparison found wrong ("" when
+	// every reachable voter agreed).
+	Compared string
 }
 
 // Status reads this node's view of the cluster.
@@ -42,13 +45,16 @@ func (n *Node) Status() Status {
 	if h := n.m.Halted(); h != nil {
 		st.Halted = h.Error()
 	}
+	if w := n.compared.Load(); w != nil {
+		st.Compared = *w
+	}
 	return st
 }
 
 // Detach removes the cluster's bookkeeping from a node's file, making it
 // a single node's database again (cluster detach).
 func Detach(tx *bolt.Tx) error {
-	for _, name := range [][]byte{bucketClusterMeta, bucketRequests, bucketRequestAge, bucketTokens} {
+	for _, name := range [][]byte{bucketClusterMeta, bucketRequests, bucketRequestAge, bucketTokens, bucketCheckpoints} {
 		if err := tx.DeleteBucket(name); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 			return err
 		}

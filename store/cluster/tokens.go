@@ -55,38 +55,70 @@ func tokenUseCommand(token, node string) []byte {
 // Token states in the tokens bucket: expiry (8 bytes) then the node that
 // used it, empty while unused.
 func execCluster(tx *bolt.Tx, at Position, body []byte) (Outcome, error) {
-	tokens := tx.Bucket(bucketTokens)
 	if len(body) < 33 {
 		return Outcome{}, errors.New("cluster entry too short")
 	}
-	hash := body[1:33]
+	var hash [32]byte
+	copy(hash[:], body[1:33])
+	var refusal string
+	var err error
 	switch body[0] {
 	case opTokenCreate:
 		if len(body) != 41 {
 			return Outcome{}, errors.New("token entry of the wrong size")
 		}
-		if err := pruneTokens(tokens, at.Time); err != nil {
-			return Outcome{}, err
-		}
-		if tokens.Stats().KeyN >= maxLiveTokens {
-			return Outcome{Refused: true, Result: []byte("too many join tokens are waiting to be used; let them expire first")}, nil
-		}
-		return Outcome{}, tokens.Put(hash, body[33:41])
+		refusal, err = RegisterToken(tx, hash, time.Unix(0, int64(binary.BigEndian.Uint64(body[33:41]))), at.Time)
 	case opTokenUse:
-		node := string(body[33:])
-		v := tokens.Get(hash)
-		switch {
-		case len(v) < 8:
-			return Outcome{Refused: true, Result: []byte("the join token is not known (mistyped, or made on another cluster)")}, nil
-		case len(v) > 8:
-			return Outcome{Refused: true, Result: fmt.Appendf(nil, "the join token was already used by node %s", v[8:])}, nil
-		case at.Time.UnixNano() > int64(binary.BigEndian.Uint64(v)):
-			return Outcome{Refused: true, Result: []byte("the join token has expired: ask for a new one")}, nil
+		refusal, err = SpendToken(tx, hash, string(body[33:]), at.Time)
+		if refusal == "" && err == nil {
+			return Outcome{Result: []byte("joined")}, nil
 		}
-		spent := append(append([]byte(nil), v...), node...)
-		return Outcome{Result: []byte("joined")}, tokens.Put(hash, spent)
+	default:
+		return Outcome{}, fmt.Errorf("%w (cluster op %d)", errUnknownVersion, body[0])
 	}
-	return Outcome{}, fmt.Errorf("%w (cluster op %d)", errUnknownVersion, body[0])
+	if refusal != "" {
+		return Outcome{Refused: true, Result: []byte(refusal)}, err
+	}
+	return Outcome{}, err
+}
+
+// TokenHash is what the log and the file keep of a join token.
+func TokenHash(token string) [32]byte { return tokenHash(token) }
+
+// RegisterToken records a token's hash, valid until expires, in the
+// transaction of a log entry applied at now (the log's time). A refusal
+// (too many tokens waiting) is said in words, with nothing written.
+func RegisterToken(tx *bolt.Tx, hash [32]byte, expires, now time.Time) (refusal string, err error) {
+	tokens := tx.Bucket(bucketTokens)
+	if tokens == nil {
+		return "", errors.New("the database has no cluster bookkeeping")
+	}
+	if err := pruneTokens(tokens, now); err != nil {
+		return "", err
+	}
+	if tokens.Stats().KeyN >= maxLiveTokens {
+		return "too many join tokens are waiting to be used; let them expire first", nil
+	}
+	return "", tokens.Put(hash[:], binary.BigEndian.AppendUint64(nil, uint64(expires.UnixNano())))
+}
+
+// SpendToken uses a token for node, once, before it expires.
+func SpendToken(tx *bolt.Tx, hash [32]byte, node string, now time.Time) (refusal string, err error) {
+	tokens := tx.Bucket(bucketTokens)
+	if tokens == nil {
+		return "", errors.New("the database has no cluster bookkeeping")
+	}
+	v := tokens.Get(hash[:])
+	switch {
+	case len(v) < 8:
+		return "the join token is not known (mistyped, or made on another cluster)", nil
+	case len(v) > 8:
+		return fmt.Sprintf("the join token was already used by node %s", v[8:]), nil
+	case now.UnixNano() > int64(binary.BigEndian.Uint64(v)):
+		return "the join token has expired: ask for a new one", nil
+	}
+	spent := append(append([]byte(nil), v...), node...)
+	return "", tokens.Put(hash[:], spent)
 }
 
 // maxLiveTokens bounds the tokens table.

@@ -31,10 +31,13 @@ func (k ErrorKind) String() string {
 	return "other"
 }
 
-// ErrNoServer is sending before a mail server is set up. Its words are
-// the one place "no mail server" is said; the faces add where to set one
-// up.
-var ErrNoServer = errors.New("no mail server is set up")
+// NoServer is the one place "no mail server" is said: ErrNoServer and
+// every face's words for it are made of it.
+const NoServer = "no mail server"
+
+// ErrNoServer is sending before a mail server is set up; the faces add
+// where to set one up.
+var ErrNoServer = errors.New(NoServer + " is set up")
 
 // ErrSend is every error Send and SendTest return.
 type ErrSend struct {

@@ -61,12 +61,12 @@ func (a *app) clusterInitCommand() *cobra.Command {
 			if err := st.Check(a.actor(), opClusterAdmin); err != nil {
 				return err
 			}
-			node, fp, err := st.InitCluster(id, addr, store.NodeOptions{})
+			_, fp, err := st.InitCluster(id, addr, store.NodeOptions{})
 			if err != nil {
 				return err
 			}
 			defer st.StopCluster()
-			token, err := node.CreateJoinToken(a.ctx, time.Hour)
+			token, err := st.IssueJoinToken(a.actor(), time.Hour)
 			if err != nil {
 				return err
 			}
@@ -161,8 +161,8 @@ func (a *app) clusterTokenCommand() *cobra.Command {
 		Args:  argsNamed(),
 	}
 	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
-		return a.withNode(opClusterAdmin, func(_ *store.Store, node *cluster.Node) error {
-			token, err := node.CreateJoinToken(a.ctx, ttl)
+		return a.withNode(opClusterAdmin, func(st *store.Store, _ *cluster.Node) error {
+			token, err := st.IssueJoinToken(a.actor(), ttl)
 			if err != nil {
 				return err
 			}
@@ -195,6 +195,9 @@ func (a *app) clusterStatusCommand() *cobra.Command {
 			fmt.Fprintf(w, "audit head\t%s\n", st.Head)
 			if st.Halted != "" {
 				fmt.Fprintf(w, "HALTED\t%s\n", st.Halted)
+			}
+			if st.Compared != "" {
+				fmt.Fprintf(w, "checkpoints\t%s\n", st.Compared)
 			}
 			voters := 0
 			for _, s := range st.Servers {
@@ -230,7 +233,7 @@ func (a *app) clusterRemoveCommand() *cobra.Command {
 		Args:  argsNamed("ID"),
 	}
 	cmd.RunE = a.action(func(cmd *cobra.Command, args []string) error {
-		return a.withNode(opClusterAdmin, func(_ *store.Store, node *cluster.Node) error {
+		return a.withNode(opClusterAdmin, func(st *store.Store, node *cluster.Node) error {
 			servers, err := node.Servers()
 			if err != nil {
 				return err
@@ -255,6 +258,9 @@ func (a *app) clusterRemoveCommand() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(a.env.Stdout, "node %s removed\n", args[0])
+			if err := st.RecordClusterChange(a.actor(), model.ActionClusterNodeRemoved, args[0], fmt.Sprintf("%d voters before", voters)); err != nil {
+				return fmt.Errorf("node %s is removed, but the audit trail could not record it: %w", args[0], err)
+			}
 			return nil
 		})
 	})
@@ -269,7 +275,7 @@ func (a *app) clusterTransferCommand() *cobra.Command {
 		Args:  cobra.MaximumNArgs(1),
 	}
 	cmd.RunE = a.action(func(cmd *cobra.Command, args []string) error {
-		return a.withNode(opClusterAdmin, func(_ *store.Store, node *cluster.Node) error {
+		return a.withNode(opClusterAdmin, func(st *store.Store, node *cluster.Node) error {
 			if !node.IsLeader() {
 				return errors.New("run leader-transfer on the leader (cluster status names it)")
 			}
@@ -281,6 +287,14 @@ func (a *app) clusterTransferCommand() *cobra.Command {
 				return err
 			}
 			fmt.Fprintln(a.env.Stdout, "leadership handed over")
+			// Recorded through the new leader, once this node knows it.
+			note := "from node " + node.ID()
+			if to != "" {
+				note += " to node " + to
+			}
+			if err := st.RecordClusterChange(a.actor(), model.ActionClusterLeaderTransferred, "", note); err != nil {
+				return fmt.Errorf("leadership is handed over, but the audit trail could not record it: %w", err)
+			}
 			return nil
 		})
 	})

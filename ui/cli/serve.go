@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store"
 	"github.com/spf13/cobra"
 )
 
@@ -51,6 +52,13 @@ file default to files beside the database.`,
 		dir := filepath.Dir(st.Path())
 		if !cmd.Flags().Changed("host-key") {
 			opts.HostKeyPath = filepath.Join(dir, "keydesk_host_ed25519")
+			if clustered {
+				// Every node serves the cluster's host key: one known_hosts
+				// entry across a failover (cluster.go).
+				if opts.HostKeyPath, err = store.ClusterHostKey(st.Path()); err != nil {
+					return err
+				}
+			}
 		}
 		if !cmd.Flags().Changed("authorized-keys") {
 			opts.AuthorizedKeysPath = filepath.Join(dir, "authorized_keys")

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -22,15 +25,24 @@ func synthetic(n int) store.Snapshot {
 	for id, name := range []string{"Default", "Standard", "High security", "Shared desk"} {
 		snap.Profiles = append(snap.Profiles, store.ProfileUse{Profile: model.Profile{ID: uint64(id + 1), Name: name}})
 	}
-	first := []string{"Olivia", "Liam", "Emma", "Noah", "Ava", "Oliver", "Sophia", "Elijah"}
-	last := []string{"Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis"}
+	first := strings.Fields("Olivia Liam Emma Noah Ava Oliver Sophia Elijah Isabella Lucas Mia Mason Amelia Logan Harper Ethan " +
+		"Evelyn James Abigail Victor Victoria Gonzalo Grace Henry Chloe Jack Zoe Leo Nora Samuel Aria Daniel Layla Mateo Riley Owen " +
+		"Lily Wyatt Hannah Julian Ellie Gabriel Stella Isaac Maya Anthony Ruby Dylan Alice Carter Lucy Aaron Ivy Thomas Sara Adrian")
+	last := strings.Fields("Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez " +
+		"Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark Ramirez Lewis Robinson " +
+		"Walker Young Allen King Wright Scott Torres Nguyen Hill Flores Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter")
+	departments := strings.Fields("Engineering Sales Finance Support Research Legal Operations Marketing")
 	for i := 0; i < n; i++ {
 		snap.Keys = append(snap.Keys, model.Key{ID: uint64(i + 1), Serial: fmt.Sprintf("ST1010%010d", i),
 			MAC:   fmt.Sprintf("D0:7E:%02X:%02X:%02X:%02X", byte(i>>24), byte(i>>16), byte(i>>8), byte(i)),
 			Model: "IPI Key 4", Firmware: "4.1.7", RFID: fmt.Sprintf("%010X", i*7919), Status: model.Ready, UpdatedAt: t0})
-		f, l := first[i%len(first)], last[(i/len(first))%len(last)]+fmt.Sprint(i/64)
+		f, l := first[i%len(first)], last[(i/len(first))%len(last)]
+		if n := i / (len(first) * len(last)); n > 0 {
+			l += "-" + strconv.Itoa(n)
+		}
 		snap.Employees = append(snap.Employees, model.Employee{ID: uint64(i + 1), FirstName: f, LastName: l,
-			Email: fmt.Sprintf("%s.%s@example.com", f, l), Department: "Engineering", Position: "Software Engineer"})
+			Email: fmt.Sprintf("%s.%s.%d@example.com", strings.ToLower(f), strings.ToLower(last[(i/len(first))%len(last)]), i),
+			Phone: fmt.Sprintf("+1 555 %07d", i), Department: departments[i%len(departments)], Position: "Staff"})
 		if i%3 != 0 {
 			snap.Keys[i].Status, snap.Keys[i].EmployeeID, snap.Employees[i].KeyID = model.Active, uint64(i+1), uint64(i+1)
 		}
@@ -151,4 +163,42 @@ func BenchmarkFind1M(b *testing.B) {
 		}
 		x.FindEmployees(q, EmployeesByName)
 	}
+}
+
+// typed is the Employees search the pty benchmark types (ui/serve
+// bench1m_test.go), one key after the other.
+var typed = []string{"v", "vi", "vic", "vict", "vict g"}
+
+// BenchmarkSearchTyped1M is that search in the shared view of a million
+// employees named as the 1M benchmark names them, each keystroke a
+// search of its own (a new version of the data for each word typed:
+// nothing cached but the keys typed before): the part of a keystroke
+// that grows with the rows.
+func BenchmarkSearchTyped1M(b *testing.B) {
+	_, x := big(b)
+	runtime.GC()
+	var lat []time.Duration
+	each := make([][]time.Duration, len(typed))
+	b.ResetTimer()
+	for range b.N {
+		x.mu.Lock()
+		x.found = foundCache{}
+		x.mu.Unlock()
+		for i, q := range typed {
+			start := time.Now()
+			x.FindEmployees(q, EmployeesByName)
+			lat = append(lat, time.Since(start))
+			each[i] = append(each[i], time.Since(start))
+		}
+	}
+	b.StopTimer()
+	for i, q := range typed {
+		slices.Sort(each[i])
+		b.ReportMetric(float64(each[i][len(each[i])/2])/1e6, strings.ReplaceAll(q, " ", "_")+"-ms")
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2])/1e6, "keystroke-p50-ms")
+	b.ReportMetric(float64(lat[len(lat)-1])/1e6, "keystroke-max-ms")
+	b.ReportMetric(float64(x.keyText.grams.Bytes()+x.employeeText.grams.Bytes())/(1<<20), "grams-MB")
+	b.ReportMetric(float64(len(x.keyText.text)+len(x.employeeText.text))/(1<<20), "text-MB")
 }

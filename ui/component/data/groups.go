@@ -36,10 +36,13 @@ func (x *Index) Departments() []Group {
 // "it" are one department to an admin.
 func (x *Index) groups(name groupsKey, field func(*model.Employee) string) []Group {
 	x.mu.Lock()
-	defer x.mu.Unlock()
-	if g, ok := x.groupLists[name]; ok {
+	g, ok := x.groupLists[name]
+	x.mu.Unlock()
+	if ok {
 		return g
 	}
+	// Counted without the index's lock (a million employees take a
+	// while): two sessions asking at once both count.
 	at := map[string]int{}
 	var out []Group
 	for i := range x.Employees {
@@ -66,6 +69,8 @@ func (x *Index) groups(name groupsKey, field func(*model.Employee) string) []Gro
 		}
 		return strings.Compare(strings.ToLower(a.Value), strings.ToLower(b.Value))
 	})
+	x.mu.Lock()
+	defer x.mu.Unlock()
 	if x.groupLists == nil {
 		x.groupLists = map[groupsKey][]Group{}
 	}

@@ -203,6 +203,7 @@ type Index struct {
 	counts                    [model.Compromised + 1]int
 	licences                  [model.LicenceExpired + 1]int // keys by licence status at At
 	partial                   bool                          // a Preview: the first employees only
+	grams                     bool                          // the texts have gram indexes (grams.go)
 	version                   uint64                        // counts the updates since the last Build
 
 	// Profiles are every profile with its number of keys (counted by the
@@ -214,6 +215,7 @@ type Index struct {
 
 	mu         sync.Mutex
 	orders     map[any][]int32       // sorted orders, computed once per sort
+	computing  map[any]*listCall     // orders being sorted (sort.go)
 	pending    map[any]*pendingOrder // sorted before writes that moved rows (pending.go)
 	groupLists map[groupsKey][]Group
 	found      foundCache // searches, once per query and order
@@ -221,7 +223,11 @@ type Index struct {
 
 // Build makes the rows of a snapshot. Keys and employees are built at
 // once on two cores, with the orders the first screens show.
-func Build(snap store.Snapshot) *Index {
+func Build(snap store.Snapshot) *Index { return build(snap, true) }
+
+// build is Build, with the search's gram index or without (a Preview
+// searches nothing).
+func build(snap store.Snapshot, grams bool) *Index {
 	x := &Index{
 		Keys:         make([]KeyRow, len(snap.Keys), rowCap(len(snap.Keys))),
 		Employees:    make([]EmployeeRow, len(snap.Employees), rowCap(len(snap.Employees))),
@@ -233,6 +239,7 @@ func Build(snap store.Snapshot) *Index {
 		Profiles:     snap.Profiles,
 		At:           snap.At,
 		directory:    snap.Directory,
+		grams:        grams,
 	}
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -301,6 +308,9 @@ func (x *Index) buildKeys(snap store.Snapshot) {
 		x.Keys[i].p.Store(&recs[i])
 	}
 	x.keyText.starts[len(spans)] = int32(len(all))
+	if x.grams {
+		x.keyText.grams = buildGrams(&x.keyText)
+	}
 }
 
 // buildEmployees fills the employee rows: key and search text.
@@ -332,6 +342,9 @@ func (x *Index) buildEmployees(snap store.Snapshot) {
 		x.Employees[i].p.Store(&recs[i])
 	}
 	x.employeeText.starts[len(spans)] = int32(len(all))
+	if x.grams {
+		x.employeeText.grams = buildGrams(&x.employeeText)
+	}
 }
 
 // Key returns the key with this id.

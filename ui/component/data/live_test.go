@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
@@ -210,5 +211,72 @@ func TestSearchEveryWordBestFirst(t *testing.T) {
 	}
 	if f := x.EmployeeMatchField(e, "ann@"); f != "e-mail" {
 		t.Errorf("matched field %q, want e-mail", f)
+	}
+}
+
+// A Build after the first (a profile changed: every key shows its name)
+// is made while the sessions read the version before: Read answers at
+// once, with a channel closed when the new version is published, and
+// writes meanwhile are in it.
+func TestARebuildLeavesTheVersionBeforeReadable(t *testing.T) {
+	st := tLiveStore(t)
+	live, release := Share(st)
+	defer release()
+	first, err := live.Latest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	started, hold := make(chan struct{}), make(chan struct{})
+	hook := func() { close(started); <-hold }
+	buildHook.Store(&hook)
+	defer buildHook.Store(nil)
+	if _, err := st.AddProfile(tAdmin, "Night shift", model.DefaultRules); err != nil {
+		t.Fatal(err)
+	}
+	read := func() (*Index, <-chan struct{}) {
+		t.Helper()
+		got := make(chan struct{})
+		var x *Index
+		var next <-chan struct{}
+		go func() {
+			defer close(got)
+			x, next, err = live.Read()
+		}()
+		select {
+		case <-got:
+		case <-time.After(10 * time.Second):
+			close(hold)
+			t.Fatal("a read waited for a build")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x, next
+	}
+	x, next := read()
+	if x != first || next == nil {
+		t.Fatalf("during the build: the version before %v, told of the next %v", x == first, next != nil)
+	}
+	<-started
+	if _, err := st.AddEmployee(tAdmin, model.EmployeeInput{FirstName: "Quentin", LastName: "Blake", Email: "quentin@example.com"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if x, again := read(); x != first || again != next {
+		t.Fatal("a write during the build did not leave the version before, waiting for the same build")
+	}
+	close(hold)
+	<-next
+	x, after := read()
+	if x == first || after != nil {
+		t.Fatalf("after the build: a new version %v, another build %v", x != first, after != nil)
+	}
+	if !slices.ContainsFunc(x.Profiles, func(p store.ProfileUse) bool { return p.Name == "Night shift" }) {
+		t.Error("the new version lacks the profile added")
+	}
+	if len(x.FindEmployees("quentin", EmployeesByName)) != 1 {
+		t.Error("the new version lacks the employee added during the build")
+	}
+	if live.Builds() != 2 {
+		t.Errorf("%d builds, want 2", live.Builds())
 	}
 }

@@ -13,7 +13,8 @@ import (
 // 100,000 rows whatever they hold, a few milliseconds.
 type searchText struct {
 	text   string
-	starts []int32 // where each row begins; one more: the end
+	starts []int32    // where each row begins; one more: the end
+	grams  *gramIndex // the rows of each gram (grams.go); nil: scan
 }
 
 // NormalizeQuery is the form a query is compared in: lower case, and a
@@ -242,7 +243,11 @@ func (x *Index) keyRanks(query string) []uint8 {
 		return r.text, !r.gone
 	}
 	return x.found.ranks(&x.mu, "rk"+query, func() []uint8 {
-		if earlier := x.found.earlier(&x.mu, "rk", query); earlier != nil {
+		earlier := x.found.earlier(&x.mu, "rk", query)
+		if rank, ok := x.keyText.indexed(query, len(x.Keys), earlier, x.dirtyKeys, own); ok {
+			return rank
+		}
+		if earlier != nil {
 			return x.keyText.refine(query, earlier, x.dirtyKeys, own)
 		}
 		return x.keyText.ranks(query, len(x.Keys), x.dirtyKeys, own)
@@ -255,7 +260,11 @@ func (x *Index) employeeRanks(query string) []uint8 {
 		return r.text, !r.gone
 	}
 	return x.found.ranks(&x.mu, "re"+query, func() []uint8 {
-		if earlier := x.found.earlier(&x.mu, "re", query); earlier != nil {
+		earlier := x.found.earlier(&x.mu, "re", query)
+		if rank, ok := x.employeeText.indexed(query, len(x.Employees), earlier, x.dirtyEmployees, own); ok {
+			return rank
+		}
+		if earlier != nil {
 			return x.employeeText.refine(query, earlier, x.dirtyEmployees, own)
 		}
 		return x.employeeText.ranks(query, len(x.Employees), x.dirtyEmployees, own)

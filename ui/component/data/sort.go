@@ -45,38 +45,67 @@ func (s EmployeeSort) String() string {
 // KeyOrder returns the positions of all keys in the given order. It is
 // computed once per index and shared: callers must not change it.
 func (x *Index) KeyOrder(by KeySort) []int32 {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	if o, ok := x.orders[by]; ok {
-		return o
-	}
-	var o []int32
-	if p, ok := x.pending[by]; ok {
-		o = p.moveRows(x.keyNow(by))
-		delete(x.pending, by)
-	} else {
-		o = sortKeys(x.Keys, by)
-	}
-	x.orders[by] = o
-	return o
+	return x.list(by, func() []int32 {
+		if p, ok := x.takePending(by); ok {
+			return p.moveRows(x.keyNow(by))
+		}
+		return sortKeys(x.Keys, by)
+	})
 }
 
 // EmployeeOrder returns the positions of all employees in the given order.
 func (x *Index) EmployeeOrder(by EmployeeSort) []int32 {
+	return x.list(by, func() []int32 {
+		if p, ok := x.takePending(by); ok {
+			return p.moveRows(x.employeeNow(by))
+		}
+		return sortEmployees(x.Employees, by)
+	})
+}
+
+func (x *Index) takePending(by any) (*pendingOrder, bool) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if o, ok := x.orders[by]; ok {
+	p, ok := x.pending[by]
+	return p, ok
+}
+
+// list is the list named key (an order, the keys reported lost),
+// computed once per index by the first session to ask, without holding
+// the index's lock: a session sorting a million rows another way keeps
+// no other session from its search or its list (the others asking for
+// the same list wait for that one).
+func (x *Index) list(key any, compute func() []int32) []int32 {
+	x.mu.Lock()
+	if o, ok := x.orders[key]; ok {
+		x.mu.Unlock()
 		return o
 	}
-	var o []int32
-	if p, ok := x.pending[by]; ok {
-		o = p.moveRows(x.employeeNow(by))
-		delete(x.pending, by)
-	} else {
-		o = sortEmployees(x.Employees, by)
+	if c, ok := x.computing[key]; ok {
+		x.mu.Unlock()
+		<-c.done
+		return c.list
 	}
-	x.orders[by] = o
-	return o
+	c := &listCall{done: make(chan struct{})}
+	if x.computing == nil {
+		x.computing = map[any]*listCall{}
+	}
+	x.computing[key] = c
+	x.mu.Unlock()
+	c.list = compute()
+	x.mu.Lock()
+	x.orders[key] = c.list
+	delete(x.pending, key) // moved: the order is whole again
+	delete(x.computing, key)
+	x.mu.Unlock()
+	close(c.done)
+	return c.list
+}
+
+// listCall is a list being computed.
+type listCall struct {
+	done chan struct{}
+	list []int32
 }
 
 // sortItem orders rows by a group (status, ...), then by text. The first

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/keydesk/keydesk/model"
@@ -223,13 +224,17 @@ func (u *updater) apply(profiles []store.ProfileUse) *Index {
 		pending[by] = p
 	}
 	groups := x.groupLists
+	lost, hasLost := x.orders[reportedLostOrder{}]
 	x.mu.Unlock()
+	if hasLost {
+		y.orders[reportedLostOrder{}] = y.movedLost(lost, keyRecs)
+	}
 	y.pending = make(map[any]*pendingOrder, len(pending))
 	for by, p := range pending {
 		switch by.(type) {
 		case KeySort, EmployeeSort:
 		default:
-			continue // a list it cannot move (the keys reported lost): made again when asked for
+			continue // the keys reported lost: moved above
 		}
 		items := map[int32]wasItem{}
 		switch by := by.(type) {
@@ -274,7 +279,7 @@ func (u *updater) apply(profiles []store.ProfileUse) *Index {
 		delete(y.pending, by)
 	}
 	if len(u.employeeRows) == 0 {
-		y.groupLists = groups
+		y.groupLists = maps.Clone(groups) // its own: each version adds to its map under its lock
 	}
 	return y
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/ui/component/data"
 	"github.com/keydesk/keydesk/ui/component/dialog"
+	"github.com/keydesk/keydesk/ui/component/keypicker"
 	"github.com/keydesk/keydesk/ui/component/table"
 )
 
@@ -51,34 +52,14 @@ func (a action) pickEmployee() tea.Cmd {
 func (a action) pickKey() tea.Cmd {
 	idx, st, actor := a.idx, a.c.Store, a.c.Actor
 	email := a.t.Employee.RawEmail()
-	var ready []int32
+	var ready []keypicker.Key
 	for _, i := range idx.KeyOrder(data.KeysBySerial) {
-		if idx.Keys[i].Status() == model.Ready {
-			ready = append(ready, i)
+		if k := &idx.Keys[i]; k.Status() == model.Ready {
+			ready = append(ready, keypicker.Key{Ref: k.Ref(), Serial: k.Serial(), MAC: k.MAC(), Model: k.Model(), Firmware: k.Firmware(), RFID: k.RFID()})
 		}
 	}
-	src := dialog.PickerSource{
-		Columns: []table.Column{
-			{Title: "Serial", Min: 16, Flex: 2},
-			{Title: "Model", Min: 10, Flex: 2},
-			{Title: "RFID", Min: 10, Flex: 1, Drop: 1},
-		},
-		Noun: "Ready keys",
-		Search: func(q string) []int32 {
-			hit := idx.KeysMatching(q)
-			if hit == nil {
-				return ready
-			}
-			return data.Filter(ready, func(i int32) bool { return hit[i] })
-		},
-		Cells: func(i int32) []table.Cell {
-			k := &idx.Keys[i]
-			return []table.Cell{{Text: k.Serial()}, {Text: k.Model()}, {Text: k.RFID()}}
-		},
-	}
-	p := dialog.NewPicker(a.c.Styles, fmt.Sprintf("Give %s a key…", a.t.Employee.Name()), src, func(i int32) tea.Cmd {
-		ref := idx.Keys[i].Ref()
-		return func() tea.Msg { return assigned(st.AssignKey(actor, ref, email)) }
+	p := dialog.NewKeyPicker(a.c.Styles, fmt.Sprintf("Give %s a key…", a.t.Employee.Name()), ready, func(k keypicker.Key) tea.Cmd {
+		return func() tea.Msg { return assigned(st.AssignKey(actor, k.Ref, email)) }
 	})
 	return open(p)
 }

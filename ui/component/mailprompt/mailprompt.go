@@ -133,7 +133,7 @@ func (m *Model) Binding() key.Binding {
 	k := m.keys.Open.Help().Key
 	desc := "e-mail (set up mail in 4 Settings)"
 	if !m.cfg.canSetUp() {
-		desc = "e-mail (no mail server: ask an admin)"
+		desc = "e-mail (" + store.NoMailServer + ": ask an admin)"
 	}
 	if m.job.code == nil {
 		desc = "send a test message (set up mail first)"

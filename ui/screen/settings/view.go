@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store"
 	"github.com/keydesk/keydesk/ui/component/common"
 )
 
@@ -25,7 +26,8 @@ func (m *Model) View() string {
 	case !m.loaded:
 		lines = append(lines, st.Subtle.Render("loading…"))
 	case !m.smtp.Configured():
-		lines = append(lines, st.Text.Render("No mail server is set up: codes can be read out or copied, not e-mailed."))
+		noServer := store.ErrNoMailServer.Error()
+		lines = append(lines, st.Text.Render(strings.ToUpper(noServer[:1])+noServer[1:]+": codes can be read out or copied, not e-mailed."))
 		if m.Access.May(model.OpSettingsChange) {
 			lines = append(lines, st.Text.Render("Press e to set one up."))
 		} else {

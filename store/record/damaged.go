@@ -1,4 +1,4 @@
-package store
+package record
 
 import (
 	"errors"
@@ -9,7 +9,7 @@ import (
 
 // ErrDamagedRecord says which record does not decode: its bucket and its
 // id (a number, or the name it is stored under). It wraps the decoder's
-// error, errCorrupt for a damaged value.
+// error, ErrCorrupt for a damaged value.
 type ErrDamagedRecord struct {
 	Bucket string
 	ID     string
@@ -17,7 +17,7 @@ type ErrDamagedRecord struct {
 }
 
 func (e *ErrDamagedRecord) Error() string {
-	if errors.Is(e.Err, errCorrupt) {
+	if errors.Is(e.Err, ErrCorrupt) {
 		return fmt.Sprintf("the record %s in %s is damaged: restore the database from a backup", e.ID, e.Bucket)
 	}
 	return fmt.Sprintf("the record %s in %s is damaged (%v): restore the database from a backup", e.ID, e.Bucket, e.Err)
@@ -25,22 +25,22 @@ func (e *ErrDamagedRecord) Error() string {
 
 func (e *ErrDamagedRecord) Unwrap() error { return e.Err }
 
-// damagedRecord names the record bucket[id] in err, nil when err is nil.
+// Damaged names the record bucket[id] in err, nil when err is nil.
 // An error that names its record already is left as it is.
-func damagedRecord(bucket, id []byte, err error) error {
+func Damaged(bucket, id []byte, err error) error {
 	var named *ErrDamagedRecord
 	if err == nil || errors.As(err, &named) {
 		return err
 	}
-	return &ErrDamagedRecord{Bucket: string(bucket), ID: recordID(id), Err: err}
+	return &ErrDamagedRecord{Bucket: string(bucket), ID: Name(id), Err: err}
 }
 
-// recordID shows a record's key: an 8-byte id as its number, a name as
+// Name shows a record's key: an 8-byte id as its number, a name as
 // quoted text, anything else in hex.
-func recordID(id []byte) string {
+func Name(id []byte) string {
 	switch {
 	case len(id) == 8:
-		return "id " + strconv.FormatUint(btoi(id), 10)
+		return "id " + strconv.FormatUint(ParseID(id), 10)
 	case utf8.Valid(id):
 		return strconv.Quote(string(id))
 	}
