@@ -30,10 +30,10 @@ type dense[V comparable] struct {
 
 func (d *dense[V]) get(id uint64) (V, bool) {
 	var zero V
-	if id < uint64(len(d.byID)) {
-		return d.byID[id], d.byID[id] != zero
+	if id < uint64(len(d.byID)) && d.byID[id] != zero {
+		return d.byID[id], true
 	}
-	v, ok := d.far[id]
+	v, ok := d.far[id] // also an id kept here before the array grew past it
 	return v, ok
 }
 

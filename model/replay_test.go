@@ -78,3 +78,28 @@ func TestReplayKeepsFarIDs(t *testing.T) {
 		t.Errorf("keys left %v, want only %d", left, far)
 	}
 }
+
+// An id kept in the map while it was far, then passed by the array as it
+// grew, is still found.
+func TestReplayFindsAFarIDTheArrayGrewPast(t *testing.T) {
+	r := NewReplay()
+	far := uint64(1<<16 + 100)
+	if err := r.Apply(AuditEntry{Seq: 1, Action: ActionKeyImported, To: Ready, KeyID: far}); err != nil {
+		t.Fatal(err)
+	}
+	seq := uint64(2)
+	for ; r.limit() <= far+1; seq++ { // entries enough for the array to reach past far
+		if err := r.Apply(AuditEntry{Seq: seq, Action: ActionSettingsChanged}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.Apply(AuditEntry{Seq: seq, Action: ActionKeyImported, To: Ready, KeyID: far + 1}); err != nil {
+		t.Fatal(err)
+	}
+	if k, ok := r.Key(far); !ok || k.Seq != 1 {
+		t.Errorf("key %d: %+v %v, want imported by entry 1", far, k, ok)
+	}
+	if err := r.Apply(AuditEntry{Seq: seq + 1, Action: ActionKeyImported, To: Ready, KeyID: far}); err == nil {
+		t.Error("key imported twice, once while far")
+	}
+}

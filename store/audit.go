@@ -194,6 +194,7 @@ type AuditState struct {
 // replayed and every key and employee record compared with what its
 // entries say (see checkRecords).
 func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
+	defer lowerGC(verifyGCPercent)() // gcpercent.go
 	var st AuditState
 	err := s.view(func(tx *bolt.Tx) error {
 		want := map[uint64]model.AuditAnchor{}

@@ -29,6 +29,7 @@ func (e *ErrImportTooLarge) Error() string {
 // readAtMost runs parse on at most MaxImportBytes of r, named name in
 // what it says.
 func readAtMost[T any](name string, r io.Reader, parse func(io.Reader) (T, error)) (T, error) {
+	defer lowerGC(importGCPercent)() // gcpercent.go
 	limited := &io.LimitedReader{R: r, N: MaxImportBytes + 1}
 	out, err := parse(limited)
 	if limited.N == 0 { // the byte past the limit was read
@@ -58,6 +59,7 @@ func (s *Store) ImportKeysFrom(ctx context.Context, who model.Actor, name string
 		return 0, err
 	}
 	defer done()
+	defer lowerGC(importGCPercent)() // gcpercent.go
 	rows, err := ReadKeys(ctx, name, r)
 	if err != nil {
 		return 0, err
@@ -76,6 +78,7 @@ func (s *Store) ImportEmployeesFrom(ctx context.Context, who model.Actor, name s
 		return 0, nil, err
 	}
 	defer done()
+	defer lowerGC(importGCPercent)()
 	rows, err := ReadEmployees(ctx, name, r)
 	if err != nil {
 		return 0, nil, err

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime/debug"
 	"strings"
 
 	"github.com/keydesk/keydesk/model"
@@ -48,11 +47,6 @@ with the same hash.`,
 			anchors = append(anchors, fromFile...)
 		}
 		return a.readAs(model.OpAuditVerify, func(st *store.Store) error {
-			// Verify keeps a few tables of every record (about 45 bytes a
-			// record: 90 MB at a million keys and a million employees);
-			// the collector's default would let garbage grow to as much
-			// again before it runs.
-			defer debug.SetGCPercent(debug.SetGCPercent(verifyGCPercent))
 			state, err := st.VerifyAudit(anchors...)
 			if err != nil {
 				return verifyError(err)
@@ -145,6 +139,3 @@ func (a *app) readAnchors(name string) ([]model.AuditAnchor, error) {
 	}
 	return anchors, nil
 }
-
-// verifyGCPercent is the collector's GOGC while audit verify runs.
-const verifyGCPercent = 40
