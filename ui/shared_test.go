@@ -38,6 +38,13 @@ func perSession(t *testing.T, n, sessions int) (first, each int64, ds []*driver)
 	before := heapNow()
 	// The first two make the view and the lists they ask of it.
 	ds = append(ds, whole(t, newDriver(t, st, 120, 40)), open())
+	// The search's index is made after the view is published: in the
+	// shared view's figure, not in a session's.
+	for deadline := time.Now().Add(2 * time.Minute); !ds[0].app.idx.SearchIndexed(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the search's index was never made")
+		}
+	}
 	afterFirst := heapNow()
 	for range sessions {
 		ds = append(ds, open())

@@ -502,7 +502,10 @@ func (g *gramIndex) fieldRows(cands []int32, query string) []int32 {
 // Index that share the text share it. A Live publishes a Build before
 // its gram indexes are made (MakeGrams): searches read the text until
 // then.
-type gramHolder struct{ p atomic.Pointer[gramIndex] }
+type gramHolder struct {
+	p    atomic.Pointer[gramIndex]
+	done atomic.Bool // made (or too small a text to have one)
+}
 
 func (h *gramHolder) get() *gramIndex {
 	if h == nil {
@@ -514,12 +517,25 @@ func (h *gramHolder) get() *gramIndex {
 // makeGrams makes the gram indexes of the texts that have none yet.
 func (x *Index) makeGrams() {
 	for _, s := range []*searchText{&x.employeeText, &x.keyText} {
-		if s.grams != nil && s.grams.get() == nil {
+		if s.grams != nil && !s.grams.done.Load() {
 			if g := buildGrams(s); g != nil {
 				s.grams.p.Store(g)
 			}
+			s.grams.done.Store(true)
 		}
 	}
+}
+
+// SearchIndexed reports whether the search's gram indexes are made (a
+// Live's are made just after it publishes a Build; searches read the
+// text until then, with the same answers).
+func (x *Index) SearchIndexed() bool {
+	for _, h := range []*gramHolder{x.keyText.grams, x.employeeText.grams} {
+		if h != nil && !h.done.Load() {
+			return false
+		}
+	}
+	return true
 }
 
 // GramBytes is the memory of the gram indexes.

@@ -363,6 +363,7 @@ func (x *Index) newGrams(s *searchText) *gramHolder {
 		if g := buildGrams(s); g != nil {
 			h.p.Store(g)
 		}
+		h.done.Store(true)
 		return h
 	}
 	return &gramHolder{}
