@@ -52,6 +52,10 @@ const (
 	OpDirectorySettings
 	OpDirectoryStatus
 	OpKeyReportLost
+	OpClusterStatus // the cluster issue (clusterops.go)
+	OpClusterToken
+	OpClusterRemove
+	OpClusterTransfer
 	opEnd // keep last: Operations is built up to it
 )
 

@@ -58,6 +58,10 @@ var tAllowed = map[model.Operation]string{
 	model.OpDirectorySettings:    "a",
 	model.OpDirectoryStatus:      "ahu",
 	model.OpKeyReportLost:        "ah",
+	model.OpClusterStatus:        "au",
+	model.OpClusterToken:         "a",
+	model.OpClusterRemove:        "a",
+	model.OpClusterTransfer:      "a",
 }
 
 var tRoleLetter = map[model.Role]string{model.RoleAdmin: "a", model.RoleHelpdesk: "h", model.RoleAuditor: "u"}

@@ -18,16 +18,6 @@ var (
 	bucketAdminKey = []byte("idx_admin_key") // fingerprint -> name
 )
 
-// migrateAdmins (schema 3 -> 4) makes the admins table.
-func migrateAdmins(tx *bolt.Tx) error {
-	for _, name := range [][]byte{bucketAdmins, bucketAdminKey} {
-		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func encodeAdmin(a model.Admin) []byte {
 	e := record.NewEncoder(record.Format1)
 	e.Str(a.Name)

@@ -22,13 +22,15 @@ var bucketAdminLastWrite = []byte("admin_last_write")
 // noteAdminWrites keeps the number of the entry that wrote the admins
 // among refs.
 func noteAdminWrites(tx *bolt.Tx, refs []recordRef, seq uint64) error {
-	b := tx.Bucket(bucketAdminLastWrite)
-	if b == nil {
-		return nil
-	}
+	var b *bolt.Bucket
 	for _, ref := range refs {
 		if ref.kind != sealAdmin {
 			continue
+		}
+		if b == nil { // opened only for an admin's write: most entries write none
+			if b = tx.Bucket(bucketAdminLastWrite); b == nil {
+				return nil
+			}
 		}
 		if err := b.Put([]byte(ref.id), binary.AppendUvarint(nil, seq)); err != nil {
 			return err

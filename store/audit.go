@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"strings"
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store/migrate"
@@ -300,20 +299,10 @@ type ErrRecords struct {
 	More     int // past the listed ones
 }
 
-func (e *ErrRecords) Error() string {
-	msg := strings.Join(e.Problems, "; ")
-	if e.More > 0 {
-		msg += fmt.Sprintf("; and %d more", e.More)
-	}
-	return msg
-}
+func (e *ErrRecords) Error() string { return problemsText(e.Problems, e.More) }
 
 func (e *ErrRecords) add(format string, args ...any) {
-	if len(e.Problems) == maxRecordProblems {
-		e.More++
-		return
-	}
-	e.Problems = append(e.Problems, fmt.Sprintf(format, args...))
+	noteProblem(&e.Problems, &e.More, maxRecordProblems, format, args...)
 }
 
 // maxRecordProblems keeps a badly tampered file's report readable.

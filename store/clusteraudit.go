@@ -120,7 +120,7 @@ func (s *Store) IssueJoinToken(who model.Actor, ttl time.Duration) (string, erro
 	token := cluster.NewJoinToken()
 	hash := cluster.TokenHash(token)
 	expires := s.now().Add(ttl)
-	_, err := s.exec(who, model.OpServe, clusterEventArgs{Action: string(model.ActionClusterTokenIssued),
+	_, err := s.exec(who, model.OpClusterToken, clusterEventArgs{Action: string(model.ActionClusterTokenIssued),
 		Note: "valid until " + expires.UTC().Format(time.RFC3339), TokenHash: hex.EncodeToString(hash[:]), Expires: expires})
 	if err != nil {
 		return "", err
@@ -131,7 +131,11 @@ func (s *Store) IssueJoinToken(who model.Actor, ttl time.Duration) (string, erro
 // RecordClusterChange writes a node removed or a leadership handed over,
 // once done, into every node's trail.
 func (s *Store) RecordClusterChange(who model.Actor, action model.Action, node, note string) error {
-	_, err := s.exec(who, model.OpServe, clusterEventArgs{Action: string(action), Node: node, Note: note})
+	op := model.OpClusterRemove
+	if action == model.ActionClusterLeaderTransferred {
+		op = model.OpClusterTransfer
+	}
+	_, err := s.exec(who, op, clusterEventArgs{Action: string(action), Node: node, Note: note})
 	return err
 }
 

@@ -89,6 +89,17 @@ func ClusterHostKey(dbPath string) (string, error) {
 	return ident.WriteHostKey(tlsDir)
 }
 
+// ClusterHostKeyFingerprint is the cluster's SSH host key's fingerprint
+// (every node serves it).
+func ClusterHostKeyFingerprint(dbPath string) (string, error) {
+	_, tlsDir := ClusterDirs(dbPath)
+	ident, err := cluster.LoadIdentity(tlsDir)
+	if err != nil {
+		return "", err
+	}
+	return ident.HostKeyFingerprint()
+}
+
 // reopen opens the file a snapshot put in place, as Open would.
 func (s *Store) reopen(path string) (*bolt.DB, error) {
 	return bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, InitialMmapSize: initialMmapSize})

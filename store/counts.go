@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
-	"github.com/keydesk/keydesk/store/migrate"
 	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
@@ -110,28 +109,6 @@ func addToCount(counts *bolt.Bucket, key []byte, n uint64) error {
 		return nil
 	}
 	return counts.Put(key, record.ID(record.ParseID(counts.Get(key))+n))
-}
-
-// migrateCounts (schema 2 -> 3) counts the keys already stored.
-func migrateCounts(tx *bolt.Tx) error {
-	counts, err := tx.CreateBucketIfNotExists(bucketCounts)
-	if err != nil {
-		return err
-	}
-	n := map[model.Status]uint64{}
-	if err := tx.Bucket(bucketKeys).ForEach(func(_, v []byte) error {
-		k, err := migrate.DecodeKey(v) // keys were in format 1 until schema 6
-		n[k.Status]++
-		return err
-	}); err != nil {
-		return err
-	}
-	for s, c := range n {
-		if err := counts.Put(countKey(s), record.ID(c)); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func statusCounts(tx *bolt.Tx) (map[model.Status]int, error) {

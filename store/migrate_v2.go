@@ -42,45 +42,18 @@ func migrateAuditV2(tx *bolt.Tx) error {
 	if _, err := tx.CreateBucket(bucketAuditActors); err != nil {
 		return err
 	}
-	t := openTrail(tx)
-	sequence := t.entries.Sequence()
-	var seqs []uint64
-	var values [][]byte
-	err := t.entries.ForEach(func(k, v []byte) error {
+	err := rewriteTrail(tx, func(t *trail, seq uint64, v []byte) ([]byte, error) {
 		e, err := migrate.DecodeAuditV1(v)
 		if err != nil {
-			return fmt.Errorf("audit entry %d cannot be read", record.ParseID(k))
+			return nil, fmt.Errorf("audit entry %d cannot be read", seq)
 		}
 		actor, err := t.actorID(e.Actor)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		nv, err := migrate.EncodeAuditV2(e, actor)
-		if err != nil {
-			return err
-		}
-		seqs = append(seqs, record.ParseID(k))
-		values = append(values, nv)
-		return nil
+		return migrate.EncodeAuditV2(e, actor)
 	})
 	if err != nil {
-		return err
-	}
-
-	if err := dropBuckets(tx, bucketAudit, bucketAuditKey, bucketAuditEmp); err != nil {
-		return err
-	}
-	audit, err := tx.CreateBucket(bucketAudit)
-	if err != nil {
-		return err
-	}
-	audit.FillPercent = 1
-	for i, seq := range seqs {
-		if err := audit.Put(record.ID(seq), values[i]); err != nil {
-			return err
-		}
-	}
-	if err := audit.SetSequence(sequence); err != nil {
 		return err
 	}
 
@@ -94,4 +67,37 @@ func migrateAuditV2(tx *bolt.Tx) error {
 		return fmt.Errorf("the audit trail's head %q cannot be read", head)
 	}
 	return meta.Put(metaAuditHead, raw)
+}
+
+// rewriteTrail writes every value of the trail anew, as convert makes it
+// of the value stored under seq, into a new bucket packed full, with the
+// same sequence; the history indexes of schemas 1 to 6 go with the old
+// bucket. Everything stored is kept as it was, tampering included.
+func rewriteTrail(tx *bolt.Tx, convert func(t *trail, seq uint64, v []byte) ([]byte, error)) error {
+	t := openTrail(tx)
+	sequence := t.entries.Sequence()
+	var seqs []uint64
+	var values [][]byte
+	err := t.entries.ForEach(func(k, v []byte) error {
+		nv, err := convert(t, record.ParseID(k), v)
+		seqs, values = append(seqs, record.ParseID(k)), append(values, nv)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := dropBuckets(tx, bucketAudit, bucketAuditKey, bucketAuditEmp); err != nil {
+		return err
+	}
+	audit, err := tx.CreateBucket(bucketAudit)
+	if err != nil {
+		return err
+	}
+	audit.FillPercent = 1
+	for i, seq := range seqs {
+		if err := audit.Put(record.ID(seq), values[i]); err != nil {
+			return err
+		}
+	}
+	return audit.SetSequence(sequence)
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"encoding/binary"
 	"fmt"
-	"slices"
 
 	"github.com/keydesk/keydesk/store/index"
 	"github.com/keydesk/keydesk/store/record"
@@ -22,54 +21,25 @@ import (
 // it about the same key and employee; then every key and employee, with
 // the head of its chain; then drops the index buckets.
 func migrateV7(tx *bolt.Tx) error {
-	t := openTrail(tx)
-	sequence := t.entries.Sequence()
 	keys, employees := map[uint64]uint64{}, map[uint64]uint64{} // id -> newest entry
-	var seqs []uint64
-	var runs [][]storedEntry
-	err := t.entries.ForEach(func(k, v []byte) error {
-		run, err := t.run(k, v)
+	err := rewriteTrail(tx, func(t *trail, seq uint64, v []byte) ([]byte, error) {
+		run, err := t.run(record.ID(seq), v)
 		if err != nil {
-			return fmt.Errorf("audit entry %d cannot be read", record.ParseID(k))
+			return nil, fmt.Errorf("audit entry %d cannot be read", seq)
 		}
 		for i := range run {
 			se := &run[i]
-			se.Seq = record.ParseID(k) + uint64(i) // as it is stored: a different number inside is tampering, kept
-			// bbolt's memory, in a bucket that is about to go:
-			se.link, se.hash = slices.Clone(se.link), slices.Clone(se.hash)
+			se.Seq = seq + uint64(i) // as it is stored: a different number inside is tampering, kept
 			se.prevOfKey = link(keys, se.KeyID, se.Seq)
 			se.prevOfEmployee = link(employees, se.EmployeeID, se.Seq)
 		}
-		seqs = append(seqs, record.ParseID(k))
-		runs = append(runs, run)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	if err := dropBuckets(tx, bucketAudit, bucketAuditKey, bucketAuditEmp); err != nil {
-		return err
-	}
-	audit, err := tx.CreateBucket(bucketAudit)
-	if err != nil {
-		return err
-	}
-	audit.FillPercent = 1
-	t = openTrail(tx)
-	for i, run := range runs {
 		actor, err := t.actorID(run[0].Actor)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		v, err := encodeAuditRun(run, actor)
-		if err != nil {
-			return err
-		}
-		if err := audit.Put(record.ID(seqs[i]), v); err != nil {
-			return err
-		}
-	}
-	if err := audit.SetSequence(sequence); err != nil {
+		return encodeAuditRun(run, actor)
+	})
+	if err != nil {
 		return err
 	}
 	deleted, err := tx.CreateBucketIfNotExists(bucketDeletedHeads)

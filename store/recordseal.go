@@ -74,10 +74,17 @@ type recordRef struct {
 // helpers that write (putEmployee, putAdmin...) are handed only that.
 type writeSet struct {
 	refs []recordRef
+	// seen holds refs once they are many (an import, a sync); a few are
+	// looked up in refs.
 	seen map[recordRef]struct{}
 }
 
+// writeSetScan is how many refs are looked up one by one before seen.
+const writeSetScan = 16
+
 var openWriteSets sync.Map // *bolt.Tx -> *writeSet
+
+var writeSets = sync.Pool{New: func() any { return &writeSet{} }}
 
 // beginWrites starts noting tx's writes for one command; the returned
 // function stops.
@@ -85,8 +92,13 @@ func beginWrites(tx *bolt.Tx) func() {
 	if tx.Bucket(bucketEntrySeals) == nil {
 		return func() {} // a test's file of an older schema
 	}
-	openWriteSets.Store(tx, &writeSet{seen: map[recordRef]struct{}{}})
-	return func() { openWriteSets.Delete(tx) }
+	ws := writeSets.Get().(*writeSet)
+	openWriteSets.Store(tx, ws)
+	return func() {
+		openWriteSets.Delete(tx)
+		ws.refs, ws.seen = ws.refs[:0], nil
+		writeSets.Put(ws)
+	}
 }
 
 // noteWrite says the command in tx wrote (or deleted) record id of kind.
@@ -97,12 +109,26 @@ func noteWrite(tx *bolt.Tx, kind byte, id []byte) {
 		return
 	}
 	ws := v.(*writeSet)
-	ref := recordRef{kind: kind, id: string(id)}
-	if _, dup := ws.seen[ref]; dup {
+	if ws.seen != nil {
+		ref := recordRef{kind: kind, id: string(id)}
+		if _, dup := ws.seen[ref]; !dup {
+			ws.seen[ref] = struct{}{}
+			ws.refs = append(ws.refs, ref)
+		}
 		return
 	}
-	ws.seen[ref] = struct{}{}
-	ws.refs = append(ws.refs, ref)
+	for _, r := range ws.refs {
+		if r.kind == kind && r.id == string(id) {
+			return
+		}
+	}
+	ws.refs = append(ws.refs, recordRef{kind: kind, id: string(id)})
+	if len(ws.refs) > writeSetScan {
+		ws.seen = make(map[recordRef]struct{}, 2*len(ws.refs))
+		for _, r := range ws.refs {
+			ws.seen[r] = struct{}{}
+		}
+	}
 }
 
 // takeWrites hands over the writes noted so far, in a fixed order.
@@ -112,8 +138,8 @@ func takeWrites(tx *bolt.Tx) []recordRef {
 		return nil
 	}
 	ws := v.(*writeSet)
-	refs := ws.refs
-	ws.refs, ws.seen = nil, map[recordRef]struct{}{}
+	refs := slices.Clone(ws.refs)
+	ws.refs, ws.seen = ws.refs[:0], nil
 	slices.SortFunc(refs, func(a, b recordRef) int {
 		return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.id, b.id))
 	})
@@ -134,30 +160,29 @@ func pendingWrites(tx *bolt.Tx) int {
 // login and revision are left out: noting a login is bookkeeping, with no
 // entry.
 func recordDigest(kind byte, v []byte) [sha256.Size]byte {
-	h := sha256.New()
-	h.Write([]byte{kind})
+	// Hashed from one buffer, on the stack for a record of usual size:
+	// every write digests each record it wrote.
+	var stack [512]byte
+	buf := append(stack[:0], kind)
 	switch {
 	case (kind == sealKey || kind == sealEmployee) && len(v) >= 2 && v[0] == record.EntityFormat:
 		_, n := binary.Uvarint(v[1:])
 		if n > 0 {
-			h.Write(v[:1])
-			h.Write(v[1+n:])
+			buf = append(append(buf, v[:1]...), v[1+n:]...)
 			break
 		}
-		h.Write(v)
+		buf = append(buf, v...)
 	case kind == sealAdmin:
 		if a, err := decodeAdmin(v); err == nil {
 			a.LastSeen, a.Rev = model.Admin{}.LastSeen, 0
-			h.Write(encodeAdmin(a))
+			buf = append(buf, encodeAdmin(a)...)
 			break
 		}
-		h.Write(v)
+		buf = append(buf, v...)
 	default:
-		h.Write(v)
+		buf = append(buf, v...)
 	}
-	var sum [sha256.Size]byte
-	h.Sum(sum[:0])
-	return sum
+	return sha256.Sum256(buf)
 }
 
 // sealedWrite is one record of an entry's list: its digest, or gone.

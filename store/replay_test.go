@@ -26,6 +26,27 @@ type replayHistory struct {
 	codes  map[string]string // serial -> last code shown
 	serial []string
 	people []string
+	// admins are SSH admins the history adds, changes and removes, and
+	// who then act (a helpdesk or auditor one is refused some things);
+	// none without key lines.
+	admins []replayAdmin
+}
+
+type replayAdmin struct {
+	name, line, fingerprint string
+}
+
+// withAdmins gives the history n SSH admins to add and act as.
+func (h *replayHistory) withAdmins(t testing.TB, n int) *replayHistory {
+	for i := range n {
+		line := tKeyLine(t, 100+i)
+		key, err := model.ParseAdminKey(line)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.admins = append(h.admins, replayAdmin{name: fmt.Sprintf("helper%d", i), line: line, fingerprint: key.Fingerprint})
+	}
+	return h
 }
 
 func newReplayHistory(seed uint64) *replayHistory {
@@ -46,15 +67,19 @@ func (h *replayHistory) pick(list []string) string { return list[h.rng.IntN(len(
 func (h *replayHistory) next(i int, status func(serial string) model.Status) *Command {
 	h.now = h.now.Add(time.Duration(h.rng.IntN(3600)) * time.Second)
 	who := tAdmin
-	if h.rng.IntN(20) == 0 {
+	switch n := h.rng.IntN(20); {
+	case n == 0:
 		who = model.SSHAdmin("mallory", "SHA256:not-an-admin", model.RoleAuditor) // refused, and audited
+	case n < 4 && len(h.admins) > 0:
+		a := h.admins[h.rng.IntN(len(h.admins))] // whatever role the table gives them now, or none
+		who = model.Actor{Name: a.name, Fingerprint: a.fingerprint}
 	}
 	// Mostly the newest keys: older ones end Compromised, final.
 	serial, person := h.serial[len(h.serial)-1-h.rng.IntN(min(6, len(h.serial)))], h.pick(h.people)
 	ref := Serial(serial)
 	var op model.Operation
 	var args Args
-	choice := h.rng.IntN(17)
+	choice := h.rng.IntN(27)
 	if h.rng.IntN(10) < 7 { // mostly what the key's status allows
 		allowed := map[model.Status][]int{
 			0: {0, 0, 1}, model.Ready: {2, 1, 15}, model.Reserved: {4, 4, 7, 3, 8}, model.Active: {5, 11, 8, 15},
@@ -123,6 +148,43 @@ func (h *replayHistory) next(i int, status func(serial string) model.Status) *Co
 		args = e
 	case 16:
 		op, args = model.OpProfileAdd, addProfileArgs{Name: "Strict", Rules: model.DefaultRules}
+	case 17, 18, 19:
+		if len(h.admins) == 0 {
+			op, args = model.OpKeyCode, showCodeArgs{Ref: ref}
+			break
+		}
+		a := h.admins[h.rng.IntN(len(h.admins))]
+		role := []model.Role{model.RoleAdmin, model.RoleHelpdesk, model.RoleAuditor}[h.rng.IntN(3)]
+		op, args = model.OpAdminAdd, addAdminArgs{Name: a.name, Role: role, KeyLine: a.line}
+		if choice == 18 {
+			op, args = model.OpAdminRole, adminRoleArgs{Name: a.name, Role: role}
+		} else if choice == 19 {
+			op, args = model.OpAdminRemove, removeAdminArgs{Name: a.name}
+		}
+	case 20:
+		failure := ""
+		if h.rng.IntN(2) == 0 {
+			failure = "the server said no"
+		}
+		op, args = model.OpKeyCodeEmail, codeEmailArgs{Serial: serial, To: tEmail(person), Failure: failure}
+	case 21:
+		op, args = model.OpEmployeeLeave, lifecycleArgs{Ref: Email(tEmail(person)), Kind: uint8(model.EmployeeLeave), Reason: "moved"}
+		if h.rng.IntN(2) == 0 {
+			op, args = model.OpEmployeeReturn, lifecycleArgs{Ref: Email(tEmail(person)), Kind: uint8(model.EmployeeReturn)}
+		}
+	case 22:
+		set := model.DefaultDirectorySettings()
+		set.URL, set.BindDN, set.Password, set.BaseDN = "ldaps://dc1.example.com", "cn=keydesk", fmt.Sprint("bind", i), "dc=example,dc=com"
+		op, args = model.OpDirectorySettings, directorySettingsArgs{Settings: set, Rev: uint64(h.rng.IntN(3)), KeepPassword: h.rng.IntN(3) == 0}
+	case 23:
+		op, args = model.OpProfileEdit, editProfileArgs{Ref: ProfileRef{Name: "Strict", Rev: uint64(h.rng.IntN(3))}, Name: "Strict",
+			Rules: model.ProfileRules{RequirePIN: true, PINMinLength: 6 + h.rng.IntN(3), PINMaxLength: 12, WrongPINLimit: 5}}
+	case 24:
+		op, args = model.OpProfileDelete, deleteProfileArgs{Ref: ProfileRef{Name: "Strict", Rev: uint64(h.rng.IntN(3))}}
+	case 25:
+		op, args = model.OpBackup, backupArgs{Where: "/backups/keydesk.db", Failure: []string{"", "disk full"}[h.rng.IntN(2)]}
+	case 26:
+		op, args = model.OpEmployeeAdd, addEmployeeArgs{Employee: tPerson(person + "x"), KeySerial: serial}
 	}
 	cmd := &Command{Version: commandVersion, Op: op, Actor: who, Args: args, Time: h.now}
 	for j := range cmd.Seed {
@@ -185,15 +247,32 @@ func (f failingReader) Read([]byte) (int, error) {
 	return 0, io.ErrUnexpectedEOF
 }
 
-// tRecords is every bucket's keys and values, and the audit head.
+// tRecords is every bucket's keys and values, nested buckets' too, each
+// bucket's sequence, and the audit head.
 func tRecords(t *testing.T, s *Store) map[string]string {
 	t.Helper()
-	out := tDump(t, s)
+	out := map[string]string{}
+	var walk func(path string, b *bolt.Bucket) error
+	walk = func(path string, b *bolt.Bucket) error {
+		out[path+" #seq"] = fmt.Sprint(b.Sequence())
+		return b.ForEach(func(k, v []byte) error {
+			if v == nil {
+				if nested := b.Bucket(k); nested != nil {
+					return walk(fmt.Sprintf("%s/%x", path, k), nested)
+				}
+			}
+			out[fmt.Sprintf("%s %x", path, k)] = fmt.Sprintf("%x", v)
+			return nil
+		})
+	}
 	if err := s.db.View(func(tx *bolt.Tx) error {
 		out["audit head"] = fmt.Sprintf("%x", tx.Bucket(bucketMeta).Get(metaAuditHead))
-		return nil
+		return tx.ForEach(func(name []byte, b *bolt.Bucket) error { return walk(string(name), b) })
 	}); err != nil {
 		t.Fatal(err)
+	}
+	if len(out) < 100 {
+		t.Fatalf("the dump holds %d lines: it misses the records", len(out))
 	}
 	return out
 }
@@ -222,12 +301,15 @@ func tSameRecords(t *testing.T, what string, a, b *Store) {
 
 // A long random history of commands, refusals included, applied one by
 // one to a store, then through their encoding to a copy of the same empty
-// store at another path, then in random batches to a third: the same
-// answers, the same audit head, the same bytes in every bucket.
+// store at another path, then in random batches (encoded again: other
+// nonces, the same commands) to a third: the same answers, the same audit
+// head, the same bytes in every bucket. The history covers most kinds of
+// commands, by the local admin and by SSH admins it adds, changes and
+// removes, whose refusals are audited.
 func TestReplayGivesTheSameBytes(t *testing.T) {
 	first, _ := tOpen(t)
 	second, third := tTwin(t, first), tTwin(t, first)
-	h := newReplayHistory(19)
+	h := newReplayHistory(19).withAdmins(t, 3)
 	var cmds []*Command
 	var answers []Applied
 	refusals := 0
@@ -251,6 +333,17 @@ func TestReplayGivesTheSameBytes(t *testing.T) {
 	if refusals < 300 || refusals > 1200 {
 		t.Fatalf("%d of %d commands refused: the history should mix refusals and changes", refusals, len(cmds))
 	}
+	kinds := map[reflect.Type]int{}
+	applied := map[reflect.Type]int{}
+	for i, cmd := range cmds {
+		kinds[reflect.TypeOf(cmd.Args)]++
+		if answers[i].Err == nil {
+			applied[reflect.TypeOf(cmd.Args)]++
+		}
+	}
+	if len(kinds) < 20 || len(applied) < 18 {
+		t.Fatalf("the history has %d kinds of commands, %d of them applied at least once: too few", len(kinds), len(applied))
+	}
 	tVerify(t, first)
 
 	for i, cmd := range cmds {
@@ -270,7 +363,19 @@ func TestReplayGivesTheSameBytes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	for start := 0; start < len(cmds); {
 		end := min(len(cmds), start+1+rng.IntN(40))
-		got, err := third.ApplyBatch(cmds[start:end])
+		var batch []*Command
+		for _, cmd := range cmds[start:end] {
+			raw, err := EncodeCommand(cmd, first.box)
+			if err != nil {
+				t.Fatal(err)
+			}
+			decoded, err := DecodeCommand(raw, third.box)
+			if err != nil {
+				t.Fatal(err)
+			}
+			batch = append(batch, decoded)
+		}
+		got, err := third.ApplyBatch(batch)
 		if err != nil {
 			t.Fatal(err)
 		}

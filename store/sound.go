@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
-	"strings"
 	"sync"
 
 	"github.com/keydesk/keydesk/model"
@@ -32,20 +31,13 @@ type DamagedFileError struct {
 }
 
 func (e *DamagedFileError) Error() string {
-	what := strings.Join(e.Problems, "; ")
-	if e.More > 0 {
-		what += fmt.Sprintf("; and %d more", e.More)
-	}
+	what := problemsText(e.Problems, e.More)
 	return fmt.Sprintf("the database %s is damaged, so nothing is written to it: %s. "+
 		"Restore it from a backup (keydesk restore BACKUP), or run `keydesk audit verify` to see what is wrong", e.Path, what)
 }
 
 func (e *DamagedFileError) add(format string, args ...any) {
-	if len(e.Problems) == maxSoundProblems {
-		e.More++
-		return
-	}
-	e.Problems = append(e.Problems, fmt.Sprintf(format, args...))
+	noteProblem(&e.Problems, &e.More, maxSoundProblems, format, args...)
 }
 
 // maxSoundProblems keeps the message to one readable line.

@@ -42,6 +42,9 @@ func (s *Store) migrateKeepingACopy() error {
 	if version == 0 || version >= schemaVersion {
 		return s.migrate()
 	}
+	if err := s.refuseClusterUpgrade(version); err != nil { // clusterschema.go
+		return err
+	}
 	kept := strings.TrimSuffix(s.path, ".db") + fmt.Sprintf(".before-schema-%d.db", schemaVersion)
 	if _, err := os.Stat(kept); errors.Is(err, fs.ErrNotExist) {
 		if err := s.copyAsItIs(kept); err != nil {

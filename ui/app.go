@@ -118,18 +118,18 @@ func newApp(cfg Config) *app {
 	a.live, release = data.Share(cfg.Store)
 	context.AfterFunc(a.ctx, release)
 	a.Common = common.Common{
-		Styles: styles.New(cfg.Renderer),
-		Store:  cfg.Store,
-		Actor:  cfg.Actor,
-		Access: common.NewAccess(cfg.Actor),
-		Now:    cfg.Now,
-		Keys:   common.DefaultListKeys(),
-		Remote: cfg.Remote,
+		Styles:   styles.New(cfg.Renderer),
+		Store:    cfg.Store,
+		Actor:    cfg.Actor,
+		Access:   common.NewAccess(cfg.Actor),
+		Now:      cfg.Now,
+		ListKeys: common.DefaultListKeys(),
+		Remote:   cfg.Remote,
 	}
 	a.subscribe = cfg.Store.Watch
 	a.directorySnapshot = cfg.DirectorySnapshot
 	a.help = newHelp(a.Styles)
-	actions := keyaction.DefaultKeys(a.Access)
+	actions := keyaction.DefaultKeyMap(a.Access)
 	a.employees = employees.New(a.Common, actions)
 	a.keysTab = keys.New(a.Common, actions)
 	a.audit = audit.New(a.Common)
@@ -162,7 +162,7 @@ func (a *app) Init() tea.Cmd {
 	// Ends when the admin quits, and when the session ends without
 	// quitting (Config.Context).
 	context.AfterFunc(a.ctx, stop)
-	return tea.Batch(a.loadPreview(), a.load(), a.resolve(), a.current().Shown(), watch(a.ctx, a.changes))
+	return tea.Batch(a.loadPreview(), a.load(), a.resolve(), a.current().Shown(), watch(a.ctx, a.changes), a.clusterTick())
 }
 
 func (a *app) current() screen { return a.screens[a.active] }
@@ -185,6 +185,11 @@ func (a *app) update(msg tea.Msg) tea.Cmd {
 			return a.handleKeys(keys)
 		}
 		return a.handleKey(msg)
+	case clusterTickMsg:
+		if a.noWatch {
+			return nil // tests send the ticks they mean
+		}
+		return a.clusterTick()
 	case dataChangedMsg:
 		// A role change is a write too: the role is looked up again.
 		if a.changes == nil {
@@ -330,7 +335,7 @@ func (a *app) handleKey(k tea.KeyMsg) tea.Cmd {
 		case key.Matches(k, a.keys.Quit):
 			a.showHelp = false
 			return a.quit()
-		case key.Matches(k, a.keys.Help, a.Keys.Back):
+		case key.Matches(k, a.keys.Help, a.ListKeys.Back):
 			a.showHelp = false
 		}
 		return nil

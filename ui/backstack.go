@@ -52,7 +52,7 @@ func (a *app) jumpTo(tab int) tea.Cmd {
 // screen the jump came from shows again, as it was. ok is false when
 // esc is the screen's own.
 func (a *app) goBack(k tea.KeyMsg) (tea.Cmd, bool) {
-	if len(a.back) == 0 || !key.Matches(k, a.Keys.Back) {
+	if len(a.back) == 0 || !key.Matches(k, a.ListKeys.Back) {
 		return nil, false
 	}
 	p, isPager := a.current().(pager)

@@ -23,15 +23,22 @@ func (a *app) header() string {
 	if alert, ok := a.headerAlert(); ok {
 		header += "\n" + alert // an admin's alert: a third line while it lasts
 	}
+	if line, ok := a.clusterLine(); ok {
+		header += "\n" + line // a cluster node's name and role (clusterheader.go)
+	}
 	return header
 }
 
 // headerHeight is the header's lines: two, three while an alert shows.
 func (a *app) headerHeight() int {
+	n := headerLines
 	if _, ok := a.headerAlert(); ok {
-		return headerLines + 1
+		n++
 	}
-	return headerLines
+	if _, ok := a.clusterLine(); ok {
+		n++
+	}
+	return n
 }
 
 // tabLine is the tabs at the left and "name · role" at the right. Where

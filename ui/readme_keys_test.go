@@ -109,7 +109,7 @@ func TestReadmeKeymapMatchesTheScreens(t *testing.T) {
 		}
 	}
 	var offered []string
-	for _, b := range keyaction.DefaultKeys(common.NewAccess(model.LocalAdmin("x"))).All() {
+	for _, b := range keyaction.DefaultKeyMap(common.NewAccess(model.LocalAdmin("x"))).All() {
 		offered = append(offered, b.Help().Key)
 	}
 	slices.Sort(inTable)

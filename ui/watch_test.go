@@ -80,3 +80,23 @@ func TestIndexReloadsAtMidnightUTC(t *testing.T) {
 		t.Error("a second wait for the same day")
 	}
 }
+
+// A session told that a newer version is being built (it got the one
+// before) loads again once it is published, and waits once per build.
+func TestASessionLoadsAgainWhenTheBuildUnderWayIsDone(t *testing.T) {
+	d := newDriver(t, tFixtureStore(t), 80, 24)
+	built := make(chan struct{})
+	close(built)
+	gen := d.app.loadGen
+	d.app.loading = true
+	d.send(indexMsg{gen: gen, idx: d.app.idx, next: built})
+	if d.app.loadGen == gen {
+		t.Fatal("no load once the build was done")
+	}
+	if d.app.awaitBuild(built) != nil {
+		t.Error("a second wait for the same build")
+	}
+	if d.app.awaitBuild(nil) != nil {
+		t.Error("a wait with no build under way")
+	}
+}

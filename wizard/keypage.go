@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
+	"github.com/keydesk/keydesk/ui/component/common"
 	"github.com/keydesk/keydesk/ui/component/keypicker"
 )
 
@@ -61,8 +62,8 @@ func (m *Model) keyPageKey(msg tea.KeyMsg) tea.Cmd {
 		p.SetNotice("")
 		m.page = pageReview
 		m.failure = ""
-	case p.Navigate(msg, keypicker.NavKeys{Up: m.keys.Up, Down: m.keys.Down, PageUp: m.keys.PageUp,
-		PageDown: m.keys.PageDown, First: m.keys.First, Last: m.keys.Last}):
+	case p.Navigate(msg, &common.ListKeys{Up: m.keys.Up, Down: m.keys.Down, PageUp: m.keys.PageUp,
+		PageDown: m.keys.PageDown, Top: m.keys.First, Bottom: m.keys.Last}):
 	default:
 		return p.UpdateSearch(msg)
 	}

@@ -72,3 +72,18 @@ func (id *Identity) WriteHostKey(dir string) (string, error) {
 	}
 	return path, nil
 }
+
+// HostKeyFingerprint is the cluster's host key as ssh shows it
+// (SHA256:...), for cluster status: what admins compare with their
+// known_hosts.
+func (id *Identity) HostKeyFingerprint() (string, error) {
+	key, err := id.HostKey()
+	if err != nil {
+		return "", err
+	}
+	pub, err := gossh.NewPublicKey(key.Public())
+	if err != nil {
+		return "", err
+	}
+	return gossh.FingerprintSHA256(pub), nil
+}

@@ -105,6 +105,7 @@ type Node struct {
 	m      *Machine
 
 	compared atomic.Pointer[string] // the last checkpoint comparison's words
+	started  time.Time              // for how long no leader was known
 	stopped  chan struct{}          // closed by Shutdown
 	stopOnce sync.Once
 }
@@ -161,7 +162,7 @@ func StartNode(cfg NodeConfig) (*Node, error) {
 	if cfg.Tune != nil {
 		cfg.Tune(rc)
 	}
-	n := &Node{cfg: cfg, stores: stores, m: cfg.Machine, stopped: make(chan struct{})}
+	n := &Node{cfg: cfg, stores: stores, m: cfg.Machine, stopped: make(chan struct{}), started: time.Now()}
 	f := &fsm{m: cfg.Machine, halt: n.halt}
 	r, err := raft.NewRaft(rc, f, stores.Log, stores.Stable, stores.Snapshots, cfg.Transport)
 	if err != nil {

@@ -3,6 +3,7 @@ package cluster
 import (
 	"encoding/hex"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/raft"
@@ -71,4 +72,29 @@ func printable(head []byte) string {
 		}
 	}
 	return string(head)
+}
+
+// RoleView is what a screen's header shows of the node, cheap enough to
+// read at every frame (no file read, no configuration copy).
+type RoleView struct {
+	ID, State, Leader string
+	// NoLeaderFor is how long no leader has been reachable (zero while
+	// one is).
+	NoLeaderFor time.Duration
+	Halted      error
+}
+
+// Role reads the node's role and leader now.
+func (n *Node) Role() RoleView {
+	v := RoleView{ID: n.cfg.ID, State: strings.ToLower(n.raft.State().String()), Halted: n.m.Halted()}
+	_, lid := n.raft.LeaderWithID()
+	v.Leader = string(lid)
+	if lid == "" {
+		since := n.started
+		if last := n.raft.LastContact(); last.After(since) {
+			since = last
+		}
+		v.NoLeaderFor = time.Since(since)
+	}
+	return v
 }

@@ -31,13 +31,27 @@ const SignSize = sha256.Size
 // import signs its whole run once. Without the key file nobody can make
 // one.
 func (b *Box) SignEntries(from, seq uint64, hash []byte) []byte {
-	m := hmac.New(sha256.New, b.trailKey)
+	// Every write signs an entry: the HMAC, keyed once, is reused (Reset
+	// keeps the key) rather than keyed again each time.
+	m := b.pooledMAC()
 	var n [16]byte
 	binary.BigEndian.PutUint64(n[:8], from)
 	binary.BigEndian.PutUint64(n[8:], seq)
 	m.Write(n[:])
 	m.Write(hash)
-	return m.Sum(nil)
+	sig := m.Sum(make([]byte, 0, SignSize))
+	b.macs.Put(m)
+	return sig
+}
+
+// pooledMAC is an HMAC keyed with the trail key, reset; put it back in
+// b.macs when done.
+func (b *Box) pooledMAC() hash.Hash {
+	if m, ok := b.macs.Get().(hash.Hash); ok {
+		m.Reset()
+		return m
+	}
+	return hmac.New(sha256.New, b.trailKey)
 }
 
 // EntriesSigned reports whether sig is SignEntries(from, seq, hash).

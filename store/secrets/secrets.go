@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // KeyPath is the key file of the database at dbPath: its name with .key
@@ -35,8 +36,10 @@ const (
 // Box seals and opens secrets with one key.
 type Box struct {
 	aead cipher.AEAD
-	// trailKey signs the audit trail's entries (derive.go).
+	// trailKey signs the audit trail's entries (derive.go); macs are
+	// HMACs keyed with it, for reuse.
 	trailKey []byte
+	macs     sync.Pool
 }
 
 // ErrNoKey is the key file's absence.

@@ -27,11 +27,11 @@ func (a *app) clusterCommand() *cobra.Command {
 		a.clusterRemoveCommand(), a.clusterTransferCommand(), a.clusterRecoverCommand(), a.clusterDetachCommand())
 }
 
-// Roles: the permissions table has no cluster rows yet; status asks what
-// verifying the audit trail asks (auditors may), the others what serving
-// asks (admins only).
+// Roles: status is for auditors too, the rest for admins (the
+// permissions table's cluster rows). The commands on a stopped node's
+// files (init, join, recover, detach) ask what serving asks.
 const (
-	opClusterStatus = model.OpAuditVerify
+	opClusterStatus = model.OpClusterStatus
 	opClusterAdmin  = model.OpServe
 )
 
@@ -161,7 +161,7 @@ func (a *app) clusterTokenCommand() *cobra.Command {
 		Args:  argsNamed(),
 	}
 	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
-		return a.withNode(opClusterAdmin, func(st *store.Store, _ *cluster.Node) error {
+		return a.withNode(model.OpClusterToken, func(st *store.Store, _ *cluster.Node) error {
 			token, err := st.IssueJoinToken(a.actor(), ttl)
 			if err != nil {
 				return err
@@ -181,10 +181,13 @@ func (a *app) clusterStatusCommand() *cobra.Command {
 		Args:  argsNamed(),
 	}
 	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
-		return a.withNode(opClusterStatus, func(_ *store.Store, node *cluster.Node) error {
+		return a.withNode(opClusterStatus, func(s *store.Store, node *cluster.Node) error {
 			st := node.Status()
 			w := tabwriter.NewWriter(a.env.Stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintf(w, "node\t%s (%s)\n", st.ID, st.Addr)
+			if fp, err := store.ClusterHostKeyFingerprint(s.Path()); err == nil {
+				fmt.Fprintf(w, "ssh host key\t%s (every node)\n", fp)
+			}
 			fmt.Fprintf(w, "role\t%s, term %d\n", strings.ToLower(st.State), st.Term)
 			fmt.Fprintf(w, "leader\t%s\n", orNone(st.Leader, st.LeaderAddr))
 			fmt.Fprintf(w, "commit index\t%d\n", st.Commit)
@@ -233,7 +236,7 @@ func (a *app) clusterRemoveCommand() *cobra.Command {
 		Args:  argsNamed("ID"),
 	}
 	cmd.RunE = a.action(func(cmd *cobra.Command, args []string) error {
-		return a.withNode(opClusterAdmin, func(st *store.Store, node *cluster.Node) error {
+		return a.withNode(model.OpClusterRemove, func(st *store.Store, node *cluster.Node) error {
 			servers, err := node.Servers()
 			if err != nil {
 				return err
@@ -275,7 +278,7 @@ func (a *app) clusterTransferCommand() *cobra.Command {
 		Args:  cobra.MaximumNArgs(1),
 	}
 	cmd.RunE = a.action(func(cmd *cobra.Command, args []string) error {
-		return a.withNode(opClusterAdmin, func(st *store.Store, node *cluster.Node) error {
+		return a.withNode(model.OpClusterTransfer, func(st *store.Store, node *cluster.Node) error {
 			if !node.IsLeader() {
 				return errors.New("run leader-transfer on the leader (cluster status names it)")
 			}

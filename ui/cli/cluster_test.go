@@ -44,7 +44,7 @@ func TestClusterCommandsOnOneNode(t *testing.T) {
 	must(1, "cluster", "init", "--node-id", "a", "--cluster-addr", addr) // once only
 
 	status := must(0, "cluster", "status")
-	for _, want := range []string{"role", "leader", "member         a " + addr + " voter", "1 voters"} {
+	for _, want := range []string{"role", "leader", "member         a " + addr + " voter", "1 voters", "ssh host key   SHA256:"} {
 		if !strings.Contains(status, want) {
 			t.Fatalf("status lacks %q:\n%s", want, status)
 		}

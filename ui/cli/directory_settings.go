@@ -148,18 +148,9 @@ line (--password-stdin), and stored sealed with the database's key file:
 				return printDirectorySettings(a.env.Stdout, set)
 			})
 		}
-		if flags.passwordStdin && flags.clearPassword {
-			return usagef(cmd, "--password-stdin and --clear-password go one at a time")
-		}
-		var password string
-		if flags.passwordStdin {
-			var err error
-			if password, err = a.readPassword(); err != nil {
-				return err
-			}
-			if password == "" {
-				return usagef(cmd, "--password-stdin found no password on stdin")
-			}
+		password, err := a.newPassword(cmd, flags.passwordStdin, flags.clearPassword, "")
+		if err != nil {
+			return err
 		}
 		return a.withStore(mayCreate, func(st *store.Store) error {
 			cur, rev, err := st.DirectorySettings(a.actor())

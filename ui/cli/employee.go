@@ -144,18 +144,8 @@ func (a *app) employeeDeleteCommand() *cobra.Command {
 		Short: "Delete an employee who holds no key",
 		Args:  argsNamed("EMAIL"),
 	}
-	cmd.RunE = a.action(func(_ *cobra.Command, args []string) error {
-		return a.withStore(mustExist, func(st *store.Store) error {
-			e, err := st.Employee(args[0])
-			if err != nil {
-				return err
-			}
-			if err := st.DeleteEmployee(a.actor(), store.EmployeeRef{Email: e.Email, Rev: e.Rev}); err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(a.env.Stderr, "deleted employee %s\n", employeeLine(e))
-			return err
-		})
+	cmd.RunE = a.onEmployee(func(st *store.Store, ref store.EmployeeRef, e model.Employee) (string, error) {
+		return "deleted employee " + employeeLine(e), st.DeleteEmployee(a.actor(), ref)
 	})
 	return cmd
 }

@@ -123,19 +123,9 @@ Then check the settings with keydesk settings smtp test --to ADDRESS.`,
 				return printSMTPSettings(a.env.Stdout, settings)
 			})
 		}
-		if flags.passwordStdin && flags.clearPassword {
-			return usagef(cmd, "--password-stdin and --clear-password go one at a time")
-		}
-		var password string
-		if flags.passwordStdin {
-			// Before the database is opened: nobody waits while it is typed.
-			var err error
-			if password, err = a.readPassword(); err != nil {
-				return err
-			}
-			if password == "" {
-				return usagef(cmd, "--password-stdin found no password on stdin (to remove the password, use --clear-password)")
-			}
+		password, err := a.newPassword(cmd, flags.passwordStdin, flags.clearPassword, " (to remove the password, use --clear-password)")
+		if err != nil {
+			return err
 		}
 		return a.withStore(mayCreate, func(st *store.Store) error {
 			// The revision read here goes with the save: a change made by
@@ -238,4 +228,24 @@ func (a *app) smtpTestCommand() *cobra.Command {
 	})
 	cmd.Flags().StringVar(&to, "to", "", "the address to send the test message to")
 	return cmd
+}
+
+// newPassword is the password --password-stdin gives ("" without it),
+// read before the database is opened: nobody waits while it is typed.
+// none follows the usage error for an empty stdin.
+func (a *app) newPassword(cmd *cobra.Command, fromStdin, clear bool, none string) (string, error) {
+	if fromStdin && clear {
+		return "", usagef(cmd, "--password-stdin and --clear-password go one at a time")
+	}
+	if !fromStdin {
+		return "", nil
+	}
+	password, err := a.readPassword()
+	if err != nil {
+		return "", err
+	}
+	if password == "" {
+		return "", usagef(cmd, "--password-stdin found no password on stdin%s", none)
+	}
+	return password, nil
 }

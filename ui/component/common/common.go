@@ -19,7 +19,7 @@ type Common struct {
 	Actor         model.Actor // who acts: the store checks their role
 	Access        *Access     // their role as last resolved: what to offer
 	Now           func() time.Time
-	Keys          *ListKeys
+	ListKeys      *ListKeys // the bindings every list shares
 
 	// Remote: the session is served over SSH, so the files around the
 	// program are the server's, not the admin's.

@@ -127,3 +127,14 @@ func (f *ScreenForm) View() string {
 	}
 	return f.form.View()
 }
+
+// Help lists the keys of a screen's form; choose says what ←/→ do on
+// its choices ("yes/no", "choose").
+func (f *ScreenForm) Help(choose string) []key.Binding {
+	return []key.Binding{
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next, save on the last")),
+		key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous")),
+		key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", choose)),
+		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}

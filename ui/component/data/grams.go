@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -33,16 +34,18 @@ type gramIndex struct {
 // MACs); other bytes share the remaining codes, so that a gram holding
 // one stands for several (its posting is a superset: checked).
 const (
-	gramUni    = 0                // + byte
-	gramBi     = gramUni + 256    // + code<<6 | code
-	gramTri    = gramBi + 1<<12   // + code<<12 | code<<6 | code
-	gramUniAt  = gramTri + 1<<18  // + byte: at a word's start
-	gramBiAt   = gramUniAt + 256  // + code<<6 | code: at a word's start
-	gramIDs    = gramBiAt + 1<<12 // every gram
-	firstInexa = 1 + 26 + 10 + 6  // the first code shared by several bytes
-	inexact    = 64 - firstInexa  // how many codes they share
-	noGram     = ^uint32(0)       // a gram no word can hold
-	maxPosting = 1<<32 - 1        // the postings are addressed on 32 bits
+	gramUni    = 0                 // + byte
+	gramBi     = gramUni + 256     // + code<<6 | code
+	gramTri    = gramBi + 1<<12    // + code<<12 | code<<6 | code
+	gramUniAt  = gramTri + 1<<18   // + byte: at a word's start
+	gramBiAt   = gramUniAt + 256   // + code<<6 | code: at a word's start
+	gramTriAt  = gramBiAt + 1<<12  // + code<<12 | code<<6 | code: at a word's start
+	gramField  = gramTriAt + 1<<18 // + code<<12 | code<<6 | code: a whole field of one to three bytes
+	gramIDs    = gramField + 1<<18 // every gram
+	firstInexa = 1 + 26 + 10 + 6   // the first code shared by several bytes
+	inexact    = 64 - firstInexa   // how many codes they share
+	noGram     = ^uint32(0)        // a gram no word can hold
+	maxPosting = 1<<32 - 1         // the postings are addressed on 32 bits
 )
 
 // byteCode is the six-bit code of each byte (0: a byte no gram holds:
@@ -72,7 +75,7 @@ var byteCode = func() (c [256]uint8) {
 func exactCode(c uint8) bool { return c != 0 && c < firstInexa }
 
 func biID(a, b uint8) uint32     { return uint32(a)<<6 | uint32(b) }
-func triID(a, b, c uint8) uint32 { return gramTri + uint32(a)<<12 | uint32(b)<<6 | uint32(c) }
+func triID(a, b, c uint8) uint32 { return gramTri + (uint32(a)<<12 | uint32(b)<<6 | uint32(c)) }
 
 // gramBuilder makes the postings in two passes over the text: the first
 // counts each gram's rows and the bytes of its deltas, the second writes
@@ -172,7 +175,14 @@ func (b *gramBuilder) pass(s *searchText) {
 		r := int32(row)
 		from, to := int(s.starts[row]), int(s.starts[row+1])
 		prevWord := false // the byte before is part of a word
+		field := from     // where the field of p begins
 		for p := from; p < to; p++ {
+			if text[p] == 0 {
+				if id, ok := fieldGram(text[field:p]); ok {
+					b.touch(id, r)
+				}
+				field = p + 1
+			}
 			c0 := text[p]
 			k0 := byteCode[c0]
 			start := !prevWord
@@ -199,7 +209,11 @@ func (b *gramBuilder) pass(s *searchText) {
 				continue
 			}
 			if k2 := byteCode[text[p+2]]; k2 != 0 {
-				b.touch(triID(k0, k1, k2), r)
+				t := triID(k0, k1, k2)
+				b.touch(t, r)
+				if start {
+					b.touch(t-gramTri+gramTriAt, r)
+				}
 			}
 		}
 	}
@@ -241,14 +255,22 @@ func wordGrams(w string) (ids []uint32, exact, ok bool) {
 	return ids, exact && len(w) == 3, true
 }
 
-// atStartGram is the gram of the rows where a word of one or two exact
-// bytes begins a word (noGram for other words).
+// atStartGram is the gram of the rows where a word of one to three
+// exact bytes begins a word (noGram for other words).
 func atStartGram(w string) uint32 {
-	switch {
-	case len(w) == 1:
+	if len(w) == 1 {
 		return gramUniAt + uint32(w[0])
-	case len(w) == 2 && exactCode(byteCode[w[0]]) && exactCode(byteCode[w[1]]):
+	}
+	for i := 0; i < len(w); i++ {
+		if !exactCode(byteCode[w[i]]) {
+			return noGram
+		}
+	}
+	switch len(w) {
+	case 2:
 		return gramBiAt + biID(byteCode[w[0]], byteCode[w[1]])
+	case 3:
+		return triID(byteCode[w[0]], byteCode[w[1]], byteCode[w[2]]) - gramTri + gramTriAt
 	}
 	return noGram
 }
@@ -356,10 +378,11 @@ func (g *gramIndex) candidates(ws []string) (rows []int32, exact, ok bool) {
 // cannot answer (no index, or a word it does not index). As ranks.
 func (s *searchText) indexed(query string, rows int, earlier []uint8, dirty map[int32]struct{}, own func(i int32) (string, bool)) (rank []uint8, ok bool) {
 	ws := words(query)
-	if s.grams == nil || len(ws) == 0 {
+	g := s.grams.get()
+	if g == nil || len(ws) == 0 {
 		return nil, false
 	}
-	cands, exact, ok := s.grams.candidates(ws)
+	cands, whole, ok := g.candidates(ws)
 	if !ok {
 		return nil, false
 	}
@@ -373,23 +396,33 @@ func (s *searchText) indexed(query string, rows int, earlier []uint8, dirty map[
 		cands = kept
 	}
 	rank = make([]uint8, rows)
-	// Words of one or two bytes: the rows are exactly those holding
+	// Words of one to three bytes: the rows are exactly those holding
 	// them, each ranked "inside" unless every word begins a word there,
 	// which the postings of words' starts tell; only those rows are
-	// read (a field that is the whole query ranks higher).
-	short := exact
+	// read, for a field that is the whole query (ranked first).
+	short := whole
 	for _, w := range ws {
 		short = short && atStartGram(w) != noGram
 	}
-	if short {
+	if !short {
+		s.rankRows(cands, query, ws, rank)
+	} else {
 		for _, r := range cands {
 			rank[r] = inside
 		}
 		for _, w := range ws {
-			cands = s.grams.keep(cands, atStartGram(w))
+			cands = g.keep(cands, atStartGram(w))
+		}
+		for _, r := range cands {
+			rank[r] = wordStart
+		}
+		ended := query + "\x00" // a field is the query: the query, then the field's end
+		for _, r := range g.fieldRows(cands, query) {
+			if isField(s.text[s.starts[r]:s.starts[r+1]], ended) {
+				rank[r] = exact
+			}
 		}
 	}
-	s.rankRows(cands, query, ws, rank)
 	// Rows changed since the text was built: from their own text.
 	for i := range dirty {
 		rank[i] = noMatch
@@ -421,3 +454,75 @@ func (s *searchText) rankRows(rows []int32, query string, ws []string, rank []ui
 // parallelRows is how many rows to rank past which a search uses both
 // cores.
 const parallelRows = 16 << 10
+
+// isField reports whether a field of text (each ended by a NUL) is
+// ended, a query with its NUL: hasField, in one search of the text where
+// the query is rarely followed by a field's end.
+func isField(text, ended string) bool {
+	if strings.IndexByte(ended[:len(ended)-1], 0) >= 0 {
+		return false
+	}
+	for at := 0; ; {
+		i := strings.Index(text[at:], ended)
+		if i < 0 {
+			return false
+		}
+		if p := at + i; p == 0 || text[p-1] == 0 {
+			return true
+		}
+		at += i + 1
+	}
+}
+
+// fieldGram is the gram of a whole field of one to three bytes (a byte
+// with no code, the space, counts as 0).
+func fieldGram(f string) (uint32, bool) {
+	if len(f) == 0 || len(f) > 3 {
+		return 0, false
+	}
+	var id uint32
+	for i := 0; i < len(f); i++ {
+		id = id<<6 | uint32(byteCode[f[i]])
+	}
+	return gramField + id, true
+}
+
+// fieldRows keeps the rows of cands (ascending) where a field may be the
+// whole query: all when the query is longer than three bytes; else those
+// of its field gram (to check: bytes without an exact code share one).
+func (g *gramIndex) fieldRows(cands []int32, query string) []int32 {
+	id, ok := fieldGram(query)
+	if !ok {
+		return cands
+	}
+	return g.keep(slices.Clone(cands), id)
+}
+
+// gramHolder holds a text's gram index once made: the versions of the
+// Index that share the text share it. A Live publishes a Build before
+// its gram indexes are made (MakeGrams): searches read the text until
+// then.
+type gramHolder struct{ p atomic.Pointer[gramIndex] }
+
+func (h *gramHolder) get() *gramIndex {
+	if h == nil {
+		return nil
+	}
+	return h.p.Load()
+}
+
+// makeGrams makes the gram indexes of the texts that have none yet.
+func (x *Index) makeGrams() {
+	for _, s := range []*searchText{&x.employeeText, &x.keyText} {
+		if s.grams != nil && s.grams.get() == nil {
+			if g := buildGrams(s); g != nil {
+				s.grams.p.Store(g)
+			}
+		}
+	}
+}
+
+// GramBytes is the memory of the gram indexes.
+func (x *Index) GramBytes() int {
+	return x.keyText.grams.get().Bytes() + x.employeeText.grams.get().Bytes()
+}

@@ -75,7 +75,7 @@ func TestGramIndexFindsWhatTheScanFinds(t *testing.T) {
 	snap := gramSnapshot(2000)
 	r := rand.New(rand.NewPCG(1, 2))
 	indexed := Build(snap)
-	if indexed.employeeText.grams == nil || indexed.keyText.grams == nil {
+	if indexed.employeeText.grams.get() == nil || indexed.keyText.grams.get() == nil {
 		t.Fatal("no gram index built")
 	}
 	queries := queriesOf(indexed, r, 400)
@@ -130,7 +130,7 @@ func head(rows []int32) []int32 { return rows[:min(len(rows), 8)] }
 // bitmaps.
 func TestGramPostings(t *testing.T) {
 	x := Build(gramSnapshot(int(gramsFrom.Load())))
-	g := x.employeeText.grams
+	g := x.employeeText.grams.get()
 	bitmaps, lists := 0, 0
 	for k, id := range g.ids {
 		if g.isBitmap(uint32(k)) {
@@ -203,5 +203,32 @@ func TestAListBeingSortedBlocksNoOtherList(t *testing.T) {
 	close(release)
 	if got := <-same; !slices.Equal(got, []int32{7}) {
 		t.Fatalf("the list waited for is %v", got)
+	}
+}
+
+// Every gram has an id of its own, in its kind's range.
+func TestGramIDsAreDistinct(t *testing.T) {
+	seen := map[uint32]string{}
+	add := func(id, from, to uint32, what string) {
+		if id < from || id >= to {
+			t.Fatalf("%s: id %d out of [%d, %d)", what, id, from, to)
+		}
+		if other, ok := seen[id]; ok {
+			t.Fatalf("%s and %s share the id %d", what, other, id)
+		}
+		seen[id] = what
+	}
+	for a := uint8(1); a < 64; a++ {
+		add(gramUni+uint32(a), gramUni, gramBi, fmt.Sprint("uni ", a))
+		add(gramUniAt+uint32(a), gramUniAt, gramBiAt, fmt.Sprint("uni at ", a))
+		for b := uint8(1); b < 64; b++ {
+			add(gramBi+biID(a, b), gramBi, gramTri, fmt.Sprint("bi ", a, b))
+			add(gramBiAt+biID(a, b), gramBiAt, gramTriAt, fmt.Sprint("bi at ", a, b))
+			for c := uint8(1); c < 64; c++ {
+				add(triID(a, b, c), gramTri, gramUniAt, fmt.Sprint("tri ", a, b, c))
+				add(triID(a, b, c)-gramTri+gramTriAt, gramTriAt, gramField, fmt.Sprint("tri at ", a, b, c))
+				add(triID(a, b, c)-gramTri+gramField, gramField, gramIDs, fmt.Sprint("field ", a, b, c))
+			}
+		}
 	}
 }

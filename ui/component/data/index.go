@@ -203,7 +203,7 @@ type Index struct {
 	counts                    [model.Compromised + 1]int
 	licences                  [model.LicenceExpired + 1]int // keys by licence status at At
 	partial                   bool                          // a Preview: the first employees only
-	grams                     bool                          // the texts have gram indexes (grams.go)
+	grams                     gramsWhen                     // when the texts get their gram indexes (grams.go)
 	version                   uint64                        // counts the updates since the last Build
 
 	// Profiles are every profile with its number of keys (counted by the
@@ -223,11 +223,20 @@ type Index struct {
 
 // Build makes the rows of a snapshot. Keys and employees are built at
 // once on two cores, with the orders the first screens show.
-func Build(snap store.Snapshot) *Index { return build(snap, true) }
+func Build(snap store.Snapshot) *Index { return build(snap, gramsNow) }
 
-// build is Build, with the search's gram index or without (a Preview
-// searches nothing).
-func build(snap store.Snapshot, grams bool) *Index {
+// gramsWhen says when a build makes the texts' gram indexes.
+type gramsWhen int
+
+const (
+	gramsNow   gramsWhen = iota // before it returns
+	gramsLater                  // when asked (makeGrams): a Live's, published first
+	gramsNever                  // a Preview: it searches nothing
+)
+
+// build is Build, with the search's gram indexes made now, later or
+// never.
+func build(snap store.Snapshot, grams gramsWhen) *Index {
 	x := &Index{
 		Keys:         make([]KeyRow, len(snap.Keys), rowCap(len(snap.Keys))),
 		Employees:    make([]EmployeeRow, len(snap.Employees), rowCap(len(snap.Employees))),
@@ -308,9 +317,7 @@ func (x *Index) buildKeys(snap store.Snapshot) {
 		x.Keys[i].p.Store(&recs[i])
 	}
 	x.keyText.starts[len(spans)] = int32(len(all))
-	if x.grams {
-		x.keyText.grams = buildGrams(&x.keyText)
-	}
+	x.keyText.grams = x.newGrams(&x.keyText)
 }
 
 // buildEmployees fills the employee rows: key and search text.
@@ -342,9 +349,23 @@ func (x *Index) buildEmployees(snap store.Snapshot) {
 		x.Employees[i].p.Store(&recs[i])
 	}
 	x.employeeText.starts[len(spans)] = int32(len(all))
-	if x.grams {
-		x.employeeText.grams = buildGrams(&x.employeeText)
+	x.employeeText.grams = x.newGrams(&x.employeeText)
+}
+
+// newGrams is the gram holder of a text built: empty, or with its
+// index, as x.grams says.
+func (x *Index) newGrams(s *searchText) *gramHolder {
+	switch x.grams {
+	case gramsNever:
+		return nil
+	case gramsNow:
+		h := &gramHolder{}
+		if g := buildGrams(s); g != nil {
+			h.p.Store(g)
+		}
+		return h
 	}
+	return &gramHolder{}
 }
 
 // Key returns the key with this id.

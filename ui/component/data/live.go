@@ -103,21 +103,26 @@ func (l *Live) Read() (x *Index, next <-chan struct{}, err error) {
 
 // build reads the whole store and publishes its index.
 func (l *Live) build(done chan struct{}) {
-	defer close(done)
 	if hook := buildHook.Load(); hook != nil {
 		(*hook)()
 	}
 	snap, err := l.st.Snapshot()
 	var x *Index
 	if err == nil {
-		x = Build(snap)
+		x = build(snap, gramsLater)
 		l.builds.Add(1)
 	}
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	// A failed Build leaves no version: the next Read builds again and
 	// waits for it (its error is that Read's).
 	l.cur, l.buildErr, l.building = x, err, nil
+	l.mu.Unlock()
+	close(done)
+	// The search's gram indexes, after the version is shown: searches
+	// read the text until they are made (seconds at a million rows).
+	if x != nil {
+		x.makeGrams()
+	}
 }
 
 // buildHook, when set, runs before a Live's Build (tests hold a Build

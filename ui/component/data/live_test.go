@@ -280,3 +280,30 @@ func TestARebuildLeavesTheVersionBeforeReadable(t *testing.T) {
 		t.Errorf("%d builds, want 2", live.Builds())
 	}
 }
+
+// A Live's Build is published before its gram indexes are made (seconds
+// at a million rows): searches read the text until they are, then use
+// them, with the same answers.
+func TestLiveMakesTheGramsAfterPublishing(t *testing.T) {
+	defer gramsFrom.Store(gramsFrom.Swap(0))
+	st := tLiveStore(t)
+	live, release := Share(st)
+	defer release()
+	x, err := live.Latest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	scanned := x.FindEmployees("a", EmployeesByName)
+	for deadline := time.Now().Add(time.Minute); x.employeeText.grams.get() == nil || x.keyText.grams.get() == nil; {
+		if time.Now().After(deadline) {
+			t.Fatal("the gram indexes were never made")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	x.mu.Lock()
+	x.found = foundCache{}
+	x.mu.Unlock()
+	if got := x.FindEmployees("a", EmployeesByName); !slices.Equal(got, scanned) {
+		t.Errorf("with the grams %d rows, reading the text %d", len(got), len(scanned))
+	}
+}

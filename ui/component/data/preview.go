@@ -12,7 +12,7 @@ import (
 // order are complete; searches, other orders, the keys list and the
 // pickers need the whole index (see Partial).
 func Preview(page store.FirstPage) *Index {
-	x := build(store.Snapshot{Employees: page.Employees, Keys: page.Keys, At: page.At}, false)
+	x := build(store.Snapshot{Employees: page.Employees, Keys: page.Keys, At: page.At}, gramsNever)
 	x.partial = true
 	x.counts = [model.Compromised + 1]int{}
 	for s, n := range page.Counts {

@@ -13,8 +13,8 @@ import (
 // 100,000 rows whatever they hold, a few milliseconds.
 type searchText struct {
 	text   string
-	starts []int32    // where each row begins; one more: the end
-	grams  *gramIndex // the rows of each gram (grams.go); nil: scan
+	starts []int32     // where each row begins; one more: the end
+	grams  *gramHolder // the rows of each gram (grams.go); none yet: scan
 }
 
 // NormalizeQuery is the form a query is compared in: lower case, and a
@@ -298,9 +298,11 @@ func (x *Index) FindEmployees(query string, by EmployeeSort) []int32 {
 // ranked is the rows of order that match, best rank first, each rank in
 // order.
 func ranked(order []int32, rank []uint8) []int32 {
+	// Counted in the ranks' order (rows out of the order, deleted ones,
+	// never match), then placed in one pass over the order.
 	var n [inside + 1]int
-	for _, i := range order {
-		n[rank[i]]++
+	for _, r := range rank {
+		n[r]++
 	}
 	out := make([]int32, n[exact]+n[wordStart]+n[inside])
 	at := [inside + 1]int{exact: 0, wordStart: n[exact], inside: n[exact] + n[wordStart]}

@@ -3,6 +3,7 @@ package dialog
 import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/keydesk/keydesk/ui/component/common"
 	"github.com/keydesk/keydesk/ui/component/keypicker"
 	"github.com/keydesk/keydesk/ui/component/styles"
 )
@@ -14,7 +15,7 @@ type KeyPicker struct {
 	st     *styles.Styles
 	list   keypicker.Model
 	onPick func(k keypicker.Key) tea.Cmd
-	nav    keypicker.NavKeys
+	nav    *common.ListKeys
 	pick   key.Binding
 	cancel key.Binding
 	width  int
@@ -23,15 +24,7 @@ type KeyPicker struct {
 // NewKeyPicker offers keys; onPick runs with the chosen one.
 func NewKeyPicker(st *styles.Styles, title string, keys []keypicker.Key, onPick func(k keypicker.Key) tea.Cmd) *KeyPicker {
 	p := &KeyPicker{Title: title, st: st, list: keypicker.New(st, ""), onPick: onPick,
-		// Only keys that cannot be typed move the cursor.
-		nav: keypicker.NavKeys{
-			Up:       key.NewBinding(key.WithKeys("up", "ctrl+p")),
-			Down:     key.NewBinding(key.WithKeys("down", "ctrl+n")),
-			PageUp:   key.NewBinding(key.WithKeys("pgup")),
-			PageDown: key.NewBinding(key.WithKeys("pgdown")),
-			First:    key.NewBinding(key.WithKeys("home")),
-			Last:     key.NewBinding(key.WithKeys("end")),
-		},
+		nav:    typingNav(),
 		pick:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
 		cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}

@@ -54,15 +54,7 @@ func NewPicker(st *styles.Styles, title string, src PickerSource, onPick func(i 
 	p.table.Columns = src.Columns
 	p.table.Empty = "nothing matches"
 	p.keys = pickerKeys{
-		// Only keys that cannot be typed move the cursor.
-		nav: &common.ListKeys{
-			Up:       key.NewBinding(key.WithKeys("up", "ctrl+p")),
-			Down:     key.NewBinding(key.WithKeys("down", "ctrl+n")),
-			PageUp:   key.NewBinding(key.WithKeys("pgup")),
-			PageDown: key.NewBinding(key.WithKeys("pgdown")),
-			Top:      key.NewBinding(key.WithKeys("home")),
-			Bottom:   key.NewBinding(key.WithKeys("end")),
-		},
+		nav:    typingNav(),
 		Pick:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
 		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}
@@ -157,4 +149,17 @@ func joinLines(lines []string) string {
 		out += l
 	}
 	return out
+}
+
+// typingNav are the list keys of a dialog with a search line: only keys
+// that cannot be typed move the cursor.
+func typingNav() *common.ListKeys {
+	return &common.ListKeys{
+		Up:       key.NewBinding(key.WithKeys("up", "ctrl+p")),
+		Down:     key.NewBinding(key.WithKeys("down", "ctrl+n")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown")),
+		Top:      key.NewBinding(key.WithKeys("home")),
+		Bottom:   key.NewBinding(key.WithKeys("end")),
+	}
 }

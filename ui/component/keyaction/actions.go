@@ -22,7 +22,7 @@ type Target struct {
 }
 
 // actions are the action keys that work on the target now.
-func (k *Keys) actions(t Target) []bound {
+func (k *KeyMap) actions(t Target) []bound {
 	switch {
 	case t.Key != nil:
 		return k.allowed(t.Key.Status(), t.Key.Reason())
@@ -33,7 +33,7 @@ func (k *Keys) actions(t Target) []bound {
 }
 
 // Bindings are the action keys that work on the target now, for help.
-func (k *Keys) Bindings(t Target) []key.Binding {
+func (k *KeyMap) Bindings(t Target) []key.Binding {
 	var out []key.Binding
 	for _, b := range k.actions(t) {
 		out = append(out, b.Binding)
@@ -45,7 +45,7 @@ func (k *Keys) Bindings(t Target) []key.Binding {
 // returned command opens a dialog or calls the store; ok is false when
 // msg is no action allowed here, and then nothing happens: an action the
 // status does not allow is never offered.
-func (k *Keys) Handle(c *common.Common, idx *data.Index, t Target, msg tea.KeyMsg) (cmd tea.Cmd, ok bool) {
+func (k *KeyMap) Handle(c *common.Common, idx *data.Index, t Target, msg tea.KeyMsg) (cmd tea.Cmd, ok bool) {
 	for _, b := range k.actions(t) {
 		if !key.Matches(msg, b.Binding) {
 			continue

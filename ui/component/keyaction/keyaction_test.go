@@ -18,8 +18,8 @@ func keysOf(bs []key.Binding) []string {
 	return out
 }
 
-func keysFor(r model.Role) *Keys {
-	return DefaultKeys(common.NewAccess(model.Actor{Name: "x", Role: r}))
+func keysFor(r model.Role) *KeyMap {
+	return DefaultKeyMap(common.NewAccess(model.Actor{Name: "x", Role: r}))
 }
 
 func TestAllowedFollowsTheModel(t *testing.T) {
@@ -73,7 +73,7 @@ func TestAllListsOnlyTheRolesActions(t *testing.T) {
 // hold the session's Access, not a copy of its role.
 func TestActionsFollowARoleChange(t *testing.T) {
 	access := common.NewAccess(model.Actor{Name: "x", Role: model.RoleAdmin})
-	k := DefaultKeys(access)
+	k := DefaultKeyMap(access)
 	if got := keysOf(k.Allowed(model.Active, model.NoReason)); !slices.Contains(got, "X") {
 		t.Fatalf("admin on an Active key: %v, want compromise among them", got)
 	}

@@ -11,9 +11,9 @@ import (
 	"github.com/keydesk/keydesk/ui/component/common"
 )
 
-// Keys are the bindings of the actions on a key, for one session: they
-// offer only what its role allows.
-type Keys struct {
+// KeyMap is the bindings of the actions on a key, for one session: it
+// offers only what its role allows.
+type KeyMap struct {
 	access *common.Access
 
 	Assign     key.Binding
@@ -28,10 +28,10 @@ type Keys struct {
 	Profile    key.Binding
 }
 
-// DefaultKeys are the bindings the README lists, offered as access's
+// DefaultKeyMap is the bindings the README lists, offered as access's
 // role allows.
-func DefaultKeys(access *common.Access) *Keys {
-	return &Keys{
+func DefaultKeyMap(access *common.Access) *KeyMap {
+	return &KeyMap{
 		access:     access,
 		Assign:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "assign")),
 		Code:       key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "show code")),
@@ -53,7 +53,7 @@ type bound struct {
 }
 
 // forEvent is the binding of an admin event and the action it starts.
-func (k *Keys) forEvent(ev model.EventKind) (bound, bool) {
+func (k *KeyMap) forEvent(ev model.EventKind) (bound, bool) {
 	switch ev {
 	case model.EventAssign:
 		return bound{k.Assign, action.pickEmployee}, true
@@ -80,7 +80,7 @@ func (k *Keys) forEvent(ev model.EventKind) (bound, bool) {
 // first where a code exists and the role may see it, and the profile
 // change last where the model allows one and the role may. It asks the
 // model: a screen never decides what a status or a role allows.
-func (k *Keys) allowed(s model.Status, r model.Reason) []bound {
+func (k *KeyMap) allowed(s model.Status, r model.Reason) []bound {
 	var out []bound
 	lost := model.IsReportedLost(s, r)
 	if s.HasCode() && !lost && k.access.May(model.OpKeyCode) {
@@ -102,7 +102,7 @@ func (k *Keys) allowed(s model.Status, r model.Reason) []bound {
 
 // Allowed lists the bindings that work on a key in status s with
 // reason r.
-func (k *Keys) Allowed(s model.Status, r model.Reason) []key.Binding {
+func (k *KeyMap) Allowed(s model.Status, r model.Reason) []key.Binding {
 	var out []key.Binding
 	for _, b := range k.allowed(s, r) {
 		out = append(out, b.Binding)
@@ -112,7 +112,7 @@ func (k *Keys) Allowed(s model.Status, r model.Reason) []key.Binding {
 
 // All lists every action the role allows in some status, for the full
 // help: what a helpdesk person may never do is not in their `?`.
-func (k *Keys) All() []key.Binding {
+func (k *KeyMap) All() []key.Binding {
 	var out []key.Binding
 	for _, ev := range model.AdminEvents {
 		b, ok := k.forEvent(ev)
@@ -132,7 +132,7 @@ func (k *Keys) All() []key.Binding {
 // Columns is All for the full help: in two columns when it is long, so
 // that the help stays short enough for 80x24 with its notes; none when
 // the role may do nothing to a key.
-func (k *Keys) Columns() [][]key.Binding {
+func (k *KeyMap) Columns() [][]key.Binding {
 	all := k.All()
 	switch {
 	case len(all) == 0:

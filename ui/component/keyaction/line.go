@@ -14,7 +14,7 @@ const LineHeight = 1
 // footer, at 80 columns, has no room for them next to the screen's own
 // keys, `?` and `q`. What does not fit is in `?`. A role that may act on
 // no key gets no line.
-func (k *Keys) Line(st *styles.Styles, t Target, width int) string {
+func (k *KeyMap) Line(st *styles.Styles, t Target, width int) string {
 	if len(k.All()) == 0 {
 		return "" // a role that may do nothing to a key
 	}

@@ -43,7 +43,7 @@ func checkCallerWords(s string) error {
 // whyNot says why an action key does nothing here: the role, or the
 // key's status (the model's own refusal). Empty when msg is no action
 // key, or there is no key.
-func (k *Keys) whyNot(c *common.Common, t Target, msg tea.KeyMsg) string {
+func (k *KeyMap) whyNot(c *common.Common, t Target, msg tea.KeyMsg) string {
 	if t.Key == nil {
 		return ""
 	}

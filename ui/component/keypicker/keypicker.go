@@ -16,6 +16,7 @@ import (
 	"github.com/dustin/go-humanize"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
+	"github.com/keydesk/keydesk/ui/component/common"
 	"github.com/keydesk/keydesk/ui/component/styles"
 	"github.com/keydesk/keydesk/ui/component/table"
 )
@@ -323,15 +324,10 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// NavKeys are the keys that move the cursor: none of them can be typed
-// into the search.
-type NavKeys struct {
-	Up, Down, PageUp, PageDown, First, Last key.Binding
-}
-
-// Navigate moves the cursor when msg is one of keys; it reports whether
-// it was.
-func (p *Model) Navigate(msg tea.KeyMsg, keys NavKeys) bool {
+// Navigate moves the cursor when msg is one of the list keys (up, down,
+// a page, top, bottom); it reports whether it was. None of them may be a
+// key that can be typed into the search.
+func (p *Model) Navigate(msg tea.KeyMsg, keys *common.ListKeys) bool {
 	switch {
 	case key.Matches(msg, keys.Up):
 		p.Move(-1)
@@ -341,9 +337,9 @@ func (p *Model) Navigate(msg tea.KeyMsg, keys NavKeys) bool {
 		p.Move(-p.visible)
 	case key.Matches(msg, keys.PageDown):
 		p.Move(p.visible)
-	case key.Matches(msg, keys.First):
+	case key.Matches(msg, keys.Top):
 		p.Move(-p.Lines())
-	case key.Matches(msg, keys.Last):
+	case key.Matches(msg, keys.Bottom):
 		p.Move(p.Lines())
 	default:
 		return false

@@ -216,7 +216,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	if m.detail != nil {
-		if key.Matches(k, m.Keys.Back, m.Keys.Open) {
+		if key.Matches(k, m.ListKeys.Back, m.ListKeys.Open) {
 			m.detail = nil
 		}
 		return nil
@@ -232,21 +232,21 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	switch {
-	case key.Matches(k, m.Keys.Top):
+	case key.Matches(k, m.ListKeys.Top):
 		m.date = ""
 		return m.read(atNewest, 0)
-	case key.Matches(k, m.Keys.Bottom):
+	case key.Matches(k, m.ListKeys.Bottom):
 		m.date = ""
 		return m.read(atOldest, 0)
-	case key.Matches(k, m.Keys.Up, m.Keys.Down, m.Keys.PageUp, m.Keys.PageDown):
+	case key.Matches(k, m.ListKeys.Up, m.ListKeys.Down, m.ListKeys.PageUp, m.ListKeys.PageDown):
 		return m.move(k)
-	case key.Matches(k, m.Keys.Search):
+	case key.Matches(k, m.ListKeys.Search):
 		return m.search.Open()
 	case key.Matches(k, m.keys.Filter):
 		return m.askFilter()
 	case key.Matches(k, m.keys.Date):
 		return m.askDate()
-	case key.Matches(k, m.Keys.Back):
+	case key.Matches(k, m.ListKeys.Back):
 		switch {
 		case m.search.Clear():
 			return m.queryChanged()
@@ -257,7 +257,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.date = ""
 			return m.read(atNewest, 0)
 		}
-	case key.Matches(k, m.Keys.Open):
+	case key.Matches(k, m.ListKeys.Open):
 		if e, ok := m.table.Selected(); ok {
 			m.detail = &e
 		}
@@ -269,16 +269,16 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 // end of the window that is not an end of the trail.
 func (m *Model) move(k tea.KeyMsg) tea.Cmd {
 	before := m.table.Cursor()
-	m.table.Move(k, m.Keys)
+	m.table.Move(k, m.ListKeys)
 	at, n := m.table.Cursor(), len(m.window)
 	if m.loading || n == 0 {
 		return nil
 	}
 	page := m.table.PageRows()
 	switch {
-	case m.olderMore && at >= n-page && (at != before || key.Matches(k, m.Keys.Down, m.Keys.PageDown)):
+	case m.olderMore && at >= n-page && (at != before || key.Matches(k, m.ListKeys.Down, m.ListKeys.PageDown)):
 		return m.read(older, m.window[n-1].Seq-1)
-	case m.newerMore && at < page && (at != before || key.Matches(k, m.Keys.Up, m.Keys.PageUp)):
+	case m.newerMore && at < page && (at != before || key.Matches(k, m.ListKeys.Up, m.ListKeys.PageUp)):
 		return m.read(newer, m.window[0].Seq+1)
 	}
 	return nil
@@ -425,18 +425,18 @@ func (m *Model) detailView(e *model.AuditEntry) string {
 func (m *Model) ShortHelp() []key.Binding {
 	switch {
 	case m.detail != nil:
-		return []key.Binding{m.Keys.Back}
+		return []key.Binding{m.ListKeys.Back}
 	case m.search.Typing():
 		return searchbar.Help()
 	}
-	return []key.Binding{m.Keys.Open, m.Keys.Search, m.keys.Filter, m.keys.Date, m.Keys.Top, m.Keys.Bottom}
+	return []key.Binding{m.ListKeys.Open, m.ListKeys.Search, m.keys.Filter, m.keys.Date, m.ListKeys.Top, m.ListKeys.Bottom}
 }
 
 // FullHelp is every key of the screen, for `?`.
 func (m *Model) FullHelp() [][]key.Binding {
 	filterHelp := key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter by actor, action, key, employee"))
 	dateHelp := key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "go to a date (YYYY-MM-DD)"))
-	return [][]key.Binding{m.Keys.Navigation(), {m.Keys.Open, m.Keys.Search, filterHelp, dateHelp, m.Keys.Back}}
+	return [][]key.Binding{m.ListKeys.Navigation(), {m.ListKeys.Open, m.ListKeys.Search, filterHelp, dateHelp, m.ListKeys.Back}}
 }
 
 // Selected is the entry under the cursor.

@@ -22,7 +22,7 @@ import (
 type Model struct {
 	common.Common
 	idx     *data.Index
-	actions *keyaction.Keys
+	actions *keyaction.KeyMap
 	keys    keyMap
 	list    rowlist.Model[data.EmployeeRow]
 	mailCfg mailprompt.Config
@@ -50,7 +50,7 @@ type Model struct {
 }
 
 // New builds the screen; mail is what e-mailing a code needs.
-func New(c common.Common, actions *keyaction.Keys, mail mailprompt.Config) *Model {
+func New(c common.Common, actions *keyaction.KeyMap, mail mailprompt.Config) *Model {
 	m := &Model{Common: c, actions: actions, keys: defaultKeyMap(), mailCfg: mail}
 	m.list = newList(c.Styles)
 	return m
@@ -135,7 +135,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 func (m *Model) searchKey(k tea.KeyMsg) tea.Cmd {
 	typing := m.list.Search.Typing()
 	switch {
-	case key.Matches(k, m.Keys.Open):
+	case key.Matches(k, m.ListKeys.Open):
 		return m.openSelected()
 	case typing && key.Matches(k, m.keys.NewSearch) && m.list.Search.Query() == "":
 		return nil // `/` out of habit: the line is open already
@@ -143,10 +143,10 @@ func (m *Model) searchKey(k tea.KeyMsg) tea.Cmd {
 		return m.list.Search.Open()
 	case !typing && k.Type == tea.KeyRunes && !k.Alt:
 		open := m.list.Search.Open()
-		_, cmd := m.list.Update(k, m.Keys, m.refilter)
+		_, cmd := m.list.Update(k, m.ListKeys, m.refilter)
 		return tea.Batch(open, cmd)
 	}
-	_, cmd := m.list.Update(k, m.Keys, m.refilter)
+	_, cmd := m.list.Update(k, m.ListKeys, m.refilter)
 	return cmd
 }
 

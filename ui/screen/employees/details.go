@@ -24,7 +24,7 @@ func newDetails(c *common.Common, id uint64) *details {
 
 // view draws the page; t is the employee and their key, as the key
 // actions see them.
-func (d *details) view(t keyaction.Target, own []key.Binding, actions *keyaction.Keys) string {
+func (d *details) view(t keyaction.Target, own []key.Binding, actions *keyaction.KeyMap) string {
 	st := d.c.Styles
 	w := d.c.Width
 	e := t.Employee

@@ -23,7 +23,7 @@ type Model struct {
 	common.Common
 	idx     *data.Index
 	keys    *keyMap
-	actions *keyaction.Keys
+	actions *keyaction.KeyMap
 	list    list
 	details *details  // nil: the list is shown
 	edit    *editForm // nil: no form open
@@ -33,7 +33,7 @@ type Model struct {
 }
 
 // New builds the screen; data comes with SetIndex.
-func New(c common.Common, actions *keyaction.Keys) *Model {
+func New(c common.Common, actions *keyaction.KeyMap) *Model {
 	m := &Model{Common: c, keys: defaultKeyMap(), actions: actions}
 	m.list = newList(&m.Common)
 	return m
@@ -188,7 +188,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	switch {
-	case key.Matches(k, m.Keys.Open):
+	case key.Matches(k, m.ListKeys.Open):
 		if e, ok := m.list.Selected(); ok {
 			return m.Open(e.ID())
 		}
@@ -206,9 +206,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 
 func (m *Model) updateDetails(k tea.KeyMsg) tea.Cmd {
 	switch {
-	case m.details.history.HandleKey(k, m.Keys):
+	case m.details.history.HandleKey(k, m.ListKeys):
 		return nil
-	case key.Matches(k, m.Keys.Back):
+	case key.Matches(k, m.ListKeys.Back):
 		m.details = nil
 		return nil
 	case key.Matches(k, m.keys.OpenKey):
@@ -323,7 +323,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.details != nil && m.details.history.Busy():
 		return m.details.history.FocusHelp()
 	case m.details != nil:
-		out := []key.Binding{m.Keys.Back}
+		out := []key.Binding{m.ListKeys.Back}
 		if t := m.target(); t.Key != nil {
 			out = append(out, m.keys.OpenKey)
 		}
@@ -331,9 +331,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.list.Search.Typing():
 		return searchbar.Help()
 	}
-	nav := []key.Binding{m.Keys.Open, m.Keys.Search, m.Keys.Sort}
+	nav := []key.Binding{m.ListKeys.Open, m.ListKeys.Search, m.ListKeys.Sort}
 	if m.Width >= footerWithFilter {
-		nav = []key.Binding{m.Keys.Open, m.Keys.Search, m.keys.Filter, m.Keys.Sort}
+		nav = []key.Binding{m.ListKeys.Open, m.ListKeys.Search, m.keys.Filter, m.ListKeys.Sort}
 	}
 	return append(nav, m.listKeys()...)
 }
@@ -357,7 +357,7 @@ func (m *Model) pageKeys() []key.Binding { return m.Access.Offered(m.keys.Edit, 
 
 // FullHelp is every key of the screen, for `?`.
 func (m *Model) FullHelp() [][]key.Binding {
-	groups := [][]key.Binding{m.Keys.Navigation(), {m.Keys.Open, m.Keys.Search, m.keys.Filter, m.Keys.Sort, m.Keys.Back}}
+	groups := [][]key.Binding{m.ListKeys.Navigation(), {m.ListKeys.Open, m.ListKeys.Search, m.keys.Filter, m.ListKeys.Sort, m.ListKeys.Back}}
 	if g := m.listKeys(); len(g) > 0 {
 		groups = append(groups, g)
 	}

@@ -1,14 +1,10 @@
 package employees
 
 import (
-	"strings"
-
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/dustin/go-humanize"
 	"github.com/keydesk/keydesk/ui/component/common"
 	"github.com/keydesk/keydesk/ui/component/data"
 	"github.com/keydesk/keydesk/ui/component/dialog"
-	"github.com/keydesk/keydesk/ui/component/table"
 )
 
 // The Employees list filters by company and department, as the Keys list
@@ -38,10 +34,6 @@ func (m *Model) pickFilter() tea.Cmd {
 	for _, g := range m.idx.Departments() {
 		choices = append(choices, filterChoice{kind: "department", group: g})
 	}
-	all := make([]int32, len(choices))
-	for i := range all {
-		all[i] = int32(i)
-	}
 	// cells are a choice's words, which the search looks in too.
 	cells := func(c filterChoice) (kind, name string, n int) {
 		switch {
@@ -52,36 +44,11 @@ func (m *Model) pickFilter() tea.Cmd {
 		}
 		return c.kind, c.group.Label(), c.group.Count
 	}
-	src := dialog.PickerSource{
-		Columns: []table.Column{
-			{Title: "Filter by", Min: 10},
-			{Title: "Name", Min: 16, Flex: 3},
-			{Title: "Employees", Min: 9},
-		},
-		Noun: "choices",
-		Search: func(q string) []int32 {
-			if q == "" {
-				return all
-			}
-			var out []int32
-			for i, c := range choices {
-				kind, name, _ := cells(c)
-				if strings.Contains(strings.ToLower(kind+" "+name), q) {
-					out = append(out, int32(i))
-				}
-			}
-			return out
-		},
-		Cells: func(i int32) []table.Cell {
-			kind, name, n := cells(choices[i])
-			return []table.Cell{{Text: kind}, {Text: name}, {Text: humanize.Comma(int64(n))}}
-		},
-	}
-	p := dialog.NewPicker(m.Styles, "Show the employees of…", src, func(i int32) tea.Cmd {
-		return common.Cmd(filterChosenMsg{choice: choices[i]})
-	})
-	p.Body = "A company and a department together keep those in both."
-	return tea.Batch(common.Cmd(common.OpenDialogMsg{Dialog: p}), p.Init())
+	return dialog.OpenFilterPicker(m.Styles, dialog.FilterChoices{
+		Title: "Show the employees of…", Body: "A company and a department together keep those in both.",
+		KindWidth: 10, CountTitle: "Employees", CountWidth: 9,
+		N: len(choices), Cells: func(i int) (string, string, int) { return cells(choices[i]) },
+	}, func(i int) tea.Cmd { return common.Cmd(filterChosenMsg{choice: choices[i]}) })
 }
 
 // applyFilter keeps the chosen company or department (the other one

@@ -25,22 +25,10 @@ const RemoteImportHint = "over SSH, import from your machine: ssh … import emp
 // before, offered again.
 func promptImport(c *common.Common, last *string) tea.Cmd {
 	st, actor := c.Store, c.Actor
-	f := dialog.NewForm(c.Styles, "Import employees", "import", func(v dialog.Values) tea.Cmd {
-		path := v["path"]
-		*last = path
-		return func() tea.Msg { return importFile(st, actor, path) }
-	}).WithBody(
-		"A CSV file with a header naming its columns: first_name and email (required), last_name, phone, "+
+	return importfile.Prompt(c, "Import employees", "e.g. ~/employees.csv", []string{
+		"A CSV file with a header naming its columns: first_name and email (required), last_name, phone, " +
 			"department, position, company, key (a key to assign: its code is shown once).",
-		"All rows are imported, or none: every bad line is listed.",
-	).WithInput(&dialog.Input{Key: "path", Label: "File", Placeholder: "e.g. ~/employees.csv", Value: *last, Required: true,
-		Validate: func(s string) error {
-			if s == "" {
-				return errors.New("type the path of the file")
-			}
-			return nil
-		}})
-	return tea.Batch(common.Cmd(common.OpenDialogMsg{Dialog: f}), f.Init())
+	}, last, func(path string) tea.Msg { return importFile(st, actor, path) })
 }
 
 // importFile opens the file and has the store import it; it runs in a

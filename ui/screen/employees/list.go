@@ -112,7 +112,7 @@ func (l *list) waitsForAll() bool {
 // update handles the list's own keys; handled is false for keys it does
 // not know (the screen's actions).
 func (l *list) update(msg tea.KeyMsg) (handled bool, cmd tea.Cmd) {
-	keys := l.c.Keys
+	keys := l.c.ListKeys
 	// G waits for the whole list on a first page; any other key changes
 	// what the admin asked for.
 	l.lastPending = !l.Search.Typing() && key.Matches(msg, keys.Bottom) && l.idx != nil && l.idx.Partial()

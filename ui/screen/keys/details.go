@@ -27,7 +27,7 @@ func newDetails(c *common.Common, id uint64) *details {
 	return &details{c: c, id: id, history: history.KeyPage(c.Store, id)}
 }
 
-func (d *details) view(idx *data.Index, actions *keyaction.Keys) string {
+func (d *details) view(idx *data.Index, actions *keyaction.KeyMap) string {
 	st := d.c.Styles
 	w := d.c.Width
 	k, ok := idx.Key(d.id)

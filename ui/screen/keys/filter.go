@@ -4,12 +4,10 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/dustin/go-humanize"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/ui/component/common"
 	"github.com/keydesk/keydesk/ui/component/data"
 	"github.com/keydesk/keydesk/ui/component/dialog"
-	"github.com/keydesk/keydesk/ui/component/table"
 )
 
 // The Keys list filters as the Employees list does: `f` opens one picker
@@ -121,40 +119,11 @@ func (m *Model) pickFilter() tea.Cmd {
 		}
 		return "all keys", "(no filter)", len(idx.Keys)
 	}
-	all := make([]int32, len(choices))
-	for i := range all {
-		all[i] = int32(i)
-	}
-	src := dialog.PickerSource{
-		Columns: []table.Column{
-			{Title: "Filter by", Min: 9},
-			{Title: "Name", Min: 16, Flex: 3},
-			{Title: "Keys", Min: 7},
-		},
-		Noun: "choices",
-		Search: func(q string) []int32 {
-			if q == "" {
-				return all
-			}
-			var out []int32
-			for i, c := range choices {
-				kind, name, _ := cells(c)
-				if strings.Contains(strings.ToLower(kind+" "+name), q) {
-					out = append(out, int32(i))
-				}
-			}
-			return out
-		},
-		Cells: func(i int32) []table.Cell {
-			kind, name, n := cells(choices[i])
-			return []table.Cell{{Text: kind}, {Text: name}, {Text: humanize.Comma(int64(n))}}
-		},
-	}
-	p := dialog.NewPicker(m.Styles, "Show the keys…", src, func(i int32) tea.Cmd {
-		return common.Cmd(filterChosenMsg{choice: choices[i]})
-	})
-	p.Body = "A status and a licence status together keep the keys in both."
-	return tea.Batch(common.Cmd(common.OpenDialogMsg{Dialog: p}), p.Init())
+	return dialog.OpenFilterPicker(m.Styles, dialog.FilterChoices{
+		Title: "Show the keys…", Body: "A status and a licence status together keep the keys in both.",
+		KindWidth: 9, CountTitle: "Keys", CountWidth: 7,
+		N: len(choices), Cells: func(i int) (string, string, int) { return cells(choices[i]) },
+	}, func(i int) tea.Cmd { return common.Cmd(filterChosenMsg{choice: choices[i]}) })
 }
 
 // applyFilter shows the keys of the filter combined with the choice.

@@ -11,7 +11,6 @@ import (
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
 	"github.com/keydesk/keydesk/ui/component/common"
-	"github.com/keydesk/keydesk/ui/component/dialog"
 	"github.com/keydesk/keydesk/ui/component/importfile"
 )
 
@@ -20,22 +19,10 @@ import (
 // last is the path typed the time before, offered again (a file fixed
 // after a refused import is imported again with enter).
 func promptImport(c *common.Common, last *string) tea.Cmd {
-	st, actor, styles := c.Store, c.Actor, c.Styles
-	f := dialog.NewForm(styles, "Import keys", "import", func(v dialog.Values) tea.Cmd {
-		path := v["path"]
-		*last = path
-		return func() tea.Msg { return importFile(st, actor, path) }
-	}).WithBody(
+	st, actor := c.Store, c.Actor
+	return importfile.Prompt(c, "Import keys", "e.g. ~/keys.csv", []string{
 		"A CSV file with the header serial,mac,model,firmware,rfid[,profile][,licence_until] (only serial is required).",
-		"All rows are imported, or none: every bad line is listed.",
-	).WithInput(&dialog.Input{Key: "path", Label: "File", Placeholder: "e.g. ~/keys.csv", Value: *last, Required: true,
-		Validate: func(s string) error {
-			if s == "" {
-				return errors.New("type the path of the file")
-			}
-			return nil
-		}})
-	return tea.Batch(common.Cmd(common.OpenDialogMsg{Dialog: f}), f.Init())
+	}, last, func(path string) tea.Msg { return importFile(st, actor, path) })
 }
 
 // importFile opens the file and has the store import it (claim, read,

@@ -17,7 +17,7 @@ type Model struct {
 	common.Common
 	idx     *data.Index
 	keys    *keyMap
-	actions *keyaction.Keys
+	actions *keyaction.KeyMap
 	list    list
 	details *details // nil: the list is shown
 
@@ -26,7 +26,7 @@ type Model struct {
 }
 
 // New builds the screen; data comes with SetIndex.
-func New(c common.Common, actions *keyaction.Keys) *Model {
+func New(c common.Common, actions *keyaction.KeyMap) *Model {
 	m := &Model{Common: c, keys: defaultKeyMap(), actions: actions}
 	m.list = newList(&m.Common)
 	return m
@@ -118,9 +118,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	}
 	if m.details != nil {
 		switch {
-		case m.details.history.HandleKey(k, m.Keys):
+		case m.details.history.HandleKey(k, m.ListKeys):
 			return nil
-		case key.Matches(k, m.Keys.Back):
+		case key.Matches(k, m.ListKeys.Back):
 			m.details = nil
 			return nil
 		case key.Matches(k, m.keys.OpenEmployee):
@@ -142,7 +142,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.list.applyFilter(filterChoice{kind: "lost"})
 		}
 		return nil
-	case key.Matches(k, m.Keys.Open):
+	case key.Matches(k, m.ListKeys.Open):
 		if cur, ok := m.list.Selected(); ok {
 			m.details = newDetails(&m.Common, cur.ID())
 			return m.details.history.Load()
@@ -183,7 +183,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.details != nil && m.details.history.Busy():
 		return m.details.history.FocusHelp()
 	case m.details != nil:
-		out := []key.Binding{m.Keys.Back}
+		out := []key.Binding{m.ListKeys.Back}
 		cur, ok := m.current()
 		if !ok {
 			return out
@@ -203,7 +203,7 @@ func (m *Model) ShortHelp() []key.Binding {
 // the path would name a file on the server; nor for a role that may not
 // import.
 func (m *Model) listKeys() []key.Binding {
-	out := []key.Binding{m.Keys.Open, m.Keys.Search, m.keys.Filter, m.Keys.Sort}
+	out := []key.Binding{m.ListKeys.Open, m.ListKeys.Search, m.keys.Filter, m.ListKeys.Sort}
 	if !m.Remote {
 		out = append(out, m.Access.Offered(m.keys.Import)...)
 	}
@@ -213,8 +213,8 @@ func (m *Model) listKeys() []key.Binding {
 // FullHelp is every key of the screen, for `?`.
 func (m *Model) FullHelp() [][]key.Binding {
 	return append([][]key.Binding{
-		m.Keys.Navigation(),
-		append(m.listKeys(), m.keys.Waiting, m.Keys.Back),
+		m.ListKeys.Navigation(),
+		append(m.listKeys(), m.keys.Waiting, m.ListKeys.Back),
 	}, m.actions.Columns()...)
 }
 

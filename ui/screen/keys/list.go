@@ -73,15 +73,15 @@ func (l *list) showAll() {
 
 func (l *list) update(msg tea.KeyMsg, keys *keyMap) (handled bool, cmd tea.Cmd) {
 	// esc with no search to clear clears the filter: one esc, one thing.
-	if !l.Search.Typing() && l.Search.Query() == "" && l.filter.active() && key.Matches(msg, l.c.Keys.Back) {
+	if !l.Search.Typing() && l.Search.Query() == "" && l.filter.active() && key.Matches(msg, l.c.ListKeys.Back) {
 		l.applyFilter(filterChoice{})
 		return true, nil
 	}
-	if handled, cmd := l.Update(msg, l.c.Keys, l.refilter); handled {
+	if handled, cmd := l.Update(msg, l.c.ListKeys, l.refilter); handled {
 		return true, cmd
 	}
 	switch {
-	case key.Matches(msg, l.c.Keys.Sort):
+	case key.Matches(msg, l.c.ListKeys.Sort):
 		l.KeepSelection(func() {
 			l.sort = data.KeySorts[(int(l.sort)+1)%len(data.KeySorts)]
 			l.refilter()

@@ -145,13 +145,6 @@ func (f *editForm) save() tea.Cmd {
 	}
 }
 
-func (f *editForm) help() []key.Binding {
-	return []key.Binding{
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next, save on the last")),
-		key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous")),
-		key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "yes/no")),
-		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-	}
-}
+func (f *editForm) help() []key.Binding { return f.Help("yes/no") }
 
 func (f *editForm) view() string { return f.ViewWithProblem(f.problem, f.c.Width) }

@@ -142,7 +142,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) keyPress(k tea.KeyMsg) tea.Cmd {
-	if m.table.Move(k, m.Keys) {
+	if m.table.Move(k, m.ListKeys) {
 		return nil
 	}
 	offered := func(b key.Binding) bool {
@@ -225,5 +225,5 @@ func (m *Model) FullHelp() [][]key.Binding {
 			changes = append(changes, k.b)
 		}
 	}
-	return [][]key.Binding{{m.Keys.Up, m.Keys.Down, m.Keys.Top, m.Keys.Bottom}, changes}
+	return [][]key.Binding{{m.ListKeys.Up, m.ListKeys.Down, m.ListKeys.Top, m.ListKeys.Bottom}, changes}
 }

@@ -123,14 +123,7 @@ func (f *editForm) save() tea.Cmd {
 	}
 }
 
-func (f *editForm) help() []key.Binding {
-	return []key.Binding{
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next, save on the last")),
-		key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous")),
-		key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "choose")),
-		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-	}
-}
+func (f *editForm) help() []key.Binding { return f.Help("choose") }
 
 func (f *editForm) view() string { return f.ViewWithProblem(f.problem, f.c.Width) }
 

@@ -1,0 +1,15 @@
+package store
+
+import bolt "go.etcd.io/bbolt"
+
+// Schema 4 made the admins table, with their roles.
+
+// migrateAdmins (schema 3 -> 4) makes the admins table.
+func migrateAdmins(tx *bolt.Tx) error {
+	for _, name := range [][]byte{bucketAdmins, bucketAdminKey} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
