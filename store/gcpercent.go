@@ -47,3 +47,8 @@ const (
 	verifyGCPercent = 40
 	importGCPercent = 25
 )
+
+// bigImport is the rows from which an import lowers GOGC: below it what
+// it holds is small beside the process (serve's other sessions keep
+// their own pace).
+const bigImport = 10_000

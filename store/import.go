@@ -20,7 +20,9 @@ func (s *Store) ImportKeys(who model.Actor, rows []KeyRow) (int, error) {
 	if len(rows) == 0 {
 		return 0, refused("the file has no keys to import")
 	}
-	defer lowerGC(importGCPercent)() // gcpercent.go
+	if len(rows) >= bigImport {
+		defer lowerGC(importGCPercent)() // gcpercent.go
+	}
 	if _, err := s.exec(who, model.OpImportKeys, importKeysArgs{Rows: rows}); err != nil {
 		return 0, err
 	}
@@ -100,7 +102,9 @@ func (s *Store) ImportEmployees(who model.Actor, rows []EmployeeRow) ([]Handout,
 	if len(rows) == 0 {
 		return nil, refused("the file has no employees to import")
 	}
-	defer lowerGC(importGCPercent)()
+	if len(rows) >= bigImport {
+		defer lowerGC(importGCPercent)()
+	}
 	return execAs[[]Handout](s, who, model.OpImportEmployees, importEmployeesArgs{Rows: rows})
 }
 

@@ -59,7 +59,6 @@ func (s *Store) ImportKeysFrom(ctx context.Context, who model.Actor, name string
 		return 0, err
 	}
 	defer done()
-	defer lowerGC(importGCPercent)() // gcpercent.go
 	rows, err := ReadKeys(ctx, name, r)
 	if err != nil {
 		return 0, err
@@ -78,7 +77,6 @@ func (s *Store) ImportEmployeesFrom(ctx context.Context, who model.Actor, name s
 		return 0, nil, err
 	}
 	defer done()
-	defer lowerGC(importGCPercent)()
 	rows, err := ReadEmployees(ctx, name, r)
 	if err != nil {
 		return 0, nil, err
