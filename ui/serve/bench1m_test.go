@@ -374,13 +374,15 @@ func BenchmarkServe1M(b *testing.B) {
 	r.serveRuns++
 	for i := (r.serveRuns - 1) * writes1M; i < r.serveRuns*writes1M; i++ {
 		// "Aaaaa" sorts before every generated name: the new employee
-		// comes first in every session's list.
-		name := fmt.Sprintf("Aaaaa Write%04d", i)
+		// comes first in every session's list (the later, the earlier:
+		// the writes of a run before sort after it).
+		last := fmt.Sprintf("Write%04d", 9999-i)
+		name := "Aaaaa " + last
 		for _, s := range sessions {
 			s.drop()
 		}
 		start := time.Now()
-		if out, err := runSSH(client, fmt.Sprintf("employee add --first Aaaaa --last Write%04d --email write%d@example.com", i, i)); err != nil {
+		if out, err := runSSH(client, fmt.Sprintf("employee add --first Aaaaa --last %s --email write%d@example.com", last, i)); err != nil {
 			b.Fatalf("employee add: %v: %s", err, out)
 		}
 		for _, s := range sessions {
