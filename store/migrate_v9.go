@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -24,7 +25,12 @@ import (
 // A code in an older form than its file's schema allows (plain digits in
 // a file whose codes are sealed) was put there outside keydesk: it is
 // dropped, and the entry says so.
-func migrateV9(tx *bolt.Tx) error {
+func migrateV9(tx *bolt.Tx) error { return migrateV9At(tx, time.Now().UTC(), rand.Reader) }
+
+// migrateV9At is migrateV9 with its time and its seals' nonces given: a
+// cluster runs it in a log entry's apply (clusterschema.go), where every
+// node must write the same bytes.
+func migrateV9At(tx *bolt.Tx, now time.Time, nonces io.Reader) error {
 	if tx.Bucket(bucketEntrySeals) != nil || tx.Bucket(bucketAdminLastWrite) != nil || tx.Bucket(bucketMeta).Get(metaRecordsGenesis) != nil {
 		return fmt.Errorf("the file's records were sealed already: its schema number was changed outside keydesk; restore a backup, or run keydesk audit verify on a copy")
 	}
@@ -40,7 +46,7 @@ func migrateV9(tx *bolt.Tx) error {
 		return fmt.Errorf("the key file %s is needed to seal the records: %v", path, innermostError(err))
 	}
 	s := &Store{box: box}
-	dropped, err := s.rebindCodes(tx)
+	dropped, err := s.rebindCodes(tx, nonces)
 	if err != nil {
 		return err
 	}
@@ -69,7 +75,6 @@ func migrateV9(tx *bolt.Tx) error {
 		}
 		return tx.Bucket(bucketMeta).Put(metaRecordsGenesis, s.entrySeal(0, 0, genesisHash(list), list))
 	}
-	now := time.Now().UTC()
 	for start := 0; start == 0 || start < len(all); start += sealedPerEntry {
 		part := all[start:min(start+sealedPerEntry, len(all))]
 		note := fmt.Sprintf("schema 9: records %d to %d of %d as they were at the upgrade", start+1, start+len(part), len(all))
@@ -100,7 +105,7 @@ func genesisHash(list []byte) []byte {
 
 // rebindCodes seals every code again in record.BoundCodeFormat; it drops plain
 // ones and returns their key ids.
-func (s *Store) rebindCodes(tx *bolt.Tx) (dropped []string, err error) {
+func (s *Store) rebindCodes(tx *bolt.Tx, nonces io.Reader) (dropped []string, err error) {
 	codes := tx.Bucket(bucketCodes)
 	type rebound struct {
 		k, v []byte
@@ -118,7 +123,7 @@ func (s *Store) rebindCodes(tx *bolt.Tx) (dropped []string, err error) {
 			if err != nil {
 				return err
 			}
-			nv, err := sealBoundCode(s.box, rand.Reader, id, c)
+			nv, err := sealBoundCode(s.box, nonces, id, c)
 			out = append(out, rebound{append([]byte(nil), k...), nv})
 			return err
 		default:

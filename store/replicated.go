@@ -185,6 +185,9 @@ func (e replicatedExec) Head(tx *bolt.Tx) ([]byte, error) {
 
 // proposeCommand is execCommand on a cluster node.
 func (s *Store) proposeCommand(node *cluster.Node, cmd *Command) (any, error) {
+	if err := s.clusterUpgradePending(); err != nil { // clusterschema.go
+		return nil, err
+	}
 	cmd.Seed = [32]byte{} // drawn by the leader
 	body, err := EncodeCommand(cmd, s.box)
 	if err != nil {

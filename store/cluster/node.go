@@ -59,6 +59,11 @@ type NodeConfig struct {
 	// with its peers' (default 1 minute; negative: never, tests call
 	// CompareCheckpoints).
 	CheckEvery time.Duration
+	// UpgradeEvery is how often the leader asks the voters which schema
+	// their binaries know, and proposes an upgrade when all know a newer
+	// one than the file's (schema.go; default 10 seconds; negative: never,
+	// tests call ProposeUpgrade).
+	UpgradeEvery time.Duration
 }
 
 // Stores is Raft's own storage, kept across an in-process restart.
@@ -107,6 +112,7 @@ type Node struct {
 	compared atomic.Pointer[string] // the last checkpoint comparison's words
 	started  time.Time              // for how long no leader was known
 	stopped  chan struct{}          // closed by Shutdown
+	upgrade  sync.Mutex             // one ProposeUpgrade at a time (schema.go)
 	stopOnce sync.Once
 }
 
@@ -130,6 +136,9 @@ func StartNode(cfg NodeConfig) (*Node, error) {
 	}
 	if cfg.CheckEvery == 0 {
 		cfg.CheckEvery = time.Minute
+	}
+	if cfg.UpgradeEvery == 0 {
+		cfg.UpgradeEvery = 10 * time.Second
 	}
 	if h := cfg.Machine.Halted(); h != nil {
 		return nil, h
@@ -176,6 +185,9 @@ func StartNode(cfg NodeConfig) (*Node, error) {
 	n.raft = r
 	if cfg.CheckEvery > 0 {
 		go n.checkLoop()
+	}
+	if cfg.UpgradeEvery > 0 {
+		go n.upgradeLoop()
 	}
 	return n, nil
 }
