@@ -41,10 +41,15 @@ import (
 // makes the key file) run only on a single node's file (design 4.13).
 const oldestClusterSchema = keyIndexRunsSchema
 
-// clusterMigrations are the migrations the log can run, by the schema
-// they start from; each is deterministic in now and nonces.
-var clusterMigrations = map[uint64]func(tx *bolt.Tx, now time.Time, nonces io.Reader) error{
-	8: migrateV9At, // 8 -> 9
+// clusterMigration runs the migration from schema v in an upgrade
+// entry's apply, deterministic in now and nonces (called by name, so that
+// TestWritePathsReadOnlyTheCommand walks it).
+func (e replicatedExec) clusterMigration(tx *bolt.Tx, v uint64, now time.Time, nonces io.Reader) (bool, error) {
+	switch v {
+	case 8:
+		return true, migrateV9At(tx, now, nonces, &Store{box: e.s.box})
+	}
+	return false, nil
 }
 
 // maxSchema is the newest schema this keydesk writes (a test's schemaCap
@@ -121,12 +126,12 @@ func (e replicatedExec) Upgrade(tx *bolt.Tx, at cluster.Position, to uint64) (cl
 	binary.BigEndian.PutUint64(seed[:], to)
 	nonces := mrand.NewChaCha8(sha256.Sum256(append(append([]byte("schema upgrade "), at.ID[:]...), seed[:]...)))
 	for v := from; v < to; v++ {
-		migrate := clusterMigrations[v]
-		if migrate == nil {
+		known, err := e.clusterMigration(tx, v, at.Time, nonces)
+		if !known {
 			return cluster.Outcome{}, fmt.Errorf("at log index %d the cluster upgrades its database from schema %d, which the log cannot upgrade (only from %d on): "+
 				"take a node back to one file (keydesk cluster detach), upgrade it, and make a new cluster from it", at.Index, v, oldestClusterSchema)
 		}
-		if err := migrate(tx, at.Time, nonces); err != nil {
+		if err != nil {
 			return cluster.Outcome{}, fmt.Errorf("at log index %d, upgrading the database to schema %d: %w", at.Index, v+1, err)
 		}
 	}

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -11,11 +10,10 @@ import (
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store/record"
-	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
 )
 
-// migrateV9 (schema 8 -> 9) seals the records: codes are sealed again
+// migrateV9At (schema 8 -> 9) seals the records: codes are sealed again
 // with their fields bound (codeseal.go), and the trail gets "records
 // sealed" entries carrying the digest of every record there is, so that
 // from here on audit verify vouches for every record. A file whose trail
@@ -25,12 +23,12 @@ import (
 // A code in an older form than its file's schema allows (plain digits in
 // a file whose codes are sealed) was put there outside keydesk: it is
 // dropped, and the entry says so.
-func migrateV9(tx *bolt.Tx) error { return migrateV9At(tx, time.Now().UTC(), rand.Reader) }
-
-// migrateV9At is migrateV9 with its time and its seals' nonces given: a
-// cluster runs it in a log entry's apply (clusterschema.go), where every
-// node must write the same bytes.
-func migrateV9At(tx *bolt.Tx, now time.Time, nonces io.Reader) error {
+//
+// migrateV9 (migrate_v9open.go) runs it at Open with the clock and
+// crypto/rand; a cluster runs it in a log entry's apply with the entry's
+// time and nonces drawn from it (clusterschema.go), where every node must
+// write the same bytes.
+func migrateV9At(tx *bolt.Tx, now time.Time, nonces io.Reader, s *Store) error {
 	if tx.Bucket(bucketEntrySeals) != nil || tx.Bucket(bucketAdminLastWrite) != nil || tx.Bucket(bucketMeta).Get(metaRecordsGenesis) != nil {
 		return fmt.Errorf("the file's records were sealed already: its schema number was changed outside keydesk; restore a backup, or run keydesk audit verify on a copy")
 	}
@@ -40,12 +38,6 @@ func migrateV9At(tx *bolt.Tx, now time.Time, nonces io.Reader) error {
 	if _, err := tx.CreateBucket(bucketAdminLastWrite); err != nil {
 		return err
 	}
-	path := secrets.KeyPath(tx.DB().Path())
-	box, err := secrets.Load(path)
-	if err != nil {
-		return fmt.Errorf("the key file %s is needed to seal the records: %v", path, innermostError(err))
-	}
-	s := &Store{box: box}
 	dropped, err := s.rebindCodes(tx, nonces)
 	if err != nil {
 		return err
