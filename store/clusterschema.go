@@ -74,7 +74,7 @@ func (s *Store) clusterUpgradeWaits(from uint64) (bool, error) {
 			"upgrade it, and make a new cluster from it; nothing was changed", s.path, from, oldestClusterSchema)
 	}
 	s.plainKeyIndexes = from < keyIndexRunsSchema
-	s.olderRecords = from < sealedRecordsSchema
+	s.olderRecords.Store(from < sealedRecordsSchema)
 	return true, nil
 }
 
@@ -139,7 +139,8 @@ func (e replicatedExec) Upgrade(tx *bolt.Tx, at cluster.Position, to uint64) (cl
 		return cluster.Outcome{}, err
 	}
 	// From the next entry on, the store writes the new schema's shapes.
-	e.s.plainKeyIndexes = to < keyIndexRunsSchema
-	e.s.olderRecords = to < sealedRecordsSchema
+	// (plainKeyIndexes is false from schema 8 on, the oldest a cluster
+	// upgrades from: it does not change here.)
+	e.s.olderRecords.Store(to < sealedRecordsSchema)
 	return cluster.Outcome{Result: fmt.Appendf(nil, "upgraded the database from schema %d to %d", from, to)}, nil
 }

@@ -109,9 +109,9 @@ func (s *Store) rebindCodes(tx *bolt.Tx, nonces io.Reader) (dropped []string, er
 		case len(v) > 0 && v[0] == record.BoundCodeFormat:
 			return nil
 		case len(v) > 0 && v[0] == record.SealedCodeFormat:
-			s.olderRecords = true
+			s.olderRecords.Store(true)
 			c, err := s.openCode(id, v)
-			s.olderRecords = false
+			s.olderRecords.Store(false)
 			if err != nil {
 				return err
 			}
