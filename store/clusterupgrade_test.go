@@ -162,6 +162,17 @@ func TestClusterSchemaUpgradeThroughTheLog(t *testing.T) {
 		if n := c.keyCount(i); n != 3 {
 			t.Fatalf("node %d reads %d keys", i, n)
 		}
+		if i == 1 {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			r, err := c.nodes[1].Schemas(ctx)
+			cancel()
+			if err != nil || !strings.Contains(r.Words(), "2 of 3 voters") || !strings.Contains(r.Words(), "older keydesk: 2") {
+				t.Fatalf("node 1's report of the upgrade: %q, %v", r.Words(), err)
+			}
+			if st := c.nodes[1].Status(); st.Schema != 8 || st.MaxSchema != 9 {
+				t.Fatalf("node 1's status: schema %d, knows %d", st.Schema, st.MaxSchema)
+			}
+		}
 		if i < 2 {
 			c.writeSome(2, fmt.Sprintf("old%d-", i), 2) // node 2 is on the older keydesk still
 			if to, err := c.proposeUpgrade(); to != 0 || err != nil {
