@@ -144,3 +144,29 @@ func (e replicatedExec) Upgrade(tx *bolt.Tx, at cluster.Position, to uint64) (cl
 	e.s.olderRecords.Store(to < sealedRecordsSchema)
 	return cluster.Outcome{Result: fmt.Appendf(nil, "upgraded the database from schema %d to %d", from, to)}, nil
 }
+
+// checkSnapshotSchema refuses a snapshot (a file from the leader) of a
+// schema this keydesk does not know, or one older than a cluster keeps:
+// the node stays behind, and says why, rather than misread it.
+func (s *Store) checkSnapshotSchema(db *bolt.DB) error {
+	return db.View(func(tx *bolt.Tx) error {
+		v := fileSchema(tx)
+		switch {
+		case v > s.maxSchema():
+			return fmt.Errorf("the cluster's snapshot is a database of schema %d, which this keydesk does not know (it knows up to %d): install the keydesk the other nodes run", v, s.maxSchema())
+		case v < oldestClusterSchema:
+			return fmt.Errorf("the cluster's snapshot is a database of schema %d, older than a cluster node's may be (%d)", v, oldestClusterSchema)
+		}
+		return nil
+	})
+}
+
+// schemaReplaced follows the schema of the file a snapshot put in place:
+// a node waiting for the upgrade entry may receive a file the upgrade
+// entry has already migrated.
+func (s *Store) schemaReplaced(db *bolt.DB) {
+	db.View(func(tx *bolt.Tx) error {
+		s.olderRecords.Store(fileSchema(tx) < sealedRecordsSchema)
+		return nil
+	})
+}

@@ -255,3 +255,34 @@ func TestClusterSchemaUpgradeThroughTheLog(t *testing.T) {
 		t.Fatalf("the halted node wrote %d upgrade entries", n)
 	}
 }
+
+// A snapshot of a schema this keydesk does not know is refused (the
+// node stays behind rather than misread it); one it knows is taken, and
+// the store then writes that file's schema.
+func TestClusterSnapshotSchema(t *testing.T) {
+	dir := t.TempDir()
+	old, err := Open(filepath.Join(dir, "old.db"), Options{NoSync: true, schemaCap: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	cur, err := Open(filepath.Join(dir, "new.db"), Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cur.Close()
+	if err := old.checkSnapshotSchema(cur.DB()); err == nil || !strings.Contains(err.Error(), "does not know") {
+		t.Fatalf("an older keydesk given a schema-9 snapshot: %v", err)
+	}
+	if err := cur.checkSnapshotSchema(old.DB()); err != nil {
+		t.Fatalf("a newer keydesk given a schema-8 snapshot: %v", err)
+	}
+	cur.schemaReplaced(old.DB())
+	if !cur.olderRecords.Load() {
+		t.Fatal("after a schema-8 file replaced it, the store writes schema 9's records")
+	}
+	cur.schemaReplaced(cur.DB())
+	if cur.olderRecords.Load() {
+		t.Fatal("after a schema-9 file replaced it, the store writes schema 8's records")
+	}
+}

@@ -62,9 +62,20 @@ func (s *Store) Replicate(opt cluster.MachineOptions) (*cluster.Machine, error) 
 	replaced := opt.Replaced
 	opt.Replaced = func(db *bolt.DB) {
 		s.swapDB(db)
+		s.schemaReplaced(db) // clusterschema.go
 		if replaced != nil {
 			replaced(db)
 		}
+	}
+	check := opt.Check
+	opt.Check = func(db *bolt.DB) error {
+		if err := s.checkSnapshotSchema(db); err != nil { // clusterschema.go
+			return err
+		}
+		if check != nil {
+			return check(db)
+		}
+		return nil
 	}
 	// A restore swaps the file under the store's readers: they wait on
 	// the handle's lock for the new one rather than meet a closed file.

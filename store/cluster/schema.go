@@ -201,8 +201,17 @@ func (n *Node) ProposeUpgrade(ctx context.Context) (uint64, error) {
 	if !n.IsLeader() {
 		return 0, nil
 	}
-	// The file must hold every entry of earlier terms before its schema
-	// is read: an upgrade entry already in the log is not proposed again.
+	// Nothing is due while this node's own keydesk knows no newer schema
+	// than its file's; the peers are asked only when it does.
+	if file, mine, err := n.m.Schemas(); err != nil || mine <= file {
+		return 0, err
+	}
+	if r, err := n.Schemas(ctx); err != nil || r.Target() == 0 {
+		return 0, err
+	}
+	// Due: the file must hold every entry of earlier terms before its
+	// schema is read again, so that an upgrade entry already in the log
+	// is not proposed twice (a barrier is a log entry: only now).
 	if err := n.raft.Barrier(5 * time.Second).Error(); err != nil {
 		return 0, err
 	}
