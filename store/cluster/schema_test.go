@@ -1,9 +1,13 @@
 package cluster
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -54,10 +58,17 @@ func TestUpgradeEntryHaltsAMachineThatCannotUpgrade(t *testing.T) {
 	}
 }
 
-// upgrading is a ledger that can upgrade: its schema is a meta key.
+// upgrading is a ledger that can upgrade: its schema is a meta key; an
+// upgrade moves the ledger's chain (so settle compares it) and counts.
 type upgrading struct {
 	ledger
-	max uint64
+	known *atomic.Uint64 // the newest schema "this binary" knows
+}
+
+func knows(v uint64) *atomic.Uint64 {
+	var a atomic.Uint64
+	a.Store(v)
+	return &a
 }
 
 func (u upgrading) Schema(tx *bolt.Tx) uint64 {
@@ -68,18 +79,87 @@ func (u upgrading) Schema(tx *bolt.Tx) uint64 {
 	s, _ := decodeSchema(v)
 	return s
 }
-func (u upgrading) MaxSchema() uint64 { return u.max }
+func (u upgrading) MaxSchema() uint64 { return u.known.Load() }
 func (u upgrading) Upgrade(tx *bolt.Tx, at Position, to uint64) (Outcome, error) {
-	if to > u.max {
+	if to > u.known.Load() {
 		return Outcome{}, errors.New("this keydesk does not know that schema")
 	}
-	return Outcome{Result: []byte("upgraded")}, tx.Bucket(bucketClusterMeta).Put([]byte("test-schema"), encodeSchema(to))
+	meta := tx.Bucket(bucketClusterMeta)
+	n, _ := decodeSchema(meta.Get([]byte("test-upgrades")))
+	if err := meta.Put([]byte("test-upgrades"), encodeSchema(n+1)); err != nil {
+		return Outcome{}, err
+	}
+	if err := chain(tx, at, fmt.Appendf(nil, "upgrade to %d", to)); err != nil {
+		return Outcome{}, err
+	}
+	return Outcome{Result: []byte("upgraded")}, meta.Put([]byte("test-schema"), encodeSchema(to))
+}
+
+func upgradesOf(t *testing.T, m *Machine) (schema, upgrades uint64) {
+	t.Helper()
+	err := m.view(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketClusterMeta)
+		schema = upgrading{}.Schema(tx)
+		upgrades, _ = decodeSchema(meta.Get([]byte("test-upgrades")))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return schema, upgrades
+}
+
+// The leader's loop proposes the upgrade by itself once the last voter
+// runs the newer binary, and only then; it proposes it once.
+func TestLeaderProposesTheUpgradeWhenEveryVoterKnowsIt(t *testing.T) {
+	known := []*atomic.Uint64{knows(8), knows(8), knows(8)}
+	next := 0
+	c := startMemCluster(&memCluster{t: t, cut: map[[2]int]bool{}, upgradeEvery: 20 * time.Millisecond}, 3, func() Executor {
+		next++
+		return upgrading{known: known[next-1]}
+	})
+	l := c.leader()
+	if _, err := c.nodes[l].Apply(context.Background(), []byte("put a 1")); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		known[i].Store(9) // node i runs the newer binary
+		time.Sleep(300 * time.Millisecond)
+		c.settle()
+		for j, m := range c.mach {
+			if s, n := upgradesOf(t, m); s != 8 || n != 0 {
+				t.Fatalf("%d of 3 voters upgraded: node %d at schema %d after %d upgrades", i+1, j, s, n)
+			}
+		}
+	}
+	known[2].Store(9)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if s, _ := upgradesOf(t, c.mach[c.leader()]); s == 9 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("every voter knows schema 9: no upgrade within 10 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond) // the loop keeps running: no second entry
+	c.settle()
+	for j, m := range c.mach {
+		if s, n := upgradesOf(t, m); s != 9 || n != 1 {
+			t.Fatalf("node %d at schema %d after %d upgrade entries", j, s, n)
+		}
+	}
+	if _, err := c.nodes[c.leader()].Apply(context.Background(), []byte("put b 2")); err != nil {
+		t.Fatal(err)
+	}
+	c.settle()
 }
 
 // An upgrade entry reaches the executor with the entry's position, in
 // the apply's transaction; the machine reports the schemas.
 func TestUpgradeEntryRunsInTheApply(t *testing.T) {
-	m := newTestMachine(t, upgrading{max: 9}, MachineOptions{})
+	m := newTestMachine(t, upgrading{known: knows(9)}, MachineOptions{})
 	if file, max, err := m.Schemas(); file != 8 || max != 9 || err != nil {
 		t.Fatalf("schemas %d %d %v", file, max, err)
 	}
