@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/raft"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store/cluster"
+	"github.com/keydesk/keydesk/store/record"
 	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
 )
@@ -99,6 +100,20 @@ func (c *storeCluster) schemaOf(i int) uint64 {
 	return v
 }
 
+// codeFormats counts node i's stored codes by their format byte.
+func (c *storeCluster) codeFormats(i int) map[byte]int {
+	out := map[byte]int{}
+	c.stores[i].view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketCodes).ForEach(func(_, v []byte) error {
+			if len(v) > 0 {
+				out[v[0]]++
+			}
+			return nil
+		})
+	})
+	return out
+}
+
 // upgradeEntries is node i's trail's entries written by an upgrade.
 func (c *storeCluster) upgradeEntries(i int) []model.AuditEntry {
 	c.t.Helper()
@@ -175,6 +190,11 @@ func TestClusterSchemaUpgradeThroughTheLog(t *testing.T) {
 		}
 		if i < 2 {
 			c.writeSome(2, fmt.Sprintf("old%d-", i), 2) // node 2 is on the older keydesk still
+			// An assignment makes a code: sealed as schema 8 does, on the
+			// upgraded nodes too (settle compares the data).
+			if _, err := c.stores[2].AddEmployee(tAdmin, model.EmployeeInput{FirstName: "Kay", LastName: fmt.Sprint(i), Email: fmt.Sprintf("kay%d@example.com", i)}, fmt.Sprintf("K%d", i+2)); err != nil {
+				t.Fatal(err)
+			}
 			if to, err := c.proposeUpgrade(); to != 0 || err != nil {
 				t.Fatalf("%d of 3 voters upgraded: upgrade to %d, %v", i+1, to, err)
 			}
@@ -182,6 +202,11 @@ func TestClusterSchemaUpgradeThroughTheLog(t *testing.T) {
 		}
 		if n := len(c.upgradeEntries(i)); n != 0 {
 			t.Fatalf("node %d has %d upgrade entries before the upgrade", i, n)
+		}
+	}
+	for i := range 3 { // every code, also those the upgraded nodes applied, as schema 8 stores them
+		if f := c.codeFormats(i); f[record.SealedCodeFormat] != 3 || len(f) != 1 {
+			t.Fatalf("node %d's codes before the upgrade, by format: %v", i, f)
 		}
 	}
 	beforeUpgrade = filepath.Join(t.TempDir(), "node2-schema8.db")
@@ -212,6 +237,9 @@ func TestClusterSchemaUpgradeThroughTheLog(t *testing.T) {
 		}
 	}
 	for i := range 3 {
+		if f := c.codeFormats(i); f[record.BoundCodeFormat] != 3 || len(f) != 1 {
+			t.Fatalf("node %d's codes after the upgrade, by format: %v", i, f)
+		}
 		c.writeSome(i, fmt.Sprintf("after%d-", i), 1)
 	}
 	c.settle()
