@@ -113,6 +113,7 @@ type Node struct {
 	started  time.Time              // for how long no leader was known
 	stopped  chan struct{}          // closed by Shutdown
 	upgrade  sync.Mutex             // one ProposeUpgrade at a time (schema.go)
+	ready    chan struct{}          // closed once raft is set (halt waits for it)
 	stopOnce sync.Once
 }
 
@@ -173,16 +174,17 @@ func StartNode(cfg NodeConfig) (*Node, error) {
 	if cfg.Tune != nil {
 		cfg.Tune(rc)
 	}
-	n := &Node{cfg: cfg, stores: stores, m: cfg.Machine, stopped: make(chan struct{}), started: time.Now()}
+	n := &Node{cfg: cfg, stores: stores, m: cfg.Machine, stopped: make(chan struct{}), ready: make(chan struct{}), started: time.Now()}
 	f := &fsm{m: cfg.Machine, halt: n.halt}
 	r, err := raft.NewRaft(rc, f, stores.Log, stores.Stable, stores.Snapshots, cfg.Transport)
+	n.raft = r
+	close(n.ready)
 	if err != nil {
 		if cfg.Stores == nil && stores.closer != nil {
 			stores.closer.Close()
 		}
 		return nil, fmt.Errorf("cannot start raft: %w", err)
 	}
-	n.raft = r
 	if cfg.CheckEvery > 0 {
 		go n.checkLoop()
 	}
@@ -195,6 +197,12 @@ func StartNode(cfg NodeConfig) (*Node, error) {
 // halt stops Raft once the machine cannot apply: the node must not vote
 // or lead on a file that is behind its log.
 func (n *Node) halt(err error) {
+	// The machine may halt on an entry raft replays while NewRaft has not
+	// returned yet (a node restarted with a keydesk that cannot apply it).
+	<-n.ready
+	if n.raft == nil {
+		return
+	}
 	n.raft.Shutdown().Error()
 	if n.cfg.OnHalt != nil {
 		n.cfg.OnHalt(err)
