@@ -1,20 +1,19 @@
 package store
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store/record"
-	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
 )
 
-// migrateV9 (schema 8 -> 9) seals the records: codes are sealed again
+// migrateV9At (schema 8 -> 9) seals the records: codes are sealed again
 // with their fields bound (codeseal.go), and the trail gets "records
 // sealed" entries carrying the digest of every record there is, so that
 // from here on audit verify vouches for every record. A file whose trail
@@ -24,7 +23,12 @@ import (
 // A code in an older form than its file's schema allows (plain digits in
 // a file whose codes are sealed) was put there outside keydesk: it is
 // dropped, and the entry says so.
-func migrateV9(tx *bolt.Tx) error {
+//
+// migrateV9 (migrate_v9open.go) runs it at Open with the clock and
+// crypto/rand; a cluster runs it in a log entry's apply with the entry's
+// time and nonces drawn from it (clusterschema.go), where every node must
+// write the same bytes.
+func migrateV9At(tx *bolt.Tx, now time.Time, nonces io.Reader, s *Store) error {
 	if tx.Bucket(bucketEntrySeals) != nil || tx.Bucket(bucketAdminLastWrite) != nil || tx.Bucket(bucketMeta).Get(metaRecordsGenesis) != nil {
 		return fmt.Errorf("the file's records were sealed already: its schema number was changed outside keydesk; restore a backup, or run keydesk audit verify on a copy")
 	}
@@ -34,13 +38,7 @@ func migrateV9(tx *bolt.Tx) error {
 	if _, err := tx.CreateBucket(bucketAdminLastWrite); err != nil {
 		return err
 	}
-	path := secrets.KeyPath(tx.DB().Path())
-	box, err := secrets.Load(path)
-	if err != nil {
-		return fmt.Errorf("the key file %s is needed to seal the records: %v", path, innermostError(err))
-	}
-	s := &Store{box: box}
-	dropped, err := s.rebindCodes(tx)
+	dropped, err := s.rebindCodes(tx, nonces)
 	if err != nil {
 		return err
 	}
@@ -69,7 +67,6 @@ func migrateV9(tx *bolt.Tx) error {
 		}
 		return tx.Bucket(bucketMeta).Put(metaRecordsGenesis, s.entrySeal(0, 0, genesisHash(list), list))
 	}
-	now := time.Now().UTC()
 	for start := 0; start == 0 || start < len(all); start += sealedPerEntry {
 		part := all[start:min(start+sealedPerEntry, len(all))]
 		note := fmt.Sprintf("schema 9: records %d to %d of %d as they were at the upgrade", start+1, start+len(part), len(all))
@@ -100,7 +97,7 @@ func genesisHash(list []byte) []byte {
 
 // rebindCodes seals every code again in record.BoundCodeFormat; it drops plain
 // ones and returns their key ids.
-func (s *Store) rebindCodes(tx *bolt.Tx) (dropped []string, err error) {
+func (s *Store) rebindCodes(tx *bolt.Tx, nonces io.Reader) (dropped []string, err error) {
 	codes := tx.Bucket(bucketCodes)
 	type rebound struct {
 		k, v []byte
@@ -112,13 +109,13 @@ func (s *Store) rebindCodes(tx *bolt.Tx) (dropped []string, err error) {
 		case len(v) > 0 && v[0] == record.BoundCodeFormat:
 			return nil
 		case len(v) > 0 && v[0] == record.SealedCodeFormat:
-			s.olderRecords = true
+			s.olderRecords.Store(true)
 			c, err := s.openCode(id, v)
-			s.olderRecords = false
+			s.olderRecords.Store(false)
 			if err != nil {
 				return err
 			}
-			nv, err := sealBoundCode(s.box, rand.Reader, id, c)
+			nv, err := sealBoundCode(s.box, nonces, id, c)
 			out = append(out, rebound{append([]byte(nil), k...), nv})
 			return err
 		default:

@@ -62,9 +62,20 @@ func (s *Store) Replicate(opt cluster.MachineOptions) (*cluster.Machine, error) 
 	replaced := opt.Replaced
 	opt.Replaced = func(db *bolt.DB) {
 		s.swapDB(db)
+		s.schemaReplaced(db) // clusterschema.go
 		if replaced != nil {
 			replaced(db)
 		}
+	}
+	check := opt.Check
+	opt.Check = func(db *bolt.DB) error {
+		if err := s.checkSnapshotSchema(db); err != nil { // clusterschema.go
+			return err
+		}
+		if check != nil {
+			return check(db)
+		}
+		return nil
 	}
 	// A restore swaps the file under the store's readers: they wait on
 	// the handle's lock for the new one rather than meet a closed file.
@@ -185,6 +196,9 @@ func (e replicatedExec) Head(tx *bolt.Tx) ([]byte, error) {
 
 // proposeCommand is execCommand on a cluster node.
 func (s *Store) proposeCommand(node *cluster.Node, cmd *Command) (any, error) {
+	if err := s.clusterUpgradePending(); err != nil { // clusterschema.go
+		return nil, err
+	}
 	cmd.Seed = [32]byte{} // drawn by the leader
 	body, err := EncodeCommand(cmd, s.box)
 	if err != nil {

@@ -110,7 +110,7 @@ func (s *Store) sealCode(nonces io.Reader, keyID uint64, c model.ActivationCode)
 	if s.box == nil {
 		return nil, s.SecretsProblem()
 	}
-	if s.olderRecords {
+	if s.olderRecords.Load() {
 		return s.sealCodeV5(nonces, keyID, c) // a test's file of an older schema
 	}
 	return sealBoundCode(s.box, nonces, keyID, c)
@@ -141,7 +141,7 @@ func (s *Store) openCode(keyID uint64, raw []byte) (model.ActivationCode, error)
 	if len(raw) > 0 && raw[0] == record.BoundCodeFormat {
 		return s.openBoundCode(keyID, raw)
 	}
-	if !s.olderRecords {
+	if !s.olderRecords.Load() {
 		return model.ActivationCode{}, olderCode(keyID)
 	}
 	if len(raw) > 0 && raw[0] == record.Format1 {

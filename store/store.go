@@ -120,9 +120,11 @@ type Store struct {
 	// plainKeyIndexes: the file is of a schema before 8, opened read-only,
 	// whose key indexes have one entry per value (keyindex.go).
 	plainKeyIndexes bool
-	// olderRecords: the file is of a schema before 9, opened read-only:
-	// its codes are in older forms, its records not sealed (codeseal.go).
-	olderRecords bool
+	// olderRecords: the file is of a schema before 9, opened read-only
+	// (or a cluster node's awaiting its upgrade entry, clusterschema.go,
+	// whose apply changes it while readers run): its codes are in older
+	// forms, its records not sealed (codeseal.go).
+	olderRecords atomic.Bool
 	schemaCap    uint64 // Options.schemaCap
 }
 
@@ -236,7 +238,7 @@ func (s *Store) checkReadable() error {
 				"open it once for writing to upgrade it (keydesk serve does, as does any command that changes something), or verify a copy", s.path, version)
 		}
 		s.plainKeyIndexes = version < keyIndexRunsSchema
-		s.olderRecords = version < sealedRecordsSchema
+		s.olderRecords.Store(version < sealedRecordsSchema)
 		return nil
 	})
 }
@@ -309,7 +311,7 @@ func (s *Store) migrateTx(tx *bolt.Tx) error {
 			return fmt.Errorf("upgrading the database to schema %d: %w", v+1, err)
 		}
 	}
-	s.olderRecords = target < sealedRecordsSchema
+	s.olderRecords.Store(target < sealedRecordsSchema)
 	return tx.Bucket(bucketMeta).Put(metaSchema, record.ID(target))
 }
 

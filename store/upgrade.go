@@ -42,7 +42,7 @@ func (s *Store) migrateKeepingACopy() error {
 	if version == 0 || version >= schemaVersion {
 		return s.migrate()
 	}
-	if err := s.refuseClusterUpgrade(version); err != nil { // clusterschema.go
+	if waits, err := s.clusterUpgradeWaits(version); waits || err != nil { // clusterschema.go
 		return err
 	}
 	kept := strings.TrimSuffix(s.path, ".db") + fmt.Sprintf(".before-schema-%d.db", schemaVersion)

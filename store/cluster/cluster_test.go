@@ -27,6 +27,8 @@ type memCluster struct {
 
 	mu  sync.Mutex
 	cut map[[2]int]bool // forwarding link from -> to is down
+
+	upgradeEvery time.Duration // NodeConfig.UpgradeEvery (0: its default)
 }
 
 func fastRaft(c *raft.Config) {
@@ -39,7 +41,12 @@ func fastRaft(c *raft.Config) {
 func addrOf(i int) raft.ServerAddress { return raft.ServerAddress(fmt.Sprintf("node%d", i)) }
 
 func newMemCluster(t *testing.T, n int, exec func() Executor) *memCluster {
-	c := &memCluster{t: t, cut: map[[2]int]bool{}}
+	return startMemCluster(&memCluster{t: t, cut: map[[2]int]bool{}}, n, exec)
+}
+
+// startMemCluster is newMemCluster with c's settings.
+func startMemCluster(c *memCluster, n int, exec func() Executor) *memCluster {
+	t := c.t
 	var servers []raft.Server
 	for i := range n {
 		c.mach = append(c.mach, newTestMachine(t, exec(), MachineOptions{}))
@@ -78,7 +85,7 @@ func (c *memCluster) start(i int) {
 	node, err := StartNode(NodeConfig{
 		ID: fmt.Sprint(i), Addr: string(addrOf(i)), Stores: c.stores[i], Machine: c.mach[i],
 		Transport: tr, Forwarder: memForwarder{c, i}, Tune: fastRaft,
-		RetryFor: 5 * time.Second, ApplyTimeout: time.Second,
+		RetryFor: 5 * time.Second, ApplyTimeout: time.Second, UpgradeEvery: c.upgradeEvery,
 	})
 	if err != nil {
 		c.t.Fatal(err)
@@ -161,6 +168,9 @@ func (f memForwarder) Forward(ctx context.Context, leader raft.ServerAddress, re
 	f.c.mu.Unlock()
 	if cut {
 		return Reply{}, errors.New("connection refused")
+	}
+	if req.Kind == KindSchema {
+		return node.serveSchema(), nil
 	}
 	return node.Lead(ctx, req), nil
 }

@@ -79,7 +79,7 @@ func decodeEnvelope(b []byte) (envelope, error) {
 		return envelope{}, fmt.Errorf("%w (entry version %d, this node knows %d)", errUnknownVersion, b[0], envelopeVersion)
 	}
 	e := envelope{Kind: Kind(b[1])}
-	if e.Kind != KindCommand && e.Kind != KindCluster {
+	if e.Kind != KindCommand && e.Kind != KindCluster && e.Kind != KindUpgrade {
 		return envelope{}, fmt.Errorf("%w (entry kind %d)", errUnknownVersion, b[1])
 	}
 	copy(e.ID[:], b[2:18])

@@ -49,7 +49,7 @@ func readRequest(r io.Reader) (Request, error) {
 	req := Request{Kind: Kind(h[0])}
 	copy(req.ID[:], h[1:17])
 	n := binary.BigEndian.Uint32(h[17:])
-	if n > MaxCommandSize || (req.Kind != KindCommand && req.Kind != KindCluster && req.Kind != KindPromote && req.Kind != KindCheckpoints) {
+	if n > MaxCommandSize || (req.Kind != KindCommand && req.Kind != KindCluster && req.Kind != KindPromote && req.Kind != KindCheckpoints && req.Kind != KindSchema) {
 		return Request{}, errors.New("forwarded request out of bounds")
 	}
 	req.Body = make([]byte, n)

@@ -346,6 +346,8 @@ func (m *Machine) execute(tx *bolt.Tx, env envelope, at Position) (Outcome, erro
 		return m.exec.Exec(tx, at, env.Body)
 	case KindCluster:
 		return execCluster(tx, at, env.Body)
+	case KindUpgrade:
+		return m.execUpgrade(tx, at, env.Body) // schema.go
 	}
 	return Outcome{}, fmt.Errorf("%w (entry kind %d)", errUnknownVersion, env.Kind)
 }

@@ -99,6 +99,12 @@ func (f memForward) Forward(ctx context.Context, leader raft.ServerAddress, req 
 	if req.Kind == KindCheckpoints {
 		return node.serveCheckpoints(), nil
 	}
+	if req.Kind == KindSchema {
+		return node.serveSchema(), nil
+	}
+	if req.Kind == KindUpgrade {
+		return Reply{Err: "an upgrade is proposed by the leader only"}, nil
+	}
 	return node.Lead(ctx, req), nil
 }
 

@@ -81,6 +81,9 @@ func (n *Node) serveForwarded(ctx context.Context, peer string, req Request) Rep
 	if req.Kind == KindCheckpoints {
 		return n.serveCheckpoints()
 	}
+	if req.Kind == KindSchema {
+		return n.serveSchema()
+	}
 	if req.Kind != KindPromote {
 		return n.Lead(ctx, req)
 	}

@@ -59,6 +59,11 @@ type NodeConfig struct {
 	// with its peers' (default 1 minute; negative: never, tests call
 	// CompareCheckpoints).
 	CheckEvery time.Duration
+	// UpgradeEvery is how often the leader asks the voters which schema
+	// their binaries know, and proposes an upgrade when all know a newer
+	// one than the file's (schema.go; default 10 seconds; negative: never,
+	// tests call ProposeUpgrade).
+	UpgradeEvery time.Duration
 }
 
 // Stores is Raft's own storage, kept across an in-process restart.
@@ -107,6 +112,8 @@ type Node struct {
 	compared atomic.Pointer[string] // the last checkpoint comparison's words
 	started  time.Time              // for how long no leader was known
 	stopped  chan struct{}          // closed by Shutdown
+	upgrade  sync.Mutex             // one ProposeUpgrade at a time (schema.go)
+	ready    chan struct{}          // closed once raft is set (halt waits for it)
 	stopOnce sync.Once
 }
 
@@ -130,6 +137,9 @@ func StartNode(cfg NodeConfig) (*Node, error) {
 	}
 	if cfg.CheckEvery == 0 {
 		cfg.CheckEvery = time.Minute
+	}
+	if cfg.UpgradeEvery == 0 {
+		cfg.UpgradeEvery = 10 * time.Second
 	}
 	if h := cfg.Machine.Halted(); h != nil {
 		return nil, h
@@ -164,18 +174,22 @@ func StartNode(cfg NodeConfig) (*Node, error) {
 	if cfg.Tune != nil {
 		cfg.Tune(rc)
 	}
-	n := &Node{cfg: cfg, stores: stores, m: cfg.Machine, stopped: make(chan struct{}), started: time.Now()}
+	n := &Node{cfg: cfg, stores: stores, m: cfg.Machine, stopped: make(chan struct{}), ready: make(chan struct{}), started: time.Now()}
 	f := &fsm{m: cfg.Machine, halt: n.halt}
 	r, err := raft.NewRaft(rc, f, stores.Log, stores.Stable, stores.Snapshots, cfg.Transport)
+	n.raft = r
+	close(n.ready)
 	if err != nil {
 		if cfg.Stores == nil && stores.closer != nil {
 			stores.closer.Close()
 		}
 		return nil, fmt.Errorf("cannot start raft: %w", err)
 	}
-	n.raft = r
 	if cfg.CheckEvery > 0 {
 		go n.checkLoop()
+	}
+	if cfg.UpgradeEvery > 0 {
+		go n.upgradeLoop()
 	}
 	return n, nil
 }
@@ -183,6 +197,12 @@ func StartNode(cfg NodeConfig) (*Node, error) {
 // halt stops Raft once the machine cannot apply: the node must not vote
 // or lead on a file that is behind its log.
 func (n *Node) halt(err error) {
+	// The machine may halt on an entry raft replays while NewRaft has not
+	// returned yet (a node restarted with a keydesk that cannot apply it).
+	<-n.ready
+	if n.raft == nil {
+		return
+	}
 	n.raft.Shutdown().Error()
 	if n.cfg.OnHalt != nil {
 		n.cfg.OnHalt(err)

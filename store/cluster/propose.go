@@ -109,6 +109,10 @@ func (n *Node) Lead(ctx context.Context, req Request) Reply {
 	if n.raft.State() != raft.Leader {
 		return Reply{Retry: true}
 	}
+	if req.Kind != KindCommand && req.Kind != KindCluster && req.Kind != KindUpgrade {
+		// Never a log entry: every node would halt on it.
+		return Reply{Err: fmt.Sprintf("a request of kind %d is not a log entry", req.Kind)}
+	}
 	now := n.cfg.Now()
 	body := req.Body
 	if req.Kind == KindCommand && n.cfg.Stamp != nil {

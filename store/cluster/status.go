@@ -26,6 +26,9 @@ type Status struct {
 	// Compared is what the last checkpoint comparison found wrong ("" when
 	// every reachable voter agreed).
 	Compared string
+	// Schema is the file's schema, MaxSchema the newest this node's
+	// keydesk knows (schema.go); 0 for an executor that does not upgrade.
+	Schema, MaxSchema uint64
 }
 
 // Status reads this node's view of the cluster.
@@ -49,6 +52,7 @@ func (n *Node) Status() Status {
 	if w := n.compared.Load(); w != nil {
 		st.Compared = *w
 	}
+	st.Schema, st.MaxSchema, _ = n.m.Schemas()
 	return st
 }
 

@@ -202,6 +202,16 @@ func (a *app) clusterStatusCommand() *cobra.Command {
 			if st.Compared != "" {
 				fmt.Fprintf(w, "checkpoints\t%s\n", st.Compared)
 			}
+			if st.Schema != 0 {
+				fmt.Fprintf(w, "schema\t%d (this node's keydesk knows up to %d)\n", st.Schema, st.MaxSchema)
+			}
+			if st.Schema != 0 && st.Schema < st.MaxSchema { // a rolling upgrade waits for the other voters
+				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+				if r, err := node.Schemas(ctx); err == nil && r.Words() != "" {
+					fmt.Fprintf(w, "upgrade\t%s\n", r.Words())
+				}
+				cancel()
+			}
 			voters := 0
 			for _, s := range st.Servers {
 				kind := "voter"
