@@ -100,6 +100,7 @@ type app struct {
 
 	mail   mailprompt.Config // what e-mailing a code needs
 	notice notice            // the footer line; cleared by the next key
+	footer footerMemo        // the footer drawn last (view.go)
 	width  int
 	height int
 }

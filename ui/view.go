@@ -1,7 +1,12 @@
 package ui
 
 import (
+	"bytes"
+	"strconv"
 	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/keydesk/keydesk/ui/component/styles"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/keydesk/keydesk/ui/component/table"
@@ -23,7 +28,47 @@ func (a *app) layout() {
 	}
 }
 
+// footerMemo is the footer drawn last and what it was drawn from: the
+// footer is asked for after every message (layout) and at every View,
+// and a write to the store brings each session several messages that
+// leave it as it was. Callers must not change its lines.
+type footerMemo struct {
+	styles *styles.Styles
+	key    []byte
+	lines  []string
+}
+
+// footerKey is everything the footer is drawn from, but the styles.
+func (a *app) footerKey(buf []byte, help []key.Binding, tail int) []byte {
+	buf = strconv.AppendInt(buf, int64(a.width), 10)
+	buf = append(buf, 0)
+	buf = strconv.AppendInt(buf, int64(tail), 10)
+	buf = append(buf, 0)
+	buf = strconv.AppendBool(buf, a.notice.isErr)
+	buf = append(buf, 0)
+	buf = strconv.AppendQuote(buf, a.notice.text)
+	for _, kb := range help {
+		h := kb.Help()
+		buf = append(buf, 0)
+		buf = strconv.AppendBool(buf, kb.Enabled())
+		buf = strconv.AppendQuote(buf, h.Key)
+		buf = strconv.AppendQuote(buf, h.Desc)
+	}
+	return buf
+}
+
 func (a *app) footerLines() []string {
+	help, tail := a.footerHelp(), a.footerTail()
+	k := a.footerKey(make([]byte, 0, 256), help, tail)
+	if a.footer.lines != nil && a.footer.styles == a.Styles && bytes.Equal(a.footer.key, k) {
+		return a.footer.lines
+	}
+	lines := a.drawFooter(help, tail)
+	a.footer = footerMemo{styles: a.Styles, key: k, lines: lines}
+	return lines
+}
+
+func (a *app) drawFooter(help []key.Binding, tail int) []string {
 	var lines []string
 	if a.notice.text != "" {
 		style := a.Styles.Success
@@ -36,7 +81,7 @@ func (a *app) footerLines() []string {
 		}
 		lines = lines[:min(len(lines), 3)]
 	}
-	return append(lines, shortHelp(a.Styles, a.footerHelp(), a.width, a.footerTail()))
+	return append(lines, shortHelp(a.Styles, help, a.width, tail))
 }
 
 func (a *app) bodyHeight() int {

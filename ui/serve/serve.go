@@ -93,6 +93,7 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	logger := newLogger(cfg)
+	defer startProfileHook(ctx)()
 	// Serving a damaged file would bury the damage under the admins'
 	// changes: refused before anyone can log in (see store.CheckSound).
 	if err := cfg.Store.CheckSound(); err != nil {

@@ -5,8 +5,11 @@
 package styles
 
 import (
+	"strconv"
+
 	"github.com/charmbracelet/lipgloss"
 	"github.com/keydesk/keydesk/model"
+	"github.com/muesli/termenv"
 )
 
 // Palette: adaptive colours that read on light and dark terminals.
@@ -62,6 +65,9 @@ type Styles struct {
 func New(r *lipgloss.Renderer) *Styles {
 	s := &Styles{Renderer: r, status: map[model.Status]lipgloss.Style{}}
 	n := r.NewStyle
+	colorAccent, colorSubtle, colorBorder := resolved(r, colorAccent), resolved(r, colorSubtle), resolved(r, colorBorder)
+	colorError, colorSuccess, colorWarning := resolved(r, colorError), resolved(r, colorSuccess), resolved(r, colorWarning)
+	colorSelBg, colorText := resolved(r, colorSelBg), resolved(r, colorText)
 	s.Header = n().Foreground(colorText)
 	s.Tab = n().Foreground(colorSubtle).Padding(0, 1)
 	s.ActiveTab = n().Foreground(colorAccent).Bold(true).Underline(true).Padding(0, 1)
@@ -81,7 +87,7 @@ func New(r *lipgloss.Renderer) *Styles {
 	s.BigDigits = n().Foreground(colorAccent).Bold(true)
 	s.CodeBox = n().Border(lipgloss.DoubleBorder()).BorderForeground(colorAccent).Padding(1, 3)
 	for st, c := range statusColors {
-		s.status[st] = n().Foreground(c)
+		s.status[st] = n().Foreground(resolved(r, c))
 	}
 	return s
 }
@@ -106,4 +112,25 @@ func (s *Styles) Licence(l model.LicenceStatus) lipgloss.Style {
 		return s.Subtle
 	}
 	return s.Text
+}
+
+// resolved is c as r draws it, worked out once: on a terminal of 256 or
+// 16 colours, lipgloss otherwise converts the hex colour to the nearest
+// one (a search in a colour space) at every Render, which made most of a
+// session's redraw. The same escape sequences either way; elsewhere c
+// itself (true colour and no colour cost nothing to convert).
+func resolved(r *lipgloss.Renderer, c lipgloss.AdaptiveColor) lipgloss.TerminalColor {
+	hex := c.Light
+	if r.HasDarkBackground() {
+		hex = c.Dark
+	}
+	switch tc := r.ColorProfile().Color(hex).(type) {
+	case termenv.ANSI256Color:
+		if tc >= 16 { // below, "n" would read as the 16-colour n
+			return lipgloss.Color(strconv.Itoa(int(tc)))
+		}
+	case termenv.ANSIColor:
+		return lipgloss.Color(strconv.Itoa(int(tc)))
+	}
+	return c
 }

@@ -1,0 +1,7 @@
+//go:build !unix
+
+package serve
+
+import "context"
+
+func startProfileHook(context.Context) func() { return func() {} }
