@@ -253,22 +253,3 @@ func (n *Node) peerCheckpoints(ctx context.Context, addr raft.ServerAddress) ([]
 
 // noteComparison keeps the last comparison's words for cluster status.
 func (n *Node) noteComparison(words string) { n.compared.Store(&words) }
-
-// checkLoop compares checkpoints every CheckEvery until the node stops.
-func (n *Node) checkLoop() {
-	t := time.NewTicker(n.cfg.CheckEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-n.stopped:
-			return
-		case <-t.C:
-			if n.m.Halted() != nil {
-				return
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			n.CompareCheckpoints(ctx)
-			cancel()
-		}
-	}
-}

@@ -186,10 +186,10 @@ func StartNode(cfg NodeConfig) (*Node, error) {
 		return nil, fmt.Errorf("cannot start raft: %w", err)
 	}
 	if cfg.CheckEvery > 0 {
-		go n.checkLoop()
+		go n.every(n.cfg.CheckEvery, 10*time.Second, func(ctx context.Context) { n.CompareCheckpoints(ctx) })
 	}
 	if cfg.UpgradeEvery > 0 {
-		go n.upgradeLoop()
+		go n.every(n.cfg.UpgradeEvery, 30*time.Second, func(ctx context.Context) { n.ProposeUpgrade(ctx) })
 	}
 	return n, nil
 }

@@ -234,23 +234,3 @@ func (n *Node) ProposeUpgrade(ctx context.Context) (uint64, error) {
 	}
 	return to, nil
 }
-
-// upgradeLoop proposes a due upgrade every UpgradeEvery while this node
-// leads, until it stops.
-func (n *Node) upgradeLoop() {
-	t := time.NewTicker(n.cfg.UpgradeEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-n.stopped:
-			return
-		case <-t.C:
-			if n.m.Halted() != nil {
-				return
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			n.ProposeUpgrade(ctx)
-			cancel()
-		}
-	}
-}
