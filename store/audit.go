@@ -25,7 +25,7 @@ var bucketAuditActors = []byte("audit_actors")
 // so a number saves much of an entry.
 type trail struct {
 	entries, actors *bolt.Bucket
-	seals           *bolt.Bucket      // nil before schema 9 (recordseal.go)
+	seals           *bolt.Bucket      // schema 9's seals (recordseal.go); nil before, and in a new file of schema 10 on
 	names           map[uint64]string // number to actor, loaded on first read
 }
 
@@ -72,7 +72,7 @@ func (t *trail) run(k, v []byte) ([]storedEntry, error) {
 	}
 	run, err := decodeAuditRun(record.ParseID(k), v, t.names)
 	if err == nil {
-		err = t.fillWrites(run)
+		err = t.fillWrites(run, v[0] == record.AuditSealedRunFormat)
 	}
 	return run, record.Damaged(bucketAudit, k, err)
 }
@@ -136,13 +136,21 @@ func (s *Store) appendAudit(tx *bolt.Tx, e model.AuditEntry) error {
 	meta := tx.Bucket(bucketMeta)
 	var refs []recordRef
 	var writes []byte
-	if tx.Bucket(bucketEntrySeals) != nil { // recordseal.go
+	place := sealPlaceOf(tx) // recordseal.go
+	if place != sealsNone {
 		refs = takeWrites(tx)
 		writes = writesOf(tx, refs)
 		e.Writes = writesHash(writes)
 	}
 	e.Seal(hex.EncodeToString(meta.Get(metaAuditHead)))
 	se := storedEntry{AuditEntry: e}
+	var hash [record.AuditHashSize]byte
+	if err := hexDecode(hash[:], e.Hash); err != nil {
+		return err
+	}
+	if place == sealsFolded {
+		se.seal = s.entrySeal(seq, seq, hash[:], writes)
+	}
 	if se.prevOfKey, err = pushHistory(tx, bucketKeys, e.KeyID, seq); err != nil {
 		return err
 	}
@@ -155,7 +163,10 @@ func (s *Store) appendAudit(tx *bolt.Tx, e model.AuditEntry) error {
 	if err := noteAdminWrites(tx, refs, seq); err != nil {
 		return err
 	}
-	return s.putEntrySeal(tx, seq, record.StoredHashRaw(t.entries.Get(record.ID(seq))), writes)
+	if place == sealsApart {
+		return s.putEntrySeal(tx, seq, hash[:], writes)
+	}
+	return nil
 }
 
 // ErrChain says where the audit chain stops verifying.
@@ -220,7 +231,7 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 			for i, se := range run {
 				e := se.AuditEntry
 				e.PrevHash = hex.EncodeToString(prev)
-				sl, err := seals.sealOf(e.Seq) // e.Writes was read with the entry (trail.run)
+				sl, err := sealOf(se) // e.Writes was read with the entry (trail.run)
 				if err != nil {
 					return &ErrChain{Seq: e.Seq, Msg: "its seal cannot be read (it was changed outside keydesk)"}
 				}
@@ -272,7 +283,7 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 		if st.Records, err = seals.checkRecords(tx, bad); err != nil {
 			return err
 		}
-		st.Sealed = seals.seals != nil
+		st.Sealed = seals.sealed
 		st.Signed = st.Sealed && seals.box != nil
 		if len(bad.Problems) > 0 {
 			return bad

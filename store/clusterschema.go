@@ -48,6 +48,8 @@ func (e replicatedExec) clusterMigration(tx *bolt.Tx, v uint64, now time.Time, n
 	switch v {
 	case 8:
 		return true, migrateV9At(tx, now, nonces, &Store{box: e.s.box})
+	case 9:
+		return true, migrateV10(tx)
 	}
 	return false, nil
 }

@@ -44,8 +44,9 @@ func (s *Store) importKeysAt(tx *bolt.Tx, env *applyEnv, rows []KeyRow, now time
 	b := &keysBulk{
 		firstID: keys.Sequence() + 1, firstSeq: t.entries.Sequence() + 1, now: now, by: by, random: env.Random,
 		runs: newRunPacker(actor, by, tx.DB().Info().PageSize), prevHash: hex.EncodeToString(meta.Get(metaAuditHead)),
-		seal: s.entrySeal, sealing: tx.Bucket(bucketEntrySeals) != nil,
+		seal: s.entrySeal, sealing: sealPlaceOf(tx) != sealsNone,
 	}
+	b.runs.folded = sealPlaceOf(tx) == sealsFolded // the last entry's seal in its run (schema 10 on)
 	if err := keys.SetSequence(b.firstID + n - 1); err != nil {
 		return err
 	}
@@ -86,7 +87,7 @@ func (s *Store) importKeysAt(tx *bolt.Tx, env *applyEnv, rows []KeyRow, now time
 	if err := meta.Put(metaAuditHead, record.StoredHashRaw(b.runs.done[len(b.runs.done)-1].value)); err != nil {
 		return err
 	}
-	if b.sealing {
+	if b.sealing && !b.runs.folded {
 		if err := putImportSeal(tx, b.firstSeq+n-1, b.sealValue); err != nil {
 			return err
 		}
@@ -210,7 +211,11 @@ func (b *keysBulk) buildRuns(changes []imported) error {
 			}
 			b.sealValue = b.seal(b.firstSeq, seq, hash[:], list)
 		}
-		if err := b.runs.add(storedEntry{AuditEntry: e}); err != nil {
+		se := storedEntry{AuditEntry: e}
+		if b.runs.folded && b.sealing && last {
+			se.seal = b.sealValue
+		}
+		if err := b.runs.add(se); err != nil {
 			return err
 		}
 	}

@@ -22,12 +22,41 @@ import (
 // record that was added, changed or removed with bbolt alone: the trail,
 // not the file, is the evidence (see verifyseal.go).
 //
-// The lists are kept beside the entries, in the bucket audit_seals under
-// the entry's number, after the entry's signature (secrets.SignEntry, a
-// MAC made with the key file): an entry written without the key file
-// cannot be passed off as keydesk's.
+// Each list is kept after the entry's signature (secrets.SignEntry, a MAC
+// made with the key file): an entry written without the key file cannot
+// be passed off as keydesk's. Together they are the entry's seal. Since
+// schema 10 the seal is in the entry's own audit value (auditrun.go,
+// format 4); schema 9 kept it beside, in the bucket audit_seals under the
+// entry's number, which a file upgraded from 9 keeps for its older
+// entries (and never writes again): appending to a second bucket cost
+// every write that bucket's pages.
 
 var bucketEntrySeals = []byte("audit_seals")
+
+// foldedSealsSchema is the first schema whose entries hold their seals.
+const foldedSealsSchema = 10
+
+// sealPlace is where the entries written in a transaction keep their seal.
+type sealPlace byte
+
+const (
+	sealsNone   sealPlace = iota // a file before schema 9: no seals
+	sealsApart                   // schema 9: in audit_seals
+	sealsFolded                  // schema 10 on: in the entry
+)
+
+// sealPlaceOf says where tx's file keeps the seals of new entries. A
+// cluster node applies entries in its file's schema until the upgrade
+// entry (clusterschema.go), so this follows the file, not the keydesk.
+func sealPlaceOf(tx *bolt.Tx) sealPlace {
+	switch {
+	case fileSchema(tx) >= foldedSealsSchema:
+		return sealsFolded
+	case tx.Bucket(bucketEntrySeals) != nil:
+		return sealsApart
+	}
+	return sealsNone
+}
 
 // The records sealed, each kind a bucket. Indexes, counts and the
 // trail's own bookkeeping are derived from these and are not sealed.
@@ -89,7 +118,7 @@ var writeSets = sync.Pool{New: func() any { return &writeSet{} }}
 // beginWrites starts noting tx's writes for one command; the returned
 // function stops.
 func beginWrites(tx *bolt.Tx) func() {
-	if tx.Bucket(bucketEntrySeals) == nil {
+	if sealPlaceOf(tx) == sealsNone {
 		return func() {} // a test's file of an older schema
 	}
 	ws := writeSets.Get().(*writeSet)
@@ -319,7 +348,7 @@ func (sl seal) signedBy(box *secrets.Box, seq uint64, hash []byte) bool {
 	return sl.signed && box.EntriesSigned(sl.from, seq, hash, sl.sig)
 }
 
-// putEntrySeal stores entry seq's seal.
+// putEntrySeal stores entry seq's seal in audit_seals (schema 9).
 func (s *Store) putEntrySeal(tx *bolt.Tx, seq uint64, hash, list []byte) error {
 	b := tx.Bucket(bucketEntrySeals)
 	if b == nil {
@@ -353,8 +382,8 @@ func importedWrites(first uint64, records [][]byte) []byte {
 	return list
 }
 
-// putImportSeal stores the seal of an import's last entry; the entries
-// before it have none.
+// putImportSeal stores the seal of an import's last entry in a file of
+// schema 9; the entries before it have none.
 func putImportSeal(tx *bolt.Tx, last uint64, value []byte) error {
 	b := tx.Bucket(bucketEntrySeals)
 	if b == nil {
@@ -364,22 +393,31 @@ func putImportSeal(tx *bolt.Tx, last uint64, value []byte) error {
 	return b.Put(record.ID(last), value)
 }
 
-// fillWrites sets each entry's Writes from the list kept beside it, so
-// that every reader's entries hash as they were sealed.
-func (t *trail) fillWrites(run []storedEntry) error {
-	if t.seals == nil {
-		return nil
-	}
+// fillWrites sets each entry's Writes from its seal, so that every
+// reader's entries hash as they were sealed. The seals of a run in
+// format 3 are kept beside it (schema 9's audit_seals), those of format 4
+// in it.
+func (t *trail) fillWrites(run []storedEntry, folded bool) error {
 	for i := range run {
-		v := t.seals.Get(record.ID(run[i].Seq))
-		if v == nil {
+		if !folded && t.seals != nil {
+			run[i].seal = t.seals.Get(record.ID(run[i].Seq))
+		}
+		if run[i].seal == nil {
 			continue
 		}
-		sl, err := splitSeal(run[i].Seq, v)
+		sl, err := splitSeal(run[i].Seq, run[i].seal)
 		if err != nil {
 			return err
 		}
 		run[i].Writes = writesHash(sl.list)
 	}
 	return nil
+}
+
+// sealOf is the seal kept with entry se (none: unsigned, no list).
+func sealOf(se storedEntry) (seal, error) {
+	if se.seal == nil {
+		return seal{}, nil
+	}
+	return splitSeal(se.Seq, se.seal)
 }

@@ -267,9 +267,10 @@ var migrations = []func(tx *bolt.Tx) error{
 	migrateV7,       // 6 -> 7: histories as chains, audit runs, compact records
 	migrateV8,       // 7 -> 8: the keys' unique indexes in runs
 	migrateV9,       // 8 -> 9: codes bind their fields, entries carry the records they wrote
+	migrateV10,      // 9 -> 10: entries keep their seals in themselves, not in audit_seals
 }
 
-const schemaVersion = 9
+const schemaVersion = 10
 
 // initialMmapSize reserves address space (not disk) up front: growing the
 // map later copies every node a big transaction touched, and waits for
