@@ -1,5 +1,6 @@
-// Package migrate holds the record formats that older schemas wrote. Only
-// the migrations read them (store/migrate_v*.go), and a read-only open of a
+// Package migrate holds the schema upgrades (v2.go to v9.go, run in order
+// by Run) and the record formats that older schemas wrote. Only the
+// upgrades read those formats, and a read-only open of a
 // file of schema 4 to 6, which cannot migrate it: the decoders of the
 // formats this keydesk writes (store/record) know none of them.
 package migrate

@@ -1,11 +1,10 @@
-package store
+package migrate
 
 import (
 	"crypto/rand"
-	"encoding/json"
+	"errors"
 	"fmt"
 
-	"github.com/keydesk/keydesk/store/migrate"
 	"github.com/keydesk/keydesk/store/record"
 	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
@@ -13,24 +12,24 @@ import (
 
 // Schema 5 sealed the codes and the mail password with the key file.
 
-// migrateSecrets (schema 4 -> 5) makes the key file beside the database
-// (or takes the one there), writes the check value, and seals the codes
-// and the mail password stored plain until now.
-func migrateSecrets(tx *bolt.Tx) error {
+// sealSecrets (schema 4 -> 5) makes the key file beside the database (or
+// takes the one there), writes the check value, and seals the codes and
+// the mail password stored plain until now.
+func sealSecrets(tx *bolt.Tx, st Store) error {
 	path := secrets.KeyPath(tx.DB().Path())
 	box, _, err := secrets.LoadOrCreate(path)
 	if err != nil {
-		return fmt.Errorf("cannot make the key file %s for the activation codes: %v", path, innermostError(err))
+		return fmt.Errorf("cannot make the key file %s for the activation codes: %v", path, innermost(err))
 	}
+	sealer := st.Secrets(box)
 	meta := tx.Bucket(bucketMeta)
 	if check := meta.Get(metaSecretsCheck); check != nil {
-		if _, err := box.Open(check, checkContext); err != nil {
+		if !sealer.Checks(check) {
 			return fmt.Errorf("the key file %s belongs to another database", path)
 		}
-	} else if err := meta.Put(metaSecretsCheck, box.Seal(checkPlain, checkContext)); err != nil {
+	} else if err := meta.Put(metaSecretsCheck, sealer.CheckValue()); err != nil {
 		return err
 	}
-	s := &Store{box: box}
 	codes := tx.Bucket(bucketCodes)
 	type sealed struct{ k, v []byte }
 	var out []sealed
@@ -38,11 +37,11 @@ func migrateSecrets(tx *bolt.Tx) error {
 		if len(v) == 0 || v[0] != record.Format1 {
 			return nil
 		}
-		c, err := migrate.DecodeCode(v)
+		c, err := DecodeCode(v)
 		if err != nil {
 			return err
 		}
-		nv, err := s.sealCode(rand.Reader, record.ParseID(k), c)
+		nv, err := sealer.SealCode(rand.Reader, record.ParseID(k), c)
 		out = append(out, sealed{append([]byte(nil), k...), nv})
 		return err
 	}); err != nil {
@@ -57,16 +56,18 @@ func migrateSecrets(tx *bolt.Tx) error {
 	if raw == nil {
 		return nil
 	}
-	var stored storedSMTP
-	if err := json.Unmarshal(raw, &stored); err != nil {
-		return err
-	}
-	if err := s.sealPassword(rand.Reader, &stored); err != nil {
-		return err
-	}
-	nv, err := json.Marshal(stored)
+	nv, err := sealer.SealMailSettings(rand.Reader, raw)
 	if err != nil {
 		return err
 	}
 	return meta.Put(metaSMTP, nv)
+}
+
+// innermost is the error err wraps at its deepest: the key file's path is
+// said once, by the message around it.
+func innermost(err error) error {
+	if next := errors.Unwrap(err); next != nil {
+		return innermost(next)
+	}
+	return err
 }
