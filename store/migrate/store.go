@@ -86,11 +86,13 @@ var steps = [Latest]func(tx *bolt.Tx, st Store) error{
 	compactAudit, // 1 -> 2: compact audit entries and history indexes
 	countKeys,    // 2 -> 3: keys counted by status
 	makeAdmins,   // 3 -> 4: the admins table and their roles
-	sealSecrets,  // 4 -> 5: codes and the mail password sealed with the key file
+	// 4 -> 5: codes and the mail password sealed with the key file
+	withKeyFile(true, "cannot make the key file %s for the activation codes: %v", sealSecrets),
 	addProfiles,  // 5 -> 6: access profiles, licences, companies
 	chainHistory, // 6 -> 7: histories as chains, audit runs, compact records
 	keyIndexRuns, // 7 -> 8: the keys' unique indexes in runs
-	sealRecords,  // 8 -> 9: codes bind their fields, entries carry the records they wrote
+	// 8 -> 9: codes bind their fields, entries carry the records they wrote
+	withKeyFile(false, "the key file %s is needed to seal the records: %v", sealRecords),
 }
 
 // Run brings the file of tx from schema from to schema to (at most

@@ -2,7 +2,6 @@ package migrate
 
 import (
 	"crypto/rand"
-	"errors"
 	"fmt"
 
 	"github.com/keydesk/keydesk/store/record"
@@ -12,15 +11,10 @@ import (
 
 // Schema 5 sealed the codes and the mail password with the key file.
 
-// sealSecrets (schema 4 -> 5) makes the key file beside the database (or
-// takes the one there), writes the check value, and seals the codes and
-// the mail password stored plain until now.
-func sealSecrets(tx *bolt.Tx, st Store) error {
-	path := secrets.KeyPath(tx.DB().Path())
-	box, _, err := secrets.LoadOrCreate(path)
-	if err != nil {
-		return fmt.Errorf("cannot make the key file %s for the activation codes: %v", path, innermost(err))
-	}
+// sealSecrets (schema 4 -> 5), given the key file beside the database
+// (made by withKeyFile, or the one there), writes the check value, and
+// seals the codes and the mail password stored plain until now.
+func sealSecrets(tx *bolt.Tx, st Store, box *secrets.Box, path string) error {
 	sealer := st.Secrets(box)
 	meta := tx.Bucket(bucketMeta)
 	if check := meta.Get(metaSecretsCheck); check != nil {
@@ -61,13 +55,4 @@ func sealSecrets(tx *bolt.Tx, st Store) error {
 		return err
 	}
 	return meta.Put(metaSMTP, nv)
-}
-
-// innermost is the error err wraps at its deepest: the key file's path is
-// said once, by the message around it.
-func innermost(err error) error {
-	if next := errors.Unwrap(err); next != nil {
-		return innermost(next)
-	}
-	return err
 }

@@ -2,7 +2,6 @@ package migrate
 
 import (
 	"crypto/rand"
-	"fmt"
 	"time"
 
 	"github.com/keydesk/keydesk/store/secrets"
@@ -13,11 +12,6 @@ import (
 // file beside the database, the clock, crypto/rand. (Kept apart from
 // v9.go so that the write-path walk of a cluster's upgrade, which starts
 // there, does not follow the key file's loading.)
-func sealRecords(tx *bolt.Tx, st Store) error {
-	path := secrets.KeyPath(tx.DB().Path())
-	box, err := secrets.Load(path)
-	if err != nil {
-		return fmt.Errorf("the key file %s is needed to seal the records: %v", path, innermost(err))
-	}
+func sealRecords(tx *bolt.Tx, st Store, box *secrets.Box, _ string) error {
 	return V9At(tx, time.Now().UTC(), rand.Reader, st.Sealing(box))
 }
