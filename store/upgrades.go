@@ -40,9 +40,10 @@ func (upgrader) Sealing(box *secrets.Box) migrate.Sealing        { return record
 // ActorID is actorID for the upgrades (migrate.Trail).
 func (t *trail) ActorID(name string) (uint64, error) { return t.actorID(name) }
 
-// Relink re-encodes the run stored under seq, each entry a run of its
-// own's worth of links: prev gives the entries before it about its key
-// and its employee (migrate.Trail).
+// Relink reads the run stored under seq (in any format the trail has
+// had) and encodes it as a run of today's format, each entry linked to
+// the entries prev gives: the ones before it about its key and its
+// employee (migrate.Trail).
 func (t *trail) Relink(seq uint64, v []byte, prev func(seq, keyID, employeeID uint64) (uint64, uint64)) ([]byte, error) {
 	run, err := t.run(record.ID(seq), v)
 	if err != nil {
