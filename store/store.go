@@ -227,13 +227,10 @@ const oldestReadable = 4
 // this keydesk reads without changing it.
 func (s *Store) checkReadable() error {
 	return s.view(func(tx *bolt.Tx) error {
-		version := uint64(0)
-		if meta := tx.Bucket(bucketMeta); meta != nil {
-			version = record.ParseID(meta.Get(metaSchema))
-		}
+		version := fileSchema(tx)
 		switch {
 		case version > schemaVersion:
-			return fmt.Errorf("the database %s was written by a newer keydesk (schema %d, this one knows %d)", s.path, version, schemaVersion)
+			return s.newerSchema(version)
 		case version < oldestReadable:
 			return fmt.Errorf("the database %s is of an older schema (%d) that cannot be read without upgrading it: "+
 				"open it once for writing to upgrade it (keydesk serve does, as does any command that changes something), or verify a copy", s.path, version)
@@ -279,17 +276,19 @@ func createBuckets(tx *bolt.Tx) error {
 	return nil
 }
 
+// newerSchema refuses a file of a schema this keydesk does not know.
+func (s *Store) newerSchema(version uint64) error {
+	return fmt.Errorf("the database %s was written by a newer keydesk (schema %d, this one knows %d)", s.path, version, schemaVersion)
+}
+
 func (s *Store) migrate() error {
 	return s.guard(func() error { return s.db.Update(s.migrateTx) })
 }
 
 func (s *Store) migrateTx(tx *bolt.Tx) error {
-	version := uint64(0)
-	if meta := tx.Bucket(bucketMeta); meta != nil {
-		version = record.ParseID(meta.Get(metaSchema))
-	}
+	version := fileSchema(tx)
 	if version > schemaVersion {
-		return fmt.Errorf("the database %s was written by a newer keydesk (schema %d, this one knows %d)", s.path, version, schemaVersion)
+		return s.newerSchema(version)
 	}
 	target := uint64(schemaVersion)
 	if s.schemaCap != 0 {
