@@ -15,7 +15,8 @@ import (
 // The steps walk and rewrite the buckets themselves; what belongs to the
 // format the store writes today (its buckets, the trail's runs, the
 // sealing with the key file, the records' seals) they ask of the store,
-// through Store and Sealing, which store implements (store/upgrades.go).
+// through Store and Sealing, which store implements (store/upgrades.go,
+// store/upgradeseal.go).
 
 // Latest is the schema the steps bring a file to.
 const Latest = 9
