@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/store/cluster"
+	"github.com/keydesk/keydesk/store/migrate"
 	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
@@ -47,9 +48,9 @@ const oldestClusterSchema = keyIndexRunsSchema
 func (e replicatedExec) clusterMigration(tx *bolt.Tx, v uint64, now time.Time, nonces io.Reader) (bool, error) {
 	switch v {
 	case 8:
-		return true, migrateV9At(tx, now, nonces, &Store{box: e.s.box})
+		return true, migrate.V9At(tx, now, nonces, recordSealing(&Store{box: e.s.box}))
 	case 9:
-		return true, migrateV10(tx)
+		return true, migrate.V10(tx)
 	}
 	return false, nil
 }
