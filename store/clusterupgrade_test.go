@@ -20,11 +20,14 @@ import (
 // newOldSchemaCluster is newStoreCluster on a schema-8 file, every node
 // running a keydesk that knows schema 8 only (schemaCap), every file a
 // cluster node's (so Open treats it as one).
-func newOldSchemaCluster(t *testing.T) *storeCluster {
+func newOldSchemaCluster(t *testing.T) *storeCluster { return newCappedCluster(t, 8) }
+
+// newCappedCluster is newOldSchemaCluster on a file of schema old.
+func newCappedCluster(t *testing.T, old uint64) *storeCluster {
 	dir := t.TempDir()
 	first := filepath.Join(dir, "0", "keydesk.db")
 	os.MkdirAll(filepath.Dir(first), 0o700)
-	s0, err := Open(first, Options{NoSync: true, schemaCap: 8})
+	s0, err := Open(first, Options{NoSync: true, schemaCap: old})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +49,7 @@ func newOldSchemaCluster(t *testing.T) *storeCluster {
 		servers = append(servers, raft.Server{ID: raft.ServerID(fmt.Sprint(i)), Address: raft.ServerAddress(nodeAddr(i))})
 	}
 	for i := range 3 {
-		s, err := Open(filepath.Join(dir, fmt.Sprint(i), "keydesk.db"), Options{NoSync: true, schemaCap: 8})
+		s, err := Open(filepath.Join(dir, fmt.Sprint(i), "keydesk.db"), Options{NoSync: true, schemaCap: old})
 		if err != nil {
 			t.Fatal(err)
 		}
