@@ -134,22 +134,29 @@ func (s *Store) appendAudit(tx *bolt.Tx, e model.AuditEntry) error {
 		e.Time = env.Now
 	}
 	meta := tx.Bucket(bucketMeta)
+	// The records the command wrote (recordseal.go), read from its write
+	// set, whose buffers the entry's list, hash and seal reuse.
+	ws := writeSetOf(tx)
+	if ws == nil { // outside a command: an entry that carries no records
+		ws = &writeSet{place: sealPlaceOf(tx)}
+	}
 	var refs []recordRef
 	var writes []byte
-	place := sealPlaceOf(tx) // recordseal.go
-	if place != sealsNone {
-		refs = takeWrites(tx)
-		writes = writesOf(tx, refs)
+	if ws.place != sealsNone {
+		refs = ws.takeWrites()
+		writes = appendWritesOf(ws.list[:0], tx, refs)
+		ws.list = writes
 		e.Writes = writesHash(writes)
 	}
 	e.Seal(hex.EncodeToString(meta.Get(metaAuditHead)))
 	se := storedEntry{AuditEntry: e}
-	var hash [record.AuditHashSize]byte
-	if err := hexDecode(hash[:], e.Hash); err != nil {
+	hash := ws.hash[:]
+	if err := hexDecode(hash, e.Hash); err != nil {
 		return err
 	}
-	if place == sealsFolded {
-		se.seal = s.entrySeal(seq, seq, hash[:], writes)
+	if ws.place == sealsFolded {
+		se.seal = s.appendEntrySeal(ws.seal[:0], seq, seq, hash, writes)
+		ws.seal = se.seal
 	}
 	if se.prevOfKey, err = pushHistory(tx, bucketKeys, e.KeyID, seq); err != nil {
 		return err
@@ -163,8 +170,8 @@ func (s *Store) appendAudit(tx *bolt.Tx, e model.AuditEntry) error {
 	if err := noteAdminWrites(tx, refs, seq); err != nil {
 		return err
 	}
-	if place == sealsApart {
-		return s.putEntrySeal(tx, seq, hash[:], writes)
+	if ws.place == sealsApart {
+		return s.putEntrySeal(tx, seq, hash, writes)
 	}
 	return nil
 }

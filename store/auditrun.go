@@ -56,15 +56,22 @@ func runShares(first, e model.AuditEntry) bool {
 // seal is in format 4, one without in format 3.
 func encodeAuditRun(run []storedEntry, actor uint64) ([]byte, error) {
 	folded := slices.ContainsFunc(run, func(se storedEntry) bool { return se.seal != nil })
-	var stack [256]byte // most runs are one entry: encoded here, then joined once
-	body := record.Encoder{Buf: stack[:0]}
+	size := runHeaderMax + len(run[0].Note)
 	for i := range run {
-		if err := appendRunEntry(&body, run[:i], run[i], folded); err != nil {
+		size += runEntryMax + len(run[i].Target) + len(run[i].seal)
+	}
+	e := record.Encoder{Buf: make([]byte, 0, size)} // one value, written once: every write stores one
+	appendRunHeader(&e, run, actor, folded)
+	for i := range run {
+		if err := appendRunEntry(&e, run[:i], run[i], folded); err != nil {
 			return nil, err
 		}
 	}
-	return joinRun(run, actor, body.Buf, folded), nil
+	return e.Buf, nil
 }
+
+// runEntryMax bounds an entry's fields in a run but its target and seal.
+const runEntryMax = 5*binary.MaxVarintLen64 + record.AuditLinkSize + record.AuditHashSize
 
 // runFormat is the format of a run with seals (folded) or without.
 func runFormat(folded bool) byte {
@@ -76,8 +83,14 @@ func runFormat(folded bool) byte {
 
 // joinRun puts the run's shared fields before its entries.
 func joinRun(run []storedEntry, actor uint64, body []byte, folded bool) []byte {
+	e := record.Encoder{Buf: make([]byte, 0, runHeaderMax+len(run[0].Note)+len(body))}
+	appendRunHeader(&e, run, actor, folded)
+	return append(e.Buf, body...)
+}
+
+// appendRunHeader writes the run's format and shared fields.
+func appendRunHeader(e *record.Encoder, run []storedEntry, actor uint64, folded bool) {
 	first := run[0].AuditEntry
-	e := &record.Encoder{Buf: make([]byte, 0, 32+len(first.Note)+len(first.Target)+len(body))}
 	e.Buf = append(e.Buf, runFormat(folded))
 	e.Uint(uint64(len(run)))
 	e.Time(first.Time)
@@ -88,8 +101,6 @@ func joinRun(run []storedEntry, actor uint64, body []byte, folded bool) []byte {
 	e.Uint(uint64(first.Reason))
 	e.Str(first.Note)
 	e.Uint(first.EmployeeID)
-	e.Buf = append(e.Buf, body...)
-	return e.Buf
 }
 
 // appendRunEntry encodes se as the entry after before in a run, with its

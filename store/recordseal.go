@@ -101,43 +101,93 @@ type recordRef struct {
 // yet. bbolt runs one write transaction at a time per file, and a command
 // is applied in one; the set is found by the transaction because the
 // helpers that write (putEmployee, putAdmin...) are handed only that.
+// Pooled with its buffers: every write has one.
 type writeSet struct {
-	refs []recordRef
+	place sealPlace
+	refs  []recordRef
 	// seen holds refs once they are many (an import, a sync); a few are
 	// looked up in refs.
 	seen map[recordRef]struct{}
+
+	// What appendAudit builds for each entry, reused: the refs it takes,
+	// their list, the entry's raw hash and (schema 10) its seal, which
+	// the entry's encoding copies.
+	taken []recordRef
+	list  []byte
+	hash  [sha256.Size]byte
+	seal  []byte
 }
 
 // writeSetScan is how many refs are looked up one by one before seen.
 const writeSetScan = 16
 
-var openWriteSets sync.Map // *bolt.Tx -> *writeSet
+// openWriteSets are the write sets of the transactions applying a
+// command now: one per open file at most, so a few.
+var openWriteSets struct {
+	mu   sync.RWMutex
+	open []openWriteSet
+}
+
+type openWriteSet struct {
+	tx *bolt.Tx
+	ws *writeSet
+}
 
 var writeSets = sync.Pool{New: func() any { return &writeSet{} }}
 
-// beginWrites starts noting tx's writes for one command; the returned
-// function stops.
-func beginWrites(tx *bolt.Tx) func() {
-	if sealPlaceOf(tx) == sealsNone {
-		return func() {} // a test's file of an older schema
+// beginWrites starts noting tx's writes for one command; endWrites stops.
+func beginWrites(tx *bolt.Tx) *writeSet {
+	place := sealPlaceOf(tx)
+	if place == sealsNone {
+		return nil // a test's file of an older schema
 	}
 	ws := writeSets.Get().(*writeSet)
-	openWriteSets.Store(tx, ws)
-	return func() {
-		openWriteSets.Delete(tx)
-		ws.refs, ws.seen = ws.refs[:0], nil
-		writeSets.Put(ws)
+	ws.place = place
+	openWriteSets.mu.Lock()
+	openWriteSets.open = append(openWriteSets.open, openWriteSet{tx: tx, ws: ws})
+	openWriteSets.mu.Unlock()
+	return ws
+}
+
+func endWrites(tx *bolt.Tx, ws *writeSet) {
+	if ws == nil {
+		return
 	}
+	openWriteSets.mu.Lock()
+	open := openWriteSets.open
+	for i := range open {
+		if open[i].tx == tx {
+			open[i] = open[len(open)-1]
+			open[len(open)-1] = openWriteSet{}
+			openWriteSets.open = open[:len(open)-1]
+			break
+		}
+	}
+	openWriteSets.mu.Unlock()
+	ws.refs, ws.seen = ws.refs[:0], nil
+	writeSets.Put(ws)
+}
+
+// writeSetOf is the write set of the command applied in tx, nil outside
+// one.
+func writeSetOf(tx *bolt.Tx) *writeSet {
+	openWriteSets.mu.RLock()
+	defer openWriteSets.mu.RUnlock()
+	for _, o := range openWriteSets.open {
+		if o.tx == tx {
+			return o.ws
+		}
+	}
+	return nil
 }
 
 // noteWrite says the command in tx wrote (or deleted) record id of kind.
 // Outside a command (a migration) it does nothing.
 func noteWrite(tx *bolt.Tx, kind byte, id []byte) {
-	v, ok := openWriteSets.Load(tx)
-	if !ok {
+	ws := writeSetOf(tx)
+	if ws == nil {
 		return
 	}
-	ws := v.(*writeSet)
 	if ws.seen != nil {
 		ref := recordRef{kind: kind, id: string(id)}
 		if _, dup := ws.seen[ref]; !dup {
@@ -160,25 +210,21 @@ func noteWrite(tx *bolt.Tx, kind byte, id []byte) {
 	}
 }
 
-// takeWrites hands over the writes noted so far, in a fixed order.
-func takeWrites(tx *bolt.Tx) []recordRef {
-	v, ok := openWriteSets.Load(tx)
-	if !ok {
-		return nil
-	}
-	ws := v.(*writeSet)
-	refs := slices.Clone(ws.refs)
+// takeWrites hands over the writes noted so far, in a fixed order; they
+// stay valid until the next takeWrites.
+func (ws *writeSet) takeWrites() []recordRef {
+	ws.taken = append(ws.taken[:0], ws.refs...)
 	ws.refs, ws.seen = ws.refs[:0], nil
-	slices.SortFunc(refs, func(a, b recordRef) int {
+	slices.SortFunc(ws.taken, func(a, b recordRef) int {
 		return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.id, b.id))
 	})
-	return refs
+	return ws.taken
 }
 
 // pendingWrites is how many writes no entry carries yet.
 func pendingWrites(tx *bolt.Tx) int {
-	if v, ok := openWriteSets.Load(tx); ok {
-		return len(v.(*writeSet).refs)
+	if ws := writeSetOf(tx); ws != nil {
+		return len(ws.refs)
 	}
 	return 0
 }
@@ -234,11 +280,17 @@ func appendWrite(b []byte, w sealedWrite) []byte {
 }
 
 // writesOf reads the records refs as tx holds them now, as an entry's list.
-func writesOf(tx *bolt.Tx, refs []recordRef) []byte {
+func writesOf(tx *bolt.Tx, refs []recordRef) []byte { return appendWritesOf(nil, tx, refs) }
+
+// appendWritesOf is writesOf appended to list.
+func appendWritesOf(list []byte, tx *bolt.Tx, refs []recordRef) []byte {
 	if len(refs) == 0 {
-		return nil
+		return list
 	}
-	list := binary.AppendUvarint(nil, uint64(len(refs)))
+	if need := binary.MaxVarintLen64 + len(refs)*(3+binary.MaxVarintLen16+sha256.Size); cap(list)-len(list) < need {
+		list = slices.Grow(list, need+8*len(refs)) // ids are 8 bytes but an admin's or a setting's
+	}
+	list = binary.AppendUvarint(list, uint64(len(refs)))
 	for _, ref := range refs {
 		w := sealedWrite{recordRef: ref}
 		if v := tx.Bucket(sealedBucket(ref.kind)).Get([]byte(ref.id)); v == nil {
@@ -306,13 +358,17 @@ func writesHash(list []byte) string {
 // (0: itself alone), and the signature (secrets.SignEntries); then its
 // list.
 func (s *Store) entrySeal(from, seq uint64, hash, list []byte) []byte {
+	return s.appendEntrySeal(make([]byte, 0, 2+binary.MaxVarintLen64+secrets.SignSize+16+len(hash)+len(list)), from, seq, hash, list)
+}
+
+// appendEntrySeal is entrySeal appended to out.
+func (s *Store) appendEntrySeal(out []byte, from, seq uint64, hash, list []byte) []byte {
 	if s.box == nil {
-		return append([]byte{0}, list...)
+		return append(append(out, 0), list...)
 	}
-	out := make([]byte, 0, 2+binary.MaxVarintLen64+secrets.SignSize+len(list))
 	out = append(out, 1)
 	out = binary.AppendUvarint(out, seq-from)
-	out = append(out, s.box.SignEntries(from, seq, hash)...)
+	out = s.box.AppendSignEntries(out, from, seq, hash)
 	return append(out, list...)
 }
 
@@ -362,7 +418,9 @@ func (s *Store) putEntrySeal(tx *bolt.Tx, seq uint64, hash, list []byte) error {
 // its entries' lists. Bookkeeping writes only what digests leave out.
 func checkWritesSealed(tx *bolt.Tx, cmd *Command) error {
 	if _, bookkeeping := cmd.Args.(unchecked); bookkeeping {
-		takeWrites(tx)
+		if ws := writeSetOf(tx); ws != nil {
+			ws.takeWrites()
+		}
 		return nil
 	}
 	if n := pendingWrites(tx); n > 0 {

@@ -28,8 +28,15 @@ func (e *DamagedRecordError) Unwrap() error { return e.Err }
 // Damaged names the record bucket[id] in err, nil when err is nil.
 // An error that names its record already is left as it is.
 func Damaged(bucket, id []byte, err error) error {
+	if err == nil { // first, and apart: the As below would cost every read an allocation
+		return nil
+	}
+	return damaged(bucket, id, err)
+}
+
+func damaged(bucket, id []byte, err error) error {
 	var named *DamagedRecordError
-	if err == nil || errors.As(err, &named) {
+	if errors.As(err, &named) {
 		return err
 	}
 	return &DamagedRecordError{Bucket: string(bucket), ID: Name(id), Err: err}
