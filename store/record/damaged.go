@@ -1,6 +1,7 @@
 package record
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -51,5 +52,5 @@ func Name(id []byte) string {
 	case utf8.Valid(id):
 		return strconv.Quote(string(id))
 	}
-	return fmt.Sprintf("%x", id)
+	return hex.EncodeToString(id) // not fmt: id would escape, and every read passes one
 }
