@@ -86,17 +86,6 @@ func (s *Store) Employee(email string) (model.Employee, error) {
 	return e, err
 }
 
-// EmployeeByID returns one employee by id.
-func (s *Store) EmployeeByID(id uint64) (model.Employee, error) {
-	var e model.Employee
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		e, err = employeeByID(tx, id)
-		return err
-	})
-	return e, err
-}
-
 // ProfileByID returns one profile by id, as the key that has it says.
 func (s *Store) ProfileByID(id uint64) (model.Profile, error) {
 	var p model.Profile
