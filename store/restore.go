@@ -6,7 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -162,7 +161,7 @@ func Restore(dbPath string, opt RestoreOptions) (RestoreResult, error) {
 			return res, fmt.Errorf("the backup is in place, but its key file is not: move %s to %s: %v", stagingKey, secrets.KeyPath(dbPath), osfile.Innermost(err))
 		}
 	}
-	return res, osfile.SyncDir(filepath.Dir(dbPath))
+	return res, osfile.SyncName(dbPath)
 }
 
 // currentFile is the database a restore replaces, held locked.

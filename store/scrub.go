@@ -53,5 +53,5 @@ func (s *Store) scrub() error {
 		os.Remove(tmp)
 		return fmt.Errorf("cannot rewrite the database %s without its old plain codes: %v", s.path, osfile.Innermost(err))
 	}
-	return osfile.SyncDir(filepath.Dir(s.path))
+	return osfile.SyncName(s.path)
 }

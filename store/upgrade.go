@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/keydesk/keydesk/store/osfile"
@@ -87,5 +86,5 @@ func (s *Store) copyAsItIs(path string) error {
 	if err := copyNewFile(s.KeyPath(), secrets.KeyPath(path)); err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, fs.ErrExist) {
 		return err
 	}
-	return osfile.SyncDir(filepath.Dir(path))
+	return osfile.SyncName(path)
 }

@@ -69,7 +69,7 @@ func (m *Machine) Restore(r io.Reader) error {
 	if err := os.Rename(tmp, path); err != nil {
 		return m.haltRestore(fmt.Errorf("cannot put the snapshot in place: %w", err))
 	}
-	if err := osfile.SyncDir(filepath.Dir(path)); err != nil {
+	if err := osfile.SyncName(path); err != nil {
 		return m.haltRestore(err)
 	}
 	db, err := m.opt.Open(path)

@@ -6,12 +6,13 @@ package osfile
 import (
 	"errors"
 	"os"
+	"path/filepath"
 )
 
-// SyncDir makes the names of new files in dir durable, as their contents
-// are once synced.
-func SyncDir(dir string) error {
-	d, err := os.Open(dir)
+// SyncName makes the name of the file at path durable, as its contents
+// are once synced: it syncs the folder that holds it.
+func SyncName(path string) error {
+	d, err := os.Open(filepath.Dir(path))
 	if err != nil {
 		return err
 	}

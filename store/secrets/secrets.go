@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 
@@ -82,7 +81,7 @@ func Create(path string) (*Box, error) {
 		err = cerr
 	}
 	if err == nil {
-		err = osfile.SyncDir(filepath.Dir(path))
+		err = osfile.SyncName(path)
 	}
 	if err != nil {
 		os.Remove(path)
