@@ -95,10 +95,6 @@ func (s *Store) loadSecrets() error {
 	return nil
 }
 
-// innermostError is osfile.Innermost for the upgrades (migrate_v*.go,
-// on their way to store/migrate); other code calls osfile.Innermost.
-func innermostError(err error) error { return osfile.Innermost(err) }
-
 // sealCode stores a code with its digits sealed, its fields bound
 // (codeseal.go).
 func (s *Store) sealCode(nonces io.Reader, keyID uint64, c model.ActivationCode) ([]byte, error) {
