@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func (a *app) auditCommand() *cobra.Command {
+func (a *app) auditVerifyCommand() *cobra.Command {
 	var expect []string
 	var anchorsFile string
 	verify := &cobra.Command{
@@ -68,7 +68,10 @@ with the same hash.`,
 	})
 	verify.Flags().StringArrayVar(&expect, "expect", nil, "SEQ:HASH of a head seen before (keydesk audit head); may be repeated")
 	verify.Flags().StringVar(&anchorsFile, "anchors", "", "a file of heads written by keydesk serve --anchor")
+	return verify
+}
 
+func (a *app) auditHeadCommand() *cobra.Command {
 	head := &cobra.Command{
 		Use:   "head",
 		Short: "Print the newest audit entry as seq N hash H, to keep outside the database",
@@ -91,7 +94,7 @@ back or rewritten up to that entry.`,
 			return err
 		})
 	})
-	return a.group("audit", "Check the audit trail, print its head, or follow it (export it with keydesk export audit)", verify, head, a.auditFollowCommand())
+	return head
 }
 
 // verifyError says why the trail does not verify, in one line.

@@ -3,8 +3,6 @@ package cli
 import (
 	"fmt"
 	"strings"
-
-	"github.com/keydesk/keydesk/model"
 )
 
 // choice is a flag that takes one of a few words; any other word is a
@@ -32,27 +30,31 @@ func (c *choice) Set(s string) error {
 func (c *choice) String() string { return c.value }
 func (c *choice) Type() string   { return strings.Join(c.allowed, "|") }
 
-// reasonFlag reads a status reason with one of the model's parsers.
-type reasonFlag struct {
-	reason model.Reason
-	words  string
-	parse  func(string) (model.Reason, error)
+// parsed is a flag read with one of the model's parsers (a role, a
+// reason, a date), so that a word the model does not take is a usage
+// error. Unset, it shows as "".
+type parsed[T comparable] struct {
+	value T
+	words string // what help says it takes
+	parse func(string) (T, error)
+	show  func(T) string
 }
 
-func (r *reasonFlag) Set(s string) error {
-	reason, err := r.parse(s)
+func (p *parsed[T]) Set(s string) error {
+	v, err := p.parse(s)
 	if err != nil {
 		return err
 	}
-	r.reason = reason
+	p.value = v
 	return nil
 }
 
-func (r *reasonFlag) String() string {
-	if r.reason == model.NoReason {
+func (p *parsed[T]) String() string {
+	var unset T
+	if p.value == unset {
 		return ""
 	}
-	return strings.ToLower(r.reason.String())
+	return p.show(p.value)
 }
 
-func (r *reasonFlag) Type() string { return r.words }
+func (p *parsed[T]) Type() string { return p.words }
