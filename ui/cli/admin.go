@@ -4,9 +4,9 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path/filepath"
-	"text/tabwriter"
 	"time"
 
 	"github.com/keydesk/keydesk/model"
@@ -17,11 +17,6 @@ import (
 
 // The admin commands manage who may use keydesk serve, and with which
 // role (SPEC 9). Every change is audited; the store enforces the rules.
-
-// roleFlag reads a role with the model's parser.
-func roleFlag() *parsed[model.Role] {
-	return &parsed[model.Role]{words: "admin|helpdesk|auditor", parse: model.ParseRole, show: model.Role.String}
-}
 
 func (a *app) adminAddCommand() *cobra.Command {
 	role := roleFlag()
@@ -87,32 +82,28 @@ func (a *app) adminRemoveCommand() *cobra.Command {
 }
 
 func (a *app) adminListCommand() *cobra.Command {
-	return a.command("list", "List who may connect: name, role, key fingerprint, added, last seen", argsNamed(),
-		func(*cobra.Command, []string) error {
-			return a.withStore(readOnly, func(st *store.Store) error {
-				admins, err := st.Admins(a.actor())
-				if err != nil {
-					return err
+	return a.tableCommand("list", "List who may connect: name, role, key fingerprint, added, last seen", readOnly,
+		"NAME\tROLE\tKEY\tADDED\tLAST SEEN\tFROM", func(st *store.Store, w io.Writer) error {
+			admins, err := st.Admins(a.actor())
+			if err != nil {
+				return err
+			}
+			known := map[string]bool{}
+			for _, ad := range admins {
+				known[ad.Fingerprint] = true
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\tadmins table\n", model.Printable(ad.Name), ad.Role, ad.Fingerprint,
+					day(ad.AddedAt), day(ad.LastSeen))
+			}
+			bootstrap, _, err := authkeys.Read(a.authorizedKeysPath(st))
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				fmt.Fprintf(a.env.Stderr, "keydesk: cannot read %s: %v\n", a.authorizedKeysPath(st), err)
+			}
+			for _, k := range bootstrap {
+				if !known[k.Fingerprint] {
+					fmt.Fprintf(w, "%s\tadmin\t%s\t-\t-\tauthorized_keys\n", model.Printable(orUnnamed(k.Comment)), k.Fingerprint)
 				}
-				w := tabwriter.NewWriter(a.env.Stdout, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(w, "NAME\tROLE\tKEY\tADDED\tLAST SEEN\tFROM")
-				known := map[string]bool{}
-				for _, ad := range admins {
-					known[ad.Fingerprint] = true
-					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\tadmins table\n", model.Printable(ad.Name), ad.Role, ad.Fingerprint,
-						day(ad.AddedAt), day(ad.LastSeen))
-				}
-				bootstrap, _, err := authkeys.Read(a.authorizedKeysPath(st))
-				if err != nil && !errors.Is(err, fs.ErrNotExist) {
-					fmt.Fprintf(a.env.Stderr, "keydesk: cannot read %s: %v\n", a.authorizedKeysPath(st), err)
-				}
-				for _, k := range bootstrap {
-					if !known[k.Fingerprint] {
-						fmt.Fprintf(w, "%s\tadmin\t%s\t-\t-\tauthorized_keys\n", model.Printable(orUnnamed(k.Comment)), k.Fingerprint)
-					}
-				}
-				return w.Flush()
-			})
+			}
+			return nil
 		})
 }
 

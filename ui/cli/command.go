@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"io"
+	"text/tabwriter"
 
 	"github.com/keydesk/keydesk/store"
 	"github.com/spf13/cobra"
@@ -28,5 +30,22 @@ func (a *app) do(mode openMode, op func(st *store.Store) (string, error)) error 
 		}
 		_, err = fmt.Fprintln(a.env.Stderr, line)
 		return err
+	})
+}
+
+// tableCommand is a command that lists what the database holds as a
+// table: header (columns split by tabs), then the lines rows writes. The
+// table is aligned, and printed, once rows is done: a failed listing
+// prints none of it.
+func (a *app) tableCommand(use, short string, mode openMode, header string, rows func(st *store.Store, w io.Writer) error) *cobra.Command {
+	return a.command(use, short, argsNamed(), func(*cobra.Command, []string) error {
+		return a.withStore(mode, func(st *store.Store) error {
+			w := tabwriter.NewWriter(a.env.Stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(w, header)
+			if err := rows(st, w); err != nil {
+				return err
+			}
+			return w.Flush()
+		})
 	})
 }

@@ -3,6 +3,9 @@ package cli
 import (
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/keydesk/keydesk/model"
 )
 
 // choice is a flag that takes one of a few words; any other word is a
@@ -58,3 +61,19 @@ func (p *parsed[T]) String() string {
 }
 
 func (p *parsed[T]) Type() string { return p.words }
+
+// roleFlag reads a role with the model's parser.
+func roleFlag() *parsed[model.Role] {
+	return &parsed[model.Role]{words: "admin|helpdesk|auditor", parse: model.ParseRole, show: model.Role.String}
+}
+
+// reasonFlag reads a status reason with one of the model's parsers.
+func reasonFlag(words string, parse func(string) (model.Reason, error)) *parsed[model.Reason] {
+	return &parsed[model.Reason]{words: words, parse: parse, show: func(r model.Reason) string { return strings.ToLower(r.String()) }}
+}
+
+// licenceFlag reads an end date with the model's parser, so that a date
+// that is no date is a usage error.
+func licenceFlag() *parsed[time.Time] {
+	return &parsed[time.Time]{words: "YYYY-MM-DD", parse: model.ParseLicenceDate, show: model.FormatLicenceDate}
+}

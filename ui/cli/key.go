@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
@@ -79,11 +78,6 @@ func (a *app) statusCommand(use, short string, args cobra.PositionalArgs, check 
 			return statusLine(k), err
 		})
 	})
-}
-
-// reasonFlag reads a status reason with one of the model's parsers.
-func reasonFlag(words string, parse func(string) (model.Reason, error)) *parsed[model.Reason] {
-	return &parsed[model.Reason]{words: words, parse: parse, show: func(r model.Reason) string { return strings.ToLower(r.String()) }}
 }
 
 func (a *app) removeCommand() *cobra.Command {

@@ -50,12 +50,6 @@ func (a *app) keyProfileChange(use, short string, args cobra.PositionalArgs,
 	})
 }
 
-// licenceFlag reads an end date with the model's parser, so that a date
-// that is no date is a usage error.
-func licenceFlag() *parsed[time.Time] {
-	return &parsed[time.Time]{words: "YYYY-MM-DD", parse: model.ParseLicenceDate, show: model.FormatLicenceDate}
-}
-
 func (a *app) keyLicenceCommand() *cobra.Command {
 	until := licenceFlag()
 	var clear bool

@@ -118,22 +118,18 @@ func (a *app) profileDeleteCommand() *cobra.Command {
 }
 
 func (a *app) profileListCommand() *cobra.Command {
-	return a.command("list", "List the profiles: their rules and how many keys have each", argsNamed(),
-		func(*cobra.Command, []string) error {
-			return a.withStore(mustExist, func(st *store.Store) error {
-				profiles, err := st.Profiles(a.actor())
-				if err != nil {
-					return err
-				}
-				w := tabwriter.NewWriter(a.env.Stdout, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(w, "NAME\tPIN\tLENGTH\tEXPIRY\tWRONG PINS\tBUTTON\tSERVER\tKEYS")
-				for _, p := range profiles {
-					fmt.Fprintf(w, "%s\t%s\t%d-%d\t%s\t%d\t%s\t%s\t%d\n", model.Printable(p.Name), yesNo(p.RequirePIN),
-						p.PINMinLength, p.PINMaxLength, expiryWords(p.PINExpiryDays), p.WrongPINLimit,
-						yesNo(p.RequireButton), yesNo(p.RequireServerConfirm), p.Keys)
-				}
-				return w.Flush()
-			})
+	return a.tableCommand("list", "List the profiles: their rules and how many keys have each", mustExist,
+		"NAME\tPIN\tLENGTH\tEXPIRY\tWRONG PINS\tBUTTON\tSERVER\tKEYS", func(st *store.Store, w io.Writer) error {
+			profiles, err := st.Profiles(a.actor())
+			if err != nil {
+				return err
+			}
+			for _, p := range profiles {
+				fmt.Fprintf(w, "%s\t%s\t%d-%d\t%s\t%d\t%s\t%s\t%d\n", model.Printable(p.Name), yesNo(p.RequirePIN),
+					p.PINMinLength, p.PINMaxLength, expiryWords(p.PINExpiryDays), p.WrongPINLimit,
+					yesNo(p.RequireButton), yesNo(p.RequireServerConfirm), p.Keys)
+			}
+			return nil
 		})
 }
 

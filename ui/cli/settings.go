@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/keydesk/keydesk/model"
@@ -151,8 +150,8 @@ func printSMTPSettings(w io.Writer, s model.SMTPSettings) error {
 	default:
 		password = "(set)"
 	}
-	_, err := fmt.Fprintf(w, "host      %s\nport      %s\ntls       %s\nfrom      %s\nuser      %s\npassword  %s\n",
-		model.Printable(s.Host), strconv.Itoa(s.Port), s.TLS, model.Printable(s.From), user, password)
+	_, err := fmt.Fprintf(w, "host      %s\nport      %d\ntls       %s\nfrom      %s\nuser      %s\npassword  %s\n",
+		model.Printable(s.Host), s.Port, s.TLS, model.Printable(s.From), user, password)
 	return err
 }
 
