@@ -12,13 +12,11 @@ import (
 )
 
 func (a *app) directorySyncCommand() *cobra.Command {
-	var dryRun bool
-	var confirm int
+	var opt store.SyncOptions
 	cmd := a.command("sync [FILE.csv|-] [--dry-run] [--confirm-leavers N]",
 		"Sync the employees with a snapshot file, or with LDAP when no file is given", cobra.MaximumNArgs(1),
 		func(cmd *cobra.Command, args []string) error {
-			opt := store.SyncOptions{DryRun: dryRun, ConfirmLeavers: confirm}
-			if confirm < 0 {
+			if opt.ConfirmLeavers < 0 {
 				return usagef(cmd, "--confirm-leavers takes the number of leavers")
 			}
 			run := func(st *store.Store, src store.DirectorySource) error {
@@ -74,8 +72,8 @@ nobody or fewer people than the floor, or that would make more than the
 allowed share of the active employees leavers, is refused, audited, and
 changes nothing; --confirm-leavers N lets a sync through the share rule
 when N is exactly its number of leavers.`
-	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print what the sync would do and change nothing")
-	cmd.Flags().IntVar(&confirm, "confirm-leavers", 0, "confirm this exact number of leavers, past the allowed share")
+	cmd.Flags().BoolVar(&opt.DryRun, "dry-run", false, "print what the sync would do and change nothing")
+	cmd.Flags().IntVar(&opt.ConfirmLeavers, "confirm-leavers", 0, "confirm this exact number of leavers, past the allowed share")
 	return cmd
 }
 

@@ -11,8 +11,7 @@ import (
 )
 
 func (a *app) restoreCommand() *cobra.Command {
-	var keyFile string
-	var otherDatabase bool
+	var opt store.RestoreOptions // the flags, then the backup and who restores
 	cmd := a.command("restore BACKUP [--key-file PATH] [--other-database]",
 		"Put a backup back in place of the database, after checking it whole (the current file is kept beside it)",
 		argsNamed("BACKUP"), func(_ *cobra.Command, args []string) error {
@@ -23,7 +22,8 @@ func (a *app) restoreCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := store.Restore(path, store.RestoreOptions{Backup: args[0], KeyFile: keyFile, OtherDatabase: otherDatabase, Actor: a.actor()})
+			opt.Backup, opt.Actor = args[0], a.actor()
+			res, err := store.Restore(path, opt)
 			var inUse *store.InUseError
 			if errors.As(err, &inUse) && inUse.Path == path {
 				if info, ok := serve.ReadAddressFile(serve.AddressFile(path)); ok && info.Running() {
@@ -61,7 +61,7 @@ Nothing may hold the database meanwhile: stop keydesk serve first
 (systemctl stop keydesk). The current file and its key file are kept
 beside it, renamed NAME.before-restore-TIME.db and .key, never
 overwritten; the restore is written into the restored trail.`
-	cmd.Flags().StringVar(&keyFile, "key-file", "", "the backup's key file (default: named after the backup, BACKUP with .key for .db)")
-	cmd.Flags().BoolVar(&otherDatabase, "other-database", false, "allow a backup of another database (its audit trail began elsewhere) to replace this one")
+	cmd.Flags().StringVar(&opt.KeyFile, "key-file", "", "the backup's key file (default: named after the backup, BACKUP with .key for .db)")
+	cmd.Flags().BoolVar(&opt.OtherDatabase, "other-database", false, "allow a backup of another database (its audit trail began elsewhere) to replace this one")
 	return cmd
 }
