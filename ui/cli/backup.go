@@ -14,7 +14,7 @@ import (
 )
 
 func (a *app) backupCommand() *cobra.Command {
-	cmd := a.command("backup FILE|-",
+	return a.command("backup FILE|-",
 		`Write a consistent copy of the database to a new FILE, or to stdout for "-" (others go on working; audited)`,
 		argsNamed("FILE"), func(_ *cobra.Command, args []string) error {
 			target := args[0]
@@ -54,7 +54,6 @@ func (a *app) backupCommand() *cobra.Command {
 				return nil
 			})
 		})
-	return cmd
 }
 
 // isTerminal reports whether w is a terminal, where binary data would be
