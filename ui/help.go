@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -15,22 +14,6 @@ import (
 	"github.com/keydesk/keydesk/ui/screen/employees"
 	"github.com/keydesk/keydesk/ui/screen/keys"
 )
-
-// newHelp is the help bubble in keydesk's styles (its defaults are drawn
-// by the process's renderer, not the session's).
-func newHelp(st *styles.Styles) help.Model {
-	h := help.New()
-	h.Styles = help.Styles{
-		Ellipsis:       st.Subtle,
-		ShortKey:       st.HelpKey,
-		ShortDesc:      st.HelpDesc,
-		ShortSeparator: st.Subtle,
-		FullKey:        st.HelpKey,
-		FullDesc:       st.HelpDesc,
-		FullSeparator:  st.Subtle,
-	}
-	return h
-}
 
 // footerHelp is the keys that work now, for the footer line.
 func (a *app) footerHelp() []key.Binding {
