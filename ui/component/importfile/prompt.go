@@ -2,21 +2,26 @@ package importfile
 
 import (
 	"errors"
+	"io"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/keydesk/keydesk/store"
 	"github.com/keydesk/keydesk/ui/component/common"
 	"github.com/keydesk/keydesk/ui/component/dialog"
+	"github.com/keydesk/keydesk/ui/component/styles"
 )
 
-// Prompt asks for the path of a CSV file to import, then runs the import
-// in a command. body says what the file holds; last is the path typed the
-// time before, offered again (a file fixed after a refused import is
-// imported again with enter).
-func Prompt(c *common.Common, title, placeholder string, body []string, last *string, run func(path string) tea.Msg) tea.Cmd {
-	f := dialog.NewForm(c.Styles, title, "import", func(v dialog.Values) tea.Cmd {
+// Prompt asks for the path of a CSV file to import, then imports it in a
+// command: importInto has the store read the opened file (claim, read,
+// check, store) and says what it did. body says what the file holds; last
+// is the path typed the time before, offered again (a file fixed after a
+// refused import is imported again with enter).
+func Prompt(c *common.Common, title, placeholder string, body []string, last *string, importInto Importer) tea.Cmd {
+	st := c.Styles
+	f := dialog.NewForm(st, title, "import", func(v dialog.Values) tea.Cmd {
 		path := v["path"]
 		*last = path
-		return func() tea.Msg { return run(path) }
+		return func() tea.Msg { return run(st, path, importInto) }
 	}).WithBody(append(body, "All rows are imported, or none: every bad line is listed.")...).
 		WithInput(&dialog.Input{Key: "path", Label: "File", Placeholder: placeholder, Value: *last, Required: true,
 			Validate: func(s string) error {
@@ -26,4 +31,28 @@ func Prompt(c *common.Common, title, placeholder string, body []string, last *st
 				return nil
 			}})
 	return tea.Batch(common.Cmd(common.OpenDialogMsg{Dialog: f}), f.Init())
+}
+
+// Importer has the store import the file read from r (path names it) and
+// says what the import did; the error is the store's.
+type Importer func(path string, r io.Reader) (tea.Msg, error)
+
+// run opens the file at path and imports it. A refused import opens a
+// dialog with its every bad line; any other failure is an error.
+func run(st *styles.Styles, path string, importInto Importer) tea.Msg {
+	path = ExpandHome(path)
+	file, err := Open(path)
+	if err == nil {
+		defer file.Close()
+		var done tea.Msg
+		// A local file of bounded size: nothing needs to stop reading it.
+		if done, err = importInto(path, file); err == nil {
+			return done
+		}
+	}
+	var ie *store.ErrImport
+	if errors.As(err, &ie) {
+		return common.OpenDialogMsg{Dialog: problemsDialog(st, ie)}
+	}
+	return common.ErrMsg{Err: err}
 }

@@ -21,6 +21,19 @@ type Target struct {
 	Employee *data.EmployeeRow
 }
 
+// EmployeeTarget is an employee and the key they hold (if idx has it),
+// as the actions see them; nil is no target.
+func EmployeeTarget(idx *data.Index, e *data.EmployeeRow) Target {
+	if e == nil {
+		return Target{}
+	}
+	t := Target{Employee: e}
+	if k, ok := idx.Key(e.KeyID()); ok && e.KeyID() != 0 {
+		t.Key = k
+	}
+	return t
+}
+
 // actions are the action keys that work on the target now.
 func (k *KeyMap) actions(t Target) []bound {
 	switch {

@@ -13,7 +13,6 @@ import (
 	"github.com/keydesk/keydesk/ui/component/data"
 	"github.com/keydesk/keydesk/ui/component/dialog"
 	"github.com/keydesk/keydesk/ui/component/history"
-	"github.com/keydesk/keydesk/ui/component/importfile"
 	"github.com/keydesk/keydesk/ui/component/keyaction"
 	"github.com/keydesk/keydesk/ui/component/searchbar"
 )
@@ -129,15 +128,8 @@ func (m *Model) current() (*data.EmployeeRow, bool) {
 }
 
 func (m *Model) target() keyaction.Target {
-	e, ok := m.current()
-	if !ok {
-		return keyaction.Target{}
-	}
-	t := keyaction.Target{Employee: e}
-	if k, ok := m.idx.Key(e.KeyID()); ok && e.KeyID() != 0 {
-		t.Key = k
-	}
-	return t
+	e, _ := m.current()
+	return keyaction.EmployeeTarget(m.idx, e)
 }
 
 // Update handles a message meant for this screen.
@@ -158,8 +150,6 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.edit = nil
 		}
 		return nil
-	case importProblemsMsg:
-		return common.Cmd(common.OpenDialogMsg{Dialog: importfile.ProblemsDialog(&m.Common, msg.err)})
 	case importedMsg:
 		return msg.show(&m.Common)
 	}

@@ -2,8 +2,8 @@ package employees
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -28,33 +28,11 @@ func promptImport(c *common.Common, last *string) tea.Cmd {
 	return importfile.Prompt(c, "Import employees", "e.g. ~/employees.csv", []string{
 		"A CSV file with a header naming its columns: first_name and email (required), last_name, phone, " +
 			"department, position, company, key (a key to assign: its code is shown once).",
-	}, last, func(path string) tea.Msg { return importFile(st, actor, path) })
+	}, last, func(path string, r io.Reader) (tea.Msg, error) {
+		n, handouts, err := st.ImportEmployeesFrom(context.Background(), actor, path, r)
+		return importedMsg{n: n, handouts: handouts, name: filepath.Base(path)}, err
+	})
 }
-
-// importFile opens the file and has the store import it; it runs in a
-// command.
-func importFile(st *store.Store, actor model.Actor, path string) tea.Msg {
-	path = importfile.ExpandHome(path)
-	file, err := importfile.Open(path)
-	if err == nil {
-		defer file.Close()
-		// A local file of bounded size: nothing needs to stop reading it.
-		var n int
-		var handouts []store.Handout
-		n, handouts, err = st.ImportEmployeesFrom(context.Background(), actor, path, file)
-		if err == nil {
-			return importedMsg{n: n, handouts: handouts, name: filepath.Base(path)}
-		}
-	}
-	var ie *store.ErrImport
-	if errors.As(err, &ie) {
-		return importProblemsMsg{err: ie}
-	}
-	return common.ErrMsg{Err: err}
-}
-
-// importProblemsMsg carries every bad line of a refused import.
-type importProblemsMsg struct{ err *store.ErrImport }
 
 // importedMsg is an import done: how many employees, from which file, and
 // the codes of the keys it assigned.

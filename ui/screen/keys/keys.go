@@ -105,8 +105,6 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case filterChosenMsg:
 		m.list.applyFilter(msg.choice)
 		return nil
-	case importProblemsMsg:
-		return common.Cmd(common.OpenDialogMsg{Dialog: msg.dialog(&m.Common)})
 	}
 	k, ok := msg.(tea.KeyMsg)
 	if !ok {
