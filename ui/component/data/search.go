@@ -402,23 +402,7 @@ func (c *foundCache) remember(key string) {
 }
 
 func (c *foundCache) ranks(mu *sync.Mutex, key string, compute func() []uint8) []uint8 {
-	mu.Lock()
-	r, ok := c.rankOf[key]
-	mu.Unlock()
-	if ok {
-		return r
-	}
-	r = compute()
-	mu.Lock()
-	defer mu.Unlock()
-	if c.rankOf == nil {
-		c.rankOf = map[string][]uint8{}
-	}
-	if _, ok := c.rankOf[key]; !ok {
-		c.rankOf[key] = r
-		c.remember(key)
-	}
-	return r
+	return cached(c, mu, &c.rankOf, key, compute)
 }
 
 // earlier is the ranks of the longest query searched in this index
@@ -438,23 +422,30 @@ func (c *foundCache) earlier(mu *sync.Mutex, kind, query string) []uint8 {
 }
 
 func (c *foundCache) list(mu *sync.Mutex, key string, compute func() []int32) []int32 {
+	return cached(c, mu, &c.listOf, key, compute)
+}
+
+// cached is the answer to key in m, or computes it (outside the lock:
+// other searches go on meanwhile) and keeps it if no other session did
+// first.
+func cached[T any](c *foundCache, mu *sync.Mutex, m *map[string]T, key string, compute func() T) T {
 	mu.Lock()
-	l, ok := c.listOf[key]
+	v, ok := (*m)[key]
 	mu.Unlock()
 	if ok {
-		return l
+		return v
 	}
-	l = compute()
+	v = compute()
 	mu.Lock()
 	defer mu.Unlock()
-	if c.listOf == nil {
-		c.listOf = map[string][]int32{}
+	if *m == nil {
+		*m = map[string]T{}
 	}
-	if _, ok := c.listOf[key]; !ok {
-		c.listOf[key] = l
+	if _, ok := (*m)[key]; !ok {
+		(*m)[key] = v
 		c.remember(key)
 	}
-	return l
+	return v
 }
 
 // Filter keeps the positions of order for which keep is true. With no
