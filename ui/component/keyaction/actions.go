@@ -140,10 +140,9 @@ func (a action) showCode() tea.Cmd {
 
 func (a action) reissue() tea.Cmd {
 	st, actor, ref := a.c.Store, a.c.Actor, a.key.Ref()
-	f := dialog.NewForm(a.c.Styles, "Issue a new code for key "+a.key.Serial()+"?", "reissue", func(dialog.Values) tea.Cmd {
-		return func() tea.Msg { return reissued(st.ReissueCode(actor, ref)) }
-	}).WithBody(a.holder(), "The current code stops working; the new one is shown next.")
-	return open(f)
+	return a.confirm("Issue a new code for key "+a.key.Serial()+"?", "reissue",
+		func() tea.Msg { return reissued(st.ReissueCode(actor, ref)) },
+		a.holder(), "The current code stops working; the new one is shown next.")
 }
 
 func (a action) suspend() tea.Cmd {
@@ -152,16 +151,15 @@ func (a action) suspend() tea.Cmd {
 		note := v["note"]
 		return func() tea.Msg { return suspended(st.SuspendKey(actor, ref, note)) }
 	}).WithBody(a.holder(), "The key stops working until the employee enters the new activation code, shown next.").
-		WithInput(&dialog.Input{Key: "note", Label: "Note", Placeholder: "optional", Validate: checkNote})
+		WithInput(noteInput())
 	return open(f)
 }
 
 func (a action) unlock() tea.Cmd {
 	st, actor, ref := a.c.Store, a.c.Actor, a.key.Ref()
-	f := dialog.NewForm(a.c.Styles, "Unlock key "+a.key.Serial()+"?", "unlock", func(dialog.Values) tea.Cmd {
-		return func() tea.Msg { return unlocked(st.UnlockKey(actor, ref)) }
-	}).WithBody(a.holder(), "It becomes Suspended with a new activation code, shown next.")
-	return open(f)
+	return a.confirm("Unlock key "+a.key.Serial()+"?", "unlock",
+		func() tea.Msg { return unlocked(st.UnlockKey(actor, ref)) },
+		a.holder(), "It becomes Suspended with a new activation code, shown next.")
 }
 
 func (a action) remove() tea.Cmd {
@@ -184,7 +182,7 @@ func (a action) remove() tea.Cmd {
 		}
 	}).WithBody(body...).
 		WithChoice(&dialog.Choice{Key: "reason", Label: "Reason", Options: []string{"withdrawal", "broken"}}).
-		WithInput(&dialog.Input{Key: "note", Label: "Note", Placeholder: "optional", Validate: checkNote})
+		WithInput(noteInput())
 	return open(f)
 }
 
@@ -203,7 +201,7 @@ func (a action) compromise() tea.Cmd {
 	}).WithDanger().
 		WithBody(a.holder(), "Lost or stolen. This is final: the key can never be used again.").
 		WithChoice(&dialog.Choice{Key: "reason", Label: "Reason", Options: []string{"lost", "stolen"}}).
-		WithInput(&dialog.Input{Key: "note", Label: "Note", Placeholder: "optional", Validate: checkNote}).
+		WithInput(noteInput()).
 		WithInput(&dialog.Input{Key: "confirm", Label: "Serial", Placeholder: "type " + serial + " to confirm",
 			Validate: func(s string) error {
 				if !strings.EqualFold(strings.TrimSpace(s), serial) {
@@ -216,16 +214,25 @@ func (a action) compromise() tea.Cmd {
 
 func (a action) wiped() tea.Cmd {
 	st, actor, ref := a.c.Store, a.c.Actor, a.key.Ref()
-	f := dialog.NewForm(a.c.Styles, "Mark key "+a.key.Serial()+" wiped?", "mark wiped", func(dialog.Values) tea.Cmd {
-		return func() tea.Msg {
-			k, err := st.KeyWiped(actor, ref)
-			if err != nil {
-				return common.ErrMsg{Err: err}
-			}
-			return common.InfoMsg{Text: fmt.Sprintf("✓ key %s wiped: back in stock as %s", model.Printable(k.Serial), k.Status)}
+	return a.confirm("Mark key "+a.key.Serial()+" wiped?", "mark wiped", func() tea.Msg {
+		k, err := st.KeyWiped(actor, ref)
+		if err != nil {
+			return common.ErrMsg{Err: err}
 		}
-	}).WithBody("The key was returned and wiped: it goes back to the stock as Ready.")
-	return open(f)
+		return common.InfoMsg{Text: fmt.Sprintf("✓ key %s wiped: back in stock as %s", model.Printable(k.Serial), k.Status)}
+	}, "The key was returned and wiped: it goes back to the stock as Ready.")
+}
+
+// confirm asks before a change that needs nothing typed: verb is the
+// button, body what the change does; yes the store call it runs then.
+func (a action) confirm(title, verb string, yes tea.Cmd, body ...string) tea.Cmd {
+	return open(dialog.NewForm(a.c.Styles, title, verb, func(dialog.Values) tea.Cmd { return yes }).WithBody(body...))
+}
+
+// noteInput is the optional note a change of status keeps in the audit
+// trail.
+func noteInput() *dialog.Input {
+	return &dialog.Input{Key: "note", Label: "Note", Placeholder: "optional", Validate: checkNote}
 }
 
 func checkNote(s string) error {
