@@ -264,7 +264,7 @@ type indexEntry struct {
 
 // checkKeyRows normalizes the rows, finds their profiles and licences,
 // and checks that no serial, MAC or RFID is twice in the file or already
-// in the stock. The bad rows are listed in an *ErrImport, in file order.
+// in the stock. The bad rows are listed in an *ImportError, in file order.
 func (s *Store) checkKeyRows(tx *bolt.Tx, rows []KeyRow) ([]model.KeyInput, []keyExtras, []importIndex, error) {
 	inputs := make([]model.KeyInput, len(rows))
 	invalid := make([]error, len(rows))

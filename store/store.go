@@ -78,7 +78,7 @@ type Store struct {
 
 	// gone is set once the path no longer names the file bbolt holds
 	// open (identity.go; the file is the db handle's).
-	gone atomic.Pointer[ErrFileGone]
+	gone atomic.Pointer[FileGoneError]
 
 	// writes queues the writes for group commit; committer is
 	// groupCommit, which a benchmark replaces to compare designs.
@@ -128,10 +128,10 @@ type Store struct {
 	schemaCap    uint64 // Options.schemaCap
 }
 
-// ErrInUse is returned by Open when another process holds the database.
-type ErrInUse struct{ Path string }
+// InUseError is returned by Open when another process holds the database.
+type InUseError struct{ Path string }
 
-func (e *ErrInUse) Error() string {
+func (e *InUseError) Error() string {
 	return fmt.Sprintf("the database %s is in use by another keydesk program", e.Path)
 }
 
@@ -158,12 +158,12 @@ func Open(path string, opt Options) (*Store, error) {
 		db, err = bolt.Open(path, 0o600, bopt)
 		return err
 	})
-	var damaged *ErrDamaged
+	var damaged *DamagedError
 	if errors.As(err, &damaged) {
 		return nil, err
 	}
 	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, &ErrInUse{Path: path}
+		return nil, &InUseError{Path: path}
 	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("cannot open the database %s: its folder does not exist", path)

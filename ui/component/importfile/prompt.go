@@ -50,7 +50,7 @@ func run(st *styles.Styles, path string, importInto Importer) tea.Msg {
 			return done
 		}
 	}
-	var ie *store.ErrImport
+	var ie *store.ImportError
 	if errors.As(err, &ie) {
 		return common.OpenDialogMsg{Dialog: problemsDialog(st, ie)}
 	}
