@@ -24,8 +24,8 @@ type Model struct {
 	keys    *keyMap
 	actions *keyaction.KeyMap
 	list    list
-	details *details  // nil: the list is shown
-	edit    *editForm // nil: no form open
+	page    history.RecordPage // one employee's, over the list
+	edit    *editForm          // nil: no form open
 
 	pendingSelect uint64 // an employee to select once the data has it
 	importPath    string // the file typed at the last import
@@ -35,6 +35,7 @@ type Model struct {
 func New(c common.Common, actions *keyaction.KeyMap) *Model {
 	m := &Model{Common: c, keys: defaultKeyMap(), actions: actions}
 	m.list = newList(&m.Common)
+	m.page = history.NewRecordPage(func(id uint64) *history.Page { return history.EmployeePage(c.Store, id) })
 	return m
 }
 
@@ -52,7 +53,7 @@ func (m *Model) SetSize(width, height int) {
 
 // Capturing reports whether a search line or a form takes every key.
 func (m *Model) Capturing() bool {
-	return m.edit != nil || (m.details == nil && m.list.Search.Typing())
+	return m.edit != nil || (!m.page.IsOpen() && m.list.Search.Typing())
 }
 
 // Shown is called when the tab becomes the current one.
@@ -66,14 +67,11 @@ func (m *Model) SetIndex(idx *data.Index) tea.Cmd {
 	if _, ok := idx.Employee(m.pendingSelect); ok && m.pendingSelect != 0 {
 		m.selectEmployee(m.pendingSelect)
 	}
-	if m.details == nil {
-		return nil
-	}
-	if _, ok := idx.Employee(m.details.id); !ok {
-		m.details = nil
+	cmd, gone := m.page.Reload(func(id uint64) bool { _, ok := idx.Employee(id); return ok })
+	if gone {
 		return common.Cmd(common.InfoMsg{Text: "the employee you were looking at was deleted"})
 	}
-	return m.details.history.Load()
+	return cmd
 }
 
 // Open shows one employee's page.
@@ -86,14 +84,13 @@ func (m *Model) Open(id uint64) tea.Cmd {
 	if _, ok := m.idx.Employee(id); !ok {
 		return nil
 	}
-	m.details = newDetails(&m.Common, id)
-	return m.details.history.Load()
+	return m.page.Open(id)
 }
 
 // Select puts the cursor on an employee (a new one may not be loaded
 // yet: it is selected when it arrives).
 func (m *Model) Select(id uint64) {
-	m.details = nil
+	m.page.Close()
 	m.selectEmployee(id)
 }
 
@@ -121,8 +118,8 @@ func (m *Model) current() (*data.EmployeeRow, bool) {
 	if m.idx == nil {
 		return nil, false
 	}
-	if m.details != nil {
-		return m.idx.Employee(m.details.id)
+	if id, ok := m.page.ID(); ok {
+		return m.idx.Employee(id)
 	}
 	return m.list.Selected()
 }
@@ -136,9 +133,7 @@ func (m *Model) target() keyaction.Target {
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case history.LoadedMsg:
-		if m.details != nil {
-			m.details.history.Loaded(msg)
-		}
+		m.page.Loaded(msg)
 		return nil
 	case editDoneMsg:
 		return m.edited(msg)
@@ -165,14 +160,14 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	}
 	k, ok := msg.(tea.KeyMsg)
 	if !ok {
-		if m.details == nil {
+		if !m.page.IsOpen() {
 			_, cmd := m.list.Search.Update(msg)
 			return cmd
 		}
 		return nil
 	}
-	if m.details != nil {
-		return m.updateDetails(k)
+	if m.page.IsOpen() {
+		return m.updatePage(k)
 	}
 	if handled, cmd := m.list.update(k); handled {
 		return cmd
@@ -194,12 +189,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	return m.employeeKeys(k)
 }
 
-func (m *Model) updateDetails(k tea.KeyMsg) tea.Cmd {
+func (m *Model) updatePage(k tea.KeyMsg) tea.Cmd {
 	switch {
-	case m.details.history.HandleKey(k, m.ListKeys):
-		return nil
-	case key.Matches(k, m.ListKeys.Back):
-		m.details = nil
+	case m.page.HandleKey(k, m.ListKeys):
 		return nil
 	case key.Matches(k, m.keys.OpenKey):
 		if t := m.target(); t.Key != nil {
@@ -297,10 +289,12 @@ func (m *Model) View() string {
 	switch {
 	case m.edit != nil:
 		return m.edit.View()
-	case m.details != nil && m.details.history.Opened != nil:
-		return history.EntryView(m.Styles, m.details.history.Opened, m.Width, m.Height)
-	case m.details != nil && m.idx != nil:
-		return m.details.view(m.target(), m.pageKeys(), m.actions)
+	}
+	if entry, ok := m.page.EntryView(m.Styles, m.Width, m.Height); ok {
+		return entry
+	}
+	if m.page.IsOpen() && m.idx != nil {
+		return m.pageView(m.target())
 	}
 	return m.list.view() + "\n" + m.actionLine()
 }
@@ -310,9 +304,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	switch {
 	case m.edit != nil:
 		return m.edit.help()
-	case m.details != nil && m.details.history.Busy():
-		return m.details.history.FocusHelp()
-	case m.details != nil:
+	case m.page.Busy():
+		return m.page.FocusHelp()
+	case m.page.IsOpen():
 		out := []key.Binding{m.ListKeys.Back}
 		if t := m.target(); t.Key != nil {
 			out = append(out, m.keys.OpenKey)
@@ -366,16 +360,11 @@ func (m *Model) Current() (*data.EmployeeRow, bool) { return m.current() }
 
 // PageOpen reports whether one employee's page is shown (esc closes it).
 func (m *Model) PageOpen() bool {
-	return m.details != nil && m.edit == nil && !m.details.history.Busy()
+	return m.page.Shown() && m.edit == nil
 }
 
 // PageID is the employee whose page is shown, if one is.
-func (m *Model) PageID() (uint64, bool) {
-	if m.details == nil {
-		return 0, false
-	}
-	return m.details.id, true
-}
+func (m *Model) PageID() (uint64, bool) { return m.page.ID() }
 
 // discardMsg drops the edit form's changes, once confirmed.
 type discardMsg struct{ id uint64 }

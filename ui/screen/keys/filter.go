@@ -139,7 +139,7 @@ func (l *list) applyFilter(c filterChoice) {
 
 // ShowReportedLost shows the keys that wait for an admin: reported lost.
 func (m *Model) ShowReportedLost() {
-	m.details = nil
+	m.page.Close()
 	m.list.Search.Clear()
 	m.list.applyFilter(filterChoice{kind: "lost"})
 }
