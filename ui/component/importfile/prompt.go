@@ -11,26 +11,39 @@ import (
 	"github.com/keydesk/keydesk/ui/component/styles"
 )
 
-// Prompt asks for the path of a CSV file to import, then imports it in a
-// command: importInto has the store read the opened file (claim, read,
-// check, store) and says what it did. body says what the file holds; last
-// is the path typed the time before, offered again (a file fixed after a
-// refused import is imported again with enter).
-func Prompt(c *common.Common, title, placeholder string, body []string, last *string, importInto Importer) tea.Cmd {
+// File is a kind of CSV file a screen imports.
+type File struct {
+	What    string // "keys", "employees": the dialog's title and example
+	Columns string // what the file holds
+	// RemoteHint answers the import key over SSH, where a path would
+	// name a file on the server.
+	RemoteHint string
+	// Import has the store read the opened file (claim, read, check,
+	// store) and says what it did.
+	Import Importer
+}
+
+// Prompt asks for the path of a CSV file of kind f, then imports it in a
+// command. last is the path typed the time before, offered again (a file
+// fixed after a refused import is imported again with enter).
+func Prompt(c *common.Common, f File, last *string) tea.Cmd {
+	if c.Remote {
+		return common.Cmd(common.InfoMsg{Text: f.RemoteHint})
+	}
 	st := c.Styles
-	f := dialog.NewForm(st, title, "import", func(v dialog.Values) tea.Cmd {
+	form := dialog.NewForm(st, "Import "+f.What, "import", func(v dialog.Values) tea.Cmd {
 		path := v["path"]
 		*last = path
-		return func() tea.Msg { return run(st, path, importInto) }
-	}).WithBody(append(body, "All rows are imported, or none: every bad line is listed.")...).
-		WithInput(&dialog.Input{Key: "path", Label: "File", Placeholder: placeholder, Value: *last, Required: true,
+		return func() tea.Msg { return run(st, path, f.Import) }
+	}).WithBody(f.Columns, "All rows are imported, or none: every bad line is listed.").
+		WithInput(&dialog.Input{Key: "path", Label: "File", Placeholder: "e.g. ~/" + f.What + ".csv", Value: *last, Required: true,
 			Validate: func(s string) error {
 				if s == "" {
 					return errors.New("type the path of the file")
 				}
 				return nil
 			}})
-	return tea.Batch(common.Cmd(common.OpenDialogMsg{Dialog: f}), f.Init())
+	return tea.Batch(common.Cmd(common.OpenDialogMsg{Dialog: form}), form.Init())
 }
 
 // Importer has the store import the file read from r (path names it) and

@@ -13,6 +13,7 @@ import (
 	"github.com/keydesk/keydesk/ui/component/data"
 	"github.com/keydesk/keydesk/ui/component/dialog"
 	"github.com/keydesk/keydesk/ui/component/history"
+	"github.com/keydesk/keydesk/ui/component/importfile"
 	"github.com/keydesk/keydesk/ui/component/keyaction"
 	"github.com/keydesk/keydesk/ui/component/searchbar"
 )
@@ -181,10 +182,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(k, m.keys.Filter):
 		return m.pickFilter()
 	case m.Access.Pressed(k, m.keys.Import):
-		if m.Remote {
-			return common.Cmd(common.InfoMsg{Text: RemoteImportHint})
-		}
-		return promptImport(&m.Common, &m.importPath)
+		return importfile.Prompt(&m.Common, m.importFile(), &m.importPath)
 	}
 	return m.employeeKeys(k)
 }

@@ -19,19 +19,17 @@ import (
 // on the server: the file comes from the admin's machine on stdin.
 const RemoteImportHint = "over SSH, import from your machine: ssh … import employees - < employees.csv"
 
-// promptImport asks for the path of an employees CSV file, then imports
-// it with the same rules and messages as `keydesk import employees`, as
-// the Keys screen's `i` does for keys. last is the path typed the time
-// before, offered again.
-func promptImport(c *common.Common, last *string) tea.Cmd {
-	st, actor := c.Store, c.Actor
-	return importfile.Prompt(c, "Import employees", "e.g. ~/employees.csv", []string{
-		"A CSV file with a header naming its columns: first_name and email (required), last_name, phone, " +
+// importFile is the employees CSV file `i` imports, with the same rules
+// and messages as `keydesk import employees`.
+func (m *Model) importFile() importfile.File {
+	st, actor := m.Store, m.Actor
+	return importfile.File{What: "employees", RemoteHint: RemoteImportHint,
+		Columns: "A CSV file with a header naming its columns: first_name and email (required), last_name, phone, " +
 			"department, position, company, key (a key to assign: its code is shown once).",
-	}, last, func(path string, r io.Reader) (tea.Msg, error) {
-		n, handouts, err := st.ImportEmployeesFrom(context.Background(), actor, path, r)
-		return importedMsg{n: n, handouts: handouts, name: filepath.Base(path)}, err
-	})
+		Import: func(path string, r io.Reader) (tea.Msg, error) {
+			n, handouts, err := st.ImportEmployeesFrom(context.Background(), actor, path, r)
+			return importedMsg{n: n, handouts: handouts, name: filepath.Base(path)}, err
+		}}
 }
 
 // importedMsg is an import done: how many employees, from which file, and

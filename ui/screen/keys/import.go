@@ -17,19 +17,17 @@ import (
 // on the server: the file comes from the admin's machine on stdin.
 const RemoteImportHint = "over SSH, import from your machine: ssh … import keys - < keys.csv"
 
-// promptImport asks for the path of a keys CSV file, then imports it with
-// the same rules and messages as `keydesk import keys`.
-// last is the path typed the time before, offered again (a file fixed
-// after a refused import is imported again with enter).
-func promptImport(c *common.Common, last *string) tea.Cmd {
-	st, actor := c.Store, c.Actor
-	return importfile.Prompt(c, "Import keys", "e.g. ~/keys.csv", []string{
-		"A CSV file with the header serial,mac,model,firmware,rfid[,profile][,licence_until] (only serial is required).",
-	}, last, func(path string, r io.Reader) (tea.Msg, error) {
-		n, err := st.ImportKeysFrom(context.Background(), actor, path, r)
-		return common.InfoMsg{Text: fmt.Sprintf("imported %s %s from %s", humanize.Comma(int64(n)),
-			plural(n, "key", "keys"), model.Printable(filepath.Base(path)))}, err
-	})
+// importFile is the keys CSV file `i` imports, with the same rules and
+// messages as `keydesk import keys`.
+func (m *Model) importFile() importfile.File {
+	st, actor := m.Store, m.Actor
+	return importfile.File{What: "keys", RemoteHint: RemoteImportHint,
+		Columns: "A CSV file with the header serial,mac,model,firmware,rfid[,profile][,licence_until] (only serial is required).",
+		Import: func(path string, r io.Reader) (tea.Msg, error) {
+			n, err := st.ImportKeysFrom(context.Background(), actor, path, r)
+			return common.InfoMsg{Text: fmt.Sprintf("imported %s %s from %s", humanize.Comma(int64(n)),
+				plural(n, "key", "keys"), model.Printable(filepath.Base(path)))}, err
+		}}
 }
 
 func plural(n int, one, many string) string {

@@ -8,6 +8,7 @@ import (
 	"github.com/keydesk/keydesk/ui/component/common"
 	"github.com/keydesk/keydesk/ui/component/data"
 	"github.com/keydesk/keydesk/ui/component/history"
+	"github.com/keydesk/keydesk/ui/component/importfile"
 	"github.com/keydesk/keydesk/ui/component/keyaction"
 	"github.com/keydesk/keydesk/ui/component/searchbar"
 )
@@ -135,10 +136,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case m.Access.Pressed(k, m.keys.Import):
-		if m.Remote {
-			return common.Cmd(common.InfoMsg{Text: RemoteImportHint})
-		}
-		return promptImport(&m.Common, &m.importPath)
+		return importfile.Prompt(&m.Common, m.importFile(), &m.importPath)
 	}
 	return m.keyActions(k)
 }
