@@ -238,36 +238,32 @@ func fieldOf(text, query string) int {
 // keyRanks and employeeRanks are the ranks of every row for a query,
 // computed once per index and query and shared.
 func (x *Index) keyRanks(query string) []uint8 {
-	own := func(i int32) (string, bool) {
+	return x.ranks("rk", query, &x.keyText, len(x.Keys), x.dirtyKeys, func(i int32) (string, bool) {
 		r := x.Keys[i].r()
 		return r.text, !r.gone
-	}
-	return x.found.ranks(&x.mu, "rk"+query, func() []uint8 {
-		earlier := x.found.earlier(&x.mu, "rk", query)
-		if rank, ok := x.keyText.indexed(query, len(x.Keys), earlier, x.dirtyKeys, own); ok {
-			return rank
-		}
-		if earlier != nil {
-			return x.keyText.refine(query, earlier, x.dirtyKeys, own)
-		}
-		return x.keyText.ranks(query, len(x.Keys), x.dirtyKeys, own)
 	})
 }
 
 func (x *Index) employeeRanks(query string) []uint8 {
-	own := func(i int32) (string, bool) {
+	return x.ranks("re", query, &x.employeeText, len(x.Employees), x.dirtyEmployees, func(i int32) (string, bool) {
 		r := x.Employees[i].r()
 		return r.text, !r.gone
-	}
-	return x.found.ranks(&x.mu, "re"+query, func() []uint8 {
-		earlier := x.found.earlier(&x.mu, "re", query)
-		if rank, ok := x.employeeText.indexed(query, len(x.Employees), earlier, x.dirtyEmployees, own); ok {
+	})
+}
+
+// ranks is the ranks of the n rows of text for a query: from the gram
+// index, else refining a shorter query's ranks, else a scan. own is a
+// row's text as it is now, for the rows dirty since the text was built.
+func (x *Index) ranks(kind, query string, text *searchText, n int, dirty map[int32]struct{}, own func(i int32) (string, bool)) []uint8 {
+	return x.found.ranks(&x.mu, kind+query, func() []uint8 {
+		earlier := x.found.earlier(&x.mu, kind, query)
+		if rank, ok := text.indexed(query, n, earlier, dirty, own); ok {
 			return rank
 		}
 		if earlier != nil {
-			return x.employeeText.refine(query, earlier, x.dirtyEmployees, own)
+			return text.refine(query, earlier, dirty, own)
 		}
-		return x.employeeText.ranks(query, len(x.Employees), x.dirtyEmployees, own)
+		return text.ranks(query, n, dirty, own)
 	})
 }
 
