@@ -153,11 +153,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if k, ok := msg.(tea.KeyMsg); ok && k.Type == tea.KeyEsc && m.edit.changed() {
 			return m.askDiscard()
 		}
-		closed, cmd := m.edit.Update(msg)
-		if closed {
-			m.edit = nil
-		}
-		return cmd
+		return common.UpdateForm(&m.edit, msg)
 	}
 	k, ok := msg.(tea.KeyMsg)
 	if !ok {
