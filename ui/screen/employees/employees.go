@@ -107,7 +107,7 @@ func (m *Model) selectEmployee(id uint64) {
 		return
 	}
 	if !m.list.SelectID(id) && m.list.Search.Clear() {
-		m.list.refilter()
+		m.list.Refilter()
 		m.list.SelectID(id)
 	}
 	m.pendingSelect = 0

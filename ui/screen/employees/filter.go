@@ -54,18 +54,15 @@ func (m *Model) pickFilter() tea.Cmd {
 // applyFilter keeps the chosen company or department (the other one
 // stays as it was); "everyone" drops both.
 func (l *list) applyFilter(c filterChoice) {
-	l.KeepSelection(func() {
+	l.ChangeFilter(func() {
 		switch c.kind {
 		case "company":
 			l.company, l.byCompany = c.group.Value, true
 		case "department":
 			l.department, l.byDepartment = c.group.Value, true
 		default:
-			l.byCompany, l.byDepartment = false, false
+			l.ClearFilter()
 		}
-		l.refilter()
+		l.Refilter()
 	})
-	if _, ok := l.Selected(); !ok {
-		l.Table.SetCursor(0)
-	}
 }

@@ -128,13 +128,10 @@ func (m *Model) pickFilter() tea.Cmd {
 
 // applyFilter shows the keys of the filter combined with the choice.
 func (l *list) applyFilter(c filterChoice) {
-	l.KeepSelection(func() {
+	l.ChangeFilter(func() {
 		l.filter = l.filter.apply(c)
-		l.refilter()
+		l.Refilter()
 	})
-	if _, ok := l.Selected(); !ok {
-		l.Table.SetCursor(0)
-	}
 }
 
 // ShowReportedLost shows the keys that wait for an admin: reported lost.

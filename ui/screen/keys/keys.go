@@ -119,7 +119,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return m.keyActions(k)
 	}
-	if handled, cmd := m.list.update(k, m.keys); handled {
+	if handled, cmd := m.list.UpdateFiltered(k, m.ListKeys, &m.list); handled {
 		return cmd
 	}
 	switch {
