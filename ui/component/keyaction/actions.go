@@ -139,10 +139,8 @@ func (a action) showCode() tea.Cmd {
 }
 
 func (a action) reissue() tea.Cmd {
-	st, actor, ref := a.c.Store, a.c.Actor, a.key.Ref()
-	return a.confirm("Issue a new code for key "+a.key.Serial()+"?", "reissue",
-		func() tea.Msg { return reissued(st.ReissueCode(actor, ref)) },
-		a.holder(), "The current code stops working; the new one is shown next.")
+	return a.confirmNewCode("Issue a new code for key "+a.key.Serial()+"?", "reissue", a.c.Store.ReissueCode, reissued,
+		"The current code stops working; the new one is shown next.")
 }
 
 func (a action) suspend() tea.Cmd {
@@ -156,10 +154,8 @@ func (a action) suspend() tea.Cmd {
 }
 
 func (a action) unlock() tea.Cmd {
-	st, actor, ref := a.c.Store, a.c.Actor, a.key.Ref()
-	return a.confirm("Unlock key "+a.key.Serial()+"?", "unlock",
-		func() tea.Msg { return unlocked(st.UnlockKey(actor, ref)) },
-		a.holder(), "It becomes Suspended with a new activation code, shown next.")
+	return a.confirmNewCode("Unlock key "+a.key.Serial()+"?", "unlock", a.c.Store.UnlockKey, unlocked,
+		"It becomes Suspended with a new activation code, shown next.")
 }
 
 func (a action) remove() tea.Cmd {
@@ -221,6 +217,14 @@ func (a action) wiped() tea.Cmd {
 		}
 		return common.InfoMsg{Text: fmt.Sprintf("✓ key %s wiped: back in stock as %s", model.Printable(k.Serial), k.Status)}
 	}, "The key was returned and wiped: it goes back to the stock as Ready.")
+}
+
+// confirmNewCode asks before a change that issues a new code (issue is
+// the store's call), then shows the code with the line done writes.
+func (a action) confirmNewCode(title, verb string, issue func(model.Actor, store.KeyRef) (store.CodeView, error),
+	done func(store.CodeView, error) tea.Msg, body string) tea.Cmd {
+	actor, ref := a.c.Actor, a.key.Ref()
+	return a.confirm(title, verb, func() tea.Msg { return done(issue(actor, ref)) }, a.holder(), body)
 }
 
 // confirm asks before a change that needs nothing typed: verb is the
