@@ -5,6 +5,7 @@ import (
 	"io"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
 	"github.com/keydesk/keydesk/ui/component/common"
 	"github.com/keydesk/keydesk/ui/component/dialog"
@@ -15,12 +16,15 @@ import (
 type File struct {
 	What    string // "keys", "employees": the dialog's title and example
 	Columns string // what the file holds
-	// RemoteHint answers the import key over SSH, where a path would
-	// name a file on the server.
-	RemoteHint string
 	// Import has the store read the opened file (claim, read, check,
 	// store) and says what it did.
 	Import Importer
+}
+
+// RemoteHint answers the import key over SSH, where a path would name a
+// file on the server: the file comes from the admin's machine on stdin.
+func RemoteHint(what string) string {
+	return "over SSH, import from your machine: ssh … import " + what + " - < " + what + ".csv"
 }
 
 // Prompt asks for the path of a CSV file of kind f, then imports it in a
@@ -28,13 +32,13 @@ type File struct {
 // fixed after a refused import is imported again with enter).
 func Prompt(c *common.Common, f File, last *string) tea.Cmd {
 	if c.Remote {
-		return common.Cmd(common.InfoMsg{Text: f.RemoteHint})
+		return common.Cmd(common.InfoMsg{Text: RemoteHint(f.What)})
 	}
-	st := c.Styles
+	st, db, actor := c.Styles, c.Store, c.Actor
 	form := dialog.NewForm(st, "Import "+f.What, "import", func(v dialog.Values) tea.Cmd {
 		path := v["path"]
 		*last = path
-		return func() tea.Msg { return run(st, path, f.Import) }
+		return func() tea.Msg { return run(st, db, actor, path, f.Import) }
 	}).WithBody(f.Columns, "All rows are imported, or none: every bad line is listed.").
 		WithInput(&dialog.Input{Key: "path", Label: "File", Placeholder: "e.g. ~/" + f.What + ".csv", Value: *last, Required: true,
 			Validate: func(s string) error {
@@ -46,20 +50,20 @@ func Prompt(c *common.Common, f File, last *string) tea.Cmd {
 	return tea.Batch(common.Cmd(common.OpenDialogMsg{Dialog: form}), form.Init())
 }
 
-// Importer has the store import the file read from r (path names it) and
-// says what the import did; the error is the store's.
-type Importer func(path string, r io.Reader) (tea.Msg, error)
+// Importer has st import, as actor, the file read from r (path names
+// it) and says what the import did; the error is the store's.
+type Importer func(st *store.Store, actor model.Actor, path string, r io.Reader) (tea.Msg, error)
 
 // run opens the file at path and imports it. A refused import opens a
 // dialog with its every bad line; any other failure is an error.
-func run(st *styles.Styles, path string, importInto Importer) tea.Msg {
+func run(st *styles.Styles, db *store.Store, actor model.Actor, path string, importInto Importer) tea.Msg {
 	path = ExpandHome(path)
 	file, err := Open(path)
 	if err == nil {
 		defer file.Close()
 		var done tea.Msg
 		// A local file of bounded size: nothing needs to stop reading it.
-		if done, err = importInto(path, file); err == nil {
+		if done, err = importInto(db, actor, path, file); err == nil {
 			return done
 		}
 	}

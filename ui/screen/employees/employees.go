@@ -178,7 +178,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(k, m.keys.Filter):
 		return m.pickFilter()
 	case m.Access.Pressed(k, m.keys.Import):
-		return importfile.Prompt(&m.Common, m.importFile(), &m.importPath)
+		return importfile.Prompt(&m.Common, employeesFile, &m.importPath)
 	}
 	return m.employeeKeys(k)
 }

@@ -15,22 +15,15 @@ import (
 	"github.com/keydesk/keydesk/ui/component/importfile"
 )
 
-// RemoteImportHint answers `i` over SSH, where a path would name a file
-// on the server: the file comes from the admin's machine on stdin.
-const RemoteImportHint = "over SSH, import from your machine: ssh … import employees - < employees.csv"
-
-// importFile is the employees CSV file `i` imports, with the same rules
-// and messages as `keydesk import employees`.
-func (m *Model) importFile() importfile.File {
-	st, actor := m.Store, m.Actor
-	return importfile.File{What: "employees", RemoteHint: RemoteImportHint,
-		Columns: "A CSV file with a header naming its columns: first_name and email (required), last_name, phone, " +
-			"department, position, company, key (a key to assign: its code is shown once).",
-		Import: func(path string, r io.Reader) (tea.Msg, error) {
-			n, handouts, err := st.ImportEmployeesFrom(context.Background(), actor, path, r)
-			return importedMsg{n: n, handouts: handouts, name: filepath.Base(path)}, err
-		}}
-}
+// employeesFile is the employees CSV file `i` imports, with the same
+// rules and messages as `keydesk import employees`.
+var employeesFile = importfile.File{What: "employees",
+	Columns: "A CSV file with a header naming its columns: first_name and email (required), last_name, phone, " +
+		"department, position, company, key (a key to assign: its code is shown once).",
+	Import: func(st *store.Store, actor model.Actor, path string, r io.Reader) (tea.Msg, error) {
+		n, handouts, err := st.ImportEmployeesFrom(context.Background(), actor, path, r)
+		return importedMsg{n: n, handouts: handouts, name: filepath.Base(path)}, err
+	}}
 
 // importedMsg is an import done: how many employees, from which file, and
 // the codes of the keys it assigned.

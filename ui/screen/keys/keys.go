@@ -136,7 +136,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case m.Access.Pressed(k, m.keys.Import):
-		return importfile.Prompt(&m.Common, m.importFile(), &m.importPath)
+		return importfile.Prompt(&m.Common, keysFile, &m.importPath)
 	}
 	return m.keyActions(k)
 }
