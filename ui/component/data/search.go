@@ -272,22 +272,23 @@ func (x *Index) ranks(kind, query string, text *searchText, n int, dirty map[int
 // at a word's start, then anywhere), each group in the order by; for ""
 // it is KeyOrder(by). Shared: callers must not change it.
 func (x *Index) FindKeys(query string, by KeySort) []int32 {
-	if query == "" {
-		return x.KeyOrder(by)
-	}
-	return x.found.list(&x.mu, fmt.Sprintf("k%d %s", by, query), func() []int32 {
-		return ranked(x.KeyOrder(by), x.keyRanks(query))
-	})
+	return find(x, "k", query, by, x.KeyOrder, x.keyRanks)
 }
 
 // FindEmployees is FindKeys for employees: name, e-mail, department,
 // position, phone (its digits) and key serial.
 func (x *Index) FindEmployees(query string, by EmployeeSort) []int32 {
+	return find(x, "e", query, by, x.EmployeeOrder, x.employeeRanks)
+}
+
+// find is the rows of order(by) that match query, best first, kept in
+// the index's cache (kind tells keys from employees there).
+func find[S KeySort | EmployeeSort](x *Index, kind, query string, by S, order func(S) []int32, ranks func(string) []uint8) []int32 {
 	if query == "" {
-		return x.EmployeeOrder(by)
+		return order(by)
 	}
-	return x.found.list(&x.mu, fmt.Sprintf("e%d %s", by, query), func() []int32 {
-		return ranked(x.EmployeeOrder(by), x.employeeRanks(query))
+	return x.found.list(&x.mu, fmt.Sprintf("%s%d %s", kind, by, query), func() []int32 {
+		return ranked(order(by), ranks(query))
 	})
 }
 
