@@ -317,22 +317,24 @@ func ranked(order []int32, rank []uint8) []int32 {
 // row is in the list.
 func (x *Index) KeyMatchField(k *KeyRow, query string) string {
 	r := k.r()
-	i, ok := x.keyByID.get(r.key.ID)
-	if !ok {
-		return ""
-	}
-	return fieldName(keyFields, fieldOf(x.rowText(&x.keyText, x.dirtyKeys, i, r.text), query))
+	return x.matchField(keyFields, &x.keyText, x.dirtyKeys, x.keyByID, r.key.ID, r.text, query)
 }
 
 // EmployeeMatchField is KeyMatchField for employees ("name", "e-mail",
 // "department", "position", "phone", "key").
 func (x *Index) EmployeeMatchField(e *EmployeeRow, query string) string {
 	r := e.r()
-	i, ok := x.employeeByID.get(r.emp.ID)
+	return x.matchField(employeeFields, &x.employeeText, x.dirtyEmployees, x.employeeByID, r.emp.ID, r.text, query)
+}
+
+// matchField names the field of fields where query matches record id's
+// row of text (own: its text if written since text was built).
+func (x *Index) matchField(fields []string, text *searchText, dirty map[int32]struct{}, byID idTable, id uint64, own, query string) string {
+	i, ok := byID.get(id)
 	if !ok {
 		return ""
 	}
-	return fieldName(employeeFields, fieldOf(x.rowText(&x.employeeText, x.dirtyEmployees, i, r.text), query))
+	return fieldName(fields, fieldOf(x.rowText(text, dirty, i, own), query))
 }
 
 func (x *Index) rowText(s *searchText, dirty map[int32]struct{}, i int32, own string) string {
