@@ -23,7 +23,7 @@ func (s *Store) ImportKeys(who model.Actor, rows []KeyRow) (int, error) {
 	if len(rows) >= bigImport {
 		defer lowerGC(importGCPercent)() // gcpercent.go
 	}
-	if _, err := s.exec(who, model.OpImportKeys, importKeysArgs{Rows: rows}); err != nil {
+	if _, err := s.execImport(who, model.OpImportKeys, importKeysArgs{Rows: rows}); err != nil {
 		return 0, err
 	}
 	return len(rows), nil
@@ -33,7 +33,7 @@ func (s *Store) ImportKeys(who model.Actor, rows []KeyRow) (int, error) {
 type importKeysArgs struct{ Rows []KeyRow }
 
 func (a importKeysArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
-	return nil, s.importKeysAt(tx, env, a.Rows, env.Now)
+	return nil, s.importKeysAt(tx, env, keyRowList(a.Rows), env.Now)
 }
 
 // keyExtras are what an imported key has besides its own fields: its
