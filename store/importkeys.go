@@ -17,7 +17,7 @@ import (
 // chunk is a transaction of its own on a single node (importchunks.go),
 // and what bbolt holds until a commit is what one chunk wrote, whatever
 // the size of the import.
-const importChunkKeys = 50_000
+var importChunkKeys uint64 = 50_000
 
 // importKeysAt checks every row, then writes the keys in chunks: each
 // chunk the records of the next ids, the next values of each index in
