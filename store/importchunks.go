@@ -46,7 +46,7 @@ var importFailAfter int
 // execImport is exec for an import: in chunks when it has more than one
 // on a single node, as one command otherwise.
 func (s *Store) execImport(who model.Actor, op model.Operation, args importKeysArgs) (result any, err error) {
-	if uint64(len(args.Rows)) <= importChunkKeys || s.replicaNode() != nil || s.ReadOnly() || !s.single.Load() && IsClusterNode(s.path) {
+	if uint64(args.rows().Len()) <= importChunkKeys || s.replicaNode() != nil || s.ReadOnly() || !s.single.Load() && IsClusterNode(s.path) {
 		return s.exec(who, op, args)
 	}
 	cmd, err := s.newCommand(who, op, args)

@@ -59,14 +59,14 @@ func (s *Store) ImportKeysFrom(ctx context.Context, who model.Actor, name string
 		return 0, err
 	}
 	defer done()
-	rows, err := ReadKeys(ctx, name, r)
+	rows, err := ReadKeyFile(ctx, name, r)
 	if err != nil {
 		return 0, err
 	}
 	if ctx.Err() != nil {
 		return 0, ErrImportStopped // the admin went away: nobody would see the result
 	}
-	return s.ImportKeys(who, rows)
+	return s.ImportKeyFile(who, rows)
 }
 
 // ImportEmployeesFrom is ImportKeysFrom for employees: it returns how
