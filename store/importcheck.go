@@ -8,6 +8,7 @@ import (
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store/csvfile"
+	"github.com/keydesk/keydesk/store/index"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -17,37 +18,98 @@ type keySource interface {
 	Row(i int) KeyRow
 }
 
-// keyImportIndex is the new values of one unique index, in its order:
-// the values one after the other in one buffer, and for each where it
-// is and which row it is of. At a million keys that is some 25 bytes a
-// key, where strings and their headers took several times that.
+// keyImportIndex is the new values of one unique index, in its order.
+// While the rows are checked, the values are one after the other in
+// blocks of a MiB, and each slot says where one is and which row it is
+// of; once in order they are cut into the chunks' parts, each released
+// once written. At a million keys that is some 25 bytes a key and value,
+// where strings and their headers took several times that.
 type keyImportIndex struct {
-	bucket  []byte
-	label   string
-	buf     []byte
-	entries []indexSlot
+	bucket []byte
+	label  string
+	blocks [][]byte
+	slots  []indexSlot
+	parts  []indexPart // once in order: the values each chunk writes
 }
 
 type indexSlot struct {
-	off uint32
+	at  uint32 // block<<indexBlockBits | offset in it
 	row uint32
 	n   uint8 // the longest value, a serial, is model's 64 bytes
 }
 
-func (ix *keyImportIndex) value(e indexSlot) []byte { return ix.buf[e.off : e.off+uint32(e.n)] }
+const indexBlockBits = 20
 
-func (ix *keyImportIndex) add(value string, row int) {
-	ix.entries = append(ix.entries, indexSlot{off: uint32(len(ix.buf)), row: uint32(row), n: uint8(len(value))})
-	ix.buf = append(ix.buf, value...)
+func (ix *keyImportIndex) value(e indexSlot) []byte {
+	b := ix.blocks[e.at>>indexBlockBits]
+	off := e.at & (1<<indexBlockBits - 1)
+	return b[off : off+uint32(e.n)]
+}
+
+func (ix *keyImportIndex) add(value string, row, rows int) {
+	if ix.slots == nil {
+		ix.slots = make([]indexSlot, 0, rows)
+	}
+	n := len(ix.blocks)
+	if n == 0 || len(ix.blocks[n-1])+len(value) > 1<<indexBlockBits {
+		ix.blocks = append(ix.blocks, make([]byte, 0, 1<<indexBlockBits))
+		n++
+	}
+	b := ix.blocks[n-1]
+	ix.slots = append(ix.slots, indexSlot{at: uint32(n-1)<<indexBlockBits | uint32(len(b)), row: uint32(row), n: uint8(len(value))})
+	ix.blocks[n-1] = append(b, value...)
 }
 
 // sort puts the values in order; the rows of one value stay in file
 // order.
 func (ix *keyImportIndex) sort() {
 	cmp := func(a, b indexSlot) int { return bytes.Compare(ix.value(a), ix.value(b)) }
-	if !slices.IsSortedFunc(ix.entries, cmp) {
-		slices.SortStableFunc(ix.entries, cmp)
+	if !slices.IsSortedFunc(ix.slots, cmp) {
+		slices.SortStableFunc(ix.slots, cmp)
 	}
+}
+
+// indexPart is the values one chunk writes into an index, in order:
+// each a length and the bytes, and the rows they are of.
+type indexPart struct {
+	values []byte
+	rows   []uint32
+}
+
+// cut cuts the values, in order, into the parts of chunks chunks, and
+// lets go of the rest.
+func (ix *keyImportIndex) cut(chunks int) {
+	per := (len(ix.slots) + chunks - 1) / chunks
+	ix.parts = make([]indexPart, chunks)
+	for k := range ix.parts {
+		slots := ix.slots[min(len(ix.slots), k*per):min(len(ix.slots), (k+1)*per)]
+		size := 0
+		for _, e := range slots {
+			size += 1 + int(e.n)
+		}
+		p := indexPart{values: make([]byte, 0, size), rows: make([]uint32, len(slots))}
+		for j, e := range slots {
+			p.values = append(append(p.values, e.n), ix.value(e)...)
+			p.rows[j] = e.row
+		}
+		ix.parts[k] = p
+	}
+	ix.blocks, ix.slots = nil, nil
+}
+
+// take is part k's entries for keys numbered from firstID on; the part
+// is let go.
+func (ix *keyImportIndex) take(k int, firstID uint64) []index.Entry {
+	p := ix.parts[k]
+	ix.parts[k] = indexPart{}
+	entries := make([]index.Entry, len(p.rows))
+	v := p.values
+	for j, row := range p.rows {
+		n := int(v[0])
+		entries[j] = index.Entry{Value: v[1 : 1+n], ID: firstID + uint64(row)}
+		v = v[1+n:]
+	}
+	return entries
 }
 
 // checkKeyRows normalizes the rows, finds their profiles and licences,
@@ -85,7 +147,7 @@ func (s *Store) checkKeyRows(tx *bolt.Tx, rows keySource) ([]keyImportIndex, err
 				if len(v) > 255 {
 					return nil, fmt.Errorf("line %d: a %s of %d bytes", row.Line, indexes[f].label, len(v)) // model bounds them far below
 				}
-				indexes[f].add(v, i)
+				indexes[f].add(v, i, rows.Len())
 			}
 		}
 	}
@@ -94,8 +156,8 @@ func (s *Store) checkKeyRows(tx *bolt.Tx, rows keySource) ([]keyImportIndex, err
 		ix.sort()
 		stored := s.keyIndex(tx, ix.bucket)
 		const batch = 1 << 16 // the values asked of the stock at once
-		for lo := 0; lo < len(ix.entries); lo += batch {
-			part := ix.entries[lo:min(len(ix.entries), lo+batch)]
+		for lo := 0; lo < len(ix.slots); lo += batch {
+			part := ix.slots[lo:min(len(ix.slots), lo+batch)]
 			values := make([]string, len(part))
 			for j, e := range part {
 				values[j] = string(ix.value(e))
@@ -107,9 +169,9 @@ func (s *Store) checkKeyRows(tx *bolt.Tx, rows keySource) ([]keyImportIndex, err
 			for j, e := range part {
 				at := lo + j
 				switch {
-				case at > 0 && bytes.Equal(ix.value(ix.entries[at-1]), ix.value(e)):
+				case at > 0 && bytes.Equal(ix.value(ix.slots[at-1]), ix.value(e)):
 					problems[int(e.row)] = append(problems[int(e.row)], fmt.Sprintf("%s %s is also on line %d",
-						ix.label, values[j], rows.Row(int(ix.entries[at-1].row)).Line))
+						ix.label, values[j], rows.Row(int(ix.slots[at-1].row)).Line))
 				case inStock[j]:
 					problems[int(e.row)] = append(problems[int(e.row)], fmt.Sprintf("%s %s is already in the stock", ix.label, values[j]))
 				}
@@ -117,6 +179,10 @@ func (s *Store) checkKeyRows(tx *bolt.Tx, rows keySource) ([]keyImportIndex, err
 		}
 	}
 	if len(problems) == 0 {
+		chunks := int((uint64(rows.Len()) + importChunkKeys - 1) / importChunkKeys)
+		for f := range indexes {
+			indexes[f].cut(chunks)
+		}
 		return indexes, nil
 	}
 	bad := make([]int, 0, len(problems))

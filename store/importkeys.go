@@ -132,7 +132,9 @@ func (imp *keyImport) writeChunk(tx *bolt.Tx) error {
 	keys.FillPercent = 1 // ids only grow
 	imp.profiles.tx = tx
 	if imp.sealing && imp.list == nil {
-		imp.list = binary.AppendUvarint(nil, imp.n)
+		// Its size is known: each key's write is as long as the first's.
+		one := len(appendWrite(nil, sealedWrite{recordRef: recordRef{kind: sealKey, id: string(record.ID(imp.firstID))}}))
+		imp.list = binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen64+int(imp.n)*one), imp.n)
 	}
 	var held arena
 	ev := model.Event{Kind: model.EventImport, Now: imp.now, Random: imp.random}
@@ -186,18 +188,13 @@ func (imp *keyImport) writeChunk(tx *bolt.Tx) error {
 		imp.lastRun = run.value
 	}
 	imp.runs.done = imp.runs.done[:0]
-	chunks := imp.chunks()
-	for _, ix := range imp.indexes {
-		per := (len(ix.entries) + chunks - 1) / chunks
-		part := ix.entries[min(len(ix.entries), k*per):min(len(ix.entries), (k+1)*per)]
-		if len(part) == 0 {
+	for f := range imp.indexes {
+		ix := &imp.indexes[f]
+		entries := ix.take(k, imp.firstID)
+		if len(entries) == 0 {
 			continue
 		}
-		batch := make([]index.Entry, len(part))
-		for j, e := range part {
-			batch[j] = index.Entry{Value: ix.value(e), ID: imp.firstID + uint64(e.row)}
-		}
-		if err := index.OpenRuns(tx.Bucket(ix.bucket), false).Insert(batch); err != nil {
+		if err := index.OpenRuns(tx.Bucket(ix.bucket), false).Insert(entries); err != nil {
 			return err
 		}
 	}
