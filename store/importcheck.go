@@ -32,18 +32,17 @@ type keyImportIndex struct {
 	parts  []indexPart // once in order: the values each chunk writes
 }
 
-type indexSlot struct {
-	at  uint32 // block<<indexBlockBits | offset in it
-	row uint32
-	n   uint8 // the longest value, a serial, is model's 64 bytes
-}
+// indexSlot is where a value is (block<<indexBlockBits | offset in
+// it: its length, then its bytes; the longest value, a serial, is
+// model's 64 bytes) and the row it is of.
+type indexSlot struct{ at, row uint32 }
 
 const indexBlockBits = 20
 
 func (ix *keyImportIndex) value(e indexSlot) []byte {
 	b := ix.blocks[e.at>>indexBlockBits]
 	off := e.at & (1<<indexBlockBits - 1)
-	return b[off : off+uint32(e.n)]
+	return b[off+1 : off+1+uint32(b[off])]
 }
 
 func (ix *keyImportIndex) add(value string, row, rows int) {
@@ -51,13 +50,13 @@ func (ix *keyImportIndex) add(value string, row, rows int) {
 		ix.slots = make([]indexSlot, 0, rows)
 	}
 	n := len(ix.blocks)
-	if n == 0 || len(ix.blocks[n-1])+len(value) > 1<<indexBlockBits {
+	if n == 0 || len(ix.blocks[n-1])+1+len(value) > 1<<indexBlockBits {
 		ix.blocks = append(ix.blocks, make([]byte, 0, 1<<indexBlockBits))
 		n++
 	}
 	b := ix.blocks[n-1]
-	ix.slots = append(ix.slots, indexSlot{at: uint32(n-1)<<indexBlockBits | uint32(len(b)), row: uint32(row), n: uint8(len(value))})
-	ix.blocks[n-1] = append(b, value...)
+	ix.slots = append(ix.slots, indexSlot{at: uint32(n-1)<<indexBlockBits | uint32(len(b)), row: uint32(row)})
+	ix.blocks[n-1] = append(append(b, byte(len(value))), value...)
 }
 
 // sort puts the values in order; the rows of one value stay in file
@@ -85,11 +84,12 @@ func (ix *keyImportIndex) cut(chunks int) {
 		slots := ix.slots[min(len(ix.slots), k*per):min(len(ix.slots), (k+1)*per)]
 		size := 0
 		for _, e := range slots {
-			size += 1 + int(e.n)
+			size += 1 + len(ix.value(e))
 		}
 		p := indexPart{values: make([]byte, 0, size), rows: make([]uint32, len(slots))}
 		for j, e := range slots {
-			p.values = append(append(p.values, e.n), ix.value(e)...)
+			v := ix.value(e)
+			p.values = append(append(p.values, byte(len(v))), v...)
 			p.rows[j] = e.row
 		}
 		ix.parts[k] = p
@@ -151,6 +151,7 @@ func (s *Store) checkKeyRows(tx *bolt.Tx, rows keySource) ([]keyImportIndex, err
 			}
 		}
 	}
+	chunks := max(1, int((uint64(rows.Len())+importChunkKeys-1)/importChunkKeys))
 	for f := range indexes {
 		ix := &indexes[f]
 		ix.sort()
@@ -177,12 +178,9 @@ func (s *Store) checkKeyRows(tx *bolt.Tx, rows keySource) ([]keyImportIndex, err
 				}
 			}
 		}
+		ix.cut(chunks) // its values checked, before the next index's are sorted
 	}
 	if len(problems) == 0 {
-		chunks := int((uint64(rows.Len()) + importChunkKeys - 1) / importChunkKeys)
-		for f := range indexes {
-			indexes[f].cut(chunks)
-		}
 		return indexes, nil
 	}
 	bad := make([]int, 0, len(problems))
