@@ -39,13 +39,13 @@ func noteAdminWrites(tx *bolt.Tx, refs []recordRef, seq uint64) error {
 	return nil
 }
 
-// ErrAdminNotAudited says an admin's record is not what the trail wrote.
-type ErrAdminNotAudited struct {
+// AdminNotAuditedError says an admin's record is not what the trail wrote.
+type AdminNotAuditedError struct {
 	Name string
 	Why  string
 }
 
-func (e *ErrAdminNotAudited) Error() string {
+func (e *AdminNotAuditedError) Error() string {
 	return fmt.Sprintf("admin %s is refused: %s; the admins table was changed outside keydesk (keydesk audit verify names what)", e.Name, e.Why)
 }
 
@@ -56,7 +56,7 @@ func (s *Store) checkAdminAudited(tx *bolt.Tx, a model.Admin) error {
 	if last == nil {
 		return nil // a file before schema 9
 	}
-	fail := func(why string) error { return &ErrAdminNotAudited{Name: a.Name, Why: why} }
+	fail := func(why string) error { return &AdminNotAuditedError{Name: a.Name, Why: why} }
 	v := last.Get([]byte(a.Name))
 	seq, n := binary.Uvarint(v)
 	if n <= 0 {

@@ -20,7 +20,7 @@ func (s *Store) apply(tx *bolt.Tx, cmd *Command) (any, error) {
 	defer beginWrites(tx)() // recordseal.go
 
 	if done, err := requestDone(tx, cmd.RequestID); done || err != nil {
-		return committedRefusal{err: &ErrAlreadyApplied{}}, err
+		return committedRefusal{err: &AlreadyAppliedError{}}, err
 	}
 	if _, ok := cmd.Args.(unchecked); !ok {
 		ops := []model.Operation{cmd.Op}

@@ -158,13 +158,13 @@ func (s *Store) appendAudit(tx *bolt.Tx, e model.AuditEntry) error {
 	return s.putEntrySeal(tx, seq, record.StoredHashRaw(t.entries.Get(record.ID(seq))), writes)
 }
 
-// ErrChain says where the audit chain stops verifying.
-type ErrChain struct {
+// ChainError says where the audit chain stops verifying.
+type ChainError struct {
 	Seq uint64
 	Msg string
 }
 
-func (e *ErrChain) Error() string {
+func (e *ChainError) Error() string {
 	return fmt.Sprintf("audit entry %d: %s", e.Seq, e.Msg)
 }
 
@@ -215,36 +215,36 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 			walk.step()
 			run, err := t.run(k, v)
 			if err != nil {
-				return &ErrChain{Seq: record.ParseID(k), Msg: "the entry cannot be read"}
+				return &ChainError{Seq: record.ParseID(k), Msg: "the entry cannot be read"}
 			}
 			for i, se := range run {
 				e := se.AuditEntry
 				e.PrevHash = hex.EncodeToString(prev)
 				sl, err := seals.sealOf(e.Seq) // e.Writes was read with the entry (trail.run)
 				if err != nil {
-					return &ErrChain{Seq: e.Seq, Msg: "its seal cannot be read (it was changed outside keydesk)"}
+					return &ChainError{Seq: e.Seq, Msg: "its seal cannot be read (it was changed outside keydesk)"}
 				}
 				switch {
 				case e.Seq != record.ParseID(k)+uint64(i):
-					return &ErrChain{Seq: record.ParseID(k), Msg: fmt.Sprintf("is stored under number %d but says %d", record.ParseID(k), e.Seq)}
+					return &ChainError{Seq: record.ParseID(k), Msg: fmt.Sprintf("is stored under number %d but says %d", record.ParseID(k), e.Seq)}
 				case e.Seq != next:
-					return &ErrChain{Seq: next, Msg: "is missing (entries were removed)"}
+					return &ChainError{Seq: next, Msg: "is missing (entries were removed)"}
 				case !bytes.Equal(se.link, record.AuditLink(prev)):
-					return &ErrChain{Seq: e.Seq, Msg: "does not follow the entry before it (an entry was changed or removed)"}
+					return &ChainError{Seq: e.Seq, Msg: "does not follow the entry before it (an entry was changed or removed)"}
 				case e.ComputeHash() != e.Hash:
-					return &ErrChain{Seq: e.Seq, Msg: "was changed after it was written"}
+					return &ChainError{Seq: e.Seq, Msg: "was changed after it was written"}
 				}
 				if err := seals.accept(e, se.hash, sl); err != nil {
 					return err
 				}
 				if a, ok := want[e.Seq]; ok {
 					if a.Hash != e.Hash {
-						return &ErrAnchor{Anchor: a, Msg: "has a different hash now: the trail was rewritten from there on, or before"}
+						return &AnchorError{Anchor: a, Msg: "has a different hash now: the trail was rewritten from there on, or before"}
 					}
 					st.Anchors++
 				}
 				if err := replay.Apply(e); err != nil {
-					return &ErrRecords{Problems: []string{err.Error() + ": the trail was changed, or cut at its start"}}
+					return &RecordsError{Problems: []string{err.Error() + ": the trail was changed, or cut at its start"}}
 				}
 				prev = se.hash
 				next++
@@ -252,22 +252,22 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 			}
 		}
 		if head := tx.Bucket(bucketMeta).Get(metaAuditHead); !bytes.Equal(head, prev) {
-			return &ErrChain{Seq: next, Msg: "and later entries are missing (the trail was cut short)"}
+			return &ChainError{Seq: next, Msg: "and later entries are missing (the trail was cut short)"}
 		}
 		for _, a := range anchors {
 			if a.Seq >= next {
-				return &ErrAnchor{Anchor: a, Msg: fmt.Sprintf("is missing: the trail ends at entry %d (it was cut back)", next-1)}
+				return &AnchorError{Anchor: a, Msg: fmt.Sprintf("is missing: the trail ends at entry %d (it was cut back)", next-1)}
 			}
 		}
 		st.HeadHash = hex.EncodeToString(prev)
 		seals.finish(next - 1)
 		st.Keys, st.People, err = checkRecords(tx, replay)
-		bad, _ := err.(*ErrRecords)
+		bad, _ := err.(*RecordsError)
 		if err != nil && bad == nil {
 			return err
 		}
 		if bad == nil {
-			bad = &ErrRecords{}
+			bad = &RecordsError{}
 		}
 		if st.Records, err = seals.checkRecords(tx, bad); err != nil {
 			return err
@@ -282,26 +282,26 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 	return st, err
 }
 
-// ErrAnchor says that a head seen before is no longer in the trail.
-type ErrAnchor struct {
+// AnchorError says that a head seen before is no longer in the trail.
+type AnchorError struct {
 	Anchor model.AuditAnchor
 	Msg    string
 }
 
-func (e *ErrAnchor) Error() string {
+func (e *AnchorError) Error() string {
 	return fmt.Sprintf("audit entry %d (expected hash %s) %s", e.Anchor.Seq, e.Anchor.Hash, e.Msg)
 }
 
-// ErrRecords lists records that are not what their audit trail says:
+// RecordsError lists records that are not what their audit trail says:
 // changed, added or removed outside keydesk.
-type ErrRecords struct {
+type RecordsError struct {
 	Problems []string
 	More     int // past the listed ones
 }
 
-func (e *ErrRecords) Error() string { return problemsText(e.Problems, e.More) }
+func (e *RecordsError) Error() string { return problemsText(e.Problems, e.More) }
 
-func (e *ErrRecords) add(format string, args ...any) {
+func (e *RecordsError) add(format string, args ...any) {
 	noteProblem(&e.Problems, &e.More, maxRecordProblems, format, args...)
 }
 
@@ -312,7 +312,7 @@ const maxRecordProblems = 10
 // status, reason and holder, an employee's key. It returns how many of
 // each it checked.
 func checkRecords(tx *bolt.Tx, replay *model.Replay) (keys, people int, err error) {
-	bad := &ErrRecords{}
+	bad := &RecordsError{}
 	walk := mappedWalk{tx: tx}
 	err = tx.Bucket(bucketKeys).ForEach(func(id, v []byte) error {
 		walk.step()

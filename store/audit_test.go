@@ -168,12 +168,12 @@ func writeEntry(t *testing.T, tr *trail, seq uint64, e model.AuditEntry) error {
 func wantChainError(t *testing.T, s *Store, seq uint64, fragment string) {
 	t.Helper()
 	_, err := s.VerifyAudit()
-	var ce *ErrChain
+	var ce *ChainError
 	if !errors.As(err, &ce) {
-		t.Fatalf("VerifyAudit = %v, want a *ErrChain", err)
+		t.Fatalf("VerifyAudit = %v, want a *ChainError", err)
 	}
 	if ce.Seq != seq || !strings.Contains(ce.Error(), fragment) {
-		t.Errorf("ErrChain at %d: %q; want entry %d saying %q", ce.Seq, ce.Error(), seq, fragment)
+		t.Errorf("ChainError at %d: %q; want entry %d saying %q", ce.Seq, ce.Error(), seq, fragment)
 	}
 	if !strings.Contains(err.Error(), fmt.Sprintf("audit entry %d", seq)) {
 		t.Errorf("message %q does not name entry %d", err, seq)
@@ -235,9 +235,9 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 			return meta.Put(metaAuditHead, head)
 		})
 		_, err := s.VerifyAudit()
-		var bad *ErrRecords
+		var bad *RecordsError
 		if !errors.As(err, &bad) || !strings.Contains(err.Error(), "changed outside keydesk") {
-			t.Errorf("VerifyAudit = %v, want a *ErrRecords naming the key the cut entry removed", err)
+			t.Errorf("VerifyAudit = %v, want a *RecordsError naming the key the cut entry removed", err)
 		}
 	})
 	t.Run("entry changed and its hash recomputed", func(t *testing.T) {

@@ -50,7 +50,7 @@ func checkPages(path, name string) error {
 			if info, err := os.Stat(path); err != nil {
 				return err
 			} else if info.Size() < tx.Size() {
-				return &ErrDamaged{Path: path, Detail: fmt.Sprintf("cut short: %d bytes of %d", info.Size(), tx.Size())}
+				return &DamagedError{Path: path, Detail: fmt.Sprintf("cut short: %d bytes of %d", info.Size(), tx.Size())}
 			}
 			if err := walkEveryPage(tx); err != nil {
 				return err
@@ -63,12 +63,12 @@ func checkPages(path, name string) error {
 			return nil
 		})
 	})
-	var damaged *ErrDamaged
+	var damaged *DamagedError
 	switch {
 	case errors.As(err, &damaged) && strings.HasPrefix(damaged.Detail, "cut short"):
 		return &BackupError{Backup: name, Why: "it is " + damaged.Detail}
 	case errors.Is(err, bolterrors.ErrTimeout):
-		return &ErrInUse{Path: path}
+		return &InUseError{Path: path}
 	case errors.As(err, &damaged):
 		return &BackupError{Backup: name, Why: "it is damaged or cut short (" + damaged.Detail + ")"}
 	case err != nil:
@@ -114,7 +114,7 @@ func CheckBackupFile(path string) (BackupCheck, error) {
 func (s *Store) checkAsBackup(name string) (BackupCheck, error) {
 	state, err := s.VerifyAudit()
 	if err != nil {
-		var damaged *ErrDamaged
+		var damaged *DamagedError
 		if errors.As(err, &damaged) {
 			return BackupCheck{}, &BackupError{Backup: name, Why: "it is damaged (" + damaged.Detail + ")"}
 		}

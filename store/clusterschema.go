@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/store/cluster"
+	"github.com/keydesk/keydesk/store/migrate"
 	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
@@ -47,7 +48,7 @@ const oldestClusterSchema = keyIndexRunsSchema
 func (e replicatedExec) clusterMigration(tx *bolt.Tx, v uint64, now time.Time, nonces io.Reader) (bool, error) {
 	switch v {
 	case 8:
-		return true, migrateV9At(tx, now, nonces, &Store{box: e.s.box})
+		return true, migrate.V9At(tx, now, nonces, recordSealing(&Store{box: e.s.box}))
 	}
 	return false, nil
 }

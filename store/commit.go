@@ -113,7 +113,7 @@ func (s *Store) commitGroup(group []*write) {
 			// Committed, or the commit itself failed, or bbolt found the
 			// file damaged: the same answer for all. A damaged page met
 			// by one write's fn is that write's, though: run them alone.
-			var damaged *ErrDamaged
+			var damaged *DamagedError
 			if errors.As(err, &damaged) && len(group) > 1 {
 				alone = append(alone, group...)
 				group = nil

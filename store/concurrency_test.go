@@ -98,7 +98,7 @@ func TestConcurrentAddEmployeeWithSameKey(t *testing.T) {
 		case err == nil:
 			winner = i
 		case !IsKeyUnavailable(err):
-			t.Errorf("loser %d: %v (%T), want *ErrKeyUnavailable", i, err, err)
+			t.Errorf("loser %d: %v (%T), want *KeyUnavailableError", i, err, err)
 		case !strings.Contains(err.Error(), "no longer Ready"):
 			t.Errorf("loser %d: %q", i, err)
 		}

@@ -13,13 +13,13 @@ import (
 // Import files: parsing (every bad line listed with its number) and the
 // all-or-nothing imports.
 
-// tImportError asserts err is an *ErrImport listing exactly these lines,
+// tImportError asserts err is an *ImportError listing exactly these lines,
 // each message containing its fragment.
 func tImportError(t *testing.T, err error, want map[int]string) {
 	t.Helper()
-	var ie *ErrImport
+	var ie *ImportError
 	if !errors.As(err, &ie) {
-		t.Fatalf("err = %v (%T), want *ErrImport", err, err)
+		t.Fatalf("err = %v (%T), want *ImportError", err, err)
 	}
 	got := map[int][]string{}
 	for _, r := range ie.Rows {
@@ -138,7 +138,7 @@ func TestParseKeysCSVUnterminatedQuote(t *testing.T) {
 		}()
 		_, err = ParseKeysCSV(tCtx, strings.NewReader(file))
 	}()
-	var ie *ErrImport
+	var ie *ImportError
 	if !errors.As(err, &ie) || len(ie.Rows) != 1 || !strings.Contains(ie.Rows[0].Msg, "not valid CSV") {
 		t.Fatalf("err = %v, want one CSV problem", err)
 	}
@@ -216,7 +216,7 @@ func TestImportKeysBadRowsAllListed(t *testing.T) {
 		9:  "RFID R1 is also on line 2",
 		10: "model may not contain control characters",
 	})
-	var ie *ErrImport
+	var ie *ImportError
 	errors.As(err, &ie)
 	for i := 1; i < len(ie.Rows); i++ {
 		if ie.Rows[i].Line < ie.Rows[i-1].Line {
@@ -355,7 +355,7 @@ func TestParseKeysCSVStopsAtTheRowLimit(t *testing.T) {
 		b.WriteString("S\n")
 	}
 	_, err := ParseKeysCSV(tCtx, strings.NewReader(b.String()))
-	var ie *ErrImport
+	var ie *ImportError
 	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "split it") {
 		t.Fatalf("err %v, want the row limit", err)
 	}

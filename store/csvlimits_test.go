@@ -108,9 +108,9 @@ func TestParseListsTheFirstHundredProblems(t *testing.T) {
 		b.WriteString("ST,x,extra\n")
 	}
 	_, err := ParseKeysCSV(tCtx, strings.NewReader(b.String()))
-	var ie *ErrImport
+	var ie *ImportError
 	if !errors.As(err, &ie) {
-		t.Fatalf("err %v, want an *ErrImport", err)
+		t.Fatalf("err %v, want an *ImportError", err)
 	}
 	if len(ie.Rows) != MaxListedProblems || ie.More != 150 || ie.Problems() != 250 {
 		t.Fatalf("%d listed, %d more, want 100 and 150", len(ie.Rows), ie.More)
@@ -132,7 +132,7 @@ func TestImportListsTheFirstHundredProblems(t *testing.T) {
 		rows = append(rows, KeyRow{Line: i + 2, KeyInput: model.KeyInput{Serial: fmt.Sprintf("BAD SERIAL %d", i)}})
 	}
 	err := tUnchanged(t, s, func() error { _, err := s.ImportKeys(tAdmin, rows); return err })
-	var ie *ErrImport
+	var ie *ImportError
 	if !errors.As(err, &ie) || len(ie.Rows) != MaxListedProblems || ie.More != 200 {
 		t.Fatalf("err %v, want 100 listed and 200 more", err)
 	}

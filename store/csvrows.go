@@ -13,8 +13,8 @@ type (
 	KeyRow = csvfile.KeyRow
 	// EmployeeRow is one line of an employees import file.
 	EmployeeRow = csvfile.EmployeeRow
-	// ErrImport lists the bad lines of an import; nothing was stored.
-	ErrImport = csvfile.ErrImport
+	// ImportError lists the bad lines of an import; nothing was stored.
+	ImportError = csvfile.ImportError
 	// RowError is one bad line of an import file.
 	RowError = csvfile.RowError
 )

@@ -7,19 +7,19 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// ErrDamaged says the database file is damaged: bbolt panics when it
+// DamagedError says the database file is damaged: bbolt panics when it
 // meets a broken page, and a damaged file must not take a whole server,
 // or an admin's screen, down with it.
-type ErrDamaged struct {
+type DamagedError struct {
 	Path   string
 	Detail string
 }
 
-func (e *ErrDamaged) Error() string {
+func (e *DamagedError) Error() string {
 	return fmt.Sprintf("the database %s is damaged (%s): restore it from a backup", e.Path, e.Detail)
 }
 
-// guard runs fn and turns a panic from bbolt into an *ErrDamaged. bbolt
+// guard runs fn and turns a panic from bbolt into a *DamagedError. bbolt
 // rolls the transaction back while the panic unwinds, so nothing is left
 // half-written.
 func (s *Store) guard(fn func() error) error { return guardFile(s.path, fn) }
@@ -31,7 +31,7 @@ func guardFile(path string, fn func() error) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
-			err = &ErrDamaged{Path: path, Detail: fmt.Sprint(r)}
+			err = &DamagedError{Path: path, Detail: fmt.Sprint(r)}
 		}
 	}()
 	return fn()

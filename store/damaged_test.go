@@ -28,9 +28,9 @@ func TestDamagedFileIsAnErrorNotAPanic(t *testing.T) {
 	}
 	defer s.Close()
 	_, err = s.Snapshot()
-	var damaged *ErrDamaged
+	var damaged *DamagedError
 	if !errors.As(err, &damaged) {
-		t.Fatalf("reading a truncated file: %v, want *ErrDamaged", err)
+		t.Fatalf("reading a truncated file: %v, want *DamagedError", err)
 	}
 }
 

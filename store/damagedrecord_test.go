@@ -30,9 +30,9 @@ func TestDamagedRecordIsNamed(t *testing.T) {
 			t.Fatal(err)
 		}
 		err := c.read()
-		var named *record.ErrDamagedRecord
+		var named *record.DamagedRecordError
 		if !errors.As(err, &named) || !errors.Is(err, record.ErrCorrupt) {
-			t.Fatalf("%s: %v, want an record.ErrDamagedRecord", c.bucket, err)
+			t.Fatalf("%s: %v, want a record.DamagedRecordError", c.bucket, err)
 		}
 		for _, want := range []string{string(c.bucket), "id " + string(rune('0'+c.id))} {
 			if !strings.Contains(err.Error(), want) {

@@ -34,7 +34,7 @@ func (f SnapshotFileSource) People(ctx context.Context) ([]model.EmployeeInput, 
 		return read{people, fields}, err
 	})
 	if err != nil {
-		if tooLarge := (*ErrImportTooLarge)(nil); errors.As(err, &tooLarge) {
+		if tooLarge := (*ImportTooLargeError)(nil); errors.As(err, &tooLarge) {
 			err = sourceErr("the snapshot cannot be used: %v", err)
 		}
 		return nil, 0, err

@@ -18,19 +18,19 @@ type EmployeeRef struct {
 // Email refers to an employee by e-mail alone.
 func Email(email string) EmployeeRef { return EmployeeRef{Email: email} }
 
-// ErrKeyUnavailable says the key picked for a new employee cannot be
+// KeyUnavailableError says the key picked for a new employee cannot be
 // assigned (another admin took it, or it is gone). The wizard returns to
 // its key page on this error.
-type ErrKeyUnavailable struct {
+type KeyUnavailableError struct {
 	Serial string
 	Msg    string
 }
 
-func (e *ErrKeyUnavailable) Error() string { return e.Msg }
+func (e *KeyUnavailableError) Error() string { return e.Msg }
 
-// IsKeyUnavailable reports whether err is a *ErrKeyUnavailable.
+// IsKeyUnavailable reports whether err is a *KeyUnavailableError.
 func IsKeyUnavailable(err error) bool {
-	var k *ErrKeyUnavailable
+	var k *KeyUnavailableError
 	return errors.As(err, &k)
 }
 
@@ -152,14 +152,14 @@ func (s *Store) createEmployeeAt(tx *bolt.Tx, by string, in model.EmployeeInput,
 }
 
 // assignNew assigns a key to an employee created in the same transaction,
-// turning "the key is not Ready" into a ErrKeyUnavailable.
+// turning "the key is not Ready" into a KeyUnavailableError.
 func (s *Store) assignNew(tx *bolt.Tx, by, serial string, e *model.Employee) (CodeView, error) {
 	k, err := s.keyBySerial(tx, serial)
 	if err != nil {
-		return CodeView{}, &ErrKeyUnavailable{Serial: serial, Msg: err.Error()}
+		return CodeView{}, &KeyUnavailableError{Serial: serial, Msg: err.Error()}
 	}
 	if k.Status != model.Ready {
-		return CodeView{}, &ErrKeyUnavailable{Serial: k.Serial,
+		return CodeView{}, &KeyUnavailableError{Serial: k.Serial,
 			Msg: "key " + k.Serial + " is no longer Ready (it is " + k.Status.String() + "): someone else took it, pick another"}
 	}
 	ch, err := s.applyKeyEvent(tx, by, k, model.Event{Kind: model.EventAssign, Employee: e})

@@ -106,12 +106,12 @@ func TestAddEmployeeWithUnavailableKeyStoresNothing(t *testing.T) {
 		{"SN-NONE", "there is no key with serial SN-NONE"},
 	} {
 		err := tUnchanged(t, s, func() error { _, err := s.AddEmployee(tAdmin, tPerson("Jane"), tc.serial); return err })
-		var ku *ErrKeyUnavailable
+		var ku *KeyUnavailableError
 		if !errors.As(err, &ku) || !IsKeyUnavailable(err) {
-			t.Fatalf("err = %v (%T), want *ErrKeyUnavailable", err, err)
+			t.Fatalf("err = %v (%T), want *KeyUnavailableError", err, err)
 		}
 		if ku.Msg != tc.want || ku.Serial != tc.serial {
-			t.Errorf("ErrKeyUnavailable{%q, %q}, want %q", ku.Serial, ku.Msg, tc.want)
+			t.Errorf("KeyUnavailableError{%q, %q}, want %q", ku.Serial, ku.Msg, tc.want)
 		}
 	}
 	if _, err := s.Employee("jane@example.com"); err == nil {

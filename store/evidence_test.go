@@ -75,18 +75,18 @@ func tamperTx(t *testing.T, src string, edit func(tx *bolt.Tx) error) *Store {
 func wantAnchorError(t *testing.T, s *Store, a model.AuditAnchor, fragment string) {
 	t.Helper()
 	_, err := s.VerifyAudit(a)
-	var ae *ErrAnchor
+	var ae *AnchorError
 	if !errors.As(err, &ae) || ae.Anchor.Seq != a.Seq || !strings.Contains(err.Error(), fragment) {
-		t.Errorf("VerifyAudit(%v) = %v, want an *ErrAnchor at %d saying %q", a, err, a.Seq, fragment)
+		t.Errorf("VerifyAudit(%v) = %v, want an *AnchorError at %d saying %q", a, err, a.Seq, fragment)
 	}
 }
 
 func wantRecordsError(t *testing.T, s *Store, fragments ...string) {
 	t.Helper()
 	_, err := s.VerifyAudit()
-	var re *ErrRecords
+	var re *RecordsError
 	if !errors.As(err, &re) {
-		t.Fatalf("VerifyAudit = %v, want a *ErrRecords", err)
+		t.Fatalf("VerifyAudit = %v, want a *RecordsError", err)
 	}
 	for _, f := range fragments {
 		if !strings.Contains(err.Error(), f) {

@@ -13,13 +13,13 @@ import (
 // is acknowledged the path must still name the file held open (same
 // device and inode), and once it does not, every write is refused.
 
-// ErrFileGone says the database's path no longer names the open file.
-type ErrFileGone struct {
+// FileGoneError says the database's path no longer names the open file.
+type FileGoneError struct {
 	Path string
 	What string // "removed" or "replaced by another file"
 }
 
-func (e *ErrFileGone) Error() string {
+func (e *FileGoneError) Error() string {
 	return fmt.Sprintf("the database file %s was %s while keydesk had it open: changes are refused from now on, "+
 		"as they would be lost. To recover: save what this keydesk holds with keydesk backup (over SSH: backup - > rescue.db), "+
 		"stop it, put the right file back at %s and start again", e.Path, e.What, e.Path)
@@ -33,14 +33,14 @@ func (s *Store) CheckFile() error {
 		return gone
 	}
 	now, err := os.Stat(s.path)
-	var gone *ErrFileGone
+	var gone *FileGoneError
 	switch {
 	case os.IsNotExist(err):
-		gone = &ErrFileGone{Path: s.path, What: "removed"}
+		gone = &FileGoneError{Path: s.path, What: "removed"}
 	case err != nil:
 		return nil // cannot tell (a permission hiccup): do not stop the service for it
 	case !os.SameFile(s.db.fileInfo(), now):
-		gone = &ErrFileGone{Path: s.path, What: "replaced by another file"}
+		gone = &FileGoneError{Path: s.path, What: "replaced by another file"}
 	default:
 		return nil
 	}

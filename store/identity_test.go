@@ -12,9 +12,9 @@ import (
 
 func wantGone(t *testing.T, err error, what string) {
 	t.Helper()
-	var gone *ErrFileGone
+	var gone *FileGoneError
 	if !errors.As(err, &gone) || gone.What != what || !strings.Contains(err.Error(), "put the right file back") {
-		t.Fatalf("got %v, want a *ErrFileGone: %s, saying how to recover", err, what)
+		t.Fatalf("got %v, want a *FileGoneError: %s, saying how to recover", err, what)
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 )
 
 // ImportKeys adds keys to the stock as Ready (T1): all rows or none. Every
-// bad row is listed in an *ErrImport.
+// bad row is listed in an *ImportError.
 func (s *Store) ImportKeys(who model.Actor, rows []KeyRow) (int, error) {
 	return s.importKeys(who, importKeysArgs{Rows: rows})
 }
@@ -188,7 +188,7 @@ func (s *Store) importEmployees(tx *bolt.Tx, env *applyEnv, rows []EmployeeRow) 
 func lineError(line int, err error) error {
 	var fe *model.FieldError
 	if model.IsRefusal(err) || IsKeyUnavailable(err) || errors.As(err, &fe) {
-		return &ErrImport{Rows: []RowError{{Line: line, Msg: err.Error()}}}
+		return &ImportError{Rows: []RowError{{Line: line, Msg: err.Error()}}}
 	}
 	return err
 }

@@ -114,7 +114,7 @@ func (ix *keyImportIndex) take(k int, firstID uint64) []index.Entry {
 
 // checkKeyRows normalizes the rows, finds their profiles and licences,
 // and checks that no serial, MAC or RFID is twice in the file or already
-// in the stock. The bad rows are listed in an *ErrImport, in file order.
+// in the stock. The bad rows are listed in an *ImportError, in file order.
 // It returns the values of each index in order, for the chunks.
 func (s *Store) checkKeyRows(tx *bolt.Tx, rows keySource) ([]keyImportIndex, error) {
 	indexes := []keyImportIndex{

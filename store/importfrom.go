@@ -19,10 +19,10 @@ import (
 // million employees (84 MiB) is well within.
 const MaxImportBytes = 256 << 20
 
-// ErrImportTooLarge is an import input longer than MaxImportBytes.
-type ErrImportTooLarge struct{ Name string }
+// ImportTooLargeError is an import input longer than MaxImportBytes.
+type ImportTooLargeError struct{ Name string }
 
-func (e *ErrImportTooLarge) Error() string {
+func (e *ImportTooLargeError) Error() string {
 	return fmt.Sprintf("%s is larger than %d MiB: split it into smaller files", model.Printable(e.Name), MaxImportBytes>>20)
 }
 
@@ -34,7 +34,7 @@ func readAtMost[T any](name string, r io.Reader, parse func(io.Reader) (T, error
 	out, err := parse(limited)
 	if limited.N == 0 { // the byte past the limit was read
 		var none T
-		return none, &ErrImportTooLarge{Name: name}
+		return none, &ImportTooLargeError{Name: name}
 	}
 	return out, err
 }

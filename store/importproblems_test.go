@@ -8,12 +8,12 @@ import (
 	"github.com/keydesk/keydesk/model"
 )
 
-// tLineProblems is the messages an *ErrImport lists for one line.
+// tLineProblems is the messages an *ImportError lists for one line.
 func tLineProblems(t *testing.T, err error, line int) []string {
 	t.Helper()
-	var ie *ErrImport
+	var ie *ImportError
 	if !errors.As(err, &ie) {
-		t.Fatalf("err = %v (%T), want *ErrImport", err, err)
+		t.Fatalf("err = %v (%T), want *ImportError", err, err)
 	}
 	var msgs []string
 	for _, r := range ie.Rows {

@@ -563,6 +563,6 @@ func TestImportKeysInAnyOrder(t *testing.T) {
 }
 
 func isImportError(err error) bool {
-	var ie *ErrImport
+	var ie *ImportError
 	return errors.As(err, &ie)
 }

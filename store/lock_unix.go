@@ -10,7 +10,7 @@ import (
 )
 
 // lockFile takes the exclusive flock bbolt takes on a database, for a file
-// bbolt cannot open (a damaged one); *ErrInUse when another holds it.
+// bbolt cannot open (a damaged one); *InUseError when another holds it.
 func lockFile(path string) (unlock func(), err error) {
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
@@ -19,7 +19,7 @@ func lockFile(path string) (unlock func(), err error) {
 	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, unix.EWOULDBLOCK) {
-			return nil, &ErrInUse{Path: path}
+			return nil, &InUseError{Path: path}
 		}
 		return nil, err
 	}

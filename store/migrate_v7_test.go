@@ -282,7 +282,7 @@ func TestMigrateV7Twice(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := tDump(t, s)
-	if err := s.db.Update(migrateV7); err != nil {
+	if err := s.db.Update(func(tx *bolt.Tx) error { return migrate.Run(tx, 6, 7, upgrader{}) }); err != nil {
 		t.Fatal(err)
 	}
 	after := tDump(t, s)

@@ -113,12 +113,12 @@ func TestNewerSchemaRefused(t *testing.T) {
 func TestSecondOpenIsInUse(t *testing.T) {
 	s, _ := tOpen(t)
 	_, err := Open(s.Path(), Options{LockTimeout: 100 * time.Millisecond})
-	var inUse *ErrInUse
+	var inUse *InUseError
 	if !errors.As(err, &inUse) {
-		t.Fatalf("second Open = %v (%T), want *ErrInUse", err, err)
+		t.Fatalf("second Open = %v (%T), want *InUseError", err, err)
 	}
 	if inUse.Path != s.Path() || err.Error() != "the database "+s.Path()+" is in use by another keydesk program" {
-		t.Errorf("ErrInUse %q", err)
+		t.Errorf("InUseError %q", err)
 	}
 	// Once the first lets go, the file opens.
 	s.Close()

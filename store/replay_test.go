@@ -416,8 +416,8 @@ func TestReappliedRequestHasOneEffect(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, a := range got {
-			if _, ok := a.Err.(*ErrAlreadyApplied); !ok {
-				t.Errorf("applied again: %v, want ErrAlreadyApplied", a.Err)
+			if _, ok := a.Err.(*AlreadyAppliedError); !ok {
+				t.Errorf("applied again: %v, want AlreadyAppliedError", a.Err)
 			}
 		}
 	}

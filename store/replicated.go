@@ -174,9 +174,9 @@ func answerContext(id cluster.RequestID) []byte { return append([]byte("cluster 
 // Answered as a refusal on one node and applied on the others, they would
 // fork the audit chain: the node stops instead.
 func haltsNode(err error) bool {
-	var damaged *ErrDamaged
-	var record *record.ErrDamagedRecord
-	var secrets *ErrSecrets
+	var damaged *DamagedError
+	var record *record.DamagedRecordError
+	var secrets *SecretsError
 	return errors.As(err, &damaged) || errors.As(err, &record) || errors.As(err, &secrets)
 }
 
@@ -248,8 +248,8 @@ func encodeAnswer(value any, err error) ([]byte, error) {
 	if err != nil {
 		a.Err = &answerError{Kind: "other", Msg: err.Error()}
 		var field *model.FieldError
-		var key *ErrKeyUnavailable
-		var applied *ErrAlreadyApplied
+		var key *KeyUnavailableError
+		var applied *AlreadyAppliedError
 		switch {
 		case errors.As(err, &field):
 			a.Err.Kind, a.Err.Field = "field", field.Field
@@ -286,9 +286,9 @@ func decodeAnswer(b []byte) (any, error) {
 	case "field":
 		return a.Value, &model.FieldError{Field: a.Err.Field, Msg: a.Err.Msg}
 	case "key":
-		return a.Value, &ErrKeyUnavailable{Serial: a.Err.Serial, Msg: a.Err.Msg}
+		return a.Value, &KeyUnavailableError{Serial: a.Err.Serial, Msg: a.Err.Msg}
 	case "applied":
-		return a.Value, &ErrAlreadyApplied{}
+		return a.Value, &AlreadyAppliedError{}
 	case "refusal":
 		return a.Value, &model.Refusal{Msg: a.Err.Msg}
 	}

@@ -15,11 +15,11 @@ import (
 
 var bucketRequests = []byte("requests")
 
-// ErrAlreadyApplied is the answer to a command whose request id was
+// AlreadyAppliedError is the answer to a command whose request id was
 // applied before: its effect is in the database once.
-type ErrAlreadyApplied struct{}
+type AlreadyAppliedError struct{}
 
-func (*ErrAlreadyApplied) Error() string {
+func (*AlreadyAppliedError) Error() string {
 	return "this request was applied already: look at the audit trail for its effect"
 }
 

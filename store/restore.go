@@ -193,7 +193,7 @@ func holdCurrent(dbPath string) (currentFile, error) {
 		return err
 	})
 	if errors.Is(err, bolterrors.ErrTimeout) {
-		return cur, &ErrInUse{Path: dbPath}
+		return cur, &InUseError{Path: dbPath}
 	}
 	if err != nil {
 		unlock, lockErr := lockFile(dbPath)
@@ -245,7 +245,7 @@ func firstHashIn(tx *bolt.Tx) (string, error) {
 // have no key yet (nothing ever sealed) needs none.
 func (s *Store) openEveryCode(keyFile string) (int, error) {
 	if s.box == nil {
-		var se *ErrSecrets
+		var se *SecretsError
 		if errors.As(s.secretsErr, &se) && se.Why == "this database has no key yet" {
 			return 0, nil
 		}

@@ -169,7 +169,7 @@ func TestRestoreRefusesWhileTheDatabaseIsHeld(t *testing.T) {
 	before, _ := os.ReadFile(f.db)
 	_, err = Restore(f.db, RestoreOptions{Backup: f.backup, Actor: tAdmin})
 	held.Close()
-	var inUse *ErrInUse
+	var inUse *InUseError
 	if !errors.As(err, &inUse) {
 		t.Fatalf("a held database: %v", err)
 	}

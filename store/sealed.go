@@ -31,21 +31,21 @@ var (
 // another key's record does not open.
 func codeContext(keyID uint64) []byte { return append([]byte("code "), record.ID(keyID)...) }
 
-// ErrSecrets says the codes and the mail password cannot be read or
+// SecretsError says the codes and the mail password cannot be read or
 // written: the key file is missing, or belongs to another database.
-type ErrSecrets struct {
+type SecretsError struct {
 	KeyPath string
 	Why     string
 }
 
-func (e *ErrSecrets) Error() string {
+func (e *SecretsError) Error() string {
 	return fmt.Sprintf("activation codes and the mail password cannot be read: %s (%s); "+
 		"everything else works, and a key can still be removed or marked compromised", e.Why, e.KeyPath)
 }
 
-// IsSecretsError reports whether err is a *ErrSecrets.
+// IsSecretsError reports whether err is a *SecretsError.
 func IsSecretsError(err error) bool {
-	var se *ErrSecrets
+	var se *SecretsError
 	return errors.As(err, &se)
 }
 
@@ -75,18 +75,18 @@ func (s *Store) loadSecrets() error {
 		return err
 	}
 	if len(check) == 0 {
-		s.secretsErr = &ErrSecrets{KeyPath: s.KeyPath(), Why: "this database has no key yet"}
+		s.secretsErr = &SecretsError{KeyPath: s.KeyPath(), Why: "this database has no key yet"}
 		return nil
 	}
 	box, err := secrets.Load(s.KeyPath())
 	switch {
 	case errors.Is(err, secrets.ErrNoKey):
-		s.secretsErr = &ErrSecrets{KeyPath: s.KeyPath(), Why: "its key file is missing"}
+		s.secretsErr = &SecretsError{KeyPath: s.KeyPath(), Why: "its key file is missing"}
 	case err != nil:
-		s.secretsErr = &ErrSecrets{KeyPath: s.KeyPath(), Why: "its key file cannot be read: " + innermostError(err).Error()}
+		s.secretsErr = &SecretsError{KeyPath: s.KeyPath(), Why: "its key file cannot be read: " + innermostError(err).Error()}
 	default:
 		if plain, err := box.Open(check, checkContext); err != nil || string(plain) != string(checkPlain) {
-			s.secretsErr = &ErrSecrets{KeyPath: s.KeyPath(), Why: "the key file belongs to another database"}
+			s.secretsErr = &SecretsError{KeyPath: s.KeyPath(), Why: "the key file belongs to another database"}
 		} else {
 			s.box = box
 		}

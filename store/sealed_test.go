@@ -116,7 +116,7 @@ func TestDatabaseWithoutItsKeyFileOpensAndSaysWhatItCannotRead(t *testing.T) {
 	wantSecrets := func(what string, err error) {
 		t.Helper()
 		if !IsSecretsError(err) || !strings.Contains(err.Error(), "its key file is missing") {
-			t.Errorf("%s: %v, want a *ErrSecrets saying the key file is missing", what, err)
+			t.Errorf("%s: %v, want a *SecretsError saying the key file is missing", what, err)
 		}
 	}
 	_, err = s.ShowCode(tAdmin, Serial("SEC-JANE"))

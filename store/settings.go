@@ -24,7 +24,7 @@ type storedSMTP struct {
 
 // readSMTP returns the saved settings and their revision; revision 0 when
 // none were saved. Without the key file a saved password cannot be read:
-// the settings come with an empty password and a *ErrSecrets.
+// the settings come with an empty password and a *SecretsError.
 func (s *Store) readSMTP(tx *bolt.Tx) (model.SMTPSettings, uint64, error) {
 	raw := tx.Bucket(bucketMeta).Get(metaSMTP)
 	if raw == nil {

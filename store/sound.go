@@ -86,7 +86,7 @@ func (s *Store) checkSound() error {
 // innermostDetail is what a guarded read found, without the path and the
 // advice that DamagedFileError gives once.
 func innermostDetail(err error) string {
-	if d, ok := err.(*ErrDamaged); ok {
+	if d, ok := err.(*DamagedError); ok {
 		return d.Detail
 	}
 	return err.Error()

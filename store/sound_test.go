@@ -126,7 +126,7 @@ func TestADamagedFileIsRefusedForWriting(t *testing.T) {
 			}
 			_, err = s.AddEmployee(tAdmin, tPerson("Late"), "")
 			var bad *DamagedFileError
-			var panicked *ErrDamaged
+			var panicked *DamagedError
 			switch {
 			case errors.As(err, &bad):
 				msg := err.Error()

@@ -15,6 +15,7 @@ import (
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store/index"
+	"github.com/keydesk/keydesk/store/migrate"
 	"github.com/keydesk/keydesk/store/record"
 	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
@@ -78,7 +79,7 @@ type Store struct {
 
 	// gone is set once the path no longer names the file bbolt holds
 	// open (identity.go; the file is the db handle's).
-	gone atomic.Pointer[ErrFileGone]
+	gone atomic.Pointer[FileGoneError]
 
 	// writes queues the writes for group commit; committer is
 	// groupCommit, which a benchmark replaces to compare designs.
@@ -128,10 +129,10 @@ type Store struct {
 	schemaCap    uint64 // Options.schemaCap
 }
 
-// ErrInUse is returned by Open when another process holds the database.
-type ErrInUse struct{ Path string }
+// InUseError is returned by Open when another process holds the database.
+type InUseError struct{ Path string }
 
-func (e *ErrInUse) Error() string {
+func (e *InUseError) Error() string {
 	return fmt.Sprintf("the database %s is in use by another keydesk program", e.Path)
 }
 
@@ -158,12 +159,12 @@ func Open(path string, opt Options) (*Store, error) {
 		db, err = bolt.Open(path, 0o600, bopt)
 		return err
 	})
-	var damaged *ErrDamaged
+	var damaged *DamagedError
 	if errors.As(err, &damaged) {
 		return nil, err
 	}
 	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, &ErrInUse{Path: path}
+		return nil, &InUseError{Path: path}
 	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("cannot open the database %s: its folder does not exist", path)
@@ -230,13 +231,10 @@ const oldestReadable = 4
 // this keydesk reads without changing it.
 func (s *Store) checkReadable() error {
 	return s.view(func(tx *bolt.Tx) error {
-		version := uint64(0)
-		if meta := tx.Bucket(bucketMeta); meta != nil {
-			version = record.ParseID(meta.Get(metaSchema))
-		}
+		version := fileSchema(tx)
 		switch {
 		case version > schemaVersion:
-			return fmt.Errorf("the database %s was written by a newer keydesk (schema %d, this one knows %d)", s.path, version, schemaVersion)
+			return s.newerSchema(version)
 		case version < oldestReadable:
 			return fmt.Errorf("the database %s is of an older schema (%d) that cannot be read without upgrading it: "+
 				"open it once for writing to upgrade it (keydesk serve does, as does any command that changes something), or verify a copy", s.path, version)
@@ -259,21 +257,9 @@ func (s *Store) Close() error {
 // DB exposes bbolt for consistency checks in tests and tools.
 func (s *Store) DB() *bolt.DB { return s.db.Load() }
 
-// migrations bring a database from version i to i+1; the schema version in
-// the meta bucket says how many have run.
-var migrations = []func(tx *bolt.Tx) error{
-	createBuckets,   // 0 -> 1
-	migrateAuditV2,  // 1 -> 2: compact audit entries and history indexes
-	migrateCounts,   // 2 -> 3: keys counted by status
-	migrateAdmins,   // 3 -> 4: the admins table and their roles
-	migrateSecrets,  // 4 -> 5: codes and the mail password sealed with the key file
-	migrateProfiles, // 5 -> 6: access profiles, licences, companies
-	migrateV7,       // 6 -> 7: histories as chains, audit runs, compact records
-	migrateV8,       // 7 -> 8: the keys' unique indexes in runs
-	migrateV9,       // 8 -> 9: codes bind their fields, entries carry the records they wrote
-}
-
-const schemaVersion = 9
+// schemaVersion is the schema this keydesk writes; the upgrades from
+// older ones are in store/migrate.
+const schemaVersion = migrate.Latest
 
 // initialMmapSize reserves address space (not disk) up front: growing the
 // map later copies every node a big transaction touched, and waits for
@@ -294,26 +280,26 @@ func createBuckets(tx *bolt.Tx) error {
 	return nil
 }
 
+// newerSchema refuses a file of a schema this keydesk does not know.
+func (s *Store) newerSchema(version uint64) error {
+	return fmt.Errorf("the database %s was written by a newer keydesk (schema %d, this one knows %d)", s.path, version, schemaVersion)
+}
+
 func (s *Store) migrate() error {
 	return s.guard(func() error { return s.db.Update(s.migrateTx) })
 }
 
 func (s *Store) migrateTx(tx *bolt.Tx) error {
-	version := uint64(0)
-	if meta := tx.Bucket(bucketMeta); meta != nil {
-		version = record.ParseID(meta.Get(metaSchema))
-	}
+	version := fileSchema(tx)
 	if version > schemaVersion {
-		return fmt.Errorf("the database %s was written by a newer keydesk (schema %d, this one knows %d)", s.path, version, schemaVersion)
+		return s.newerSchema(version)
 	}
 	target := uint64(schemaVersion)
 	if s.schemaCap != 0 {
 		target = max(version, s.schemaCap)
 	}
-	for v := version; v < target; v++ {
-		if err := migrations[v](tx); err != nil {
-			return fmt.Errorf("upgrading the database to schema %d: %w", v+1, err)
-		}
+	if err := migrate.Run(tx, version, target, upgrader{}); err != nil {
+		return err
 	}
 	s.olderRecords.Store(target < sealedRecordsSchema)
 	return tx.Bucket(bucketMeta).Put(metaSchema, record.ID(target))

@@ -267,9 +267,9 @@ func TestTamperingsWithBboltAreNamedByVerify(t *testing.T) {
 					anchors = append(anchors, b.anchor)
 				}
 				_, err := s.VerifyAudit(anchors...)
-				var bad *ErrRecords
+				var bad *RecordsError
 				if !errors.As(err, &bad) || !strings.Contains(err.Error(), c.want) {
-					t.Errorf("VerifyAudit (anchored %v, key file %v) = %v, want a *ErrRecords saying %q", anchored, v.withKey, err, c.want)
+					t.Errorf("VerifyAudit (anchored %v, key file %v) = %v, want a *RecordsError saying %q", anchored, v.withKey, err, c.want)
 				}
 				if c.try != nil && anchored && v.withKey {
 					if err := c.try(s); err == nil {
@@ -307,7 +307,7 @@ func TestForgedEntryNeedsTheKeyFile(t *testing.T) {
 	}
 	s := tTampered(t, b, true, forge)
 	_, err := s.VerifyAudit()
-	var bad *ErrRecords
+	var bad *RecordsError
 	if !errors.As(err, &bad) || !strings.Contains(err.Error(), "are not signed") {
 		t.Errorf("with the key file, without anchors: %v, want the unsigned entry named", err)
 	}

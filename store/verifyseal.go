@@ -53,7 +53,7 @@ func (s *Store) newSealCheck(tx *bolt.Tx) (*sealCheck, error) {
 	}
 	schema := record.ParseID(tx.Bucket(bucketMeta).Get(metaSchema))
 	if c.seals == nil && schema >= sealedRecordsSchema {
-		return nil, &ErrRecords{Problems: []string{"the records' seals (the bucket audit_seals) are gone: they were removed outside keydesk"}}
+		return nil, &RecordsError{Problems: []string{"the records' seals (the bucket audit_seals) are gone: they were removed outside keydesk"}}
 	}
 	if c.seals == nil {
 		return c, nil
@@ -64,13 +64,13 @@ func (s *Store) newSealCheck(tx *bolt.Tx) (*sealCheck, error) {
 	if v := tx.Bucket(bucketMeta).Get(metaRecordsGenesis); v != nil {
 		sl, err := splitSeal(0, v)
 		if err != nil {
-			return nil, &ErrRecords{Problems: []string{"the seal of the file's first records cannot be read: it was changed outside keydesk"}}
+			return nil, &RecordsError{Problems: []string{"the seal of the file's first records cannot be read: it was changed outside keydesk"}}
 		}
 		if c.box != nil && !sl.signedBy(c.box, 0, genesisHash(sl.list)) {
-			return nil, &ErrRecords{Problems: []string{"the seal of the file's first records is not signed with this database's key file: it was changed outside keydesk"}}
+			return nil, &RecordsError{Problems: []string{"the seal of the file's first records is not signed with this database's key file: it was changed outside keydesk"}}
 		}
 		if err := c.remember(0, sl.list); err != nil {
-			return nil, &ErrRecords{Problems: []string{"the seal of the file's first records cannot be read: it was changed outside keydesk"}}
+			return nil, &RecordsError{Problems: []string{"the seal of the file's first records cannot be read: it was changed outside keydesk"}}
 		}
 		c.signing = true
 	}
@@ -105,7 +105,7 @@ func (c *sealCheck) accept(e model.AuditEntry, hash []byte, sl seal) error {
 				c.pending = e.Seq
 			}
 		case !c.check.Signed(sl.from, e.Seq, hash, sl.sig):
-			return &ErrChain{Seq: e.Seq, Msg: "is not signed with this database's key file: it was written or re-sealed outside keydesk"}
+			return &ChainError{Seq: e.Seq, Msg: "is not signed with this database's key file: it was written or re-sealed outside keydesk"}
 		default:
 			if c.pending != 0 && c.pending < sl.from {
 				c.notSigned(c.pending, sl.from-1)
@@ -114,7 +114,7 @@ func (c *sealCheck) accept(e model.AuditEntry, hash []byte, sl seal) error {
 		}
 	}
 	if err := c.remember(e.Seq, sl.list); err != nil {
-		return &ErrChain{Seq: e.Seq, Msg: "its list of records cannot be read"}
+		return &ChainError{Seq: e.Seq, Msg: "its list of records cannot be read"}
 	}
 	return nil
 }
@@ -190,7 +190,7 @@ func kindName(kind byte) string {
 
 // checkRecords compares every sealed record in the file with its last
 // write in the trail; it returns how many it checked.
-func (c *sealCheck) checkRecords(tx *bolt.Tx, bad *ErrRecords) (int, error) {
+func (c *sealCheck) checkRecords(tx *bolt.Tx, bad *RecordsError) (int, error) {
 	if c.seals == nil {
 		return 0, nil
 	}
@@ -253,7 +253,7 @@ func (c *sealCheck) checkRecords(tx *bolt.Tx, bad *ErrRecords) (int, error) {
 
 // checkAdminKeys: the index from a login key to its admin must say what
 // the admins' records say, since a login goes through it.
-func checkAdminKeys(tx *bolt.Tx, bad *ErrRecords) {
+func checkAdminKeys(tx *bolt.Tx, bad *RecordsError) {
 	admins, index := tx.Bucket(bucketAdmins), tx.Bucket(bucketAdminKey)
 	_ = index.ForEach(func(fp, name []byte) error {
 		a, err := decodeAdmin(admins.Get(name))

@@ -85,7 +85,7 @@ func fullName(in model.EmployeeInput) string {
 
 // keyUnavailable brings the admin back to pick another key: nothing was
 // stored, and the list is read again so the taken key is gone from it.
-func (m *Model) keyUnavailable(err *store.ErrKeyUnavailable) tea.Cmd {
+func (m *Model) keyUnavailable(err *store.KeyUnavailableError) tea.Cmd {
 	m.choice = nil
 	m.picker.SetNotice(err.Msg)
 	return m.openKeyPage()

@@ -53,7 +53,7 @@ func (m *Model) createFinished(msg createdMsg) tea.Cmd {
 		return nil
 	}
 	m.creating = false
-	var unavailable *store.ErrKeyUnavailable
+	var unavailable *store.KeyUnavailableError
 	var field *model.FieldError
 	switch {
 	case msg.err == nil:

@@ -183,10 +183,10 @@ func (n *Node) CreateJoinToken(ctx context.Context, ttl time.Duration) (string, 
 	return token, nil
 }
 
-// ErrJoinElsewhere says the node asked is not the leader; Leader is.
-type ErrJoinElsewhere struct{ Leader string }
+// JoinElsewhereError says the node asked is not the leader; Leader is.
+type JoinElsewhereError struct{ Leader string }
 
-func (e *ErrJoinElsewhere) Error() string {
+func (e *JoinElsewhereError) Error() string {
 	if e.Leader == "" {
 		return "the node asked is not the leader, and knows no leader now"
 	}
@@ -200,7 +200,7 @@ func (e *ErrJoinElsewhere) Error() string {
 func Join(ctx context.Context, addr, fingerprint, token, id, nodeAddr string, box Sealer, snapshot io.Writer) (*Joined, error) {
 	for {
 		ident, err := joinOnce(ctx, addr, fingerprint, token, id, nodeAddr, box, snapshot)
-		var elsewhere *ErrJoinElsewhere
+		var elsewhere *JoinElsewhereError
 		if !errors.As(err, &elsewhere) {
 			return ident, err
 		}
@@ -273,7 +273,7 @@ func joinOnce(ctx context.Context, addr, fingerprint, token, id, nodeAddr string
 		return nil, fmt.Errorf("the node closed the join: %w", err)
 	}
 	if step.Leader != "" || (step.Err == "this node is not the leader") {
-		return nil, &ErrJoinElsewhere{Leader: step.Leader}
+		return nil, &JoinElsewhereError{Leader: step.Leader}
 	}
 	if step.Err != "" {
 		return nil, errors.New(step.Err)

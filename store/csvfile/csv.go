@@ -25,17 +25,17 @@ type RowError struct {
 // line of a big file would only bury the first ones.
 const MaxListedProblems = 100
 
-// ErrImport lists the first bad lines of an import (at most
+// ImportError lists the first bad lines of an import (at most
 // MaxListedProblems) and counts the others; nothing was stored.
-type ErrImport struct {
+type ImportError struct {
 	Rows []RowError
 	More int // problems past Rows, counted but not listed
 }
 
 // Problems is how many problems the import found, listed or not.
-func (e *ErrImport) Problems() int { return len(e.Rows) + e.More }
+func (e *ImportError) Problems() int { return len(e.Rows) + e.More }
 
-func (e *ErrImport) Error() string {
+func (e *ImportError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "nothing imported: %d %s", e.Problems(), plural(e.Problems(), "problem", "problems"))
 	for _, r := range e.Rows {
@@ -52,12 +52,12 @@ func (e *ErrImport) Error() string {
 }
 
 // MoreLine is the last line of the list when some problems are not in it.
-func (e *ErrImport) MoreLine() string {
+func (e *ImportError) MoreLine() string {
 	return fmt.Sprintf("... and %d more", e.More)
 }
 
 // BadRows collects an import's bad lines, in the order of the file.
-type BadRows struct{ list ErrImport }
+type BadRows struct{ list ImportError }
 
 // Add notes a problem of a line (0: of the whole file).
 func (p *BadRows) Add(line int, msg string) {
@@ -71,7 +71,7 @@ func (p *BadRows) Add(line int, msg string) {
 // Found reports whether there is a problem.
 func (p *BadRows) Found() bool { return p.list.Problems() > 0 }
 
-// Err is the *ErrImport, or nil when there is no problem.
+// Err is the *ImportError, or nil when there is no problem.
 func (p *BadRows) Err() error {
 	if !p.Found() {
 		return nil
@@ -222,7 +222,7 @@ func parseCSV(ctx context.Context, r io.Reader, known, required []string, row fu
 	var bad BadRows
 	header, err := cr.Read()
 	if err == io.EOF {
-		return &ErrImport{Rows: []RowError{{Line: 1, Msg: "the file is empty: the first line must be the header " + strings.Join(known, ",")}}}
+		return &ImportError{Rows: []RowError{{Line: 1, Msg: "the file is empty: the first line must be the header " + strings.Join(known, ",")}}}
 	}
 	if err != nil {
 		return cannotReadOn(err, &bad)
@@ -281,7 +281,7 @@ func parseCSV(ctx context.Context, r io.Reader, known, required []string, row fu
 		}
 		line, _ := cr.FieldPos(0)
 		if rows++; rows > MaxRows {
-			return &ErrImport{Rows: []RowError{{Line: line, Msg: fmt.Sprintf("the file has more than %d rows: split it into smaller files", MaxRows)}}}
+			return &ImportError{Rows: []RowError{{Line: line, Msg: fmt.Sprintf("the file has more than %d rows: split it into smaller files", MaxRows)}}}
 		}
 		if blankRecord(rec) {
 			continue // a blank line, or a spreadsheet's row of empty cells

@@ -18,7 +18,7 @@ import (
 // classify turns what go-mail returned into the admin's sentence. The
 // order matters: a closed connection after a timeout is a timeout, and a
 // refusal during the send is never a login problem.
-func classify(ctx context.Context, err error, s model.SMTPSettings, to string, login *passwordLogin) *ErrSend {
+func classify(ctx context.Context, err error, s model.SMTPSettings, to string, login *passwordLogin) *SendError {
 	addr := net.JoinHostPort(s.Host, fmt.Sprint(s.Port))
 	kind, msg := KindOther, "sending through the mail server "+addr+" failed"
 	var (
@@ -58,7 +58,7 @@ func classify(ctx context.Context, err error, s model.SMTPSettings, to string, l
 	case errors.As(err, &netErr) && netErr.Timeout():
 		kind, msg = KindTimeout, "the mail server did not answer within 10 seconds"
 	}
-	return &ErrSend{Kind: kind, Msg: msg}
+	return &SendError{Kind: kind, Msg: msg}
 }
 
 // classifyRefusal reads a refusal the server gave while taking the message.

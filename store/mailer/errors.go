@@ -39,8 +39,8 @@ const NoServer = "no mail server"
 // where to set one up.
 var ErrNoServer = errors.New(NoServer + " is set up")
 
-// ErrSend is every error Send and SendTest return.
-type ErrSend struct {
+// SendError is every error Send and SendTest return.
+type SendError struct {
 	Kind ErrorKind
 	Msg  string // one short sentence for the admin; never holds the code or the password
 	Err  error  // the cause, for diagnosis; scrubbed of the code and the password
@@ -48,9 +48,9 @@ type ErrSend struct {
 
 // Error is only the admin's sentence: the cause's Go-style prefixes would
 // mean nothing on a screen.
-func (e *ErrSend) Error() string { return e.Msg }
+func (e *SendError) Error() string { return e.Msg }
 
-func (e *ErrSend) Unwrap() error { return e.Err }
+func (e *SendError) Unwrap() error { return e.Err }
 
 // scrub makes sure no secret can leak through a cause's text (a server
 // echoing a line, say). It gives up the cause's type only when it must.

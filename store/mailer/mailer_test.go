@@ -278,9 +278,9 @@ func TestSendFailures(t *testing.T) {
 			if elapsed := time.Since(start); elapsed > 3*time.Second {
 				t.Errorf("Send took %v", elapsed)
 			}
-			var se *ErrSend
+			var se *SendError
 			if !errors.As(err, &se) {
-				t.Fatalf("Send = %v (%T), want a *ErrSend", err, err)
+				t.Fatalf("Send = %v (%T), want a *SendError", err, err)
 			}
 			wantMsg := tc.wantMsg
 			if strings.Contains(wantMsg, "%s") {
@@ -312,7 +312,7 @@ func TestScrubRemovesSecrets(t *testing.T) {
 }
 
 // assertNoSecrets checks the admin's sentence and the whole cause chain.
-func assertNoSecrets(t *testing.T, se *ErrSend) {
+func assertNoSecrets(t *testing.T, se *SendError) {
 	t.Helper()
 	texts := []string{se.Error(), fmt.Sprintf("%+v", se.Err)}
 	for _, text := range texts {

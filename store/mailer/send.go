@@ -30,20 +30,20 @@ type Sender struct {
 	timeout time.Duration // tests shorten it; 0 means sendTimeout
 }
 
-// Send e-mails an activation code. Every error is a *ErrSend.
+// Send e-mails an activation code. Every error is a *SendError.
 func (s Sender) Send(ctx context.Context, m CodeMessage) error {
 	if m.Code == "" {
-		return &ErrSend{Kind: KindOther, Msg: "there is no activation code to send"}
+		return &SendError{Kind: KindOther, Msg: "there is no activation code to send"}
 	}
 	text, html, err := codeBodies(m)
 	if err != nil {
-		return &ErrSend{Kind: KindOther, Msg: "could not write the e-mail", Err: scrub(err, m.Code)}
+		return &SendError{Kind: KindOther, Msg: "could not write the e-mail", Err: scrub(err, m.Code)}
 	}
 	return s.deliver(ctx, m.To, codeSubject, text, html, m.Code, model.GroupCode(m.Code))
 }
 
 // SendTest sends a message with no code, to check the settings. Every
-// error is a *ErrSend.
+// error is a *SendError.
 func (s Sender) SendTest(ctx context.Context, to string) error {
 	return s.deliver(ctx, to, testSubject, testText, "")
 }
@@ -54,18 +54,18 @@ func (s Sender) deliver(ctx context.Context, to, subject, text, html string, sec
 	set := s.Settings
 	secrets = append(secrets, set.Password)
 	if !set.Configured() {
-		return &ErrSend{Kind: KindSettings, Msg: ErrNoServer.Error(), Err: ErrNoServer}
+		return &SendError{Kind: KindSettings, Msg: ErrNoServer.Error(), Err: ErrNoServer}
 	}
 	if err := set.Validate(); err != nil {
-		return &ErrSend{Kind: KindSettings, Msg: "mail settings: " + err.Error(), Err: err}
+		return &SendError{Kind: KindSettings, Msg: "mail settings: " + err.Error(), Err: err}
 	}
 
 	msg := mail.NewMsg()
 	if err := msg.From(set.From); err != nil {
-		return &ErrSend{Kind: KindSettings, Msg: "mail settings: the sender address is not valid", Err: err}
+		return &SendError{Kind: KindSettings, Msg: "mail settings: the sender address is not valid", Err: err}
 	}
 	if err := msg.To(to); err != nil {
-		return &ErrSend{Kind: KindInvalidRecipient, Msg: "not a valid e-mail address: " + to, Err: err}
+		return &SendError{Kind: KindInvalidRecipient, Msg: "not a valid e-mail address: " + to, Err: err}
 	}
 	msg.Subject(subject)
 	msg.SetUserAgent("keydesk")

@@ -22,7 +22,9 @@ func DecodeAuditV1(b []byte) (model.AuditEntry, error) {
 
 // EncodeAuditV2 stores a sealed entry in format 2, as schemas 2 to 6 did:
 // Hash and PrevHash must be hex SHA-256 (PrevHash empty for the first
-// entry). actor is the actor's number in the trail's actor table.
+// entry). actor is the actor's number in the trail's actor table. Its
+// fields are written out one by one on purpose: format 2 is frozen, and
+// shares no field order with today's runs (store's auditrun.go).
 func EncodeAuditV2(a model.AuditEntry, actor uint64) ([]byte, error) {
 	hash, err := hex.DecodeString(a.Hash)
 	if err != nil || len(hash) != record.AuditHashSize {

@@ -1,5 +1,6 @@
-// Package migrate holds the record formats that older schemas wrote. Only
-// the migrations read them (store/migrate_v*.go), and a read-only open of a
+// Package migrate holds the schema upgrades (v2.go to v9.go, run in order
+// by Run) and the record formats that older schemas wrote. Only the
+// upgrades read those formats, and a read-only open of a
 // file of schema 4 to 6, which cannot migrate it: the decoders of the
 // formats this keydesk writes (store/record) know none of them.
 package migrate
@@ -57,45 +58,26 @@ func EncodeEmployeeSchema6(p model.Employee) []byte {
 	return e.Buf
 }
 
-// encodeKeyV1 writes the fields of a key in format 1.
+// encodeKeyV1 writes the fields of a key in format 1: those every format
+// starts with, then its last change as a time (later formats store it as
+// a distance from the import) and its revision.
 func encodeKeyV1(e *record.Encoder, k model.Key) {
-	e.Uint(k.ID)
-	e.Str(k.Serial)
-	e.Str(k.MAC)
-	e.Str(k.Model)
-	e.Str(k.Firmware)
-	e.Str(k.RFID)
-	e.Uint(uint64(k.Status))
-	e.Uint(uint64(k.Reason))
-	e.Str(k.Note)
-	e.Uint(k.EmployeeID)
-	e.Time(k.ImportedAt)
+	e.KeyFields(k)
 	e.Time(k.UpdatedAt)
 	e.Uint(k.Rev)
 }
 
-// encodeEmployeeV1 writes the fields of an employee in format 1.
+// encodeEmployeeV1 is encodeKeyV1 for an employee.
 func encodeEmployeeV1(e *record.Encoder, p model.Employee) {
-	e.Uint(p.ID)
-	e.Str(p.FirstName)
-	e.Str(p.LastName)
-	e.Str(p.Email)
-	e.Str(p.Phone)
-	e.Str(p.Department)
-	e.Str(p.Position)
-	e.Uint(p.KeyID)
-	e.Time(p.CreatedAt)
+	e.EmployeeFields(p)
 	e.Time(p.UpdatedAt)
 	e.Uint(p.Rev)
 }
 
 // keyV1 reads the fields of a key in format 1.
 func keyV1(d *record.Decoder) model.Key {
-	k := model.Key{
-		ID: d.Uint(), Serial: d.Str(), MAC: d.Str(), Model: d.Str(), Firmware: d.Str(), RFID: d.Str(),
-		Status: model.Status(d.Uint()), Reason: model.Reason(d.Uint()), Note: d.Str(),
-		EmployeeID: d.Uint(), ImportedAt: d.Time(), UpdatedAt: d.Time(), Rev: d.Uint(),
-	}
+	k := d.KeyFields()
+	k.UpdatedAt, k.Rev = d.Time(), d.Uint()
 	if d.Err() == nil && (!k.Status.Valid() || !k.Reason.Valid()) {
 		d.Fail()
 	}
@@ -104,10 +86,9 @@ func keyV1(d *record.Decoder) model.Key {
 
 // employeeV1 reads the fields of an employee in format 1.
 func employeeV1(d *record.Decoder) model.Employee {
-	return model.Employee{
-		ID: d.Uint(), FirstName: d.Str(), LastName: d.Str(), Email: d.Str(), Phone: d.Str(),
-		Department: d.Str(), Position: d.Str(), KeyID: d.Uint(), CreatedAt: d.Time(), UpdatedAt: d.Time(), Rev: d.Uint(),
-	}
+	p := d.EmployeeFields()
+	p.UpdatedAt, p.Rev = d.Time(), d.Uint()
+	return p
 }
 
 // DecodeCode reads a code stored plain, before schema 5 (its migration

@@ -7,32 +7,32 @@ import (
 	"unicode/utf8"
 )
 
-// ErrDamagedRecord says which record does not decode: its bucket and its
+// DamagedRecordError says which record does not decode: its bucket and its
 // id (a number, or the name it is stored under). It wraps the decoder's
 // error, ErrCorrupt for a damaged value.
-type ErrDamagedRecord struct {
+type DamagedRecordError struct {
 	Bucket string
 	ID     string
 	Err    error
 }
 
-func (e *ErrDamagedRecord) Error() string {
+func (e *DamagedRecordError) Error() string {
 	if errors.Is(e.Err, ErrCorrupt) {
 		return fmt.Sprintf("the record %s in %s is damaged: restore the database from a backup", e.ID, e.Bucket)
 	}
 	return fmt.Sprintf("the record %s in %s is damaged (%v): restore the database from a backup", e.ID, e.Bucket, e.Err)
 }
 
-func (e *ErrDamagedRecord) Unwrap() error { return e.Err }
+func (e *DamagedRecordError) Unwrap() error { return e.Err }
 
 // Damaged names the record bucket[id] in err, nil when err is nil.
 // An error that names its record already is left as it is.
 func Damaged(bucket, id []byte, err error) error {
-	var named *ErrDamagedRecord
+	var named *DamagedRecordError
 	if err == nil || errors.As(err, &named) {
 		return err
 	}
-	return &ErrDamagedRecord{Bucket: string(bucket), ID: Name(id), Err: err}
+	return &DamagedRecordError{Bucket: string(bucket), ID: Name(id), Err: err}
 }
 
 // Name shows a record's key: an 8-byte id as its number, a name as

@@ -13,17 +13,7 @@ func EncodeKey(k model.Key, head uint64) []byte { return AppendKey(nil, k, head)
 func AppendKey(dst []byte, k model.Key, head uint64) []byte {
 	e := &Encoder{Buf: append(dst, EntityFormat)}
 	e.Uint(head)
-	e.Uint(k.ID)
-	e.Str(k.Serial)
-	e.Str(k.MAC)
-	e.Str(k.Model)
-	e.Str(k.Firmware)
-	e.Str(k.RFID)
-	e.Uint(uint64(k.Status))
-	e.Uint(uint64(k.Reason))
-	e.Str(k.Note)
-	e.Uint(k.EmployeeID)
-	e.Time(k.ImportedAt)
+	e.KeyFields(k)
 	e.TimeSince(k.UpdatedAt, k.ImportedAt)
 	e.Uint(k.Rev)
 	e.Uint(k.ProfileID)
@@ -39,17 +29,39 @@ func AppendKey(dst []byte, k model.Key, head uint64) []byte {
 func DecodeKey(b []byte) (model.Key, error) {
 	d := NewDecoder(b, EntityFormat)
 	d.Uint() // the history head
-	k := model.Key{
-		ID: d.Uint(), Serial: d.Str(), MAC: d.Str(), Model: d.Str(), Firmware: d.Str(), RFID: d.Str(),
-		Status: model.Status(d.Uint()), Reason: model.Reason(d.Uint()), Note: d.Str(),
-		EmployeeID: d.Uint(), ImportedAt: d.Time(),
-	}
+	k := d.KeyFields()
 	k.UpdatedAt, k.Rev = d.TimeSince(k.ImportedAt), d.Uint()
 	if d.err == nil && (!k.Status.Valid() || !k.Reason.Valid()) {
 		d.Fail()
 	}
 	d.KeySinceSchema6(&k)
 	return k, d.err
+}
+
+// KeyFields writes the fields every key format starts with, since format
+// 1 (schemas 1 to 5): the key's id to its import time. (A format adds
+// fields after these, never among them: see KeySinceSchema6.)
+func (e *Encoder) KeyFields(k model.Key) {
+	e.Uint(k.ID)
+	e.Str(k.Serial)
+	e.Str(k.MAC)
+	e.Str(k.Model)
+	e.Str(k.Firmware)
+	e.Str(k.RFID)
+	e.Uint(uint64(k.Status))
+	e.Uint(uint64(k.Reason))
+	e.Str(k.Note)
+	e.Uint(k.EmployeeID)
+	e.Time(k.ImportedAt)
+}
+
+// KeyFields reads what Encoder.KeyFields writes.
+func (d *Decoder) KeyFields() model.Key {
+	return model.Key{
+		ID: d.Uint(), Serial: d.Str(), MAC: d.Str(), Model: d.Str(), Firmware: d.Str(), RFID: d.Str(),
+		Status: model.Status(d.Uint()), Reason: model.Reason(d.Uint()), Note: d.Str(),
+		EmployeeID: d.Uint(), ImportedAt: d.Time(),
+	}
 }
 
 // KeySinceSchema6 reads the fields schema 6 and later added to a key, the

@@ -97,9 +97,9 @@ back or rewritten up to that entry.`,
 // verifyError says why the trail does not verify, in one line.
 func verifyError(err error) error {
 	var (
-		broken  *store.ErrChain
-		anchor  *store.ErrAnchor
-		records *store.ErrRecords
+		broken  *store.ChainError
+		anchor  *store.AnchorError
+		records *store.RecordsError
 	)
 	if errors.As(err, &broken) || errors.As(err, &anchor) || errors.As(err, &records) {
 		return fmt.Errorf("the audit trail does not verify: %s", err.Error())

@@ -114,7 +114,7 @@ func (a *app) openStore(mode openMode) (*store.Store, error) {
 		}
 	}
 	st, err := store.Open(path, store.Options{ReadOnly: mode == readOnly, Now: testClock})
-	var inUse *store.ErrInUse
+	var inUse *store.InUseError
 	if errors.As(err, &inUse) {
 		return nil, inUseError(path)
 	}

@@ -103,7 +103,7 @@ func (a *app) report(cmd *cobra.Command, err error) int {
 		fmt.Fprintf(stderr, "run '%s' for usage\n", helpCommand(cmd))
 		return exitUsage
 	}
-	var bad *store.ErrImport
+	var bad *store.ImportError
 	if errors.As(err, &bad) {
 		fmt.Fprintf(stderr, "keydesk: nothing imported: %d %s\n", bad.Problems(), plural(bad.Problems(), "problem", "problems"))
 		for _, row := range bad.Rows {

@@ -118,7 +118,7 @@ func (a *app) followLocal(since model.AuditAnchor, write func(model.AuditEntry) 
 		case <-time.After(followPoll):
 		}
 		st, err := store.Open(path, store.Options{ReadOnly: true})
-		var inUse *store.ErrInUse
+		var inUse *store.InUseError
 		if errors.As(err, &inUse) {
 			return inUseError(path)
 		}

@@ -39,7 +39,7 @@ overwritten; the restore is written into the restored trail.`,
 			return err
 		}
 		res, err := store.Restore(path, store.RestoreOptions{Backup: args[0], KeyFile: keyFile, OtherDatabase: otherDatabase, Actor: a.actor()})
-		var inUse *store.ErrInUse
+		var inUse *store.InUseError
 		if errors.As(err, &inUse) && inUse.Path == path {
 			if info, ok := serve.ReadAddressFile(serve.AddressFile(path)); ok && info.Running() {
 				return fmt.Errorf("keydesk serve (pid %d) holds the database %s: stop it first (systemctl stop keydesk), then restore", info.PID, path)

@@ -31,7 +31,7 @@ func Open(path string) (*os.File, error) {
 		return nil, fmt.Errorf("%s is not a regular file", model.Printable(path))
 	}
 	if info.Size() > store.MaxImportBytes {
-		return nil, &store.ErrImportTooLarge{Name: path}
+		return nil, &store.ImportTooLargeError{Name: path}
 	}
 	file, err := os.Open(path)
 	if err != nil {
@@ -67,7 +67,7 @@ func fileError(path string, err error) error {
 }
 
 // ProblemsDialog lists every bad line of a refused import.
-func ProblemsDialog(c *common.Common, err *store.ErrImport) common.Dialog {
+func ProblemsDialog(c *common.Common, err *store.ImportError) common.Dialog {
 	lines := strings.Split(err.Error(), "\n")
 	title := lines[0] // "nothing imported: 3 problems"
 	title = strings.ToUpper(title[:1]) + title[1:]

@@ -398,7 +398,7 @@ func (m *Model) chainLine() string {
 	case !m.verified:
 		return st.Subtle.Render("Chain: not checked yet")
 	case m.verifyErr != nil:
-		var ce *store.ErrChain
+		var ce *store.ChainError
 		if errors.As(m.verifyErr, &ce) {
 			return st.Error.Render("Chain BROKEN at entry "+humanize.Comma(int64(ce.Seq))+": "+ce.Msg) +
 				st.Subtle.Render(" (run keydesk audit verify)")

@@ -46,7 +46,7 @@ func importFile(st *store.Store, actor model.Actor, path string) tea.Msg {
 			return importedMsg{n: n, handouts: handouts, name: filepath.Base(path)}
 		}
 	}
-	var ie *store.ErrImport
+	var ie *store.ImportError
 	if errors.As(err, &ie) {
 		return importProblemsMsg{err: ie}
 	}
@@ -54,7 +54,7 @@ func importFile(st *store.Store, actor model.Actor, path string) tea.Msg {
 }
 
 // importProblemsMsg carries every bad line of a refused import.
-type importProblemsMsg struct{ err *store.ErrImport }
+type importProblemsMsg struct{ err *store.ImportError }
 
 // importedMsg is an import done: how many employees, from which file, and
 // the codes of the keys it assigned.

@@ -40,7 +40,7 @@ func importFile(st *store.Store, actor model.Actor, path string) tea.Msg {
 				plural(n, "key", "keys"), model.Printable(filepath.Base(path)))}
 		}
 	}
-	var ie *store.ErrImport
+	var ie *store.ImportError
 	if errors.As(err, &ie) {
 		return importProblemsMsg{err: ie}
 	}
@@ -48,7 +48,7 @@ func importFile(st *store.Store, actor model.Actor, path string) tea.Msg {
 }
 
 // importProblemsMsg carries every bad line of a refused import.
-type importProblemsMsg struct{ err *store.ErrImport }
+type importProblemsMsg struct{ err *store.ImportError }
 
 func (m importProblemsMsg) dialog(c *common.Common) common.Dialog {
 	return importfile.ProblemsDialog(c, m.err)

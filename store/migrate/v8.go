@@ -1,4 +1,4 @@
-package store
+package migrate
 
 import (
 	"bytes"
@@ -8,13 +8,13 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// keyIndexRunsSchema is the first schema whose key indexes are in runs.
-const keyIndexRunsSchema = 8
+// Schema 8 put the keys' unique indexes (serial, MAC, RFID) in runs
+// (store's keyindex.go).
 
-// migrateV8 puts the keys' unique indexes in runs (keyindex.go): each
-// index is read whole, in order, and written again as runs.
-func migrateV8(tx *bolt.Tx) error {
-	for _, name := range [][]byte{bucketSerials, bucketMACs, bucketRFIDs} {
+// keyIndexRuns reads each index whole, in order, and writes it again as
+// runs.
+func keyIndexRuns(tx *bolt.Tx, _ Store) error {
+	for _, name := range keyIndexes {
 		var entries []index.Entry
 		err := tx.Bucket(name).ForEach(func(value, id []byte) error {
 			if record.IndexID(id) != 0 { // a damaged entry named no key before either
@@ -34,12 +34,4 @@ func migrateV8(tx *bolt.Tx) error {
 		}
 	}
 	return nil
-}
-
-// emptyBucket replaces the bucket name with an empty one.
-func emptyBucket(tx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
-	if err := tx.DeleteBucket(name); err != nil {
-		return nil, err
-	}
-	return tx.CreateBucket(name)
 }

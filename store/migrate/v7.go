@@ -1,8 +1,7 @@
-package store
+package migrate
 
 import (
 	"encoding/binary"
-	"fmt"
 
 	"github.com/keydesk/keydesk/store/index"
 	"github.com/keydesk/keydesk/store/record"
@@ -10,34 +9,23 @@ import (
 )
 
 // Schema 7 made each write flush fewer pages and an import smaller: the
-// history index buckets gave way to chains through the trail (history.go),
-// audit entries moved to format 3 (runs, auditrun.go), keys and employees
-// to format 2 (their history head, and the time of the last change stored
-// as its distance from the first), the unique indexes' ids from 8 bytes to
-// uvarints.
+// history index buckets gave way to chains through the trail (store's
+// history.go), audit entries moved to format 3 (runs, store's
+// auditrun.go), keys and employees to format 2 (their history head, and
+// the time of the last change stored as its distance from the first),
+// the unique indexes' ids from 8 bytes to uvarints.
 
-// migrateV7 rewrites the trail, each entry a run of its own with the link
-// it had (tampering stays visible), chaining every entry to the one before
-// it about the same key and employee; then every key and employee, with
-// the head of its chain; then drops the index buckets.
-func migrateV7(tx *bolt.Tx) error {
+// chainHistory rewrites the trail, each entry a run of its own with the
+// link it had (tampering stays visible), chaining every entry to the one
+// before it about the same key and employee; then every key and employee,
+// with the head of its chain; then drops the index buckets.
+func chainHistory(tx *bolt.Tx, st Store) error {
 	keys, employees := map[uint64]uint64{}, map[uint64]uint64{} // id -> newest entry
-	err := rewriteTrail(tx, func(t *trail, seq uint64, v []byte) ([]byte, error) {
-		run, err := t.run(record.ID(seq), v)
-		if err != nil {
-			return nil, fmt.Errorf("audit entry %d cannot be read", seq)
-		}
-		for i := range run {
-			se := &run[i]
-			se.Seq = seq + uint64(i) // as it is stored: a different number inside is tampering, kept
-			se.prevOfKey = link(keys, se.KeyID, se.Seq)
-			se.prevOfEmployee = link(employees, se.EmployeeID, se.Seq)
-		}
-		actor, err := t.actorID(run[0].Actor)
-		if err != nil {
-			return nil, err
-		}
-		return encodeAuditRun(run, actor)
+	prev := func(seq, keyID, employeeID uint64) (uint64, uint64) {
+		return link(keys, keyID, seq), link(employees, employeeID, seq)
+	}
+	err := rewriteTrail(tx, st, func(t Trail, seq uint64, v []byte) ([]byte, error) {
+		return t.Relink(seq, v, prev)
 	})
 	if err != nil {
 		return err
@@ -54,20 +42,20 @@ func migrateV7(tx *bolt.Tx) error {
 		}
 	}
 	if err := rewrite(tx.Bucket(bucketKeys), func(v []byte) ([]byte, error) {
-		k, err := decodeKey(v)
+		k, err := st.DecodeKey(v)
 		return record.EncodeKey(k, keys[k.ID]), err
 	}); err != nil {
 		return err
 	}
 	if err := rewrite(tx.Bucket(bucketEmployees), func(v []byte) ([]byte, error) {
-		e, err := decodeEmployee(v)
+		e, err := st.DecodeEmployee(v)
 		return record.EncodeEmployee(e, employees[e.ID]), err
 	}); err != nil {
 		return err
 	}
 	// The unique indexes' ids as uvarints: they were 8 bytes (a uvarint
 	// that long would be an id past 2^49). The keys' indexes are left to
-	// migrateV8, which reads either and writes them anew.
+	// keyIndexRuns, which reads either and writes them anew.
 	for _, name := range [][]byte{bucketEmails, bucketNames} {
 		b := tx.Bucket(name)
 		b.FillPercent = index.FillPercent
