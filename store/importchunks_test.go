@@ -198,11 +198,33 @@ func TestImportInChunksIsSeenWhole(t *testing.T) {
 			}
 		}()
 	}
+	// And a writer: its writes wait for the import, none lands between
+	// two chunks (the chain and the counts then check out).
+	wg.Add(1)
+	added := 0
+	go func() {
+		defer wg.Done()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := s.AddEmployee(tAdmin, tPerson(fmt.Sprintf("Writer%d", i)), ""); err != nil {
+				t.Error(err)
+				return
+			}
+			added++
+		}
+	}()
 	if _, err := s.ImportKeys(tAdmin, tChunkRows("B", 3000)); err != nil {
 		t.Fatal(err)
 	}
 	close(stop)
 	wg.Wait()
+	if st := tVerify(t, s); st.Keys != 3250 || st.People != added {
+		t.Errorf("verified %d keys and %d people, want 3250 and %d", st.Keys, st.People, added)
+	}
 	for state := range seen {
 		if state != "250 keys, 250 serials" && state != "3250 keys, 3250 serials" {
 			t.Errorf("a reader saw %s", state)
