@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -60,5 +61,22 @@ func TestKeyFileIsTheSameCommand(t *testing.T) {
 	}
 	if k := tKey(t, s, "SN-2"); k.Model != `a "quoted", model` {
 		t.Errorf("SN-2 has model %q", k.Model)
+	}
+}
+
+// A table keeps the first 255 values of a repeating column once, and the
+// others in each row.
+func TestKeyTableKeepsRowsWhole(t *testing.T) {
+	var rows []KeyRow
+	for i := range 1000 {
+		rows = append(rows, KeyRow{Line: i + 2, KeyInput: model.KeyInput{Serial: fmt.Sprintf("S%d", i), Model: fmt.Sprintf("M%d", i%300),
+			Firmware: strings.Repeat("f", i%70)}, Profile: []string{"", "Default", "Strict"}[i%3]})
+	}
+	if got := csvfile.KeyTableOf(rows).Rows(); !reflect.DeepEqual(got, rows) {
+		for i := range rows {
+			if got[i] != rows[i] {
+				t.Fatalf("row %d is %+v, want %+v", i, got[i], rows[i])
+			}
+		}
 	}
 }

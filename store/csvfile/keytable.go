@@ -14,11 +14,20 @@ import (
 // where each row begins. A million rows as []KeyRow took some 180 MB
 // (a struct of seven strings, and each line's string, per row); here they
 // take the size of their fields and 8 bytes a row.
+//
+// A field is a byte, then: for 0, its length and bytes; for k > 0, the
+// column's k-th value in dict. The columns that repeat (model, firmware,
+// profile, licence end) take one byte a row that way.
 type KeyTable struct {
 	blocks [][]byte
 	starts []uint32 // block<<tableBlockBits | offset in it
 	lines  []uint32
+	dict   [keyTableFields][]string
+	known  [keyTableFields]map[string]byte
 }
+
+// shared are the columns whose values are kept once, up to 255 of them.
+var shared = [keyTableFields]bool{colModel: true, colFirmware: true, colProfile: true, colLicenceUntil: true}
 
 const (
 	tableBlockBits = 20
@@ -50,7 +59,7 @@ func KeyTableOf(rows []KeyRow) *KeyTable {
 func (t *KeyTable) add(line int, fields []string) {
 	size := 0
 	for _, f := range fields {
-		size += binary.MaxVarintLen32 + len(f)
+		size += 1 + binary.MaxVarintLen32 + len(f)
 	}
 	n := len(t.blocks)
 	if n == 0 || len(t.blocks[n-1])+size > tableBlock {
@@ -60,11 +69,47 @@ func (t *KeyTable) add(line int, fields []string) {
 	b := t.blocks[n-1]
 	t.starts = append(t.starts, uint32(n-1)<<tableBlockBits|uint32(len(b)))
 	t.lines = append(t.lines, uint32(line))
-	for _, f := range fields {
+	for c, f := range fields {
+		if k := t.shared(c, f); k > 0 {
+			b = append(b, k)
+			continue
+		}
+		b = append(b, 0)
 		b = binary.AppendUvarint(b, uint64(len(f)))
 		b = append(b, f...)
 	}
 	t.blocks[n-1] = b
+}
+
+// shared is f's number in column c's values kept once, 0 when it is not
+// kept so.
+func (t *KeyTable) shared(c int, f string) byte {
+	if !shared[c] || len(f) > 64 {
+		return 0
+	}
+	if k, ok := t.known[c][f]; ok {
+		return k
+	}
+	if len(t.dict[c]) == 255 {
+		return 0
+	}
+	if t.known[c] == nil {
+		t.known[c] = map[string]byte{}
+	}
+	t.dict[c] = append(t.dict[c], f)
+	k := byte(len(t.dict[c]))
+	t.known[c][f] = k
+	return k
+}
+
+// field reads the field b begins with: its value as bytes (inline) or
+// as a kept value, and the rest of b.
+func (t *KeyTable) field(c int, b []byte) (inline []byte, kept string, rest []byte) {
+	if b[0] > 0 {
+		return nil, t.dict[c][b[0]-1], b[1:]
+	}
+	n, k := binary.Uvarint(b[1:])
+	return b[1+k : 1+k+int(n)], "", b[1+k+int(n):]
 }
 
 // Len is how many rows the table holds.
@@ -74,27 +119,24 @@ func (t *KeyTable) Len() int { return len(t.starts) }
 func (t *KeyTable) Row(i int) KeyRow {
 	at := t.starts[i]
 	b := t.blocks[at>>tableBlockBits][at&(tableBlock-1):]
-	var lens [keyTableFields]int
+	var f [keyTableFields]string
+	var inline [keyTableFields][]byte
 	total := 0
 	rest := b
-	for j := range lens {
-		n, k := binary.Uvarint(rest)
-		lens[j] = int(n)
-		total += int(n)
-		rest = rest[k+int(n):]
+	for c := range f {
+		inline[c], f[c], rest = t.field(c, rest)
+		total += len(inline[c])
 	}
-	var all strings.Builder
+	var all strings.Builder // the inline fields in one string
 	all.Grow(total)
-	rest = b
-	for range lens {
-		n, k := binary.Uvarint(rest)
-		all.Write(rest[k : k+int(n)])
-		rest = rest[k+int(n):]
+	for c := range f {
+		all.Write(inline[c])
 	}
 	s := all.String()
-	var f [keyTableFields]string
-	for j, n := range lens {
-		f[j], s = s[:n], s[n:]
+	for c := range f {
+		if inline[c] != nil {
+			f[c], s = s[:len(inline[c])], s[len(inline[c]):]
+		}
 	}
 	return KeyRow{Line: int(t.lines[i]), KeyInput: model.KeyInput{Serial: f[colSerial], MAC: f[colMAC], Model: f[colModel],
 		Firmware: f[colFirmware], RFID: f[colRFID]}, Profile: f[colProfile], LicenceUntil: f[colLicenceUntil]}
