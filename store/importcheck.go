@@ -125,35 +125,45 @@ func (s *Store) checkKeyRows(tx *bolt.Tx, rows keySource) ([]keyImportIndex, err
 	fields := func(in model.KeyInput) [3]string { return [3]string{in.Serial, in.MAC, in.RFID} }
 	profiles := profileIDs{tx: tx}
 	problems := map[int][]string{} // by row, in the order found
-	for i := range rows.Len() {
-		row := rows.Row(i)
-		in, err := model.NormalizeKey(row.KeyInput)
-		var errs []error
-		if err != nil {
-			errs = model.KeyProblems(row.KeyInput)
-			if len(errs) == 0 {
-				errs = []error{err}
-			}
-		}
-		_, extraErrs := profiles.extras(row)
-		if errs = append(errs, extraErrs...); len(errs) > 0 {
-			for _, err := range errs {
-				problems[i] = append(problems[i], err.Error())
-			}
-			continue
-		}
-		for f, v := range fields(in) {
-			if v != "" {
-				if len(v) > 255 {
-					return nil, fmt.Errorf("line %d: a %s of %d bytes", row.Line, indexes[f].label, len(v)) // model bounds them far below
-				}
-				indexes[f].add(v, i, rows.Len())
-			}
-		}
-	}
+	bad := make([]bool, rows.Len())
 	chunks := max(1, int((uint64(rows.Len())+importChunkKeys-1)/importChunkKeys))
+	// One index at a time, each from a pass over the rows (the first
+	// also finds the bad ones): one index's values in memory rather than
+	// three, for the price of normalizing a row thrice.
 	for f := range indexes {
 		ix := &indexes[f]
+		for i := range rows.Len() {
+			if bad[i] {
+				continue
+			}
+			row := rows.Row(i)
+			in, err := model.NormalizeKey(row.KeyInput)
+			if f == 0 {
+				var errs []error
+				if err != nil {
+					errs = model.KeyProblems(row.KeyInput)
+					if len(errs) == 0 {
+						errs = []error{err}
+					}
+				}
+				_, extraErrs := profiles.extras(row)
+				if errs = append(errs, extraErrs...); len(errs) > 0 {
+					for _, err := range errs {
+						problems[i] = append(problems[i], err.Error())
+					}
+					bad[i] = true
+					continue
+				}
+			} else if err != nil {
+				return nil, lineError(row.Line, err) // it was good in the first pass
+			}
+			if v := fields(in)[f]; v != "" {
+				if len(v) > 255 {
+					return nil, fmt.Errorf("line %d: a %s of %d bytes", row.Line, ix.label, len(v)) // model bounds them far below
+				}
+				ix.add(v, i, rows.Len())
+			}
+		}
 		ix.sort()
 		stored := s.keyIndex(tx, ix.bucket)
 		const batch = 1 << 16 // the values asked of the stock at once
@@ -183,13 +193,13 @@ func (s *Store) checkKeyRows(tx *bolt.Tx, rows keySource) ([]keyImportIndex, err
 	if len(problems) == 0 {
 		return indexes, nil
 	}
-	bad := make([]int, 0, len(problems))
+	lines := make([]int, 0, len(problems))
 	for i := range problems {
-		bad = append(bad, i)
+		lines = append(lines, i)
 	}
-	sort.Ints(bad)
+	sort.Ints(lines)
 	var list csvfile.BadRows
-	for _, i := range bad {
+	for _, i := range lines {
 		for _, msg := range problems[i] {
 			list.Add(rows.Row(i).Line, msg)
 		}
