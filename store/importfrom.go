@@ -13,10 +13,11 @@ import (
 // faces only find the input (a file, stdin over SSH).
 
 // MaxImportBytes bounds what an import reads, over SSH an endless input
-// included. A file is parsed as it comes, but its rows are held until the
-// one transaction that writes them all (all or none): what bounds them is
-// this and the row limit (MaxImportRows), which a realistic file of a
-// million employees (84 MiB) is well within.
+// included. A file is parsed as it comes, but its rows are held until
+// they are all written (all or none; a keys file compactly, see
+// csvfile.KeyTable): what bounds them is this and the row limit
+// (MaxImportRows), which a realistic file of a million employees (84 MiB)
+// is well within.
 const MaxImportBytes = 256 << 20
 
 // ImportTooLargeError is an import input longer than MaxImportBytes.
