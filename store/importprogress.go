@@ -92,9 +92,12 @@ func rollBackImport(update func(func(*bolt.Tx) error) error) error {
 		return err
 	}
 	// The audit entries and their seals: the import's runs begin at
-	// firstSeq, and nothing after it was written meanwhile.
+	// firstSeq (and hold only its entries).
+	last := p.firstSeq + p.n
 	for _, b := range [][]byte{bucketAudit, bucketEntrySeals} {
-		if err := deleteFrom(update, b, record.ID(p.firstSeq), func([]byte) bool { return true }); err != nil {
+		if err := deleteFrom(update, b, record.ID(p.firstSeq), func(k []byte) bool {
+			return len(k) == 8 && binary.BigEndian.Uint64(k) < last
+		}); err != nil {
 			return err
 		}
 	}
@@ -127,7 +130,7 @@ func rollBackImport(update func(func(*bolt.Tx) error) error) error {
 }
 
 // deleteFrom deletes the entries of bucket name from key from on while
-// keep says so, rollbackBatch a transaction.
+// in says so, rollbackBatch a transaction.
 func deleteFrom(update func(func(*bolt.Tx) error) error, name, from []byte, in func(k []byte) bool) error {
 	for {
 		done := false
