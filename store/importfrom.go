@@ -16,7 +16,7 @@ import (
 // included. A file is parsed as it comes, but its rows are held until
 // they are all written (all or none; a keys file compactly, see
 // csvfile.KeyTable): what bounds them is this and the row limit
-// (MaxImportRows), which a realistic file of a million employees (84 MiB)
+// (csvfile.MaxRows), which a realistic file of a million employees (84 MiB)
 // is well within.
 const MaxImportBytes = 256 << 20
 

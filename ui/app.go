@@ -129,7 +129,7 @@ func newApp(cfg Config) *app {
 	}
 	a.subscribe = cfg.Store.Watch
 	a.directorySnapshot = cfg.DirectorySnapshot
-	a.help = newHelp(a.Styles)
+	a.help = common.NewHelp(a.Styles)
 	actions := keyaction.DefaultKeyMap(a.Access)
 	a.employees = employees.New(a.Common, actions)
 	a.keysTab = keys.New(a.Common, actions)

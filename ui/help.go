@@ -4,33 +4,15 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/ui/component/common"
+	"github.com/keydesk/keydesk/ui/component/importfile"
 	"github.com/keydesk/keydesk/ui/component/styles"
 	"github.com/keydesk/keydesk/ui/component/table"
-	"github.com/keydesk/keydesk/ui/screen/employees"
-	"github.com/keydesk/keydesk/ui/screen/keys"
 )
-
-// newHelp is the help bubble in keydesk's styles (its defaults are drawn
-// by the process's renderer, not the session's).
-func newHelp(st *styles.Styles) help.Model {
-	h := help.New()
-	h.Styles = help.Styles{
-		Ellipsis:       st.Subtle,
-		ShortKey:       st.HelpKey,
-		ShortDesc:      st.HelpDesc,
-		ShortSeparator: st.Subtle,
-		FullKey:        st.HelpKey,
-		FullDesc:       st.HelpDesc,
-		FullSeparator:  st.Subtle,
-	}
-	return h
-}
 
 // footerHelp is the keys that work now, for the footer line.
 func (a *app) footerHelp() []key.Binding {
@@ -76,12 +58,8 @@ func (a *app) helpView(width, height int) string {
 	lines = append(lines, common.BindingLines(st, "Everywhere", everywhere, inner)...)
 	// Notes below the keys, the most needed first, as many as fit.
 	var notes []string
-	if a.active == tabKeys && a.Remote && a.Access.May(model.OpImportKeys) {
-		hint := keys.RemoteImportHint
-		notes = append(notes, strings.ToUpper(hint[:1])+hint[1:])
-	}
-	if a.active == tabEmployees && a.Remote && a.Access.May(model.OpImportEmployees) {
-		hint := employees.RemoteImportHint
+	if what, ok := a.importsHere(); ok && a.Remote {
+		hint := importfile.RemoteHint(what)
 		notes = append(notes, strings.ToUpper(hint[:1])+hint[1:])
 	}
 	if a.active == tabCall {
@@ -262,4 +240,15 @@ func shortHelp(st *styles.Styles, bindings []key.Binding, width int, keep int) s
 		used += w
 	}
 	return b.String()
+}
+
+// importsHere is what the current screen's `i` imports, if the role may.
+func (a *app) importsHere() (what string, ok bool) {
+	switch {
+	case a.active == tabKeys && a.Access.May(model.OpImportKeys):
+		return "keys", true
+	case a.active == tabEmployees && a.Access.May(model.OpImportEmployees):
+		return "employees", true
+	}
+	return "", false
 }

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/keydesk/keydesk/model"
-	"github.com/keydesk/keydesk/ui/screen/keys"
+	"github.com/keydesk/keydesk/ui/component/importfile"
 )
 
 // footer is the last line of the screen: the keys that work here.
@@ -33,7 +33,7 @@ func TestImportOverSSHIsNotOfferedAndSaysHow(t *testing.T) {
 	if d.app.dialog != nil {
 		t.Fatalf("i opened a dialog over SSH:\n%s", d.view())
 	}
-	d.mustSee(keys.RemoteImportHint)
+	d.mustSee(importfile.RemoteHint("keys"))
 	d.press("?", "G") // the help scrolls: the notes are at its end
 	d.mustSee("Over SSH, import from your machine: ssh … import keys - < keys.csv")
 }
@@ -46,7 +46,7 @@ func TestImportIsOfferedLocally(t *testing.T) {
 	}
 	d.press("i")
 	d.mustSee("Import keys")
-	d.mustNotSee(keys.RemoteImportHint)
+	d.mustNotSee(importfile.RemoteHint("keys"))
 }
 
 func TestImportRefusesWhatIsNotARegularFile(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/keydesk/keydesk/model"
-	"github.com/keydesk/keydesk/ui/screen/employees"
+	"github.com/keydesk/keydesk/ui/component/importfile"
 )
 
 // Employees are imported from their screen as keys are from theirs: `i`,
@@ -71,5 +71,5 @@ func TestImportEmployeesOverSSHSaysHow(t *testing.T) {
 	if d.app.dialog != nil {
 		t.Fatalf("i opened a dialog over SSH:\n%s", d.view())
 	}
-	d.mustSee(employees.RemoteImportHint)
+	d.mustSee(importfile.RemoteHint("employees"))
 }

@@ -121,23 +121,5 @@ func (a *app) View() string {
 	default:
 		body = a.current().View()
 	}
-	return header + "\n" + fitBlock(body, a.width, height) + "\n" + strings.Join(footer, "\n")
-}
-
-// fitBlock makes text exactly height lines of at most width columns, so
-// that a screen that draws too much can never push the footer away.
-func fitBlock(text string, width, height int) string {
-	lines := strings.Split(text, "\n")
-	if len(lines) > height {
-		lines = lines[:height]
-	}
-	for i, l := range lines {
-		if lipgloss.Width(l) > width {
-			lines[i] = table.Fit(l, width)
-		}
-	}
-	for len(lines) < height {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
+	return header + "\n" + table.FitBlock(body, a.width, height) + "\n" + strings.Join(footer, "\n")
 }

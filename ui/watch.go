@@ -34,23 +34,22 @@ func (a *app) awaitBuild(next <-chan struct{}) tea.Cmd {
 	}
 	a.awaiting = next
 	ctx := a.ctx
-	return func() tea.Msg {
-		select {
-		case <-next:
-			return builtMsg{}
-		case <-ctx.Done():
-			return nil
-		}
-	}
+	return await(ctx, next, builtMsg{})
 }
 
 // watch waits for the next change in the store; the root re-arms it
 // after each one, so that changes made elsewhere show without a key.
 func watch(ctx context.Context, changes <-chan struct{}) tea.Cmd {
+	return await(ctx, changes, dataChangedMsg{})
+}
+
+// await is a command that brings msg when ch has something, and nothing
+// once ctx ends (the session is over).
+func await(ctx context.Context, ch <-chan struct{}, msg tea.Msg) tea.Cmd {
 	return func() tea.Msg {
 		select {
-		case <-changes:
-			return dataChangedMsg{}
+		case <-ch:
+			return msg
 		case <-ctx.Done():
 			return nil
 		}

@@ -6,6 +6,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/keydesk/keydesk/ui/component/common"
+	"github.com/keydesk/keydesk/ui/component/table"
 	"github.com/muesli/termenv"
 )
 
@@ -34,11 +36,11 @@ func (m *Model) View() string {
 	parts := []string{
 		m.stepBar(),
 		m.st.Subtle.Render(strings.Repeat("─", m.width)),
-		fitBlock(body, m.width, height),
+		table.FitBlock(body, m.width, height),
 		m.statusLine(),
 		m.helpLine(),
 	}
-	return fitBlock(strings.Join(parts, "\n"), m.width, m.height)
+	return table.FitBlock(strings.Join(parts, "\n"), m.width, m.height)
 }
 
 func (m *Model) bodyHeight() int { return max(m.height-frameLines, 1) }
@@ -104,26 +106,9 @@ func (m *Model) helpLine() string {
 	case m.page == pageResult:
 		keys = m.resultHelp()
 	}
-	h := newHelp(m.st)
+	h := common.NewHelp(m.st)
 	h.Width = m.width
 	return h.ShortHelpView(keys)
-}
-
-// fitBlock makes s exactly height lines, none wider than width.
-func fitBlock(s string, width, height int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > height {
-		lines = lines[:height]
-	}
-	for i, l := range lines {
-		if ansi.StringWidth(l) > width {
-			lines[i] = ansi.Truncate(l, width, "…")
-		}
-	}
-	for len(lines) < height {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
 }
 
 // dropBlankLines removes the empty lines of a page that is taller than

@@ -3,7 +3,6 @@ package wizard
 import (
 	"fmt"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/keydesk/keydesk/ui/component/styles"
 )
 
@@ -13,22 +12,4 @@ import (
 // values line up in the same column on both pages.
 func fieldTitle(st *styles.Styles, label string) string {
 	return fmt.Sprintf("%-*s", st.Label.GetWidth(), label)
-}
-
-// newHelp is a help line in keydesk's styles (help.New would use the
-// process-wide renderer instead of the session's).
-func newHelp(st *styles.Styles) help.Model {
-	return help.Model{ShortSeparator: " • ", FullSeparator: "    ", Ellipsis: "…", Styles: helpStyles(st)}
-}
-
-func helpStyles(st *styles.Styles) help.Styles {
-	return help.Styles{
-		Ellipsis:       st.Subtle,
-		ShortKey:       st.HelpKey,
-		ShortDesc:      st.HelpDesc,
-		ShortSeparator: st.Subtle,
-		FullKey:        st.HelpKey,
-		FullDesc:       st.HelpDesc,
-		FullSeparator:  st.Subtle,
-	}
 }

@@ -55,16 +55,10 @@ func newAnchorFile(path string, st *store.Store, logger *log.Logger) (*anchorFil
 
 // run appends the head every interval when it moved, until ctx ends.
 func (a *anchorFile) run(ctx context.Context, interval time.Duration) {
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			a.write()
-		}
-	}
+	every(ctx, interval, func() bool {
+		a.write()
+		return true
+	})
 }
 
 // write appends the head if it moved since the last line, and syncs the

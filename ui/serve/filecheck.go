@@ -17,17 +17,11 @@ const defaultFileCheckInterval = 2 * time.Second
 // watchFile checks the database file every interval until ctx ends, and
 // logs once, loudly, when the path no longer names the open file.
 func watchFile(ctx context.Context, st *store.Store, interval time.Duration, logger *log.Logger) {
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			if err := st.CheckFile(); err != nil {
-				logger.Error("the database file is gone: every change is refused from now on", "path", st.Path(), "what to do", err.Error())
-				return
-			}
+	every(ctx, interval, func() bool {
+		err := st.CheckFile()
+		if err != nil {
+			logger.Error("the database file is gone: every change is refused from now on", "path", st.Path(), "what to do", err.Error())
 		}
-	}
+		return err == nil
+	})
 }

@@ -39,12 +39,8 @@ const (
 )
 
 func (o *OpsConfig) fillOpsDefaults() {
-	if o.BackupEvery <= 0 {
-		o.BackupEvery = defaultBackupEvery
-	}
-	if o.BackupKeep <= 0 {
-		o.BackupKeep = defaultBackupKeep
-	}
+	positiveOr(&o.BackupEvery, defaultBackupEvery)
+	positiveOr(&o.BackupKeep, defaultBackupKeep)
 	if o.Clock == nil {
 		o.Clock = realClock{}
 	}

@@ -206,32 +206,26 @@ func (cfg *Config) fillDefaults() error {
 	if cfg.AuthorizedKeysPath == "" {
 		cfg.AuthorizedKeysPath = filepath.Join(dir, "authorized_keys")
 	}
-	if cfg.ShutdownGrace <= 0 {
-		cfg.ShutdownGrace = defaultShutdownGrace
-	}
-	if cfg.FileCheckInterval <= 0 {
-		cfg.FileCheckInterval = defaultFileCheckInterval
-	}
-	if cfg.AnchorInterval <= 0 {
-		cfg.AnchorInterval = defaultAnchorInterval
-	}
-	if cfg.LoginGraceTime <= 0 {
-		cfg.LoginGraceTime = defaultLoginGraceTime
-	}
-	if cfg.MaxUnauthenticatedPerHost <= 0 {
-		cfg.MaxUnauthenticatedPerHost = defaultMaxUnauthenticatedPerHost
-	}
-	if cfg.MaxUnauthenticated <= 0 {
-		cfg.MaxUnauthenticated = defaultMaxUnauthenticated
-	}
-	if cfg.MaxSessions <= 0 {
-		cfg.MaxSessions = defaultMaxSessions
-	}
+	positiveOr(&cfg.ShutdownGrace, defaultShutdownGrace)
+	positiveOr(&cfg.FileCheckInterval, defaultFileCheckInterval)
+	positiveOr(&cfg.AnchorInterval, defaultAnchorInterval)
+	positiveOr(&cfg.LoginGraceTime, defaultLoginGraceTime)
+	positiveOr(&cfg.MaxUnauthenticatedPerHost, defaultMaxUnauthenticatedPerHost)
+	positiveOr(&cfg.MaxUnauthenticated, defaultMaxUnauthenticated)
+	positiveOr(&cfg.MaxSessions, defaultMaxSessions)
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
 	}
 	cfg.fillOpsDefaults()
 	return nil
+}
+
+// positiveOr sets a count or a duration left unset (zero or below) to
+// its default.
+func positiveOr[T ~int | ~int64](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // innermost is the last error of a wrapped chain: "address already in

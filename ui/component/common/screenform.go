@@ -16,10 +16,12 @@ import (
 // fresh one is built for every opening and after every refusal, as huh's
 // examples do.
 type ScreenForm struct {
-	form   *huh.Form
-	st     *styles.Styles
-	save   func() tea.Cmd
-	saving bool
+	form    *huh.Form
+	st      *styles.Styles
+	save    func() tea.Cmd
+	saving  bool
+	width   int
+	problem string // the store's refusal of the last save, shown above
 }
 
 // NewScreenForm builds the form of group for a width x height screen;
@@ -49,18 +51,28 @@ func (f *ScreenForm) NextField() tea.Cmd { return f.form.NextField() }
 // field being typed in. The height leaves room below the fields for the
 // line huh adds, with a blank line, when a field holds a problem.
 func (f *ScreenForm) SetSize(width, height int) {
+	f.width = width
 	f.form = f.form.WithWidth(min(width, 80)).WithHeight(max(height-2, 4))
 }
 
+// SetProblem shows the store's refusal of the last save above the form,
+// until the next key.
+func (f *ScreenForm) SetProblem(problem string) { f.problem = problem }
+
 // Update forwards every message to the form. When the form is completed
 // it returns the command that saves, and shows "saving…" until the
-// screen closes it or builds a new one; closed reports a cancel.
+// screen closes it or builds a new one; closed reports a cancel. A key
+// clears the problem shown above.
 func (f *ScreenForm) Update(msg tea.Msg) (closed bool, cmd tea.Cmd) {
+	k, isKey := msg.(tea.KeyMsg)
+	if isKey {
+		f.problem = ""
+	}
 	if f.saving {
 		return false, nil
 	}
 	moved := false
-	if k, ok := msg.(tea.KeyMsg); ok {
+	if isKey {
 		moved, cmd = f.moveNow(k)
 	}
 	if !moved {
@@ -106,26 +118,33 @@ func (f *ScreenForm) moveNow(k tea.KeyMsg) (bool, tea.Cmd) {
 	return true, cmd
 }
 
-// ViewWithProblem draws the form under a refusal from the store, on up
-// to two lines, so that it is read to its end; the form then loses its
-// last lines on a full screen.
-func (f *ScreenForm) ViewWithProblem(problem string, width int) string {
-	if problem == "" {
-		return f.View()
+// View draws the form, under the store's refusal of the last save if
+// there is one, on up to two lines, so that it is read to its end; the
+// form then loses its last lines on a full screen.
+func (f *ScreenForm) View() string {
+	form := f.st.Subtle.Render("saving…")
+	if !f.saving {
+		form = f.form.View()
+	}
+	if f.problem == "" {
+		return form
 	}
 	var lines []string
-	for _, line := range Wrap("✗ "+problem, width, 2) {
+	for _, line := range Wrap("✗ "+f.problem, f.width, 2) {
 		lines = append(lines, f.st.Error.Render(line))
 	}
-	return strings.Join(append(lines, f.View()), "\n")
+	return strings.Join(append(lines, form), "\n")
 }
 
-// View draws the form.
-func (f *ScreenForm) View() string {
-	if f.saving {
-		return f.st.Subtle.Render("saving…")
+// UpdateForm forwards msg to the open form *f, and drops the form (nil)
+// when the admin cancels it.
+func UpdateForm[F interface{ Update(tea.Msg) (bool, tea.Cmd) }](f *F, msg tea.Msg) tea.Cmd {
+	closed, cmd := (*f).Update(msg)
+	if closed {
+		var none F
+		*f = none
 	}
-	return f.form.View()
+	return cmd
 }
 
 // Help lists the keys of a screen's form; choose says what ←/→ do on

@@ -286,38 +286,31 @@ func (x *Index) buildKeys(snap store.Snapshot) {
 		if j, ok := x.employeeByID.get(k.EmployeeID); ok && k.EmployeeID != 0 {
 			r.holder = &employees[j]
 		}
-		if j, ok := x.employeeByID.get(k.LastHolderID); ok && k.LastHolderID != 0 {
-			r.lastHolder = &x.Employees[j]
-		}
-		r.profile, r.applied = profiles.get(k.ProfileID), profiles.get(k.AppliedProfileID)
-		if !k.LicenceUntil.IsZero() {
-			r.left = int32(model.LicenceDay(k.LicenceUntil) - today)
-			r.licence = model.LicenceStatusForDays(int(r.left))
-		}
+		r.derive(x, profiles, today)
 		x.licences[r.licence]++
 		size += keyTextSize(k, r.holder)
 	}
-	var text lowerText
-	text.grow(size)
-	spans := make([][2]int32, len(keys))
+	holders := x.fillText(&x.keyText, len(recs), size, func(text *lowerText, i int) int {
+		return text.addKey(recs[i].key, recs[i].holder)
+	})
 	for i := range recs {
-		start := text.len()
-		holder := text.addKey(recs[i].key, recs[i].holder)
-		spans[i] = [2]int32{int32(start), int32(holder)}
-	}
-	all := text.String()
-	x.keyText = searchText{text: all, starts: make([]int32, len(spans)+1)}
-	for i, sp := range spans {
-		x.keyText.starts[i] = sp[0]
-		end := len(all)
-		if i+1 < len(spans) {
-			end = int(spans[i+1][0])
-		}
-		recs[i].byName = all[sp[1]:end]
+		recs[i].byName = x.keyText.text[holders[i]:x.keyText.starts[i+1]]
 		x.Keys[i].p.Store(&recs[i])
 	}
-	x.keyText.starts[len(spans)] = int32(len(all))
-	x.keyText.grams = x.newGrams(&x.keyText)
+}
+
+// derive fills what a key's row shows beside the key, in x: who held it
+// last, its profiles, and its licence on day today.
+func (r *keyRec) derive(x *Index, profiles profileTable, today int) {
+	k := r.key
+	if j, ok := x.employeeByID.get(k.LastHolderID); ok && k.LastHolderID != 0 {
+		r.lastHolder = &x.Employees[j]
+	}
+	r.profile, r.applied = profiles.get(k.ProfileID), profiles.get(k.AppliedProfileID)
+	if !k.LicenceUntil.IsZero() {
+		r.left = int32(model.LicenceDay(k.LicenceUntil) - today)
+		r.licence = model.LicenceStatusForDays(int(r.left))
+	}
 }
 
 // buildEmployees fills the employee rows: key and search text.
@@ -333,23 +326,32 @@ func (x *Index) buildEmployees(snap store.Snapshot) {
 		}
 		size += employeeTextSize(e, recs[i].key)
 	}
-	var text lowerText
-	text.grow(size)
-	spans := make([][2]int32, len(employees))
+	names := x.fillText(&x.employeeText, len(recs), size, func(text *lowerText, i int) int {
+		return text.addEmployee(recs[i].emp, recs[i].key)
+	})
 	for i := range recs {
-		start := text.len()
-		name := text.addEmployee(recs[i].emp, recs[i].key)
-		spans[i] = [2]int32{int32(start), int32(name)}
-	}
-	all := text.String()
-	x.employeeText = searchText{text: all, starts: make([]int32, len(spans)+1)}
-	for i, sp := range spans {
-		x.employeeText.starts[i] = sp[0]
-		recs[i].sortName = all[sp[0]:sp[1]]
+		recs[i].sortName = x.employeeText.text[x.employeeText.starts[i]:names[i]]
 		x.Employees[i].p.Store(&recs[i])
 	}
-	x.employeeText.starts[len(spans)] = int32(len(all))
-	x.employeeText.grams = x.newGrams(&x.employeeText)
+}
+
+// fillText writes the search text of n rows into s, one row after the
+// other (size bytes in all), and its gram index. add writes row i's text
+// and says where in the text a part of it starts (the key's holder, the
+// employee's name's end); fillText returns those places.
+func (x *Index) fillText(s *searchText, n, size int, add func(text *lowerText, i int) int) []int32 {
+	var text lowerText
+	text.grow(size)
+	starts := make([]int32, n+1)
+	marks := make([]int32, n)
+	for i := range n {
+		starts[i] = int32(text.len())
+		marks[i] = int32(add(&text, i))
+	}
+	*s = searchText{text: text.String(), starts: starts}
+	s.starts[n] = int32(len(s.text))
+	s.grams = x.newGrams(s)
+	return marks
 }
 
 // newGrams is the gram holder of a text built: empty, or with its

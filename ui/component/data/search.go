@@ -238,36 +238,32 @@ func fieldOf(text, query string) int {
 // keyRanks and employeeRanks are the ranks of every row for a query,
 // computed once per index and query and shared.
 func (x *Index) keyRanks(query string) []uint8 {
-	own := func(i int32) (string, bool) {
+	return x.ranks("rk", query, &x.keyText, len(x.Keys), x.dirtyKeys, func(i int32) (string, bool) {
 		r := x.Keys[i].r()
 		return r.text, !r.gone
-	}
-	return x.found.ranks(&x.mu, "rk"+query, func() []uint8 {
-		earlier := x.found.earlier(&x.mu, "rk", query)
-		if rank, ok := x.keyText.indexed(query, len(x.Keys), earlier, x.dirtyKeys, own); ok {
-			return rank
-		}
-		if earlier != nil {
-			return x.keyText.refine(query, earlier, x.dirtyKeys, own)
-		}
-		return x.keyText.ranks(query, len(x.Keys), x.dirtyKeys, own)
 	})
 }
 
 func (x *Index) employeeRanks(query string) []uint8 {
-	own := func(i int32) (string, bool) {
+	return x.ranks("re", query, &x.employeeText, len(x.Employees), x.dirtyEmployees, func(i int32) (string, bool) {
 		r := x.Employees[i].r()
 		return r.text, !r.gone
-	}
-	return x.found.ranks(&x.mu, "re"+query, func() []uint8 {
-		earlier := x.found.earlier(&x.mu, "re", query)
-		if rank, ok := x.employeeText.indexed(query, len(x.Employees), earlier, x.dirtyEmployees, own); ok {
+	})
+}
+
+// ranks is the ranks of the n rows of text for a query: from the gram
+// index, else refining a shorter query's ranks, else a scan. own is a
+// row's text as it is now, for the rows dirty since the text was built.
+func (x *Index) ranks(kind, query string, text *searchText, n int, dirty map[int32]struct{}, own func(i int32) (string, bool)) []uint8 {
+	return x.found.ranks(&x.mu, kind+query, func() []uint8 {
+		earlier := x.found.earlier(&x.mu, kind, query)
+		if rank, ok := text.indexed(query, n, earlier, dirty, own); ok {
 			return rank
 		}
 		if earlier != nil {
-			return x.employeeText.refine(query, earlier, x.dirtyEmployees, own)
+			return text.refine(query, earlier, dirty, own)
 		}
-		return x.employeeText.ranks(query, len(x.Employees), x.dirtyEmployees, own)
+		return text.ranks(query, n, dirty, own)
 	})
 }
 
@@ -276,22 +272,23 @@ func (x *Index) employeeRanks(query string) []uint8 {
 // at a word's start, then anywhere), each group in the order by; for ""
 // it is KeyOrder(by). Shared: callers must not change it.
 func (x *Index) FindKeys(query string, by KeySort) []int32 {
-	if query == "" {
-		return x.KeyOrder(by)
-	}
-	return x.found.list(&x.mu, fmt.Sprintf("k%d %s", by, query), func() []int32 {
-		return ranked(x.KeyOrder(by), x.keyRanks(query))
-	})
+	return find(x, "k", query, by, x.KeyOrder, x.keyRanks)
 }
 
 // FindEmployees is FindKeys for employees: name, e-mail, department,
 // position, phone (its digits) and key serial.
 func (x *Index) FindEmployees(query string, by EmployeeSort) []int32 {
+	return find(x, "e", query, by, x.EmployeeOrder, x.employeeRanks)
+}
+
+// find is the rows of order(by) that match query, best first, kept in
+// the index's cache (kind tells keys from employees there).
+func find[S KeySort | EmployeeSort](x *Index, kind, query string, by S, order func(S) []int32, ranks func(string) []uint8) []int32 {
 	if query == "" {
-		return x.EmployeeOrder(by)
+		return order(by)
 	}
-	return x.found.list(&x.mu, fmt.Sprintf("e%d %s", by, query), func() []int32 {
-		return ranked(x.EmployeeOrder(by), x.employeeRanks(query))
+	return x.found.list(&x.mu, fmt.Sprintf("%s%d %s", kind, by, query), func() []int32 {
+		return ranked(order(by), ranks(query))
 	})
 }
 
@@ -320,22 +317,24 @@ func ranked(order []int32, rank []uint8) []int32 {
 // row is in the list.
 func (x *Index) KeyMatchField(k *KeyRow, query string) string {
 	r := k.r()
-	i, ok := x.keyByID.get(r.key.ID)
-	if !ok {
-		return ""
-	}
-	return fieldName(keyFields, fieldOf(x.rowText(&x.keyText, x.dirtyKeys, i, r.text), query))
+	return x.matchField(keyFields, &x.keyText, x.dirtyKeys, x.keyByID, r.key.ID, r.text, query)
 }
 
 // EmployeeMatchField is KeyMatchField for employees ("name", "e-mail",
 // "department", "position", "phone", "key").
 func (x *Index) EmployeeMatchField(e *EmployeeRow, query string) string {
 	r := e.r()
-	i, ok := x.employeeByID.get(r.emp.ID)
+	return x.matchField(employeeFields, &x.employeeText, x.dirtyEmployees, x.employeeByID, r.emp.ID, r.text, query)
+}
+
+// matchField names the field of fields where query matches record id's
+// row of text (own: its text if written since text was built).
+func (x *Index) matchField(fields []string, text *searchText, dirty map[int32]struct{}, byID idTable, id uint64, own, query string) string {
+	i, ok := byID.get(id)
 	if !ok {
 		return ""
 	}
-	return fieldName(employeeFields, fieldOf(x.rowText(&x.employeeText, x.dirtyEmployees, i, r.text), query))
+	return fieldName(fields, fieldOf(x.rowText(text, dirty, i, own), query))
 }
 
 func (x *Index) rowText(s *searchText, dirty map[int32]struct{}, i int32, own string) string {
@@ -402,23 +401,7 @@ func (c *foundCache) remember(key string) {
 }
 
 func (c *foundCache) ranks(mu *sync.Mutex, key string, compute func() []uint8) []uint8 {
-	mu.Lock()
-	r, ok := c.rankOf[key]
-	mu.Unlock()
-	if ok {
-		return r
-	}
-	r = compute()
-	mu.Lock()
-	defer mu.Unlock()
-	if c.rankOf == nil {
-		c.rankOf = map[string][]uint8{}
-	}
-	if _, ok := c.rankOf[key]; !ok {
-		c.rankOf[key] = r
-		c.remember(key)
-	}
-	return r
+	return cached(c, mu, &c.rankOf, key, compute)
 }
 
 // earlier is the ranks of the longest query searched in this index
@@ -438,23 +421,30 @@ func (c *foundCache) earlier(mu *sync.Mutex, kind, query string) []uint8 {
 }
 
 func (c *foundCache) list(mu *sync.Mutex, key string, compute func() []int32) []int32 {
+	return cached(c, mu, &c.listOf, key, compute)
+}
+
+// cached is the answer to key in m, or computes it (outside the lock:
+// other searches go on meanwhile) and keeps it if no other session did
+// first.
+func cached[T any](c *foundCache, mu *sync.Mutex, m *map[string]T, key string, compute func() T) T {
 	mu.Lock()
-	l, ok := c.listOf[key]
+	v, ok := (*m)[key]
 	mu.Unlock()
 	if ok {
-		return l
+		return v
 	}
-	l = compute()
+	v = compute()
 	mu.Lock()
 	defer mu.Unlock()
-	if c.listOf == nil {
-		c.listOf = map[string][]int32{}
+	if *m == nil {
+		*m = map[string]T{}
 	}
-	if _, ok := c.listOf[key]; !ok {
-		c.listOf[key] = l
+	if _, ok := (*m)[key]; !ok {
+		(*m)[key] = v
 		c.remember(key)
 	}
-	return l
+	return v
 }
 
 // Filter keeps the positions of order for which keep is true. With no

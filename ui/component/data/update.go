@@ -295,14 +295,7 @@ func (u *updater) keyRec(y *Index, i int32, table profileTable, today int) *keyR
 		return &keyRec{gone: true, key: old.key}
 	}
 	r := &keyRec{key: k, holder: u.employee(k.EmployeeID)}
-	if j, ok := y.employeeByID.get(k.LastHolderID); ok && k.LastHolderID != 0 {
-		r.lastHolder = &y.Employees[j]
-	}
-	r.profile, r.applied = table.get(k.ProfileID), table.get(k.AppliedProfileID)
-	if !k.LicenceUntil.IsZero() {
-		r.left = int32(model.LicenceDay(k.LicenceUntil) - today)
-		r.licence = model.LicenceStatusForDays(int(r.left))
-	}
+	r.derive(y, table, today)
 	var text lowerText
 	text.grow(keyTextSize(k, r.holder))
 	holder := text.addKey(k, r.holder)

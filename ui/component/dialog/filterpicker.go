@@ -11,20 +11,23 @@ import (
 )
 
 // FilterChoices are the lines of a list's filter picker (`f` on the Keys
-// and Employees screens): n choices, each what it filters by, its name and
-// how many rows it keeps. A search looks in the first two.
-type FilterChoices struct {
+// and Employees screens): the choices, each what it filters by, its name
+// and how many rows it keeps. A search looks in the first two.
+type FilterChoices[C any] struct {
 	Title, Body string
 	KindWidth   int    // the "Filter by" column
 	CountTitle  string // "Keys", "Employees"
 	CountWidth  int
-	N           int
-	Cells       func(i int) (kind, name string, count int)
+	Choices     []C
+	Cells       func(C) (kind, name string, count int)
+	Chosen      func(C) tea.Msg // the message that applies a choice
 }
 
-// OpenFilterPicker opens the picker; pick runs with the chosen line.
-func OpenFilterPicker(st *styles.Styles, f FilterChoices, pick func(i int) tea.Cmd) tea.Cmd {
-	all := make([]int32, f.N)
+// OpenFilterPicker opens the picker; the chosen line's message comes
+// back.
+func OpenFilterPicker[C any](st *styles.Styles, f FilterChoices[C]) tea.Cmd {
+	cells := func(i int32) (string, string, int) { return f.Cells(f.Choices[i]) }
+	all := make([]int32, len(f.Choices))
 	for i := range all {
 		all[i] = int32(i)
 	}
@@ -41,7 +44,7 @@ func OpenFilterPicker(st *styles.Styles, f FilterChoices, pick func(i int) tea.C
 			}
 			var out []int32
 			for _, i := range all {
-				kind, name, _ := f.Cells(int(i))
+				kind, name, _ := cells(i)
 				if strings.Contains(strings.ToLower(kind+" "+name), q) {
 					out = append(out, i)
 				}
@@ -49,11 +52,11 @@ func OpenFilterPicker(st *styles.Styles, f FilterChoices, pick func(i int) tea.C
 			return out
 		},
 		Cells: func(i int32) []table.Cell {
-			kind, name, n := f.Cells(int(i))
+			kind, name, n := cells(i)
 			return []table.Cell{{Text: kind}, {Text: name}, {Text: humanize.Comma(int64(n))}}
 		},
 	}
-	p := NewPicker(st, f.Title, src, func(i int32) tea.Cmd { return pick(int(i)) })
+	p := NewPicker(st, f.Title, src, func(i int32) tea.Cmd { return common.Cmd(f.Chosen(f.Choices[i])) })
 	p.Body = f.Body
 	return tea.Batch(common.Cmd(common.OpenDialogMsg{Dialog: p}), p.Init())
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/keydesk/keydesk/store"
 	"github.com/keydesk/keydesk/ui/component/common"
 	"github.com/keydesk/keydesk/ui/component/dialog"
+	"github.com/keydesk/keydesk/ui/component/styles"
 )
 
 // Open opens the CSV file at path ("~/" is the home directory) for the
@@ -66,10 +67,10 @@ func fileError(path string, err error) error {
 	return fmt.Errorf("cannot read %s: %v", path, err)
 }
 
-// ProblemsDialog lists every bad line of a refused import.
-func ProblemsDialog(c *common.Common, err *store.ImportError) common.Dialog {
+// problemsDialog lists every bad line of a refused import.
+func problemsDialog(st *styles.Styles, err *store.ImportError) common.Dialog {
 	lines := strings.Split(err.Error(), "\n")
 	title := lines[0] // "nothing imported: 3 problems"
 	title = strings.ToUpper(title[:1]) + title[1:]
-	return dialog.NewMessage(c.Styles, title, lines[1:], true)
+	return dialog.NewMessage(st, title, lines[1:], true)
 }

@@ -21,6 +21,19 @@ type Target struct {
 	Employee *data.EmployeeRow
 }
 
+// EmployeeTarget is an employee and the key they hold (if idx has it),
+// as the actions see them; nil is no target.
+func EmployeeTarget(idx *data.Index, e *data.EmployeeRow) Target {
+	if e == nil {
+		return Target{}
+	}
+	t := Target{Employee: e}
+	if k, ok := idx.Key(e.KeyID()); ok && e.KeyID() != 0 {
+		t.Key = k
+	}
+	return t
+}
+
 // actions are the action keys that work on the target now.
 func (k *KeyMap) actions(t Target) []bound {
 	switch {
@@ -126,11 +139,8 @@ func (a action) showCode() tea.Cmd {
 }
 
 func (a action) reissue() tea.Cmd {
-	st, actor, ref := a.c.Store, a.c.Actor, a.key.Ref()
-	f := dialog.NewForm(a.c.Styles, "Issue a new code for key "+a.key.Serial()+"?", "reissue", func(dialog.Values) tea.Cmd {
-		return func() tea.Msg { return reissued(st.ReissueCode(actor, ref)) }
-	}).WithBody(a.holder(), "The current code stops working; the new one is shown next.")
-	return open(f)
+	return a.confirmNewCode("Issue a new code for key "+a.key.Serial()+"?", "reissue", a.c.Store.ReissueCode, reissued,
+		"The current code stops working; the new one is shown next.")
 }
 
 func (a action) suspend() tea.Cmd {
@@ -139,16 +149,13 @@ func (a action) suspend() tea.Cmd {
 		note := v["note"]
 		return func() tea.Msg { return suspended(st.SuspendKey(actor, ref, note)) }
 	}).WithBody(a.holder(), "The key stops working until the employee enters the new activation code, shown next.").
-		WithInput(&dialog.Input{Key: "note", Label: "Note", Placeholder: "optional", Validate: checkNote})
+		WithInput(noteInput())
 	return open(f)
 }
 
 func (a action) unlock() tea.Cmd {
-	st, actor, ref := a.c.Store, a.c.Actor, a.key.Ref()
-	f := dialog.NewForm(a.c.Styles, "Unlock key "+a.key.Serial()+"?", "unlock", func(dialog.Values) tea.Cmd {
-		return func() tea.Msg { return unlocked(st.UnlockKey(actor, ref)) }
-	}).WithBody(a.holder(), "It becomes Suspended with a new activation code, shown next.")
-	return open(f)
+	return a.confirmNewCode("Unlock key "+a.key.Serial()+"?", "unlock", a.c.Store.UnlockKey, unlocked,
+		"It becomes Suspended with a new activation code, shown next.")
 }
 
 func (a action) remove() tea.Cmd {
@@ -171,7 +178,7 @@ func (a action) remove() tea.Cmd {
 		}
 	}).WithBody(body...).
 		WithChoice(&dialog.Choice{Key: "reason", Label: "Reason", Options: []string{"withdrawal", "broken"}}).
-		WithInput(&dialog.Input{Key: "note", Label: "Note", Placeholder: "optional", Validate: checkNote})
+		WithInput(noteInput())
 	return open(f)
 }
 
@@ -190,7 +197,7 @@ func (a action) compromise() tea.Cmd {
 	}).WithDanger().
 		WithBody(a.holder(), "Lost or stolen. This is final: the key can never be used again.").
 		WithChoice(&dialog.Choice{Key: "reason", Label: "Reason", Options: []string{"lost", "stolen"}}).
-		WithInput(&dialog.Input{Key: "note", Label: "Note", Placeholder: "optional", Validate: checkNote}).
+		WithInput(noteInput()).
 		WithInput(&dialog.Input{Key: "confirm", Label: "Serial", Placeholder: "type " + serial + " to confirm",
 			Validate: func(s string) error {
 				if !strings.EqualFold(strings.TrimSpace(s), serial) {
@@ -203,16 +210,33 @@ func (a action) compromise() tea.Cmd {
 
 func (a action) wiped() tea.Cmd {
 	st, actor, ref := a.c.Store, a.c.Actor, a.key.Ref()
-	f := dialog.NewForm(a.c.Styles, "Mark key "+a.key.Serial()+" wiped?", "mark wiped", func(dialog.Values) tea.Cmd {
-		return func() tea.Msg {
-			k, err := st.KeyWiped(actor, ref)
-			if err != nil {
-				return common.ErrMsg{Err: err}
-			}
-			return common.InfoMsg{Text: fmt.Sprintf("✓ key %s wiped: back in stock as %s", model.Printable(k.Serial), k.Status)}
+	return a.confirm("Mark key "+a.key.Serial()+" wiped?", "mark wiped", func() tea.Msg {
+		k, err := st.KeyWiped(actor, ref)
+		if err != nil {
+			return common.ErrMsg{Err: err}
 		}
-	}).WithBody("The key was returned and wiped: it goes back to the stock as Ready.")
-	return open(f)
+		return common.InfoMsg{Text: fmt.Sprintf("✓ key %s wiped: back in stock as %s", model.Printable(k.Serial), k.Status)}
+	}, "The key was returned and wiped: it goes back to the stock as Ready.")
+}
+
+// confirmNewCode asks before a change that issues a new code (issue is
+// the store's call), then shows the code with the line done writes.
+func (a action) confirmNewCode(title, verb string, issue func(model.Actor, store.KeyRef) (store.CodeView, error),
+	done func(store.CodeView, error) tea.Msg, body string) tea.Cmd {
+	actor, ref := a.c.Actor, a.key.Ref()
+	return a.confirm(title, verb, func() tea.Msg { return done(issue(actor, ref)) }, a.holder(), body)
+}
+
+// confirm asks before a change that needs nothing typed: verb is the
+// button, body what the change does; yes the store call it runs then.
+func (a action) confirm(title, verb string, yes tea.Cmd, body ...string) tea.Cmd {
+	return open(dialog.NewForm(a.c.Styles, title, verb, func(dialog.Values) tea.Cmd { return yes }).WithBody(body...))
+}
+
+// noteInput is the optional note a change of status keeps in the audit
+// trail.
+func noteInput() *dialog.Input {
+	return &dialog.Input{Key: "note", Label: "Note", Placeholder: "optional", Validate: checkNote}
 }
 
 func checkNote(s string) error {

@@ -54,23 +54,22 @@ type bound struct {
 
 // forEvent is the binding of an admin event and the action it starts.
 func (k *KeyMap) forEvent(ev model.EventKind) (bound, bool) {
-	switch ev {
-	case model.EventAssign:
-		return bound{k.Assign, action.pickEmployee}, true
-	case model.EventReissue:
-		return bound{k.Reissue, action.reissue}, true
-	case model.EventSuspend:
-		return bound{k.Suspend, action.suspend}, true
-	case model.EventUnlock:
-		return bound{k.Unlock, action.unlock}, true
-	case model.EventRemove:
-		return bound{k.Remove, action.remove}, true
-	case model.EventCompromise:
-		return bound{k.Compromise, action.compromise}, true
-	case model.EventReportLost:
-		return bound{k.ReportLost, action.reportLost}, true
-	case model.EventWiped:
-		return bound{k.Wiped, action.wiped}, true
+	for _, e := range [...]struct {
+		ev model.EventKind
+		bound
+	}{
+		{model.EventAssign, bound{k.Assign, action.pickEmployee}},
+		{model.EventReissue, bound{k.Reissue, action.reissue}},
+		{model.EventSuspend, bound{k.Suspend, action.suspend}},
+		{model.EventUnlock, bound{k.Unlock, action.unlock}},
+		{model.EventRemove, bound{k.Remove, action.remove}},
+		{model.EventCompromise, bound{k.Compromise, action.compromise}},
+		{model.EventReportLost, bound{k.ReportLost, action.reportLost}},
+		{model.EventWiped, bound{k.Wiped, action.wiped}},
+	} {
+		if e.ev == ev {
+			return e.bound, true
+		}
 	}
 	return bound{}, false
 }

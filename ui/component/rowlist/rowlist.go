@@ -144,3 +144,46 @@ func (m *Model[R]) View(st *styles.Styles, width int, title, info string, cells 
 	body := m.Table.View(st, func(i int) []table.Cell { return cells(&m.all[m.shown[i]]) })
 	return m.Search.TitleLine(left, width) + "\n" + body
 }
+
+// Filtered is a list with a filter and orders of the screen's own (the
+// Keys and Employees lists).
+type Filtered interface {
+	Refilter() // shows the rows for the query, filter and order now
+	FilterOn() bool
+	ClearFilter() // drops the filter (Refilter shows the rows)
+	NextSort()    // takes the next order (Refilter shows the rows)
+}
+
+// UpdateFiltered is Update for a Filtered list: esc with no search to
+// clear clears the filter (one esc, one thing), and the sort key shows
+// the next order; the cursor stays on its record.
+func (m *Model[R]) UpdateFiltered(msg tea.KeyMsg, keys *common.ListKeys, l Filtered) (handled bool, cmd tea.Cmd) {
+	if !m.Search.Typing() && m.Search.Query() == "" && l.FilterOn() && key.Matches(msg, keys.Back) {
+		m.ChangeFilter(func() {
+			l.ClearFilter()
+			l.Refilter()
+		})
+		return true, nil
+	}
+	if handled, cmd := m.Update(msg, keys, l.Refilter); handled {
+		return true, cmd
+	}
+	if key.Matches(msg, keys.Sort) {
+		m.KeepSelection(func() {
+			l.NextSort()
+			l.Refilter()
+		})
+		return true, nil
+	}
+	return false, nil
+}
+
+// ChangeFilter runs change, which shows the rows of another filter, and
+// keeps the cursor on its record, or puts it on the first row when the
+// filter hides the record.
+func (m *Model[R]) ChangeFilter(change func()) {
+	m.KeepSelection(change)
+	if _, ok := m.Selected(); !ok {
+		m.Table.SetCursor(0)
+	}
+}

@@ -284,3 +284,21 @@ func fit(text string, width int) string {
 
 // Fit is fit for other screens' one-line texts.
 func Fit(text string, width int) string { return fit(text, width) }
+
+// FitBlock makes text exactly height lines of at most width columns, so
+// that a screen that draws too much can never push the footer away.
+func FitBlock(text string, width, height int) string {
+	lines := strings.Split(text, "\n")
+	if len(lines) > height {
+		lines = lines[:height]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > width {
+			lines[i] = fit(l, width)
+		}
+	}
+	for len(lines) < height {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}

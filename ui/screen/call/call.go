@@ -205,15 +205,8 @@ func (m *Model) closeCaller() {
 
 // target is the caller and their key, as the key actions see them.
 func (m *Model) target() keyaction.Target {
-	e, ok := m.idx.Employee(m.caller)
-	if !ok {
-		return keyaction.Target{}
-	}
-	t := keyaction.Target{Employee: e}
-	if k, ok := m.idx.Key(e.KeyID()); ok && e.KeyID() != 0 {
-		t.Key = k
-	}
-	return t
+	e, _ := m.idx.Employee(m.caller)
+	return keyaction.EmployeeTarget(m.idx, e)
 }
 
 // TakeCode shows on this screen a code an action issued for the caller

@@ -3,7 +3,6 @@ package employees
 import (
 	"fmt"
 
-	"github.com/charmbracelet/bubbles/key"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/ui/component/common"
 	"github.com/keydesk/keydesk/ui/component/history"
@@ -11,22 +10,11 @@ import (
 	"github.com/keydesk/keydesk/ui/component/table"
 )
 
-// details is one employee's page: profile, key, history.
-type details struct {
-	c       *common.Common
-	id      uint64
-	history *history.Page
-}
-
-func newDetails(c *common.Common, id uint64) *details {
-	return &details{c: c, id: id, history: history.EmployeePage(c.Store, id)}
-}
-
-// view draws the page; t is the employee and their key, as the key
-// actions see them.
-func (d *details) view(t keyaction.Target, own []key.Binding, actions *keyaction.KeyMap) string {
-	st := d.c.Styles
-	w := d.c.Width
+// pageView draws one employee's page: profile, key, history; t is the
+// employee and their key, as the key actions see them.
+func (m *Model) pageView(t keyaction.Target) string {
+	st := m.Styles
+	w := m.Width
 	e := t.Employee
 	if e == nil {
 		return st.Subtle.Render("This employee no longer exists.")
@@ -59,8 +47,8 @@ func (d *details) view(t keyaction.Target, own []key.Binding, actions *keyaction
 	for i := range lines {
 		lines[i] = table.Fit(lines[i], w)
 	}
-	lines = append(lines, common.BindingLines(st, "Actions", append(own, actions.Bindings(t)...), w)...)
-	return d.history.Below(st, lines, w, d.c.Height)
+	lines = append(lines, common.BindingLines(st, "Actions", append(m.pageKeys(), m.actions.Bindings(t)...), w)...)
+	return m.page.History().Below(st, lines, w, m.Height)
 }
 
 func dash(s string) string {

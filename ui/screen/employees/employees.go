@@ -25,8 +25,8 @@ type Model struct {
 	keys    *keyMap
 	actions *keyaction.KeyMap
 	list    list
-	details *details  // nil: the list is shown
-	edit    *editForm // nil: no form open
+	page    history.RecordPage // one employee's, over the list
+	edit    *editForm          // nil: no form open
 
 	pendingSelect uint64 // an employee to select once the data has it
 	importPath    string // the file typed at the last import
@@ -36,6 +36,7 @@ type Model struct {
 func New(c common.Common, actions *keyaction.KeyMap) *Model {
 	m := &Model{Common: c, keys: defaultKeyMap(), actions: actions}
 	m.list = newList(&m.Common)
+	m.page = history.NewRecordPage(func(id uint64) *history.Page { return history.EmployeePage(c.Store, id) })
 	return m
 }
 
@@ -53,7 +54,7 @@ func (m *Model) SetSize(width, height int) {
 
 // Capturing reports whether a search line or a form takes every key.
 func (m *Model) Capturing() bool {
-	return m.edit != nil || (m.details == nil && m.list.Search.Typing())
+	return m.edit != nil || (!m.page.IsOpen() && m.list.Search.Typing())
 }
 
 // Shown is called when the tab becomes the current one.
@@ -67,14 +68,11 @@ func (m *Model) SetIndex(idx *data.Index) tea.Cmd {
 	if _, ok := idx.Employee(m.pendingSelect); ok && m.pendingSelect != 0 {
 		m.selectEmployee(m.pendingSelect)
 	}
-	if m.details == nil {
-		return nil
-	}
-	if _, ok := idx.Employee(m.details.id); !ok {
-		m.details = nil
+	cmd, gone := m.page.Reload(func(id uint64) bool { _, ok := idx.Employee(id); return ok })
+	if gone {
 		return common.Cmd(common.InfoMsg{Text: "the employee you were looking at was deleted"})
 	}
-	return m.details.history.Load()
+	return cmd
 }
 
 // Open shows one employee's page.
@@ -87,14 +85,13 @@ func (m *Model) Open(id uint64) tea.Cmd {
 	if _, ok := m.idx.Employee(id); !ok {
 		return nil
 	}
-	m.details = newDetails(&m.Common, id)
-	return m.details.history.Load()
+	return m.page.Open(id)
 }
 
 // Select puts the cursor on an employee (a new one may not be loaded
 // yet: it is selected when it arrives).
 func (m *Model) Select(id uint64) {
-	m.details = nil
+	m.page.Close()
 	m.selectEmployee(id)
 }
 
@@ -110,7 +107,7 @@ func (m *Model) selectEmployee(id uint64) {
 		return
 	}
 	if !m.list.SelectID(id) && m.list.Search.Clear() {
-		m.list.refilter()
+		m.list.Refilter()
 		m.list.SelectID(id)
 	}
 	m.pendingSelect = 0
@@ -122,31 +119,22 @@ func (m *Model) current() (*data.EmployeeRow, bool) {
 	if m.idx == nil {
 		return nil, false
 	}
-	if m.details != nil {
-		return m.idx.Employee(m.details.id)
+	if id, ok := m.page.ID(); ok {
+		return m.idx.Employee(id)
 	}
 	return m.list.Selected()
 }
 
 func (m *Model) target() keyaction.Target {
-	e, ok := m.current()
-	if !ok {
-		return keyaction.Target{}
-	}
-	t := keyaction.Target{Employee: e}
-	if k, ok := m.idx.Key(e.KeyID()); ok && e.KeyID() != 0 {
-		t.Key = k
-	}
-	return t
+	e, _ := m.current()
+	return keyaction.EmployeeTarget(m.idx, e)
 }
 
 // Update handles a message meant for this screen.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case history.LoadedMsg:
-		if m.details != nil {
-			m.details.history.Loaded(msg)
-		}
+		m.page.Loaded(msg)
 		return nil
 	case editDoneMsg:
 		return m.edited(msg)
@@ -158,8 +146,6 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.edit = nil
 		}
 		return nil
-	case importProblemsMsg:
-		return common.Cmd(common.OpenDialogMsg{Dialog: importfile.ProblemsDialog(&m.Common, msg.err)})
 	case importedMsg:
 		return msg.show(&m.Common)
 	}
@@ -167,22 +153,18 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if k, ok := msg.(tea.KeyMsg); ok && k.Type == tea.KeyEsc && m.edit.changed() {
 			return m.askDiscard()
 		}
-		closed, cmd := m.edit.Update(msg)
-		if closed {
-			m.edit = nil
-		}
-		return cmd
+		return common.UpdateForm(&m.edit, msg)
 	}
 	k, ok := msg.(tea.KeyMsg)
 	if !ok {
-		if m.details == nil {
+		if !m.page.IsOpen() {
 			_, cmd := m.list.Search.Update(msg)
 			return cmd
 		}
 		return nil
 	}
-	if m.details != nil {
-		return m.updateDetails(k)
+	if m.page.IsOpen() {
+		return m.updatePage(k)
 	}
 	if handled, cmd := m.list.update(k); handled {
 		return cmd
@@ -196,20 +178,14 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(k, m.keys.Filter):
 		return m.pickFilter()
 	case m.Access.Pressed(k, m.keys.Import):
-		if m.Remote {
-			return common.Cmd(common.InfoMsg{Text: RemoteImportHint})
-		}
-		return promptImport(&m.Common, &m.importPath)
+		return importfile.Prompt(&m.Common, employeesFile, &m.importPath)
 	}
 	return m.employeeKeys(k)
 }
 
-func (m *Model) updateDetails(k tea.KeyMsg) tea.Cmd {
+func (m *Model) updatePage(k tea.KeyMsg) tea.Cmd {
 	switch {
-	case m.details.history.HandleKey(k, m.ListKeys):
-		return nil
-	case key.Matches(k, m.ListKeys.Back):
-		m.details = nil
+	case m.page.HandleKey(k, m.ListKeys):
 		return nil
 	case key.Matches(k, m.keys.OpenKey):
 		if t := m.target(); t.Key != nil {
@@ -307,10 +283,12 @@ func (m *Model) View() string {
 	switch {
 	case m.edit != nil:
 		return m.edit.View()
-	case m.details != nil && m.details.history.Opened != nil:
-		return history.EntryView(m.Styles, m.details.history.Opened, m.Width, m.Height)
-	case m.details != nil && m.idx != nil:
-		return m.details.view(m.target(), m.pageKeys(), m.actions)
+	}
+	if entry, ok := m.page.EntryView(m.Styles, m.Width, m.Height); ok {
+		return entry
+	}
+	if m.page.IsOpen() && m.idx != nil {
+		return m.pageView(m.target())
 	}
 	return m.list.view() + "\n" + m.actionLine()
 }
@@ -320,9 +298,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	switch {
 	case m.edit != nil:
 		return m.edit.help()
-	case m.details != nil && m.details.history.Busy():
-		return m.details.history.FocusHelp()
-	case m.details != nil:
+	case m.page.Busy():
+		return m.page.FocusHelp()
+	case m.page.IsOpen():
 		out := []key.Binding{m.ListKeys.Back}
 		if t := m.target(); t.Key != nil {
 			out = append(out, m.keys.OpenKey)
@@ -376,16 +354,11 @@ func (m *Model) Current() (*data.EmployeeRow, bool) { return m.current() }
 
 // PageOpen reports whether one employee's page is shown (esc closes it).
 func (m *Model) PageOpen() bool {
-	return m.details != nil && m.edit == nil && !m.details.history.Busy()
+	return m.page.Shown() && m.edit == nil
 }
 
 // PageID is the employee whose page is shown, if one is.
-func (m *Model) PageID() (uint64, bool) {
-	if m.details == nil {
-		return 0, false
-	}
-	return m.details.id, true
-}
+func (m *Model) PageID() (uint64, bool) { return m.page.ID() }
 
 // discardMsg drops the edit form's changes, once confirmed.
 type discardMsg struct{ id uint64 }

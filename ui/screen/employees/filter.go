@@ -20,6 +20,8 @@ type filterChoice struct {
 // filterChosenMsg is the admin's pick, for the screen to apply.
 type filterChosenMsg struct{ choice filterChoice }
 
+func chosen(c filterChoice) tea.Msg { return filterChosenMsg{choice: c} }
+
 func (m *Model) pickFilter() tea.Cmd {
 	if m.idx == nil {
 		return nil
@@ -44,28 +46,25 @@ func (m *Model) pickFilter() tea.Cmd {
 		}
 		return c.kind, c.group.Label(), c.group.Count
 	}
-	return dialog.OpenFilterPicker(m.Styles, dialog.FilterChoices{
+	return dialog.OpenFilterPicker(m.Styles, dialog.FilterChoices[filterChoice]{
 		Title: "Show the employees of…", Body: "A company and a department together keep those in both.",
 		KindWidth: 10, CountTitle: "Employees", CountWidth: 9,
-		N: len(choices), Cells: func(i int) (string, string, int) { return cells(choices[i]) },
-	}, func(i int) tea.Cmd { return common.Cmd(filterChosenMsg{choice: choices[i]}) })
+		Choices: choices, Cells: cells, Chosen: chosen,
+	})
 }
 
 // applyFilter keeps the chosen company or department (the other one
 // stays as it was); "everyone" drops both.
 func (l *list) applyFilter(c filterChoice) {
-	l.KeepSelection(func() {
+	l.ChangeFilter(func() {
 		switch c.kind {
 		case "company":
 			l.company, l.byCompany = c.group.Value, true
 		case "department":
 			l.department, l.byDepartment = c.group.Value, true
 		default:
-			l.byCompany, l.byDepartment = false, false
+			l.ClearFilter()
 		}
-		l.refilter()
+		l.Refilter()
 	})
-	if _, ok := l.Selected(); !ok {
-		l.Table.SetCursor(0)
-	}
 }

@@ -49,7 +49,7 @@ func newList(c *common.Common) list {
 func (l *list) setIndex(idx *data.Index) {
 	l.KeepSelection(func() {
 		l.idx = idx
-		l.refilter()
+		l.Refilter()
 	})
 	if l.lastPending && !idx.Partial() {
 		l.Table.SetCursor(l.Len() - 1)
@@ -57,7 +57,7 @@ func (l *list) setIndex(idx *data.Index) {
 	}
 }
 
-func (l *list) refilter() {
+func (l *list) Refilter() {
 	if l.idx == nil {
 		return
 	}
@@ -116,22 +116,15 @@ func (l *list) update(msg tea.KeyMsg) (handled bool, cmd tea.Cmd) {
 	// G waits for the whole list on a first page; any other key changes
 	// what the admin asked for.
 	l.lastPending = !l.Search.Typing() && key.Matches(msg, keys.Bottom) && l.idx != nil && l.idx.Partial()
-	// esc with no search to clear clears the filter, as on Keys.
-	if !l.Search.Typing() && l.Search.Query() == "" && (l.byCompany || l.byDepartment) && key.Matches(msg, keys.Back) {
-		l.applyFilter(filterChoice{})
-		return true, nil
-	}
-	if handled, cmd := l.Update(msg, keys, l.refilter); handled {
-		return true, cmd
-	}
-	if key.Matches(msg, keys.Sort) {
-		l.KeepSelection(func() {
-			l.sort = data.EmployeeSorts[(int(l.sort)+1)%len(data.EmployeeSorts)]
-			l.refilter()
-		})
-		return true, nil
-	}
-	return false, nil
+	return l.UpdateFiltered(msg, keys, l)
+}
+
+// FilterOn, ClearFilter and NextSort are the list's own filter and
+// orders, for rowlist.UpdateFiltered.
+func (l *list) FilterOn() bool { return l.byCompany || l.byDepartment }
+func (l *list) ClearFilter()   { l.byCompany, l.byDepartment = false, false }
+func (l *list) NextSort() {
+	l.sort = data.EmployeeSorts[(int(l.sort)+1)%len(data.EmployeeSorts)]
 }
 
 func (l *list) view() string {

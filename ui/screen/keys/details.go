@@ -15,22 +15,13 @@ import (
 	"github.com/keydesk/keydesk/ui/component/table"
 )
 
-// details is one key's page: its fields, the actions its status allows,
+// pageView is one key's page: its fields, the actions its status allows,
 // and its history.
-type details struct {
-	c       *common.Common
-	id      uint64
-	history *history.Page
-}
-
-func newDetails(c *common.Common, id uint64) *details {
-	return &details{c: c, id: id, history: history.KeyPage(c.Store, id)}
-}
-
-func (d *details) view(idx *data.Index, actions *keyaction.KeyMap) string {
-	st := d.c.Styles
-	w := d.c.Width
-	k, ok := idx.Key(d.id)
+func (m *Model) pageView() string {
+	st := m.Styles
+	w := m.Width
+	id, _ := m.page.ID()
+	k, ok := m.idx.Key(id)
 	if !ok {
 		return st.Subtle.Render("This key no longer exists.")
 	}
@@ -56,21 +47,21 @@ func (d *details) view(idx *data.Index, actions *keyaction.KeyMap) string {
 	fields = append(fields, st.Label.Render("Employee")+holder)
 	changed := pair("Imported", k.ImportedAt().UTC().Format(history.TimeFormat), "Last change", k.UpdatedAt().UTC().Format(history.TimeFormat))
 	var actionLines []string
-	allowed := actions.Bindings(keyaction.Target{Key: k})
+	allowed := m.actions.Bindings(keyaction.Target{Key: k})
 	switch {
 	case len(allowed) == 0 && len(model.AdminActions(k.Status())) == 0:
 		actionLines = []string{st.Label.Render("Actions") + st.Subtle.Render(fmt.Sprintf("none: %s is final", k.Status()))}
 	case len(allowed) == 0 && model.IsReportedLost(k.Status(), k.Reason()):
 		actionLines = []string{st.Label.Render("Actions") + st.Subtle.Render("none for you: it waits for an admin to mark it compromised")}
 	case len(allowed) == 0:
-		actionLines = []string{st.Label.Render("Actions") + st.Subtle.Render(fmt.Sprintf("none for your role (%s)", d.c.Access.Role()))}
+		actionLines = []string{st.Label.Render("Actions") + st.Subtle.Render(fmt.Sprintf("none for your role (%s)", m.Access.Role()))}
 	default:
 		actionLines = common.BindingLines(st, "Actions", allowed, w)
 	}
 	// The note is free text of up to 500 characters: it gets every line
 	// the page can spare, down to the history's header and one entry,
 	// and the blank line above the history when it needs that too.
-	spare := d.c.Height - len(fields) - 1 - len(actionLines) - history.BelowLines - history.MinLines
+	spare := m.Height - len(fields) - 1 - len(actionLines) - history.BelowLines - history.MinLines
 	tight := len(common.Wrap(dash(k.Note()), w-lipgloss.Width(st.Label.Render("")), spare+2)) > spare
 	if tight {
 		spare++
@@ -82,9 +73,9 @@ func (d *details) view(idx *data.Index, actions *keyaction.KeyMap) string {
 	}
 	lines = append(lines, actionLines...)
 	if tight {
-		return d.history.BelowTight(st, lines, w, d.c.Height)
+		return m.page.History().BelowTight(st, lines, w, m.Height)
 	}
-	return d.history.Below(st, lines, w, d.c.Height)
+	return m.page.History().Below(st, lines, w, m.Height)
 }
 
 func dash(s string) string {

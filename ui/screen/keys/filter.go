@@ -75,6 +75,8 @@ type filterChoice struct {
 // filterChosenMsg is the admin's pick, for the screen to apply.
 type filterChosenMsg struct{ choice filterChoice }
 
+func chosen(c filterChoice) tea.Msg { return filterChosenMsg{choice: c} }
+
 // apply combines a choice with the filter as it is.
 func (f keyFilter) apply(c filterChoice) keyFilter {
 	switch c.kind {
@@ -119,27 +121,24 @@ func (m *Model) pickFilter() tea.Cmd {
 		}
 		return "all keys", "(no filter)", len(idx.Keys)
 	}
-	return dialog.OpenFilterPicker(m.Styles, dialog.FilterChoices{
+	return dialog.OpenFilterPicker(m.Styles, dialog.FilterChoices[filterChoice]{
 		Title: "Show the keys…", Body: "A status and a licence status together keep the keys in both.",
 		KindWidth: 9, CountTitle: "Keys", CountWidth: 7,
-		N: len(choices), Cells: func(i int) (string, string, int) { return cells(choices[i]) },
-	}, func(i int) tea.Cmd { return common.Cmd(filterChosenMsg{choice: choices[i]}) })
+		Choices: choices, Cells: cells, Chosen: chosen,
+	})
 }
 
 // applyFilter shows the keys of the filter combined with the choice.
 func (l *list) applyFilter(c filterChoice) {
-	l.KeepSelection(func() {
+	l.ChangeFilter(func() {
 		l.filter = l.filter.apply(c)
-		l.refilter()
+		l.Refilter()
 	})
-	if _, ok := l.Selected(); !ok {
-		l.Table.SetCursor(0)
-	}
 }
 
 // ShowReportedLost shows the keys that wait for an admin: reported lost.
 func (m *Model) ShowReportedLost() {
-	m.details = nil
+	m.page.Close()
 	m.list.Search.Clear()
 	m.list.applyFilter(filterChoice{kind: "lost"})
 }

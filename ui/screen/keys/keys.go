@@ -8,6 +8,7 @@ import (
 	"github.com/keydesk/keydesk/ui/component/common"
 	"github.com/keydesk/keydesk/ui/component/data"
 	"github.com/keydesk/keydesk/ui/component/history"
+	"github.com/keydesk/keydesk/ui/component/importfile"
 	"github.com/keydesk/keydesk/ui/component/keyaction"
 	"github.com/keydesk/keydesk/ui/component/searchbar"
 )
@@ -19,7 +20,7 @@ type Model struct {
 	keys    *keyMap
 	actions *keyaction.KeyMap
 	list    list
-	details *details // nil: the list is shown
+	page    history.RecordPage // one key's, over the list
 
 	pendingOpen string // a serial to open once the data has it
 	importPath  string // the file typed at the last import
@@ -29,6 +30,7 @@ type Model struct {
 func New(c common.Common, actions *keyaction.KeyMap) *Model {
 	m := &Model{Common: c, keys: defaultKeyMap(), actions: actions}
 	m.list = newList(&m.Common)
+	m.page = history.NewRecordPage(func(id uint64) *history.Page { return history.KeyPage(c.Store, id) })
 	return m
 }
 
@@ -42,7 +44,7 @@ func (m *Model) SetSize(width, height int) {
 }
 
 // Capturing reports whether the search line takes every key.
-func (m *Model) Capturing() bool { return m.details == nil && m.list.Search.Typing() }
+func (m *Model) Capturing() bool { return !m.page.IsOpen() && m.list.Search.Typing() }
 
 // Shown is called when the tab becomes the current one.
 func (m *Model) Shown() tea.Cmd { return nil }
@@ -56,14 +58,8 @@ func (m *Model) SetIndex(idx *data.Index) tea.Cmd {
 		m.pendingOpen = ""
 		return m.OpenSerial(serial)
 	}
-	if m.details == nil {
-		return nil
-	}
-	if _, ok := idx.Key(m.details.id); !ok {
-		m.details = nil
-		return nil
-	}
-	return m.details.history.Load()
+	cmd, _ := m.page.Reload(func(id uint64) bool { _, ok := idx.Key(id); return ok })
+	return cmd
 }
 
 // OpenSerial shows one key's page, from anywhere.
@@ -80,16 +76,15 @@ func (m *Model) OpenSerial(serial string) tea.Cmd {
 		m.list.showAll()
 		m.list.SelectID(k.ID())
 	}
-	m.details = newDetails(&m.Common, k.ID())
-	return m.details.history.Load()
+	return m.page.Open(k.ID())
 }
 
 func (m *Model) current() (*data.KeyRow, bool) {
 	if m.idx == nil {
 		return nil, false
 	}
-	if m.details != nil {
-		return m.idx.Key(m.details.id)
+	if id, ok := m.page.ID(); ok {
+		return m.idx.Key(id)
 	}
 	return m.list.Selected()
 }
@@ -98,30 +93,23 @@ func (m *Model) current() (*data.KeyRow, bool) {
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case history.LoadedMsg:
-		if m.details != nil {
-			m.details.history.Loaded(msg)
-		}
+		m.page.Loaded(msg)
 		return nil
 	case filterChosenMsg:
 		m.list.applyFilter(msg.choice)
 		return nil
-	case importProblemsMsg:
-		return common.Cmd(common.OpenDialogMsg{Dialog: msg.dialog(&m.Common)})
 	}
 	k, ok := msg.(tea.KeyMsg)
 	if !ok {
-		if m.details == nil {
+		if !m.page.IsOpen() {
 			_, cmd := m.list.Search.Update(msg)
 			return cmd
 		}
 		return nil
 	}
-	if m.details != nil {
+	if m.page.IsOpen() {
 		switch {
-		case m.details.history.HandleKey(k, m.ListKeys):
-			return nil
-		case key.Matches(k, m.ListKeys.Back):
-			m.details = nil
+		case m.page.HandleKey(k, m.ListKeys):
 			return nil
 		case key.Matches(k, m.keys.OpenEmployee):
 			if cur, ok := m.current(); ok && cur.EmployeeID() != 0 {
@@ -131,7 +119,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return m.keyActions(k)
 	}
-	if handled, cmd := m.list.update(k, m.keys); handled {
+	if handled, cmd := m.list.UpdateFiltered(k, m.ListKeys, &m.list); handled {
 		return cmd
 	}
 	switch {
@@ -144,15 +132,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case key.Matches(k, m.ListKeys.Open):
 		if cur, ok := m.list.Selected(); ok {
-			m.details = newDetails(&m.Common, cur.ID())
-			return m.details.history.Load()
+			return m.page.Open(cur.ID())
 		}
 		return nil
 	case m.Access.Pressed(k, m.keys.Import):
-		if m.Remote {
-			return common.Cmd(common.InfoMsg{Text: RemoteImportHint})
-		}
-		return promptImport(&m.Common, &m.importPath)
+		return importfile.Prompt(&m.Common, keysFile, &m.importPath)
 	}
 	return m.keyActions(k)
 }
@@ -168,11 +152,11 @@ func (m *Model) keyActions(k tea.KeyMsg) tea.Cmd {
 
 // View draws the screen.
 func (m *Model) View() string {
-	if m.details != nil && m.details.history.Opened != nil {
-		return history.EntryView(m.Styles, m.details.history.Opened, m.Width, m.Height)
+	if entry, ok := m.page.EntryView(m.Styles, m.Width, m.Height); ok {
+		return entry
 	}
-	if m.details != nil && m.idx != nil {
-		return m.details.view(m.idx, m.actions)
+	if m.page.IsOpen() && m.idx != nil {
+		return m.pageView()
 	}
 	return m.list.view() + "\n" + m.actionLine()
 }
@@ -180,9 +164,9 @@ func (m *Model) View() string {
 // ShortHelp is the footer's keys for what is on screen.
 func (m *Model) ShortHelp() []key.Binding {
 	switch {
-	case m.details != nil && m.details.history.Busy():
-		return m.details.history.FocusHelp()
-	case m.details != nil:
+	case m.page.Busy():
+		return m.page.FocusHelp()
+	case m.page.IsOpen():
 		out := []key.Binding{m.ListKeys.Back}
 		cur, ok := m.current()
 		if !ok {
@@ -219,14 +203,15 @@ func (m *Model) FullHelp() [][]key.Binding {
 }
 
 // PageOpen reports whether one key's page is shown (esc closes it).
-func (m *Model) PageOpen() bool { return m.details != nil && !m.details.history.Busy() }
+func (m *Model) PageOpen() bool { return m.page.Shown() }
 
 // PageSerial is the key whose page is shown, if one is.
 func (m *Model) PageSerial() (string, bool) {
-	if m.details == nil || m.idx == nil {
+	id, open := m.page.ID()
+	if !open || m.idx == nil {
 		return "", false
 	}
-	k, ok := m.idx.Key(m.details.id)
+	k, ok := m.idx.Key(id)
 	if !ok {
 		return "", false
 	}

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/dustin/go-humanize"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/ui/component/common"
@@ -46,11 +44,11 @@ func newList(c *common.Common) list {
 func (l *list) setIndex(idx *data.Index) {
 	l.KeepSelection(func() {
 		l.idx = idx
-		l.refilter()
+		l.Refilter()
 	})
 }
 
-func (l *list) refilter() {
+func (l *list) Refilter() {
 	if l.idx == nil {
 		return
 	}
@@ -67,29 +65,15 @@ func (l *list) refilter() {
 // showAll drops the search and the filter so that any key can be shown.
 func (l *list) showAll() {
 	l.Search.Clear()
-	l.filter = keyFilter{}
-	l.refilter()
+	l.ClearFilter()
+	l.Refilter()
 }
 
-func (l *list) update(msg tea.KeyMsg, keys *keyMap) (handled bool, cmd tea.Cmd) {
-	// esc with no search to clear clears the filter: one esc, one thing.
-	if !l.Search.Typing() && l.Search.Query() == "" && l.filter.active() && key.Matches(msg, l.c.ListKeys.Back) {
-		l.applyFilter(filterChoice{})
-		return true, nil
-	}
-	if handled, cmd := l.Update(msg, l.c.ListKeys, l.refilter); handled {
-		return true, cmd
-	}
-	switch {
-	case key.Matches(msg, l.c.ListKeys.Sort):
-		l.KeepSelection(func() {
-			l.sort = data.KeySorts[(int(l.sort)+1)%len(data.KeySorts)]
-			l.refilter()
-		})
-		return true, nil
-	}
-	return false, nil
-}
+// FilterOn, ClearFilter and NextSort are the list's own filter and
+// orders, for rowlist.UpdateFiltered.
+func (l *list) FilterOn() bool { return l.filter.active() }
+func (l *list) ClearFilter()   { l.filter = keyFilter{} }
+func (l *list) NextSort()      { l.sort = data.KeySorts[(int(l.sort)+1)%len(data.KeySorts)] }
 
 func (l *list) view() string {
 	st := l.c.Styles

@@ -44,11 +44,10 @@ func (v formValues) rules() model.ProfileRules {
 // editForm adds a profile, or edits the one it was opened on.
 type editForm struct {
 	*common.ScreenForm
-	c       *common.Common
-	old     model.Profile // the profile edited, at its revision; zero for a new one
-	isNew   bool
-	values  formValues
-	problem string // the store's refusal of the last save
+	c      *common.Common
+	old    model.Profile // the profile edited, at its revision; zero for a new one
+	isNew  bool
+	values formValues
 }
 
 // savedMsg is the store's answer to a save, tagged with the form.
@@ -59,7 +58,7 @@ type savedMsg struct {
 }
 
 func newEditForm(c *common.Common, old model.Profile, isNew bool, v formValues, problem string) (*editForm, tea.Cmd) {
-	f := &editForm{c: c, old: old, isNew: isNew, values: v, problem: problem}
+	f := &editForm{c: c, old: old, isNew: isNew, values: v}
 	in := &f.values
 	// number is a field of a whole number, checked by the model's rule
 	// for the rule set sets.
@@ -103,6 +102,7 @@ func newEditForm(c *common.Common, old model.Profile, isNew bool, v formValues, 
 		Description("What the keys with this profile ask for: a PIN of 4 to 16 digits, changed every\n"+
 			"so many days (0: never), 3 to 10 wrong ones before the key locks, a press of its\n"+
 			"button, this server's OK. enter on the last field saves."), c.Width, c.Height, f.save)
+	f.SetProblem(problem)
 	return f, f.Init()
 }
 
@@ -114,15 +114,6 @@ func checkRule(set func(*model.ProfileRules)) error {
 	probe := model.DefaultRules
 	set(&probe)
 	return probe.Validate()
-}
-
-// update forwards every message to the form; closed reports a cancel. A
-// key clears the refusal shown above it.
-func (f *editForm) update(msg tea.Msg) (closed bool, cmd tea.Cmd) {
-	if _, ok := msg.(tea.KeyMsg); ok {
-		f.problem = ""
-	}
-	return f.Update(msg)
 }
 
 // save saves at the revision the form was opened on, so that an admin who
@@ -146,5 +137,3 @@ func (f *editForm) save() tea.Cmd {
 }
 
 func (f *editForm) help() []key.Binding { return f.Help("yes/no") }
-
-func (f *editForm) view() string { return f.ViewWithProblem(f.problem, f.c.Width) }

@@ -131,12 +131,12 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.saved(msg)
 	case tea.KeyMsg:
 		if m.form != nil {
-			return m.updateForm(msg)
+			return common.UpdateForm(&m.form, msg)
 		}
 		return m.keyPress(msg)
 	}
 	if m.form != nil {
-		return m.updateForm(msg) // huh finishes a form in one of its own messages
+		return common.UpdateForm(&m.form, msg) // huh finishes a form in one of its own messages
 	}
 	return nil
 }
@@ -168,14 +168,6 @@ func (m *Model) keyPress(k tea.KeyMsg) tea.Cmd {
 func (m *Model) openForm(p store.ProfileUse, isNew bool) tea.Cmd {
 	var cmd tea.Cmd
 	m.form, cmd = newEditForm(&m.Common, p.Profile, isNew, valuesOf(p.Profile), "")
-	return cmd
-}
-
-func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
-	closed, cmd := m.form.update(msg)
-	if closed {
-		m.form = nil
-	}
 	return cmd
 }
 

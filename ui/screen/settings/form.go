@@ -57,7 +57,6 @@ type editForm struct {
 	values   formValues
 	password string // the saved one: kept unless a new one is typed or it is cleared
 	rev      uint64 // of the settings opened: the store refuses a save over newer ones
-	problem  string // the store's refusal of the last save
 }
 
 // savedMsg is the store's answer to a save, tagged with the form.
@@ -105,15 +104,6 @@ func newEditForm(c *common.Common, v formValues, password string, rev uint64) (*
 	return f, f.Init()
 }
 
-// update forwards every message to the form, and saves it when done;
-// closed reports a cancel. A key clears the refusal shown above it.
-func (f *editForm) update(msg tea.Msg) (closed bool, cmd tea.Cmd) {
-	if _, ok := msg.(tea.KeyMsg); ok {
-		f.problem = ""
-	}
-	return f.Update(msg)
-}
-
 // save saves at the revision the form was opened on, so that an admin
 // who saves an old form is told, instead of undoing another admin's save.
 func (f *editForm) save() tea.Cmd {
@@ -124,8 +114,6 @@ func (f *editForm) save() tea.Cmd {
 }
 
 func (f *editForm) help() []key.Binding { return f.Help("choose") }
-
-func (f *editForm) view() string { return f.ViewWithProblem(f.problem, f.c.Width) }
 
 // The fields are checked by the model's own rules, one field at a time:
 // the other fields are given values the model accepts, so that the

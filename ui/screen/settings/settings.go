@@ -110,7 +110,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	// form's own messages (huh finishes a form in one of them).
 	cmd := m.test.Update(msg)
 	if m.form != nil {
-		cmd = tea.Batch(cmd, m.updateForm(msg))
+		cmd = tea.Batch(cmd, common.UpdateForm(&m.form, msg))
 	}
 	return cmd
 }
@@ -118,7 +118,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 func (m *Model) keyPress(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case m.form != nil:
-		return m.updateForm(k)
+		return common.UpdateForm(&m.form, k)
 	case m.test.Capturing():
 		return m.test.Update(k)
 	}
@@ -140,14 +140,6 @@ func (m *Model) testKey() common.Guarded { return common.Guard(m.test.Binding(),
 // actions are the keys that work on the settings, as the role allows.
 func (m *Model) actions() []key.Binding { return m.Access.Offered(m.keys.Edit, m.testKey()) }
 
-func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
-	closed, cmd := m.form.update(msg)
-	if closed {
-		m.form = nil
-	}
-	return cmd
-}
-
 func (m *Model) saved(msg savedMsg) tea.Cmd {
 	if m.form == nil || msg.form != m.form {
 		return nil
@@ -158,7 +150,7 @@ func (m *Model) saved(msg savedMsg) tea.Cmd {
 		// is refused again until reopened on what they saved.
 		var cmd tea.Cmd
 		m.form, cmd = newEditForm(&m.Common, m.form.values, m.form.password, m.form.rev)
-		m.form.problem = model.Printable(msg.err.Error())
+		m.form.SetProblem(model.Printable(msg.err.Error()))
 		return cmd
 	}
 	// What was saved is what the store holds now, at the next revision:

@@ -12,7 +12,7 @@ import (
 // View draws the screen.
 func (m *Model) View() string {
 	if m.form != nil {
-		return m.form.view()
+		return m.form.View()
 	}
 	st := m.Styles
 	lines := []string{

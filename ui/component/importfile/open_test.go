@@ -1,4 +1,4 @@
-package keys
+package importfile
 
 import (
 	"fmt"
@@ -9,7 +9,7 @@ import (
 	"github.com/keydesk/keydesk/store"
 )
 
-func TestOpenKeysFileRefusesALargeFileUnread(t *testing.T) {
+func TestOpenRefusesALargeFileUnread(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "huge.csv")
 	if err := os.WriteFile(path, []byte("serial\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -18,15 +18,15 @@ func TestOpenKeysFileRefusesALargeFileUnread(t *testing.T) {
 	if err := os.Truncate(path, store.MaxImportBytes+1); err != nil {
 		t.Fatal(err)
 	}
-	_, err := openKeysFile(path)
+	_, err := Open(path)
 	if err == nil || err.Error() != path+fmt.Sprintf(" is larger than %d MiB: split it into smaller files", store.MaxImportBytes>>20) {
 		t.Fatalf("got %v", err)
 	}
 }
 
-func TestOpenKeysFileRefusesADirectory(t *testing.T) {
+func TestOpenRefusesADirectory(t *testing.T) {
 	dir := t.TempDir()
-	_, err := openKeysFile(dir)
+	_, err := Open(dir)
 	if err == nil || err.Error() != dir+" is not a regular file" {
 		t.Fatalf("got %v", err)
 	}
