@@ -24,7 +24,6 @@ const (
 	SyncPosition
 	SyncCompany
 	// first name, e-mail and external id are always provided
-	SyncAllFields = SyncLastName | SyncPhone | SyncDepartment | SyncPosition | SyncCompany
 )
 
 // SyncPolicy is the fail-safe and the grace period.

@@ -124,11 +124,3 @@ func WithdrawalDue(e Employee, grace time.Duration, now time.Time) bool {
 func WithdrawalAt(e Employee, grace time.Duration) time.Time { return e.LeftAt.Add(grace) }
 
 const maxExternalID = 128
-
-// NormalizeExternalID checks a directory id: trimmed, printable, at most
-// 128 characters; "" for none. It is compared as written (an LDAP
-// entryUUID and an AD objectGUID are case-insensitive hex, which
-// directories write one way).
-func NormalizeExternalID(id string) (string, error) {
-	return checkText("external id", id, maxExternalID, false)
-}

@@ -79,26 +79,24 @@ func NormalizeKey(in KeyInput) (KeyInput, error) {
 // NormalizeRFID checks an RFID tag number: upper case, letters, digits,
 // '-' and '_'; "" for none.
 func NormalizeRFID(rfid string) (string, error) {
-	r, err := checkText("RFID", rfid, maxRFID, false)
-	if err != nil {
-		return "", err
-	}
-	r = strings.ToUpper(r)
-	if !isCode(r) {
-		return "", fmt.Errorf("RFID %q may hold only letters, digits, '-' and '_'", r)
-	}
-	return r, nil
+	return normalizeCode("RFID", rfid, maxRFID, false)
 }
 
 // NormalizeSerial checks a serial number typed or imported by an admin.
 func NormalizeSerial(serial string) (string, error) {
-	s, err := checkText("serial", serial, maxSerial, true)
+	return normalizeCode("serial", serial, maxSerial, true)
+}
+
+// normalizeCode checks a number written on a key (what names it): upper
+// case, letters, digits, '-' and '_'.
+func normalizeCode(what, text string, max int, required bool) (string, error) {
+	s, err := checkText(what, text, max, required)
 	if err != nil {
 		return "", err
 	}
 	s = strings.ToUpper(s)
 	if !isCode(s) {
-		return "", fmt.Errorf("serial %q may hold only letters, digits, '-' and '_'", s)
+		return "", fmt.Errorf("%s %q may hold only letters, digits, '-' and '_'", what, s)
 	}
 	return s, nil
 }

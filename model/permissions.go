@@ -85,14 +85,3 @@ func Permit(a Actor, op Operation) error {
 	}
 	return refuse("%s is %s: %s needs %s", a.Name, role, op.Doing(), strings.Join(who, " or "))
 }
-
-// RoleOperations lists what role r may do, in the order of Operations.
-func RoleOperations(r Role) []Operation {
-	var out []Operation
-	for _, op := range Operations {
-		if Permitted(r, op) {
-			out = append(out, op)
-		}
-	}
-	return out
-}

@@ -133,6 +133,21 @@ func CanDeleteProfile(p Profile, keys int) error {
 	return nil
 }
 
+// Requires names what the rules ask of the key's holder, in this order:
+// "PIN", "button", "server confirmation"; none when nothing is asked.
+func (r ProfileRules) Requires() []string {
+	var on []string
+	for _, f := range []struct {
+		set  bool
+		name string
+	}{{r.RequirePIN, "PIN"}, {r.RequireButton, "button"}, {r.RequireServerConfirm, "server confirmation"}} {
+		if f.set {
+			on = append(on, f.name)
+		}
+	}
+	return on
+}
+
 // ChangedRules names what an edit changed, for the audit note.
 func ChangedRules(old, p Profile) string {
 	var parts []string

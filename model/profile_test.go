@@ -166,3 +166,23 @@ func TestEditProfile(t *testing.T) {
 		t.Error("an edit past the bounds was accepted")
 	}
 }
+
+// Requires names what is asked, always in the same order.
+func TestProfileRulesRequires(t *testing.T) {
+	for _, c := range []struct {
+		pin, button, confirm bool
+		want                 string
+	}{
+		{false, false, false, ""},
+		{true, false, false, "PIN"},
+		{false, true, false, "button"},
+		{false, false, true, "server confirmation"},
+		{true, true, true, "PIN, button, server confirmation"},
+		{true, false, true, "PIN, server confirmation"},
+	} {
+		r := model.ProfileRules{RequirePIN: c.pin, RequireButton: c.button, RequireServerConfirm: c.confirm}
+		if got := strings.Join(r.Requires(), ", "); got != c.want {
+			t.Errorf("%+v: Requires = %q, want %q", r, got, c.want)
+		}
+	}
+}

@@ -36,22 +36,21 @@ func (r Reason) Valid() bool { return int(r) < len(reasonNames) }
 
 // ParseRemoveReason reads the reason an admin gives for taking a key back.
 func ParseRemoveReason(word string) (Reason, error) {
-	switch strings.ToLower(strings.TrimSpace(word)) {
-	case "withdrawal":
-		return Withdrawal, nil
-	case "broken":
-		return Broken, nil
-	}
-	return NoReason, fmt.Errorf("reason must be withdrawal or broken, not %q", word)
+	return parseReason(word, Withdrawal, Broken)
 }
 
 // ParseCompromiseReason reads the reason an admin gives for a lost key.
 func ParseCompromiseReason(word string) (Reason, error) {
-	switch strings.ToLower(strings.TrimSpace(word)) {
-	case "lost":
-		return Lost, nil
-	case "stolen":
-		return Stolen, nil
+	return parseReason(word, Lost, Stolen)
+}
+
+// parseReason reads word as reason a or b, written in lower case.
+func parseReason(word string, a, b Reason) (Reason, error) {
+	w := strings.ToLower(strings.TrimSpace(word))
+	for _, r := range []Reason{a, b} {
+		if w == strings.ToLower(r.String()) {
+			return r, nil
+		}
 	}
-	return NoReason, fmt.Errorf("reason must be lost or stolen, not %q", word)
+	return NoReason, fmt.Errorf("reason must be %s or %s, not %q", strings.ToLower(a.String()), strings.ToLower(b.String()), word)
 }

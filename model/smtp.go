@@ -16,9 +16,6 @@ const (
 	TLSNone     TLSMode = "none"     // no encryption; only for a trusted relay
 )
 
-// TLSModes lists the modes in the order a settings form offers them.
-var TLSModes = []TLSMode{TLSStartTLS, TLSImplicit, TLSNone}
-
 // Valid reports whether m is one of the known modes.
 func (m TLSMode) Valid() bool {
 	return m == TLSStartTLS || m == TLSImplicit || m == TLSNone

@@ -149,6 +149,15 @@ func joinOr(words []string) string {
 	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }
 
+// needReason refuses an event that does not say which of a and b is why
+// key k is what (removed, compromised).
+func needReason(k Key, ev Event, what string, a, b Reason) error {
+	if ev.Reason != a && ev.Reason != b {
+		return refuse("say why key %s is %s: %s or %s", k.Serial, what, strings.ToLower(a.String()), strings.ToLower(b.String()))
+	}
+	return nil
+}
+
 // Transition applies one event to a key: the only place a status changes.
 // The caller's key is never modified.
 func Transition(k Key, ev Event) (Change, error) {
@@ -206,8 +215,8 @@ func Transition(k Key, ev Event) (Change, error) {
 		change.Action = ActionKeyPinLocked
 
 	case EventRemove:
-		if ev.Reason != Withdrawal && ev.Reason != Broken {
-			return Change{}, refuse("say why key %s is removed: withdrawal or broken", k.Serial)
+		if err := needReason(k, ev, "removed", Withdrawal, Broken); err != nil {
+			return Change{}, err
 		}
 		note, err := NormalizeNote(ev.Note)
 		if err != nil {
@@ -228,8 +237,8 @@ func Transition(k Key, ev Event) (Change, error) {
 		change.Action = ActionKeyWiped
 
 	case EventCompromise:
-		if ev.Reason != Lost && ev.Reason != Stolen {
-			return Change{}, refuse("say why key %s is compromised: lost or stolen", k.Serial)
+		if err := needReason(k, ev, "compromised", Lost, Stolen); err != nil {
+			return Change{}, err
 		}
 		if !strings.EqualFold(strings.TrimSpace(ev.Confirm), k.Serial) {
 			return Change{}, refuse("to mark key %s compromised, type its serial %s to confirm", k.Serial, k.Serial)

@@ -133,11 +133,5 @@ func (s *Store) viewAs(who model.Actor, op model.Operation, fn func(tx *bolt.Tx)
 // Resolve says who is, as the admins table says it now: screens show the
 // role and offer only what it allows.
 func (s *Store) Resolve(who model.Actor) (model.Actor, error) {
-	var actor model.Actor
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		actor, err = s.resolve(tx, s.listed(who))
-		return err
-	})
-	return actor, err
+	return viewValue(s, func(tx *bolt.Tx) (model.Actor, error) { return s.resolve(tx, s.listed(who)) })
 }

@@ -395,34 +395,6 @@ func (s *Store) AuditHead() (model.AuditAnchor, error) {
 	return head, err
 }
 
-// AuditNewestFirst calls fn with entries from the newest back until fn
-// returns false.
-func (s *Store) AuditNewestFirst(fn func(model.AuditEntry) bool) error {
-	return s.view(func(tx *bolt.Tx) error {
-		t := openTrail(tx)
-		c := t.entries.Cursor()
-		for k, v := c.Last(); k != nil; {
-			run, err := t.run(k, v)
-			if err != nil {
-				return err
-			}
-			k, v = c.Prev()
-			for i := len(run) - 1; i >= 0; i-- {
-				e := run[i].AuditEntry
-				if i > 0 {
-					e.PrevHash = run[i-1].Hash
-				} else {
-					e.PrevHash = record.StoredHash(v)
-				}
-				if !fn(e) {
-					return nil
-				}
-			}
-		}
-		return nil
-	})
-}
-
 // AuditOldestFirst calls fn with every entry in order, for exports.
 func (s *Store) AuditOldestFirst(who model.Actor, fn func(model.AuditEntry) error) error {
 	return s.viewAs(who, model.OpExportAudit, func(tx *bolt.Tx) error {

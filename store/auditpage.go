@@ -36,6 +36,28 @@ func (p *auditPage) full(e model.AuditEntry) bool {
 	return false
 }
 
+// gather reads the runs of t from the one at k on, stepping with step,
+// and their entries in the same direction (back: newest first), taking
+// those whose number in accepts until the page is full.
+func (p *auditPage) gather(t *trail, k, v []byte, step func() ([]byte, []byte), back bool, in func(seq uint64) bool) error {
+	for ; k != nil; k, v = step() {
+		run, err := t.run(k, v)
+		if err != nil {
+			return err
+		}
+		for j := range run {
+			i := j
+			if back {
+				i = len(run) - 1 - j
+			}
+			if e := run[i].AuditEntry; in(e.Seq) && p.full(e) {
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
 // AuditOlder returns up to n entries with a sequence number at most
 // from (0: from the newest), newest first, that keep accepts; more
 // reports whether older entries remain to be read.
@@ -54,22 +76,7 @@ func (s *Store) AuditOlder(from uint64, n int, keep func(*model.AuditEntry) bool
 				k, v = c.Prev()
 			}
 		}
-		for ; k != nil; k, v = c.Prev() {
-			run, err := t.run(k, v)
-			if err != nil {
-				return err
-			}
-			for i := len(run) - 1; i >= 0; i-- {
-				e := run[i].AuditEntry
-				if from != 0 && e.Seq > from {
-					continue
-				}
-				if p.full(e) {
-					return nil
-				}
-			}
-		}
-		return nil
+		return p.gather(t, k, v, c.Prev, true, func(seq uint64) bool { return from == 0 || seq <= from })
 	})
 	return p.entries, p.more, err
 }
@@ -90,22 +97,7 @@ func (s *Store) AuditNewer(from uint64, n int, keep func(*model.AuditEntry) bool
 				k, v = c.First()
 			}
 		}
-		for ; k != nil; k, v = c.Next() {
-			run, err := t.run(k, v)
-			if err != nil {
-				return err
-			}
-			for i := range run {
-				e := run[i].AuditEntry
-				if e.Seq < from {
-					continue
-				}
-				if p.full(e) {
-					return nil
-				}
-			}
-		}
-		return nil
+		return p.gather(t, k, v, c.Next, false, func(seq uint64) bool { return seq >= from })
 	})
 	return p.entries, p.more, err
 }

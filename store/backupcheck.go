@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keydesk/keydesk/store/osfile"
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
@@ -72,7 +73,7 @@ func checkPages(path, name string) error {
 	case errors.As(err, &damaged):
 		return &BackupError{Backup: name, Why: "it is damaged or cut short (" + damaged.Detail + ")"}
 	case err != nil:
-		return &BackupError{Backup: name, Why: "it is not a whole keydesk database (" + innermostError(err).Error() + ")"}
+		return &BackupError{Backup: name, Why: "it is not a whole keydesk database (" + osfile.Innermost(err).Error() + ")"}
 	case len(problems) > 0:
 		return &BackupError{Backup: name, Why: "bbolt's page check finds it damaged: " + strings.Join(problems, "; ")}
 	}
@@ -104,7 +105,7 @@ func CheckBackupFile(path string) (BackupCheck, error) {
 	}
 	st, err := Open(path, Options{ReadOnly: true})
 	if err != nil {
-		return BackupCheck{}, &BackupError{Backup: path, Why: innermostError(err).Error()}
+		return BackupCheck{}, &BackupError{Backup: path, Why: osfile.Innermost(err).Error()}
 	}
 	defer st.Close()
 	return st.checkAsBackup(path)

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
-	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -213,30 +212,11 @@ func (s *Store) ReadTouched(ch Change) (Touched, error) {
 		if t.Profiles, err = profileUses(tx); err != nil {
 			return err
 		}
-		keys, employees := tx.Bucket(bucketKeys), tx.Bucket(bucketEmployees)
-		for _, id := range ch.Keys {
-			raw := keys.Get(record.ID(id))
-			if raw == nil {
-				t.GoneKeys = append(t.GoneKeys, id)
-				continue
-			}
-			k, err := decodeKey(raw)
-			if err != nil {
-				return record.Damaged(bucketKeys, record.ID(id), err)
-			}
-			t.Keys = append(t.Keys, k)
+		if t.Keys, t.GoneKeys, err = recordsByID(tx, bucketKeys, ch.Keys, decodeKey); err != nil {
+			return err
 		}
-		for _, id := range ch.Employees {
-			raw := employees.Get(record.ID(id))
-			if raw == nil {
-				t.GoneEmployees = append(t.GoneEmployees, id)
-				continue
-			}
-			e, err := decodeEmployee(raw)
-			if err != nil {
-				return record.Damaged(bucketEmployees, record.ID(id), err)
-			}
-			t.Employees = append(t.Employees, e)
+		if t.Employees, t.GoneEmployees, err = recordsByID(tx, bucketEmployees, ch.Employees, decodeEmployee); err != nil {
+			return err
 		}
 		return nil
 	})
@@ -246,13 +226,9 @@ func (s *Store) ReadTouched(ch Change) (Touched, error) {
 // DirectoryNow is the directory sync's state without its leavers (see
 // Touched), read now.
 func (s *Store) DirectoryNow() (DirectoryStatus, error) {
-	var d DirectoryStatus
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		d, err = s.directoryStatusTx(tx, nil, s.now())
-		return err
+	return viewValue(s, func(tx *bolt.Tx) (DirectoryStatus, error) {
+		return s.directoryStatusTx(tx, nil, s.now())
 	})
-	return d, err
 }
 
 // Now is the store's clock: the moment a Snapshot read now would carry.

@@ -55,16 +55,10 @@ func (a clusterEventArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, erro
 	}
 	switch action {
 	case model.ActionClusterTokenIssued:
-		hash, err := tokenHashOf(a.TokenHash)
-		if err != nil {
+		if err := withToken(a.TokenHash, func(hash [32]byte) (string, error) {
+			return cluster.RegisterToken(tx, hash, a.Expires, env.Now)
+		}); err != nil {
 			return nil, err
-		}
-		refusal, err := cluster.RegisterToken(tx, hash, a.Expires, env.Now)
-		if err != nil {
-			return nil, err
-		}
-		if refusal != "" {
-			return nil, refused("%s", refusal)
 		}
 	case model.ActionClusterNodeRemoved, model.ActionClusterLeaderTransferred:
 	default:
@@ -85,29 +79,29 @@ type clusterJoinArgs struct {
 func (clusterJoinArgs) bookkeeping() {}
 
 func (a clusterJoinArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
-	hash, err := tokenHashOf(a.TokenHash)
-	if err != nil {
+	if err := withToken(a.TokenHash, func(hash [32]byte) (string, error) {
+		return cluster.SpendToken(tx, hash, a.Node, env.Now)
+	}); err != nil {
 		return nil, err
-	}
-	refusal, err := cluster.SpendToken(tx, hash, a.Node, env.Now)
-	if err != nil {
-		return nil, err
-	}
-	if refusal != "" {
-		return nil, refused("%s", refusal)
 	}
 	return nil, s.appendAudit(tx, model.AuditEntry{Actor: "cluster join", Action: model.ActionClusterNodeJoined,
 		Target: "node " + a.Node, Note: "cluster address " + a.Addr + "; with a one-time join token"})
 }
 
-func tokenHashOf(h string) ([32]byte, error) {
-	var out [32]byte
+// withToken runs step (registering or spending a join token) on the
+// token's hash h, written in hex: a refusal it gives is refused.
+func withToken(h string, step func(hash [32]byte) (refusal string, err error)) error {
+	var hash [32]byte
 	b, err := hex.DecodeString(h)
-	if err != nil || len(b) != len(out) {
-		return out, errors.New("a join token's hash is damaged")
+	if err != nil || len(b) != len(hash) {
+		return errors.New("a join token's hash is damaged")
 	}
-	copy(out[:], b)
-	return out, nil
+	copy(hash[:], b)
+	refusal, err := step(hash)
+	if err == nil && refusal != "" {
+		err = refused("%s", refusal)
+	}
+	return err
 }
 
 // IssueJoinToken makes a one-time join token valid for ttl: who asks is

@@ -126,20 +126,7 @@ func (a importStageArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error
 // dropStaleImports deletes parts staged more than staleImport ago (log
 // time: the same on every node).
 func dropStaleImports(b *bolt.Bucket, now time.Time) error {
-	limit := now.Add(-staleImport).UnixNano()
-	var dead [][]byte
-	err := b.ForEach(func(k, v []byte) error {
-		if len(v) < 8 || int64(binary.BigEndian.Uint64(v)) < limit {
-			dead = append(dead, append([]byte(nil), k...))
-		}
-		return nil
-	})
-	for _, k := range dead {
-		if err == nil {
-			err = b.Delete(k)
-		}
-	}
-	return err
+	return cluster.DropStamped(b, now.Add(-staleImport), true)
 }
 
 // importAbortArgs discard an import's staged parts.

@@ -49,7 +49,7 @@ func tSampleCommands() []*Command {
 		directorySettingsArgs{Settings: model.DirectorySettings{URL: "ldaps://dc1", TLS: model.LDAPS, CAFile: "/ca.pem", ServerName: "dc1",
 			BindDN: "cn=k", Password: "p", BaseDN: "dc=x", Filter: "(a=b)", PageSize: 7, Timeout: time.Minute,
 			Attributes: model.LDAPPresets["ad"], Policy: model.SyncPolicy{Grace: time.Hour, MaxLeaverPercent: 5, MinEntries: 9}}, Rev: 2, KeepPassword: true},
-		syncArgs{Source: "snapshot x", People: []model.EmployeeInput{in}, Fields: uint8(model.SyncAllFields), ConfirmLeavers: 3},
+		syncArgs{Source: "snapshot x", People: []model.EmployeeInput{in}, Fields: uint8(model.SyncLastName | model.SyncPhone | model.SyncDepartment | model.SyncPosition | model.SyncCompany), ConfirmLeavers: 3},
 		syncRefusedArgs{Source: "ldap x", Why: "down"},
 	}
 	args = append(args, tClusterSampleArgs(at)...) // clusteraudit_test.go

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/csvfile"
 )
 
 // Import files: parsing (every bad line listed with its number) and the
@@ -351,7 +352,7 @@ func TestParseKeysCSVFromASpreadsheet(t *testing.T) {
 func TestParseKeysCSVStopsAtTheRowLimit(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("serial\n")
-	for range MaxImportRows + 1 {
+	for range csvfile.MaxRows + 1 {
 		b.WriteString("S\n")
 	}
 	_, err := ParseKeysCSV(tCtx, strings.NewReader(b.String()))

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/csvfile"
 )
 
 // Import files built to hurt: what reading them may cost is bounded by
@@ -75,7 +76,7 @@ func TestParseStopsAtAQuotedFieldLongerThanTheLimit(t *testing.T) {
 }
 
 func TestParseRefusesAFieldLongerThanTheLimit(t *testing.T) {
-	long := strings.Repeat("A", MaxImportField+1)
+	long := strings.Repeat("A", csvfile.MaxField+1)
 	file := "serial,mac,model\nST1,,ok\nST2," + long + ",ok\n" + long + ",x,y\nST4,,ok\n"
 	_, err := ParseKeysCSV(tCtx, strings.NewReader(file))
 	tImportError(t, err, map[int]string{3: "mac is longer than 1 KiB", 4: "serial is longer than 1 KiB"})
@@ -90,8 +91,8 @@ func TestParseRefusesAFieldLongerThanTheLimit(t *testing.T) {
 // The longest value a column may hold (254 characters of 4 bytes) is
 // within the field limit.
 func TestTheLongestValueFitsTheFieldLimit(t *testing.T) {
-	if longest := 254 * 4; longest > MaxImportField {
-		t.Fatalf("a field of %d bytes may be valid, the limit is %d", longest, MaxImportField)
+	if longest := 254 * 4; longest > csvfile.MaxField {
+		t.Fatalf("a field of %d bytes may be valid, the limit is %d", longest, csvfile.MaxField)
 	}
 	email := strings.Repeat("𝔞", 60) + "@example.com"
 	rows, err := ParseEmployeesCSV(tCtx, strings.NewReader("first_name,email\n"+strings.Repeat("𝔞", 64)+","+email+"\n"))

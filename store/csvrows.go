@@ -21,8 +21,6 @@ type (
 
 // The bounds of one import.
 const (
-	MaxImportRows     = csvfile.MaxRows
-	MaxImportField    = csvfile.MaxField
 	MaxImportLine     = csvfile.MaxLine
 	MaxListedProblems = csvfile.MaxListedProblems
 )

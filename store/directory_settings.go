@@ -61,15 +61,7 @@ func (s *Store) DirectorySettings(who model.Actor) (model.DirectorySettings, uin
 }
 
 func (s *Store) directorySettings() (model.DirectorySettings, uint64, error) {
-	var (
-		out model.DirectorySettings
-		rev uint64
-	)
-	err := s.view(func(tx *bolt.Tx) (err error) {
-		out, rev, err = s.readDirectory(tx)
-		return err
-	})
-	return out, rev, err
+	return viewRevised(s, s.readDirectory)
 }
 
 // SetDirectorySettings saves the settings; rev is the revision they were

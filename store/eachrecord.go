@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
-	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -34,25 +33,16 @@ func (s *Store) EachKey(fn func(line KeyLine, at time.Time) error) error {
 			profiles[p.ID] = p.Name
 		}
 		employees := tx.Bucket(bucketEmployees)
-		walk := mappedWalk{tx: tx}
-		return tx.Bucket(bucketKeys).ForEach(func(_, v []byte) error {
-			walk.step()
-			k, err := decodeKey(v)
-			if err != nil {
-				return err
+		email := func(id uint64) (string, error) {
+			if id == 0 {
+				return "", nil
 			}
+			e, _, err := recordByID(employees, bucketEmployees, id, decodeEmployee)
+			return e.Email, err
+		}
+		return eachRecord(tx, bucketKeys, decodeKey, func(k model.Key) error {
 			line := KeyLine{Key: k, Profile: profiles[k.ProfileID]}
-			email := func(id uint64) (string, error) {
-				if id == 0 {
-					return "", nil
-				}
-				raw := employees.Get(record.ID(id))
-				if raw == nil {
-					return "", nil
-				}
-				e, err := decodeEmployee(raw)
-				return e.Email, err
-			}
+			var err error
 			if line.HolderEmail, err = email(k.EmployeeID); err != nil {
 				return err
 			}
@@ -70,22 +60,14 @@ func (s *Store) EachKey(fn func(line KeyLine, at time.Time) error) error {
 func (s *Store) EachEmployee(fn func(e model.Employee, keySerial string) error) error {
 	return s.view(func(tx *bolt.Tx) error {
 		keys := tx.Bucket(bucketKeys)
-		walk := mappedWalk{tx: tx}
-		return tx.Bucket(bucketEmployees).ForEach(func(_, v []byte) error {
-			walk.step()
-			e, err := decodeEmployee(v)
-			if err != nil {
-				return err
-			}
+		return eachRecord(tx, bucketEmployees, decodeEmployee, func(e model.Employee) error {
 			serial := ""
 			if e.KeyID != 0 {
-				if raw := keys.Get(record.ID(e.KeyID)); raw != nil {
-					k, err := decodeKey(raw)
-					if err != nil {
-						return err
-					}
-					serial = k.Serial
+				k, _, err := recordByID(keys, bucketKeys, e.KeyID, decodeKey)
+				if err != nil {
+					return err
 				}
+				serial = k.Serial
 			}
 			return fn(e, serial)
 		})

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/keydesk/keydesk/model"
@@ -231,14 +232,7 @@ func changedFields(old, e model.Employee) string {
 	add("position", old.Position, e.Position)
 	add("company", old.Company, e.Company)
 	add("external id", old.ExternalID, e.ExternalID)
-	out := "changed: "
-	for i, n := range names {
-		if i > 0 {
-			out += ", "
-		}
-		out += n
-	}
-	return out
+	return "changed: " + strings.Join(names, ", ")
 }
 
 // deleteEmployeeArgs remove an employee who holds no key.

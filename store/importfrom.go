@@ -15,7 +15,7 @@ import (
 // MaxImportBytes bounds what an import reads, over SSH an endless input
 // included. A file is parsed as it comes, but its rows are held until the
 // one transaction that writes them all (all or none): what bounds them is
-// this and the row limit (MaxImportRows), which a realistic file of a
+// this and the row limit (csvfile.MaxRows), which a realistic file of a
 // million employees (84 MiB) is well within.
 const MaxImportBytes = 256 << 20
 

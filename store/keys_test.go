@@ -496,9 +496,6 @@ func TestReadersOmitCodes(t *testing.T) {
 	if _, err := s.KeyByID(999); !model.IsRefusal(err) {
 		t.Errorf("KeyByID(999) = %v, want a refusal", err)
 	}
-	if _, err := s.EmployeeByID(999); !model.IsRefusal(err) {
-		t.Errorf("EmployeeByID(999) = %v, want a refusal", err)
-	}
 }
 
 // Imports write each index in its own order (see importKeysAt):

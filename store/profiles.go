@@ -171,17 +171,8 @@ func profileTarget(name string) string { return "profile " + name }
 
 // rulesNote sums up a new profile's rules for the audit trail.
 func rulesNote(p model.Profile) string {
-	var on []string
-	for _, f := range []struct {
-		set  bool
-		name string
-	}{{p.RequirePIN, "PIN"}, {p.RequireButton, "button"}, {p.RequireServerConfirm, "server confirmation"}} {
-		if f.set {
-			on = append(on, f.name)
-		}
-	}
 	required := "nothing"
-	if len(on) > 0 {
+	if on := p.Requires(); len(on) > 0 {
 		required = strings.Join(on, ", ")
 	}
 	return fmt.Sprintf("requires %s; PIN %d-%d, expiry %d days, locks after %d wrong",

@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
-	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -39,22 +38,10 @@ func (s *Store) Snapshot() (Snapshot, error) {
 		if snap.Profiles, err = profileUses(tx); err != nil {
 			return err
 		}
-		keys := tx.Bucket(bucketKeys)
-		snap.Keys = make([]model.Key, 0, keys.Stats().KeyN)
-		if err := keys.ForEach(func(id, v []byte) error {
-			k, err := decodeKey(v)
-			snap.Keys = append(snap.Keys, k)
-			return record.Damaged(bucketKeys, id, err)
-		}); err != nil {
+		if snap.Keys, err = allRecords(tx, bucketKeys, decodeKey); err != nil {
 			return err
 		}
-		employees := tx.Bucket(bucketEmployees)
-		snap.Employees = make([]model.Employee, 0, employees.Stats().KeyN)
-		if err := employees.ForEach(func(id, v []byte) error {
-			e, err := decodeEmployee(v)
-			snap.Employees = append(snap.Employees, e)
-			return record.Damaged(bucketEmployees, id, err)
-		}); err != nil {
+		if snap.Employees, err = allRecords(tx, bucketEmployees, decodeEmployee); err != nil {
 			return err
 		}
 		snap.Directory, err = s.directoryStatusTx(tx, snap.Employees, snap.At)
@@ -65,45 +52,19 @@ func (s *Store) Snapshot() (Snapshot, error) {
 
 // Key returns one key by serial, without its code.
 func (s *Store) Key(serial string) (model.Key, error) {
-	var k model.Key
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		k, err = s.keyBySerial(tx, serial)
+	return viewValue(s, func(tx *bolt.Tx) (model.Key, error) {
+		k, err := s.keyBySerial(tx, serial)
 		k.Code = nil
-		return err
+		return k, err
 	})
-	return k, err
 }
 
 // Employee returns one employee by e-mail.
 func (s *Store) Employee(email string) (model.Employee, error) {
-	var e model.Employee
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		e, err = employeeByEmail(tx, email)
-		return err
-	})
-	return e, err
-}
-
-// EmployeeByID returns one employee by id.
-func (s *Store) EmployeeByID(id uint64) (model.Employee, error) {
-	var e model.Employee
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		e, err = employeeByID(tx, id)
-		return err
-	})
-	return e, err
+	return viewValue(s, func(tx *bolt.Tx) (model.Employee, error) { return employeeByEmail(tx, email) })
 }
 
 // ProfileByID returns one profile by id, as the key that has it says.
 func (s *Store) ProfileByID(id uint64) (model.Profile, error) {
-	var p model.Profile
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		p, err = profileByID(tx, id)
-		return err
-	})
-	return p, err
+	return viewValue(s, func(tx *bolt.Tx) (model.Profile, error) { return profileByID(tx, id) })
 }

@@ -29,13 +29,9 @@ func (s *Store) keyBySerial(tx *bolt.Tx, serial string) (model.Key, error) {
 // keyByID loads a key with its activation code, if it has one (its
 // digits "" when they cannot be read here: see openCode).
 func (s *Store) keyByID(tx *bolt.Tx, id uint64) (model.Key, error) {
-	raw := tx.Bucket(bucketKeys).Get(record.ID(id))
-	if raw == nil {
-		return model.Key{}, refused("the key no longer exists")
-	}
-	k, err := decodeKey(raw)
+	k, err := existingByID(tx, bucketKeys, id, decodeKey, "the key no longer exists")
 	if err != nil {
-		return k, record.Damaged(bucketKeys, record.ID(id), err)
+		return k, err
 	}
 	if raw := tx.Bucket(bucketCodes).Get(record.ID(id)); raw != nil {
 		code, err := s.openCode(id, raw)
@@ -106,12 +102,7 @@ func employeeByEmail(tx *bolt.Tx, email string) (model.Employee, error) {
 }
 
 func employeeByID(tx *bolt.Tx, id uint64) (model.Employee, error) {
-	raw := tx.Bucket(bucketEmployees).Get(record.ID(id))
-	if raw == nil {
-		return model.Employee{}, refused("the employee no longer exists")
-	}
-	e, err := decodeEmployee(raw)
-	return e, record.Damaged(bucketEmployees, record.ID(id), err)
+	return existingByID(tx, bucketEmployees, id, decodeEmployee, "the employee no longer exists")
 }
 
 // putEmployee writes an employee and its unique indexes (e-mail, name).

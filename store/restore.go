@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/osfile"
 	"github.com/keydesk/keydesk/store/record"
 	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
@@ -57,7 +58,7 @@ func Restore(dbPath string, opt RestoreOptions) (RestoreResult, error) {
 		opt.KeyFile = secrets.KeyPath(opt.Backup)
 	}
 	if info, err := os.Stat(opt.Backup); err != nil {
-		return res, &BackupError{Backup: opt.Backup, Why: innermostError(err).Error()}
+		return res, &BackupError{Backup: opt.Backup, Why: osfile.Innermost(err).Error()}
 	} else if !info.Mode().IsRegular() || info.Size() == 0 {
 		return res, &BackupError{Backup: opt.Backup, Why: "it is empty, or not a file"}
 	}
@@ -86,18 +87,18 @@ func Restore(dbPath string, opt RestoreOptions) (RestoreResult, error) {
 		}
 	}()
 	if err := copyNewFile(opt.Backup, staging); err != nil {
-		return res, fmt.Errorf("cannot copy the backup beside the database: %v", innermostError(err))
+		return res, fmt.Errorf("cannot copy the backup beside the database: %v", osfile.Innermost(err))
 	}
 	if err := checkPages(staging, opt.Backup); err != nil {
 		return res, err
 	}
 	if err := copyNewFile(opt.KeyFile, stagingKey); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return res, fmt.Errorf("cannot copy the key file %s: %v", opt.KeyFile, innermostError(err))
+		return res, fmt.Errorf("cannot copy the key file %s: %v", opt.KeyFile, osfile.Innermost(err))
 	}
 
 	st, err := Open(staging, Options{Now: opt.Now})
 	if err != nil {
-		return res, &BackupError{Backup: opt.Backup, Why: innermostError(err).Error()}
+		return res, &BackupError{Backup: opt.Backup, Why: osfile.Innermost(err).Error()}
 	}
 	defer func() {
 		if st != nil {
@@ -142,25 +143,25 @@ func Restore(dbPath string, opt RestoreOptions) (RestoreResult, error) {
 
 	if res.KeptAs != "" {
 		if err := os.Rename(dbPath, res.KeptAs); err != nil {
-			return res, fmt.Errorf("cannot keep the current database as %s: %v", res.KeptAs, innermostError(err))
+			return res, fmt.Errorf("cannot keep the current database as %s: %v", res.KeptAs, osfile.Innermost(err))
 		}
 		if res.KeyKeptAs != "" {
 			if err := os.Rename(secrets.KeyPath(dbPath), res.KeyKeptAs); err != nil {
 				os.Rename(res.KeptAs, dbPath)
-				return res, fmt.Errorf("cannot keep the current key file as %s: %v", res.KeyKeptAs, innermostError(err))
+				return res, fmt.Errorf("cannot keep the current key file as %s: %v", res.KeyKeptAs, osfile.Innermost(err))
 			}
 		}
 	}
 	if err := os.Rename(staging, dbPath); err != nil {
-		return res, fmt.Errorf("cannot put the backup in place (the current database is kept as %s): %v", res.KeptAs, innermostError(err))
+		return res, fmt.Errorf("cannot put the backup in place (the current database is kept as %s): %v", res.KeptAs, osfile.Innermost(err))
 	}
 	done = true
 	if _, err := os.Stat(stagingKey); err == nil {
 		if err := os.Rename(stagingKey, secrets.KeyPath(dbPath)); err != nil {
-			return res, fmt.Errorf("the backup is in place, but its key file is not: move %s to %s: %v", stagingKey, secrets.KeyPath(dbPath), innermostError(err))
+			return res, fmt.Errorf("the backup is in place, but its key file is not: move %s to %s: %v", stagingKey, secrets.KeyPath(dbPath), osfile.Innermost(err))
 		}
 	}
-	return res, syncDirOf(dbPath)
+	return res, osfile.SyncName(dbPath)
 }
 
 // currentFile is the database a restore replaces, held locked.
@@ -181,7 +182,7 @@ func holdCurrent(dbPath string) (currentFile, error) {
 		return cur, nil
 	}
 	if err != nil {
-		return cur, fmt.Errorf("cannot read the database %s: %v", dbPath, innermostError(err))
+		return cur, fmt.Errorf("cannot read the database %s: %v", dbPath, osfile.Innermost(err))
 	}
 	cur.exists = true
 	if info.Size() == 0 {

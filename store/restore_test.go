@@ -87,13 +87,13 @@ func TestRestorePutsTheBackupBackAndKeepsTheCurrentFile(t *testing.T) {
 		t.Errorf("the restored trail does not verify: %v", err)
 	}
 	var restored *model.AuditEntry
-	s.AuditNewestFirst(func(e model.AuditEntry) bool {
-		if e.Action == model.ActionDatabaseRestored {
-			restored = &e
-			return false
-		}
-		return true
-	})
+	found, _, err := s.AuditOlder(0, 1, func(e *model.AuditEntry) bool { return e.Action == model.ActionDatabaseRestored })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) == 1 {
+		restored = &found[0]
+	}
 	if restored == nil || !strings.Contains(restored.Note, f.backup) || !strings.Contains(restored.Note, res.KeptAs) || restored.Actor != tAdminName {
 		t.Errorf("the restore is not in the restored trail as it should be: %+v", restored)
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/keydesk/keydesk/store/osfile"
 	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
@@ -50,16 +51,7 @@ func (s *Store) scrub() error {
 	}
 	if err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("cannot rewrite the database %s without its old plain codes: %v", s.path, innermostError(err))
+		return fmt.Errorf("cannot rewrite the database %s without its old plain codes: %v", s.path, osfile.Innermost(err))
 	}
-	return syncDirOf(s.path)
-}
-
-func syncDirOf(path string) error {
-	d, err := os.Open(filepath.Dir(path))
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return osfile.SyncName(s.path)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store/migrate"
+	"github.com/keydesk/keydesk/store/osfile"
 	"github.com/keydesk/keydesk/store/record"
 	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
@@ -83,7 +84,7 @@ func (s *Store) loadSecrets() error {
 	case errors.Is(err, secrets.ErrNoKey):
 		s.secretsErr = &SecretsError{KeyPath: s.KeyPath(), Why: "its key file is missing"}
 	case err != nil:
-		s.secretsErr = &SecretsError{KeyPath: s.KeyPath(), Why: "its key file cannot be read: " + innermostError(err).Error()}
+		s.secretsErr = &SecretsError{KeyPath: s.KeyPath(), Why: "its key file cannot be read: " + osfile.Innermost(err).Error()}
 	default:
 		if plain, err := box.Open(check, checkContext); err != nil || string(plain) != string(checkPlain) {
 			s.secretsErr = &SecretsError{KeyPath: s.KeyPath(), Why: "the key file belongs to another database"}
@@ -92,16 +93,6 @@ func (s *Store) loadSecrets() error {
 		}
 	}
 	return nil
-}
-
-func innermostError(err error) error {
-	for {
-		next := errors.Unwrap(err)
-		if next == nil {
-			return err
-		}
-		err = next
-	}
 }
 
 // sealCode stores a code with its digits sealed, its fields bound

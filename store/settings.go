@@ -42,15 +42,7 @@ func (s *Store) readSMTP(tx *bolt.Tx) (model.SMTPSettings, uint64, error) {
 // database, and their revision to hand back to SetSMTPSettings; the zero
 // value and revision 0 when none were saved.
 func (s *Store) SMTPSettings() (model.SMTPSettings, uint64, error) {
-	var (
-		out model.SMTPSettings
-		rev uint64
-	)
-	err := s.view(func(tx *bolt.Tx) (err error) {
-		out, rev, err = s.readSMTP(tx)
-		return err
-	})
-	return out, rev, err
+	return viewRevised(s, s.readSMTP)
 }
 
 // SetSMTPSettings saves the mail settings. rev is the revision they were

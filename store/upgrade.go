@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/keydesk/keydesk/store/osfile"
 	"github.com/keydesk/keydesk/store/record"
 	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
@@ -49,7 +50,7 @@ func (s *Store) migrateKeepingACopy() error {
 	if _, err := os.Stat(kept); errors.Is(err, fs.ErrNotExist) {
 		if err := s.copyAsItIs(kept); err != nil {
 			return fmt.Errorf("cannot keep a copy of the database before upgrading it to schema %d (%s): %v; nothing was changed",
-				schemaVersion, kept, innermostError(err))
+				schemaVersion, kept, osfile.Innermost(err))
 		}
 	}
 	if err := s.migrate(); err != nil {
@@ -85,5 +86,5 @@ func (s *Store) copyAsItIs(path string) error {
 	if err := copyNewFile(s.KeyPath(), secrets.KeyPath(path)); err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, fs.ErrExist) {
 		return err
 	}
-	return syncDirOf(path)
+	return osfile.SyncName(path)
 }

@@ -295,7 +295,7 @@ func TestDeleteEmployeeWithAKeyShowsTheRefusal(t *testing.T) {
 	d := newDriver(t, st, 100, 24)
 	// The demo's first employees hold keys; find one by its key status.
 	k := keyIn(t, st, model.Active)
-	e, _ := st.EmployeeByID(k.EmployeeID)
+	e := holderOf(t, st, k)
 	d.press("/", e.Email, "enter", "D")
 	d.mustSee("holds key " + k.Serial + ": remove the key first (R)") // said at once, not offered
 	if d.app.dialog != nil {
@@ -308,7 +308,7 @@ func TestDeleteEmployeeWithAKeyShowsTheRefusal(t *testing.T) {
 
 func TestDeleteEmployeeWithoutAKey(t *testing.T) {
 	st := tDemoStore(t)
-	e, err := st.AddEmployee(tActor, model.EmployeeInput{FirstName: "Zoe", LastName: "Free", Email: "zoe@example.com"}, "")
+	_, err := st.AddEmployee(tActor, model.EmployeeInput{FirstName: "Zoe", LastName: "Free", Email: "zoe@example.com"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,7 +319,7 @@ func TestDeleteEmployeeWithoutAKey(t *testing.T) {
 	}
 	d.press("D", "y")
 	d.mustSee("deleted Zoe Free")
-	if _, err := st.EmployeeByID(e.Employee.ID); err == nil {
+	if _, err := st.Employee("zoe@example.com"); err == nil {
 		t.Fatal("employee still there")
 	}
 	d.reload()
@@ -390,7 +390,7 @@ func TestEditEmployeeEscCancels(t *testing.T) {
 func TestEmployeeDetailsShowsKeyHistoryAndActions(t *testing.T) {
 	st := tDemoStore(t)
 	k := keyIn(t, st, model.Suspended)
-	e, _ := st.EmployeeByID(k.EmployeeID)
+	e := holderOf(t, st, k)
 	d := newDriver(t, st, 120, 30)
 	d.press("/", e.Email, "enter", "enter")
 	d.mustSee(e.FullName(), "E-mail", e.Email, "Key", k.Serial, "Suspended", "History (", "key suspended",

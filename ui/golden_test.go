@@ -37,7 +37,7 @@ func TestGoldenAudit(t *testing.T) {
 func TestGoldenEmployeeDetails(t *testing.T) {
 	st := tFixtureStore(t)
 	k := keyIn(t, st, model.Active)
-	e, _ := st.EmployeeByID(k.EmployeeID)
+	e := holderOf(t, st, k)
 	d := newDriver(t, st, 80, 24)
 	d.press("/", e.Email, "enter", "enter")
 	goldenView(t, d)

@@ -28,10 +28,7 @@ func TestHeaderNamesTheSSHAdminWithoutTheFingerprint(t *testing.T) {
 	// The audit still names the whole actor.
 	k := keyIn(t, st, model.Reserved)
 	d.press("2", "/", k.Serial, "enter", "c")
-	var newest model.AuditEntry
-	if err := st.AuditNewestFirst(func(e model.AuditEntry) bool { newest = e; return false }); err != nil {
-		t.Fatal(err)
-	}
+	newest := newestAudit(t, st)
 	if newest.Action != model.ActionCodeShown || newest.Actor != "alice (admin, "+actor.Fingerprint+")" {
 		t.Fatalf("the newest audit entry is %s by %q, want %s by %q", newest.Action, newest.Actor, model.ActionCodeShown, actor)
 	}

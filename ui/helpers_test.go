@@ -374,6 +374,22 @@ func keyIn(t testing.TB, st *store.Store, s model.Status) model.Key {
 	return model.Key{}
 }
 
+// holderOf is the employee who holds k.
+func holderOf(t testing.TB, st *store.Store, k model.Key) model.Employee {
+	t.Helper()
+	snap, err := st.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range snap.Employees {
+		if e.ID == k.EmployeeID {
+			return e
+		}
+	}
+	t.Fatalf("nobody holds key %s", k.Serial)
+	return model.Employee{}
+}
+
 func statusOf(t testing.TB, st *store.Store, serial string) model.Status {
 	t.Helper()
 	k, err := st.Key(serial)

@@ -7,6 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store"
 	"github.com/keydesk/keydesk/store/mailer/smtptest"
 )
 
@@ -59,8 +60,7 @@ func TestResultMailsTheCodeToTheEmployee(t *testing.T) {
 	if !strings.Contains(body, model.GroupCode(code.Digits)) {
 		t.Errorf("the message does not carry the code:\n%s", body)
 	}
-	var newest model.AuditEntry
-	h.s.AuditNewestFirst(func(e model.AuditEntry) bool { newest = e; return false })
+	newest := newestEntry(t, h.s)
 	if newest.Action != model.ActionCodeEmailed || strings.Contains(newest.Note, code.Digits) || strings.Contains(newest.Target, code.Digits) {
 		t.Errorf("newest audit entry %+v, want %s without the code", newest, model.ActionCodeEmailed)
 	}
@@ -100,8 +100,7 @@ func TestResultMailFailureKeepsTheCode(t *testing.T) {
 	h.toReview(tJane, "0003")
 	h.press("enter", "m", "enter")
 	h.wantScreen("✗ cannot reach the mail server 127.0.0.1:1", model.GroupCode(h.w.created.Code.Digits))
-	var newest model.AuditEntry
-	h.s.AuditNewestFirst(func(e model.AuditEntry) bool { newest = e; return false })
+	newest := newestEntry(t, h.s)
 	if newest.Action != model.ActionCodeEmailFailed {
 		t.Errorf("newest audit entry %+v, want %s", newest, model.ActionCodeEmailFailed)
 	}
@@ -116,4 +115,14 @@ func TestResultWithoutMailOffersNone(t *testing.T) {
 	h.wantNotScreen("e-mail")
 	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("m")})
 	h.wantNotScreen("E-mail the code to")
+}
+
+// newestEntry is the audit trail's newest entry.
+func newestEntry(t *testing.T, st *store.Store) model.AuditEntry {
+	t.Helper()
+	newest, _, err := st.AuditOlder(0, 1, nil)
+	if err != nil || len(newest) != 1 {
+		t.Fatalf("the newest audit entry: %v (%d read)", err, len(newest))
+	}
+	return newest[0]
 }

@@ -202,16 +202,6 @@ func (m *Machine) view(fn func(tx *bolt.Tx) error) error {
 	return m.db.View(fn)
 }
 
-// AppliedAt reads the applied index and term from the file.
-func (m *Machine) AppliedAt() (index, term uint64, err error) {
-	err = m.view(func(tx *bolt.Tx) error {
-		a := readApplied(tx)
-		index, term = a.Index, a.Term
-		return nil
-	})
-	return index, term, err
-}
-
 // errRerun rolls a batch's transaction back to run it again without a
 // refused command.
 var errRerun = errors.New("rerun the batch")

@@ -164,35 +164,36 @@ func LoadIdentity(dir string) (*Identity, error) {
 		}
 		return b.Bytes, nil
 	}
-	caDER, err := read(fileCA, "CERTIFICATE")
+	readCert := func(name string) (*x509.Certificate, []byte, error) {
+		der, err := read(name, "CERTIFICATE")
+		if err != nil {
+			return nil, nil, err
+		}
+		c, err := x509.ParseCertificate(der)
+		return c, der, err
+	}
+	readKey := func(name string) (any, error) {
+		der, err := read(name, "PRIVATE KEY")
+		if err != nil {
+			return nil, err
+		}
+		return x509.ParsePKCS8PrivateKey(der)
+	}
+	ca, caDER, err := readCert(fileCA)
 	if err != nil {
 		return nil, err
 	}
-	ca, err := x509.ParseCertificate(caDER)
+	cert, certDER, err := readCert(fileCert)
 	if err != nil {
 		return nil, err
 	}
-	certDER, err := read(fileCert, "CERTIFICATE")
-	if err != nil {
-		return nil, err
-	}
-	cert, err := x509.ParseCertificate(certDER)
-	if err != nil {
-		return nil, err
-	}
-	keyDER, err := read(fileKey, "PRIVATE KEY")
-	if err != nil {
-		return nil, err
-	}
-	key, err := x509.ParsePKCS8PrivateKey(keyDER)
+	key, err := readKey(fileKey)
 	if err != nil {
 		return nil, err
 	}
 	id := &Identity{ID: cert.Subject.CommonName, Cert: tls.Certificate{Certificate: [][]byte{certDER, caDER}, PrivateKey: key, Leaf: cert}, CA: ca}
-	if caKeyDER, err := read(fileCAKey, "PRIVATE KEY"); err == nil {
-		if k, err := x509.ParsePKCS8PrivateKey(caKeyDER); err == nil {
-			id.CAKey, _ = k.(ed25519.PrivateKey)
-		}
+	if k, err := readKey(fileCAKey); err == nil {
+		id.CAKey, _ = k.(ed25519.PrivateKey)
 	}
 	return id, nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/keydesk/keydesk/store/osfile"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -68,7 +69,7 @@ func (m *Machine) Restore(r io.Reader) error {
 	if err := os.Rename(tmp, path); err != nil {
 		return m.haltRestore(fmt.Errorf("cannot put the snapshot in place: %w", err))
 	}
-	if err := syncDir(filepath.Dir(path)); err != nil {
+	if err := osfile.SyncName(path); err != nil {
 		return m.haltRestore(err)
 	}
 	db, err := m.opt.Open(path)
@@ -132,18 +133,6 @@ func (m *Machine) vet(path string) (uint64, error) {
 		err = m.opt.Check(db)
 	}
 	return index, err
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // copyOut copies the file to a temporary one, holding the read

@@ -128,18 +128,5 @@ const maxLiveTokens = 64
 // log's time): long enough for status to say "expired" rather than "not
 // known".
 func pruneTokens(tokens *bolt.Bucket, now time.Time) error {
-	limit := now.Add(-24 * time.Hour).UnixNano()
-	var dead [][]byte
-	err := tokens.ForEach(func(k, v []byte) error {
-		if len(v) >= 8 && int64(binary.BigEndian.Uint64(v)) < limit {
-			dead = append(dead, append([]byte(nil), k...))
-		}
-		return nil
-	})
-	for _, k := range dead {
-		if err == nil {
-			err = tokens.Delete(k)
-		}
-	}
-	return err
+	return DropStamped(tokens, now.Add(-24*time.Hour), false)
 }

@@ -95,18 +95,7 @@ func (ix Runs) Contains(values []string) ([]bool, error) {
 
 // Reindex moves id from the value old to new ("": none).
 func (ix Runs) Reindex(old, new string, id uint64) error {
-	if old == new {
-		return nil
-	}
-	if old != "" {
-		if err := ix.remove([]byte(old)); err != nil {
-			return err
-		}
-	}
-	if new != "" {
-		return ix.Insert([]Entry{{[]byte(new), id}})
-	}
-	return nil
+	return move(old, new, ix.remove, func(name []byte) error { return ix.Insert([]Entry{{name, id}}) })
 }
 
 // runOf finds the run that holds value if any does: the last whose first

@@ -12,16 +12,22 @@ const FillPercent = 1.0
 // directory ids, the profiles' names, the admins' keys.
 func Reindex(b *bolt.Bucket, old, new string, value []byte) error {
 	b.FillPercent = FillPercent
+	return move(old, new, b.Delete, func(name []byte) error { return b.Put(name, value) })
+}
+
+// move moves an index entry from the name old to new ("": none) with del
+// and put.
+func move(old, new string, del, put func(name []byte) error) error {
 	if old == new {
 		return nil
 	}
 	if old != "" {
-		if err := b.Delete([]byte(old)); err != nil {
+		if err := del([]byte(old)); err != nil {
 			return err
 		}
 	}
 	if new != "" {
-		return b.Put([]byte(new), value)
+		return put([]byte(new))
 	}
 	return nil
 }

@@ -12,9 +12,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/keydesk/keydesk/store/osfile"
 )
 
 // KeyPath is the key file of the database at dbPath: its name with .key
@@ -80,7 +81,7 @@ func Create(path string) (*Box, error) {
 		err = cerr
 	}
 	if err == nil {
-		err = syncDir(filepath.Dir(path))
+		err = osfile.SyncName(path)
 	}
 	if err != nil {
 		os.Remove(path)
@@ -97,16 +98,6 @@ func LoadOrCreate(path string) (box *Box, created bool, err error) {
 	}
 	box, err = Create(path)
 	return box, err == nil, err
-}
-
-// syncDir makes a new file's name durable, as the file itself is.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 func newBox(key []byte) (*Box, error) {

@@ -4,9 +4,9 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path/filepath"
-	"text/tabwriter"
 	"time"
 
 	"github.com/keydesk/keydesk/model"
@@ -17,128 +17,77 @@ import (
 
 // The admin commands manage who may use keydesk serve, and with which
 // role (SPEC 9). Every change is audited; the store enforces the rules.
-func (a *app) adminCommand() *cobra.Command {
-	return a.group("admin", "Manage who may connect over SSH, and their roles (admin, helpdesk, auditor)",
-		a.adminAddCommand(), a.adminListCommand(), a.adminRoleCommand(), a.adminRemoveCommand())
-}
-
-// roleFlag reads a role with the model's parser.
-type roleFlag struct{ role model.Role }
-
-func (r *roleFlag) Set(s string) error {
-	role, err := model.ParseRole(s)
-	if err != nil {
-		return err
-	}
-	r.role = role
-	return nil
-}
-
-func (r *roleFlag) String() string {
-	if !r.role.Valid() {
-		return ""
-	}
-	return r.role.String()
-}
-
-func (r *roleFlag) Type() string { return "admin|helpdesk|auditor" }
 
 func (a *app) adminAddCommand() *cobra.Command {
-	var role roleFlag
+	role := roleFlag()
 	var key string
-	cmd := &cobra.Command{
-		Use:   "add NAME --role admin|helpdesk|auditor --key 'ssh-ed25519 AAAA... comment'",
-		Short: "Let someone in over SSH with their public key (--key - reads it from stdin)",
-		Args:  argsNamed("NAME"),
-	}
-	cmd.RunE = a.action(func(cmd *cobra.Command, args []string) error {
-		if !role.role.Valid() {
-			return usagef(cmd, "admin add needs --role admin, helpdesk or auditor")
-		}
-		if !cmd.Flags().Changed("key") {
-			return usagef(cmd, "admin add needs --key 'ssh-ed25519 AAAA...' (the line of their .pub file), or --key - to read it from stdin")
-		}
-		if key == "-" {
-			line, err := bufio.NewReader(a.env.Stdin).ReadString('\n')
-			if err != nil && line == "" {
-				return errors.New("no public key on stdin: send the line of their .pub file")
+	cmd := a.command("add NAME --role admin|helpdesk|auditor --key 'ssh-ed25519 AAAA... comment'",
+		"Let someone in over SSH with their public key (--key - reads it from stdin)", argsNamed("NAME"),
+		func(cmd *cobra.Command, args []string) error {
+			if !role.value.Valid() {
+				return usagef(cmd, "admin add needs --role admin, helpdesk or auditor")
 			}
-			key = line
-		}
-		return a.withStore(mayCreate, func(st *store.Store) error {
-			added, err := st.AddAdmin(a.actor(), args[0], role.role, key)
-			if err != nil {
-				return err
+			if !cmd.Flags().Changed("key") {
+				return usagef(cmd, "admin add needs --key 'ssh-ed25519 AAAA...' (the line of their .pub file), or --key - to read it from stdin")
 			}
-			_, err = fmt.Fprintf(a.env.Stderr, "%s added as %s (key %s)\n", model.Printable(added.Name), added.Role, added.Fingerprint)
-			return err
+			if key == "-" {
+				line, err := bufio.NewReader(a.env.Stdin).ReadString('\n')
+				if err != nil && line == "" {
+					return errors.New("no public key on stdin: send the line of their .pub file")
+				}
+				key = line
+			}
+			return a.do(mayCreate, func(st *store.Store) (string, error) {
+				added, err := st.AddAdmin(a.actor(), args[0], role.value, key)
+				return fmt.Sprintf("%s added as %s (key %s)", model.Printable(added.Name), added.Role, added.Fingerprint), err
+			})
 		})
-	})
-	cmd.Flags().Var(&role, "role", "admin (everything), helpdesk (codes and new joiners) or auditor (reads only)")
+	cmd.Flags().Var(role, "role", "admin (everything), helpdesk (codes and new joiners) or auditor (reads only)")
 	cmd.Flags().StringVar(&key, "key", "", "their public key, as one line of a .pub file; - reads it from stdin")
 	return cmd
 }
 
 func (a *app) adminRoleCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "role NAME admin|helpdesk|auditor",
-		Short: "Change an admin's role; it takes effect at their next action, also in an open session",
-		Args:  argsNamed("NAME", "ROLE"),
-	}
-	cmd.RunE = a.action(func(cmd *cobra.Command, args []string) error {
-		role, err := model.ParseRole(args[1])
-		if err != nil {
-			return usagef(cmd, "%s", err)
-		}
-		return a.withStore(mustExist, func(st *store.Store) error {
-			changed, err := st.SetAdminRole(a.actor(), args[0], role)
+	return a.command("role NAME admin|helpdesk|auditor",
+		"Change an admin's role; it takes effect at their next action, also in an open session", argsNamed("NAME", "ROLE"),
+		func(cmd *cobra.Command, args []string) error {
+			role, err := model.ParseRole(args[1])
 			if err != nil {
-				return err
+				return usagef(cmd, "%s", err)
 			}
-			_, err = fmt.Fprintf(a.env.Stderr, "%s is now %s\n", model.Printable(changed.Name), changed.Role)
-			return err
+			return a.do(mustExist, func(st *store.Store) (string, error) {
+				changed, err := st.SetAdminRole(a.actor(), args[0], role)
+				return fmt.Sprintf("%s is now %s", model.Printable(changed.Name), changed.Role), err
+			})
 		})
-	})
-	return cmd
 }
 
 func (a *app) adminRemoveCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "remove NAME",
-		Short: "Shut an admin out: their key no longer logs in (a key also in authorized_keys stays an admin)",
-		Args:  argsNamed("NAME"),
-	}
-	cmd.RunE = a.action(func(_ *cobra.Command, args []string) error {
-		return a.withStore(mustExist, func(st *store.Store) error {
-			removed, err := st.RemoveAdmin(a.actor(), args[0])
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(a.env.Stderr, "%s removed\n", model.Printable(removed.Name))
-			if a.bootstrapLists(st, removed.Fingerprint) {
-				fmt.Fprintf(a.env.Stderr, "keydesk: their key is also in %s, which makes it an admin: remove that line too to shut them out\n",
-					a.authorizedKeysPath(st))
-			}
-			return nil
+	return a.command("remove NAME",
+		"Shut an admin out: their key no longer logs in (a key also in authorized_keys stays an admin)", argsNamed("NAME"),
+		func(_ *cobra.Command, args []string) error {
+			return a.do(mustExist, func(st *store.Store) (string, error) {
+				removed, err := st.RemoveAdmin(a.actor(), args[0])
+				if err != nil {
+					return "", err
+				}
+				line := fmt.Sprintf("%s removed", model.Printable(removed.Name))
+				if a.bootstrapLists(st, removed.Fingerprint) {
+					line += fmt.Sprintf("\nkeydesk: their key is also in %s, which makes it an admin: remove that line too to shut them out",
+						a.authorizedKeysPath(st))
+				}
+				return line, nil
+			})
 		})
-	})
-	return cmd
 }
 
 func (a *app) adminListCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List who may connect: name, role, key fingerprint, added, last seen",
-		Args:  argsNamed(),
-	}
-	cmd.RunE = a.action(func(*cobra.Command, []string) error {
-		return a.withStore(readOnly, func(st *store.Store) error {
+	return a.tableCommand("list", "List who may connect: name, role, key fingerprint, added, last seen", readOnly,
+		"NAME\tROLE\tKEY\tADDED\tLAST SEEN\tFROM", func(st *store.Store, w io.Writer) error {
 			admins, err := st.Admins(a.actor())
 			if err != nil {
 				return err
 			}
-			w := tabwriter.NewWriter(a.env.Stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "NAME\tROLE\tKEY\tADDED\tLAST SEEN\tFROM")
 			known := map[string]bool{}
 			for _, ad := range admins {
 				known[ad.Fingerprint] = true
@@ -154,10 +103,8 @@ func (a *app) adminListCommand() *cobra.Command {
 					fmt.Fprintf(w, "%s\tadmin\t%s\t-\t-\tauthorized_keys\n", model.Printable(orUnnamed(k.Comment)), k.Fingerprint)
 				}
 			}
-			return w.Flush()
+			return nil
 		})
-	})
-	return cmd
 }
 
 // bootstrapLists reports whether authorized_keys holds the key.

@@ -12,13 +12,48 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func (a *app) auditCommand() *cobra.Command {
+func (a *app) auditVerifyCommand() *cobra.Command {
 	var expect []string
 	var anchorsFile string
-	verify := &cobra.Command{
-		Use:   "verify [--expect SEQ:HASH]... [--anchors FILE]",
-		Short: "Check the audit trail's hash chain, replay it against the keys and employees, and check heads kept elsewhere",
-		Long: `Check the audit trail: every entry's hash and link (an entry changed or
+	verify := a.command("verify [--expect SEQ:HASH]... [--anchors FILE]",
+		"Check the audit trail's hash chain, replay it against the keys and employees, and check heads kept elsewhere",
+		argsNamed(), func(cmd *cobra.Command, _ []string) error {
+			var anchors []model.AuditAnchor
+			for _, e := range expect {
+				anchor, err := model.ParseExpect(e)
+				if err != nil {
+					return usagef(cmd, "--expect %s", err)
+				}
+				anchors = append(anchors, anchor)
+			}
+			if anchorsFile != "" {
+				fromFile, err := a.readAnchors(anchorsFile)
+				if err != nil {
+					return err
+				}
+				anchors = append(anchors, fromFile...)
+			}
+			return a.readAs(model.OpAuditVerify, func(st *store.Store) error {
+				state, err := st.VerifyAudit(anchors...)
+				if err != nil {
+					return verifyError(err)
+				}
+				head := state.HeadHash
+				if head == "" {
+					head = "(none)"
+				}
+				fmt.Fprintf(a.env.Stdout, "audit trail verified: %d %s, head %s\n",
+					state.Entries, plural(int(state.Entries), "entry", "entries"), head)
+				fmt.Fprintf(a.env.Stdout, "records match the trail: %d %s, %d %s\n",
+					state.Keys, plural(state.Keys, "key", "keys"), state.People, plural(state.People, "employee", "employees"))
+				printSealState(a.env.Stdout, state)
+				if len(anchors) > 0 {
+					fmt.Fprintf(a.env.Stdout, "heads kept outside found unchanged: %d\n", state.Anchors)
+				}
+				return nil
+			})
+		})
+	verify.Long = `Check the audit trail: every entry's hash and link (an entry changed or
 removed is found), then replay the trail and compare every key's status,
 reason and holder and every employee's key with what the entries say (a
 record changed outside keydesk is named).
@@ -27,71 +62,33 @@ The chain is not keyed: whoever can write the file can cut its end or
 rewrite it and seal it again. A head kept outside the file finds that:
 --expect SEQ:HASH (N:H of what keydesk audit head printed as "seq N hash H") and --anchors FILE
 (the lines keydesk serve --anchor wrote) must each still be in the trail
-with the same hash.`,
-		Args: argsNamed(),
-	}
-	verify.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
-		var anchors []model.AuditAnchor
-		for _, e := range expect {
-			anchor, err := model.ParseExpect(e)
-			if err != nil {
-				return usagef(cmd, "--expect %s", err)
-			}
-			anchors = append(anchors, anchor)
-		}
-		if anchorsFile != "" {
-			fromFile, err := a.readAnchors(anchorsFile)
-			if err != nil {
-				return err
-			}
-			anchors = append(anchors, fromFile...)
-		}
-		return a.readAs(model.OpAuditVerify, func(st *store.Store) error {
-			state, err := st.VerifyAudit(anchors...)
-			if err != nil {
-				return verifyError(err)
-			}
-			head := state.HeadHash
-			if head == "" {
-				head = "(none)"
-			}
-			fmt.Fprintf(a.env.Stdout, "audit trail verified: %d %s, head %s\n",
-				state.Entries, plural(int(state.Entries), "entry", "entries"), head)
-			fmt.Fprintf(a.env.Stdout, "records match the trail: %d %s, %d %s\n",
-				state.Keys, plural(state.Keys, "key", "keys"), state.People, plural(state.People, "employee", "employees"))
-			printSealState(a.env.Stdout, state)
-			if len(anchors) > 0 {
-				fmt.Fprintf(a.env.Stdout, "heads kept outside found unchanged: %d\n", state.Anchors)
-			}
-			return nil
-		})
-	})
+with the same hash.`
 	verify.Flags().StringArrayVar(&expect, "expect", nil, "SEQ:HASH of a head seen before (keydesk audit head); may be repeated")
 	verify.Flags().StringVar(&anchorsFile, "anchors", "", "a file of heads written by keydesk serve --anchor")
+	return verify
+}
 
-	head := &cobra.Command{
-		Use:   "head",
-		Short: "Print the newest audit entry as seq N hash H, to keep outside the database",
-		Long: `Print the newest entry of the audit trail as "seq N hash H". Keep it
+func (a *app) auditHeadCommand() *cobra.Command {
+	head := a.command("head",
+		"Print the newest audit entry as seq N hash H, to keep outside the database",
+		argsNamed(), func(*cobra.Command, []string) error {
+			return a.readAs(model.OpAuditVerify, func(st *store.Store) error {
+				h, err := st.AuditHead()
+				if err != nil {
+					return err
+				}
+				if h.Seq == 0 {
+					return errors.New("the audit trail is empty: there is no head to keep yet")
+				}
+				_, err = fmt.Fprintln(a.env.Stdout, h.String())
+				return err
+			})
+		})
+	head.Long = `Print the newest entry of the audit trail as "seq N hash H". Keep it
 somewhere the database's owner cannot rewrite (a ticket, another machine):
 keydesk audit verify --expect N:H later proves that the trail was not cut
-back or rewritten up to that entry.`,
-		Args: argsNamed(),
-	}
-	head.RunE = a.action(func(*cobra.Command, []string) error {
-		return a.readAs(model.OpAuditVerify, func(st *store.Store) error {
-			h, err := st.AuditHead()
-			if err != nil {
-				return err
-			}
-			if h.Seq == 0 {
-				return errors.New("the audit trail is empty: there is no head to keep yet")
-			}
-			_, err = fmt.Fprintln(a.env.Stdout, h.String())
-			return err
-		})
-	})
-	return a.group("audit", "Check the audit trail, print its head, or follow it (export it with keydesk export audit)", verify, head, a.auditFollowCommand())
+back or rewritten up to that entry.`
+	return head
 }
 
 // verifyError says why the trail does not verify, in one line.

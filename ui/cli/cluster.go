@@ -21,11 +21,6 @@ import (
 // keydesk serve --cluster, over SSH, or locally on a stopped node, which
 // they start for the time of the command. status is for auditors too;
 // the rest need an admin.
-func (a *app) clusterCommand() *cobra.Command {
-	return a.group("cluster", "Run keydesk on several machines: init, join, status, and the operator's tools",
-		a.clusterInitCommand(), a.clusterTokenCommand(), a.clusterJoinCommand(), a.clusterStatusCommand(),
-		a.clusterRemoveCommand(), a.clusterTransferCommand(), a.clusterRecoverCommand(), a.clusterDetachCommand())
-}
 
 // Roles: status is for auditors too, the rest for admins (the
 // permissions table's cluster rows). The commands on a stopped node's
@@ -43,41 +38,56 @@ func (a *app) localOnly(what string) error {
 	return nil
 }
 
-func (a *app) clusterInitCommand() *cobra.Command {
-	var id, addr string
-	cmd := &cobra.Command{
-		Use:   "init --node-id ID --cluster-addr HOST:PORT",
-		Short: "Make this database the first node of a new cluster, and print how others join",
-		Args:  argsNamed(),
+// onNodeFiles runs fn for cmd, a command on a stopped node's files: never
+// inside serve, then not with the flags missing says (when not ""), then
+// on the database as serving would be allowed.
+func (a *app) onNodeFiles(cmd *cobra.Command, mode openMode, missing string, fn func(st *store.Store) error) error {
+	if err := a.localOnly(commandName(cmd)); err != nil {
+		return err
 	}
-	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
-		if err := a.localOnly("cluster init"); err != nil {
+	if missing != "" {
+		return usagef(cmd, "%s", missing)
+	}
+	return a.withStore(mode, func(st *store.Store) error {
+		if err := st.Check(a.actor(), opClusterAdmin); err != nil {
 			return err
 		}
-		if id == "" || addr == "" {
-			return usagef(cmd, "cluster init needs --node-id and --cluster-addr")
-		}
-		return a.withStore(mayCreate, func(st *store.Store) error {
-			if err := st.Check(a.actor(), opClusterAdmin); err != nil {
-				return err
-			}
-			_, fp, err := st.InitCluster(id, addr, store.NodeOptions{})
-			if err != nil {
-				return err
-			}
-			defer st.StopCluster()
-			token, err := st.IssueJoinToken(a.actor(), time.Hour)
-			if err != nil {
-				return err
-			}
-			w := a.env.Stdout
-			fmt.Fprintf(w, "cluster started: node %s at %s, CA %s\n", id, addr, fp)
-			fmt.Fprintf(w, "start it with: keydesk serve --cluster\n")
-			fmt.Fprintf(w, "on a new node, copy %s beside its database, then (token valid 1 hour, once):\n", st.KeyPath())
-			fmt.Fprintf(w, "  keydesk cluster join --node-id NAME --cluster-addr HOST:PORT --leader %s --ca %s --token %s\n", addr, fp, token)
-			return nil
-		})
+		return fn(st)
 	})
+}
+
+// needs is the usage error of a command that lacks flags: "" when none
+// is missing.
+func needs(missing bool, msg string) string {
+	if !missing {
+		return ""
+	}
+	return msg
+}
+
+func (a *app) clusterInitCommand() *cobra.Command {
+	var id, addr string
+	cmd := a.command("init --node-id ID --cluster-addr HOST:PORT",
+		"Make this database the first node of a new cluster, and print how others join", argsNamed(),
+		func(cmd *cobra.Command, _ []string) error {
+			return a.onNodeFiles(cmd, mayCreate, needs(id == "" || addr == "", "cluster init needs --node-id and --cluster-addr"), func(st *store.Store) error {
+				_, fp, err := st.InitCluster(id, addr, store.NodeOptions{})
+				if err != nil {
+					return err
+				}
+				defer st.StopCluster()
+				token, err := st.IssueJoinToken(a.actor(), time.Hour)
+				if err != nil {
+					return err
+				}
+				w := a.env.Stdout
+				fmt.Fprintf(w, "cluster started: node %s at %s, CA %s\n", id, addr, fp)
+				fmt.Fprintf(w, "start it with: keydesk serve --cluster\n")
+				fmt.Fprintf(w, "on a new node, copy %s beside its database, then (token valid 1 hour, once):\n", st.KeyPath())
+				fmt.Fprintf(w, "  keydesk cluster join --node-id NAME --cluster-addr HOST:PORT --leader %s --ca %s --token %s\n", addr, fp, token)
+				return nil
+			})
+		})
 	cmd.Flags().StringVar(&id, "node-id", "", "this node's name in the cluster")
 	cmd.Flags().StringVar(&addr, "cluster-addr", "", "host:port other nodes reach this node's cluster port at")
 	return cmd
@@ -85,32 +95,29 @@ func (a *app) clusterInitCommand() *cobra.Command {
 
 func (a *app) clusterJoinCommand() *cobra.Command {
 	var req store.JoinRequest
-	cmd := &cobra.Command{
-		Use:   "join --node-id ID --cluster-addr HOST:PORT --leader HOST:PORT --ca SHA256:... --token TOKEN",
-		Short: "Make this machine a new node of a cluster (the key file must be here already)",
-		Args:  argsNamed(),
-	}
-	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
-		if err := a.localOnly("cluster join"); err != nil {
-			return err
-		}
-		if req.NodeID == "" || req.Addr == "" || req.Leader == "" || req.CA == "" || req.Token == "" {
-			return usagef(cmd, "cluster join needs --node-id, --cluster-addr, --leader, --ca and --token")
-		}
-		path, err := a.dbPath()
-		if err != nil {
-			return err
-		}
-		req.DBPath = path
-		ctx, cancel := context.WithTimeout(a.ctx, 2*time.Minute)
-		defer cancel()
-		index, err := store.JoinCluster(ctx, req)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(a.env.Stdout, "joined as %s (database at log index %d); start it with: keydesk serve --cluster\n", req.NodeID, index)
-		return nil
-	})
+	cmd := a.command("join --node-id ID --cluster-addr HOST:PORT --leader HOST:PORT --ca SHA256:... --token TOKEN",
+		"Make this machine a new node of a cluster (the key file must be here already)", argsNamed(),
+		func(cmd *cobra.Command, _ []string) error {
+			if err := a.localOnly("cluster join"); err != nil {
+				return err
+			}
+			if req.NodeID == "" || req.Addr == "" || req.Leader == "" || req.CA == "" || req.Token == "" {
+				return usagef(cmd, "cluster join needs --node-id, --cluster-addr, --leader, --ca and --token")
+			}
+			path, err := a.dbPath()
+			if err != nil {
+				return err
+			}
+			req.DBPath = path
+			ctx, cancel := context.WithTimeout(a.ctx, 2*time.Minute)
+			defer cancel()
+			index, err := store.JoinCluster(ctx, req)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.env.Stdout, "joined as %s (database at log index %d); start it with: keydesk serve --cluster\n", req.NodeID, index)
+			return nil
+		})
 	cmd.Flags().StringVar(&req.NodeID, "node-id", "", "this node's name in the cluster")
 	cmd.Flags().StringVar(&req.Addr, "cluster-addr", "", "host:port other nodes reach this node's cluster port at")
 	cmd.Flags().StringVar(&req.Leader, "leader", "", "cluster address of a running node (the leader, or one that knows it)")
@@ -153,15 +160,19 @@ func (a *app) withNode(op model.Operation, fn func(st *store.Store, node *cluste
 	})
 }
 
+// nodeCommand is a command on the running node (withNode), for the
+// roles that may do op.
+func (a *app) nodeCommand(use, short string, args cobra.PositionalArgs, op model.Operation,
+	run func(st *store.Store, node *cluster.Node, args []string) error) *cobra.Command {
+	return a.command(use, short, args, func(_ *cobra.Command, args []string) error {
+		return a.withNode(op, func(st *store.Store, node *cluster.Node) error { return run(st, node, args) })
+	})
+}
+
 func (a *app) clusterTokenCommand() *cobra.Command {
 	var ttl time.Duration
-	cmd := &cobra.Command{
-		Use:   "token [--ttl 1h]",
-		Short: "Make a one-time join token for a new node",
-		Args:  argsNamed(),
-	}
-	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
-		return a.withNode(model.OpClusterToken, func(st *store.Store, _ *cluster.Node) error {
+	cmd := a.nodeCommand("token [--ttl 1h]", "Make a one-time join token for a new node", argsNamed(), model.OpClusterToken,
+		func(st *store.Store, _ *cluster.Node, _ []string) error {
 			token, err := st.IssueJoinToken(a.actor(), ttl)
 			if err != nil {
 				return err
@@ -169,19 +180,13 @@ func (a *app) clusterTokenCommand() *cobra.Command {
 			fmt.Fprintln(a.env.Stdout, token)
 			return nil
 		})
-	})
 	cmd.Flags().DurationVar(&ttl, "ttl", time.Hour, "how long the token may be used (at most 7 days)")
 	return cmd
 }
 
 func (a *app) clusterStatusCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "status",
-		Short: "This node's view of the cluster: role, term, indexes, leader contact, audit head, members",
-		Args:  argsNamed(),
-	}
-	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
-		return a.withNode(opClusterStatus, func(s *store.Store, node *cluster.Node) error {
+	return a.nodeCommand("status", "This node's view of the cluster: role, term, indexes, leader contact, audit head, members",
+		argsNamed(), opClusterStatus, func(s *store.Store, node *cluster.Node, _ []string) error {
 			st := node.Status()
 			w := tabwriter.NewWriter(a.env.Stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintf(w, "node\t%s (%s)\n", st.ID, st.Addr)
@@ -227,8 +232,6 @@ func (a *app) clusterStatusCommand() *cobra.Command {
 			}
 			return w.Flush()
 		})
-	})
-	return cmd
 }
 
 func orNone(id, addr string) string {
@@ -240,13 +243,8 @@ func orNone(id, addr string) string {
 
 func (a *app) clusterRemoveCommand() *cobra.Command {
 	var force bool
-	cmd := &cobra.Command{
-		Use:   "remove ID [--force]",
-		Short: "Take a node out of the cluster (its certificate stops working)",
-		Args:  argsNamed("ID"),
-	}
-	cmd.RunE = a.action(func(cmd *cobra.Command, args []string) error {
-		return a.withNode(model.OpClusterRemove, func(st *store.Store, node *cluster.Node) error {
+	cmd := a.nodeCommand("remove ID [--force]", "Take a node out of the cluster (its certificate stops working)",
+		argsNamed("ID"), model.OpClusterRemove, func(st *store.Store, node *cluster.Node, args []string) error {
 			servers, err := node.Servers()
 			if err != nil {
 				return err
@@ -276,19 +274,13 @@ func (a *app) clusterRemoveCommand() *cobra.Command {
 			}
 			return nil
 		})
-	})
 	cmd.Flags().BoolVar(&force, "force", false, "remove even when it leaves fewer than 3 voters")
 	return cmd
 }
 
 func (a *app) clusterTransferCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "leader-transfer [ID]",
-		Short: "Hand leadership to another node (before maintenance of the leader)",
-		Args:  cobra.MaximumNArgs(1),
-	}
-	cmd.RunE = a.action(func(cmd *cobra.Command, args []string) error {
-		return a.withNode(model.OpClusterTransfer, func(st *store.Store, node *cluster.Node) error {
+	return a.nodeCommand("leader-transfer [ID]", "Hand leadership to another node (before maintenance of the leader)",
+		cobra.MaximumNArgs(1), model.OpClusterTransfer, func(st *store.Store, node *cluster.Node, args []string) error {
 			if !node.IsLeader() {
 				return errors.New("run leader-transfer on the leader (cluster status names it)")
 			}
@@ -310,61 +302,36 @@ func (a *app) clusterTransferCommand() *cobra.Command {
 			}
 			return nil
 		})
-	})
-	return cmd
 }
 
 func (a *app) clusterRecoverCommand() *cobra.Command {
 	var peers string
-	cmd := &cobra.Command{
-		Use:   "recover --peers peers.json",
-		Short: "After losing a majority: rewrite this stopped node's membership (same file on every survivor)",
-		Args:  argsNamed(),
-	}
-	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
-		if err := a.localOnly("cluster recover"); err != nil {
-			return err
-		}
-		if peers == "" {
-			return usagef(cmd, "cluster recover needs --peers FILE (JSON: [{\"id\":..,\"address\":..,\"non_voter\":false}])")
-		}
-		return a.withStore(mustExist, func(st *store.Store) error {
-			if err := st.Check(a.actor(), opClusterAdmin); err != nil {
-				return err
-			}
-			if err := st.RecoverCluster(peers); err != nil {
-				return err
-			}
-			fmt.Fprintln(a.env.Stdout, "membership rewritten; start keydesk serve --cluster on every node of the file")
-			return nil
+	cmd := a.command("recover --peers peers.json",
+		"After losing a majority: rewrite this stopped node's membership (same file on every survivor)", argsNamed(),
+		func(cmd *cobra.Command, _ []string) error {
+			return a.onNodeFiles(cmd, mustExist, needs(peers == "", `cluster recover needs --peers FILE (JSON: [{"id":..,"address":..,"non_voter":false}])`), func(st *store.Store) error {
+				if err := st.RecoverCluster(peers); err != nil {
+					return err
+				}
+				fmt.Fprintln(a.env.Stdout, "membership rewritten; start keydesk serve --cluster on every node of the file")
+				return nil
+			})
 		})
-	})
 	cmd.Flags().StringVar(&peers, "peers", "", "the surviving nodes, as hashicorp/raft's peers.json")
 	return cmd
 }
 
 func (a *app) clusterDetachCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "detach",
-		Short: "Make this stopped node's database a single node's again (its cluster folders are kept aside)",
-		Args:  argsNamed(),
-	}
-	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
-		if err := a.localOnly("cluster detach"); err != nil {
-			return err
-		}
-		return a.withStore(mustExist, func(st *store.Store) error {
-			if err := st.Check(a.actor(), opClusterAdmin); err != nil {
-				return err
-			}
-			if err := st.DetachCluster(); err != nil {
-				return err
-			}
-			fmt.Fprintf(a.env.Stdout, "%s is a single node's database again\n", st.Path())
-			return nil
+	return a.command("detach", "Make this stopped node's database a single node's again (its cluster folders are kept aside)", argsNamed(),
+		func(cmd *cobra.Command, _ []string) error {
+			return a.onNodeFiles(cmd, mustExist, "", func(st *store.Store) error {
+				if err := st.DetachCluster(); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.env.Stdout, "%s is a single node's database again\n", st.Path())
+				return nil
+			})
 		})
-	})
-	return cmd
 }
 
 // startClusterServe starts st's node for serve --cluster; the returned

@@ -11,33 +11,30 @@ import (
 // Completion of the words after a command is asked of keydesk itself
 // (cobra's hidden __complete), so the script stays right across upgrades.
 func (a *app) completionCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "completion bash|zsh|fish|powershell",
-		Short: "Print the shell completion script for bash, zsh, fish or PowerShell",
-		Long: `Print the script that completes keydesk's commands and flags in a shell.
+	cmd := a.command("completion bash|zsh|fish|powershell",
+		"Print the shell completion script for bash, zsh, fish or PowerShell",
+		argsNamed("SHELL"), func(cmd *cobra.Command, args []string) error {
+			tree := wholeTree(newApp(a.ctx, a.env))
+			out := a.env.Stdout
+			switch args[0] {
+			case "bash":
+				return tree.GenBashCompletionV2(out, true)
+			case "zsh":
+				return tree.GenZshCompletion(out)
+			case "fish":
+				return tree.GenFishCompletion(out, true)
+			case "powershell":
+				return tree.GenPowerShellCompletionWithDesc(out)
+			}
+			return usagef(cmd, "completion: no shell %q (bash, zsh, fish or powershell)", args[0])
+		})
+	cmd.Long = `Print the script that completes keydesk's commands and flags in a shell.
 
   bash:        keydesk completion bash > /etc/bash_completion.d/keydesk
   zsh:         keydesk completion zsh > "${fpath[1]}/_keydesk"
   fish:        keydesk completion fish > ~/.config/fish/completions/keydesk.fish
-  PowerShell:  keydesk completion powershell | Out-String | Invoke-Expression`,
-		Args:      argsNamed("SHELL"),
-		ValidArgs: []string{"bash", "zsh", "fish", "powershell"},
-	}
-	cmd.RunE = a.action(func(cmd *cobra.Command, args []string) error {
-		tree := wholeTree(newApp(a.ctx, a.env))
-		out := a.env.Stdout
-		switch args[0] {
-		case "bash":
-			return tree.GenBashCompletionV2(out, true)
-		case "zsh":
-			return tree.GenZshCompletion(out)
-		case "fish":
-			return tree.GenFishCompletion(out, true)
-		case "powershell":
-			return tree.GenPowerShellCompletionWithDesc(out)
-		}
-		return usagef(cmd, "completion: no shell %q (bash, zsh, fish or powershell)", args[0])
-	})
+  PowerShell:  keydesk completion powershell | Out-String | Invoke-Expression`
+	cmd.ValidArgs = []string{"bash", "zsh", "fish", "powershell"}
 	return cmd
 }
 

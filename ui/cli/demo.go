@@ -11,31 +11,26 @@ import (
 
 func (a *app) demoCommand() *cobra.Command {
 	var keys, employees int
-	cmd := &cobra.Command{
-		Use:   "demo",
-		Short: "Fill an empty database with sample data",
-		Long: `Fill an empty database with sample keys in every status, employees with and
-without keys, and a plausible history. Refused when the database already
-holds keys or employees.`,
-		Args: argsNamed(),
-	}
-	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
-		if keys < 0 || employees < 0 {
-			return usagef(cmd, "--keys and --employees cannot be negative")
-		}
-		return a.withStore(mayCreate, func(st *store.Store) error {
-			if err := st.FillDemo(a.actor(), keys, employees); err != nil {
-				return err
+	cmd := a.command("demo", "Fill an empty database with sample data", argsNamed(),
+		func(cmd *cobra.Command, _ []string) error {
+			if keys < 0 || employees < 0 {
+				return usagef(cmd, "--keys and --employees cannot be negative")
 			}
-			snap, err := st.Snapshot()
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(a.env.Stderr, "demo data in %s: %d keys (%s), %d employees\n",
-				model.Printable(st.Path()), len(snap.Keys), statusCounts(snap.Counts()), len(snap.Employees))
-			return err
+			return a.do(mayCreate, func(st *store.Store) (string, error) {
+				if err := st.FillDemo(a.actor(), keys, employees); err != nil {
+					return "", err
+				}
+				snap, err := st.Snapshot()
+				if err != nil {
+					return "", err
+				}
+				return fmt.Sprintf("demo data in %s: %d keys (%s), %d employees",
+					model.Printable(st.Path()), len(snap.Keys), statusCounts(snap.Counts()), len(snap.Employees)), nil
+			})
 		})
-	})
+	cmd.Long = `Fill an empty database with sample keys in every status, employees with and
+without keys, and a plausible history. Refused when the database already
+holds keys or employees.`
 	cmd.Flags().IntVar(&keys, "keys", 300, "number of keys")
 	cmd.Flags().IntVar(&employees, "employees", 200, "number of employees")
 	return cmd

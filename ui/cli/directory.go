@@ -2,30 +2,60 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
 	"github.com/spf13/cobra"
 )
 
-func (a *app) directoryCommand() *cobra.Command {
-	return a.group("directory", "Keep the employees in step with a directory (a snapshot file, or LDAP / Active Directory)",
-		a.directorySyncCommand(), a.directorySettingsCommand(), a.directoryStatusCommand())
-}
-
 func (a *app) directorySyncCommand() *cobra.Command {
-	var dryRun bool
-	var confirm int
-	cmd := &cobra.Command{
-		Use:   "sync [FILE.csv|-] [--dry-run] [--confirm-leavers N]",
-		Short: "Sync the employees with a snapshot file, or with LDAP when no file is given",
-		Long: `Compare the people of the directory with the employees and apply the
+	var opt store.SyncOptions
+	cmd := a.command("sync [FILE.csv|-] [--dry-run] [--confirm-leavers N]",
+		"Sync the employees with a snapshot file, or with LDAP when no file is given", cobra.MaximumNArgs(1),
+		func(cmd *cobra.Command, args []string) error {
+			if opt.ConfirmLeavers < 0 {
+				return usagef(cmd, "--confirm-leavers takes the number of leavers")
+			}
+			run := func(st *store.Store, src store.DirectorySource) error {
+				var res store.SyncResult
+				var err error
+				if src == nil {
+					res, err = st.SyncDirectoryLDAP(a.ctx, a.actor(), opt)
+				} else {
+					res, err = st.SyncDirectory(a.ctx, a.actor(), src, opt)
+				}
+				if !res.At.IsZero() {
+					printSyncPlan(a.env.Stdout, res)
+				}
+				if err != nil {
+					return err
+				}
+				switch {
+				case res.Applied:
+					fmt.Fprintf(a.env.Stderr, "directory sync applied: %s\n", model.Printable(res.Plan.Summary()))
+				default:
+					fmt.Fprintf(a.env.Stderr, "dry run, nothing changed: %s\n", model.Printable(res.Plan.Summary()))
+				}
+				return nil
+			}
+			if len(args) == 0 {
+				return a.withStore(mustExist, func(st *store.Store) error { return run(st, nil) })
+			}
+			if shared := a.env.Store; shared != nil {
+				done, err := shared.BeginImport(a.actor(), model.OpDirectorySync)
+				if err != nil {
+					return err
+				}
+				defer done()
+			}
+			return a.withStore(mustExist, func(st *store.Store) error {
+				return run(st, &fileSource{a: a, name: args[0]})
+			})
+		})
+	cmd.Long = `Compare the people of the directory with the employees and apply the
 difference in one transaction: joiners are added, movers (matched by
 external id) get their new fields, leavers are marked left at once and
 their keys withdrawn after the grace period; a leaver found again is
@@ -41,52 +71,9 @@ Without FILE, the LDAP directory of keydesk directory settings is read.
 nobody or fewer people than the floor, or that would make more than the
 allowed share of the active employees leavers, is refused, audited, and
 changes nothing; --confirm-leavers N lets a sync through the share rule
-when N is exactly its number of leavers.`,
-		Args: cobra.MaximumNArgs(1),
-	}
-	cmd.RunE = a.action(func(_ *cobra.Command, args []string) error {
-		opt := store.SyncOptions{DryRun: dryRun, ConfirmLeavers: confirm}
-		if confirm < 0 {
-			return usagef(cmd, "--confirm-leavers takes the number of leavers")
-		}
-		run := func(st *store.Store, src store.DirectorySource) error {
-			var res store.SyncResult
-			var err error
-			if src == nil {
-				res, err = st.SyncDirectoryLDAP(a.ctx, a.actor(), opt)
-			} else {
-				res, err = st.SyncDirectory(a.ctx, a.actor(), src, opt)
-			}
-			if !res.At.IsZero() {
-				printSyncPlan(a.env.Stdout, res)
-			}
-			if err != nil {
-				return err
-			}
-			switch {
-			case res.Applied:
-				fmt.Fprintf(a.env.Stderr, "directory sync applied: %s\n", model.Printable(res.Plan.Summary()))
-			default:
-				fmt.Fprintf(a.env.Stderr, "dry run, nothing changed: %s\n", model.Printable(res.Plan.Summary()))
-			}
-			return nil
-		}
-		if len(args) == 0 {
-			return a.withStore(mustExist, func(st *store.Store) error { return run(st, nil) })
-		}
-		if shared := a.env.Store; shared != nil {
-			done, err := shared.BeginImport(a.actor(), model.OpDirectorySync)
-			if err != nil {
-				return err
-			}
-			defer done()
-		}
-		return a.withStore(mustExist, func(st *store.Store) error {
-			return run(st, &fileSource{a: a, name: args[0]})
-		})
-	})
-	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print what the sync would do and change nothing")
-	cmd.Flags().IntVar(&confirm, "confirm-leavers", 0, "confirm this exact number of leavers, past the allowed share")
+when N is exactly its number of leavers.`
+	cmd.Flags().BoolVar(&opt.DryRun, "dry-run", false, "print what the sync would do and change nothing")
+	cmd.Flags().IntVar(&opt.ConfirmLeavers, "confirm-leavers", 0, "confirm this exact number of leavers, past the allowed share")
 	return cmd
 }
 
@@ -148,24 +135,4 @@ func printSyncPlan(w io.Writer, res store.SyncResult) {
 			fmt.Fprintf(w, "  ? %s: %s\n", name(c.Person.FirstName, c.Person.LastName, c.Person.Email), model.Printable(c.Msg))
 		}
 	}
-}
-
-// parseGrace reads "3d", "36h", "0".
-func parseGrace(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	if n, ok := strings.CutSuffix(s, "d"); ok {
-		days, err := strconv.Atoi(n)
-		if err != nil || days < 0 {
-			return 0, errors.New("the grace period is like 3d, 36h or 0")
-		}
-		return time.Duration(days) * 24 * time.Hour, nil
-	}
-	if s == "0" {
-		return 0, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, errors.New("the grace period is like 3d, 36h or 0")
-	}
-	return d, nil
 }

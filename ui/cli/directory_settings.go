@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,7 +20,7 @@ type directoryFlags struct {
 	url, tls, caFile, serverName, bindDN, baseDN, filter, preset, grace string
 	pageSize, maxLeavers, floor                                         int
 	timeout                                                             time.Duration
-	passwordStdin, clearPassword                                        bool
+	password                                                            passwordFlags
 	attrs                                                               model.LDAPAttributes
 }
 
@@ -29,8 +30,7 @@ func (f *directoryFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.caFile, "ca-file", "", "PEM file of the CA that signed the directory's certificate (default: the system's CAs)")
 	fs.StringVar(&f.serverName, "server-name", "", "the name the directory's certificate must carry (default: the URL's host)")
 	fs.StringVar(&f.bindDN, "bind-dn", "", "the service account to bind as (e.g. cn=keydesk,ou=services,dc=example,dc=com)")
-	fs.BoolVar(&f.passwordStdin, "password-stdin", false, "read the bind password from stdin (one line)")
-	fs.BoolVar(&f.clearPassword, "clear-password", false, "remove the saved bind password")
+	f.password.register(fs, "bind password")
 	fs.StringVar(&f.baseDN, "base-dn", "", "where the people are (e.g. ou=people,dc=example,dc=com)")
 	fs.StringVar(&f.filter, "filter", "", "which entries are people (e.g. (&(objectClass=user)(mail=*)))")
 	fs.IntVar(&f.pageSize, "page-size", 0, "entries a page of the paged search (default 500)")
@@ -112,63 +112,48 @@ func (f *directoryFlags) applyTo(fs *pflag.FlagSet, cur model.DirectorySettings,
 	if fs.Changed("floor") {
 		next.Policy.MinEntries = f.floor
 	}
-	keep := true
-	switch {
-	case f.passwordStdin:
-		next.Password, keep = password, false
-	case f.clearPassword:
-		next.Password, keep = "", false
-	}
+	keep := !f.password.applyTo(&next.Password, password)
 	return next, keep, nil
 }
 
 func (a *app) directorySettingsCommand() *cobra.Command {
 	flags := &directoryFlags{}
-	cmd := &cobra.Command{
-		Use:   "settings [--url URL] [--bind-dn DN --password-stdin] [--base-dn DN] [--filter F] [--preset ad|openldap] [--grace 3d] ...",
-		Short: "Show or change the LDAP directory and the sync's fail-safe and grace period",
-		Long: `Without flags, show the directory settings (never the password). With
+	cmd := a.command("settings [--url URL] [--bind-dn DN --password-stdin] [--base-dn DN] [--filter F] [--preset ad|openldap] [--grace 3d] ...",
+		"Show or change the LDAP directory and the sync's fail-safe and grace period", argsNamed(),
+		func(cmd *cobra.Command, _ []string) error {
+			fs := cmd.Flags()
+			given := fs.NFlag() > 0 && !(fs.NFlag() == 1 && fs.Changed("db"))
+			return a.showOrSave(cmd, given, &flags.password, func(st *store.Store) error {
+				set, _, err := st.DirectorySettings(a.actor())
+				if err != nil && !store.IsSecretsError(err) {
+					return err
+				}
+				return printDirectorySettings(a.env.Stdout, set)
+			}, func(st *store.Store, password string) error {
+				cur, rev, err := st.DirectorySettings(a.actor())
+				if err != nil && !store.IsSecretsError(err) {
+					return err
+				}
+				next, keep, err := flags.applyTo(fs, cur, password)
+				if err != nil {
+					return err
+				}
+				if err := st.SetDirectorySettings(a.actor(), next, rev, keep); err != nil {
+					return err
+				}
+				fmt.Fprintln(a.env.Stderr, "directory settings saved")
+				set, _, _ := st.DirectorySettings(a.actor())
+				return printDirectorySettings(a.env.Stdout, set)
+			})
+		})
+	cmd.Long = `Without flags, show the directory settings (never the password). With
 flags, change only those given. The bind password is read from stdin, one
 line (--password-stdin), and stored sealed with the database's key file:
 
   keydesk directory settings --url ldaps://dc1.example.com --preset ad \
     --bind-dn 'CN=keydesk,OU=Services,DC=example,DC=com' --password-stdin \
     --base-dn 'OU=Staff,DC=example,DC=com' \
-    --filter '(&(objectCategory=person)(objectClass=user)(mail=*))' < password.txt`,
-		Args: argsNamed(),
-	}
-	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
-		fs := cmd.Flags()
-		if fs.NFlag() == 0 || (fs.NFlag() == 1 && fs.Changed("db")) {
-			return a.readAs(model.OpSettingsShow, func(st *store.Store) error {
-				set, _, err := st.DirectorySettings(a.actor())
-				if err != nil && !store.IsSecretsError(err) {
-					return err
-				}
-				return printDirectorySettings(a.env.Stdout, set)
-			})
-		}
-		password, err := a.newPassword(cmd, flags.passwordStdin, flags.clearPassword, "")
-		if err != nil {
-			return err
-		}
-		return a.withStore(mayCreate, func(st *store.Store) error {
-			cur, rev, err := st.DirectorySettings(a.actor())
-			if err != nil && !store.IsSecretsError(err) {
-				return err
-			}
-			next, keep, err := flags.applyTo(fs, cur, password)
-			if err != nil {
-				return err
-			}
-			if err := st.SetDirectorySettings(a.actor(), next, rev, keep); err != nil {
-				return err
-			}
-			fmt.Fprintln(a.env.Stderr, "directory settings saved")
-			set, _, _ := st.DirectorySettings(a.actor())
-			return printDirectorySettings(a.env.Stdout, set)
-		})
-	})
+    --filter '(&(objectCategory=person)(objectClass=user)(mail=*))' < password.txt`
 	flags.register(cmd.Flags())
 	return cmd
 }
@@ -205,33 +190,48 @@ func printDirectorySettings(w io.Writer, s model.DirectorySettings) error {
 }
 
 func (a *app) directoryStatusCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "status",
-		Short: "When the directory was last synced, and the leavers' keys that wait for the grace period",
-		Args:  argsNamed(),
-	}
-	cmd.RunE = a.action(func(*cobra.Command, []string) error {
-		return a.readAs(model.OpDirectoryStatus, func(st *store.Store) error {
-			d, err := st.DirectoryStatus(a.actor())
-			if err != nil {
-				return err
-			}
-			w := a.env.Stdout
-			if d.Last.At.IsZero() {
-				fmt.Fprintln(w, "last sync: never")
-			} else {
-				fmt.Fprintf(w, "last sync: %s, %s: %s\n", d.Last.At.UTC().Format("2006-01-02 15:04"), model.Printable(d.Last.Source), model.Printable(d.Last.Summary))
-			}
-			if line := d.PendingLine(); line != "" {
-				fmt.Fprintf(w, "waiting: %s\n", line)
-			}
-			for _, x := range append(d.Due, d.Pending...) {
-				e := x.Employee
-				fmt.Fprintf(w, "  %s <%s> left %s: key withdrawn %s\n", model.Printable(e.FullName()), model.Printable(e.Email),
-					e.LeftAt.UTC().Format("2006-01-02"), x.Due.UTC().Format("2006-01-02 15:04"))
-			}
-			return nil
+	return a.command("status", "When the directory was last synced, and the leavers' keys that wait for the grace period", argsNamed(),
+		func(*cobra.Command, []string) error {
+			return a.readAs(model.OpDirectoryStatus, func(st *store.Store) error {
+				d, err := st.DirectoryStatus(a.actor())
+				if err != nil {
+					return err
+				}
+				w := a.env.Stdout
+				if d.Last.At.IsZero() {
+					fmt.Fprintln(w, "last sync: never")
+				} else {
+					fmt.Fprintf(w, "last sync: %s, %s: %s\n", d.Last.At.UTC().Format("2006-01-02 15:04"), model.Printable(d.Last.Source), model.Printable(d.Last.Summary))
+				}
+				if line := d.PendingLine(); line != "" {
+					fmt.Fprintf(w, "waiting: %s\n", line)
+				}
+				for _, x := range append(d.Due, d.Pending...) {
+					e := x.Employee
+					fmt.Fprintf(w, "  %s <%s> left %s: key withdrawn %s\n", model.Printable(e.FullName()), model.Printable(e.Email),
+						e.LeftAt.UTC().Format("2006-01-02"), x.Due.UTC().Format("2006-01-02 15:04"))
+				}
+				return nil
+			})
 		})
-	})
-	return cmd
+}
+
+// parseGrace reads "3d", "36h", "0".
+func parseGrace(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days < 0 {
+			return 0, errors.New("the grace period is like 3d, 36h or 0")
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	if s == "0" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, errors.New("the grace period is like 3d, 36h or 0")
+	}
+	return d, nil
 }

@@ -52,45 +52,36 @@ func profileOf(e model.Employee) model.EmployeeInput {
 		Phone: e.Phone, Department: e.Department, Position: e.Position, Company: e.Company, ExternalID: e.ExternalID}
 }
 
-func (a *app) employeeCommand() *cobra.Command {
-	return a.group("employee", "Add, edit or delete an employee",
-		a.employeeAddCommand(), a.employeeEditCommand(), a.employeeDeleteCommand(),
-		a.employeeLeaveCommand(), a.employeeReturnCommand())
-}
-
 func (a *app) employeeAddCommand() *cobra.Command {
 	var profile profileFlags
 	var serial string
-	cmd := &cobra.Command{
-		Use:   "add --first F [--last L] --email E [--phone P] [--department D] [--position P] [--company C] [--key SERIAL]",
-		Short: "Add an employee, optionally with a Ready key (prints the e-mail, or the activation code)",
-		Long: `Add an employee. With --key, the Ready key is assigned in the same step
-(both or neither are stored) and the activation code is printed as by
-keydesk key code; without it, the employee's e-mail is printed.`,
-		Args: argsNamed(),
-	}
-	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
-		if !cmd.Flags().Changed("first") || !cmd.Flags().Changed("email") {
-			return usagef(cmd, "employee add needs --first and --email")
-		}
-		return a.withStore(mayCreate, func(st *store.Store) error {
-			if serial != "" {
-				if err := checkReady(st, serial); err != nil {
+	cmd := a.command("add --first F [--last L] --email E [--phone P] [--department D] [--position P] [--company C] [--key SERIAL]",
+		"Add an employee, optionally with a Ready key (prints the e-mail, or the activation code)", argsNamed(),
+		func(cmd *cobra.Command, _ []string) error {
+			if !cmd.Flags().Changed("first") || !cmd.Flags().Changed("email") {
+				return usagef(cmd, "employee add needs --first and --email")
+			}
+			return a.withStore(mayCreate, func(st *store.Store) error {
+				if serial != "" {
+					if err := checkReady(st, serial); err != nil {
+						return err
+					}
+				}
+				added, err := st.AddEmployee(a.actor(), profile.in, serial)
+				if err != nil {
 					return err
 				}
-			}
-			added, err := st.AddEmployee(a.actor(), profile.in, serial)
-			if err != nil {
+				fmt.Fprintf(a.env.Stderr, "added employee %s\n", employeeLine(added.Employee))
+				if added.Code != nil {
+					return printCode(a.env.Stdout, *added.Code)
+				}
+				_, err = fmt.Fprintln(a.env.Stdout, model.Printable(added.Employee.Email))
 				return err
-			}
-			fmt.Fprintf(a.env.Stderr, "added employee %s\n", employeeLine(added.Employee))
-			if added.Code != nil {
-				return printCode(a.env.Stdout, *added.Code)
-			}
-			_, err = fmt.Fprintln(a.env.Stdout, model.Printable(added.Employee.Email))
-			return err
+			})
 		})
-	})
+	cmd.Long = `Add an employee. With --key, the Ready key is assigned in the same step
+(both or neither are stored) and the activation code is printed as by
+keydesk key code; without it, the employee's e-mail is printed.`
 	profile.register(cmd.Flags())
 	cmd.Flags().StringVar(&serial, "key", "", "serial of a Ready key to assign")
 	return cmd
@@ -109,43 +100,27 @@ func checkReady(st *store.Store, serial string) error {
 
 func (a *app) employeeEditCommand() *cobra.Command {
 	var profile profileFlags
-	cmd := &cobra.Command{
-		Use:   "edit EMAIL [--first F] [--last L] [--email E] [--phone P] [--department D] [--position P] [--company C]",
-		Short: "Change the fields given; the others stay as they are",
-		Args:  argsNamed("EMAIL"),
-	}
-	cmd.RunE = a.action(func(cmd *cobra.Command, args []string) error {
-		if _, changed := profile.applyTo(cmd.Flags(), model.EmployeeInput{}); !changed {
-			return usagef(cmd, "employee edit: say what to change (--first, --last, --email, --phone, --department, --position or --company)")
-		}
-		return a.withStore(mustExist, func(st *store.Store) error {
-			old, err := st.Employee(args[0])
-			if err != nil {
-				return err
+	cmd := a.command("edit EMAIL [--first F] [--last L] [--email E] [--phone P] [--department D] [--position P] [--company C]",
+		"Change the fields given; the others stay as they are", argsNamed("EMAIL"),
+		func(cmd *cobra.Command, args []string) error {
+			if _, changed := profile.applyTo(cmd.Flags(), model.EmployeeInput{}); !changed {
+				return usagef(cmd, "employee edit: say what to change (--first, --last, --email, --phone, --department, --position or --company)")
 			}
-			in, _ := profile.applyTo(cmd.Flags(), profileOf(old))
-			// The revision read above: a change made meanwhile by someone
-			// else is refused rather than overwritten.
-			e, err := st.EditEmployee(a.actor(), store.EmployeeRef{Email: old.Email, Rev: old.Rev}, in)
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(a.env.Stderr, "updated employee %s\n", employeeLine(e))
-			return err
+			return a.onEmployee(args[0], func(st *store.Store, ref store.EmployeeRef, old model.Employee) (string, error) {
+				in, _ := profile.applyTo(cmd.Flags(), profileOf(old))
+				e, err := st.EditEmployee(a.actor(), ref, in)
+				return "updated employee " + employeeLine(e), err
+			})
 		})
-	})
 	profile.register(cmd.Flags())
 	return cmd
 }
 
 func (a *app) employeeDeleteCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "delete EMAIL",
-		Short: "Delete an employee who holds no key",
-		Args:  argsNamed("EMAIL"),
-	}
-	cmd.RunE = a.onEmployee(func(st *store.Store, ref store.EmployeeRef, e model.Employee) (string, error) {
-		return "deleted employee " + employeeLine(e), st.DeleteEmployee(a.actor(), ref)
-	})
-	return cmd
+	return a.command("delete EMAIL", "Delete an employee who holds no key", argsNamed("EMAIL"),
+		func(_ *cobra.Command, args []string) error {
+			return a.onEmployee(args[0], func(st *store.Store, ref store.EmployeeRef, e model.Employee) (string, error) {
+				return "deleted employee " + employeeLine(e), st.DeleteEmployee(a.actor(), ref)
+			})
+		})
 }

@@ -100,79 +100,65 @@ func newAuditRecord(e model.AuditEntry) auditRecord {
 
 func (a *app) exportCommand() *cobra.Command {
 	format := newChoice("json", "json", "csv")
-	keys := &cobra.Command{
-		Use:   "keys",
-		Short: "Write every key (" + joinWords(keyColumns) + ")",
-		Args:  argsNamed(),
-	}
-	keys.RunE = a.action(func(*cobra.Command, []string) error {
-		return a.readAs(model.OpExportKeys, func(st *store.Store) error {
-			// Streamed, one key at a time: an export of a million keys to
-			// a client that reads slowly, or not at all, holds no more.
-			out := newExporter(a.env.Stdout, format.value, keyColumns)
-			var rec keyRecord // one, reused: nothing allocated per key for it
-			if err := st.EachKey(func(l store.KeyLine, at time.Time) error {
-				k := l.Key
-				rec = keyRecord{
-					Serial: k.Serial, MAC: k.MAC, Model: k.Model, Firmware: k.Firmware, RFID: k.RFID,
-					Status: model.StatusName(k.Status), Reason: k.Reason.String(), Note: k.Note,
-					EmployeeEmail: l.HolderEmail,
-					Profile:       l.Profile, LicenceUntil: model.FormatLicenceDate(k.LicenceUntil),
-					LicenceStatus: model.LicenceStatusOf(k.LicenceUntil, at).String(),
-					LastHolder:    l.LastHolderEmail,
-				}
-				return out.add(&rec)
-			}); err != nil {
-				return err
-			}
-			return out.finish()
-		})
-	})
-
-	employees := &cobra.Command{
-		Use:   "employees",
-		Short: "Write every employee (" + joinWords(employeeColumns) + ")",
-		Args:  argsNamed(),
-	}
-	employees.RunE = a.action(func(*cobra.Command, []string) error {
-		return a.readAs(model.OpExportEmployees, func(st *store.Store) error {
-			out := newExporter(a.env.Stdout, format.value, employeeColumns)
-			var rec employeeRecord
-			if err := st.EachEmployee(func(e model.Employee, serial string) error {
-				rec = employeeRecord{
-					FirstName: e.FirstName, LastName: e.LastName, Email: e.Email, Phone: e.Phone,
-					Department: e.Department, Position: e.Position, KeySerial: serial,
-					Company: e.Company, ExternalID: e.ExternalID, Status: e.Status().String(),
-					LeftAt: leftAt(e), LeftReason: e.LeftReason,
-				}
-				return out.add(&rec)
-			}); err != nil {
-				return err
-			}
-			return out.finish()
-		})
-	})
-
-	audit := &cobra.Command{
-		Use:   "audit",
-		Short: "Write the audit trail, oldest first (" + joinWords(auditColumns) + ")",
-		Args:  argsNamed(),
-	}
-	audit.RunE = a.action(func(*cobra.Command, []string) error {
-		return a.withStore(readOnly, func(st *store.Store) error {
-			out := newExporter(a.env.Stdout, format.value, auditColumns)
-			// Streamed: the trail only grows, and can outgrow memory.
-			if err := st.AuditOldestFirst(a.actor(), func(e model.AuditEntry) error {
-				rec := newAuditRecord(e)
-				return out.add(&rec)
-			}); err != nil {
-				return err
-			}
-			return out.finish()
-		})
-	})
-
-	cmd := a.group("export", "Write keys, employees or the audit trail as JSON or CSV", keys, employees, audit)
+	cmd := a.group("export", "Write keys, employees or the audit trail as JSON or CSV",
+		a.exportOf("keys", "Write every key", keyColumns, model.OpExportKeys, format, writeKeys),
+		a.exportOf("employees", "Write every employee", employeeColumns, model.OpExportEmployees, format, writeEmployees),
+		a.exportOf("audit", "Write the audit trail, oldest first", auditColumns, model.OpExportAudit, format, a.writeAudit))()
 	cmd.PersistentFlags().Var(format, "format", "json (an array of objects) or csv (with a header line)")
 	return cmd
+}
+
+// exportOf builds an export: write streams its records, one at a time,
+// so that an export of a million keys to a client that reads slowly, or
+// not at all, holds no more than one.
+func (a *app) exportOf(use, what string, columns []string, op model.Operation, format *choice,
+	write func(st *store.Store, out *exporter) error) func() *cobra.Command {
+	return func() *cobra.Command {
+		return a.command(use, what+" ("+joinWords(columns)+")", argsNamed(), func(*cobra.Command, []string) error {
+			return a.readAs(op, func(st *store.Store) error {
+				out := newExporter(a.env.Stdout, format.value, columns)
+				if err := write(st, out); err != nil {
+					return err
+				}
+				return out.finish()
+			})
+		})
+	}
+}
+
+func writeKeys(st *store.Store, out *exporter) error {
+	var rec keyRecord // one, reused: nothing allocated per key for it
+	return st.EachKey(func(l store.KeyLine, at time.Time) error {
+		k := l.Key
+		rec = keyRecord{
+			Serial: k.Serial, MAC: k.MAC, Model: k.Model, Firmware: k.Firmware, RFID: k.RFID,
+			Status: model.StatusName(k.Status), Reason: k.Reason.String(), Note: k.Note,
+			EmployeeEmail: l.HolderEmail,
+			Profile:       l.Profile, LicenceUntil: model.FormatLicenceDate(k.LicenceUntil),
+			LicenceStatus: model.LicenceStatusOf(k.LicenceUntil, at).String(),
+			LastHolder:    l.LastHolderEmail,
+		}
+		return out.add(&rec)
+	})
+}
+
+func writeEmployees(st *store.Store, out *exporter) error {
+	var rec employeeRecord
+	return st.EachEmployee(func(e model.Employee, serial string) error {
+		rec = employeeRecord{
+			FirstName: e.FirstName, LastName: e.LastName, Email: e.Email, Phone: e.Phone,
+			Department: e.Department, Position: e.Position, KeySerial: serial,
+			Company: e.Company, ExternalID: e.ExternalID, Status: e.Status().String(),
+			LeftAt: leftAt(e), LeftReason: e.LeftReason,
+		}
+		return out.add(&rec)
+	})
+}
+
+// writeAudit streams the trail: it only grows, and can outgrow memory.
+func (a *app) writeAudit(st *store.Store, out *exporter) error {
+	return st.AuditOldestFirst(a.actor(), func(e model.AuditEntry) error {
+		rec := newAuditRecord(e)
+		return out.add(&rec)
+	})
 }

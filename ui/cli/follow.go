@@ -22,10 +22,20 @@ const followPoll = time.Second
 func (a *app) auditFollowCommand() *cobra.Command {
 	var since string
 	format := newChoice("text", "text", "jsonl")
-	cmd := &cobra.Command{
-		Use:   "follow [--since SEQ[:HASH]] [--format text|jsonl]",
-		Short: "Print every audit entry with its sequence number and hash, then each new one as it is written",
-		Long: `Print the audit trail, oldest first, one entry a line, then keep printing
+	cmd := a.command("follow [--since SEQ[:HASH]] [--format text|jsonl]",
+		"Print every audit entry with its sequence number and hash, then each new one as it is written",
+		argsNamed(), func(cmd *cobra.Command, _ []string) error {
+			anchor, err := parseSince(since)
+			if err != nil {
+				return usagef(cmd, "--since %s", err)
+			}
+			write := followWriter(a.env.Stdout, format.value)
+			if a.env.Store != nil {
+				return a.followServed(a.env.Store, anchor, write)
+			}
+			return a.followLocal(anchor, write)
+		})
+	cmd.Long = `Print the audit trail, oldest first, one entry a line, then keep printing
 each new entry as it is written, until stopped: for a log shipper (Vector,
 Fluent Bit, Filebeat) to carry the trail into a SIEM.
 
@@ -42,20 +52,7 @@ running, the database is read once a second, without holding it between
 reads.
 
 --format text prints key=value pairs (text quoted); jsonl prints the
-fields of export audit as one JSON object a line.`,
-		Args: argsNamed(),
-	}
-	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
-		anchor, err := parseSince(since)
-		if err != nil {
-			return usagef(cmd, "--since %s", err)
-		}
-		write := followWriter(a.env.Stdout, format.value)
-		if a.env.Store != nil {
-			return a.followServed(a.env.Store, anchor, write)
-		}
-		return a.followLocal(anchor, write)
-	})
+fields of export audit as one JSON object a line.`
 	cmd.Flags().StringVar(&since, "since", "0", "print the entries after SEQ (the last one seen), checking its HASH when given")
 	cmd.Flags().Var(format, "format", "text or jsonl")
 	return cmd

@@ -13,61 +13,55 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func (a *app) importCommand() *cobra.Command {
-	keys := &cobra.Command{
-		Use:   "keys FILE.csv",
-		Short: "Add keys to the stock as Ready (header serial,mac,model,firmware,rfid; all rows or none)",
-		Long: `Add the keys of a CSV file to the stock, as Ready. The first line is the
+func (a *app) importKeysCommand() *cobra.Command {
+	cmd := a.command("keys FILE.csv", "Add keys to the stock as Ready (header serial,mac,model,firmware,rfid; all rows or none)",
+		argsNamed("FILE"), func(_ *cobra.Command, args []string) error {
+			n, err := importInput(a, args[0], store.ReadKeys, func(st *store.Store, rows []store.KeyRow) (int, error) {
+				return st.ImportKeys(a.actor(), rows)
+			}, func(st *store.Store, name string, r io.Reader) (int, error) {
+				return st.ImportKeysFrom(a.ctx, a.actor(), name, r)
+			})
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(a.env.Stderr, "imported %d %s\n", n, plural(n, "key", "keys"))
+			return err
+		})
+	cmd.Long = `Add the keys of a CSV file to the stock, as Ready. The first line is the
 header: serial,mac,model,firmware,rfid (any order; only serial is required).
 Either every row is imported or none: every bad line is listed. FILE "-"
-reads stdin.`,
-		Args: argsNamed("FILE"),
-	}
-	keys.RunE = a.action(func(_ *cobra.Command, args []string) error {
-		n, err := importInput(a, args[0], store.ReadKeys, func(st *store.Store, rows []store.KeyRow) (int, error) {
-			return st.ImportKeys(a.actor(), rows)
-		}, func(st *store.Store, name string, r io.Reader) (int, error) {
-			return st.ImportKeysFrom(a.ctx, a.actor(), name, r)
-		})
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(a.env.Stderr, "imported %d %s\n", n, plural(n, "key", "keys"))
-		return err
-	})
+reads stdin.`
+	return cmd
+}
 
-	employees := &cobra.Command{
-		Use:   "employees FILE.csv",
-		Short: "Add employees (header first_name,last_name,email,phone,department,position[,key]; all rows or none)",
-		Long: `Add the employees of a CSV file. The first line is the header:
+func (a *app) importEmployeesCommand() *cobra.Command {
+	cmd := a.command("employees FILE.csv", "Add employees (header first_name,last_name,email,phone,department,position[,key]; all rows or none)",
+		argsNamed("FILE"), func(_ *cobra.Command, args []string) error {
+			var handouts []store.Handout
+			n, err := importInput(a, args[0], store.ReadEmployees, func(st *store.Store, rows []store.EmployeeRow) (n int, err error) {
+				handouts, err = st.ImportEmployees(a.actor(), rows)
+				return len(rows), err
+			}, func(st *store.Store, name string, r io.Reader) (n int, err error) {
+				n, handouts, err = st.ImportEmployeesFrom(a.ctx, a.actor(), name, r)
+				return n, err
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.env.Stderr, "imported %d %s, %d with a key\n", n, plural(n, "employee", "employees"), len(handouts))
+			if len(handouts) == 0 {
+				return nil
+			}
+			return writeHandouts(a.env.Stdout, handouts)
+		})
+	cmd.Long = `Add the employees of a CSV file. The first line is the header:
 first_name,last_name,email,phone,department,position and optionally key, a
 Ready key's serial to assign. Either every row is imported or none: every
 bad line is listed. FILE "-" reads stdin.
 
 The activation codes of the assigned keys are printed on stdout as CSV
-(serial,email,code), for the admin to hand out; the summary goes to stderr.`,
-		Args: argsNamed("FILE"),
-	}
-	employees.RunE = a.action(func(_ *cobra.Command, args []string) error {
-		var handouts []store.Handout
-		n, err := importInput(a, args[0], store.ReadEmployees, func(st *store.Store, rows []store.EmployeeRow) (n int, err error) {
-			handouts, err = st.ImportEmployees(a.actor(), rows)
-			return len(rows), err
-		}, func(st *store.Store, name string, r io.Reader) (n int, err error) {
-			n, handouts, err = st.ImportEmployeesFrom(a.ctx, a.actor(), name, r)
-			return n, err
-		})
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(a.env.Stderr, "imported %d %s, %d with a key\n", n, plural(n, "employee", "employees"), len(handouts))
-		if len(handouts) == 0 {
-			return nil
-		}
-		return writeHandouts(a.env.Stdout, handouts)
-	})
-
-	return a.group("import", "Import keys or employees from a CSV file", keys, employees)
+(serial,email,code), for the admin to hand out; the summary goes to stderr.`
+	return cmd
 }
 
 // importInput imports the file (or stdin) name through the store. Inside

@@ -8,43 +8,12 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func (a *app) keyCommand() *cobra.Command {
-	return a.group("key", "Act on a key: assign, show or renew its code, suspend, unlock, report lost, remove, mark compromised or wiped; its profile, licence, RFID",
-		a.assignCommand(),
-		a.keyCodeCommand(),
-		a.codeCommand(&cobra.Command{
-			Use:   "reissue SERIAL",
-			Short: "Give a Reserved or Suspended key a new activation code; the old one stops working",
-		}, func(st *store.Store, args []string) (store.CodeView, string, error) {
-			view, err := st.ReissueCode(a.actor(), store.Serial(args[0]))
-			return view, fmt.Sprintf("key %s has a new activation code: the old one no longer works", view.Serial), err
-		}),
-		a.suspendCommand(),
-		a.codeCommand(&cobra.Command{
-			Use:   "unlock SERIAL",
-			Short: "Unlock a Locked key: it becomes Suspended with a new activation code",
-		}, func(st *store.Store, args []string) (store.CodeView, string, error) {
-			view, err := st.UnlockKey(a.actor(), store.Serial(args[0]))
-			return view, fmt.Sprintf("key %s is now Suspended until the new code is entered", view.Serial), err
-		}),
-		a.reportLostCommand(),
-		a.removeCommand(),
-		a.compromiseCommand(),
-		a.wipedCommand(),
-		a.keyProfileCommand(),
-		a.keyLicenceCommand(),
-		a.keyRFIDCommand(),
-	)
-}
-
-// codeCommand finishes a key command whose result is an activation code:
-// the code goes to stdout (printCode), what happened to the key, if worth
+// codeCommand is a key command whose result is an activation code: the
+// code goes to stdout (printCode), what happened to the key, if worth
 // saying, to stderr.
-func (a *app) codeCommand(cmd *cobra.Command, op func(st *store.Store, args []string) (store.CodeView, string, error)) *cobra.Command {
-	if cmd.Args == nil {
-		cmd.Args = argsNamed("SERIAL")
-	}
-	cmd.RunE = a.action(func(_ *cobra.Command, args []string) error {
+func (a *app) codeCommand(use, short string, args cobra.PositionalArgs,
+	op func(st *store.Store, args []string) (store.CodeView, string, error)) *cobra.Command {
+	return a.command(use, short, args, func(_ *cobra.Command, args []string) error {
 		return a.withStore(mustExist, func(st *store.Store) error {
 			view, done, err := op(st, args)
 			if err != nil {
@@ -56,96 +25,95 @@ func (a *app) codeCommand(cmd *cobra.Command, op func(st *store.Store, args []st
 			return printCode(a.env.Stdout, view)
 		})
 	})
-	return cmd
 }
 
 func (a *app) assignCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "assign SERIAL EMAIL",
-		Short: "Assign a Ready key to an employee who holds none (prints the activation code)",
-		Args:  argsNamed("SERIAL", "EMAIL"),
-	}
-	return a.codeCommand(cmd, func(st *store.Store, args []string) (store.CodeView, string, error) {
-		view, err := st.AssignKey(a.actor(), store.Serial(args[0]), args[1])
-		return view, fmt.Sprintf("key %s assigned to %s: it is now Reserved", view.Serial, view.Employee), err
-	})
+	return a.codeCommand("assign SERIAL EMAIL", "Assign a Ready key to an employee who holds none (prints the activation code)",
+		argsNamed("SERIAL", "EMAIL"), func(st *store.Store, args []string) (store.CodeView, string, error) {
+			view, err := st.AssignKey(a.actor(), store.Serial(args[0]), args[1])
+			return view, fmt.Sprintf("key %s assigned to %s: it is now Reserved", view.Serial, view.Employee), err
+		})
+}
+
+func (a *app) reissueCommand() *cobra.Command {
+	return a.codeCommand("reissue SERIAL", "Give a Reserved or Suspended key a new activation code; the old one stops working",
+		argsNamed("SERIAL"), func(st *store.Store, args []string) (store.CodeView, string, error) {
+			view, err := st.ReissueCode(a.actor(), store.Serial(args[0]))
+			return view, fmt.Sprintf("key %s has a new activation code: the old one no longer works", view.Serial), err
+		})
 }
 
 func (a *app) suspendCommand() *cobra.Command {
 	var note string
-	cmd := &cobra.Command{
-		Use:   "suspend SERIAL [--note TEXT]",
-		Short: "Suspend an Active key (prints the activation code that will bring it back)",
-	}
+	cmd := a.codeCommand("suspend SERIAL [--note TEXT]", "Suspend an Active key (prints the activation code that will bring it back)",
+		argsNamed("SERIAL"), func(st *store.Store, args []string) (store.CodeView, string, error) {
+			view, err := st.SuspendKey(a.actor(), store.Serial(args[0]), note)
+			return view, fmt.Sprintf("key %s is now Suspended", view.Serial), err
+		})
 	cmd.Flags().StringVar(&note, "note", "", "why, for the audit trail")
-	return a.codeCommand(cmd, func(st *store.Store, args []string) (store.CodeView, string, error) {
-		view, err := st.SuspendKey(a.actor(), store.Serial(args[0]), note)
-		return view, fmt.Sprintf("key %s is now Suspended", view.Serial), err
-	})
+	return cmd
 }
 
-// statusCommand finishes a key command whose result is the key's new
-// status, printed as one line. check, when set, looks at the flags before
-// the database is opened.
-func (a *app) statusCommand(cmd *cobra.Command, check func(cmd *cobra.Command) error,
+func (a *app) unlockCommand() *cobra.Command {
+	return a.codeCommand("unlock SERIAL", "Unlock a Locked key: it becomes Suspended with a new activation code",
+		argsNamed("SERIAL"), func(st *store.Store, args []string) (store.CodeView, string, error) {
+			view, err := st.UnlockKey(a.actor(), store.Serial(args[0]))
+			return view, fmt.Sprintf("key %s is now Suspended until the new code is entered", view.Serial), err
+		})
+}
+
+// statusCommand is a key command whose result is the key's new status,
+// said in one line. check, when set, looks at the flags before the
+// database is opened.
+func (a *app) statusCommand(use, short string, args cobra.PositionalArgs, check func(cmd *cobra.Command) error,
 	op func(st *store.Store, args []string) (model.Key, error)) *cobra.Command {
-	if cmd.Args == nil {
-		cmd.Args = argsNamed("SERIAL")
-	}
-	cmd.RunE = a.action(func(cmd *cobra.Command, args []string) error {
+	return a.command(use, short, args, func(cmd *cobra.Command, args []string) error {
 		if check != nil {
 			if err := check(cmd); err != nil {
 				return err
 			}
 		}
-		return a.withStore(mustExist, func(st *store.Store) error {
+		return a.do(mustExist, func(st *store.Store) (string, error) {
 			k, err := op(st, args)
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintln(a.env.Stderr, statusLine(k))
-			return err
+			return statusLine(k), err
 		})
 	})
-	return cmd
 }
 
 func (a *app) removeCommand() *cobra.Command {
-	reason := &reasonFlag{words: "withdrawal|broken", parse: model.ParseRemoveReason}
+	reason := reasonFlag("withdrawal|broken", model.ParseRemoveReason)
 	var note string
-	cmd := a.statusCommand(&cobra.Command{
-		Use:   "remove SERIAL --reason withdrawal|broken [--note TEXT]",
-		Short: "Take a key back from its employee (a Reserved key withdrawn goes back to Ready, others to Deactivated)",
-	}, func(cmd *cobra.Command) error {
-		if reason.reason == model.NoReason {
-			return usagef(cmd, "key remove needs --reason withdrawal or --reason broken")
-		}
-		return nil
-	}, func(st *store.Store, args []string) (model.Key, error) {
-		return st.RemoveKey(a.actor(), store.Serial(args[0]), reason.reason, note)
-	})
+	cmd := a.statusCommand("remove SERIAL --reason withdrawal|broken [--note TEXT]",
+		"Take a key back from its employee (a Reserved key withdrawn goes back to Ready, others to Deactivated)", argsNamed("SERIAL"),
+		func(cmd *cobra.Command) error {
+			if reason.value == model.NoReason {
+				return usagef(cmd, "key remove needs --reason withdrawal or --reason broken")
+			}
+			return nil
+		}, func(st *store.Store, args []string) (model.Key, error) {
+			return st.RemoveKey(a.actor(), store.Serial(args[0]), reason.value, note)
+		})
 	cmd.Flags().Var(reason, "reason", "withdrawal or broken")
 	cmd.Flags().StringVar(&note, "note", "", "why, for the audit trail")
 	return cmd
 }
 
 func (a *app) compromiseCommand() *cobra.Command {
-	reason := &reasonFlag{words: "lost|stolen", parse: model.ParseCompromiseReason}
+	reason := reasonFlag("lost|stolen", model.ParseCompromiseReason)
 	var confirm, note string
-	cmd := a.statusCommand(&cobra.Command{
-		Use:   "compromise SERIAL --reason lost|stolen --confirm SERIAL [--note TEXT]",
-		Short: "Mark a key lost or stolen: final, the key is never used again",
-	}, func(cmd *cobra.Command) error {
-		if reason.reason == model.NoReason {
-			return usagef(cmd, "key compromise needs --reason lost or --reason stolen")
-		}
-		if !cmd.Flags().Changed("confirm") {
-			return usagef(cmd, "key compromise is final: repeat the serial with --confirm SERIAL")
-		}
-		return nil
-	}, func(st *store.Store, args []string) (model.Key, error) {
-		return st.CompromiseKey(a.actor(), store.Serial(args[0]), reason.reason, confirm, note)
-	})
+	cmd := a.statusCommand("compromise SERIAL --reason lost|stolen --confirm SERIAL [--note TEXT]",
+		"Mark a key lost or stolen: final, the key is never used again", argsNamed("SERIAL"),
+		func(cmd *cobra.Command) error {
+			if reason.value == model.NoReason {
+				return usagef(cmd, "key compromise needs --reason lost or --reason stolen")
+			}
+			if !cmd.Flags().Changed("confirm") {
+				return usagef(cmd, "key compromise is final: repeat the serial with --confirm SERIAL")
+			}
+			return nil
+		}, func(st *store.Store, args []string) (model.Key, error) {
+			return st.CompromiseKey(a.actor(), store.Serial(args[0]), reason.value, confirm, note)
+		})
 	cmd.Flags().Var(reason, "reason", "lost or stolen")
 	cmd.Flags().StringVar(&confirm, "confirm", "", "the key's serial again, to confirm")
 	cmd.Flags().StringVar(&note, "note", "", "what happened, for the audit trail")
@@ -153,10 +121,8 @@ func (a *app) compromiseCommand() *cobra.Command {
 }
 
 func (a *app) wipedCommand() *cobra.Command {
-	return a.statusCommand(&cobra.Command{
-		Use:   "wiped SERIAL",
-		Short: "Record that a Deactivated key was returned and wiped: it goes back to Ready",
-	}, nil, func(st *store.Store, args []string) (model.Key, error) {
-		return st.KeyWiped(a.actor(), store.Serial(args[0]))
-	})
+	return a.statusCommand("wiped SERIAL", "Record that a Deactivated key was returned and wiped: it goes back to Ready",
+		argsNamed("SERIAL"), nil, func(st *store.Store, args []string) (model.Key, error) {
+			return st.KeyWiped(a.actor(), store.Serial(args[0]))
+		})
 }

@@ -15,34 +15,31 @@ import (
 // keydesk-key-assign.1, ...) from the command tree, so the pages say what
 // the program's own help says.
 func (a *app) manCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "man DIR",
-		Short: "Write the man pages of every command into DIR (section 1)",
-		Long: `Write a man page for keydesk and one for each of its commands into DIR,
+	cmd := a.command("man DIR",
+		"Write the man pages of every command into DIR (section 1)",
+		argsNamed("DIR"), func(_ *cobra.Command, args []string) error {
+			if a.env.Store != nil {
+				return errManOverSSH
+			}
+			dir := args[0]
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return fileError("cannot create", dir, err)
+			}
+			tree := wholeTree(newApp(a.ctx, a.env))
+			tree.DisableAutoGenTag = true // the pages of one version are the same bytes
+			header := &doc.GenManHeader{Title: "KEYDESK", Section: "1", Source: "keydesk " + version,
+				Manual: "keydesk manual", Date: manDate()}
+			if err := doc.GenManTree(tree, header, dir); err != nil {
+				return fileError("cannot write the man pages into", dir, err)
+			}
+			n, _ := filepath.Glob(filepath.Join(dir, "keydesk*.1"))
+			fmt.Fprintf(a.env.Stderr, "wrote %d man pages into %s\n", len(n), dir)
+			return nil
+		})
+	cmd.Long = `Write a man page for keydesk and one for each of its commands into DIR,
 created if missing; existing pages of the same names are replaced.
 
-  keydesk man /usr/local/share/man/man1 && mandb`,
-		Args: argsNamed("DIR"),
-	}
-	cmd.RunE = a.action(func(_ *cobra.Command, args []string) error {
-		if a.env.Store != nil {
-			return errManOverSSH
-		}
-		dir := args[0]
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fileError("cannot create", dir, err)
-		}
-		tree := wholeTree(newApp(a.ctx, a.env))
-		tree.DisableAutoGenTag = true // the pages of one version are the same bytes
-		header := &doc.GenManHeader{Title: "KEYDESK", Section: "1", Source: "keydesk " + version,
-			Manual: "keydesk manual", Date: manDate()}
-		if err := doc.GenManTree(tree, header, dir); err != nil {
-			return fileError("cannot write the man pages into", dir, err)
-		}
-		n, _ := filepath.Glob(filepath.Join(dir, "keydesk*.1"))
-		fmt.Fprintf(a.env.Stderr, "wrote %d man pages into %s\n", len(n), dir)
-		return nil
-	})
+  keydesk man /usr/local/share/man/man1 && mandb`
 	return cmd
 }
 

@@ -14,10 +14,6 @@ import (
 )
 
 // The profile commands manage the access profiles keys carry (SPEC 10).
-func (a *app) profileCommand() *cobra.Command {
-	return a.group("profile", "List, show, add, edit or delete the access profiles (PIN policies) keys carry",
-		a.profileListCommand(), a.profileShowCommand(), a.profileAddCommand(), a.profileEditCommand(), a.profileDeleteCommand())
-}
 
 // ruleFlags are a profile's rules as flags; the same set serves add
 // (from Default's rules) and edit (from the profile's own).
@@ -70,21 +66,14 @@ const profileFlagsUsage = "[--require-pin] [--pin-expiry DAYS] [--pin-min N] [--
 
 func (a *app) profileAddCommand() *cobra.Command {
 	var rules ruleFlags
-	cmd := &cobra.Command{
-		Use:   "add NAME " + profileFlagsUsage,
-		Short: "Add an access profile; rules not given are Default's (no PIN, 4-16 digits, 10 wrong PINs)",
-		Args:  argsNamed("NAME"),
-	}
-	cmd.RunE = a.action(func(cmd *cobra.Command, args []string) error {
-		return a.withStore(mayCreate, func(st *store.Store) error {
-			p, err := st.AddProfile(a.actor(), args[0], rules.rules)
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(a.env.Stderr, "added profile %s (%s)\n", model.Printable(p.Name), rulesLine(p))
-			return err
+	cmd := a.command("add NAME "+profileFlagsUsage,
+		"Add an access profile; rules not given are Default's (no PIN, 4-16 digits, 10 wrong PINs)", argsNamed("NAME"),
+		func(_ *cobra.Command, args []string) error {
+			return a.do(mayCreate, func(st *store.Store) (string, error) {
+				p, err := st.AddProfile(a.actor(), args[0], rules.rules)
+				return fmt.Sprintf("added profile %s (%s)", model.Printable(p.Name), rulesLine(p)), err
+			})
 		})
-	})
 	rules.register(cmd.Flags())
 	return cmd
 }
@@ -92,99 +81,69 @@ func (a *app) profileAddCommand() *cobra.Command {
 func (a *app) profileEditCommand() *cobra.Command {
 	var rules ruleFlags
 	var name string
-	cmd := &cobra.Command{
-		Use:   "edit NAME [--name NEW] " + profileFlagsUsage,
-		Short: "Change the rules given (and the name); the keys that have the profile get them at their next connection",
-		Args:  argsNamed("NAME"),
-	}
-	cmd.RunE = a.action(func(cmd *cobra.Command, args []string) error {
-		if _, changed := rules.applyTo(cmd.Flags(), model.ProfileRules{}); !changed && !cmd.Flags().Changed("name") {
-			return usagef(cmd, "profile edit: say what to change (--name, or a rule: --require-pin, --pin-expiry, --pin-min, --pin-max, --wrong-pins, --require-button, --require-server-confirm)")
-		}
-		return a.withStore(mustExist, func(st *store.Store) error {
-			old, err := st.Profile(a.actor(), args[0])
-			if err != nil {
-				return err
+	cmd := a.command("edit NAME [--name NEW] "+profileFlagsUsage,
+		"Change the rules given (and the name); the keys that have the profile get them at their next connection", argsNamed("NAME"),
+		func(cmd *cobra.Command, args []string) error {
+			if _, changed := rules.applyTo(cmd.Flags(), model.ProfileRules{}); !changed && !cmd.Flags().Changed("name") {
+				return usagef(cmd, "profile edit: say what to change (--name, or a rule: --require-pin, --pin-expiry, --pin-min, --pin-max, --wrong-pins, --require-button, --require-server-confirm)")
 			}
-			newName := old.Name
-			if cmd.Flags().Changed("name") {
-				newName = name
-			}
-			newRules, _ := rules.applyTo(cmd.Flags(), old.ProfileRules)
-			// The revision read above: a change made meanwhile by someone
-			// else is refused rather than overwritten.
-			p, err := st.EditProfile(a.actor(), store.ProfileRef{Name: old.Name, Rev: old.Rev}, newName, newRules)
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(a.env.Stderr, "updated profile %s (%s)\n", model.Printable(p.Name), rulesLine(p))
-			return err
+			return a.do(mustExist, func(st *store.Store) (string, error) {
+				old, err := st.Profile(a.actor(), args[0])
+				if err != nil {
+					return "", err
+				}
+				newName := old.Name
+				if cmd.Flags().Changed("name") {
+					newName = name
+				}
+				newRules, _ := rules.applyTo(cmd.Flags(), old.ProfileRules)
+				// The revision read above: a change made meanwhile by someone
+				// else is refused rather than overwritten.
+				p, err := st.EditProfile(a.actor(), store.ProfileRef{Name: old.Name, Rev: old.Rev}, newName, newRules)
+				return fmt.Sprintf("updated profile %s (%s)", model.Printable(p.Name), rulesLine(p)), err
+			})
 		})
-	})
 	cmd.Flags().StringVar(&name, "name", "", "a new name (not for Default)")
 	rules.register(cmd.Flags())
 	return cmd
 }
 
 func (a *app) profileDeleteCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "delete NAME",
-		Short: "Delete a profile no key has (never Default)",
-		Args:  argsNamed("NAME"),
-	}
-	cmd.RunE = a.action(func(_ *cobra.Command, args []string) error {
-		return a.withStore(mustExist, func(st *store.Store) error {
-			if err := st.DeleteProfile(a.actor(), store.ProfileName(args[0])); err != nil {
-				return err
-			}
-			_, err := fmt.Fprintf(a.env.Stderr, "deleted profile %s\n", model.Printable(args[0]))
-			return err
+	return a.command("delete NAME", "Delete a profile no key has (never Default)", argsNamed("NAME"),
+		func(_ *cobra.Command, args []string) error {
+			return a.do(mustExist, func(st *store.Store) (string, error) {
+				return "deleted profile " + model.Printable(args[0]), st.DeleteProfile(a.actor(), store.ProfileName(args[0]))
+			})
 		})
-	})
-	return cmd
 }
 
 func (a *app) profileListCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List the profiles: their rules and how many keys have each",
-		Args:  argsNamed(),
-	}
-	cmd.RunE = a.action(func(*cobra.Command, []string) error {
-		return a.withStore(mustExist, func(st *store.Store) error {
+	return a.tableCommand("list", "List the profiles: their rules and how many keys have each", mustExist,
+		"NAME\tPIN\tLENGTH\tEXPIRY\tWRONG PINS\tBUTTON\tSERVER\tKEYS", func(st *store.Store, w io.Writer) error {
 			profiles, err := st.Profiles(a.actor())
 			if err != nil {
 				return err
 			}
-			w := tabwriter.NewWriter(a.env.Stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "NAME\tPIN\tLENGTH\tEXPIRY\tWRONG PINS\tBUTTON\tSERVER\tKEYS")
 			for _, p := range profiles {
 				fmt.Fprintf(w, "%s\t%s\t%d-%d\t%s\t%d\t%s\t%s\t%d\n", model.Printable(p.Name), yesNo(p.RequirePIN),
 					p.PINMinLength, p.PINMaxLength, expiryWords(p.PINExpiryDays), p.WrongPINLimit,
 					yesNo(p.RequireButton), yesNo(p.RequireServerConfirm), p.Keys)
 			}
-			return w.Flush()
+			return nil
 		})
-	})
-	return cmd
 }
 
 func (a *app) profileShowCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "show NAME",
-		Short: "Show one profile's rules and how many keys have it",
-		Args:  argsNamed("NAME"),
-	}
-	cmd.RunE = a.action(func(_ *cobra.Command, args []string) error {
-		return a.withStore(mustExist, func(st *store.Store) error {
-			p, err := st.Profile(a.actor(), args[0])
-			if err != nil {
-				return err
-			}
-			return printProfile(a.env.Stdout, p)
+	return a.command("show NAME", "Show one profile's rules and how many keys have it", argsNamed("NAME"),
+		func(_ *cobra.Command, args []string) error {
+			return a.withStore(mustExist, func(st *store.Store) error {
+				p, err := st.Profile(a.actor(), args[0])
+				if err != nil {
+					return err
+				}
+				return printProfile(a.env.Stdout, p)
+			})
 		})
-	})
-	return cmd
 }
 
 // printProfile writes a profile as labelled lines, one rule a line.

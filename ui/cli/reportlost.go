@@ -12,24 +12,17 @@ import (
 // working, no code is printed, and it waits for an admin.
 func (a *app) reportLostCommand() *cobra.Command {
 	var note string
-	cmd := &cobra.Command{
-		Use:   "report-lost SERIAL --note TEXT",
-		Short: "The holder says the key is lost: suspend it with no code shown, flagged for an admin to mark it compromised",
-		Args:  argsNamed("SERIAL"),
-	}
-	cmd.Flags().StringVar(&note, "note", "", "what the caller said (where, when), for the admin and the audit trail")
-	cmd.RunE = a.action(func(cmd *cobra.Command, args []string) error {
-		if !cmd.Flags().Changed("note") {
-			return usagef(cmd, "key report-lost needs --note: what the caller said (where, when)")
-		}
-		return a.withStore(mustExist, func(st *store.Store) error {
-			k, err := st.ReportLost(a.actor(), store.Serial(args[0]), note)
-			if err != nil {
-				return err
+	cmd := a.command("report-lost SERIAL --note TEXT",
+		"The holder says the key is lost: suspend it with no code shown, flagged for an admin to mark it compromised", argsNamed("SERIAL"),
+		func(cmd *cobra.Command, args []string) error {
+			if !cmd.Flags().Changed("note") {
+				return usagef(cmd, "key report-lost needs --note: what the caller said (where, when)")
 			}
-			_, err = fmt.Fprintf(a.env.Stderr, "key %s is now Suspended, reported lost: no code was issued to anyone; an admin marks it compromised\n", model.Printable(k.Serial))
-			return err
+			return a.do(mustExist, func(st *store.Store) (string, error) {
+				k, err := st.ReportLost(a.actor(), store.Serial(args[0]), note)
+				return fmt.Sprintf("key %s is now Suspended, reported lost: no code was issued to anyone; an admin marks it compromised", model.Printable(k.Serial)), err
+			})
 		})
-	})
+	cmd.Flags().StringVar(&note, "note", "", "what the caller said (where, when), for the admin and the audit trail")
 	return cmd
 }

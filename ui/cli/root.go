@@ -169,24 +169,39 @@ same operations for scripts. Exit status: 0 done, 1 refused or failed
 	return root
 }
 
-// topLevel builds each top-level command, in the order help lists them.
+// topLevel builds each top-level command, in the order help lists them:
+// the command tree, with the subcommands of each group in their order.
 func (a *app) topLevel() []func() *cobra.Command {
 	return []func() *cobra.Command{
 		a.demoCommand,
-		a.importCommand,
+		a.group("import", "Import keys or employees from a CSV file",
+			a.importKeysCommand, a.importEmployeesCommand),
 		a.exportCommand,
-		a.employeeCommand,
-		a.directoryCommand,
-		a.keyCommand,
-		a.deviceCommand,
-		a.auditCommand,
-		a.settingsCommand,
-		a.adminCommand,
-		a.profileCommand,
+		a.group("employee", "Add, edit or delete an employee",
+			a.employeeAddCommand, a.employeeEditCommand, a.employeeDeleteCommand,
+			a.employeeLeaveCommand, a.employeeReturnCommand),
+		a.group("directory", "Keep the employees in step with a directory (a snapshot file, or LDAP / Active Directory)",
+			a.directorySyncCommand, a.directorySettingsCommand, a.directoryStatusCommand),
+		a.group("key", "Act on a key: assign, show or renew its code, suspend, unlock, report lost, remove, mark compromised or wiped; its profile, licence, RFID",
+			a.assignCommand, a.keyCodeCommand, a.reissueCommand, a.suspendCommand, a.unlockCommand,
+			a.reportLostCommand, a.removeCommand, a.compromiseCommand, a.wipedCommand,
+			a.keyProfileCommand, a.keyLicenceCommand, a.keyRFIDCommand),
+		a.group("device", "Report what a key's client software reports (a code typed, the PIN locked, a profile applied)",
+			a.deviceActivateCommand, a.devicePinLockedCommand, a.profileAppliedCommand),
+		a.group("audit", "Check the audit trail, print its head, or follow it (export it with keydesk export audit)",
+			a.auditVerifyCommand, a.auditHeadCommand, a.auditFollowCommand),
+		a.group("settings", "Settings shared by everyone who uses this database (locally or over SSH)",
+			a.smtpCommand),
+		a.group("admin", "Manage who may connect over SSH, and their roles (admin, helpdesk, auditor)",
+			a.adminAddCommand, a.adminListCommand, a.adminRoleCommand, a.adminRemoveCommand),
+		a.group("profile", "List, show, add, edit or delete the access profiles (PIN policies) keys carry",
+			a.profileListCommand, a.profileShowCommand, a.profileAddCommand, a.profileEditCommand, a.profileDeleteCommand),
 		a.backupCommand,
 		a.restoreCommand,
 		a.serveCommand,
-		a.clusterCommand,
+		a.group("cluster", "Run keydesk on several machines: init, join, status, and the operator's tools",
+			a.clusterInitCommand, a.clusterTokenCommand, a.clusterJoinCommand, a.clusterStatusCommand,
+			a.clusterRemoveCommand, a.clusterTransferCommand, a.clusterRecoverCommand, a.clusterDetachCommand),
 		a.completionCommand,
 		a.manCommand,
 		a.versionCommand,
@@ -221,26 +236,30 @@ func commandWord(args []string) string {
 	return ""
 }
 
-// group is a command that only holds subcommands: run alone or with an
-// unknown word, it is a usage error that lists what it holds.
-func (a *app) group(use, short string, subs ...*cobra.Command) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   use,
-		Short: short,
-		Args:  unknownCommand,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			var names []string
-			for _, c := range cmd.Commands() {
-				if c.IsAvailableCommand() {
-					names = append(names, c.Name())
+// group builds a command that only holds subcommands: run alone or with
+// an unknown word, it is a usage error that lists what it holds.
+func (a *app) group(use, short string, subs ...func() *cobra.Command) func() *cobra.Command {
+	return func() *cobra.Command {
+		cmd := &cobra.Command{
+			Use:   use,
+			Short: short,
+			Args:  unknownCommand,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				var names []string
+				for _, c := range cmd.Commands() {
+					if c.IsAvailableCommand() {
+						names = append(names, c.Name())
+					}
 				}
-			}
-			return usagef(cmd, "%s needs a command: %s", commandName(cmd), strings.Join(names, ", "))
-		},
-		SuggestionsMinimumDistance: 2,
+				return usagef(cmd, "%s needs a command: %s", commandName(cmd), strings.Join(names, ", "))
+			},
+			SuggestionsMinimumDistance: 2,
+		}
+		for _, sub := range subs {
+			cmd.AddCommand(sub())
+		}
+		return cmd
 	}
-	cmd.AddCommand(subs...)
-	return cmd
 }
 
 // helpCommand is cobra's help, except that an unknown topic is a usage

@@ -13,61 +13,58 @@ import (
 func (a *app) serveCommand() *cobra.Command {
 	var opts ServeOptions
 	var clustered bool
-	cmd := &cobra.Command{
-		Use:   "serve [--listen ADDR] [--host-key PATH] [--authorized-keys PATH] [--idle-timeout D] [--anchor FILE] [--directory-sync 1h] [--directory-snapshot FILE]",
-		Short: "Serve the screens and commands over SSH to many admins at once (public-key login only)",
-		Long: `Serve the terminal UI and every command over SSH: one process owns the
-database, admins connect with ssh -p PORT HOST, or run a command with
-ssh -p PORT HOST key code SERIAL. The host key and the authorized keys
-file default to files beside the database.`,
-		Args: argsNamed(),
-	}
 	var unit unitOptions
-	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
-		if unit.print {
-			return a.printUnit(cmd, unit, opts)
-		}
-		if a.env.Store != nil {
-			if err := a.env.Store.Check(a.actor(), model.OpServe); err != nil {
-				return err
+	cmd := a.command("serve [--listen ADDR] [--host-key PATH] [--authorized-keys PATH] [--idle-timeout D] [--anchor FILE] [--directory-sync 1h] [--directory-snapshot FILE]",
+		"Serve the screens and commands over SSH to many admins at once (public-key login only)",
+		argsNamed(), func(cmd *cobra.Command, _ []string) error {
+			if unit.print {
+				return a.printUnit(cmd, unit, opts)
 			}
-			return errors.New("keydesk serve is already running here")
-		}
-		if a.env.Serve == nil {
-			return errors.New("serve is not available in this build")
-		}
-		st, err := a.openStore(mayCreate)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		if clustered {
-			stop, err := a.startClusterServe(st) // cluster.go
+			if a.env.Store != nil {
+				if err := a.env.Store.Check(a.actor(), model.OpServe); err != nil {
+					return err
+				}
+				return errors.New("keydesk serve is already running here")
+			}
+			if a.env.Serve == nil {
+				return errors.New("serve is not available in this build")
+			}
+			st, err := a.openStore(mayCreate)
 			if err != nil {
 				return err
 			}
-			defer stop()
-		}
-		opts.DBPath = st.Path()
-		dir := filepath.Dir(st.Path())
-		if !cmd.Flags().Changed("host-key") {
-			opts.HostKeyPath = filepath.Join(dir, "keydesk_host_ed25519")
+			defer st.Close()
 			if clustered {
-				// Every node serves the cluster's host key: one known_hosts
-				// entry across a failover (cluster.go).
-				if opts.HostKeyPath, err = store.ClusterHostKey(st.Path()); err != nil {
+				stop, err := a.startClusterServe(st) // cluster.go
+				if err != nil {
 					return err
 				}
+				defer stop()
 			}
-		}
-		if !cmd.Flags().Changed("authorized-keys") {
-			opts.AuthorizedKeysPath = filepath.Join(dir, "authorized_keys")
-		}
-		if opts.DirectorySync != 0 && opts.DirectorySync < time.Minute {
-			return usagef(cmd, "--directory-sync is at least 1m")
-		}
-		return a.env.Serve(a.ctx, st, opts)
-	})
+			opts.DBPath = st.Path()
+			dir := filepath.Dir(st.Path())
+			if !cmd.Flags().Changed("host-key") {
+				opts.HostKeyPath = filepath.Join(dir, "keydesk_host_ed25519")
+				if clustered {
+					// Every node serves the cluster's host key: one known_hosts
+					// entry across a failover (cluster.go).
+					if opts.HostKeyPath, err = store.ClusterHostKey(st.Path()); err != nil {
+						return err
+					}
+				}
+			}
+			if !cmd.Flags().Changed("authorized-keys") {
+				opts.AuthorizedKeysPath = filepath.Join(dir, "authorized_keys")
+			}
+			if opts.DirectorySync != 0 && opts.DirectorySync < time.Minute {
+				return usagef(cmd, "--directory-sync is at least 1m")
+			}
+			return a.env.Serve(a.ctx, st, opts)
+		})
+	cmd.Long = `Serve the terminal UI and every command over SSH: one process owns the
+database, admins connect with ssh -p PORT HOST, or run a command with
+ssh -p PORT HOST key code SERIAL. The host key and the authorized keys
+file default to files beside the database.`
 	cmd.Flags().BoolVar(&clustered, "cluster", false, "run as a node of the cluster this database belongs to (keydesk cluster init or join)")
 	cmd.Flags().StringVar(&opts.Listen, "listen", "127.0.0.1:2323", "address to listen on, host:port")
 	cmd.Flags().StringVar(&opts.HostKeyPath, "host-key", "", "the server's host key, created if missing (default <db dir>/keydesk_host_ed25519)")

@@ -1,25 +1,16 @@
 package cli
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/x/term"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
-
-func (a *app) settingsCommand() *cobra.Command {
-	return a.group("settings", "Settings shared by everyone who uses this database (locally or over SSH)",
-		a.smtpCommand())
-}
 
 // smtpFlags are the mail server settings as flags. The password never
 // comes as a flag value, which shell history and ps would keep.
@@ -27,8 +18,7 @@ type smtpFlags struct {
 	host, from, user string
 	port             int
 	tls              *choice
-	passwordStdin    bool
-	clearPassword    bool
+	password         passwordFlags
 }
 
 var smtpFlagNames = []string{"host", "port", "tls", "from", "user", "password-stdin", "clear-password"}
@@ -39,8 +29,7 @@ func (f *smtpFlags) register(fs *pflag.FlagSet) {
 	fs.Var(f.tls, "tls", "starttls (default), tls (from the first byte) or none (trusted relay only)")
 	fs.StringVar(&f.from, "from", "", `sender address, e.g. "IT desk <keydesk@example.com>"`)
 	fs.StringVar(&f.user, "user", "", `user name to log in with; "" sends without logging in`)
-	fs.BoolVar(&f.passwordStdin, "password-stdin", false, "read the password from stdin (one line)")
-	fs.BoolVar(&f.clearPassword, "clear-password", false, "remove the saved password")
+	f.password.register(fs, "password")
 }
 
 func (f *smtpFlags) anyGiven(fs *pflag.FlagSet) bool {
@@ -77,12 +66,7 @@ func (f *smtpFlags) applyTo(fs *pflag.FlagSet, cur model.SMTPSettings, password 
 	case cur.Port == 0 || cur.Port == cur.TLS.DefaultPort():
 		next.Port = next.TLS.DefaultPort()
 	}
-	switch {
-	case f.passwordStdin:
-		next.Password = password
-	case f.clearPassword:
-		next.Password = ""
-	}
+	f.password.applyTo(&next.Password, password)
 	if next.User == "" {
 		next.Password = "" // never used without a user name
 	}
@@ -90,28 +74,13 @@ func (f *smtpFlags) applyTo(fs *pflag.FlagSet, cur model.SMTPSettings, password 
 }
 
 func (a *app) smtpCommand() *cobra.Command {
-	flags := &smtpFlags{tls: newChoice("", "starttls", "tls", "none")}
-	cmd := &cobra.Command{
-		Use:   "smtp [--host H] [--port N] [--tls starttls|tls|none] [--from ADDRESS] [--user U] [--password-stdin | --clear-password]",
-		Short: "Show or change the mail server that e-mails activation codes",
-		Long: `Without flags, show the mail server settings (never the password). With
-flags, change only the settings given and keep the others. The first time,
---host and --from are needed; --tls defaults to starttls and --port to the
-usual port of the TLS mode.
-
-The password is read from stdin, one line (--password-stdin), never from
-the command line, and is never shown, exported or logged:
-
-  keydesk settings smtp --user keydesk --password-stdin < password.txt
-
-Then check the settings with keydesk settings smtp test --to ADDRESS.`,
-		Args:                       unknownCommand,
-		SuggestionsMinimumDistance: 2, // as in group: test is a subcommand
-	}
-	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
-		fs := cmd.Flags()
-		if !flags.anyGiven(fs) {
-			return a.readAs(model.OpSettingsShow, func(st *store.Store) error {
+	flags := &smtpFlags{tls: newChoice("", "starttls", "tls", "none"),
+		password: passwordFlags{none: " (to remove the password, use --clear-password)"}}
+	cmd := a.command("smtp [--host H] [--port N] [--tls starttls|tls|none] [--from ADDRESS] [--user U] [--password-stdin | --clear-password]",
+		"Show or change the mail server that e-mails activation codes", unknownCommand,
+		func(cmd *cobra.Command, _ []string) error {
+			fs := cmd.Flags()
+			return a.showOrSave(cmd, flags.anyGiven(fs), &flags.password, func(st *store.Store) error {
 				settings, _, err := st.SMTPSettings()
 				if store.IsSecretsError(err) {
 					// Everything but the password reads: show it, and why.
@@ -121,56 +90,42 @@ Then check the settings with keydesk settings smtp test --to ADDRESS.`,
 					return err
 				}
 				return printSMTPSettings(a.env.Stdout, settings)
+			}, func(st *store.Store, password string) error {
+				// The revision read here goes with the save: a change made by
+				// someone else in between is refused, not silently undone.
+				cur, rev, err := st.SMTPSettings()
+				if err != nil {
+					return err
+				}
+				next := flags.applyTo(fs, cur, password)
+				if !next.Configured() {
+					return errors.New("a mail server needs at least --host HOST and --from ADDRESS")
+				}
+				if flags.password.stdin && next.User == "" {
+					return errors.New("a password goes with a user name: add --user NAME")
+				}
+				if err := st.SetSMTPSettings(a.actor(), next, rev); err != nil {
+					return err
+				}
+				fmt.Fprintln(a.env.Stderr, "mail server settings saved")
+				return printSMTPSettings(a.env.Stdout, next)
 			})
-		}
-		password, err := a.newPassword(cmd, flags.passwordStdin, flags.clearPassword, " (to remove the password, use --clear-password)")
-		if err != nil {
-			return err
-		}
-		return a.withStore(mayCreate, func(st *store.Store) error {
-			// The revision read here goes with the save: a change made by
-			// someone else in between is refused, not silently undone.
-			cur, rev, err := st.SMTPSettings()
-			if err != nil {
-				return err
-			}
-			next := flags.applyTo(fs, cur, password)
-			if !next.Configured() {
-				return errors.New("a mail server needs at least --host HOST and --from ADDRESS")
-			}
-			if flags.passwordStdin && next.User == "" {
-				return errors.New("a password goes with a user name: add --user NAME")
-			}
-			if err := st.SetSMTPSettings(a.actor(), next, rev); err != nil {
-				return err
-			}
-			fmt.Fprintln(a.env.Stderr, "mail server settings saved")
-			return printSMTPSettings(a.env.Stdout, next)
 		})
-	})
+	cmd.Long = `Without flags, show the mail server settings (never the password). With
+flags, change only the settings given and keep the others. The first time,
+--host and --from are needed; --tls defaults to starttls and --port to the
+usual port of the TLS mode.
+
+The password is read from stdin, one line (--password-stdin), never from
+the command line, and is never shown, exported or logged:
+
+  keydesk settings smtp --user keydesk --password-stdin < password.txt
+
+Then check the settings with keydesk settings smtp test --to ADDRESS.`
+	cmd.SuggestionsMinimumDistance = 2 // as in group: test is a subcommand
 	flags.register(cmd.Flags())
 	cmd.AddCommand(a.smtpTestCommand())
 	return cmd
-}
-
-// readPassword reads one line from stdin, without echo when stdin is this
-// program's terminal.
-func (a *app) readPassword() (string, error) {
-	if f, ok := a.env.Stdin.(*os.File); ok && term.IsTerminal(f.Fd()) {
-		fmt.Fprint(a.env.Stderr, "mail server password: ")
-		line, err := term.ReadPassword(f.Fd())
-		fmt.Fprintln(a.env.Stderr)
-		return string(line), err
-	}
-	if isTerminal(a.env.Stdin) {
-		// ssh -t: the session's terminal would echo the password as typed.
-		return "", errors.New("here the password would show as you type it: send it without a terminal (ssh ... settings smtp --password-stdin < password.txt)")
-	}
-	line, err := bufio.NewReader(a.env.Stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return "", fmt.Errorf("cannot read the password from stdin: %v", err)
-	}
-	return strings.TrimRight(line, "\r\n"), nil
 }
 
 // passwordUnreadable stands in for a saved password that cannot be read
@@ -195,57 +150,29 @@ func printSMTPSettings(w io.Writer, s model.SMTPSettings) error {
 	default:
 		password = "(set)"
 	}
-	_, err := fmt.Fprintf(w, "host      %s\nport      %s\ntls       %s\nfrom      %s\nuser      %s\npassword  %s\n",
-		model.Printable(s.Host), strconv.Itoa(s.Port), s.TLS, model.Printable(s.From), user, password)
+	_, err := fmt.Fprintf(w, "host      %s\nport      %d\ntls       %s\nfrom      %s\nuser      %s\npassword  %s\n",
+		model.Printable(s.Host), s.Port, s.TLS, model.Printable(s.From), user, password)
 	return err
 }
 
 func (a *app) smtpTestCommand() *cobra.Command {
 	var to string
-	cmd := &cobra.Command{
-		Use:   "test --to ADDRESS",
-		Short: "Send a test message (no activation code) with the saved mail server settings",
-		Args:  argsNamed(),
-	}
-	cmd.RunE = a.action(func(cmd *cobra.Command, _ []string) error {
-		if !cmd.Flags().Changed("to") {
-			return usagef(cmd, "settings smtp test needs --to ADDRESS")
-		}
-		if !validAddress(to) {
-			return usagef(cmd, "--to needs an e-mail address, not %q", to)
-		}
-		return a.withStore(readOnly, func(st *store.Store) error {
-			err := st.SendTestMail(a.ctx, a.actor(), to, a.mailOptions())
-			if errors.Is(err, store.ErrNoMailServer) {
-				return errNoMailServer
+	cmd := a.command("test --to ADDRESS", "Send a test message (no activation code) with the saved mail server settings", argsNamed(),
+		func(cmd *cobra.Command, _ []string) error {
+			if !cmd.Flags().Changed("to") {
+				return usagef(cmd, "settings smtp test needs --to ADDRESS")
 			}
-			if err != nil {
-				return err
+			if !validAddress(to) {
+				return usagef(cmd, "--to needs an e-mail address, not %q", to)
 			}
-			_, err = fmt.Fprintf(a.env.Stderr, "test message sent to %s\n", model.Printable(to))
-			return err
+			return a.do(readOnly, func(st *store.Store) (string, error) {
+				err := st.SendTestMail(a.ctx, a.actor(), to, a.mailOptions())
+				if errors.Is(err, store.ErrNoMailServer) {
+					return "", errNoMailServer
+				}
+				return "test message sent to " + model.Printable(to), err
+			})
 		})
-	})
 	cmd.Flags().StringVar(&to, "to", "", "the address to send the test message to")
 	return cmd
-}
-
-// newPassword is the password --password-stdin gives ("" without it),
-// read before the database is opened: nobody waits while it is typed.
-// none follows the usage error for an empty stdin.
-func (a *app) newPassword(cmd *cobra.Command, fromStdin, clear bool, none string) (string, error) {
-	if fromStdin && clear {
-		return "", usagef(cmd, "--password-stdin and --clear-password go one at a time")
-	}
-	if !fromStdin {
-		return "", nil
-	}
-	password, err := a.readPassword()
-	if err != nil {
-		return "", err
-	}
-	if password == "" {
-		return "", usagef(cmd, "--password-stdin found no password on stdin%s", none)
-	}
-	return password, nil
 }

@@ -8,13 +8,9 @@ import (
 )
 
 func (a *app) versionCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version of keydesk and of Go it was built with",
-		Args:  argsNamed(),
-		RunE: a.action(func(cmd *cobra.Command, _ []string) error {
+	return a.command("version", "Print the version of keydesk and of Go it was built with", argsNamed(),
+		func(cmd *cobra.Command, _ []string) error {
 			_, err := fmt.Fprintf(cmd.OutOrStdout(), "keydesk %s (%s)\n", version, runtime.Version())
 			return err
-		}),
-	}
+		})
 }

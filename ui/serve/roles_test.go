@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -198,18 +199,20 @@ func dumpOutsideAudit(t *testing.T, st *store.Store) map[string]string {
 
 func auditLen(t *testing.T, st *store.Store) int {
 	t.Helper()
-	n := 0
-	if err := st.AuditNewestFirst(func(model.AuditEntry) bool { n++; return true }); err != nil {
+	all, _, err := st.AuditOlder(0, math.MaxInt, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return n
+	return len(all)
 }
 
 func newestAudit(t *testing.T, st *store.Store) model.AuditEntry {
 	t.Helper()
-	var e model.AuditEntry
-	st.AuditNewestFirst(func(got model.AuditEntry) bool { e = got; return false })
-	return e
+	newest, _, err := st.AuditOlder(0, 1, nil)
+	if err != nil || len(newest) != 1 {
+		t.Fatalf("the newest audit entry: %v (%d read)", err, len(newest))
+	}
+	return newest[0]
 }
 
 // Every operation a role does not allow, asked over SSH with a key of that
