@@ -142,7 +142,11 @@ func encodeCommand(cmd *Command, box *secrets.Box, nonces io.Reader) ([]byte, er
 	} else if err := e.sealed(cmd.Seed[:], "seed"); err != nil {
 		return nil, err
 	}
-	if err := e.value(reflect.ValueOf(cmd.Args), ""); err != nil {
+	args := cmd.Args
+	if p, ok := args.(packedArgs); ok {
+		args = p.unpacked() // importtable.go
+	}
+	if err := e.value(reflect.ValueOf(args), ""); err != nil {
 		return nil, err
 	}
 	return e.buf, nil
@@ -274,6 +278,9 @@ func (e *commandEncoder) value(v reflect.Value, secret string) error {
 		hidden := secretFields[t]
 		for i := range v.NumField() {
 			f := t.Field(i)
+			if f.Tag.Get("command") == "-" {
+				continue // another form of a field before it, held in memory (importtable.go)
+			}
 			if !f.IsExported() {
 				return fmt.Errorf("%w: %s.%s is not exported", ErrCommandEncoding, t, f.Name)
 			}
@@ -437,6 +444,9 @@ func (d *commandDecoder) value(v reflect.Value, secret string) {
 		for i := range v.NumField() {
 			if d.pos == len(d.buf) {
 				return
+			}
+			if v.Type().Field(i).Tag.Get("command") == "-" {
+				continue
 			}
 			secret := ""
 			if name := v.Type().Field(i).Name; hidden[name] {

@@ -29,6 +29,7 @@ import (
 type dbHandle struct {
 	cur      atomic.Pointer[openFile]
 	swapping sync.RWMutex
+	gate     importGate // importgate.go
 }
 
 // openFile is one open bbolt file and the file it has open (identity.go
@@ -64,13 +65,29 @@ func (h *dbHandle) replace(db *bolt.DB) {
 	h.cur.Store(&openFile{db: db, info: info})
 }
 
-func (h *dbHandle) View(fn func(*bolt.Tx) error) error   { return h.run((*bolt.DB).View, fn) }
-func (h *dbHandle) Update(fn func(*bolt.Tx) error) error { return h.run((*bolt.DB).Update, fn) }
-func (h *dbHandle) Batch(fn func(*bolt.Tx) error) error  { return h.run((*bolt.DB).Batch, fn) }
-func (h *dbHandle) Close() error                         { return h.Load().Close() }
-func (h *dbHandle) IsReadOnly() bool                     { return h.Load().IsReadOnly() }
-func (h *dbHandle) Path() string                         { return h.Load().Path() }
-func (h *dbHandle) Sync() error                          { return h.Load().Sync() }
+func (h *dbHandle) View(fn func(*bolt.Tx) error) error {
+	h.gate.enterRead()
+	return h.run((*bolt.DB).View, fn)
+}
+
+func (h *dbHandle) Update(fn func(*bolt.Tx) error) error {
+	h.gate.enterWrite()
+	defer h.gate.leaveWrite()
+	return h.run((*bolt.DB).Update, fn)
+}
+
+func (h *dbHandle) Batch(fn func(*bolt.Tx) error) error {
+	h.gate.enterWrite()
+	defer h.gate.leaveWrite()
+	return h.run((*bolt.DB).Batch, fn)
+}
+
+// updateClosed is Update for the import that closed the gate.
+func (h *dbHandle) updateClosed(fn func(*bolt.Tx) error) error { return h.run((*bolt.DB).Update, fn) }
+func (h *dbHandle) Close() error                               { return h.Load().Close() }
+func (h *dbHandle) IsReadOnly() bool                           { return h.Load().IsReadOnly() }
+func (h *dbHandle) Path() string                               { return h.Load().Path() }
+func (h *dbHandle) Sync() error                                { return h.Load().Sync() }
 
 // run runs fn in a transaction of the current file; see dbHandle.
 func (h *dbHandle) run(op func(*bolt.DB, func(*bolt.Tx) error) error, fn func(*bolt.Tx) error) error {

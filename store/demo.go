@@ -75,7 +75,7 @@ func (d *demo) fill(nKeys, nEmployees int) error {
 		rows[i].Profile, rows[i].LicenceUntil = d.keyExtras(profiles, now)
 	}
 	if nKeys > 0 {
-		if err := d.s.importKeysAt(d.tx, d.env, rows, d.tick(time.Hour)); err != nil {
+		if err := d.s.importKeysAt(d.tx, d.env, keyRowList(rows), d.tick(time.Hour)); err != nil {
 			return err
 		}
 	}

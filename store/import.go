@@ -14,26 +14,35 @@ import (
 // ImportKeys adds keys to the stock as Ready (T1): all rows or none. Every
 // bad row is listed in an *ImportError.
 func (s *Store) ImportKeys(who model.Actor, rows []KeyRow) (int, error) {
+	return s.importKeys(who, importKeysArgs{Rows: rows})
+}
+
+func (s *Store) importKeys(who model.Actor, args importKeysArgs) (int, error) {
 	if err := s.Check(who, model.OpImportKeys); err != nil {
 		return 0, err // the role first (see Check)
 	}
-	if len(rows) == 0 {
+	n := args.rows().Len()
+	if n == 0 {
 		return 0, refused("the file has no keys to import")
 	}
-	if len(rows) >= bigImport {
+	if n >= bigImport {
 		defer lowerGC(importGCPercent)() // gcpercent.go
 	}
-	if _, err := s.exec(who, model.OpImportKeys, importKeysArgs{Rows: rows}); err != nil {
+	if _, err := s.execImport(who, model.OpImportKeys, args); err != nil {
 		return 0, err
 	}
-	return len(rows), nil
+	return n, nil
 }
 
-// importKeysArgs add keys to the stock, all rows or none.
-type importKeysArgs struct{ Rows []KeyRow }
+// importKeysArgs add keys to the stock, all rows or none. Rows read
+// from a file are held in table rather than Rows (importtable.go).
+type importKeysArgs struct {
+	Rows  []KeyRow
+	table *csvfile.KeyTable `command:"-"`
+}
 
 func (a importKeysArgs) apply(s *Store, tx *bolt.Tx, env *applyEnv) (any, error) {
-	return nil, s.importKeysAt(tx, env, a.Rows, env.Now)
+	return nil, s.importKeysAt(tx, env, a.rows(), env.Now)
 }
 
 // keyExtras are what an imported key has besides its own fields: its

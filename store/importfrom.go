@@ -13,10 +13,11 @@ import (
 // faces only find the input (a file, stdin over SSH).
 
 // MaxImportBytes bounds what an import reads, over SSH an endless input
-// included. A file is parsed as it comes, but its rows are held until the
-// one transaction that writes them all (all or none): what bounds them is
-// this and the row limit (csvfile.MaxRows), which a realistic file of a
-// million employees (84 MiB) is well within.
+// included. A file is parsed as it comes, but its rows are held until
+// they are all written (all or none; a keys file compactly, see
+// csvfile.KeyTable): what bounds them is this and the row limit
+// (csvfile.MaxRows), which a realistic file of a million employees (84 MiB)
+// is well within.
 const MaxImportBytes = 256 << 20
 
 // ImportTooLargeError is an import input longer than MaxImportBytes.
@@ -59,14 +60,14 @@ func (s *Store) ImportKeysFrom(ctx context.Context, who model.Actor, name string
 		return 0, err
 	}
 	defer done()
-	rows, err := ReadKeys(ctx, name, r)
+	rows, err := ReadKeyFile(ctx, name, r)
 	if err != nil {
 		return 0, err
 	}
 	if ctx.Err() != nil {
 		return 0, ErrImportStopped // the admin went away: nobody would see the result
 	}
-	return s.ImportKeys(who, rows)
+	return s.ImportKeyFile(who, rows)
 }
 
 // ImportEmployeesFrom is ImportKeysFrom for employees: it returns how

@@ -4,95 +4,252 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"runtime"
-	"slices"
-	"strings"
-	"sync"
+	"io"
 	"time"
 
 	"github.com/keydesk/keydesk/model"
-	"github.com/keydesk/keydesk/store/csvfile"
 	"github.com/keydesk/keydesk/store/index"
 	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
-// importKeysAt checks every row, then writes the keys as one bulk: each
-// key a record in id order, each index in its own order, and one audit
-// entry per key (its first, T1 through the model like any change) in runs.
-// Until commit bbolt keeps a bucket's new entries in one node, where an
-// insert in the middle moves every entry after it, so nothing is written
-// twice or out of order; the indexes get theirs merged into their runs
-// (keyindex.go). What needs no transaction (the model, the
-// encodings, the hashes) is done on the other core meanwhile: the records
-// first, which are stored while the audit entries are chained.
-func (s *Store) importKeysAt(tx *bolt.Tx, env *applyEnv, rows []KeyRow, now time.Time) error {
-	by := env.By
-	inputs, extras, indexes, err := s.checkKeyRows(tx, rows)
+// importChunkKeys is how many keys one chunk of an import writes: each
+// chunk is a transaction of its own on a single node (importchunks.go),
+// and what bbolt holds until a commit is what one chunk wrote, whatever
+// the size of the import. At a million keys, chunks of 25,000 peaked
+// some 15 MB lower than chunks of 50,000, in about the same time.
+// Changing it changes where the index runs are cut (not what they
+// hold, nor the records and audit entries): the same command writes the
+// same bytes with the same size.
+var importChunkKeys uint64 = 25_000
+
+// importKeysAt checks every row, then writes the keys in chunks: each
+// chunk the records of the next ids, the next values of each index in
+// its order, and one audit entry per key (its first, T1 through the model
+// like any change) in runs. How the import is cut into chunks depends on
+// the import alone, so that the same command writes the same bytes
+// whether its chunks share one transaction (a replay, a cluster node, a
+// group commit) or each has its own (a large import on a single node,
+// importchunks.go). Until the last chunk is written, an "import in
+// progress" record (importprogress.go) says what to take back.
+func (s *Store) importKeysAt(tx *bolt.Tx, env *applyEnv, rows keySource, now time.Time) error {
+	imp, err := s.beginKeyImport(tx, env, rows, now)
 	if err != nil {
 		return err
 	}
-	n := uint64(len(inputs))
+	if run := chunkedRunOf(tx); run != nil {
+		run.imp = imp // the chunks follow in transactions of their own
+		return nil
+	}
+	return imp.writeAll(func(fn func(*bolt.Tx) error) error { return fn(tx) })
+}
+
+// keyImport is an import of keys that has been checked and not written
+// yet. It holds what the chunks need compactly: the rows as read, and the
+// index values in order; each chunk makes its records and entries anew.
+type keyImport struct {
+	rows              keySource
+	firstID, firstSeq uint64
+	n                 uint64
+	now               time.Time
+	by                string
+	random            io.Reader
+	indexes           []keyImportIndex
+	profiles          profileIDs
+
+	runs     *runPacker
+	lastRun  []byte // the value of the last run stored, whose hash is the head
+	sealer   model.Sealer
+	prevHash string
+
+	// seal makes the seal of the import's last entry (recordseal.go),
+	// when sealing (a file of schema 9 on); list is the import's records
+	// as the last entry lists them, built chunk by chunk.
+	seal    func(from, seq uint64, hash, list []byte) []byte
+	sealing bool
+	list    []byte
+
+	counted importCounts
+	written int // chunks written
+}
+
+// chunks is how many chunks the import is written in.
+func (imp *keyImport) chunks() int {
+	return int((imp.n + importChunkKeys - 1) / importChunkKeys)
+}
+
+// beginKeyImport checks the rows and, in tx, takes the ids and sequence
+// numbers the import will use and notes that it is in progress.
+func (s *Store) beginKeyImport(tx *bolt.Tx, env *applyEnv, rows keySource, now time.Time) (*keyImport, error) {
+	indexes, err := s.checkKeyRows(tx, rows)
+	if err != nil {
+		return nil, err
+	}
+	n := uint64(rows.Len())
 	touchAll(tx)
 	keys := tx.Bucket(bucketKeys)
 	t := openTrail(tx)
-	actor, err := t.actorID(by)
+	actor, err := t.actorID(env.By)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	meta := tx.Bucket(bucketMeta)
-	b := &keysBulk{
-		firstID: keys.Sequence() + 1, firstSeq: t.entries.Sequence() + 1, now: now, by: by, random: env.Random,
-		runs: newRunPacker(actor, by, tx.DB().Info().PageSize), prevHash: hex.EncodeToString(meta.Get(metaAuditHead)),
+	imp := &keyImport{
+		rows: rows, firstID: keys.Sequence() + 1, firstSeq: t.entries.Sequence() + 1, n: n,
+		now: now, by: env.By, random: env.Random, indexes: indexes,
+		runs: newRunPacker(actor, env.By, tx.DB().Info().PageSize), prevHash: hex.EncodeToString(meta.Get(metaAuditHead)),
 		seal: s.entrySeal, sealing: sealPlaceOf(tx) != sealsNone,
+		counted: importCounts{profiles: map[uint64]uint64{}, days: map[uint64]uint64{}},
 	}
-	b.runs.folded = sealPlaceOf(tx) == sealsFolded // the last entry's seal in its run (schema 10 on)
-	if err := keys.SetSequence(b.firstID + n - 1); err != nil {
-		return err
+	imp.runs.folded = sealPlaceOf(tx) == sealsFolded // the last entry's seal in its run (schema 10 on)
+	progress := importProgress{firstID: imp.firstID, firstSeq: imp.firstSeq, n: n, head: meta.Get(metaAuditHead)}
+	if err := putImportProgress(meta, progress); err != nil {
+		return nil, err
 	}
-	if err := t.entries.SetSequence(b.firstSeq + n - 1); err != nil {
-		return err
+	if err := keys.SetSequence(imp.firstID + n - 1); err != nil {
+		return nil, err
 	}
-	recorded, built := make(chan error, 1), make(chan error, 1)
-	go func() { built <- b.build(rows, inputs, extras, recorded) }()
+	if err := t.entries.SetSequence(imp.firstSeq + n - 1); err != nil {
+		return nil, err
+	}
+	return imp, nil
+}
 
-	for _, ix := range indexes {
-		if err := s.keyIndex(tx, ix.bucket).Insert(ix.entries(b.firstID)); err != nil {
-			<-built
+// writeAll writes every chunk, then finishes, each in the transaction
+// in gives it.
+func (imp *keyImport) writeAll(in func(func(*bolt.Tx) error) error) error {
+	for imp.written < imp.chunks() {
+		if err := in(imp.writeChunk); err != nil {
 			return err
 		}
 	}
-	if err := <-recorded; err != nil {
-		<-built
-		return err
-	}
+	return in(imp.finish)
+}
+
+// writeChunk writes the next chunk: its keys and their audit entries,
+// and the same share of each index's values in order, so that a chunk
+// touches one range of each bucket's pages.
+func (imp *keyImport) writeChunk(tx *bolt.Tx) error {
+	k := imp.written
+	lo, hi := uint64(k)*importChunkKeys, min(imp.n, uint64(k+1)*importChunkKeys)
+	last := hi == imp.n
+	keys := tx.Bucket(bucketKeys)
 	keys.FillPercent = 1 // ids only grow
-	var id [8]byte       // bbolt copies a key, not a value
-	for i, record := range b.records {
-		binary.BigEndian.PutUint64(id[:], b.firstID+uint64(i))
-		if err := keys.Put(id[:], record); err != nil {
-			<-built
+	imp.profiles.tx = tx
+	if imp.sealing && imp.list == nil {
+		// Its size is known: each key's write is as long as the first's.
+		one := len(appendWrite(nil, sealedWrite{recordRef: recordRef{kind: sealKey, id: string(record.ID(imp.firstID))}}))
+		imp.list = binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen64+int(imp.n)*one), imp.n)
+	}
+	var held arena
+	ev := model.Event{Kind: model.EventImport, Now: imp.now, Random: imp.random}
+	var id [8]byte // bbolt copies a key, not a value
+	for i := lo; i < hi; i++ {
+		row := imp.rows.Row(int(i))
+		in, err := model.NormalizeKey(row.KeyInput)
+		if err != nil {
+			return lineError(row.Line, err) // checked before: the rows changed?
+		}
+		x, errs := imp.profiles.extras(row)
+		if len(errs) > 0 {
+			return lineError(row.Line, errs[0])
+		}
+		kid, seq := imp.firstID+i, imp.firstSeq+i
+		ch, err := model.Transition(model.Key{ID: kid, Serial: in.Serial, MAC: in.MAC, Model: in.Model, Firmware: in.Firmware, RFID: in.RFID,
+			ProfileID: x.profile, AppliedProfileID: x.profile, LicenceUntil: x.licence}, ev)
+		if err != nil {
+			return lineError(row.Line, err)
+		}
+		if ch.Key.Status != model.Ready || ch.Key.Code != nil {
+			return fmt.Errorf("an import made key %s %s: it counts only Ready keys without a code", ch.Key.Serial, ch.Key.Status)
+		}
+		ch.Key.Rev = 1
+		rec := held.hold(func(buf []byte) []byte { return record.AppendKey(buf, ch.Key, seq) })
+		binary.BigEndian.PutUint64(id[:], kid)
+		if err := keys.Put(id[:], rec); err != nil {
+			return err
+		}
+		imp.counted.ready++
+		imp.counted.profiles[ch.Key.ProfileID]++
+		if day := record.LicenceDay(ch.Key.LicenceUntil); day != 0 {
+			imp.counted.days[day]++
+		}
+		if imp.sealing {
+			imp.list = appendWrite(imp.list, sealedWrite{recordRef: recordRef{kind: sealKey, id: string(id[:])}, sum: recordDigest(sealKey, rec)})
+		}
+		if err := imp.audit(ch, kid, seq, last && i == hi-1); err != nil {
 			return err
 		}
 	}
-	if err := <-built; err != nil {
+	if last {
+		imp.runs.finish()
+	}
+	entries := openTrail(tx).entries
+	entries.FillPercent = 1
+	for _, run := range imp.runs.done {
+		if err := entries.Put(record.ID(run.first), run.value); err != nil {
+			return err
+		}
+		imp.lastRun = run.value
+	}
+	imp.runs.done = imp.runs.done[:0]
+	for f := range imp.indexes {
+		ix := &imp.indexes[f]
+		entries := ix.take(k, imp.firstID)
+		if len(entries) == 0 {
+			continue
+		}
+		if err := index.OpenRuns(tx.Bucket(ix.bucket), false).Insert(entries); err != nil {
+			return err
+		}
+	}
+	imp.written++
+	return nil
+}
+
+// audit chains a key's first entry and packs it in the runs.
+func (imp *keyImport) audit(ch model.Change, kid, seq uint64, last bool) error {
+	e := model.AuditEntry{Seq: seq, Time: imp.now, Actor: imp.by, Action: ch.Action, Target: "key " + ch.Key.Serial,
+		From: ch.From, To: ch.Key.Status, Reason: ch.Key.Reason, KeyID: kid}
+	if imp.sealing && last {
+		e.Writes = writesHash(imp.list)
+	}
+	imp.sealer.Seal(&e, imp.prevHash)
+	imp.prevHash = e.Hash
+	if imp.sealing && last {
+		var hash [record.AuditHashSize]byte
+		if err := hexDecode(hash[:], e.Hash); err != nil {
+			return err
+		}
+		list := imp.list
+		imp.list = imp.seal(imp.firstSeq, seq, hash[:], list) // the seal's value, with the list in it
+	}
+	se := storedEntry{AuditEntry: e}
+	if imp.runs.folded && imp.sealing && last {
+		se.seal = imp.list
+	}
+	return imp.runs.add(se)
+}
+
+// finish sets the audit head, stores the seal, counts the keys and takes
+// the "in progress" record away: the import is whole.
+func (imp *keyImport) finish(tx *bolt.Tx) error {
+	meta := tx.Bucket(bucketMeta)
+	if err := meta.Put(metaAuditHead, record.StoredHashRaw(imp.lastRun)); err != nil {
 		return err
 	}
-	t.entries.FillPercent = 1
-	for _, run := range b.runs.done {
-		if err := t.entries.Put(record.ID(run.first), run.value); err != nil {
-			return err
+	if imp.sealing {
+		if !imp.runs.folded { // schema 9: beside the entry
+			if err := putImportSeal(tx, imp.firstSeq+imp.n-1, imp.list); err != nil {
+				return err
+			}
 		}
+		imp.list = nil
 	}
-	if err := meta.Put(metaAuditHead, record.StoredHashRaw(b.runs.done[len(b.runs.done)-1].value)); err != nil {
+	if err := countImported(tx, imp.counted); err != nil {
 		return err
 	}
-	if b.sealing && !b.runs.folded {
-		if err := putImportSeal(tx, b.firstSeq+n-1, b.sealValue); err != nil {
-			return err
-		}
-	}
-	return countImported(tx, b.counted)
+	return meta.Delete(metaImportProgress)
 }
 
 // importCounts are the counts an import adds to: every key is Ready, and
@@ -120,112 +277,9 @@ func countImported(tx *bolt.Tx, c importCounts) error {
 	return nil
 }
 
-// keysBulk builds an import's key records and audit runs.
-type keysBulk struct {
-	firstID, firstSeq uint64
-	now               time.Time
-	by                string
-	random            interface{ Read([]byte) (int, error) }
-	prevHash          string
-
-	// seal makes the seal of the import's last entry (recordseal.go),
-	// kept in sealValue, when sealing (a file of schema 9 on).
-	seal      func(from, seq uint64, hash, list []byte) []byte
-	sealing   bool
-	sealValue []byte
-
-	records [][]byte
-	runs    *runPacker
-	counted importCounts
-}
-
-// build makes the records and says so on recorded, then the audit runs;
-// it returns the first error of either.
-func (b *keysBulk) build(rows []KeyRow, inputs []model.KeyInput, extras []keyExtras, recorded chan<- error) error {
-	changes, err := b.buildRecords(rows, inputs, extras)
-	recorded <- err
-	if err != nil {
-		return err
-	}
-	return b.buildRuns(changes)
-}
-
-// imported is what an import's transition did to one key, for its audit
-// entry.
-type imported struct {
-	serial       string
-	action       model.Action
-	from, status model.Status
-	reason       model.Reason
-}
-
-func (b *keysBulk) buildRecords(rows []KeyRow, inputs []model.KeyInput, extras []keyExtras) ([]imported, error) {
-	var held arena
-	b.records = make([][]byte, len(inputs))
-	changes := make([]imported, len(inputs))
-	b.counted = importCounts{profiles: map[uint64]uint64{}, days: map[uint64]uint64{}}
-	ev := model.Event{Kind: model.EventImport, Now: b.now, Random: b.random}
-	for i, in := range inputs {
-		id, seq := b.firstID+uint64(i), b.firstSeq+uint64(i)
-		ch, err := model.Transition(model.Key{ID: id, Serial: in.Serial, MAC: in.MAC, Model: in.Model, Firmware: in.Firmware, RFID: in.RFID,
-			ProfileID: extras[i].profile, AppliedProfileID: extras[i].profile, LicenceUntil: extras[i].licence}, ev)
-		if err != nil {
-			return nil, lineError(rows[i].Line, err)
-		}
-		if ch.Key.Status != model.Ready || ch.Key.Code != nil {
-			return nil, fmt.Errorf("an import made key %s %s: it counts only Ready keys without a code", ch.Key.Serial, ch.Key.Status)
-		}
-		ch.Key.Rev = 1
-		b.records[i] = held.hold(func(buf []byte) []byte { return record.AppendKey(buf, ch.Key, seq) })
-		b.counted.ready++
-		b.counted.profiles[ch.Key.ProfileID]++
-		if day := record.LicenceDay(ch.Key.LicenceUntil); day != 0 {
-			b.counted.days[day]++
-		}
-		changes[i] = imported{serial: ch.Key.Serial, action: ch.Action, from: ch.From, status: ch.Key.Status, reason: ch.Key.Reason}
-	}
-	return changes, nil
-}
-
-// buildRuns chains each key's first audit entry and packs them in runs.
-func (b *keysBulk) buildRuns(changes []imported) error {
-	var sealer model.Sealer
-	var list []byte
-	if b.sealing {
-		list = importedWrites(b.firstID, b.records)
-	}
-	for i, ch := range changes {
-		id, seq := b.firstID+uint64(i), b.firstSeq+uint64(i)
-		e := model.AuditEntry{Seq: seq, Time: b.now, Actor: b.by, Action: ch.action, Target: "key " + ch.serial,
-			From: ch.from, To: ch.status, Reason: ch.reason, KeyID: id}
-		last := i == len(changes)-1
-		if b.sealing && last {
-			e.Writes = writesHash(list)
-		}
-		sealer.Seal(&e, b.prevHash)
-		b.prevHash = e.Hash
-		if b.sealing && last {
-			var hash [record.AuditHashSize]byte
-			if err := hexDecode(hash[:], e.Hash); err != nil {
-				return err
-			}
-			b.sealValue = b.seal(b.firstSeq, seq, hash[:], list)
-		}
-		se := storedEntry{AuditEntry: e}
-		if b.runs.folded && b.sealing && last {
-			se.seal = b.sealValue
-		}
-		if err := b.runs.add(se); err != nil {
-			return err
-		}
-	}
-	b.runs.finish()
-	return nil
-}
-
 // arena hands out slices of large buffers, which bbolt may keep until
-// commit: a few allocations for a whole import rather than some for every
-// key for the collector to chase.
+// commit: a few allocations for a chunk rather than some for every key
+// for the collector to chase.
 type arena struct{ buf []byte }
 
 const arenaChunk = 1 << 20
@@ -238,156 +292,4 @@ func (a *arena) hold(appendTo func([]byte) []byte) []byte {
 	start := len(a.buf)
 	a.buf = appendTo(a.buf) // a record that outgrows the chunk moves it, which is fine: the slices given out keep the old one
 	return a.buf[start:len(a.buf):len(a.buf)]
-}
-
-// importIndex is the new entries of one unique index, in its order.
-type importIndex struct {
-	bucket []byte
-	values []indexEntry
-}
-
-// entries are the index's new entries for keys numbered from firstID on,
-// their values in one buffer.
-func (ix importIndex) entries(firstID uint64) []index.Entry {
-	size := 0
-	for _, v := range ix.values {
-		size += len(v.value)
-	}
-	buf := make([]byte, 0, size)
-	entries := make([]index.Entry, len(ix.values))
-	for i, v := range ix.values {
-		buf = append(buf, v.value...)
-		entries[i] = index.Entry{Value: buf[len(buf)-len(v.value):], ID: firstID + uint64(v.row)}
-	}
-	return entries
-}
-
-type indexEntry struct {
-	value string
-	row   int // in the import's rows
-}
-
-// checkKeyRows normalizes the rows, finds their profiles and licences,
-// and checks that no serial, MAC or RFID is twice in the file or already
-// in the stock. The bad rows are listed in an *ImportError, in file order.
-func (s *Store) checkKeyRows(tx *bolt.Tx, rows []KeyRow) ([]model.KeyInput, []keyExtras, []importIndex, error) {
-	inputs := make([]model.KeyInput, len(rows))
-	invalid := make([]error, len(rows))
-	inParallel(len(rows), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			inputs[i], invalid[i] = model.NormalizeKey(rows[i].KeyInput)
-		}
-	})
-	extras := make([]keyExtras, len(rows))
-	profiles := profileIDs{tx: tx}
-	var more map[int][]error // a bad row's problems past invalid[i], by row
-	for i, row := range rows {
-		var errs []error
-		if invalid[i] != nil {
-			errs = model.KeyProblems(rows[i].KeyInput)
-			if len(errs) == 0 {
-				errs = []error{invalid[i]}
-			}
-		}
-		x, extraErrs := profiles.extras(row)
-		extras[i] = x
-		if errs = append(errs, extraErrs...); len(errs) == 0 {
-			continue
-		}
-		invalid[i] = errs[0]
-		if len(errs) > 1 {
-			if more == nil {
-				more = map[int][]error{}
-			}
-			more[i] = errs[1:]
-		}
-	}
-	fields := []struct {
-		label  string
-		bucket []byte
-		field  func(model.KeyInput) string
-	}{
-		{"serial", bucketSerials, func(in model.KeyInput) string { return in.Serial }},
-		{"MAC address", bucketMACs, func(in model.KeyInput) string { return in.MAC }},
-		{"RFID", bucketRFIDs, func(in model.KeyInput) string { return in.RFID }},
-	}
-	indexes := make([]importIndex, len(fields))
-	inParallel(len(fields), func(lo, hi int) {
-		for f := lo; f < hi; f++ {
-			ix := importIndex{bucket: fields[f].bucket, values: make([]indexEntry, 0, len(rows))}
-			for i, in := range inputs {
-				if v := fields[f].field(in); invalid[i] == nil && v != "" {
-					ix.values = append(ix.values, indexEntry{v, i})
-				}
-			}
-			byValue := func(a, b indexEntry) int { return strings.Compare(a.value, b.value) }
-			if !slices.IsSortedFunc(ix.values, byValue) {
-				slices.SortStableFunc(ix.values, byValue) // stable: the rows of one value stay in file order
-			}
-			indexes[f] = ix
-		}
-	})
-	// What is wrong with each row's fields: the line the value is also on
-	// (the one before), or -1 when it is in the stock already.
-	clash := make([][]int, len(fields))
-	for f, ix := range indexes {
-		clash[f] = make([]int, len(rows))
-		stored := s.keyIndex(tx, ix.bucket)
-		values := make([]string, len(ix.values))
-		for j, v := range ix.values {
-			values[j] = v.value
-		}
-		inStock, err := stored.Contains(values)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		for j, v := range ix.values {
-			if j > 0 && ix.values[j-1].value == v.value {
-				clash[f][v.row] = rows[ix.values[j-1].row].Line
-			} else if inStock[j] {
-				clash[f][v.row] = -1
-			}
-		}
-	}
-	var bad csvfile.BadRows
-	for i, row := range rows {
-		if invalid[i] != nil {
-			bad.Add(row.Line, invalid[i].Error())
-			for _, err := range more[i] {
-				bad.Add(row.Line, err.Error())
-			}
-			continue
-		}
-		for f := range fields {
-			value := fields[f].field(inputs[i])
-			switch line := clash[f][i]; {
-			case line > 0:
-				bad.Add(row.Line, fmt.Sprintf("%s %s is also on line %d", fields[f].label, value, line))
-			case line < 0:
-				bad.Add(row.Line, fmt.Sprintf("%s %s is already in the stock", fields[f].label, value))
-			}
-		}
-	}
-	if bad.Found() {
-		return nil, nil, nil, bad.Err()
-	}
-	return inputs, extras, indexes, nil
-}
-
-// inParallel calls fn on slices of [0, n) on every core.
-func inParallel(n int, fn func(lo, hi int)) {
-	parts := min(runtime.GOMAXPROCS(0), n)
-	if parts <= 1 {
-		fn(0, n)
-		return
-	}
-	var wg sync.WaitGroup
-	for p := range parts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			fn(p*n/parts, (p+1)*n/parts)
-		}()
-	}
-	wg.Wait()
 }

@@ -9,7 +9,7 @@ import (
 
 // importLock lets one import at a time run on a database. An import holds
 // its whole file in memory while it is read and checked, then writes it
-// in one long transaction: several at once over SSH took the memory of
+// (in chunks that keep everyone else waiting, importchunks.go): several at once over SSH took the memory of
 // the server and stalled every other admin. A second import is refused at
 // once, saying whose is running, rather than left waiting with its file
 // in memory. It lives in memory: one process owns the database file.

@@ -50,11 +50,9 @@ func (s *Store) putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
 	k.Rev = old.Rev + 1
 	touchKey(tx, k.ID)
 	id := record.ID(k.ID)
-	keys := tx.Bucket(bucketKeys)
-	if err := keys.Put(id, record.EncodeKey(*k, historyHead(keys.Get(id)))); err != nil {
+	if err := putWithHistory(tx, bucketKeys, sealKey, id, func(head uint64) []byte { return record.EncodeKey(*k, head) }); err != nil {
 		return err
 	}
-	noteWrite(tx, sealKey, id)
 	if err := recountKey(tx, old, *k); err != nil {
 		return err
 	}
@@ -89,6 +87,18 @@ func (s *Store) putKey(tx *bolt.Tx, old model.Key, k *model.Key) error {
 	return nil
 }
 
+// putWithHistory writes record id of bucket name as encode makes it,
+// keeping the head of its history (history.go), and notes the write for
+// the records' seal (recordseal.go).
+func putWithHistory(tx *bolt.Tx, name []byte, seal byte, id []byte, encode func(head uint64) []byte) error {
+	b := tx.Bucket(name)
+	if err := b.Put(id, encode(historyHead(b.Get(id)))); err != nil {
+		return err
+	}
+	noteWrite(tx, seal, id)
+	return nil
+}
+
 func employeeByEmail(tx *bolt.Tx, email string) (model.Employee, error) {
 	norm, err := model.NormalizeEmail(email)
 	if err != nil {
@@ -119,13 +129,7 @@ func putEmployee(tx *bolt.Tx, old model.Employee, e *model.Employee) error {
 func putEmployeeRecord(tx *bolt.Tx, old model.Employee, e *model.Employee) error {
 	e.Rev = old.Rev + 1
 	touchEmployee(tx, e.ID)
-	id := record.ID(e.ID)
-	employees := tx.Bucket(bucketEmployees)
-	if err := employees.Put(id, record.EncodeEmployee(*e, historyHead(employees.Get(id)))); err != nil {
-		return err
-	}
-	noteWrite(tx, sealEmployee, id) // recordseal.go
-	return nil
+	return putWithHistory(tx, bucketEmployees, sealEmployee, record.ID(e.ID), func(head uint64) []byte { return record.EncodeEmployee(*e, head) })
 }
 
 func reindexEmployee(tx *bolt.Tx, old model.Employee, e model.Employee) error {

@@ -189,6 +189,10 @@ func Open(path string, opt Options) (*Store, error) {
 	s.committer = s.groupCommit
 	_, keyErr := os.Stat(s.KeyPath())
 	scrub := false
+	if err := s.settleImport(opt.ReadOnly); err != nil { // importprogress.go: before anything reads
+		db.Close()
+		return nil, err
+	}
 	if opt.ReadOnly {
 		err = s.checkReadable()
 	} else if scrub, err = s.sealsPlainSecrets(); err == nil {

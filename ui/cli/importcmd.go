@@ -16,8 +16,8 @@ import (
 func (a *app) importKeysCommand() *cobra.Command {
 	cmd := a.command("keys FILE.csv", "Add keys to the stock as Ready (header serial,mac,model,firmware,rfid; all rows or none)",
 		argsNamed("FILE"), func(_ *cobra.Command, args []string) error {
-			n, err := importInput(a, args[0], store.ReadKeys, func(st *store.Store, rows []store.KeyRow) (int, error) {
-				return st.ImportKeys(a.actor(), rows)
+			n, err := importInput(a, args[0], store.ReadKeyFile, func(st *store.Store, rows *store.KeyFile) (int, error) {
+				return st.ImportKeyFile(a.actor(), rows)
 			}, func(st *store.Store, name string, r io.Reader) (int, error) {
 				return st.ImportKeysFrom(a.ctx, a.actor(), name, r)
 			})

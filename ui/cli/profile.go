@@ -166,17 +166,8 @@ func printProfile(w io.Writer, p store.ProfileUse) error {
 
 // rulesLine sums up a profile's rules on one line, for a confirmation.
 func rulesLine(p model.Profile) string {
-	var on []string
-	for _, r := range []struct {
-		set  bool
-		name string
-	}{{p.RequirePIN, "PIN"}, {p.RequireButton, "button"}, {p.RequireServerConfirm, "server confirmation"}} {
-		if r.set {
-			on = append(on, r.name)
-		}
-	}
 	asks := "asks for nothing"
-	if len(on) > 0 {
+	if on := p.Requires(); len(on) > 0 {
 		asks = "asks for " + strings.Join(on, ", ")
 	}
 	return fmt.Sprintf("%s; PIN %d-%d digits, expiry %s, %d wrong PINs lock the key", asks,

@@ -1,7 +1,7 @@
 package data
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -287,7 +287,7 @@ func find[S KeySort | EmployeeSort](x *Index, kind, query string, by S, order fu
 	if query == "" {
 		return order(by)
 	}
-	return x.found.list(&x.mu, fmt.Sprintf("%s%d %s", kind, by, query), func() []int32 {
+	return x.found.list(&x.mu, kind+strconv.Itoa(int(by))+" "+query, func() []int32 {
 		return ranked(order(by), ranks(query))
 	})
 }
