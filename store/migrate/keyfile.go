@@ -1,8 +1,9 @@
 package migrate
 
 import (
-	"errors"
 	"fmt"
+
+	"github.com/keydesk/keydesk/store/osfile"
 
 	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
@@ -26,17 +27,8 @@ func withKeyFile(create bool, failure string, step keyedStep) func(*bolt.Tx, Sto
 			box, err = secrets.Load(path)
 		}
 		if err != nil {
-			return fmt.Errorf(failure, path, innermost(err))
+			return fmt.Errorf(failure, path, osfile.Innermost(err))
 		}
 		return step(tx, st, box, path)
 	}
-}
-
-// innermost is the error err wraps at its deepest: the key file's path is
-// said once, by the message around it.
-func innermost(err error) error {
-	if next := errors.Unwrap(err); next != nil {
-		return innermost(next)
-	}
-	return err
 }

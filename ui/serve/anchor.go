@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keydesk/keydesk/store/osfile"
+
 	"github.com/charmbracelet/log"
 
 	"github.com/keydesk/keydesk/model"
@@ -84,7 +86,7 @@ func (a *anchorFile) write() {
 		}
 	}
 	if err != nil {
-		a.log.Error("cannot append to the anchor file", "path", a.path, "err", innermost(err))
+		a.log.Error("cannot append to the anchor file", "path", a.path, "err", osfile.Innermost(err))
 		return
 	}
 	a.last = head

@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/keydesk/keydesk/store/osfile"
+
 	"github.com/charmbracelet/log"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -81,7 +83,7 @@ func (a admission) checkAtStart(logger *log.Logger) (fileKeys, tableKeys int, er
 	case errors.Is(err, fs.ErrNotExist):
 		return 0, len(admins), nil
 	case err != nil:
-		return 0, 0, fmt.Errorf("cannot read the authorized keys file %s: %v", a.path, innermost(err))
+		return 0, 0, fmt.Errorf("cannot read the authorized keys file %s: %v", a.path, osfile.Innermost(err))
 	}
 	for _, n := range badLines {
 		logger.Warn("not a plain public key (keydesk enforces no options such as from= or command=), ignored", "path", a.path, "line", n)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keydesk/keydesk/store/osfile"
+
 	"github.com/charmbracelet/log"
 
 	"github.com/keydesk/keydesk/model"
@@ -91,7 +93,7 @@ func (b *backups) take() error {
 	b.log.Info("scheduled backup", "path", path, "entries", check.Entries, "head", check.HeadHash, "took", time.Since(start).Round(time.Millisecond))
 	for _, old := range b.beyondKeep() {
 		if err := os.Remove(old); err != nil {
-			b.log.Warn("cannot remove an old backup", "path", old, "err", innermost(err))
+			b.log.Warn("cannot remove an old backup", "path", old, "err", osfile.Innermost(err))
 		} else {
 			b.log.Info("removed an old backup", "path", old)
 		}
@@ -105,7 +107,7 @@ func (b *backups) write() (string, store.BackupCheck, error) {
 	partial := path + partialSuffix
 	os.Remove(partial) // left by a crash: never a backup
 	if _, err := b.st.BackupToFile(backupActor, partial); err != nil {
-		return "", store.BackupCheck{}, fmt.Errorf("cannot write %s: %v", partial, innermost(err))
+		return "", store.BackupCheck{}, fmt.Errorf("cannot write %s: %v", partial, osfile.Innermost(err))
 	}
 	check, err := store.CheckBackupFile(partial)
 	if err != nil {
@@ -114,9 +116,9 @@ func (b *backups) write() (string, store.BackupCheck, error) {
 	}
 	if err := os.Rename(partial, path); err != nil {
 		os.Remove(partial)
-		return "", check, fmt.Errorf("cannot name the copy %s: %v", path, innermost(err))
+		return "", check, fmt.Errorf("cannot name the copy %s: %v", path, osfile.Innermost(err))
 	}
-	return path, check, syncDir(b.dir)
+	return path, check, osfile.SyncName(path)
 }
 
 // list is the folder's scheduled backups, oldest first.
@@ -165,13 +167,4 @@ func backupTime(name string) (time.Time, bool) {
 	}
 	t, err := time.Parse(backupStamp, stamp)
 	return t, err == nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/keydesk/keydesk/store/osfile"
+
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -20,11 +22,11 @@ func loadOrCreateHostKey(path string) (signer gossh.Signer, created bool, err er
 	if errors.Is(err, fs.ErrNotExist) {
 		data, err = createHostKey(path)
 		if err != nil {
-			return nil, false, fmt.Errorf("cannot create the host key %s: %v", path, innermost(err))
+			return nil, false, fmt.Errorf("cannot create the host key %s: %v", path, osfile.Innermost(err))
 		}
 		created = true
 	} else if err != nil {
-		return nil, false, fmt.Errorf("cannot read the host key %s: %v", path, innermost(err))
+		return nil, false, fmt.Errorf("cannot read the host key %s: %v", path, osfile.Innermost(err))
 	}
 	signer, err = gossh.ParsePrivateKey(data)
 	var needsPassphrase *gossh.PassphraseMissingError

@@ -55,7 +55,7 @@ func TestMetricsMoveWithRealOperations(t *testing.T) {
 	}
 	ready := make(chan string, 1)
 	h.cfg.MetricsListen, h.cfg.MetricsReady = "127.0.0.1:0", func(addr string) { ready <- addr }
-	h.cfg.LoginGraceTime = 300 * time.Millisecond
+	h.cfg.LoginGraceTime = 3 * time.Second // short enough to wait for, long enough for a real login under -race and load
 	helen := newAdmin(t, "helen")
 	if _, err := h.st.AddAdmin(model.LocalAdmin("setup"), "helen", model.RoleHelpdesk, helen.line()); err != nil {
 		t.Fatal(err)

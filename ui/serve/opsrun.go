@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/keydesk/keydesk/store/osfile"
+
 	"github.com/charmbracelet/log"
 
 	"github.com/keydesk/keydesk/ui/serve/metrics"
@@ -48,7 +50,7 @@ func startOps(ctx context.Context, cfg Config, s *server, logger *log.Logger) (s
 		m = metrics.New()
 		ln, err := net.Listen("tcp", cfg.MetricsListen)
 		if err != nil {
-			return fail(fmt.Errorf("cannot listen for metrics on %s: %v", cfg.MetricsListen, innermost(err)))
+			return fail(fmt.Errorf("cannot listen for metrics on %s: %v", cfg.MetricsListen, osfile.Innermost(err)))
 		}
 		cfg.Store.SetObserver(m)
 		s.obs, s.handshakes.dropped = m, m.HandshakeDropped
@@ -60,7 +62,7 @@ func startOps(ctx context.Context, cfg Config, s *server, logger *log.Logger) (s
 		go func() {
 			defer wg.Done()
 			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				logger.Error("the metrics server stopped", "err", innermost(err))
+				logger.Error("the metrics server stopped", "err", osfile.Innermost(err))
 			}
 		}()
 		stops = append(stops, func() { cfg.Store.SetObserver(nil) })
@@ -78,7 +80,7 @@ func startOps(ctx context.Context, cfg Config, s *server, logger *log.Logger) (s
 			return fail(fmt.Errorf("scheduled backups need --backup-every of a minute or more, not %s", cfg.BackupEvery))
 		}
 		if err := os.MkdirAll(cfg.BackupDir, 0o700); err != nil {
-			return fail(fmt.Errorf("cannot create the backup folder %s: %v", cfg.BackupDir, innermost(err)))
+			return fail(fmt.Errorf("cannot create the backup folder %s: %v", cfg.BackupDir, osfile.Innermost(err)))
 		}
 		b := &backups{st: cfg.Store, dir: cfg.BackupDir, every: cfg.BackupEvery, keep: cfg.BackupKeep, clock: cfg.Clock, log: logger}
 		if m != nil {

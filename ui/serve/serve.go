@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/keydesk/keydesk/store/osfile"
+
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	gossh "golang.org/x/crypto/ssh"
@@ -119,7 +121,7 @@ func Run(ctx context.Context, cfg Config) error {
 	var anchors *anchorFile
 	if cfg.AnchorPath != "" {
 		if anchors, err = newAnchorFile(cfg.AnchorPath, cfg.Store, logger); err != nil {
-			return fmt.Errorf("cannot read the anchor file %s: %v", cfg.AnchorPath, innermost(err))
+			return fmt.Errorf("cannot read the anchor file %s: %v", cfg.AnchorPath, osfile.Innermost(err))
 		}
 	}
 	stopOps, err := startOps(ctx, cfg, s, logger)
@@ -129,7 +131,7 @@ func Run(ctx context.Context, cfg Config) error {
 	defer stopOps()
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
-		return fmt.Errorf("cannot listen on %s: %v", cfg.Listen, innermost(err))
+		return fmt.Errorf("cannot listen on %s: %v", cfg.Listen, osfile.Innermost(err))
 	}
 	addr := ln.Addr().String()
 
@@ -140,7 +142,7 @@ func Run(ctx context.Context, cfg Config) error {
 		logger.Warn("replacing a stale address file, left by a keydesk serve that did not stop cleanly", "path", addrFile, "its pid", old.PID)
 	}
 	if err := writeAddressFile(addrFile, addr); err != nil {
-		logger.Warn("cannot write the address file; other keydesk programs will not know where to connect", "path", addrFile, "err", innermost(err))
+		logger.Warn("cannot write the address file; other keydesk programs will not know where to connect", "path", addrFile, "err", osfile.Innermost(err))
 	}
 	defer removeAddressFile(addrFile)
 
@@ -184,7 +186,7 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	logger.Info("stopped")
 	if serveErr != nil {
-		return fmt.Errorf("the SSH server stopped: %v", innermost(serveErr))
+		return fmt.Errorf("the SSH server stopped: %v", osfile.Innermost(serveErr))
 	}
 	return nil
 }
@@ -225,18 +227,5 @@ func (cfg *Config) fillDefaults() error {
 func positiveOr[T ~int | ~int64](v *T, def T) {
 	if *v <= 0 {
 		*v = def
-	}
-}
-
-// innermost is the last error of a wrapped chain: "address already in
-// use" rather than "listen tcp 127.0.0.1:2323: bind: address already in
-// use", for a one-line message in the admin's words.
-func innermost(err error) error {
-	for {
-		next := errors.Unwrap(err)
-		if next == nil {
-			return err
-		}
-		err = next
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/keydesk/keydesk/store/osfile"
+
 	"github.com/charmbracelet/log"
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
@@ -78,7 +80,7 @@ func newServer(cfg Config, admitted admission, hostKey gossh.Signer, logger *log
 func (s *server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
 	_, ok, err := s.admitted.admit(key)
 	if err != nil {
-		s.log.Error("cannot read who may log in: refusing every login", "path", s.admitted.path, "err", innermost(err))
+		s.log.Error("cannot read who may log in: refusing every login", "path", s.admitted.path, "err", osfile.Innermost(err))
 	}
 	if !ok && s.limiter.ShutOut(hostOf(ctx.RemoteAddr())) {
 		if hc, _ := ctx.Value(handshakeKey{}).(*handshakeConn); hc != nil {

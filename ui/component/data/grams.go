@@ -537,8 +537,3 @@ func (x *Index) SearchIndexed() bool {
 	}
 	return true
 }
-
-// GramBytes is the memory of the gram indexes.
-func (x *Index) GramBytes() int {
-	return x.keyText.grams.get().Bytes() + x.employeeText.grams.get().Bytes()
-}

@@ -106,10 +106,6 @@ func (k *KeyRow) AppliedProfileName() string {
 	return model.Printable(r.applied.Name)
 }
 
-// ProfileChangeable reports whether the model allows the key another
-// profile now.
-func (k *KeyRow) ProfileChangeable() bool { return model.ProfileChangeAllowed(k.r().key.Status) }
-
 // Employee is the holder's name ("" when tied to nobody).
 func (k *KeyRow) Employee() string {
 	r := k.r()

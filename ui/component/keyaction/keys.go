@@ -99,16 +99,6 @@ func (k *KeyMap) allowed(s model.Status, r model.Reason) []bound {
 	return out
 }
 
-// Allowed lists the bindings that work on a key in status s with
-// reason r.
-func (k *KeyMap) Allowed(s model.Status, r model.Reason) []key.Binding {
-	var out []key.Binding
-	for _, b := range k.allowed(s, r) {
-		out = append(out, b.Binding)
-	}
-	return out
-}
-
 // All lists every action the role allows in some status, for the full
 // help: what a helpdesk person may never do is not in their `?`.
 func (k *KeyMap) All() []key.Binding {

@@ -135,10 +135,3 @@ func (l *list) applyFilter(c filterChoice) {
 		l.Refilter()
 	})
 }
-
-// ShowReportedLost shows the keys that wait for an admin: reported lost.
-func (m *Model) ShowReportedLost() {
-	m.page.Close()
-	m.list.Search.Clear()
-	m.list.applyFilter(filterChoice{kind: "lost"})
-}
