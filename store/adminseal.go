@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/keydesk/keydesk/model"
-	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -76,7 +75,7 @@ func (s *Store) checkAdminAudited(tx *bolt.Tx, a model.Admin) error {
 		if err != nil || se.ComputeHash() != se.Hash {
 			return fail(fmt.Sprintf("audit entry %d, which wrote them last, does not verify", seq))
 		}
-		if sl, err = splitSeal(seq, tx.Bucket(bucketEntrySeals).Get(record.ID(seq))); err != nil {
+		if sl, err = sealOf(se); err != nil || se.seal == nil {
 			return fail(fmt.Sprintf("the seal of audit entry %d is damaged", seq))
 		}
 		hash = se.hash

@@ -17,7 +17,8 @@ func (s *Store) apply(tx *bolt.Tx, cmd *Command) (any, error) {
 	env := &applyEnv{Now: cmd.Time, Random: rand.NewChaCha8(cmd.Seed)}
 	s.applying = appliedTx{tx: tx, env: env}
 	defer func() { s.applying = appliedTx{} }()
-	defer beginWrites(tx)() // recordseal.go
+	ws := beginWrites(tx) // recordseal.go
+	defer endWrites(tx, ws)
 
 	if done, err := requestDone(tx, cmd.RequestID); done || err != nil {
 		return committedRefusal{err: &AlreadyAppliedError{}}, err

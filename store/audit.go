@@ -25,7 +25,7 @@ var bucketAuditActors = []byte("audit_actors")
 // so a number saves much of an entry.
 type trail struct {
 	entries, actors *bolt.Bucket
-	seals           *bolt.Bucket      // nil before schema 9 (recordseal.go)
+	seals           *bolt.Bucket      // schema 9's seals (recordseal.go); nil before, and in a new file of schema 10 on
 	names           map[uint64]string // number to actor, loaded on first read
 }
 
@@ -72,7 +72,7 @@ func (t *trail) run(k, v []byte) ([]storedEntry, error) {
 	}
 	run, err := decodeAuditRun(record.ParseID(k), v, t.names)
 	if err == nil {
-		err = t.fillWrites(run)
+		err = t.fillWrites(run, v[0] == record.AuditSealedRunFormat)
 	}
 	return run, record.Damaged(bucketAudit, k, err)
 }
@@ -134,15 +134,30 @@ func (s *Store) appendAudit(tx *bolt.Tx, e model.AuditEntry) error {
 		e.Time = env.Now
 	}
 	meta := tx.Bucket(bucketMeta)
+	// The records the command wrote (recordseal.go), read from its write
+	// set, whose buffers the entry's list, hash and seal reuse.
+	ws := writeSetOf(tx)
+	if ws == nil { // outside a command: an entry that carries no records
+		ws = &writeSet{place: sealPlaceOf(tx)}
+	}
 	var refs []recordRef
 	var writes []byte
-	if tx.Bucket(bucketEntrySeals) != nil { // recordseal.go
-		refs = takeWrites(tx)
-		writes = writesOf(tx, refs)
+	if ws.place != sealsNone {
+		refs = ws.takeWrites()
+		writes = appendWritesOf(ws.list[:0], tx, refs)
+		ws.list = writes
 		e.Writes = writesHash(writes)
 	}
 	e.Seal(hex.EncodeToString(meta.Get(metaAuditHead)))
 	se := storedEntry{AuditEntry: e}
+	hash := ws.hash[:]
+	if err := hexDecode(hash, e.Hash); err != nil {
+		return err
+	}
+	if ws.place == sealsFolded {
+		se.seal = s.appendEntrySeal(ws.seal[:0], seq, seq, hash, writes)
+		ws.seal = se.seal
+	}
 	if se.prevOfKey, err = pushHistory(tx, bucketKeys, e.KeyID, seq); err != nil {
 		return err
 	}
@@ -155,7 +170,10 @@ func (s *Store) appendAudit(tx *bolt.Tx, e model.AuditEntry) error {
 	if err := noteAdminWrites(tx, refs, seq); err != nil {
 		return err
 	}
-	return s.putEntrySeal(tx, seq, record.StoredHashRaw(t.entries.Get(record.ID(seq))), writes)
+	if ws.place == sealsApart {
+		return s.putEntrySeal(tx, seq, hash, writes)
+	}
+	return nil
 }
 
 // ChainError says where the audit chain stops verifying.
@@ -220,7 +238,7 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 			for i, se := range run {
 				e := se.AuditEntry
 				e.PrevHash = hex.EncodeToString(prev)
-				sl, err := seals.sealOf(e.Seq) // e.Writes was read with the entry (trail.run)
+				sl, err := sealOf(se) // e.Writes was read with the entry (trail.run)
 				if err != nil {
 					return &ChainError{Seq: e.Seq, Msg: "its seal cannot be read (it was changed outside keydesk)"}
 				}
@@ -272,7 +290,7 @@ func (s *Store) VerifyAudit(anchors ...model.AuditAnchor) (AuditState, error) {
 		if st.Records, err = seals.checkRecords(tx, bad); err != nil {
 			return err
 		}
-		st.Sealed = seals.seals != nil
+		st.Sealed = seals.sealed
 		st.Signed = st.Sealed && seals.box != nil
 		if len(bad.Problems) > 0 {
 			return bad

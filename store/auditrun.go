@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"slices"
 
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store/record"
@@ -21,6 +22,11 @@ import (
 // about the same key and the same employee (0: none; these make the
 // histories, see history.go), its link and its hash. The entry's number is
 // where it stands in the run; its previous hash is the hash before it.
+//
+// Format 4 (schema 10 on) is format 3 with each entry's seal (recordseal.go:
+// its signature and the list of records it wrote; empty for none) before
+// its link, where schema 9 kept it in the bucket audit_seals: appending an
+// entry then writes one bucket's pages, not two.
 
 // auditRunMax bounds a run, so that reading one entry decodes few.
 const auditRunMax = 64
@@ -33,6 +39,9 @@ type storedEntry struct {
 	// this one about the same key and the same employee, 0 for none.
 	prevOfKey, prevOfEmployee uint64
 	link, hash                []byte // hash is raw, as Hash is in hex
+	// seal is the entry's seal as stored (entrySeal), nil for none: read
+	// from the entry in format 4, from audit_seals before schema 10.
+	seal []byte
 }
 
 // runShares reports whether e may join a run that starts with first.
@@ -43,22 +52,46 @@ func runShares(first, e model.AuditEntry) bool {
 
 // encodeAuditRun stores sealed entries (Hash and PrevHash set, numbered one
 // after the other) that share their fields (runShares). actor is the
-// actor's number in the trail's actor table.
+// actor's number in the trail's actor table. A run whose entries carry a
+// seal is in format 4, one without in format 3.
 func encodeAuditRun(run []storedEntry, actor uint64) ([]byte, error) {
-	var body record.Encoder
+	folded := slices.ContainsFunc(run, func(se storedEntry) bool { return se.seal != nil })
+	size := runHeaderMax + len(run[0].Note)
 	for i := range run {
-		if err := appendRunEntry(&body, run[:i], run[i]); err != nil {
+		size += runEntryMax + len(run[i].Target) + len(run[i].seal)
+	}
+	e := record.Encoder{Buf: make([]byte, 0, size)} // one value, written once: every write stores one
+	appendRunHeader(&e, run, actor, folded)
+	for i := range run {
+		if err := appendRunEntry(&e, run[:i], run[i], folded); err != nil {
 			return nil, err
 		}
 	}
-	return joinRun(run, actor, body.Buf), nil
+	return e.Buf, nil
+}
+
+// runEntryMax bounds an entry's fields in a run but its target and seal.
+const runEntryMax = 5*binary.MaxVarintLen64 + record.AuditLinkSize + record.AuditHashSize
+
+// runFormat is the format of a run with seals (folded) or without.
+func runFormat(folded bool) byte {
+	if folded {
+		return record.AuditSealedRunFormat
+	}
+	return record.AuditRunFormat
 }
 
 // joinRun puts the run's shared fields before its entries.
-func joinRun(run []storedEntry, actor uint64, body []byte) []byte {
+func joinRun(run []storedEntry, actor uint64, body []byte, folded bool) []byte {
+	e := record.Encoder{Buf: make([]byte, 0, runHeaderMax+len(run[0].Note)+len(body))}
+	appendRunHeader(&e, run, actor, folded)
+	return append(e.Buf, body...)
+}
+
+// appendRunHeader writes the run's format and shared fields.
+func appendRunHeader(e *record.Encoder, run []storedEntry, actor uint64, folded bool) {
 	first := run[0].AuditEntry
-	e := &record.Encoder{Buf: make([]byte, 0, 32+len(first.Note)+len(body))}
-	e.Buf = append(e.Buf, record.AuditRunFormat)
+	e.Buf = append(e.Buf, runFormat(folded))
 	e.Uint(uint64(len(run)))
 	e.Time(first.Time)
 	e.Uint(actor)
@@ -68,12 +101,11 @@ func joinRun(run []storedEntry, actor uint64, body []byte) []byte {
 	e.Uint(uint64(first.Reason))
 	e.Str(first.Note)
 	e.Uint(first.EmployeeID)
-	e.Buf = append(e.Buf, body...)
-	return e.Buf
 }
 
-// appendRunEntry encodes se as the entry after before in a run.
-func appendRunEntry(e *record.Encoder, before []storedEntry, se storedEntry) error {
+// appendRunEntry encodes se as the entry after before in a run, with its
+// seal when folded (format 4).
+func appendRunEntry(e *record.Encoder, before []storedEntry, se storedEntry, folded bool) error {
 	a := se.AuditEntry
 	if len(before) == 0 {
 		e.Uint(a.KeyID)
@@ -87,6 +119,13 @@ func appendRunEntry(e *record.Encoder, before []storedEntry, se storedEntry) err
 	e.Target(a.Target)
 	e.Uint(distance(a.Seq, se.prevOfKey))
 	e.Uint(distance(a.Seq, se.prevOfEmployee))
+	switch {
+	case folded:
+		e.Uint(uint64(len(se.seal)))
+		e.Buf = append(e.Buf, se.seal...)
+	case se.seal != nil:
+		return fmt.Errorf("audit entry %d: its seal has no place in a run of format 3", a.Seq)
+	}
 	var hash, prev [record.AuditHashSize]byte
 	if len(a.Hash) != 2*record.AuditHashSize || hexDecode(hash[:], a.Hash) != nil {
 		return fmt.Errorf("audit entry %d: its hash %q is not a SHA-256", a.Seq, a.Hash)
@@ -111,7 +150,8 @@ func appendRunEntry(e *record.Encoder, before []storedEntry, se storedEntry) err
 type runPacker struct {
 	actor  uint64 // the number of by in the actor table
 	by     string
-	budget int // bytes a run's value may take
+	folded bool // runs in format 4, with their entries' seals
+	budget int  // bytes a run's value may take
 	run    []storedEntry
 	body   record.Encoder
 	done   []packedRun
@@ -138,7 +178,7 @@ func (p *runPacker) add(se storedEntry) error {
 		p.finish()
 	}
 	mark := len(p.body.Buf)
-	if err := appendRunEntry(&p.body, p.run, se); err != nil {
+	if err := appendRunEntry(&p.body, p.run, se, p.folded); err != nil {
 		return err
 	}
 	if len(p.run) > 0 && len(p.body.Buf)+runHeaderMax > p.budget {
@@ -156,7 +196,7 @@ const runHeaderMax = 1 + 2 + binary.MaxVarintLen64 + 3*binary.MaxVarintLen16 + 4
 // finish closes the run so far.
 func (p *runPacker) finish() {
 	if len(p.run) > 0 {
-		p.done = append(p.done, packedRun{first: p.run[0].Seq, value: joinRun(p.run, p.actor, p.body.Buf)})
+		p.done = append(p.done, packedRun{first: p.run[0].Seq, value: joinRun(p.run, p.actor, p.body.Buf, p.folded)})
 		p.run, p.body.Buf = p.run[:0], p.body.Buf[:0]
 	}
 }
@@ -196,10 +236,11 @@ func distance(seq, prev uint64) uint64 {
 	return seq - prev
 }
 
-// decodeAuditRun reads the run stored under number first. actors names the
-// actor numbers.
+// decodeAuditRun reads the run stored under number first (format 3 or 4).
+// actors names the actor numbers.
 func decodeAuditRun(first uint64, b []byte, actors map[uint64]string) ([]storedEntry, error) {
-	d := record.NewDecoder(b, record.AuditRunFormat)
+	folded := len(b) > 0 && b[0] == record.AuditSealedRunFormat
+	d := record.NewDecoder(b, runFormat(folded))
 	n := d.Uint()
 	shared := model.AuditEntry{
 		Time: d.Time(), Actor: d.Actor(actors), Action: d.Action(),
@@ -225,6 +266,14 @@ func decodeAuditRun(first uint64, b []byte, actors map[uint64]string) ([]storedE
 		se.Target = d.Target()
 		se.prevOfKey = back(se.Seq, d.Uint())
 		se.prevOfEmployee = back(se.Seq, d.Uint())
+		if folded {
+			if n := d.Uint(); n > 0 {
+				if n > uint64(d.Left()) {
+					return nil, record.ErrCorrupt
+				}
+				se.seal = d.Raw(int(n))
+			}
+		}
 		se.link = d.Raw(record.AuditLinkSize)
 		se.hash = d.Raw(record.AuditHashSize)
 		if d.Err() != nil {

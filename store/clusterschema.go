@@ -49,6 +49,8 @@ func (e replicatedExec) clusterMigration(tx *bolt.Tx, v uint64, now time.Time, n
 	switch v {
 	case 8:
 		return true, migrate.V9At(tx, now, nonces, recordSealing(&Store{box: e.s.box}))
+	case 9:
+		return true, migrate.V10(tx)
 	}
 	return false, nil
 }

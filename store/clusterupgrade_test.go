@@ -20,11 +20,14 @@ import (
 // newOldSchemaCluster is newStoreCluster on a schema-8 file, every node
 // running a keydesk that knows schema 8 only (schemaCap), every file a
 // cluster node's (so Open treats it as one).
-func newOldSchemaCluster(t *testing.T) *storeCluster {
+func newOldSchemaCluster(t *testing.T) *storeCluster { return newCappedCluster(t, 8) }
+
+// newCappedCluster is newOldSchemaCluster on a file of schema old.
+func newCappedCluster(t *testing.T, old uint64) *storeCluster {
 	dir := t.TempDir()
 	first := filepath.Join(dir, "0", "keydesk.db")
 	os.MkdirAll(filepath.Dir(first), 0o700)
-	s0, err := Open(first, Options{NoSync: true, schemaCap: 8})
+	s0, err := Open(first, Options{NoSync: true, schemaCap: old})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +49,7 @@ func newOldSchemaCluster(t *testing.T) *storeCluster {
 		servers = append(servers, raft.Server{ID: raft.ServerID(fmt.Sprint(i)), Address: raft.ServerAddress(nodeAddr(i))})
 	}
 	for i := range 3 {
-		s, err := Open(filepath.Join(dir, fmt.Sprint(i), "keydesk.db"), Options{NoSync: true, schemaCap: 8})
+		s, err := Open(filepath.Join(dir, fmt.Sprint(i), "keydesk.db"), Options{NoSync: true, schemaCap: old})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -184,7 +187,7 @@ func TestClusterSchemaUpgradeThroughTheLog(t *testing.T) {
 			if err != nil || !strings.Contains(r.Words(), "2 of 3 voters") || !strings.Contains(r.Words(), "older keydesk: 2") {
 				t.Fatalf("node 1's report of the upgrade: %q, %v", r.Words(), err)
 			}
-			if st := c.nodes[1].Status(); st.Schema != 8 || st.MaxSchema != 9 {
+			if st := c.nodes[1].Status(); st.Schema != 8 || st.MaxSchema != schemaVersion {
 				t.Fatalf("node 1's status: schema %d, knows %d", st.Schema, st.MaxSchema)
 			}
 		}
@@ -214,7 +217,7 @@ func TestClusterSchemaUpgradeThroughTheLog(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if to, err := c.proposeUpgrade(); to != 9 || err != nil {
+	if to, err := c.proposeUpgrade(); to != schemaVersion || err != nil {
 		t.Fatalf("every voter upgraded: upgrade to %d, %v", to, err)
 	}
 	if to, err := c.proposeUpgrade(); to != 0 || err != nil {
@@ -223,7 +226,7 @@ func TestClusterSchemaUpgradeThroughTheLog(t *testing.T) {
 	c.settle() // same audit head and the same data on every node
 	var first []model.AuditEntry
 	for i := range 3 {
-		if v := c.schemaOf(i); v != 9 {
+		if v := c.schemaOf(i); v != schemaVersion {
 			t.Fatalf("node %d is of schema %d after the upgrade", i, v)
 		}
 		got := c.upgradeEntries(i)
@@ -270,7 +273,7 @@ func TestClusterSchemaUpgradeThroughTheLog(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	h := m.Halted()
-	if h == nil || !strings.Contains(h.Error(), "to 9, which this keydesk does not know") || !strings.Contains(h.Error(), "never skips") {
+	if h == nil || !strings.Contains(h.Error(), fmt.Sprintf("to %d, which this keydesk does not know", schemaVersion)) || !strings.Contains(h.Error(), "never skips") {
 		t.Fatalf("the older keydesk at the upgrade entry: %v", h)
 	}
 	if v := c.schemaOf(2); v != 8 {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -89,19 +90,22 @@ func (s *Store) groupCommit(fn func(tx *bolt.Tx) error) error {
 func (s *Store) commitGroup(group []*write) {
 	var alone []*write // failed in the group, to be run again on their own
 	for len(group) > 0 {
-		failed := -1
 		began := time.Now()
+		run := group // this round's, as the closure sees it (so group stays on the stack)
 		err := s.guard(func() error {
 			return s.tracked(s.db.Update, func(tx *bolt.Tx) error {
-				for i, w := range group {
+				for _, w := range run {
 					if w.err = w.fn(tx); w.err != nil {
-						failed = i
 						return w.err
 					}
 				}
 				return nil
 			})
 		})
+		// The write that failed is the first with an error: those before it
+		// ran well, those after it did not run (and no write in the group
+		// has failed before, or it would have left the group).
+		failed := slices.IndexFunc(group, func(w *write) bool { return w.err != nil })
 		s.observeCommit(time.Since(began), len(group), failed < 0 && err == nil)
 		switch {
 		case failed == 0:
@@ -113,8 +117,7 @@ func (s *Store) commitGroup(group []*write) {
 			// Committed, or the commit itself failed, or bbolt found the
 			// file damaged: the same answer for all. A damaged page met
 			// by one write's fn is that write's, though: run them alone.
-			var damaged *DamagedError
-			if errors.As(err, &damaged) && len(group) > 1 {
+			if err != nil && len(group) > 1 && isDamaged(err) {
 				alone = append(alone, group...)
 				group = nil
 				continue
@@ -128,4 +131,10 @@ func (s *Store) commitGroup(group []*write) {
 	for _, w := range alone {
 		w.err = s.guard(func() error { return s.tracked(s.db.Update, w.fn) })
 	}
+}
+
+// isDamaged reports whether err is a damaged page met in a transaction.
+func isDamaged(err error) bool {
+	var damaged *DamagedError
+	return errors.As(err, &damaged)
 }

@@ -171,6 +171,14 @@ func FuzzDecodeAuditRun(f *testing.F) {
 	for _, run := range packer.done {
 		f.Add(run.first, run.value)
 	}
+	// Format 4: the entries' seals in the run (schema 10).
+	e := model.AuditEntry{Seq: 9, Time: tRecordTime, Actor: "alice", Action: model.ActionKeyAssigned, Target: "key SN-A", KeyID: 1}
+	e.Seal(prev)
+	if sealed, err := encodeAuditRun([]storedEntry{{AuditEntry: e, seal: []byte{0, 1, sealKey, 8, 0, 0, 0, 0, 0, 0, 0, 1, 0}}}, 1); err == nil {
+		f.Add(uint64(9), sealed)
+	} else {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, first uint64, raw []byte) {
 		run, err := decodeAuditRun(first, raw, actors)
 		if !tDecodeErr(t, err) {

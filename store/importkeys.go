@@ -98,9 +98,10 @@ func (s *Store) beginKeyImport(tx *bolt.Tx, env *applyEnv, rows keySource, now t
 		rows: rows, firstID: keys.Sequence() + 1, firstSeq: t.entries.Sequence() + 1, n: n,
 		now: now, by: env.By, random: env.Random, indexes: indexes,
 		runs: newRunPacker(actor, env.By, tx.DB().Info().PageSize), prevHash: hex.EncodeToString(meta.Get(metaAuditHead)),
-		seal: s.entrySeal, sealing: tx.Bucket(bucketEntrySeals) != nil,
+		seal: s.entrySeal, sealing: sealPlaceOf(tx) != sealsNone,
 		counted: importCounts{profiles: map[uint64]uint64{}, days: map[uint64]uint64{}},
 	}
+	imp.runs.folded = sealPlaceOf(tx) == sealsFolded // the last entry's seal in its run (schema 10 on)
 	progress := importProgress{firstID: imp.firstID, firstSeq: imp.firstSeq, n: n, head: meta.Get(metaAuditHead)}
 	if err := putImportProgress(meta, progress); err != nil {
 		return nil, err
@@ -223,7 +224,11 @@ func (imp *keyImport) audit(ch model.Change, kid, seq uint64, last bool) error {
 		list := imp.list
 		imp.list = imp.seal(imp.firstSeq, seq, hash[:], list) // the seal's value, with the list in it
 	}
-	return imp.runs.add(storedEntry{AuditEntry: e})
+	se := storedEntry{AuditEntry: e}
+	if imp.runs.folded && imp.sealing && last {
+		se.seal = imp.list
+	}
+	return imp.runs.add(se)
 }
 
 // finish sets the audit head, stores the seal, counts the keys and takes
@@ -234,8 +239,10 @@ func (imp *keyImport) finish(tx *bolt.Tx) error {
 		return err
 	}
 	if imp.sealing {
-		if err := putImportSeal(tx, imp.firstSeq+imp.n-1, imp.list); err != nil {
-			return err
+		if !imp.runs.folded { // schema 9: beside the entry
+			if err := putImportSeal(tx, imp.firstSeq+imp.n-1, imp.list); err != nil {
+				return err
+			}
 		}
 		imp.list = nil
 	}

@@ -22,12 +22,41 @@ import (
 // record that was added, changed or removed with bbolt alone: the trail,
 // not the file, is the evidence (see verifyseal.go).
 //
-// The lists are kept beside the entries, in the bucket audit_seals under
-// the entry's number, after the entry's signature (secrets.SignEntry, a
-// MAC made with the key file): an entry written without the key file
-// cannot be passed off as keydesk's.
+// Each list is kept after the entry's signature (secrets.SignEntry, a MAC
+// made with the key file): an entry written without the key file cannot
+// be passed off as keydesk's. Together they are the entry's seal. Since
+// schema 10 the seal is in the entry's own audit value (auditrun.go,
+// format 4); schema 9 kept it beside, in the bucket audit_seals under the
+// entry's number, which a file upgraded from 9 keeps for its older
+// entries (and never writes again): appending to a second bucket cost
+// every write that bucket's pages.
 
 var bucketEntrySeals = []byte("audit_seals")
+
+// foldedSealsSchema is the first schema whose entries hold their seals.
+const foldedSealsSchema = 10
+
+// sealPlace is where the entries written in a transaction keep their seal.
+type sealPlace byte
+
+const (
+	sealsNone   sealPlace = iota // a file before schema 9: no seals
+	sealsApart                   // schema 9: in audit_seals
+	sealsFolded                  // schema 10 on: in the entry
+)
+
+// sealPlaceOf says where tx's file keeps the seals of new entries. A
+// cluster node applies entries in its file's schema until the upgrade
+// entry (clusterschema.go), so this follows the file, not the keydesk.
+func sealPlaceOf(tx *bolt.Tx) sealPlace {
+	switch {
+	case fileSchema(tx) >= foldedSealsSchema:
+		return sealsFolded
+	case tx.Bucket(bucketEntrySeals) != nil:
+		return sealsApart
+	}
+	return sealsNone
+}
 
 // The records sealed, each kind a bucket. Indexes, counts and the
 // trail's own bookkeeping are derived from these and are not sealed.
@@ -72,43 +101,93 @@ type recordRef struct {
 // yet. bbolt runs one write transaction at a time per file, and a command
 // is applied in one; the set is found by the transaction because the
 // helpers that write (putEmployee, putAdmin...) are handed only that.
+// Pooled with its buffers: every write has one.
 type writeSet struct {
-	refs []recordRef
+	place sealPlace
+	refs  []recordRef
 	// seen holds refs once they are many (an import, a sync); a few are
 	// looked up in refs.
 	seen map[recordRef]struct{}
+
+	// What appendAudit builds for each entry, reused: the refs it takes,
+	// their list, the entry's raw hash and (schema 10) its seal, which
+	// the entry's encoding copies.
+	taken []recordRef
+	list  []byte
+	hash  [sha256.Size]byte
+	seal  []byte
 }
 
 // writeSetScan is how many refs are looked up one by one before seen.
 const writeSetScan = 16
 
-var openWriteSets sync.Map // *bolt.Tx -> *writeSet
+// openWriteSets are the write sets of the transactions applying a
+// command now: one per open file at most, so a few.
+var openWriteSets struct {
+	mu   sync.RWMutex
+	open []openWriteSet
+}
+
+type openWriteSet struct {
+	tx *bolt.Tx
+	ws *writeSet
+}
 
 var writeSets = sync.Pool{New: func() any { return &writeSet{} }}
 
-// beginWrites starts noting tx's writes for one command; the returned
-// function stops.
-func beginWrites(tx *bolt.Tx) func() {
-	if tx.Bucket(bucketEntrySeals) == nil {
-		return func() {} // a test's file of an older schema
+// beginWrites starts noting tx's writes for one command; endWrites stops.
+func beginWrites(tx *bolt.Tx) *writeSet {
+	place := sealPlaceOf(tx)
+	if place == sealsNone {
+		return nil // a test's file of an older schema
 	}
 	ws := writeSets.Get().(*writeSet)
-	openWriteSets.Store(tx, ws)
-	return func() {
-		openWriteSets.Delete(tx)
-		ws.refs, ws.seen = ws.refs[:0], nil
-		writeSets.Put(ws)
+	ws.place = place
+	openWriteSets.mu.Lock()
+	openWriteSets.open = append(openWriteSets.open, openWriteSet{tx: tx, ws: ws})
+	openWriteSets.mu.Unlock()
+	return ws
+}
+
+func endWrites(tx *bolt.Tx, ws *writeSet) {
+	if ws == nil {
+		return
 	}
+	openWriteSets.mu.Lock()
+	open := openWriteSets.open
+	for i := range open {
+		if open[i].tx == tx {
+			open[i] = open[len(open)-1]
+			open[len(open)-1] = openWriteSet{}
+			openWriteSets.open = open[:len(open)-1]
+			break
+		}
+	}
+	openWriteSets.mu.Unlock()
+	ws.refs, ws.seen = ws.refs[:0], nil
+	writeSets.Put(ws)
+}
+
+// writeSetOf is the write set of the command applied in tx, nil outside
+// one.
+func writeSetOf(tx *bolt.Tx) *writeSet {
+	openWriteSets.mu.RLock()
+	defer openWriteSets.mu.RUnlock()
+	for _, o := range openWriteSets.open {
+		if o.tx == tx {
+			return o.ws
+		}
+	}
+	return nil
 }
 
 // noteWrite says the command in tx wrote (or deleted) record id of kind.
 // Outside a command (a migration) it does nothing.
 func noteWrite(tx *bolt.Tx, kind byte, id []byte) {
-	v, ok := openWriteSets.Load(tx)
-	if !ok {
+	ws := writeSetOf(tx)
+	if ws == nil {
 		return
 	}
-	ws := v.(*writeSet)
 	if ws.seen != nil {
 		ref := recordRef{kind: kind, id: string(id)}
 		if _, dup := ws.seen[ref]; !dup {
@@ -131,25 +210,21 @@ func noteWrite(tx *bolt.Tx, kind byte, id []byte) {
 	}
 }
 
-// takeWrites hands over the writes noted so far, in a fixed order.
-func takeWrites(tx *bolt.Tx) []recordRef {
-	v, ok := openWriteSets.Load(tx)
-	if !ok {
-		return nil
-	}
-	ws := v.(*writeSet)
-	refs := slices.Clone(ws.refs)
+// takeWrites hands over the writes noted so far, in a fixed order; they
+// stay valid until the next takeWrites.
+func (ws *writeSet) takeWrites() []recordRef {
+	ws.taken = append(ws.taken[:0], ws.refs...)
 	ws.refs, ws.seen = ws.refs[:0], nil
-	slices.SortFunc(refs, func(a, b recordRef) int {
+	slices.SortFunc(ws.taken, func(a, b recordRef) int {
 		return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.id, b.id))
 	})
-	return refs
+	return ws.taken
 }
 
 // pendingWrites is how many writes no entry carries yet.
 func pendingWrites(tx *bolt.Tx) int {
-	if v, ok := openWriteSets.Load(tx); ok {
-		return len(v.(*writeSet).refs)
+	if ws := writeSetOf(tx); ws != nil {
+		return len(ws.refs)
 	}
 	return 0
 }
@@ -205,11 +280,17 @@ func appendWrite(b []byte, w sealedWrite) []byte {
 }
 
 // writesOf reads the records refs as tx holds them now, as an entry's list.
-func writesOf(tx *bolt.Tx, refs []recordRef) []byte {
+func writesOf(tx *bolt.Tx, refs []recordRef) []byte { return appendWritesOf(nil, tx, refs) }
+
+// appendWritesOf is writesOf appended to list.
+func appendWritesOf(list []byte, tx *bolt.Tx, refs []recordRef) []byte {
 	if len(refs) == 0 {
-		return nil
+		return list
 	}
-	list := binary.AppendUvarint(nil, uint64(len(refs)))
+	if need := binary.MaxVarintLen64 + len(refs)*(3+binary.MaxVarintLen16+sha256.Size); cap(list)-len(list) < need {
+		list = slices.Grow(list, need+8*len(refs)) // ids are 8 bytes but an admin's or a setting's
+	}
+	list = binary.AppendUvarint(list, uint64(len(refs)))
 	for _, ref := range refs {
 		w := sealedWrite{recordRef: ref}
 		if v := tx.Bucket(sealedBucket(ref.kind)).Get([]byte(ref.id)); v == nil {
@@ -277,13 +358,17 @@ func writesHash(list []byte) string {
 // (0: itself alone), and the signature (secrets.SignEntries); then its
 // list.
 func (s *Store) entrySeal(from, seq uint64, hash, list []byte) []byte {
+	return s.appendEntrySeal(make([]byte, 0, 2+binary.MaxVarintLen64+secrets.SignSize+16+len(hash)+len(list)), from, seq, hash, list)
+}
+
+// appendEntrySeal is entrySeal appended to out.
+func (s *Store) appendEntrySeal(out []byte, from, seq uint64, hash, list []byte) []byte {
 	if s.box == nil {
-		return append([]byte{0}, list...)
+		return append(append(out, 0), list...)
 	}
-	out := make([]byte, 0, 2+binary.MaxVarintLen64+secrets.SignSize+len(list))
 	out = append(out, 1)
 	out = binary.AppendUvarint(out, seq-from)
-	out = append(out, s.box.SignEntries(from, seq, hash)...)
+	out = s.box.AppendSignEntries(out, from, seq, hash)
 	return append(out, list...)
 }
 
@@ -319,7 +404,7 @@ func (sl seal) signedBy(box *secrets.Box, seq uint64, hash []byte) bool {
 	return sl.signed && box.EntriesSigned(sl.from, seq, hash, sl.sig)
 }
 
-// putEntrySeal stores entry seq's seal.
+// putEntrySeal stores entry seq's seal in audit_seals (schema 9).
 func (s *Store) putEntrySeal(tx *bolt.Tx, seq uint64, hash, list []byte) error {
 	b := tx.Bucket(bucketEntrySeals)
 	if b == nil {
@@ -333,7 +418,9 @@ func (s *Store) putEntrySeal(tx *bolt.Tx, seq uint64, hash, list []byte) error {
 // its entries' lists. Bookkeeping writes only what digests leave out.
 func checkWritesSealed(tx *bolt.Tx, cmd *Command) error {
 	if _, bookkeeping := cmd.Args.(unchecked); bookkeeping {
-		takeWrites(tx)
+		if ws := writeSetOf(tx); ws != nil {
+			ws.takeWrites()
+		}
 		return nil
 	}
 	if n := pendingWrites(tx); n > 0 {
@@ -353,8 +440,8 @@ func importedWrites(first uint64, records [][]byte) []byte {
 	return list
 }
 
-// putImportSeal stores the seal of an import's last entry; the entries
-// before it have none.
+// putImportSeal stores the seal of an import's last entry in a file of
+// schema 9; the entries before it have none.
 func putImportSeal(tx *bolt.Tx, last uint64, value []byte) error {
 	b := tx.Bucket(bucketEntrySeals)
 	if b == nil {
@@ -364,22 +451,31 @@ func putImportSeal(tx *bolt.Tx, last uint64, value []byte) error {
 	return b.Put(record.ID(last), value)
 }
 
-// fillWrites sets each entry's Writes from the list kept beside it, so
-// that every reader's entries hash as they were sealed.
-func (t *trail) fillWrites(run []storedEntry) error {
-	if t.seals == nil {
-		return nil
-	}
+// fillWrites sets each entry's Writes from its seal, so that every
+// reader's entries hash as they were sealed. The seals of a run in
+// format 3 are kept beside it (schema 9's audit_seals), those of format 4
+// in it.
+func (t *trail) fillWrites(run []storedEntry, folded bool) error {
 	for i := range run {
-		v := t.seals.Get(record.ID(run[i].Seq))
-		if v == nil {
+		if !folded && t.seals != nil {
+			run[i].seal = t.seals.Get(record.ID(run[i].Seq))
+		}
+		if run[i].seal == nil {
 			continue
 		}
-		sl, err := splitSeal(run[i].Seq, v)
+		sl, err := splitSeal(run[i].Seq, run[i].seal)
 		if err != nil {
 			return err
 		}
 		run[i].Writes = writesHash(sl.list)
 	}
 	return nil
+}
+
+// sealOf is the seal kept with entry se (none: unsigned, no list).
+func sealOf(se storedEntry) (seal, error) {
+	if se.seal == nil {
+		return seal{}, nil
+	}
+	return splitSeal(se.Seq, se.seal)
 }

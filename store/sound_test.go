@@ -86,7 +86,10 @@ func TestADamagedFileIsRefusedForWriting(t *testing.T) {
 		says   string // in the refusal
 	}{
 		{"the newest audit entry", func(d []byte) []byte {
-			flipAt(t, d, nil, newestEntry, len(newestEntry)/2)
+			// In its shared fields: since schema 10 the middle of the value
+			// is the entry's seal, whose signature only audit verify checks
+			// (as when seals were kept in audit_seals).
+			flipAt(t, d, nil, newestEntry, 5)
 			return d
 		}, "audit entry"},
 		{"the head the file records", func(d []byte) []byte {

@@ -300,10 +300,7 @@ func TestForgedEntryNeedsTheKeyFile(t *testing.T) {
 		e := model.AuditEntry{Seq: seq, Time: tStart.Add(time.Minute), Actor: "alice (admin, local)", Action: model.ActionAdminRole,
 			Target: "admin helen", Note: "helpdesk -> admin", Writes: writesHash(list)}
 		e.Seal(record.StoredHash(t.entries.Get(record.ID(seq - 1))))
-		if err := t.put([]storedEntry{{AuditEntry: e}}, meta); err != nil {
-			return err
-		}
-		return s.putEntrySeal(tx, seq, record.StoredHashRaw(t.entries.Get(record.ID(seq))), list)
+		return t.put([]storedEntry{{AuditEntry: e, seal: s.entrySeal(seq, seq, nil, list)}}, meta) // unsigned: no key file
 	}
 	s := tTampered(t, b, true, forge)
 	_, err := s.VerifyAudit()
@@ -331,7 +328,8 @@ func TestRemovedSealsAreNamed(t *testing.T) {
 		edit func(tx *bolt.Tx) error
 		want string
 	}{
-		{"the seals' bucket", func(tx *bolt.Tx) error { return tx.DeleteBucket(bucketEntrySeals) }, "audit_seals) are gone"},
+		{"the newest entry's seal", func(tx *bolt.Tx) error { return tStripSeal(tx, 0) }, "was changed after it was written"},
+		{"an entry's seal, back in the trail", func(tx *bolt.Tx) error { return tStripSeal(tx, 5) }, "was changed after it was written"},
 		{"the first records' seal", func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Delete(metaRecordsGenesis) },
 			"neither the seal of its first records"},
 	} {
@@ -358,6 +356,64 @@ func TestRemovedSealsAreNamed(t *testing.T) {
 			s.Close()
 		}
 		t.Errorf("Open of a file moved back to schema 8 = %v, want it refused", err)
+	}
+}
+
+// tStripSeal rewrites the entry back entries from the newest one without
+// its seal (schema 10 keeps it in the entry), as bbolt alone can.
+func tStripSeal(tx *bolt.Tx, back int) error {
+	t := openTrail(tx)
+	c := t.entries.Cursor()
+	k, v := c.Last()
+	for range back {
+		k, v = c.Prev()
+	}
+	run, err := t.run(k, v)
+	if err != nil {
+		return err
+	}
+	if v[0] != record.AuditSealedRunFormat || run[len(run)-1].seal == nil {
+		return fmt.Errorf("entry %d has no seal of its own", run[len(run)-1].Seq)
+	}
+	for i := range run {
+		run[i].seal = nil
+	}
+	actor, err := t.actorID(run[0].Actor)
+	if err != nil {
+		return err
+	}
+	nv, err := encodeAuditRun(run, actor)
+	if err != nil {
+		return err
+	}
+	return t.entries.Put(k, nv)
+}
+
+// A file of schema 9 keeps its entries' seals in audit_seals: that bucket
+// removed is named, not taken for a file of an older schema.
+func TestRemovedSealsBucketOfSchema9IsNamed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "keydesk.db")
+	s, err := Open(path, Options{NoSync: true, schemaCap: 9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tKeyIn(t, s, "S9-1", "Ann", model.Active)
+	s.Close()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket(bucketEntrySeals) }); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, err = Open(path, Options{NoSync: true, schemaCap: 9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.VerifyAudit(); err == nil || !strings.Contains(err.Error(), "audit_seals) are gone") {
+		t.Errorf("VerifyAudit = %v, want the bucket named", err)
 	}
 }
 

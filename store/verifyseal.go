@@ -18,9 +18,9 @@ import (
 // the trail says it (digest and entry: 48 bytes a record, not the record);
 // then every record in the file is compared with it.
 type sealCheck struct {
-	seals *bolt.Bucket // nil: a file before schema 9
-	box   *secrets.Box // nil: no key file, signatures not checked
-	check *secrets.EntryVerifier
+	sealed bool         // false: a file before schema 9
+	box    *secrets.Box // nil: no key file, signatures not checked
+	check  *secrets.EntryVerifier
 	// signing: entries from here on must be signed (all of them in a new
 	// file; from the first records.sealed entry in an upgraded one).
 	signing   bool
@@ -40,7 +40,7 @@ type lastWrite struct {
 }
 
 func (s *Store) newSealCheck(tx *bolt.Tx) (*sealCheck, error) {
-	c := &sealCheck{seals: tx.Bucket(bucketEntrySeals), box: s.box,
+	c := &sealCheck{box: s.box,
 		byID: map[byte]*lastWrites{}, byName: map[byte]map[string]lastWrite{}, limits: map[byte]uint64{}}
 	for _, k := range sealedKinds {
 		ids := k.bucket
@@ -51,11 +51,14 @@ func (s *Store) newSealCheck(tx *bolt.Tx) (*sealCheck, error) {
 			c.limits[k.kind] = b.Sequence()
 		}
 	}
-	schema := record.ParseID(tx.Bucket(bucketMeta).Get(metaSchema))
-	if c.seals == nil && schema >= sealedRecordsSchema {
+	// From schema 10 on the seals are in the entries; a file of schema 9
+	// keeps them in audit_seals, which it cannot be without.
+	schema := fileSchema(tx)
+	apart := tx.Bucket(bucketEntrySeals) != nil
+	if !apart && schema == sealedRecordsSchema {
 		return nil, &RecordsError{Problems: []string{"the records' seals (the bucket audit_seals) are gone: they were removed outside keydesk"}}
 	}
-	if c.seals == nil {
+	if c.sealed = apart || schema >= foldedSealsSchema; !c.sealed {
 		return c, nil
 	}
 	if c.box != nil {
@@ -77,22 +80,10 @@ func (s *Store) newSealCheck(tx *bolt.Tx) (*sealCheck, error) {
 	return c, nil
 }
 
-// sealOf is the seal kept beside entry seq (none: unsigned, no list).
-func (c *sealCheck) sealOf(seq uint64) (seal, error) {
-	if c.seals == nil {
-		return seal{}, nil
-	}
-	v := c.seals.Get(record.ID(seq))
-	if v == nil {
-		return seal{}, nil
-	}
-	return splitSeal(seq, v)
-}
-
 // accept takes entry e, whose hash (raw) was found right, with the
 // signature and list kept beside it.
 func (c *sealCheck) accept(e model.AuditEntry, hash []byte, sl seal) error {
-	if c.seals == nil {
+	if !c.sealed {
 		return nil
 	}
 	if e.Action == model.ActionRecordsSealed && !c.signing {
@@ -191,7 +182,7 @@ func kindName(kind byte) string {
 // checkRecords compares every sealed record in the file with its last
 // write in the trail; it returns how many it checked.
 func (c *sealCheck) checkRecords(tx *bolt.Tx, bad *RecordsError) (int, error) {
-	if c.seals == nil {
+	if !c.sealed {
 		return 0, nil
 	}
 	if c.unsignedN > 0 {

@@ -19,7 +19,7 @@ import (
 // store/upgradeseal.go).
 
 // Latest is the schema the steps bring a file to.
-const Latest = 9
+const Latest = 10
 
 // Store is what the upgrades need of the store.
 type Store interface {
@@ -94,6 +94,7 @@ var steps = [Latest]func(tx *bolt.Tx, st Store) error{
 	keyIndexRuns, // 7 -> 8: the keys' unique indexes in runs
 	// 8 -> 9: codes bind their fields, entries carry the records they wrote
 	withKeyFile(false, "the key file %s is needed to seal the records: %v", sealRecords),
+	func(tx *bolt.Tx, _ Store) error { return V10(tx) }, // 9 -> 10: entries keep their seals in themselves, not in audit_seals
 }
 
 // Run brings the file of tx from schema from to schema to (at most

@@ -20,6 +20,11 @@ const (
 	AuditHashSize = 32 // SHA-256
 )
 
+// AuditSealedRunFormat is format 3 (a run) with each entry's seal (its
+// signature and the list of records it wrote) kept in the entry, before
+// its link: since schema 10, where they left the bucket audit_seals.
+const AuditSealedRunFormat = 4
+
 // auditActions numbers the known actions, so that an entry stores one
 // byte for them. Code 0 means the name follows in full, which keeps the
 // format open to actions added later. Append only: the codes are in files.
@@ -135,7 +140,7 @@ func (d *Decoder) Target() string {
 // StoredHashRaw is the hash at the end of an encoded entry, nil when v is
 // not one (no entry, or a damaged one, which its own decoding reports).
 func StoredHashRaw(v []byte) []byte {
-	if len(v) < 1+AuditLinkSize+AuditHashSize || (v[0] != AuditFormat2 && v[0] != AuditRunFormat) {
+	if len(v) < 1+AuditLinkSize+AuditHashSize || (v[0] != AuditFormat2 && v[0] != AuditRunFormat && v[0] != AuditSealedRunFormat) {
 		return nil
 	}
 	return v[len(v)-AuditHashSize:]

@@ -1,6 +1,7 @@
 package record
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -28,8 +29,15 @@ func (e *DamagedRecordError) Unwrap() error { return e.Err }
 // Damaged names the record bucket[id] in err, nil when err is nil.
 // An error that names its record already is left as it is.
 func Damaged(bucket, id []byte, err error) error {
+	if err == nil { // first, and apart: the As below would cost every read an allocation
+		return nil
+	}
+	return damaged(bucket, id, err)
+}
+
+func damaged(bucket, id []byte, err error) error {
 	var named *DamagedRecordError
-	if err == nil || errors.As(err, &named) {
+	if errors.As(err, &named) {
 		return err
 	}
 	return &DamagedRecordError{Bucket: string(bucket), ID: Name(id), Err: err}
@@ -44,5 +52,5 @@ func Name(id []byte) string {
 	case utf8.Valid(id):
 		return strconv.Quote(string(id))
 	}
-	return fmt.Sprintf("%x", id)
+	return hex.EncodeToString(id) // not fmt: id would escape, and every read passes one
 }

@@ -31,17 +31,24 @@ const SignSize = sha256.Size
 // import signs its whole run once. Without the key file nobody can make
 // one.
 func (b *Box) SignEntries(from, seq uint64, hash []byte) []byte {
-	// Every write signs an entry: the HMAC, keyed once, is reused (Reset
-	// keeps the key) rather than keyed again each time.
+	return b.AppendSignEntries(make([]byte, 0, 16+len(hash)), from, seq, hash)
+}
+
+// AppendSignEntries is SignEntries appended to dst, which it also uses
+// for what it signs: every write signs an entry, and allocates nothing
+// for it when dst has room for 16 bytes and the hash past the signature.
+func (b *Box) AppendSignEntries(dst []byte, from, seq uint64, hash []byte) []byte {
+	// The HMAC, keyed once, is reused (Reset keeps the key) rather than
+	// keyed again each time.
 	m := b.pooledMAC()
-	var n [16]byte
-	binary.BigEndian.PutUint64(n[:8], from)
-	binary.BigEndian.PutUint64(n[8:], seq)
-	m.Write(n[:])
-	m.Write(hash)
-	sig := m.Sum(make([]byte, 0, SignSize))
+	start := len(dst)
+	dst = binary.BigEndian.AppendUint64(dst, from)
+	dst = binary.BigEndian.AppendUint64(dst, seq)
+	dst = append(dst, hash...)
+	m.Write(dst[start:])
+	dst = m.Sum(dst[:start])
 	b.macs.Put(m)
-	return sig
+	return dst
 }
 
 // pooledMAC is an HMAC keyed with the trail key, reset; put it back in
