@@ -129,29 +129,16 @@ func rollBackImport(update func(func(*bolt.Tx) error) error) error {
 	})
 }
 
-// deleteFrom deletes the entries of bucket name from key from on while
-// in says so, rollbackBatch a transaction.
-func deleteFrom(update func(func(*bolt.Tx) error) error, name, from []byte, in func(k []byte) bool) error {
+// inBatches runs step on bucket name, one rollbackBatch transaction
+// after another, until step says it is done (or the bucket is absent).
+func inBatches(update func(func(*bolt.Tx) error) error, name []byte, step func(b *bolt.Bucket) (done bool, err error)) error {
 	for {
-		done := false
-		err := update(func(tx *bolt.Tx) error {
-			b := tx.Bucket(name)
-			if b == nil {
-				done = true
-				return nil
+		done := true
+		err := update(func(tx *bolt.Tx) (err error) {
+			if b := tx.Bucket(name); b != nil {
+				done, err = step(b)
 			}
-			var dead [][]byte
-			c := b.Cursor()
-			for k, _ := c.Seek(from); k != nil && in(k) && len(dead) < rollbackBatch; k, _ = c.Next() {
-				dead = append(dead, bytes.Clone(k))
-			}
-			for _, k := range dead {
-				if err := b.Delete(k); err != nil {
-					return err
-				}
-			}
-			done = len(dead) < rollbackBatch
-			return nil
+			return err
 		})
 		if err != nil || done {
 			return err
@@ -159,66 +146,72 @@ func deleteFrom(update func(func(*bolt.Tx) error) error, name, from []byte, in f
 	}
 }
 
+// deleteFrom deletes the entries of bucket name from key from on while
+// in says so, rollbackBatch a transaction.
+func deleteFrom(update func(func(*bolt.Tx) error) error, name, from []byte, in func(k []byte) bool) error {
+	return inBatches(update, name, func(b *bolt.Bucket) (bool, error) {
+		var dead [][]byte
+		c := b.Cursor()
+		for k, _ := c.Seek(from); k != nil && in(k) && len(dead) < rollbackBatch; k, _ = c.Next() {
+			dead = append(dead, bytes.Clone(k))
+		}
+		for _, k := range dead {
+			if err := b.Delete(k); err != nil {
+				return false, err
+			}
+		}
+		return len(dead) < rollbackBatch, nil
+	})
+}
+
 // dropIndexIDs takes the ids in [first, end) out of an index in runs,
 // rewriting the runs that hold one.
 func dropIndexIDs(update func(func(*bolt.Tx) error) error, name []byte, first, end uint64) error {
 	var after []byte // the last run looked at; nil: none yet
-	for {
-		done := false
-		err := update(func(tx *bolt.Tx) error {
-			b := tx.Bucket(name)
-			if b == nil {
-				done = true
-				return nil
-			}
-			type rewrite struct {
-				old  []byte
-				kept []index.Entry
-			}
-			var changes []rewrite
-			looked := 0
-			c := b.Cursor()
-			k, v := c.First()
-			if after != nil {
-				k, v = c.Seek(after)
-				if k != nil && bytes.Equal(k, after) {
-					k, v = c.Next()
-				}
-			}
-			for ; k != nil && looked < rollbackBatch; k, v = c.Next() {
-				looked++
-				after = bytes.Clone(k)
-				run, err := index.DecodeRun(v)
-				if err != nil {
-					return err
-				}
-				kept := run[:0:0]
-				for _, e := range run {
-					if e.ID < first || e.ID >= end {
-						kept = append(kept, index.Entry{Value: bytes.Clone(e.Value), ID: e.ID})
-					}
-				}
-				if len(kept) < len(run) {
-					changes = append(changes, rewrite{old: bytes.Clone(k), kept: kept})
-				}
-			}
-			done = k == nil
-			for _, ch := range changes {
-				if err := b.Delete(ch.old); err != nil {
-					return err
-				}
-				if len(ch.kept) > 0 {
-					if err := b.Put(bytes.Clone(ch.kept[0].Value), index.EncodeRun(ch.kept)); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
-		})
-		if err != nil || done {
-			return err
+	return inBatches(update, name, func(b *bolt.Bucket) (bool, error) {
+		type rewrite struct {
+			old  []byte
+			kept []index.Entry
 		}
-	}
+		var changes []rewrite
+		looked := 0
+		c := b.Cursor()
+		k, v := c.First()
+		if after != nil {
+			k, v = c.Seek(after)
+			if k != nil && bytes.Equal(k, after) {
+				k, v = c.Next()
+			}
+		}
+		for ; k != nil && looked < rollbackBatch; k, v = c.Next() {
+			looked++
+			after = bytes.Clone(k)
+			run, err := index.DecodeRun(v)
+			if err != nil {
+				return false, err
+			}
+			kept := run[:0:0]
+			for _, e := range run {
+				if e.ID < first || e.ID >= end {
+					kept = append(kept, index.Entry{Value: bytes.Clone(e.Value), ID: e.ID})
+				}
+			}
+			if len(kept) < len(run) {
+				changes = append(changes, rewrite{old: bytes.Clone(k), kept: kept})
+			}
+		}
+		for _, ch := range changes {
+			if err := b.Delete(ch.old); err != nil {
+				return false, err
+			}
+			if len(ch.kept) > 0 {
+				if err := b.Put(bytes.Clone(ch.kept[0].Value), index.EncodeRun(ch.kept)); err != nil {
+					return false, err
+				}
+			}
+		}
+		return k == nil, nil
+	})
 }
 
 // settleImport rolls back an import that stopped midway, before anything
