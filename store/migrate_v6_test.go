@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/keydesk/keydesk/model"
+	"github.com/keydesk/keydesk/store/migrate"
 	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
@@ -58,7 +59,7 @@ func downgradeToV5(tx *bolt.Tx) error {
 		{bucketKeys, func(v []byte) ([]byte, error) { k, err := decodeKey(v); return encodeKeyV1(k), err }},
 		{bucketEmployees, func(v []byte) ([]byte, error) { e, err := decodeEmployee(v); return encodeEmployeeV1(e), err }},
 	} {
-		if err := rewrite(tx.Bucket(b.name), b.convert); err != nil {
+		if err := migrate.Rewrite(tx.Bucket(b.name), b.convert); err != nil {
 			return err
 		}
 	}

@@ -88,13 +88,13 @@ func writeSchemaV6(t *testing.T, path string, edit func([]model.AuditEntry)) {
 				b.Put(record.ID(id), v)
 			}
 		}
-		if err := rewrite(tx.Bucket(bucketKeys), func(v []byte) ([]byte, error) {
+		if err := migrate.Rewrite(tx.Bucket(bucketKeys), func(v []byte) ([]byte, error) {
 			k, err := decodeKey(v)
 			return migrate.EncodeKeySchema6(k), err
 		}); err != nil {
 			return err
 		}
-		if err := rewrite(tx.Bucket(bucketEmployees), func(v []byte) ([]byte, error) {
+		if err := migrate.Rewrite(tx.Bucket(bucketEmployees), func(v []byte) ([]byte, error) {
 			e, err := decodeEmployee(v)
 			return migrate.EncodeEmployeeSchema6(e), err
 		}); err != nil {
@@ -117,7 +117,7 @@ func writeIndexesV3(tx *bolt.Tx) error {
 		return err
 	}
 	for _, name := range [][]byte{bucketSerials, bucketMACs, bucketRFIDs, bucketEmails, bucketNames} {
-		if err := rewrite(tx.Bucket(name), func(v []byte) ([]byte, error) { return record.ID(record.IndexID(v)), nil }); err != nil {
+		if err := migrate.Rewrite(tx.Bucket(name), func(v []byte) ([]byte, error) { return record.ID(record.IndexID(v)), nil }); err != nil {
 			return err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/keydesk/keydesk/store/index"
+	"github.com/keydesk/keydesk/store/migrate"
 	"github.com/keydesk/keydesk/store/record"
 	bolt "go.etcd.io/bbolt"
 )
@@ -34,7 +35,7 @@ func writePlainKeyIndexes(tx *bolt.Tx) error {
 		if err != nil {
 			return err
 		}
-		b, err := emptyBucket(tx, name)
+		b, err := migrate.EmptyBucket(tx, name)
 		if err != nil {
 			return err
 		}

@@ -18,18 +18,18 @@ func dropBuckets(tx *bolt.Tx, names ...[]byte) error {
 	return nil
 }
 
-// emptyBucket replaces the bucket name with an empty one.
-func emptyBucket(tx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
+// EmptyBucket replaces the bucket name with an empty one.
+func EmptyBucket(tx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
 	if err := tx.DeleteBucket(name); err != nil {
 		return nil, err
 	}
 	return tx.CreateBucket(name)
 }
 
-// rewrite replaces every value of b by what convert makes of it. The new
+// Rewrite replaces every value of b by what convert makes of it. The new
 // values are gathered first: bbolt does not allow writing a bucket while
 // walking it.
-func rewrite(b *bolt.Bucket, convert func(v []byte) ([]byte, error)) error {
+func Rewrite(b *bolt.Bucket, convert func(v []byte) ([]byte, error)) error {
 	var ks, vs [][]byte
 	err := b.ForEach(func(k, v []byte) error {
 		nv, err := convert(v)

@@ -25,7 +25,7 @@ func addProfiles(tx *bolt.Tx, st Store) error {
 		return err
 	}
 	keys := 0
-	err := rewrite(tx.Bucket(bucketKeys), func(v []byte) ([]byte, error) {
+	err := Rewrite(tx.Bucket(bucketKeys), func(v []byte) ([]byte, error) {
 		k, err := st.DecodeKey(v)
 		keys++
 		return EncodeKeySchema6(k), err
@@ -38,7 +38,7 @@ func addProfiles(tx *bolt.Tx, st Store) error {
 			return err
 		}
 	}
-	err = rewrite(tx.Bucket(bucketEmployees), func(v []byte) ([]byte, error) {
+	err = Rewrite(tx.Bucket(bucketEmployees), func(v []byte) ([]byte, error) {
 		e, err := st.DecodeEmployee(v)
 		return EncodeEmployeeSchema6(e), err
 	})

@@ -41,13 +41,13 @@ func chainHistory(tx *bolt.Tx, st Store) error {
 			}
 		}
 	}
-	if err := rewrite(tx.Bucket(bucketKeys), func(v []byte) ([]byte, error) {
+	if err := Rewrite(tx.Bucket(bucketKeys), func(v []byte) ([]byte, error) {
 		k, err := st.DecodeKey(v)
 		return record.EncodeKey(k, keys[k.ID]), err
 	}); err != nil {
 		return err
 	}
-	if err := rewrite(tx.Bucket(bucketEmployees), func(v []byte) ([]byte, error) {
+	if err := Rewrite(tx.Bucket(bucketEmployees), func(v []byte) ([]byte, error) {
 		e, err := st.DecodeEmployee(v)
 		return record.EncodeEmployee(e, employees[e.ID]), err
 	}); err != nil {
@@ -59,7 +59,7 @@ func chainHistory(tx *bolt.Tx, st Store) error {
 	for _, name := range [][]byte{bucketEmails, bucketNames} {
 		b := tx.Bucket(name)
 		b.FillPercent = index.FillPercent
-		if err := rewrite(b, func(v []byte) ([]byte, error) { return record.IndexValue(record.IndexID(v)), nil }); err != nil {
+		if err := Rewrite(b, func(v []byte) ([]byte, error) { return record.IndexValue(record.IndexID(v)), nil }); err != nil {
 			return err
 		}
 	}

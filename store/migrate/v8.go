@@ -25,7 +25,7 @@ func keyIndexRuns(tx *bolt.Tx, _ Store) error {
 		if err != nil {
 			return err
 		}
-		b, err := emptyBucket(tx, name)
+		b, err := EmptyBucket(tx, name)
 		if err != nil {
 			return err
 		}
