@@ -9,11 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/raft"
 	"github.com/keydesk/keydesk/model"
 	"github.com/keydesk/keydesk/store/cluster"
 	"github.com/keydesk/keydesk/store/record"
-	"github.com/keydesk/keydesk/store/secrets"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -24,58 +22,7 @@ func newOldSchemaCluster(t *testing.T) *storeCluster { return newCappedCluster(t
 
 // newCappedCluster is newOldSchemaCluster on a file of schema old.
 func newCappedCluster(t *testing.T, old uint64) *storeCluster {
-	dir := t.TempDir()
-	first := filepath.Join(dir, "0", "keydesk.db")
-	os.MkdirAll(filepath.Dir(first), 0o700)
-	s0, err := Open(first, Options{NoSync: true, schemaCap: old})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s0.Close()
-	data, _ := os.ReadFile(first)
-	key, _ := os.ReadFile(secrets.KeyPath(first))
-	c := &storeCluster{t: t, net: cluster.NewMemNetwork()}
-	var servers []raft.Server
-	for i := range 3 {
-		path := filepath.Join(dir, fmt.Sprint(i), "keydesk.db")
-		if i > 0 {
-			os.MkdirAll(filepath.Dir(path), 0o700)
-			os.WriteFile(path, data, 0o600)
-			os.WriteFile(secrets.KeyPath(path), key, 0o600)
-		}
-		_, tlsDir := ClusterDirs(path)
-		os.MkdirAll(tlsDir, 0o700)
-		os.WriteFile(filepath.Join(tlsDir, clusterAddrFile), []byte(nodeAddr(i)+"\n"), 0o600)
-		servers = append(servers, raft.Server{ID: raft.ServerID(fmt.Sprint(i)), Address: raft.ServerAddress(nodeAddr(i))})
-	}
-	for i := range 3 {
-		s, err := Open(filepath.Join(dir, fmt.Sprint(i), "keydesk.db"), Options{NoSync: true, schemaCap: old})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := s.Replicate(cluster.MachineOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.stores = append(c.stores, s)
-		c.mach = append(c.mach, m)
-		c.raft = append(c.raft, cluster.NewMemoryStores())
-		c.nodes = append(c.nodes, nil)
-		c.up = append(c.up, false)
-		c.start(i)
-	}
-	if err := c.nodes[0].Bootstrap(servers...); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		for i, node := range c.nodes {
-			if c.up[i] {
-				node.Shutdown()
-			}
-			c.stores[i].Close()
-		}
-	})
-	return c
+	return newStoreClusterOf(t, clusterSetup{nodes: 3, schemaCap: old, marked: true})
 }
 
 // restartWith stops node i and starts it again on its file and Raft log

@@ -39,10 +39,28 @@ var clusterRetryFor = 5 * time.Second
 // newStoreCluster: node 0's file is made as a single node's, then copied
 // with its key file to the others (what a join receives as a snapshot).
 func newStoreCluster(t *testing.T, n int, opts ...cluster.MachineOptions) *storeCluster {
+	setup := clusterSetup{nodes: n}
+	if len(opts) > 0 {
+		setup.machine = opts[0]
+	}
+	return newStoreClusterOf(t, setup)
+}
+
+// clusterSetup is how a test cluster starts.
+type clusterSetup struct {
+	nodes     int
+	machine   cluster.MachineOptions
+	schemaCap uint64 // Options.schemaCap of every node; 0: today's schema
+	// marked: every file says it is a cluster node's (its address file)
+	// before it is first opened, so that Open treats it as one.
+	marked bool
+}
+
+func newStoreClusterOf(t *testing.T, setup clusterSetup) *storeCluster {
 	dir := t.TempDir()
 	first := filepath.Join(dir, "0", "keydesk.db")
 	os.MkdirAll(filepath.Dir(first), 0o700)
-	s0, err := Open(first, Options{NoSync: true})
+	s0, err := Open(first, Options{NoSync: true, schemaCap: setup.schemaCap})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,26 +69,26 @@ func newStoreCluster(t *testing.T, n int, opts ...cluster.MachineOptions) *store
 	data, _ := os.ReadFile(first)
 	key, _ := os.ReadFile(secrets.KeyPath(first))
 	var servers []raft.Server
-	for i := range n {
+	for i := range setup.nodes {
+		path := filepath.Join(dir, fmt.Sprint(i), "keydesk.db")
 		if i > 0 {
-			path := filepath.Join(dir, fmt.Sprint(i), "keydesk.db")
 			os.MkdirAll(filepath.Dir(path), 0o700)
 			os.WriteFile(path, data, 0o600)
 			os.WriteFile(secrets.KeyPath(path), key, 0o600)
 		}
+		if setup.marked {
+			_, tlsDir := ClusterDirs(path)
+			os.MkdirAll(tlsDir, 0o700)
+			os.WriteFile(filepath.Join(tlsDir, clusterAddrFile), []byte(nodeAddr(i)+"\n"), 0o600)
+		}
 		servers = append(servers, raft.Server{ID: raft.ServerID(fmt.Sprint(i)), Address: raft.ServerAddress(nodeAddr(i))})
 	}
-	for i := range n {
-		path := filepath.Join(dir, fmt.Sprint(i), "keydesk.db")
-		s, err := Open(path, Options{NoSync: true})
+	for i := range setup.nodes {
+		s, err := Open(filepath.Join(dir, fmt.Sprint(i), "keydesk.db"), Options{NoSync: true, schemaCap: setup.schemaCap})
 		if err != nil {
 			t.Fatal(err)
 		}
-		var opt cluster.MachineOptions
-		if len(opts) > 0 {
-			opt = opts[0]
-		}
-		m, err := s.Replicate(opt)
+		m, err := s.Replicate(setup.machine)
 		if err != nil {
 			t.Fatal(err)
 		}
