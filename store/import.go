@@ -52,7 +52,8 @@ type keyExtras struct {
 	licence time.Time
 }
 
-// profileIDs finds the profiles an import names, each once.
+// profileIDs finds the profiles an import names, each once. Without a
+// transaction it knows only those found before.
 type profileIDs struct {
 	tx    *bolt.Tx
 	known map[string]uint64
@@ -82,6 +83,9 @@ func (p *profileIDs) profile(row KeyRow, x *keyExtras) error {
 	if id, ok := p.known[name]; ok {
 		x.profile = id
 		return nil
+	}
+	if p.tx == nil {
+		return fmt.Errorf("profile %q was not there when the rows were checked", row.Profile)
 	}
 	prof, err := profileByName(p.tx, row.Profile)
 	if err != nil {

@@ -115,15 +115,15 @@ func (ix *keyImportIndex) take(k int, firstID uint64) []index.Entry {
 // checkKeyRows normalizes the rows, finds their profiles and licences,
 // and checks that no serial, MAC or RFID is twice in the file or already
 // in the stock. The bad rows are listed in an *ImportError, in file order.
-// It returns the values of each index in order, for the chunks.
-func (s *Store) checkKeyRows(tx *bolt.Tx, rows keySource) ([]keyImportIndex, error) {
+// It returns the values of each index in order, for the chunks; profiles
+// keeps every profile the rows name.
+func (s *Store) checkKeyRows(tx *bolt.Tx, rows keySource, profiles *profileIDs) ([]keyImportIndex, error) {
 	indexes := []keyImportIndex{
 		{bucket: bucketSerials, label: "serial"},
 		{bucket: bucketMACs, label: "MAC address"},
 		{bucket: bucketRFIDs, label: "RFID"},
 	}
 	fields := func(in model.KeyInput) [3]string { return [3]string{in.Serial, in.MAC, in.RFID} }
-	profiles := profileIDs{tx: tx}
 	problems := map[int][]string{} // by row, in the order found
 	bad := make([]bool, rows.Len())
 	chunks := max(1, int((uint64(rows.Len())+importChunkKeys-1)/importChunkKeys))

@@ -70,7 +70,8 @@ type keyImport struct {
 	list    []byte
 
 	counted importCounts
-	written int // chunks written
+	written int           // chunks written
+	builder *chunkBuilder // makes the chunks, one ahead of the writer
 }
 
 // chunks is how many chunks the import is written in.
@@ -81,10 +82,12 @@ func (imp *keyImport) chunks() int {
 // beginKeyImport checks the rows and, in tx, takes the ids and sequence
 // numbers the import will use and notes that it is in progress.
 func (s *Store) beginKeyImport(tx *bolt.Tx, env *applyEnv, rows keySource, now time.Time) (*keyImport, error) {
-	indexes, err := s.checkKeyRows(tx, rows)
+	profiles := profileIDs{tx: tx}
+	indexes, err := s.checkKeyRows(tx, rows, &profiles)
 	if err != nil {
 		return nil, err
 	}
+	profiles.tx = nil // the chunks are built beside a transaction, not in one
 	n := uint64(rows.Len())
 	touchAll(tx)
 	keys := tx.Bucket(bucketKeys)
@@ -96,7 +99,7 @@ func (s *Store) beginKeyImport(tx *bolt.Tx, env *applyEnv, rows keySource, now t
 	meta := tx.Bucket(bucketMeta)
 	imp := &keyImport{
 		rows: rows, firstID: keys.Sequence() + 1, firstSeq: t.entries.Sequence() + 1, n: n,
-		now: now, by: env.By, random: env.Random, indexes: indexes,
+		now: now, by: env.By, random: env.Random, indexes: indexes, profiles: profiles,
 		runs: newRunPacker(actor, env.By, tx.DB().Info().PageSize), prevHash: hex.EncodeToString(meta.Get(metaAuditHead)),
 		seal: s.entrySeal, sealing: sealPlaceOf(tx) != sealsNone,
 		counted: importCounts{profiles: map[uint64]uint64{}, days: map[uint64]uint64{}},
@@ -118,6 +121,7 @@ func (s *Store) beginKeyImport(tx *bolt.Tx, env *applyEnv, rows keySource, now t
 // writeAll writes every chunk, then finishes, each in the transaction
 // in gives it.
 func (imp *keyImport) writeAll(in func(func(*bolt.Tx) error) error) error {
+	defer imp.stopBuilding()
 	for imp.written < imp.chunks() {
 		if err := in(imp.writeChunk); err != nil {
 			return err
@@ -127,73 +131,12 @@ func (imp *keyImport) writeAll(in func(func(*bolt.Tx) error) error) error {
 }
 
 // writeChunk writes the next chunk: its keys and their audit entries,
-// and the same share of each index's values in order, so that a chunk
-// touches one range of each bucket's pages.
+// made by the builder (importbuild.go), and the same share of each
+// index's values in order, so that a chunk touches one range of each
+// bucket's pages.
 func (imp *keyImport) writeChunk(tx *bolt.Tx) error {
 	k := imp.written
-	lo, hi := uint64(k)*importChunkKeys, min(imp.n, uint64(k+1)*importChunkKeys)
-	last := hi == imp.n
-	keys := tx.Bucket(bucketKeys)
-	keys.FillPercent = 1 // ids only grow
-	imp.profiles.tx = tx
-	if imp.sealing && imp.list == nil {
-		// Its size is known: each key's write is as long as the first's.
-		one := len(appendWrite(nil, sealedWrite{recordRef: recordRef{kind: sealKey, id: string(record.ID(imp.firstID))}}))
-		imp.list = binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen64+int(imp.n)*one), imp.n)
-	}
-	var held arena
-	ev := model.Event{Kind: model.EventImport, Now: imp.now, Random: imp.random}
-	var id [8]byte // bbolt copies a key, not a value
-	for i := lo; i < hi; i++ {
-		row := imp.rows.Row(int(i))
-		in, err := model.NormalizeKey(row.KeyInput)
-		if err != nil {
-			return lineError(row.Line, err) // checked before: the rows changed?
-		}
-		x, errs := imp.profiles.extras(row)
-		if len(errs) > 0 {
-			return lineError(row.Line, errs[0])
-		}
-		kid, seq := imp.firstID+i, imp.firstSeq+i
-		ch, err := model.Transition(model.Key{ID: kid, Serial: in.Serial, MAC: in.MAC, Model: in.Model, Firmware: in.Firmware, RFID: in.RFID,
-			ProfileID: x.profile, AppliedProfileID: x.profile, LicenceUntil: x.licence}, ev)
-		if err != nil {
-			return lineError(row.Line, err)
-		}
-		if ch.Key.Status != model.Ready || ch.Key.Code != nil {
-			return fmt.Errorf("an import made key %s %s: it counts only Ready keys without a code", ch.Key.Serial, ch.Key.Status)
-		}
-		ch.Key.Rev = 1
-		rec := held.hold(func(buf []byte) []byte { return record.AppendKey(buf, ch.Key, seq) })
-		binary.BigEndian.PutUint64(id[:], kid)
-		if err := keys.Put(id[:], rec); err != nil {
-			return err
-		}
-		imp.counted.ready++
-		imp.counted.profiles[ch.Key.ProfileID]++
-		if day := record.LicenceDay(ch.Key.LicenceUntil); day != 0 {
-			imp.counted.days[day]++
-		}
-		if imp.sealing {
-			imp.list = appendWrite(imp.list, sealedWrite{recordRef: recordRef{kind: sealKey, id: string(id[:])}, sum: recordDigest(sealKey, rec)})
-		}
-		if err := imp.audit(ch, kid, seq, last && i == hi-1); err != nil {
-			return err
-		}
-	}
-	if last {
-		imp.runs.finish()
-	}
-	entries := openTrail(tx).entries
-	entries.FillPercent = 1
-	for _, run := range imp.runs.done {
-		if err := entries.Put(record.ID(run.first), run.value); err != nil {
-			return err
-		}
-		imp.lastRun = run.value
-	}
-	imp.runs.done = imp.runs.done[:0]
-	for f := range imp.indexes {
+	for f := range imp.indexes { // ready before the chunk is built
 		ix := &imp.indexes[f]
 		entries := ix.take(k, imp.firstID)
 		if len(entries) == 0 {
@@ -203,8 +146,86 @@ func (imp *keyImport) writeChunk(tx *bolt.Tx) error {
 			return err
 		}
 	}
+	built := imp.nextBuilt()
+	if built.err != nil {
+		return built.err
+	}
+	keys := tx.Bucket(bucketKeys)
+	keys.FillPercent = 1 // ids only grow
+	var id [8]byte       // bbolt copies a key, not a value
+	first := imp.firstID + uint64(k)*importChunkKeys
+	for j, rec := range built.records {
+		binary.BigEndian.PutUint64(id[:], first+uint64(j))
+		if err := keys.Put(id[:], rec); err != nil {
+			return err
+		}
+	}
+	entries := openTrail(tx).entries
+	entries.FillPercent = 1
+	for _, run := range built.runs {
+		if err := entries.Put(record.ID(run.first), run.value); err != nil {
+			return err
+		}
+		imp.lastRun = run.value
+	}
 	imp.written++
 	return nil
+}
+
+// buildChunk makes chunk k's key records and audit runs: the model, the
+// encodings and the hashes, which need no transaction.
+func (imp *keyImport) buildChunk(k int) (built builtChunk) {
+	lo, hi := uint64(k)*importChunkKeys, min(imp.n, uint64(k+1)*importChunkKeys)
+	last := hi == imp.n
+	if imp.sealing && imp.list == nil {
+		// Its size is known: each key's write is as long as the first's.
+		one := len(appendWrite(nil, sealedWrite{recordRef: recordRef{kind: sealKey, id: string(record.ID(imp.firstID))}}))
+		imp.list = binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen64+int(imp.n)*one), imp.n)
+	}
+	var held arena
+	ev := model.Event{Kind: model.EventImport, Now: imp.now, Random: imp.random}
+	built.records = make([][]byte, 0, hi-lo)
+	var id [8]byte
+	for i := lo; i < hi; i++ {
+		row := imp.rows.Row(int(i))
+		in, err := model.NormalizeKey(row.KeyInput)
+		if err != nil {
+			return builtChunk{err: lineError(row.Line, err)} // checked before: the rows changed?
+		}
+		x, errs := imp.profiles.extras(row)
+		if len(errs) > 0 {
+			return builtChunk{err: lineError(row.Line, errs[0])}
+		}
+		kid, seq := imp.firstID+i, imp.firstSeq+i
+		ch, err := model.Transition(model.Key{ID: kid, Serial: in.Serial, MAC: in.MAC, Model: in.Model, Firmware: in.Firmware, RFID: in.RFID,
+			ProfileID: x.profile, AppliedProfileID: x.profile, LicenceUntil: x.licence}, ev)
+		if err != nil {
+			return builtChunk{err: lineError(row.Line, err)}
+		}
+		if ch.Key.Status != model.Ready || ch.Key.Code != nil {
+			return builtChunk{err: fmt.Errorf("an import made key %s %s: it counts only Ready keys without a code", ch.Key.Serial, ch.Key.Status)}
+		}
+		ch.Key.Rev = 1
+		rec := held.hold(func(buf []byte) []byte { return record.AppendKey(buf, ch.Key, seq) })
+		built.records = append(built.records, rec)
+		imp.counted.ready++
+		imp.counted.profiles[ch.Key.ProfileID]++
+		if day := record.LicenceDay(ch.Key.LicenceUntil); day != 0 {
+			imp.counted.days[day]++
+		}
+		if imp.sealing {
+			binary.BigEndian.PutUint64(id[:], kid)
+			imp.list = appendWrite(imp.list, sealedWrite{recordRef: recordRef{kind: sealKey, id: string(id[:])}, sum: recordDigest(sealKey, rec)})
+		}
+		if err := imp.audit(ch, kid, seq, last && i == hi-1); err != nil {
+			return builtChunk{err: err}
+		}
+	}
+	if last {
+		imp.runs.finish()
+	}
+	built.runs, imp.runs.done = imp.runs.done, nil
+	return built
 }
 
 // audit chains a key's first entry and packs it in the runs.
