@@ -61,7 +61,7 @@ func NormalizeKey(in KeyInput) (KeyInput, error) {
 	if out.Serial, err = NormalizeSerial(in.Serial); err != nil {
 		return out, err
 	}
-	if out.MAC, err = normalizeMAC(in.MAC); err != nil {
+	if out.MAC, err = NormalizeMAC(in.MAC); err != nil {
 		return out, err
 	}
 	if out.Model, err = checkText("model", in.Model, maxModel, false); err != nil {
@@ -115,7 +115,8 @@ func isCode(s string) bool {
 	return true
 }
 
-func normalizeMAC(mac string) (string, error) {
+// NormalizeMAC checks a MAC address; "" for none.
+func NormalizeMAC(mac string) (string, error) {
 	if canonicalMAC(mac) {
 		return mac, nil
 	}

@@ -11,7 +11,7 @@ func KeyProblems(in KeyInput) []error {
 		}
 	}
 	note(NormalizeSerial(in.Serial))
-	note(normalizeMAC(in.MAC))
+	note(NormalizeMAC(in.MAC))
 	note(checkText("model", in.Model, maxModel, false))
 	note(checkText("firmware", in.Firmware, maxModel, false))
 	note(NormalizeRFID(in.RFID))

@@ -25,7 +25,7 @@ func TestPlainTextShortcuts(t *testing.T) {
 	}
 	for _, mac := range []string{"AA:BB:CC:DD:EE:FF", "00:11:22:33:44:55", "AA:BB:CC:DD:EE:FG", "aa:bb:cc:dd:ee:ff", "AA-BB-CC-DD-EE-FF", "AABBCC:DD:EE:FF:"} {
 		if canonicalMAC(mac) {
-			if got, err := normalizeMAC(mac + " "); got != mac || err != nil { // the space takes it past the shortcut
+			if got, err := NormalizeMAC(mac + " "); got != mac || err != nil { // the space takes it past the shortcut
 				t.Errorf("canonical %q normalizes to %q, %v", mac, got, err)
 			}
 		}

@@ -201,6 +201,13 @@ func (p *runPacker) finish() {
 	}
 }
 
+// close finishes the last run and lets go of the buffer the runs were
+// made in (an import's last entry may carry a seal of megabytes).
+func (p *runPacker) close() {
+	p.finish()
+	p.run, p.body.Buf = nil, nil
+}
+
 // hexDecode decodes hex text of exactly len(dst) bytes, without the
 // copy of the text encoding/hex would need (twice per imported entry).
 func hexDecode(dst []byte, text string) error {

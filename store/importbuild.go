@@ -2,9 +2,11 @@ package store
 
 // A chunk's records and audit entries need no transaction (the model,
 // the encodings, the hashes), so they are made on the other core, one
-// chunk ahead, while the writer stores and commits the one before. What
-// the builder owns (the rows' reading, the audit chain, the seal's list,
-// the counts) only it touches until it has handed over the last chunk.
+// chunk ahead of the writer: the first while the rows' MACs and RFIDs
+// are still being checked, each next one while the one before is stored
+// and committed. What the builder owns (the audit chain, the seal's
+// list, the counts) only it touches until it has handed over the last
+// chunk; the writer reads them after that.
 
 // builtChunk is a chunk made ready to store.
 type builtChunk struct {
@@ -20,30 +22,38 @@ type chunkBuilder struct {
 	done chan struct{}
 }
 
-// nextBuilt is the next chunk, built; the first call starts the builder.
+// startBuilding starts the builder.
+func (imp *keyImport) startBuilding() {
+	b := &chunkBuilder{next: make(chan builtChunk), stop: make(chan struct{}), done: make(chan struct{})}
+	imp.builder = b
+	chunks := imp.chunks()
+	go func() {
+		defer close(b.done)
+		for k := range chunks {
+			built := imp.buildChunk(k)
+			select {
+			case b.next <- built:
+			case <-b.stop:
+				return
+			}
+			if built.err != nil {
+				return
+			}
+		}
+	}()
+}
+
+// nextBuilt is the next chunk, built.
 func (imp *keyImport) nextBuilt() builtChunk {
 	if imp.builder == nil {
-		b := &chunkBuilder{next: make(chan builtChunk), stop: make(chan struct{}), done: make(chan struct{})}
-		imp.builder = b
-		go func() {
-			defer close(b.done)
-			for k := imp.written; k < imp.chunks(); k++ {
-				built := imp.buildChunk(k)
-				select {
-				case b.next <- built:
-				case <-b.stop:
-					return
-				}
-				if built.err != nil {
-					return
-				}
-			}
-		}()
+		imp.startBuilding()
 	}
 	return <-imp.builder.next
 }
 
-// stopBuilding ends the builder, done or not, and waits for it.
+// stopBuilding ends the builder, done or not, and waits for it. A
+// transaction that ends before the import's chunks are written (refused,
+// or failed) calls it too.
 func (imp *keyImport) stopBuilding() {
 	if b := imp.builder; b != nil {
 		close(b.stop)

@@ -116,29 +116,41 @@ func (ix *keyImportIndex) take(k int, firstID uint64) []index.Entry {
 // and checks that no serial, MAC or RFID is twice in the file or already
 // in the stock. The bad rows are listed in an *ImportError, in file order.
 // It returns the values of each index in order, for the chunks; profiles
-// keeps every profile the rows name.
-func (s *Store) checkKeyRows(tx *bolt.Tx, rows keySource, profiles *profileIDs) ([]keyImportIndex, error) {
+// keeps every profile the rows name. firstPassGood is called once every
+// row is found good on its own and every serial new, before the other
+// values are checked (which may yet refuse the rows).
+func (s *Store) checkKeyRows(tx *bolt.Tx, rows keySource, profiles *profileIDs, firstPassGood func()) ([]keyImportIndex, error) {
 	indexes := []keyImportIndex{
 		{bucket: bucketSerials, label: "serial"},
 		{bucket: bucketMACs, label: "MAC address"},
 		{bucket: bucketRFIDs, label: "RFID"},
 	}
-	fields := func(in model.KeyInput) [3]string { return [3]string{in.Serial, in.MAC, in.RFID} }
+	// Once the first pass has set the bad rows aside, each later pass
+	// normalizes only its own field, as NormalizeKey does.
+	later := [3]func(KeyRow) (string, error){
+		nil,
+		func(row KeyRow) (string, error) { return model.NormalizeMAC(row.MAC) },
+		func(row KeyRow) (string, error) { return model.NormalizeRFID(row.RFID) },
+	}
 	problems := map[int][]string{} // by row, in the order found
 	bad := make([]bool, rows.Len())
 	chunks := max(1, int((uint64(rows.Len())+importChunkKeys-1)/importChunkKeys))
 	// One index at a time, each from a pass over the rows (the first
 	// also finds the bad ones): one index's values in memory rather than
-	// three, for the price of normalizing a row thrice.
+	// three, for the price of reading the rows thrice.
 	for f := range indexes {
 		ix := &indexes[f]
+		if f == 1 && len(problems) == 0 {
+			firstPassGood() // the rows are good and their profiles known
+		}
 		for i := range rows.Len() {
 			if bad[i] {
 				continue
 			}
 			row := rows.Row(i)
-			in, err := model.NormalizeKey(row.KeyInput)
+			var v string
 			if f == 0 {
+				in, err := model.NormalizeKey(row.KeyInput)
 				var errs []error
 				if err != nil {
 					errs = model.KeyProblems(row.KeyInput)
@@ -154,10 +166,14 @@ func (s *Store) checkKeyRows(tx *bolt.Tx, rows keySource, profiles *profileIDs) 
 					bad[i] = true
 					continue
 				}
-			} else if err != nil {
-				return nil, lineError(row.Line, err) // it was good in the first pass
+				v = in.Serial
+			} else {
+				var err error
+				if v, err = later[f](row); err != nil {
+					return nil, lineError(row.Line, err) // it was good in the first pass
+				}
 			}
-			if v := fields(in)[f]; v != "" {
+			if v != "" {
 				if len(v) > 255 {
 					return nil, fmt.Errorf("line %d: a %s of %d bytes", row.Line, ix.label, len(v)) // model bounds them far below
 				}

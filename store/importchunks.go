@@ -81,6 +81,9 @@ func (s *Store) execImport(who model.Actor, op model.Operation, args importKeysA
 		return err
 	})
 	if err != nil {
+		if run.imp != nil {
+			run.imp.stopBuilding() // begun, not committed
+		}
 		return nil, err
 	}
 	if run.imp != nil {

@@ -80,16 +80,10 @@ func (imp *keyImport) chunks() int {
 }
 
 // beginKeyImport checks the rows and, in tx, takes the ids and sequence
-// numbers the import will use and notes that it is in progress.
-func (s *Store) beginKeyImport(tx *bolt.Tx, env *applyEnv, rows keySource, now time.Time) (*keyImport, error) {
-	profiles := profileIDs{tx: tx}
-	indexes, err := s.checkKeyRows(tx, rows, &profiles)
-	if err != nil {
-		return nil, err
-	}
-	profiles.tx = nil // the chunks are built beside a transaction, not in one
-	n := uint64(rows.Len())
-	touchAll(tx)
+// numbers the import will use and notes that it is in progress. Once
+// the rows are found good on their own, the chunks start being built
+// (importbuild.go) while the rest is checked.
+func (s *Store) beginKeyImport(tx *bolt.Tx, env *applyEnv, rows keySource, now time.Time) (_ *keyImport, err error) {
 	keys := tx.Bucket(bucketKeys)
 	t := openTrail(tx)
 	actor, err := t.actorID(env.By)
@@ -97,14 +91,28 @@ func (s *Store) beginKeyImport(tx *bolt.Tx, env *applyEnv, rows keySource, now t
 		return nil, err
 	}
 	meta := tx.Bucket(bucketMeta)
+	n := uint64(rows.Len())
 	imp := &keyImport{
 		rows: rows, firstID: keys.Sequence() + 1, firstSeq: t.entries.Sequence() + 1, n: n,
-		now: now, by: env.By, random: env.Random, indexes: indexes, profiles: profiles,
+		now: now, by: env.By, random: env.Random, profiles: profileIDs{tx: tx},
 		runs: newRunPacker(actor, env.By, tx.DB().Info().PageSize), prevHash: hex.EncodeToString(meta.Get(metaAuditHead)),
 		seal: s.entrySeal, sealing: sealPlaceOf(tx) != sealsNone,
 		counted: importCounts{profiles: map[uint64]uint64{}, days: map[uint64]uint64{}},
 	}
 	imp.runs.folded = sealPlaceOf(tx) == sealsFolded // the last entry's seal in its run (schema 10 on)
+	defer func() {
+		if err != nil {
+			imp.stopBuilding()
+		}
+	}()
+	imp.indexes, err = s.checkKeyRows(tx, rows, &imp.profiles, func() {
+		imp.profiles.tx = nil // every profile is known: the chunks are built beside the transaction
+		imp.startBuilding()
+	})
+	if err != nil {
+		return nil, err
+	}
+	touchAll(tx)
 	progress := importProgress{firstID: imp.firstID, firstSeq: imp.firstSeq, n: n, head: meta.Get(metaAuditHead)}
 	if err := putImportProgress(meta, progress); err != nil {
 		return nil, err
@@ -188,6 +196,9 @@ func (imp *keyImport) buildChunk(k int) (built builtChunk) {
 	var id [8]byte
 	for i := lo; i < hi; i++ {
 		row := imp.rows.Row(int(i))
+		if i == imp.n-1 {
+			imp.rows = nil // read to the end: a file's table can go before the seal's copies are made
+		}
 		in, err := model.NormalizeKey(row.KeyInput)
 		if err != nil {
 			return builtChunk{err: lineError(row.Line, err)} // checked before: the rows changed?
@@ -222,7 +233,7 @@ func (imp *keyImport) buildChunk(k int) (built builtChunk) {
 		}
 	}
 	if last {
-		imp.runs.finish()
+		imp.runs.close()
 	}
 	built.runs, imp.runs.done = imp.runs.done, nil
 	return built
@@ -242,13 +253,15 @@ func (imp *keyImport) audit(ch model.Change, kid, seq uint64, last bool) error {
 		if err := hexDecode(hash[:], e.Hash); err != nil {
 			return err
 		}
-		list := imp.list
-		imp.list = imp.seal(imp.firstSeq, seq, hash[:], list) // the seal's value, with the list in it
+		imp.list = imp.seal(imp.firstSeq, seq, hash[:], imp.list) // the seal's value, with the list in it
 	}
 	se := storedEntry{AuditEntry: e}
-	if imp.runs.folded && imp.sealing && last {
-		se.seal = imp.list
+	if !(imp.runs.folded && imp.sealing && last) {
+		return imp.runs.add(se)
 	}
+	// The seal holds the list, a few dozen bytes a key: it is kept in its
+	// run only, and the runs let go of their buffers when closed.
+	se.seal, imp.list = imp.list, nil
 	return imp.runs.add(se)
 }
 
