@@ -514,16 +514,19 @@ func (h *gramHolder) get() *gramIndex {
 	return h.p.Load()
 }
 
-// makeGrams makes the gram indexes of the texts that have none yet.
-func (x *Index) makeGrams() {
+// makeGrams makes the gram indexes of the texts that have none yet; it
+// reports whether it made any (a text too small has none).
+func (x *Index) makeGrams() (made bool) {
 	for _, s := range []*searchText{&x.employeeText, &x.keyText} {
 		if s.grams != nil && !s.grams.done.Load() {
 			if g := buildGrams(s); g != nil {
 				s.grams.p.Store(g)
+				made = true
 			}
 			s.grams.done.Store(true)
 		}
 	}
+	return made
 }
 
 // SearchIndexed reports whether the search's gram indexes are made (a

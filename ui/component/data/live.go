@@ -1,6 +1,7 @@
 package data
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -120,8 +121,12 @@ func (l *Live) build(done chan struct{}) {
 	close(done)
 	// The search's gram indexes, after the version is shown: searches
 	// read the text until they are made (seconds at a million rows).
-	if x != nil {
-		x.makeGrams()
+	// Then the build's garbage is collected at once, while nothing waits
+	// for it. Left to the collector's pace (once the heap has doubled),
+	// every search after it took fresh pages from the system, and at a
+	// million rows their page faults were most of a keystroke's time.
+	if x != nil && x.makeGrams() {
+		runtime.GC()
 	}
 }
 

@@ -292,26 +292,6 @@ func find[S KeySort | EmployeeSort](x *Index, kind, query string, by S, order fu
 	})
 }
 
-// ranked is the rows of order that match, best rank first, each rank in
-// order.
-func ranked(order []int32, rank []uint8) []int32 {
-	// Counted in the ranks' order (rows out of the order, deleted ones,
-	// never match), then placed in one pass over the order.
-	var n [inside + 1]int
-	for _, r := range rank {
-		n[r]++
-	}
-	out := make([]int32, n[exact]+n[wordStart]+n[inside])
-	at := [inside + 1]int{exact: 0, wordStart: n[exact], inside: n[exact] + n[wordStart]}
-	for _, i := range order {
-		if r := rank[i]; r != noMatch {
-			out[at[r]] = i
-			at[r]++
-		}
-	}
-	return out
-}
-
 // EmployeesMatching marks the employees whose name, e-mail, department,
 // position, phone (its digits) or key serial holds every word of the
 // normalized query; nil for "" (all).
