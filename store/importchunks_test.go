@@ -1,11 +1,14 @@
 package store
 
 import (
+	"bytes"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -282,4 +285,42 @@ func TestImportInChunksWritesWhatOneTransactionWrites(t *testing.T) {
 		t.Errorf("%d entries written in chunks, %d in one transaction", len(a), len(b))
 	}
 	tSameState(t, "in chunks against one transaction", b, a)
+}
+
+// tNoBuilder fails if a goroutine still builds an import's chunks: an
+// import that ended, however, lets its builder go.
+func tNoBuilder(t *testing.T, what string) {
+	t.Helper()
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	if bytes.Contains(buf, []byte("(*keyImport).startBuilding")) {
+		t.Errorf("%s: an import's builder is still running", what)
+	}
+}
+
+// An import refused by its last pass (an RFID already in the stock),
+// after its builder began on the chunks, leaves nothing written and no
+// builder running; so does one that failed midway.
+func TestImportRefusedLateStopsItsBuilder(t *testing.T) {
+	tSmallChunks(t)
+	s, _ := tOpen(t)
+	if _, err := s.ImportKeys(tAdmin, tChunkRows("A", 250)); err != nil {
+		t.Fatal(err)
+	}
+	before := tVisible(t, s)
+	rows := tChunkRows("B", 1000)
+	rows[999].RFID = tChunkRows("A", 250)[7].RFID
+	_, err := s.ImportKeys(tAdmin, rows)
+	var bad *ImportError
+	if !errors.As(err, &bad) || !strings.Contains(err.Error(), "already in the stock") {
+		t.Fatalf("an RFID already in the stock: %v", err)
+	}
+	tSameState(t, "refused by its RFIDs", before, tVisible(t, s))
+	tNoBuilder(t, "refused by its RFIDs")
+
+	importFailAfter = 3
+	if _, err := s.ImportKeys(tAdmin, tChunkRows("B", 1000)); err == nil {
+		t.Fatal("failing after 3 chunks: no error")
+	}
+	tNoBuilder(t, "failed after 3 chunks")
 }
