@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/keydesk/keydesk/model"
 	bolt "go.etcd.io/bbolt"
@@ -141,6 +142,7 @@ func TestImportInterruptedIsTakenBackAtOpen(t *testing.T) {
 		if _, err := s.apply(tx, cmd); err != nil {
 			return err
 		}
+		defer run.imp.stopBuilding() // the process is gone, its builder with it
 		for range 4 {
 			if err := run.imp.writeChunk(tx); err != nil {
 				return err
@@ -288,14 +290,18 @@ func TestImportInChunksWritesWhatOneTransactionWrites(t *testing.T) {
 }
 
 // tNoBuilder fails if a goroutine still builds an import's chunks: an
-// import that ended, however, lets its builder go.
+// import that ended, however, lets its builder go. The builder has said
+// it is done just before it ends, so it is given a moment to end.
 func tNoBuilder(t *testing.T, what string) {
 	t.Helper()
 	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	if bytes.Contains(buf, []byte("(*keyImport).startBuilding")) {
-		t.Errorf("%s: an import's builder is still running", what)
+	for range 200 {
+		if !bytes.Contains(buf[:runtime.Stack(buf, true)], []byte("(*keyImport).startBuilding")) {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
+	t.Errorf("%s: an import's builder is still running", what)
 }
 
 // An import refused by its last pass (an RFID already in the stock),
