@@ -43,13 +43,8 @@ func (imp *keyImport) startBuilding() {
 	}()
 }
 
-// nextBuilt is the next chunk, built.
-func (imp *keyImport) nextBuilt() builtChunk {
-	if imp.builder == nil {
-		imp.startBuilding()
-	}
-	return <-imp.builder.next
-}
+// nextBuilt is the next chunk, built (the check started the builder).
+func (imp *keyImport) nextBuilt() builtChunk { return <-imp.builder.next }
 
 // stopBuilding ends the builder, done or not, and waits for it. A
 // transaction that ends before the import's chunks are written (refused,

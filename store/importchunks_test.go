@@ -86,16 +86,23 @@ func tSameState(t *testing.T, what string, before, after map[string]string) {
 	}
 }
 
-// An import that fails after some of its chunks are on disk is taken
-// back at once: the database is as it was, and the same import then
-// goes through.
-func TestImportFailedMidwayIsTakenBack(t *testing.T) {
+// tChunkedStock is a store of 250 keys whose imports go in chunks of 100,
+// and what it shows.
+func tChunkedStock(t *testing.T) (*Store, map[string]string) {
+	t.Helper()
 	tSmallChunks(t)
 	s, _ := tOpen(t)
 	if _, err := s.ImportKeys(tAdmin, tChunkRows("A", 250)); err != nil {
 		t.Fatal(err)
 	}
-	before := tVisible(t, s)
+	return s, tVisible(t, s)
+}
+
+// An import that fails after some of its chunks are on disk is taken
+// back at once: the database is as it was, and the same import then
+// goes through.
+func TestImportFailedMidwayIsTakenBack(t *testing.T) {
+	s, before := tChunkedStock(t)
 	rows := tChunkRows("B", 1000)
 	for _, after := range []int{1, 5, 10} { // 10: every chunk written, not finished
 		importFailAfter = after
@@ -308,12 +315,7 @@ func tNoBuilder(t *testing.T, what string) {
 // after its builder began on the chunks, leaves nothing written and no
 // builder running; so does one that failed midway.
 func TestImportRefusedLateStopsItsBuilder(t *testing.T) {
-	tSmallChunks(t)
-	s, _ := tOpen(t)
-	if _, err := s.ImportKeys(tAdmin, tChunkRows("A", 250)); err != nil {
-		t.Fatal(err)
-	}
-	before := tVisible(t, s)
+	s, before := tChunkedStock(t)
 	rows := tChunkRows("B", 1000)
 	rows[999].RFID = tChunkRows("A", 250)[7].RFID
 	_, err := s.ImportKeys(tAdmin, rows)
